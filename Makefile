@@ -1,0 +1,42 @@
+# CCHC: make run (set up and serve), make test (the whole suite), make bench, make lint.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run setup install test lint bench browsers clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+setup: install
+	$(BIN)/cchc migrate --noinput
+	$(BIN)/cchc org load
+	$(BIN)/cchc program import src/cchc/program/data/qd-4831-2021-khanh-hoa.txt
+	$(BIN)/cchc demo_admin
+
+run: setup
+	$(BIN)/cchc runserver $(HOST):$(PORT)
+
+test: install
+	$(BIN)/pytest -q -p no:cacheprovider
+
+lint: install
+	$(BIN)/ruff check src
+	$(BIN)/ruff format --check src
+	$(BIN)/mypy src
+	$(BIN)/lint-imports
+
+bench: install
+	@echo "No benchmarks yet: the foundation has no speed target (see docs/benchmarks.md)."
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,60 @@
+"""Choices of the agency registry."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Level(models.TextChoices):
+    """Government level (cấp chính quyền). The district level ended on 1/7/2025."""
+
+    CENTRAL = "central", "Trung ương"
+    PROVINCE = "province", "Cấp tỉnh"
+    DISTRICT = "district", "Cấp huyện"
+    COMMUNE = "commune", "Cấp xã"
+
+
+class UnitKind(models.TextChoices):
+    """Kind of administrative unit (loại đơn vị hành chính)."""
+
+    PROVINCE = "tinh", "Tỉnh"
+    CITY_CENTRAL = "thanh_pho_tw", "Thành phố trực thuộc Trung ương"
+    CITY = "thanh_pho", "Thành phố"
+    TOWN = "thi_xa", "Thị xã"
+    DISTRICT = "huyen", "Huyện"
+    WARD = "phuong", "Phường"
+    COMMUNE = "xa", "Xã"
+    TOWNSHIP = "thi_tran", "Thị trấn"
+    SPECIAL_ZONE = "dac_khu", "Đặc khu"
+
+
+class AgencyKind(models.TextChoices):
+    """Kind of agency; collective references in programs resolve through these."""
+
+    PEOPLES_COMMITTEE = "ubnd", "Ủy ban nhân dân"
+    COMMITTEE_OFFICE = "van_phong_ubnd", "Văn phòng Ủy ban nhân dân"
+    DEPARTMENT = "so", "Sở và cơ quan ngang sở"
+    BOARD = "ban", "Ban thuộc Ủy ban nhân dân tỉnh"
+    CENTRAL_BRANCH = "nganh_doc", "Cơ quan ngành dọc"
+    SERVICE_CENTRE = "trung_tam_hcc", "Trung tâm phục vụ hành chính công"
+    PUBLIC_SERVICE_UNIT = "su_nghiep", "Đơn vị sự nghiệp công lập"
+    POLITICAL_SOCIAL = "chinh_tri_xa_hoi", "Tổ chức Đảng, Mặt trận, chính trị - xã hội"
+    OTHER = "khac", "Tổ chức khác"
+
+
+class SuccessionKind(models.TextChoices):
+    """How one unit or agency gave way to another (sáp nhập, chia tách, đổi tên, giải thể)."""
+
+    MERGE = "merge", "Sáp nhập, hợp nhất"
+    SPLIT = "split", "Chia tách (một phần)"
+    RENAME = "rename", "Đổi tên"
+    ABOLISH = "abolish", "Giải thể, kết thúc hoạt động"
+    TRANSFER = "transfer", "Chuyển giao chức năng, nhiệm vụ"
+
+
+class Confidence(models.TextChoices):
+    """How sure the registry is of a record; unconfirmed ones are flagged for review in the admin."""
+
+    CONFIRMED = "confirmed", "Đã xác nhận từ văn bản"
+    SECONDARY = "secondary", "Theo nguồn thứ cấp, cần đối chiếu"
+    UNCONFIRMED = "unconfirmed", "Chưa xác nhận, cần rà soát"
