@@ -36,7 +36,8 @@ lint: install
 	$(BIN)/lint-imports
 
 bench: install
-	@echo "No benchmarks yet: the foundation has no speed target (see docs/benchmarks.md)."
+	env -u DATABASE_URL $(BIN)/python benchmarks/foundation.py
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python benchmarks/foundation.py
 
 clean:
 	rm -rf $(VENV) var

@@ -60,7 +60,9 @@ class AdministrativeUnit(models.Model):
                 name="org_unit_code_open_start_uniq",
             ),
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gt=models.F("valid_from")),
                 name="org_unit_validity_order",
             ),
         ]
@@ -136,13 +138,19 @@ class Agency(models.Model):
         related_name="agencies",
     )
     parent = models.ForeignKey(
-        "self", verbose_name="cơ quan cấp trên", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="cơ quan cấp trên",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     valid_from = models.DateField("hiệu lực từ", null=True, blank=True)
     valid_to = models.DateField("hết hiệu lực từ", null=True, blank=True)
     legal_basis = models.CharField("căn cứ pháp lý", max_length=500, blank=True)
     confidence = models.CharField("độ tin cậy", max_length=20, choices=Confidence.choices, default=Confidence.CONFIRMED)
     review_note = models.TextField("cần rà soát", blank=True)
+    source = models.CharField("nguồn", max_length=500, blank=True)
     search_key = models.CharField(max_length=400, editable=False, db_index=True)
 
     objects = ValidityQuerySet.as_manager()
@@ -156,9 +164,13 @@ class Agency(models.Model):
             models.UniqueConstraint(
                 fields=["code", "valid_from"], condition=Q(valid_from__isnull=False), name="org_agency_code_from_uniq"
             ),
-            models.UniqueConstraint(fields=["code"], condition=Q(valid_from__isnull=True), name="org_agency_code_open_uniq"),
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(valid_from__isnull=True), name="org_agency_code_open_uniq"
+            ),
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gt=models.F("valid_from")),
                 name="org_agency_validity_order",
             ),
         ]
@@ -195,6 +207,7 @@ class AgencySuccession(models.Model):
     legal_basis = models.CharField("căn cứ pháp lý", max_length=500)
     confidence = models.CharField("độ tin cậy", max_length=20, choices=Confidence.choices, default=Confidence.CONFIRMED)
     note = models.TextField("ghi chú", blank=True)
+    source = models.CharField("nguồn", max_length=500, blank=True)
 
     history = HistoricalRecords()
 
@@ -217,13 +230,19 @@ class AgencyGroup(models.Model):
     """A collective reference such as "các sở, ban, ngành" or "UBND các huyện, thị xã, thành phố".
 
     Defined by agency kinds and levels, it expands to its members on any date
-    (see ``cchc.org.selectors.agency_group_members``).
+    (see ``cchc.org.selectors.agency_group_members``). When ``clauses`` is set, membership is the
+    union of its clauses, each ``{"kinds": [...], "levels": [...]}`` or ``{"codes": [...]}``
+    (agency codes); otherwise it is every agency whose kind is in ``kinds`` and level in ``levels``.
+    ``scope_unit_code`` limits members to agencies whose unit is that province (by code) or lies
+    inside it, so "UBND cấp huyện" of Khánh Hòa leaves out Ninh Thuận's districts before 1/7/2025.
     """
 
     code = models.SlugField("mã", max_length=80, unique=True)
     name = models.CharField("tên", max_length=300)
     kinds = models.JSONField("loại cơ quan", default=list)
     levels = models.JSONField("cấp", default=list)
+    clauses = models.JSONField("điều kiện thành viên", default=list, blank=True)
+    scope_unit_code = models.CharField("phạm vi (mã tỉnh)", max_length=10, blank=True)
     aliases = models.JSONField("cách gọi trong văn bản", default=list, blank=True)
     description = models.TextField("mô tả", blank=True)
     search_key = models.CharField(max_length=600, editable=False, db_index=True)

@@ -13,7 +13,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from cchc.common.text import fold
-from cchc.org.models import Agency, AgencyGroup, AdministrativeUnit
+from cchc.org.models import AdministrativeUnit, Agency, AgencyGroup
 from cchc.program.constants import AgencyRole, Comparator, TimelineKind
 
 
@@ -43,6 +43,9 @@ class Program(models.Model):
     general_objective = models.TextField("mục tiêu tổng quát", blank=True)
     focus = models.TextField("trọng tâm", blank=True)
     closing = models.TextField("đoạn kết", blank=True)
+    tasks_intro = models.TextField("dẫn chiếu phụ lục nhiệm vụ", blank=True)  # "7. Nhiệm vụ, phân công cụ thể ..."
+    appendix_title = models.CharField("tên phụ lục", max_length=500, blank=True)
+    appendix_columns = models.JSONField("các cột của phụ lục", default=list, blank=True)  # [{"kind", "title"}]
     source_sha256 = models.CharField(max_length=64)
     imported_at = models.DateTimeField("nhập lúc")
 
@@ -145,7 +148,9 @@ class Target(models.Model):
     baseline_year_end = models.PositiveSmallIntegerField(null=True, blank=True)
     fields = models.JSONField("lĩnh vực áp dụng", default=list, blank=True)  # ["đất đai", "xây dựng", "đầu tư"]
     gov_level = models.CharField("cấp chính quyền", max_length=20, blank=True)  # org.constants.Level
-    qualifiers = models.JSONField("điều kiện khác", default=list, blank=True)  # ["bình quân", "trừ ... bí mật nhà nước"]
+    qualifiers = models.JSONField(
+        "điều kiện khác", default=list, blank=True
+    )  # ["bình quân", "trừ ... bí mật nhà nước"]
     source_text = models.TextField("câu gốc")
     source_line = models.PositiveIntegerField("dòng", null=True, blank=True)
 
@@ -279,7 +284,12 @@ class AppendixTask(models.Model):
     open_ended = models.BooleanField("và các năm tiếp theo", default=False)
     depends_on = models.CharField("theo cấp trên", max_length=200, blank=True)  # "Trung ương", "Bộ Nội vụ"
     area = models.ForeignKey(
-        ReformArea, verbose_name="nội dung cải cách", null=True, blank=True, on_delete=models.SET_NULL, related_name="appendix_tasks"
+        ReformArea,
+        verbose_name="nội dung cải cách",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="appendix_tasks",
     )
     area_inferred = models.BooleanField("nội dung do hệ thống gợi ý", default=False)
     search_key = models.TextField(editable=False, blank=True)
@@ -339,6 +349,7 @@ class AgencyRef(models.Model):
     group = models.ForeignKey(AgencyGroup, null=True, blank=True, on_delete=models.PROTECT, related_name="program_refs")
     qualifier = models.CharField("điều kiện", max_length=200, blank=True)  # "liên quan", "theo nội dung"
     note = models.TextField("vai trò cụ thể", blank=True)
+    source_line = models.PositiveIntegerField("dòng", null=True, blank=True)
 
     class Meta:
         verbose_name = "cơ quan được giao"
@@ -346,7 +357,8 @@ class AgencyRef(models.Model):
         ordering = ["task", "duty_group", "role", "order"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(task__isnull=False, duty_group__isnull=True) | Q(task__isnull=True, duty_group__isnull=False),
+                condition=Q(task__isnull=False, duty_group__isnull=True)
+                | Q(task__isnull=True, duty_group__isnull=False),
                 name="program_ref_one_owner",
             ),
             models.CheckConstraint(

@@ -1,4 +1,8 @@
 from django.urls import path
 
+from cchc.org.web import views
+
 app_name = "org_web"
-urlpatterns: list = []
+urlpatterns = [
+    path("co-quan/", views.agency_list, name="agency_list"),
+]

@@ -1,4 +1,9 @@
 from django.urls import path
 
+from cchc.program.api import views
+
 app_name = "program_api"
-urlpatterns: list = []
+urlpatterns = [
+    path("programs/", views.ProgramListView.as_view(), name="program-list"),
+    path("programs/<int:program_id>", views.ProgramDetailView.as_view(), name="program-detail"),
+]

@@ -1,4 +1,12 @@
 from django.urls import path
 
+from cchc.program.web import views
+
 app_name = "program_web"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.program_overview, name="home"),
+    path("chuong-trinh/<int:program_id>/", views.program_overview, name="program_detail"),
+    path("nhiem-vu/", views.task_list, name="task_list"),
+    path("nhiem-vu/<int:program_id>/<int:number>/", views.task_detail, name="task_detail"),
+    path("co-quan/<int:agency_id>/", views.agency_detail, name="agency_detail"),
+]

@@ -30,7 +30,5 @@ class Command(BaseCommand):
         user.set_password(password)
         user.save()
         self.stdout.write(
-            self.style.SUCCESS(
-                f"Tài khoản quản trị demo: {user.username} / {password}  (http://127.0.0.1:8000/admin/)"
-            )
+            self.style.SUCCESS(f"Tài khoản quản trị demo: {user.username} / {password}  (http://127.0.0.1:8000/admin/)")
         )

@@ -1,0 +1,132 @@
+"""Admin for the unit and agency registry: validity, succession and review flags.
+
+Records whose confidence is not "confirmed" (or that carry a review note) are flagged in the lists
+so an editor can check them against the source decision.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from cchc.org.constants import Confidence
+from cchc.org.models import AdministrativeUnit, Agency, AgencyGroup, AgencySuccession, UnitSuccession
+
+
+class NeedsReviewFilter(admin.SimpleListFilter):
+    title = "cần rà soát"
+    parameter_name = "can_ra_soat"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [("1", "Cần rà soát"), ("0", "Đã xác nhận")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        flagged = ~Q(confidence=Confidence.CONFIRMED)
+        if hasattr(queryset.model, "review_note"):
+            flagged |= ~Q(review_note="")
+        if self.value() == "1":
+            return queryset.filter(flagged)
+        if self.value() == "0":
+            return queryset.exclude(flagged)
+        return queryset
+
+
+@admin.display(boolean=True, description="cần rà soát")
+def needs_review(obj: Agency | UnitSuccession | AgencySuccession) -> bool:
+    """True when the record is not confirmed from a text (the list shows a warning icon)."""
+    return obj.confidence != Confidence.CONFIRMED or bool(getattr(obj, "review_note", ""))
+
+
+class UnitSuccessionOutInline(admin.TabularInline):
+    model = UnitSuccession
+    fk_name = "predecessor"
+    extra = 0
+    autocomplete_fields = ["successor"]
+    fields = ["successor", "kind", "partial", "effective_date", "legal_basis", "confidence", "note"]
+    verbose_name = "đơn vị kế thừa"
+    verbose_name_plural = "đơn vị kế thừa (đơn vị này chuyển thành)"
+
+
+class UnitSuccessionInInline(admin.TabularInline):
+    model = UnitSuccession
+    fk_name = "successor"
+    extra = 0
+    autocomplete_fields = ["predecessor"]
+    fields = ["predecessor", "kind", "partial", "effective_date", "legal_basis", "confidence", "note"]
+    verbose_name = "đơn vị trước"
+    verbose_name_plural = "đơn vị trước (hình thành từ)"
+
+
+@admin.register(AdministrativeUnit)
+class AdministrativeUnitAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "kind", "level", "parent", "valid_from", "valid_to"]
+    list_filter = ["level", "kind", "valid_to"]
+    search_fields = ["name", "code", "search_key"]
+    autocomplete_fields = ["parent"]
+    list_select_related = ["parent"]
+    readonly_fields = ["search_key"]
+    inlines = [UnitSuccessionInInline, UnitSuccessionOutInline]
+    date_hierarchy = "valid_from"
+
+
+@admin.register(UnitSuccession)
+class UnitSuccessionAdmin(SimpleHistoryAdmin):
+    list_display = ["predecessor", "successor", "kind", "partial", "effective_date", "confidence", needs_review]
+    list_filter = [NeedsReviewFilter, "kind", "confidence", "effective_date"]
+    search_fields = ["predecessor__name", "successor__name", "legal_basis", "note"]
+    autocomplete_fields = ["predecessor", "successor"]
+    list_select_related = ["predecessor", "successor"]
+
+
+class AgencySuccessionOutInline(admin.TabularInline):
+    model = AgencySuccession
+    fk_name = "predecessor"
+    extra = 0
+    autocomplete_fields = ["successor"]
+    fields = ["successor", "kind", "partial", "functions", "effective_date", "legal_basis", "confidence", "note"]
+    verbose_name = "cơ quan kế thừa"
+    verbose_name_plural = "cơ quan kế thừa (chức năng chuyển sang)"
+
+
+class AgencySuccessionInInline(admin.TabularInline):
+    model = AgencySuccession
+    fk_name = "successor"
+    extra = 0
+    autocomplete_fields = ["predecessor"]
+    fields = ["predecessor", "kind", "partial", "functions", "effective_date", "legal_basis", "confidence", "note"]
+    verbose_name = "cơ quan trước"
+    verbose_name_plural = "cơ quan trước (hình thành từ)"
+
+
+@admin.register(Agency)
+class AgencyAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "kind", "level", "unit", "valid_from", "valid_to", "confidence", needs_review]
+    list_filter = [NeedsReviewFilter, "level", "kind", "confidence", "valid_to"]
+    search_fields = ["name", "short_name", "code", "search_key"]
+    autocomplete_fields = ["unit", "parent"]
+    list_select_related = ["unit"]
+    readonly_fields = ["search_key"]
+    inlines = [AgencySuccessionInInline, AgencySuccessionOutInline]
+    fieldsets = [
+        (None, {"fields": ["code", "name", "short_name", "aliases", "kind", "level", "unit", "parent"]}),
+        ("Hiệu lực", {"fields": ["valid_from", "valid_to", "legal_basis", "source"]}),
+        ("Rà soát", {"fields": ["confidence", "review_note", "search_key"]}),
+    ]
+
+
+@admin.register(AgencySuccession)
+class AgencySuccessionAdmin(SimpleHistoryAdmin):
+    list_display = ["predecessor", "successor", "kind", "partial", "effective_date", "confidence", needs_review]
+    list_filter = [NeedsReviewFilter, "kind", "partial", "confidence", "effective_date"]
+    search_fields = ["predecessor__name", "successor__name", "functions", "legal_basis", "note"]
+    autocomplete_fields = ["predecessor", "successor"]
+    list_select_related = ["predecessor", "successor"]
+
+
+@admin.register(AgencyGroup)
+class AgencyGroupAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "kinds", "levels", "scope_unit_code"]
+    search_fields = ["name", "code", "search_key"]
+    readonly_fields = ["search_key"]

@@ -1,0 +1,505 @@
+"""Reads of the agency registry: name resolution, succession on a date, group expansion.
+
+Three questions a program raises about the agencies it names:
+
+1. **Who is meant?** ``agency_resolve(name, on=program_date)`` maps one name as written in the text
+   ("Sở LĐ-TB&XH", "UBND tỉnh", "Nội vụ", "các sở, ngành") to the agency valid on that date, or to a
+   collective group. Matching is exact on folded keys, then on a few safe normalisations; there is no
+   fuzzy matching, so an unknown name resolves to ``None`` rather than to a wrong agency.
+2. **Who carries that duty now?** ``agency_successors_on(agency, day)`` follows succession edges
+   (merge, rename, split, transfer) until it reaches agencies valid on ``day``. For example, after
+   1/3/2025 Sở Kế hoạch và Đầu tư leads to Sở Tài chính (NĐ 45/2025/NĐ-CP) and after 1/7/2025 to the
+   merged province's Sở Tài chính (NQ 202/2025/QH15).
+3. **Who is in a group?** ``agency_group_members(group, on=day)`` and, for a group named in an older
+   text, ``agency_group_successor_members(group, as_of=program_date, on=day)``.
+
+``duty_bearers_on`` combines 2 and 3.
+
+Design of the succession result: ``agency_successors_on`` returns plain agencies (the main
+successors first, then those that took over only some functions); ``agency_successions_on`` returns
+``SuccessorOn`` records that say whether the duty passed only in part, which functions moved, and
+the chain of edges that led there.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Generic, TypeVar
+
+from django.db.models import Q, QuerySet
+
+from cchc.common.text import fold, fold_words
+from cchc.org.constants import Confidence, Level
+from cchc.org.models import AdministrativeUnit, Agency, AgencyGroup, AgencySuccession, UnitSuccession
+
+# --- name resolution ---------------------------------------------------------------------------
+
+# Abbreviations written in programs, expanded on both sides of the comparison (folded words).
+_EXPANSIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(rf"\b{short}\b"), long)
+    for short, long in [
+        ("ubnd", "uy ban nhan dan"),
+        ("tp", "thanh pho"),
+        ("vp", "van phong"),
+        ("bhxh", "bao hiem xa hoi"),
+        ("ubmttq", "uy ban mat tran to quoc"),
+        ("mttq", "mat tran to quoc"),
+    ]
+)
+_PARENTHESES = re.compile(r"\([^)]*\)")
+_NON_WORD = re.compile(r"[^\w\s]", re.UNICODE)
+_PROVINCE_SUFFIXES = (" tinh khanh hoa", " tinh")
+_RELATED_SUFFIX = re.compile(r"\s+(?:(?:co\s+)?lien quan|tren dia ban tinh)$")
+_KNOWN_HEADS = (
+    "so ",
+    "ban ",
+    "uy ban",
+    "van phong",
+    "cong an",
+    "cuc ",
+    "bao ",
+    "dai ",
+    "thanh tra",
+    "trung tam",
+    "cac ",
+    "lien doan",
+)
+
+
+# Old-style tone placement ("Hoà", "Uỷ") written the new way ("Hòa", "Ủy"), and abbreviations with
+# diacritics, for the comparison that keeps diacritics.
+_OLD_TONE_PAIRS = [
+    (f"{vowel}{tone_on_second}", f"{toned_first}{second}")
+    for vowel, second, pairs in [
+        ("o", "a", [("à", "ò"), ("á", "ó"), ("ả", "ỏ"), ("ã", "õ"), ("ạ", "ọ")]),
+        ("o", "e", [("è", "ò"), ("é", "ó"), ("ẻ", "ỏ"), ("ẽ", "õ"), ("ẹ", "ọ")]),
+        ("u", "y", [("ỳ", "ù"), ("ý", "ú"), ("ỷ", "ủ"), ("ỹ", "ũ"), ("ỵ", "ụ")]),
+    ]
+    for tone_on_second, toned_first in pairs
+]
+_WRITTEN_EXPANSIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(rf"\b{short}\b"), long)
+    for short, long in [
+        ("ubnd", "ủy ban nhân dân"),
+        ("tp", "thành phố"),
+        ("vp", "văn phòng"),
+        ("bhxh", "bảo hiểm xã hội"),
+    ]
+)
+
+
+def _written_key(text: str) -> str:
+    """Lower case with diacritics kept: tells "Thành Hải" from "Thanh Hải" when the text does."""
+    text = unicodedata.normalize("NFC", _PARENTHESES.sub(" ", text)).lower()
+    for old, new in _OLD_TONE_PAIRS:
+        text = re.sub(rf"{old}(?!\w)", new, text)
+    key = " ".join(_NON_WORD.sub(" ", text).split())
+    for pattern, long in _WRITTEN_EXPANSIONS:
+        key = pattern.sub(long, key)
+    return key
+
+
+def _name_key(text: str) -> str:
+    """Folded words with abbreviations expanded: "UBND tỉnh" -> "uy ban nhan dan tinh"."""
+    key = fold_words(_PARENTHESES.sub(" ", text))
+    for pattern, long in _EXPANSIONS:
+        key = pattern.sub(long, key)
+    return key
+
+
+def _canonical_key(key: str) -> str:
+    """Drop what does not tell agencies apart in a Khánh Hòa text: "tỉnh", "tỉnh Khánh Hòa", "các"."""
+    key = key.removeprefix("cac ")
+    for suffix in _PROVINCE_SUFFIXES:
+        if key.endswith(suffix) and len(key) > len(suffix):
+            # "UBND tỉnh" keeps its "tỉnh": a bare "UBND" could be any level.
+            if key[: -len(suffix)] != "uy ban nhan dan":
+                key = key[: -len(suffix)]
+            break
+    return key
+
+
+def _group_key(key: str) -> str:
+    """For collective references also drop "(có) liên quan" and "trên địa bàn tỉnh"."""
+    return _canonical_key(_RELATED_SUFFIX.sub("", key))
+
+
+_AMBIGUOUS = -1
+
+
+class AgencyNameIndex:
+    """Folded name keys of the agencies valid on one day and of all groups.
+
+    Build it once to resolve many names of one text (``AgencyNameIndex.build(on=...)``); a key that
+    belongs to two different agencies is ambiguous and never resolves.
+    """
+
+    def __init__(self, agencies: Iterable[Agency], groups: Iterable[AgencyGroup]) -> None:
+        self.agencies: dict[int, Agency] = {}
+        self.groups: dict[int, AgencyGroup] = {}
+        self._written: dict[str, int] = {}
+        self._exact: dict[str, int] = {}
+        self._canonical: dict[str, int] = {}
+        self._group_exact: dict[str, int] = {}
+        self._group_canonical: dict[str, int] = {}
+        for agency in agencies:
+            self.agencies[agency.pk] = agency
+            for name in [agency.name, agency.short_name, *agency.aliases]:
+                if name:
+                    self._add(self._written, _written_key(name), agency.pk)
+                    key = _name_key(name)
+                    self._add(self._exact, key, agency.pk)
+                    self._add(self._canonical, _canonical_key(key), agency.pk)
+        for group in groups:
+            self.groups[group.pk] = group
+            for name in [group.name, *group.aliases]:
+                key = _name_key(name)
+                self._add(self._group_exact, key, group.pk)
+                self._add(self._group_canonical, _group_key(key), group.pk)
+
+    @staticmethod
+    def _add(index: dict[str, int], key: str, pk: int) -> None:
+        if not key:
+            return
+        current = index.get(key)
+        index[key] = pk if current in (None, pk) else _AMBIGUOUS
+
+    @classmethod
+    def build(cls, *, on: date) -> AgencyNameIndex:
+        return cls(Agency.objects.valid_on(on), AgencyGroup.objects.all())
+
+    def _agency(self, index: dict[str, int], key: str) -> Agency | None | bool:
+        pk = index.get(key)
+        if pk is None:
+            return None
+        if pk == _AMBIGUOUS:
+            return False
+        return self.agencies[pk]
+
+    def resolve(self, name: str) -> Agency | AgencyGroup | None:
+        """Resolve one name; see :func:`agency_resolve` for the rules."""
+        key = _name_key(name)
+        if not key:
+            return None
+        canonical = _canonical_key(key)
+        steps: list[tuple[dict[str, int], str, bool]] = [
+            (self._written, _written_key(name), False),
+            (self._exact, key, False),
+            (self._group_exact, key, True),
+            (self._canonical, canonical, False),
+            (self._group_canonical, _group_key(key), True),
+        ]
+        if not canonical.startswith(_KNOWN_HEADS):
+            # A bare field name ("Nội vụ", "Thông tin và Truyền thông") means that department.
+            steps.append((self._canonical, "so " + canonical, False))
+        for index, lookup, is_group in steps:
+            pk = index.get(lookup)
+            if pk is None:
+                continue
+            if pk == _AMBIGUOUS:
+                return None  # never pick one of two agencies with the same name
+            return self.groups[pk] if is_group else self.agencies[pk]
+        return None
+
+
+def agency_resolve(name: str, *, on: date) -> Agency | AgencyGroup | None:
+    """Resolve ONE agency name as written in a program to the agency valid on ``on`` or to a group.
+
+    ``on`` is the date of the text (the program's issue date): "Sở Giao thông vận tải" resolves on
+    24/12/2021 but not on 1/1/2026, when that department no longer exists; use
+    :func:`agency_successors_on` / :func:`duty_bearers_on` to carry a 2021 reference forward.
+
+    Rules, in order (first hit wins; a name shared by two agencies resolves to ``None``):
+    0. the name as written, case aside (so "Xã Thành Hải" and "Xã Thanh Hải" stay apart);
+    1. exact folded key (case, diacritics, punctuation and "UBND"/"Ủy ban nhân dân" ignored) of the
+       agency's name, short name or an alias, then of a group's name or alias;
+    2. the same without a leading "các" and a trailing "tỉnh" / "tỉnh Khánh Hòa" ("Cục Thuế tỉnh",
+       "Bảo hiểm xã hội tỉnh Khánh Hòa"); for groups also without "(có) liên quan" or "trên địa bàn
+       tỉnh";
+    3. a bare field name ("Nội vụ", "Thông tin và Truyền thông") as "Sở <name>".
+    Text in parentheses ("(theo phân công)") is ignored.
+    """
+    return AgencyNameIndex.build(on=on).resolve(name)
+
+
+# --- succession --------------------------------------------------------------------------------
+
+N = TypeVar("N", Agency, AdministrativeUnit)
+E = TypeVar("E", AgencySuccession, UnitSuccession)
+
+
+@dataclass(frozen=True)
+class SuccessorOn(Generic[N, E]):
+    """One bearer on a day: the agency (or unit), whether only part of the duties reached it,
+    which functions moved (from the first edge that names them), and the chain of edges."""
+
+    node: N
+    partial: bool
+    functions: str
+    path: tuple[E, ...]
+
+    @property
+    def agency(self) -> N:
+        return self.node
+
+    @property
+    def unit(self) -> N:
+        return self.node
+
+
+AgencySuccessorOn = SuccessorOn[Agency, AgencySuccession]
+UnitSuccessorOn = SuccessorOn[AdministrativeUnit, UnitSuccession]
+
+_MAX_CHAIN = 25
+
+
+class _Graph(Generic[N, E]):
+    """All succession edges in memory (the table holds hundreds of rows), keyed by predecessor."""
+
+    def __init__(self, edges: Iterable[E]) -> None:
+        self.by_predecessor: dict[int, list[E]] = defaultdict(list)
+        for edge in edges:
+            self.by_predecessor[edge.predecessor_id].append(edge)
+
+    def walk(self, start: N, day: date) -> list[SuccessorOn[N, E]]:
+        """Breadth-first: the bearers of ``start``'s duties on ``day``.
+
+        - ``start`` itself when valid on ``day``; nothing when ``day`` is before it existed;
+        - otherwise every successor reached by edges effective on or before ``day``; an edge out of a
+          node is followed only when it is later than the edge that led to that node, so functions
+          split off on the day of a merger do not leak into the merged duties;
+        - an edge without successor (abolition) ends the chain;
+        - a node reached both wholly and in part counts as whole.
+        """
+        found: dict[int, SuccessorOn[N, E]] = {}
+        order: list[int] = []
+        queue: list[tuple[N, bool, str, tuple[E, ...], date | None]] = [(start, False, "", (), None)]
+        seen: set[tuple[int, bool, date | None]] = set()
+        node: N
+        path: tuple[E, ...]
+        while queue:
+            node, partial, functions, path, arrived = queue.pop(0)
+            if (node.pk, partial, arrived) in seen or len(path) > _MAX_CHAIN:
+                continue
+            seen.add((node.pk, partial, arrived))
+            if node.valid_from is not None and day < node.valid_from:
+                continue
+            valid = node.is_valid_on(day)
+            if valid:
+                previous = found.get(node.pk)
+                if previous is None:
+                    order.append(node.pk)
+                if previous is None or (previous.partial and not partial):
+                    found[node.pk] = SuccessorOn(node, partial, functions, path)
+            for edge in self.by_predecessor.get(node.pk, []):
+                if edge.successor is None or edge.effective_date > day:
+                    continue
+                if arrived is not None and edge.effective_date <= arrived:
+                    continue
+                if valid and not edge.partial:
+                    continue  # a node still in office keeps its whole duties
+                queue.append(
+                    (
+                        edge.successor,  # type: ignore[arg-type]
+                        partial or edge.partial,
+                        functions or getattr(edge, "functions", ""),
+                        path + (edge,),
+                        edge.effective_date,
+                    )
+                )
+        results = [found[pk] for pk in order]
+        return [r for r in results if not r.partial] + [r for r in results if r.partial]
+
+
+def _agency_graph() -> _Graph[Agency, AgencySuccession]:
+    return _Graph(AgencySuccession.objects.select_related("successor"))
+
+
+def _unit_graph() -> _Graph[AdministrativeUnit, UnitSuccession]:
+    return _Graph(UnitSuccession.objects.select_related("successor"))
+
+
+def agency_successions_on(agency: Agency, day: date) -> list[AgencySuccessorOn]:
+    """Who carries ``agency``'s duties on ``day``, with partial / functions / path for each.
+
+    Main successors come first; partial ones (e.g. Sở Y tế for the social-protection functions of
+    Sở LĐ-TB&XH, NĐ 45/2025/NĐ-CP) follow with ``partial=True``. An agency still valid on ``day`` is
+    its own bearer; an agency abolished without successor has none (``[]``).
+    """
+    return _agency_graph().walk(agency, day)
+
+
+def agency_successors_on(agency: Agency, day: date) -> list[Agency]:
+    """The agencies that carry ``agency``'s duties on ``day`` (main successors first, then partial).
+
+    See :func:`agency_successions_on` for the rule and for which of them took over only some
+    functions.
+    """
+    return [s.node for s in agency_successions_on(agency, day)]
+
+
+def agency_successors_map(agencies: Iterable[Agency], day: date) -> dict[int, list[Agency]]:
+    """:func:`agency_successors_on` for many agencies at once (one query for the edges)."""
+    graph = _agency_graph()
+    return {agency.pk: [s.node for s in graph.walk(agency, day)] for agency in agencies}
+
+
+def unit_successions_on(unit: AdministrativeUnit, day: date) -> list[UnitSuccessorOn]:
+    """The administrative units that cover ``unit``'s territory on ``day`` (NQ 1667/NQ-UBTVQH15),
+    with ``partial=True`` where the unit was divided among several new ones. A district-level unit
+    has none after 1/7/2025 (abolished)."""
+    return _unit_graph().walk(unit, day)
+
+
+def unit_successors_on(unit: AdministrativeUnit, day: date) -> list[AdministrativeUnit]:
+    """The units that succeed ``unit`` on ``day``; see :func:`unit_successions_on`."""
+    return [s.node for s in unit_successions_on(unit, day)]
+
+
+# --- groups ------------------------------------------------------------------------------------
+
+
+def _group_clauses(group: AgencyGroup) -> list[dict[str, Any]]:
+    return list(group.clauses) or [{"kinds": group.kinds, "levels": group.levels}]
+
+
+def _scope_q(code: str) -> Q:
+    province = Level.PROVINCE
+    return (
+        Q(unit__code=code, unit__level=province)
+        | Q(unit__parent__code=code, unit__parent__level=province)
+        | Q(unit__parent__parent__code=code, unit__parent__parent__level=province)
+    )
+
+
+def _group_q(group: AgencyGroup) -> Q:
+    members = Q(pk__in=[])
+    for clause in _group_clauses(group):
+        condition = Q()
+        if clause.get("codes"):
+            condition &= Q(code__in=clause["codes"])
+        if clause.get("kinds"):
+            condition &= Q(kind__in=clause["kinds"])
+        if clause.get("levels"):
+            condition &= Q(level__in=clause["levels"])
+        members |= condition
+    if group.scope_unit_code:
+        members &= _scope_q(group.scope_unit_code)
+    return members
+
+
+def agency_group_members(group: AgencyGroup, *, on: date) -> QuerySet[Agency]:
+    """Members of a collective reference valid on ``on``: agencies matching any of the group's
+    clauses (kinds and levels, or agency codes) within its province scope."""
+    return (
+        Agency.objects.valid_on(on)
+        .filter(_group_q(group))
+        .select_related("unit", "parent")
+        .order_by("level", "kind", "name", "pk")
+    )
+
+
+def agency_group_contains(group: AgencyGroup, agency: Agency) -> bool:
+    """Whether ``agency`` falls under ``group`` (at any date)."""
+    return Agency.objects.filter(pk=agency.pk).filter(_group_q(group)).exists()
+
+
+def agency_groups_containing(*, agency: Agency) -> list[AgencyGroup]:
+    """Every group that takes in ``agency`` (clauses and province scope applied)."""
+    return [g for g in AgencyGroup.objects.order_by("name") if agency_group_contains(g, agency)]
+
+
+def agency_group_successor_members(
+    group: AgencyGroup, *, as_of: date, on: date, include_partial: bool = True
+) -> list[Agency]:
+    """The group as written on ``as_of`` (a program's date), each member followed to ``on``.
+
+    "UBND các huyện, thị xã, thành phố" of 24/12/2021 expands on 1/1/2026 to the UBND of the new
+    communes, which took over the district level's duties on their territory (Luật Tổ chức chính
+    quyền địa phương 2025). Partial successors are included unless ``include_partial`` is False.
+    De-duplicated, in order of first appearance.
+    """
+    graph = _agency_graph()
+    result: dict[int, Agency] = {}
+    for member in agency_group_members(group, on=as_of):
+        for successor in graph.walk(member, on):
+            if include_partial or not successor.partial:
+                result.setdefault(successor.node.pk, successor.node)
+    return list(result.values())
+
+
+def duty_bearers_on(agency_or_group: Agency | AgencyGroup, *, as_of: date, on: date) -> list[Agency]:
+    """Who carries, on ``on``, a duty assigned on ``as_of`` to an agency or a collective group.
+
+    An agency is followed through its successions (``as_of`` is not needed for it: the agency was
+    already resolved on that date); a group is expanded as of ``as_of`` and each member followed.
+    """
+    if isinstance(agency_or_group, AgencyGroup):
+        return agency_group_successor_members(agency_or_group, as_of=as_of, on=on)
+    return agency_successors_on(agency_or_group, on)
+
+
+# --- lists for pages ---------------------------------------------------------------------------
+
+
+def agency_list_for_public(
+    *,
+    on: date | None = None,
+    level: str | None = None,
+    kinds: Sequence[str] | None = None,
+    query: str | None = None,
+) -> QuerySet[Agency]:
+    """Agencies for a public list: optionally only those valid on ``on``, of a level or kinds, or
+    whose name, short name or alias contains ``query`` (accent-insensitive)."""
+    qs = Agency.objects.select_related("unit", "parent")
+    if on is not None:
+        qs = qs.valid_on(on)
+    if level:
+        qs = qs.filter(level=level)
+    if kinds:
+        qs = qs.filter(kind__in=list(kinds))
+    if query:
+        qs = qs.filter(search_key__contains=fold(query))
+    return qs.order_by("level", "kind", "name", "valid_from", "pk")
+
+
+def agency_get(*, agency_id: int) -> Agency:
+    """One agency with its unit and parent; raises ``Agency.DoesNotExist``."""
+    return Agency.objects.select_related("unit", "parent").get(pk=agency_id)
+
+
+def agency_succession_list(*, agency: Agency) -> QuerySet[AgencySuccession]:
+    """The edges into and out of ``agency`` (what it came from, what it became), by date."""
+    return (
+        AgencySuccession.objects.filter(Q(predecessor=agency) | Q(successor=agency))
+        .select_related("predecessor", "successor")
+        .order_by("effective_date", "pk")
+    )
+
+
+def agency_list_needing_review() -> QuerySet[Agency]:
+    """Agencies whose record is not confirmed from a text or carries a review note."""
+    return (
+        Agency.objects.filter(~Q(confidence=Confidence.CONFIRMED) | ~Q(review_note=""))
+        .select_related("unit")
+        .order_by("level", "name", "pk")
+    )
+
+
+def agency_group_list() -> QuerySet[AgencyGroup]:
+    return AgencyGroup.objects.order_by("name")
+
+
+def unit_list_for_public(*, on: date | None = None, level: str | None = None) -> QuerySet[AdministrativeUnit]:
+    """Administrative units, optionally only those valid on ``on`` and of one level."""
+    qs = AdministrativeUnit.objects.select_related("parent")
+    if on is not None:
+        qs = qs.valid_on(on)
+    if level:
+        qs = qs.filter(level=level)
+    return qs.order_by("level", "code", "valid_from", "pk")
