@@ -26,7 +26,42 @@ class ValidityQuerySet(models.QuerySet):
         )
 
 
-class AdministrativeUnit(models.Model):
+class ValidityPeriod(models.Model):
+    """A half-open validity ``[valid_from, valid_to)``; an empty bound is open (unknown start, still valid)."""
+
+    valid_from = models.DateField("hiệu lực từ", null=True, blank=True)
+    valid_to = models.DateField("hết hiệu lực từ", null=True, blank=True)
+
+    objects = ValidityQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def is_valid_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day < self.valid_to)
+
+
+class SuccessionEdge(models.Model):
+    """What every succession edge records: how, from when, on what legal basis, how surely.
+
+    Concrete edges add ``predecessor`` and ``successor`` (an empty successor: abolished without one).
+    """
+
+    kind = models.CharField("hình thức", max_length=20, choices=SuccessionKind.choices)
+    effective_date = models.DateField("ngày có hiệu lực")
+    legal_basis = models.CharField("căn cứ pháp lý", max_length=500)
+    confidence = models.CharField("độ tin cậy", max_length=20, choices=Confidence.choices, default=Confidence.CONFIRMED)
+    note = models.TextField("ghi chú", blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        target = self.successor.name if self.successor else "—"  # type: ignore[attr-defined]
+        return f"{self.predecessor} → {target} ({self.effective_date:%d/%m/%Y})"  # type: ignore[attr-defined]
+
+
+class AdministrativeUnit(ValidityPeriod):
     """Đơn vị hành chính: province, district (historical since 1/7/2025) or commune level."""
 
     code = models.CharField("mã", max_length=10, blank=True, db_index=True)
@@ -36,12 +71,9 @@ class AdministrativeUnit(models.Model):
     parent = models.ForeignKey(
         "self", verbose_name="trực thuộc", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
-    valid_from = models.DateField("hiệu lực từ", null=True, blank=True)
-    valid_to = models.DateField("hết hiệu lực từ", null=True, blank=True)
     legal_basis = models.CharField("căn cứ pháp lý", max_length=500, blank=True)
     search_key = models.CharField(max_length=250, editable=False, db_index=True)
 
-    objects = ValidityQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -74,11 +106,8 @@ class AdministrativeUnit(models.Model):
         self.search_key = fold(self.name)
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
-    def is_valid_on(self, day: date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day < self.valid_to)
 
-
-class UnitSuccession(models.Model):
+class UnitSuccession(SuccessionEdge):
     """One edge of the unit succession graph: predecessor -> successor on an effective date."""
 
     predecessor = models.ForeignKey(
@@ -92,12 +121,7 @@ class UnitSuccession(models.Model):
         on_delete=models.CASCADE,
         related_name="successions_in",
     )
-    kind = models.CharField("hình thức", max_length=20, choices=SuccessionKind.choices)
     partial = models.BooleanField("một phần", default=False)
-    effective_date = models.DateField("ngày có hiệu lực")
-    legal_basis = models.CharField("căn cứ pháp lý", max_length=500)
-    confidence = models.CharField("độ tin cậy", max_length=20, choices=Confidence.choices, default=Confidence.CONFIRMED)
-    note = models.TextField("ghi chú", blank=True)
 
     history = HistoricalRecords()
 
@@ -111,12 +135,8 @@ class UnitSuccession(models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        target = self.successor.name if self.successor else "—"
-        return f"{self.predecessor} → {target} ({self.effective_date:%d/%m/%Y})"
 
-
-class Agency(models.Model):
+class Agency(ValidityPeriod):
     """Cơ quan, đơn vị: People's Committees, departments, central branches, service centres ...
 
     ``code`` is the registry's own stable key (e.g. ``so-noi-vu``); the official name may change
@@ -145,15 +165,12 @@ class Agency(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    valid_from = models.DateField("hiệu lực từ", null=True, blank=True)
-    valid_to = models.DateField("hết hiệu lực từ", null=True, blank=True)
     legal_basis = models.CharField("căn cứ pháp lý", max_length=500, blank=True)
     confidence = models.CharField("độ tin cậy", max_length=20, choices=Confidence.choices, default=Confidence.CONFIRMED)
     review_note = models.TextField("cần rà soát", blank=True)
     source = models.CharField("nguồn", max_length=500, blank=True)
     search_key = models.CharField(max_length=400, editable=False, db_index=True)
 
-    objects = ValidityQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -182,11 +199,8 @@ class Agency(models.Model):
         self.search_key = fold(" ".join([self.name, self.short_name, *self.aliases]))
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
-    def is_valid_on(self, day: date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day < self.valid_to)
 
-
-class AgencySuccession(models.Model):
+class AgencySuccession(SuccessionEdge):
     """One edge of the agency succession graph, with what moved (all duties, or named functions)."""
 
     predecessor = models.ForeignKey(
@@ -200,13 +214,8 @@ class AgencySuccession(models.Model):
         on_delete=models.CASCADE,
         related_name="successions_in",
     )
-    kind = models.CharField("hình thức", max_length=20, choices=SuccessionKind.choices)
     partial = models.BooleanField("một phần chức năng", default=False)
     functions = models.CharField("chức năng chuyển giao", max_length=500, blank=True)
-    effective_date = models.DateField("ngày có hiệu lực")
-    legal_basis = models.CharField("căn cứ pháp lý", max_length=500)
-    confidence = models.CharField("độ tin cậy", max_length=20, choices=Confidence.choices, default=Confidence.CONFIRMED)
-    note = models.TextField("ghi chú", blank=True)
     source = models.CharField("nguồn", max_length=500, blank=True)
 
     history = HistoricalRecords()
@@ -220,10 +229,6 @@ class AgencySuccession(models.Model):
                 fields=["predecessor", "successor", "effective_date"], name="org_agency_succession_uniq"
             ),
         ]
-
-    def __str__(self) -> str:
-        target = self.successor.name if self.successor else "—"
-        return f"{self.predecessor} → {target} ({self.effective_date:%d/%m/%Y})"
 
 
 class AgencyGroup(models.Model):
