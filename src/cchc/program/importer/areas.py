@@ -18,7 +18,7 @@ from cchc.common.text import fold_words
 _STOP = set(
     """va cua cac cho voi trong tren theo de duoc co la nhung mot so tu den tai ve nham dam bao bao dam
     thuc hien trien khai xay dung tiep tuc tang cuong nang cao hieu qua tinh giai doan nam cap ke hoach
-    bao cao van ban chi dao de an khanh hoa so nganh dia phuong quyet dinh ubnd uy ban nhan dan""".split()
+    bao cao van ban chi dao de an so nganh dia phuong quyet dinh ubnd uy ban nhan dan""".split()
 )
 
 
