@@ -259,12 +259,29 @@ _MAX_CHAIN = 25
 
 
 class _Graph(Generic[N, E]):
-    """All succession edges in memory (the table holds hundreds of rows), keyed by predecessor."""
+    """Succession edges keyed by predecessor.
 
-    def __init__(self, edges: Iterable[E]) -> None:
+    Built either from every edge at once (for many walks: one query) or lazily from a queryset,
+    fetching the edges out of each breadth-first frontier in one query, so one walk costs a query
+    per generation of successors instead of reading the whole table.
+    """
+
+    def __init__(self, edges: Iterable[E] | None = None, *, source: QuerySet[E] | None = None) -> None:
         self.by_predecessor: dict[int, list[E]] = defaultdict(list)
-        for edge in edges:
+        self._source: QuerySet[E] | None = source
+        self._loaded: set[int] = set()
+        for edge in edges or ():
             self.by_predecessor[edge.predecessor_id].append(edge)
+
+    def _prefetch(self, pks: Iterable[int]) -> None:
+        if self._source is None:
+            return
+        missing = {pk for pk in pks if pk not in self._loaded}
+        if not missing:
+            return
+        for edge in self._source.filter(predecessor_id__in=missing):
+            self.by_predecessor[edge.predecessor_id].append(edge)
+        self._loaded |= missing
 
     def walk(self, start: N, day: date) -> list[SuccessorOn[N, E]]:
         """Breadth-first: the bearers of ``start``'s duties on ``day``.
@@ -283,6 +300,7 @@ class _Graph(Generic[N, E]):
         node: N
         path: tuple[E, ...]
         while queue:
+            self._prefetch(item[0].pk for item in queue)
             node, partial, functions, path, arrived = queue.pop(0)
             if (node.pk, partial, arrived) in seen or len(path) > _MAX_CHAIN:
                 continue
@@ -316,12 +334,14 @@ class _Graph(Generic[N, E]):
         return [r for r in results if not r.partial] + [r for r in results if r.partial]
 
 
-def _agency_graph() -> _Graph[Agency, AgencySuccession]:
-    return _Graph(AgencySuccession.objects.select_related("successor"))
+def _agency_graph(*, whole: bool = False) -> _Graph[Agency, AgencySuccession]:
+    edges = AgencySuccession.objects.select_related("successor")
+    return _Graph(edges) if whole else _Graph(source=edges)
 
 
-def _unit_graph() -> _Graph[AdministrativeUnit, UnitSuccession]:
-    return _Graph(UnitSuccession.objects.select_related("successor"))
+def _unit_graph(*, whole: bool = False) -> _Graph[AdministrativeUnit, UnitSuccession]:
+    edges = UnitSuccession.objects.select_related("successor")
+    return _Graph(edges) if whole else _Graph(source=edges)
 
 
 def agency_successions_on(agency: Agency, day: date) -> list[AgencySuccessorOn]:
@@ -343,10 +363,15 @@ def agency_successors_on(agency: Agency, day: date) -> list[Agency]:
     return [s.node for s in agency_successions_on(agency, day)]
 
 
+def agency_successions_map(agencies: Iterable[Agency], day: date) -> dict[int, list[AgencySuccessorOn]]:
+    """:func:`agency_successions_on` for many agencies at once (one query for the edges)."""
+    graph = _agency_graph(whole=True)
+    return {agency.pk: graph.walk(agency, day) for agency in agencies}
+
+
 def agency_successors_map(agencies: Iterable[Agency], day: date) -> dict[int, list[Agency]]:
     """:func:`agency_successors_on` for many agencies at once (one query for the edges)."""
-    graph = _agency_graph()
-    return {agency.pk: [s.node for s in graph.walk(agency, day)] for agency in agencies}
+    return {pk: [s.node for s in found] for pk, found in agency_successions_map(agencies, day).items()}
 
 
 def unit_successions_on(unit: AdministrativeUnit, day: date) -> list[UnitSuccessorOn]:
@@ -424,7 +449,7 @@ def agency_group_successor_members(
     quyền địa phương 2025). Partial successors are included unless ``include_partial`` is False.
     De-duplicated, in order of first appearance.
     """
-    graph = _agency_graph()
+    graph = _agency_graph(whole=True)
     result: dict[int, Agency] = {}
     for member in agency_group_members(group, on=as_of):
         for successor in graph.walk(member, on):

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from cchc.org.constants import Confidence
 from cchc.org.models import Agency
-from cchc.org.selectors import AgencySuccessorOn, agency_get, agency_successions_on
+from cchc.org.selectors import AgencySuccessorOn, agency_get, agency_successions_map
 from cchc.program.models import AppendixTask, Program
 from cchc.program.selectors import (
     agency_scope,
@@ -32,11 +32,8 @@ from cchc.program.web.presenters import AreaView, milestone_years, target_rows, 
 
 def _successors_now(agencies: list[Agency], today: date) -> dict[int, list[AgencySuccessorOn]]:
     """Who carries, today, the duties of each agency that no longer exists as that record."""
-    return {
-        agency.pk: [s for s in agency_successions_on(agency, today) if s.agency.pk != agency.pk]
-        for agency in {a.pk: a for a in agencies}.values()
-        if not agency.is_valid_on(today)
-    }
+    gone = [agency for agency in {a.pk: a for a in agencies}.values() if not agency.is_valid_on(today)]
+    return {pk: [s for s in found if s.agency.pk != pk] for pk, found in agency_successions_map(gone, today).items()}
 
 
 def program_overview(request: HttpRequest, program_id: int | None = None) -> HttpResponse:
