@@ -21,7 +21,9 @@ setup: install
 	$(BIN)/cchc migrate --noinput
 	$(BIN)/cchc org load
 	$(BIN)/cchc program import src/cchc/program/data/qd-4831-2021-khanh-hoa.txt
+	$(BIN)/cchc catalogue import
 	$(BIN)/cchc demo_admin
+	$(BIN)/cchc demo_staff
 
 run: setup
 	$(BIN)/cchc runserver $(HOST):$(PORT)
@@ -38,6 +40,8 @@ lint: install
 bench: install
 	env -u DATABASE_URL $(BIN)/python benchmarks/foundation.py
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python benchmarks/foundation.py
+	env -u DATABASE_URL $(BIN)/python benchmarks/calendar_deadlines.py
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python benchmarks/calendar_deadlines.py
 
 clean:
 	rm -rf $(VENV) var

@@ -34,12 +34,18 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "cchc.common",
+    "cchc.audit",
     "cchc.org",
+    "cchc.accounts",
+    "cchc.calendars",
+    "cchc.catalogue",
+    "cchc.dossiers",
     "cchc.program",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cchc.audit.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -48,6 +54,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "cchc.config.urls"

@@ -1,0 +1,61 @@
+"""Reads of staff memberships: which agencies a user acts for, and in which roles.
+
+A membership counts on day D only while both it and its agency are valid on D: when an agency is
+merged away (1/7/2025), memberships at the old record stop counting and the officer needs one at
+the successor.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import QuerySet
+
+from cchc.accounts.constants import Role
+from cchc.accounts.models import AgencyMembership
+from cchc.org.models import Agency
+
+
+def membership_list_valid_on(
+    *, on: date, user: AbstractBaseUser | None = None, agency: Agency | None = None, role: str | None = None
+) -> QuerySet[AgencyMembership]:
+    """Memberships valid on ``on`` at agencies valid on ``on``, with user and agency joined."""
+    qs = AgencyMembership.objects.valid_on(on).filter(agency__in=Agency.objects.valid_on(on).values("pk"))
+    if user is not None:
+        qs = qs.filter(user_id=user.pk)
+    if agency is not None:
+        qs = qs.filter(agency_id=agency.pk)
+    if role is not None:
+        qs = qs.filter(role=Role(role))
+    return qs.select_related("user", "agency")
+
+
+def user_agencies(*, user: AbstractBaseUser, on: date, role: str | None = None) -> QuerySet[Agency]:
+    """The agencies ``user`` acts for on ``on`` (in ``role`` when given), each once, by name."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", True):
+        return Agency.objects.none()
+    memberships = membership_list_valid_on(on=on, user=user, role=role)
+    return (
+        Agency.objects.filter(pk__in=memberships.values("agency_id"))
+        .select_related("unit", "parent")
+        .order_by("level", "name", "pk")
+    )
+
+
+def user_roles(*, user: AbstractBaseUser, agency: Agency, on: date) -> frozenset[Role]:
+    """The roles ``user`` holds at ``agency`` on ``on`` (empty for inactive or anonymous users)."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", True):
+        return frozenset()
+    roles = membership_list_valid_on(on=on, user=user, agency=agency).values_list("role", flat=True)
+    return frozenset(Role(r) for r in roles)
+
+
+def agency_staff(*, agency: Agency, on: date, role: str | None = None) -> QuerySet[AbstractBaseUser]:
+    """Active users who act for ``agency`` on ``on`` (in ``role`` when given): hand-over recipients."""
+    memberships = membership_list_valid_on(on=on, agency=agency, role=role)
+    user_model = get_user_model()
+    return user_model.objects.filter(pk__in=memberships.values("user_id"), is_active=True).order_by(
+        user_model.USERNAME_FIELD
+    )

@@ -1,0 +1,81 @@
+from datetime import date
+
+from django.contrib.auth.models import User
+
+from cchc.accounts.constants import Role
+from cchc.accounts.selectors import agency_staff, user_agencies, user_roles
+from cchc.accounts.services import membership_grant, membership_revoke
+from cchc.accounts.tests.conftest import AT, MERGER_DAY
+
+
+def _grant(user, agency, role, valid_from=MERGER_DAY):
+    return membership_grant(user=user, agency=agency, role=role, valid_from=valid_from, actor=None, at=AT)
+
+
+def test_user_agencies_follow_the_membership_period(officer, justice, nha_trang):
+    membership = _grant(officer, justice, Role.SPECIALIST)
+    _grant(officer, nha_trang, Role.RECEPTION, valid_from=date(2025, 8, 1))
+    membership_revoke(membership=membership, on=date(2025, 10, 1), actor=None, at=AT)
+
+    assert list(user_agencies(user=officer, on=date(2025, 6, 30))) == []
+    assert list(user_agencies(user=officer, on=date(2025, 7, 15))) == [justice]
+    assert set(user_agencies(user=officer, on=date(2025, 9, 1))) == {justice, nha_trang}
+    assert list(user_agencies(user=officer, on=date(2025, 10, 1))) == [nha_trang]
+
+
+def test_user_agencies_by_role(officer, justice, nha_trang):
+    _grant(officer, justice, Role.SPECIALIST)
+    _grant(officer, justice, Role.LEADER)
+    _grant(officer, nha_trang, Role.RECEPTION)
+
+    assert list(user_agencies(user=officer, on=MERGER_DAY, role=Role.RECEPTION)) == [nha_trang]
+    assert list(user_agencies(user=officer, on=MERGER_DAY, role=Role.LEADER)) == [justice]
+    assert user_agencies(user=officer, on=MERGER_DAY).count() == 2
+
+
+def test_memberships_at_an_agency_that_ended_stop_counting(officer, justice_before_merger):
+    _grant(officer, justice_before_merger, Role.SPECIALIST, valid_from=date(2024, 1, 1))
+
+    assert list(user_agencies(user=officer, on=date(2025, 6, 30))) == [justice_before_merger]
+    assert list(user_agencies(user=officer, on=MERGER_DAY)) == []
+
+
+def test_user_roles_at_one_agency(officer, justice, nha_trang):
+    _grant(officer, justice, Role.SPECIALIST)
+    _grant(officer, justice, Role.CLERK)
+    _grant(officer, nha_trang, Role.RECEPTION)
+
+    assert user_roles(user=officer, agency=justice, on=MERGER_DAY) == {Role.SPECIALIST, Role.CLERK}
+    assert user_roles(user=officer, agency=justice, on=date(2025, 6, 1)) == frozenset()
+
+
+def test_an_inactive_user_acts_for_nobody(officer, justice):
+    _grant(officer, justice, Role.SPECIALIST)
+    officer.is_active = False
+    officer.save()
+
+    assert list(user_agencies(user=officer, on=MERGER_DAY)) == []
+    assert user_roles(user=officer, agency=justice, on=MERGER_DAY) == frozenset()
+    assert list(agency_staff(agency=justice, on=MERGER_DAY)) == []
+
+
+def test_agency_staff_lists_active_members_by_role(officer, justice):
+    leader = User.objects.create_user(username="lanhdao01")
+    _grant(officer, justice, Role.SPECIALIST)
+    _grant(leader, justice, Role.LEADER)
+
+    assert list(agency_staff(agency=justice, on=MERGER_DAY)) == [officer, leader]  # by username
+    assert list(agency_staff(agency=justice, on=MERGER_DAY, role=Role.LEADER)) == [leader]
+
+
+def test_user_agencies_is_one_query_with_units_and_parents(officer, justice, nha_trang, django_assert_num_queries):
+    _grant(officer, justice, Role.SPECIALIST)
+    _grant(officer, nha_trang, Role.RECEPTION)
+
+    with django_assert_num_queries(1):
+        labels = [
+            (a.name, a.unit.name if a.unit else "", a.parent.name if a.parent else "")
+            for a in user_agencies(user=officer, on=MERGER_DAY)
+        ]
+
+    assert len(labels) == 2

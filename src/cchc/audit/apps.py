@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AuditConfig(AppConfig):
+    name = "cchc.audit"
+    label = "audit"
+    verbose_name = "Nhật ký kiểm toán"

@@ -1,0 +1,125 @@
+"""The append-only audit trail: one hash-chained event per audited write.
+
+Each event records who did what to which record, when, with the record's state before and after,
+and the request it came from. Event N stores the SHA-256 of its own canonical serialisation plus
+the hash of event N-1 (event 1 chains to a fixed genesis value), so changing, removing or
+reordering any stored event breaks the chain from that point on (see ``audit_verify``).
+
+Events are written only by ``cchc.audit.services.audit_record``; the model refuses updates and
+deletes, from an instance or a queryset.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from cchc.audit.canonical import chain_hash, utc_iso
+
+
+class AppendOnlyError(Exception):
+    """An attempt to change or delete a recorded audit event."""
+
+    code = "audit_append_only"
+
+    def __init__(self, message: str = "Nhật ký kiểm toán chỉ được ghi thêm, không được sửa hoặc xóa.") -> None:
+        super().__init__(message)
+
+
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError()
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError()
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
+        raise AppendOnlyError()
+
+    def for_target(self, target: models.Model) -> AuditEventQuerySet:
+        return self.filter(target_type=ContentType.objects.get_for_model(target), target_id=str(target.pk))
+
+
+class AuditEvent(models.Model):
+    """Sự kiện nhật ký kiểm toán: one audited write, chained by hash to the one before."""
+
+    sequence = models.PositiveBigIntegerField("số thứ tự", unique=True, editable=False)
+    at = models.DateTimeField("thời điểm", db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người thực hiện",
+        null=True,
+        blank=True,
+        # an account that acted is deactivated, never deleted: its events must keep pointing at it
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+    )
+    actor_label = models.CharField("người thực hiện (tên)", max_length=150)
+    action = models.CharField("hành động", max_length=100, db_index=True)
+    target_type = models.ForeignKey(
+        ContentType, verbose_name="loại đối tượng", on_delete=models.PROTECT, related_name="+"
+    )
+    target_id = models.CharField("mã đối tượng", max_length=64)
+    target_label = models.CharField("đối tượng", max_length=300)
+    before = models.JSONField("trước", null=True, blank=True)
+    after = models.JSONField("sau", null=True, blank=True)
+    request_id = models.CharField("mã yêu cầu", max_length=128, blank=True, db_index=True)
+    prev_hash = models.CharField("mã băm sự kiện trước", max_length=64, unique=True, editable=False)
+    hash = models.CharField("mã băm", max_length=64, unique=True, editable=False)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "sự kiện nhật ký"
+        verbose_name_plural = "nhật ký kiểm toán"
+        ordering = ["sequence"]
+        indexes = [models.Index(fields=["target_type", "target_id", "sequence"], name="audit_event_target_idx")]
+        constraints = [models.CheckConstraint(condition=models.Q(sequence__gte=1), name="audit_event_sequence_gte_1")]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.action} {self.target_label}"
+
+    # --- append-only -------------------------------------------------------------------------
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding or kwargs.get("force_update"):
+            raise AppendOnlyError()
+        if not self.hash or self.hash != self.compute_hash():
+            raise AppendOnlyError("Sự kiện nhật ký chỉ được ghi qua audit_record (mã băm không khớp chuỗi).")
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError()
+
+    # --- the chain ---------------------------------------------------------------------------
+
+    def hash_payload(self) -> dict[str, Any]:
+        """The fields the hash covers; the target type by natural key (ids differ between databases)."""
+        ct = ContentType.objects.get_for_id(self.target_type_id)
+        return {
+            "sequence": self.sequence,
+            "at": utc_iso(self.at),
+            "actor_id": self.actor_id,
+            "actor_label": self.actor_label,
+            "action": self.action,
+            "target_type": f"{ct.app_label}.{ct.model}",
+            "target_id": self.target_id,
+            "target_label": self.target_label,
+            "before": self.before,
+            "after": self.after,
+            "request_id": self.request_id,
+        }
+
+    def compute_hash(self) -> str:
+        return chain_hash(self.hash_payload(), self.prev_hash)
+
+    @property
+    def changed_fields(self) -> list[str]:
+        """Keys whose value differs between ``before`` and ``after`` (for the admin and timelines)."""
+        before = self.before if isinstance(self.before, dict) else {}
+        after = self.after if isinstance(self.after, dict) else {}
+        return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))

@@ -1,0 +1,137 @@
+"""Writes of the audit trail: appending a chained event, and verifying the chain.
+
+Rule: every audited write appends exactly one event in the same database transaction as the write
+(the house style after Zulip's audit log), so a rolled-back write leaves no event and a committed
+write always has one. Basis: the one-stop-shop must keep every step of a dossier traceable
+(Nghị định 118/2025/NĐ-CP; issue 3 §3), and a trail that can be silently edited proves nothing,
+hence the hash chain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, models, transaction
+
+from cchc.audit.canonical import JsonValue, canonical_value
+from cchc.audit.constants import CHAIN_LOCK_KEY, GENESIS_HASH, SYSTEM_ACTOR_LABEL
+from cchc.audit.middleware import current_request_id
+from cchc.audit.models import AuditEvent
+
+
+def _lock_chain_head() -> None:
+    """Serialise chain appends until the caller's transaction ends.
+
+    # concurrency: on PostgreSQL a transaction-scoped advisory lock makes appends take turns, so
+    # each reads the committed head; SQLite has a single writer and its write lock does the same.
+    # The unique ``sequence`` and ``prev_hash`` columns make a fork impossible in any case.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+
+
+def _normalise(state: dict[str, Any] | None) -> JsonValue:
+    if state is None:
+        return None
+    if not isinstance(state, dict):
+        raise TypeError("before/after phải là dict hoặc None.")
+    return canonical_value(state)
+
+
+@transaction.atomic
+def audit_record(
+    *,
+    actor: AbstractBaseUser | None,
+    action: str,
+    target: models.Model,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    at: datetime,
+    request_id: str = "",
+) -> AuditEvent:
+    """Append one event to the chain and return it.
+
+    Call it inside the caller's transaction, as late as convenient: on PostgreSQL the chain lock is
+    held until that transaction commits or rolls back. ``action`` is a stable dotted string
+    (``dossier.receive``); ``before`` / ``after`` are the target's relevant fields (see
+    :func:`audit_snapshot`), stored canonicalised (decimals and datetimes as strings).
+    ``request_id`` defaults to the current request's id (``RequestIdMiddleware``).
+    Invariants: sequences run 1, 2, 3 ... without gaps; each event's ``prev_hash`` is the hash of
+    the event before (``GENESIS_HASH`` for the first).
+    """
+    if target.pk is None:
+        raise ValueError("Đối tượng ghi nhật ký phải đã được lưu (có khóa chính).")
+    if not action:
+        raise ValueError("Thiếu mã hành động.")
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    _lock_chain_head()
+    head = AuditEvent.objects.order_by("-sequence").values_list("sequence", "hash").first()
+    sequence, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
+    event = AuditEvent(
+        sequence=sequence,
+        at=at,
+        actor=user,  # type: ignore[misc]  # any user model
+        actor_label=(user.get_username() if user is not None else SYSTEM_ACTOR_LABEL)[:150],
+        action=action,
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=str(target.pk),
+        target_label=str(target)[:300],
+        before=_normalise(before),
+        after=_normalise(after),
+        request_id=(request_id or current_request_id())[:128],
+        prev_hash=prev_hash,
+    )
+    event.hash = event.compute_hash()
+    event.save()
+    return event
+
+
+def audit_snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
+    """The instance's concrete fields (foreign keys by id, e.g. ``agency_id``) as a dict for
+    ``before`` / ``after``; only ``fields`` (field names) when given."""
+    wanted = set(fields) if fields is not None else None
+    snapshot: dict[str, Any] = {}
+    for field in instance._meta.concrete_fields:
+        if wanted is not None and field.name not in wanted and field.attname not in wanted:
+            continue
+        snapshot[field.attname] = getattr(instance, field.attname)
+    return snapshot
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """Outcome of a chain verification: ``count`` events checked up to the first break, if any."""
+
+    ok: bool
+    count: int
+    broken_sequence: int | None = None
+    reason: str = ""
+
+
+def audit_verify(*, chunk_size: int = 2000) -> VerifyResult:
+    """Recompute the whole chain in sequence order and report the first broken event.
+
+    An event is broken when its sequence skips a number (an event was removed), when its
+    ``prev_hash`` is not the stored hash of the event before, or when its own fields no longer hash
+    to its stored ``hash`` (it was edited). Removing events from the end cannot be seen from the
+    events alone; compare the count with an exported head when that matters.
+    """
+    expected_sequence = 1
+    expected_prev = GENESIS_HASH
+    count = 0
+    for event in AuditEvent.objects.order_by("sequence").iterator(chunk_size=chunk_size):
+        if event.sequence != expected_sequence:
+            return VerifyResult(False, count, expected_sequence, f"thiếu sự kiện số {expected_sequence}")
+        if event.prev_hash != expected_prev:
+            return VerifyResult(False, count, event.sequence, "không nối đúng với sự kiện trước (mã băm trước sai)")
+        if event.compute_hash() != event.hash:
+            return VerifyResult(False, count, event.sequence, "nội dung đã bị thay đổi (mã băm không khớp)")
+        expected_prev = event.hash
+        expected_sequence += 1
+        count += 1
+    return VerifyResult(True, count)

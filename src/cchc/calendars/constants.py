@@ -1,0 +1,16 @@
+"""Day kinds of the override table and Vietnamese names of weekdays."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class DayKind(models.TextChoices):
+    DAY_OFF = "day_off", "Ngày nghỉ"
+    WORKING_DAY = "working_day", "Ngày làm việc"
+
+
+# Monday = 0, as ``date.weekday()``.
+WEEKDAY_NAMES = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+WEEKDAY_CHOICES = [(str(i), name[0].upper() + name[1:]) for i, name in enumerate(WEEKDAY_NAMES)]
+DEFAULT_WEEKDAYS = "01234"

@@ -1,0 +1,62 @@
+"""The dossier code (mã hồ sơ) ``<receiving unit code>-<YYMMDD>-<NNNN>`` and its daily sequence.
+
+legal: TT 01/2018/TT-VPCP Điều 19 gives ``<receiving unit code>-<YYMMDD>-<XXXX>``: the unit's code,
+the reception date and a 4-digit number within the day. TT 03/2025/TT-VPCP now regulates the code;
+its exact 2025 format was not found (domain-vn §2.3), so the shape above is kept.
+
+The receiving unit code: the QCVN 102:2016 agency identifiers (``000.00.15.H34``) are not in the
+registry yet, so the code is the administrative unit code of the receiving agency's area: ``56``
+for every provincial agency (the province public-service centre and the departments' desks share
+one daily sequence) and the commune's code (``22366``) for a commune's one-stop desk. An agency
+without an area takes its parent's. Beyond 9,999 dossiers a day the number simply grows a digit.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+
+from cchc.dossiers.constants import DossierError, DossierErrorCode
+from cchc.dossiers.models import DossierSequence
+from cchc.org.models import Agency
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def receiving_unit_code(agency: Agency) -> str:
+    """The unit code that starts the codes of dossiers received by ``agency`` (see the module doc)."""
+    current: Agency | None = agency
+    seen: set[int] = set()
+    while current is not None and current.pk not in seen:
+        seen.add(current.pk)
+        if current.unit_id is not None and current.unit is not None and current.unit.code:
+            return current.unit.code
+        current = current.parent
+    raise DossierError(
+        DossierErrorCode.NO_UNIT_CODE,
+        f"Cơ quan «{agency}» chưa gắn với đơn vị hành chính nên không cấp được mã hồ sơ.",
+    )
+
+
+def reception_day(at: datetime) -> date:
+    """The reception date in Vietnam time (the YYMMDD of the code)."""
+    return at.astimezone(VN_TZ).date()
+
+
+@transaction.atomic
+def dossier_code_next(*, unit_code: str, day: date) -> str:
+    """Take the next number of ``unit_code`` on ``day`` and return the dossier code.
+
+    concurrency: the sequence row is created if missing (``INSERT ... ON CONFLICT DO NOTHING``, so two
+    first receptions of the day do not fail) and then locked with ``select_for_update`` until the
+    caller's transaction ends: a rolled-back reception gives its number back, so numbers stay gapless.
+    """
+    DossierSequence.objects.bulk_create(
+        [DossierSequence(unit_code=unit_code, day=day, last_value=0)], ignore_conflicts=True
+    )
+    sequence = DossierSequence.objects.select_for_update().get(unit_code=unit_code, day=day)
+    sequence.last_value += 1
+    sequence.save(update_fields=["last_value"])
+    return f"{unit_code}-{day:%y%m%d}-{sequence.last_value:04d}"

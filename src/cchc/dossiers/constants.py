@@ -1,0 +1,188 @@
+"""Statuses, actions, the transition table and the stable error codes of the dossier lifecycle.
+
+The statuses map one-to-one to the national portal's sync codes ``TrangThaiHoSo`` 1-10
+(Cổng Dịch vụ công quốc gia; docs: domain-vn §2.5). The transition table :data:`TRANSITIONS` is the
+one place that says which action is allowed from which status; every service checks it first.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db import models
+
+
+class DossierStatus(models.TextChoices):
+    """Trạng thái hồ sơ, in the order of the national sync codes 1-10 (see :attr:`sync_code`)."""
+
+    NEW = "new", "Mới đăng ký"
+    RECEIVED = "received", "Được tiếp nhận"
+    REFUSED = "refused", "Không được tiếp nhận"
+    IN_PROCESS = "in_process", "Đang xử lý"
+    SUPPLEMENT_REQUESTED = "supplement_requested", "Yêu cầu bổ sung giấy tờ"
+    FINANCIAL_OBLIGATION_REQUESTED = "financial_obligation_requested", "Yêu cầu thực hiện nghĩa vụ tài chính"
+    WITHDRAWN = "withdrawn", "Công dân yêu cầu rút hồ sơ"
+    STOPPED = "stopped", "Dừng xử lý"
+    PROCESSED = "processed", "Đã xử lý xong"
+    RETURNED = "returned", "Đã trả kết quả"
+
+    @property
+    def sync_code(self) -> int:
+        """The ``TrangThaiHoSo`` value synchronised to the national portal (1-10)."""
+        return SYNC_CODES[self]
+
+    @classmethod
+    def from_sync_code(cls, code: int) -> DossierStatus:
+        for status, value in SYNC_CODES.items():
+            if value == code:
+                return status
+        raise ValueError(f"Mã trạng thái đồng bộ không hợp lệ: {code}.")
+
+
+SYNC_CODES: dict[DossierStatus, int] = {status: index for index, status in enumerate(DossierStatus, start=1)}
+
+TERMINAL_STATUSES = frozenset(
+    {DossierStatus.REFUSED, DossierStatus.WITHDRAWN, DossierStatus.STOPPED, DossierStatus.RETURNED}
+)
+# The clock runs (an officer has work to do) in these statuses; the staff queues show them.
+OPEN_STATUSES = frozenset(
+    {
+        DossierStatus.RECEIVED,
+        DossierStatus.IN_PROCESS,
+        DossierStatus.SUPPLEMENT_REQUESTED,
+        DossierStatus.FINANCIAL_OBLIGATION_REQUESTED,
+        DossierStatus.PROCESSED,
+    }
+)
+WAITING_APPLICANT_STATUSES = frozenset(
+    {DossierStatus.SUPPLEMENT_REQUESTED, DossierStatus.FINANCIAL_OBLIGATION_REQUESTED}
+)
+
+
+class Channel(models.TextChoices):
+    """Kênh nộp hồ sơ."""
+
+    IN_PERSON = "in_person", "Trực tiếp"
+    ONLINE = "online", "Trực tuyến"
+    POSTAL = "postal", "Bưu chính công ích"
+
+
+class ApplicantKind(models.TextChoices):
+    CITIZEN = "citizen", "Công dân"
+    ORGANISATION = "organisation", "Tổ chức, doanh nghiệp"
+
+
+class Action(models.TextChoices):
+    """A transition of the lifecycle; the label completes "Không thể ..." in the refusal message."""
+
+    RECEIVE = "receive", "tiếp nhận hồ sơ"
+    REFUSE = "refuse", "từ chối tiếp nhận hồ sơ"
+    REQUEST_SUPPLEMENT = "request_supplement", "yêu cầu bổ sung hồ sơ"
+    RESUBMIT_SUPPLEMENT = "resubmit_supplement", "nộp bổ sung hồ sơ"
+    COMPLETE_STEP = "complete_step", "chuyển bước xử lý"
+    REQUEST_FINANCIAL_OBLIGATION = "request_financial_obligation", "yêu cầu thực hiện nghĩa vụ tài chính"
+    RECORD_PAYMENT = "record_payment", "ghi nhận thanh toán"
+    WITHDRAW = "withdraw", "rút hồ sơ"
+    STOP = "stop", "dừng xử lý hồ sơ"
+    APOLOGISE_EXTEND = "apologise_extend", "xin lỗi và gia hạn thời gian giải quyết"
+    MARK_PROCESSED = "mark_processed", "ghi nhận đã xử lý xong"
+    RETURN_RESULT = "return_result", "trả kết quả"
+
+
+S = DossierStatus
+A = Action
+
+# The transition table: from each status, the actions allowed. Where an action leads is decided by
+# its service (most go to one fixed status; resubmitting a supplement and paying in full return to
+# the status the dossier was paused from). A status absent from a row refuses the action.
+TRANSITIONS: dict[DossierStatus, frozenset[Action]] = {
+    S.NEW: frozenset({A.RECEIVE, A.REFUSE, A.WITHDRAW}),
+    S.RECEIVED: frozenset(
+        {
+            A.COMPLETE_STEP,
+            A.REQUEST_SUPPLEMENT,
+            A.REQUEST_FINANCIAL_OBLIGATION,
+            A.RECORD_PAYMENT,
+            A.WITHDRAW,
+            A.STOP,
+            A.APOLOGISE_EXTEND,
+            A.MARK_PROCESSED,
+        }
+    ),
+    S.IN_PROCESS: frozenset(
+        {
+            A.COMPLETE_STEP,
+            A.REQUEST_SUPPLEMENT,
+            A.REQUEST_FINANCIAL_OBLIGATION,
+            A.RECORD_PAYMENT,
+            A.WITHDRAW,
+            A.STOP,
+            A.APOLOGISE_EXTEND,
+            A.MARK_PROCESSED,
+        }
+    ),
+    S.SUPPLEMENT_REQUESTED: frozenset({A.RESUBMIT_SUPPLEMENT, A.WITHDRAW, A.STOP}),
+    S.FINANCIAL_OBLIGATION_REQUESTED: frozenset({A.RECORD_PAYMENT, A.WITHDRAW, A.STOP, A.APOLOGISE_EXTEND}),
+    S.PROCESSED: frozenset({A.RECORD_PAYMENT, A.RETURN_RESULT}),
+    S.REFUSED: frozenset(),
+    S.WITHDRAWN: frozenset(),
+    S.STOPPED: frozenset(),
+    S.RETURNED: frozenset(),
+}
+
+del S, A
+
+
+def is_allowed(status: str, action: str) -> bool:
+    """True when ``action`` is allowed from ``status`` by :data:`TRANSITIONS`."""
+    return Action(action) in TRANSITIONS[DossierStatus(status)]
+
+
+class StepStatus(models.TextChoices):
+    PENDING = "pending", "Chưa đến lượt"
+    ACTIVE = "active", "Đang thực hiện"
+    DONE = "done", "Đã hoàn thành"
+    SKIPPED = "skipped", "Không thực hiện"
+
+
+class HandoverOutcome(models.TextChoices):
+    """Kết quả bàn giao on the process-control sheet (form 06)."""
+
+    EARLY = "early", "Trước hạn"
+    ON_TIME = "on_time", "Đúng hạn"
+    LATE = "late", "Quá hạn"
+
+
+class PaymentChannel(models.TextChoices):
+    ONLINE_GATEWAY = "online_gateway", "Cổng thanh toán trực tuyến"
+    COUNTER = "counter", "Nộp tại quầy"
+    BANK_TRANSFER = "bank_transfer", "Chuyển khoản ngân hàng"
+
+
+class DossierErrorCode(StrEnum):
+    """Stable error codes that reach API clients (the API maps them to HTTP 409 / 403 / 400)."""
+
+    INVALID_TRANSITION = "dossier.invalid_transition"
+    NOT_PERMITTED = "dossier.not_permitted"
+    INVALID_INPUT = "dossier.invalid_input"
+    VERSION_NOT_IN_FORCE = "dossier.version_not_in_force"
+    AGENCY_NOT_COMPETENT = "dossier.agency_not_competent"
+    NO_UNIT_CODE = "dossier.no_unit_code"
+    NO_ACTIVE_STEP = "dossier.no_active_step"
+    RECEIVER_NOT_MEMBER = "dossier.receiver_not_member"
+    FEES_UNDETERMINED = "dossier.fees_undetermined"
+    FEES_UNPAID = "dossier.fees_unpaid"
+    DUPLICATE_RECEIPT = "dossier.duplicate_receipt"
+    EXTENSION_NOT_LATER = "dossier.extension_not_later"
+
+
+class DossierError(Exception):
+    """A refused dossier operation: a stable ``code`` and a Vietnamese ``message``; nothing was changed."""
+
+    def __init__(self, code: DossierErrorCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,0 +1,309 @@
+"""Dossiers (hồ sơ thủ tục hành chính) of the one-stop-shop and everything recorded on them.
+
+A dossier keeps for ever the procedure version it was filed under. Three agencies are kept apart
+(Nghị định 118/2025/NĐ-CP: a dossier may be received regardless of administrative boundary within
+the province): where the applicant was helped (``assisted_at``), where it was formally received
+(``receiving_agency``, whose unit code starts the dossier code) and the agency competent to decide
+(``competent_agency``). Rows are written only by ``cchc.dossiers.services``.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from cchc.catalogue.constants import FeeKind, StaffRole
+from cchc.dossiers.constants import (
+    ApplicantKind,
+    Channel,
+    DossierStatus,
+    HandoverOutcome,
+    PaymentChannel,
+    StepStatus,
+)
+
+
+class DossierSequence(models.Model):
+    """The last dossier number given at one receiving unit on one day (Vietnam time).
+
+    concurrency: the reception transaction locks this row (``select_for_update``) before taking the
+    next number, so numbers are unique and gapless even when several desks receive at once.
+    """
+
+    unit_code = models.CharField("mã đơn vị tiếp nhận", max_length=40)
+    day = models.DateField("ngày tiếp nhận")
+    last_value = models.PositiveIntegerField("số cuối cùng", default=0)
+
+    class Meta:
+        verbose_name = "số thứ tự hồ sơ trong ngày"
+        verbose_name_plural = "số thứ tự hồ sơ trong ngày"
+        constraints = [models.UniqueConstraint(fields=["unit_code", "day"], name="dossiers_sequence_unit_day_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_code} {self.day:%d/%m/%Y}: {self.last_value}"
+
+
+class Dossier(models.Model):
+    """Hồ sơ thủ tục hành chính."""
+
+    code = models.CharField("mã hồ sơ", max_length=60, blank=True)
+    procedure_version = models.ForeignKey(
+        "catalogue.ProcedureVersion", verbose_name="phiên bản thủ tục", on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField("trạng thái", max_length=40, choices=DossierStatus.choices, db_index=True)
+    channel = models.CharField("kênh nộp", max_length=20, choices=Channel.choices)
+
+    applicant_kind = models.CharField("loại người nộp", max_length=20, choices=ApplicantKind.choices)
+    applicant_name = models.CharField("tên người nộp / tổ chức", max_length=300)
+    applicant_id_number = models.CharField("số định danh / mã số", max_length=30)
+    applicant_phone = models.CharField("số điện thoại", max_length=20, blank=True)
+    applicant_email = models.EmailField("thư điện tử", blank=True)
+    applicant_address = models.CharField("địa chỉ", max_length=500, blank=True)
+
+    assisted_at = models.ForeignKey(
+        "org.Agency",
+        verbose_name="nơi hướng dẫn, hỗ trợ",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    receiving_agency = models.ForeignKey(
+        "org.Agency", verbose_name="nơi tiếp nhận", on_delete=models.PROTECT, related_name="dossiers_received"
+    )
+    competent_agency = models.ForeignKey(
+        "org.Agency", verbose_name="cơ quan có thẩm quyền", on_delete=models.PROTECT, related_name="dossiers_decided"
+    )
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người tiếp nhận",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    submitted_at = models.DateTimeField("nộp lúc")
+    received_at = models.DateTimeField("tiếp nhận lúc", null=True, blank=True)
+    due_at = models.DateTimeField("hẹn trả kết quả", null=True, blank=True, db_index=True)
+    original_due_at = models.DateTimeField("hẹn trả ban đầu", null=True, blank=True)
+    processed_at = models.DateTimeField("xử lý xong lúc", null=True, blank=True)
+    returned_at = models.DateTimeField("trả kết quả lúc", null=True, blank=True)
+    ended_at = models.DateTimeField("kết thúc lúc", null=True, blank=True)
+    end_reason = models.TextField("lý do (từ chối, rút, dừng)", blank=True)
+
+    supplement_count = models.PositiveSmallIntegerField("số lần yêu cầu bổ sung", default=0)
+    paused_seconds = models.PositiveIntegerField("thời gian tạm dừng (giây làm việc)", default=0)
+    resume_status = models.CharField(
+        "trạng thái khi tiếp tục", max_length=40, choices=DossierStatus.choices, blank=True
+    )
+    is_late = models.BooleanField("trễ hạn", default=False)
+
+    class Meta:
+        verbose_name = "hồ sơ"
+        verbose_name_plural = "hồ sơ"
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="dossiers_dossier_code_uniq"),
+            models.CheckConstraint(
+                condition=Q(status="new") | Q(status="refused") | Q(status="withdrawn") | ~Q(code=""),
+                name="dossiers_received_has_code",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["receiving_agency", "status", "due_at"], name="dossiers_receiving_due_idx"),
+            models.Index(fields=["competent_agency", "status", "due_at"], name="dossiers_competent_due_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code or f"Hồ sơ #{self.pk} (chưa tiếp nhận)"
+
+    @property
+    def sync_code(self) -> int:
+        return DossierStatus(self.status).sync_code
+
+
+class DossierStep(models.Model):
+    """One step of the dossier's internal procedure, copied from the version, with its deadline."""
+
+    dossier = models.ForeignKey(Dossier, verbose_name="hồ sơ", on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField("bước")
+    name = models.CharField("nội dung công việc", max_length=500)
+    agency = models.ForeignKey(
+        "org.Agency", verbose_name="cơ quan thực hiện", on_delete=models.PROTECT, related_name="+"
+    )
+    staff_role = models.CharField("vai trò", max_length=20, choices=StaffRole.choices)
+    duration_hours = models.DecimalField("thời gian (giờ làm việc)", max_digits=6, decimal_places=2)
+    is_inter_agency = models.BooleanField("liên thông", default=False)
+    deadline = models.DateTimeField("hạn hoàn thành")
+    status = models.CharField("trạng thái", max_length=20, choices=StepStatus.choices, default=StepStatus.PENDING)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người thực hiện",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    started_at = models.DateTimeField("bắt đầu lúc", null=True, blank=True)
+    completed_at = models.DateTimeField("hoàn thành lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "bước xử lý hồ sơ"
+        verbose_name_plural = "các bước xử lý hồ sơ"
+        ordering = ["dossier", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "order"], name="dossiers_step_order_uniq"),
+            models.UniqueConstraint(fields=["dossier"], condition=Q(status="active"), name="dossiers_one_active_step"),
+        ]
+        indexes = [models.Index(fields=["assignee", "status"], name="dossiers_step_assignee_idx")]
+
+    def __str__(self) -> str:
+        return f"Bước {self.order}: {self.name}"
+
+
+class Handover(models.Model):
+    """One hand-over between steps: a line of the process-control sheet (form 06, TT 03/2025)."""
+
+    dossier = models.ForeignKey(Dossier, verbose_name="hồ sơ", on_delete=models.CASCADE, related_name="handovers")
+    step = models.ForeignKey(DossierStep, verbose_name="bước bàn giao", on_delete=models.CASCADE, related_name="+")
+    giver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người giao", on_delete=models.PROTECT, related_name="+"
+    )
+    giver_agency = models.ForeignKey(
+        "org.Agency", verbose_name="cơ quan giao", on_delete=models.PROTECT, related_name="+"
+    )
+    receiver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người nhận",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    receiver_agency = models.ForeignKey(
+        "org.Agency", verbose_name="cơ quan nhận", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField("thời điểm bàn giao")
+    deadline = models.DateTimeField("hạn của bước")
+    outcome = models.CharField("kết quả", max_length=10, choices=HandoverOutcome.choices)
+    note = models.CharField("ghi chú", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "bàn giao"
+        verbose_name_plural = "phiếu kiểm soát quá trình (bàn giao)"
+        ordering = ["dossier", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} — {self.step.name} ({self.get_outcome_display()})"
+
+
+class SupplementRequest(models.Model):
+    """Yêu cầu bổ sung (form 02): pauses the clock from ``requested_at`` until ``resumed_at``."""
+
+    dossier = models.ForeignKey(Dossier, verbose_name="hồ sơ", on_delete=models.CASCADE, related_name="supplements")
+    requested_at = models.DateTimeField("yêu cầu lúc")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người yêu cầu", on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField("nội dung cần bổ sung")
+    resumed_at = models.DateTimeField("nộp bổ sung lúc", null=True, blank=True)
+    paused_seconds = models.PositiveIntegerField("thời gian tạm dừng (giây làm việc)", default=0)
+
+    class Meta:
+        verbose_name = "yêu cầu bổ sung"
+        verbose_name_plural = "yêu cầu bổ sung"
+        ordering = ["dossier", "requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dossier"], condition=Q(resumed_at__isnull=True), name="dossiers_one_open_supplement"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier}: {self.requested_at:%d/%m/%Y %H:%M}"
+
+
+class Extension(models.Model):
+    """Văn bản xin lỗi và đề nghị gia hạn (form 04): a new, later appointment with the reason."""
+
+    dossier = models.ForeignKey(Dossier, verbose_name="hồ sơ", on_delete=models.CASCADE, related_name="extensions")
+    at = models.DateTimeField("lập lúc")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người lập", on_delete=models.PROTECT, related_name="+"
+    )
+    previous_due_at = models.DateTimeField("hẹn trả trước đó")
+    new_due_at = models.DateTimeField("hẹn trả mới")
+    reason = models.TextField("lý do")
+
+    class Meta:
+        verbose_name = "xin lỗi và gia hạn"
+        verbose_name_plural = "xin lỗi và gia hạn"
+        ordering = ["dossier", "at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(new_due_at__gt=models.F("previous_due_at")), name="dossiers_extension_later"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier}: {self.new_due_at:%d/%m/%Y %H:%M}"
+
+
+class FeeLine(models.Model):
+    """A fee (phí or lệ phí) of the dossier, copied from the version's fee items at reception.
+
+    ``amount`` is empty while it depends on the case (a table of amounts); the officer fixes it when
+    requesting the financial obligation.
+    """
+
+    dossier = models.ForeignKey(Dossier, verbose_name="hồ sơ", on_delete=models.CASCADE, related_name="fee_lines")
+    order = models.PositiveSmallIntegerField("thứ tự")
+    kind = models.CharField("loại", max_length=10, choices=FeeKind.choices)
+    name = models.CharField("tên khoản thu", max_length=300)
+    amount = models.DecimalField("số tiền (đồng)", max_digits=14, decimal_places=0, null=True, blank=True)
+
+    class Meta:
+        verbose_name = "khoản phí, lệ phí"
+        verbose_name_plural = "phí, lệ phí của hồ sơ"
+        ordering = ["dossier", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "order"], name="dossiers_fee_line_order_uniq"),
+            models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__gte=0), name="dossiers_fee_nonneg"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Payment(models.Model):
+    """A payment towards the dossier's fees (the gateway itself comes later; its records land here)."""
+
+    dossier = models.ForeignKey(Dossier, verbose_name="hồ sơ", on_delete=models.CASCADE, related_name="payments")
+    amount = models.DecimalField("số tiền (đồng)", max_digits=14, decimal_places=0)
+    channel = models.CharField("hình thức", max_length=20, choices=PaymentChannel.choices)
+    paid_at = models.DateTimeField("thanh toán lúc")
+    receipt_number = models.CharField("số biên lai", max_length=60)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người ghi nhận",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "thanh toán"
+        verbose_name_plural = "thanh toán"
+        ordering = ["dossier", "paid_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "receipt_number"], name="dossiers_payment_receipt_uniq"),
+            models.CheckConstraint(condition=Q(amount__gt=Decimal(0)), name="dossiers_payment_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.receipt_number}: {self.amount}"

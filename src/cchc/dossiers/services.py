@@ -1,0 +1,867 @@
+"""Writes of the dossier lifecycle: one service per transition of :data:`TRANSITIONS`.
+
+Every service ``dossier_<verb>(*, dossier, actor, at, ...)``:
+
+- runs in one transaction and locks the dossier row first (``select_for_update``), so two officers
+  acting at once take turns and the second sees the status the first left (exactly one wins);
+- checks the locked status against the transition table and refuses with
+  ``DossierError(dossier.invalid_transition)`` otherwise;
+- checks that an officer acts for the relevant agency in a suitable role on the day of ``at``
+  (``cchc.accounts`` memberships); ``actor=None`` is the applicant (online) where the rule allows it;
+- writes exactly one audit event (``dossier.<action>``) with the state before and after;
+- changes nothing when it refuses (every check runs before the first write).
+
+Legal basis: Nghị định 118/2025/NĐ-CP (one-stop-shop mechanism) and Thông tư 03/2025/TT-VPCP (forms
+01-07); the lateness rules follow QĐ 766/QĐ-TTg as the national portal applies them (domain-vn §2.5).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Sum
+
+from cchc.accounts.constants import Role
+from cchc.accounts.selectors import membership_list_valid_on
+from cchc.audit.services import audit_record, audit_snapshot
+from cchc.calendars.selectors import WorkingCalendar, working_calendar
+from cchc.catalogue.constants import StepResponsible, TimeUnit
+from cchc.catalogue.models import Procedure, ProcedureVersion
+from cchc.catalogue.selectors import procedure_version_current
+from cchc.dossiers.codes import dossier_code_next, receiving_unit_code, reception_day
+from cchc.dossiers.constants import (
+    TRANSITIONS,
+    Action,
+    ApplicantKind,
+    Channel,
+    DossierError,
+    DossierErrorCode,
+    DossierStatus,
+    HandoverOutcome,
+    PaymentChannel,
+    StepStatus,
+)
+from cchc.dossiers.models import Dossier, DossierStep, Extension, FeeLine, Handover, Payment, SupplementRequest
+from cchc.org.models import Agency
+
+SNAPSHOT_FIELDS = [
+    "code",
+    "status",
+    "channel",
+    "receiving_agency",
+    "competent_agency",
+    "received_at",
+    "due_at",
+    "processed_at",
+    "returned_at",
+    "ended_at",
+    "end_reason",
+    "supplement_count",
+    "paused_seconds",
+    "resume_status",
+    "is_late",
+]
+
+_CITIZEN_ID = re.compile(r"^(\d{9}|\d{12})$")
+_ORGANISATION_ID = re.compile(r"^\d{10}(-\d{3})?$")
+_PHONE = re.compile(r"^(0|\+84)\d{9,10}$")
+
+
+@dataclass(frozen=True)
+class Applicant:
+    """Who files the dossier: a citizen (căn cước 12 digits, old ID 9) or an organisation (tax code)."""
+
+    kind: str
+    name: str
+    id_number: str
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+
+    def validated(self, *, require_phone: bool) -> Applicant:
+        kind = ApplicantKind(self.kind) if self.kind in ApplicantKind.values else None
+        if kind is None:
+            raise _invalid("Loại người nộp hồ sơ không hợp lệ (công dân hoặc tổ chức).")
+        name = " ".join(self.name.split())
+        if not name:
+            raise _invalid("Thiếu họ tên người nộp hồ sơ hoặc tên tổ chức.")
+        id_number = self.id_number.strip()
+        pattern = _CITIZEN_ID if kind == ApplicantKind.CITIZEN else _ORGANISATION_ID
+        if not pattern.match(id_number):
+            raise _invalid(
+                "Số định danh cá nhân phải gồm 12 chữ số (hoặc 9 chữ số với chứng minh nhân dân cũ)."
+                if kind == ApplicantKind.CITIZEN
+                else "Mã số doanh nghiệp, tổ chức phải gồm 10 chữ số (chi nhánh: thêm -XXX)."
+            )
+        phone = self.phone.replace(" ", "").replace(".", "")
+        if phone and not _PHONE.match(phone):
+            raise _invalid("Số điện thoại không hợp lệ.")
+        if require_phone and not phone:
+            raise _invalid("Hồ sơ nộp trực tuyến cần số điện thoại để liên hệ và tra cứu.")
+        email = self.email.strip()
+        if email and ("@" not in email or email.startswith("@") or email.endswith("@")):
+            raise _invalid("Địa chỉ thư điện tử không hợp lệ.")
+        return Applicant(kind, name, id_number, phone, email, " ".join(self.address.split()))
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _invalid(message: str) -> DossierError:
+    return DossierError(DossierErrorCode.INVALID_INPUT, message)
+
+
+def _check_at(at: datetime) -> None:
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise _invalid("Thời điểm phải có múi giờ.")
+
+
+def _lock(dossier: Dossier) -> Dossier:
+    """The dossier row, locked until the transaction ends (concurrency: one transition at a time)."""
+    return Dossier.objects.select_for_update().get(pk=dossier.pk)
+
+
+def _check_transition(locked: Dossier, action: Action, *, seen: str) -> None:
+    """Refuse ``action`` unless the transition table allows it from the locked (current) status."""
+    if action in TRANSITIONS[DossierStatus(locked.status)]:
+        return
+    current = DossierStatus(locked.status).label
+    if seen != locked.status:
+        message = (
+            f"Hồ sơ {locked} vừa được cập nhật (trạng thái hiện tại: «{current}»); "
+            f"không thể {action.label}. Vui lòng tải lại hồ sơ."
+        )
+    else:
+        message = f"Không thể {action.label} khi hồ sơ đang ở trạng thái «{current}»."
+    raise DossierError(DossierErrorCode.INVALID_TRANSITION, message)
+
+
+def _require_officer(
+    actor: AbstractBaseUser | None, *, at: datetime, grants: Iterable[tuple[Agency, Iterable[Role]]]
+) -> AbstractBaseUser:
+    """The actor, if they hold one of the roles at the paired agency on the day of ``at``; else refuse."""
+    pairs = [(agency, frozenset(roles)) for agency, roles in grants]
+    if actor is not None:
+        held = set(
+            membership_list_valid_on(on=reception_day(at), user=actor)
+            .filter(agency_id__in=[agency.pk for agency, _ in pairs])
+            .values_list("agency_id", "role")
+        )
+        if any((agency.pk, role.value) in held for agency, roles in pairs for role in roles):
+            return actor
+    where = "; ".join(f"{', '.join(r.label for r in sorted(roles))} tại {agency}" for agency, roles in pairs)
+    raise DossierError(DossierErrorCode.NOT_PERMITTED, f"Tài khoản không được phân công thực hiện việc này ({where}).")
+
+
+def _competent_officer(dossier: Dossier) -> tuple[Agency, list[Role]]:
+    return dossier.competent_agency, [Role.SPECIALIST, Role.LEADER]
+
+
+def _reception_officer(dossier: Dossier, *roles: Role) -> tuple[Agency, list[Role]]:
+    return dossier.receiving_agency, list(roles or (Role.RECEPTION,))
+
+
+def _audit(
+    *,
+    actor: AbstractBaseUser | None,
+    action: Action,
+    dossier: Dossier,
+    before: dict[str, Any] | None,
+    at: datetime,
+    details: dict[str, Any] | None = None,
+) -> None:
+    after = audit_snapshot(dossier, SNAPSHOT_FIELDS)
+    if details:
+        after["details"] = details
+    audit_record(actor=actor, action=f"dossier.{action.value}", target=dossier, before=before, after=after, at=at)
+
+
+def _calendar(dossier: Dossier) -> WorkingCalendar:
+    return working_calendar(agency=dossier.competent_agency)
+
+
+def _hours(seconds: int) -> Decimal:
+    return Decimal(seconds) / Decimal(3600)
+
+
+def _outcome(at: datetime, deadline: datetime) -> HandoverOutcome:
+    """Early / on time / late on the process-control sheet.
+
+    Late: after the step's deadline. On time: on the deadline's own day (Vietnam time), not after it.
+    Early: on an earlier day (the practice of the printed sheets: trước hạn, đúng hạn, quá hạn).
+    """
+    if at > deadline:
+        return HandoverOutcome.LATE
+    if reception_day(at) == reception_day(deadline):
+        return HandoverOutcome.ON_TIME
+    return HandoverOutcome.EARLY
+
+
+def _late_at_end(dossier: Dossier, end: datetime) -> bool:
+    """legal (QĐ 766, as the national portal applies it): late when the end is after the due date in
+    force (already moved by the applicant's supplement time), or when more than one supplement was
+    requested."""
+    return dossier.is_late or dossier.supplement_count > 1 or (dossier.due_at is not None and end > dossier.due_at)
+
+
+def _active_step(dossier: Dossier) -> DossierStep | None:
+    return dossier.steps.select_related("agency").filter(status=StepStatus.ACTIVE).first()
+
+
+def _close_open_steps(dossier: Dossier, *, status: StepStatus = StepStatus.SKIPPED) -> None:
+    dossier.steps.filter(status__in=[StepStatus.ACTIVE, StepStatus.PENDING]).update(status=status)
+
+
+def _hand_over(
+    *,
+    dossier: Dossier,
+    step: DossierStep,
+    giver: AbstractBaseUser,
+    receiver: AbstractBaseUser | None,
+    at: datetime,
+    note: str,
+    to_applicant: bool = False,
+) -> Handover:
+    """Complete ``step`` and start the next pending one (assigned to ``receiver``), recording the hand-over."""
+    next_step = None if to_applicant else dossier.steps.filter(status=StepStatus.PENDING).order_by("order").first()
+    if receiver is not None and next_step is not None:
+        is_member = membership_list_valid_on(on=reception_day(at), user=receiver, agency=next_step.agency).exists()
+        if not is_member:
+            raise DossierError(
+                DossierErrorCode.RECEIVER_NOT_MEMBER,
+                f"Người nhận bàn giao không thuộc {next_step.agency} (cơ quan thực hiện bước «{next_step.name}»).",
+            )
+    if at < (step.started_at or at):
+        raise _invalid("Thời điểm bàn giao không được trước thời điểm bắt đầu bước xử lý.")
+    step.status = StepStatus.DONE
+    step.completed_at = at
+    step.save(update_fields=["status", "completed_at"])
+    if next_step is not None:
+        next_step.status = StepStatus.ACTIVE
+        next_step.started_at = at
+        next_step.assignee_id = receiver.pk if receiver is not None else None
+        next_step.save(update_fields=["status", "started_at", "assignee"])
+    return Handover.objects.create(
+        dossier=dossier,
+        step=step,
+        giver_id=giver.pk,
+        giver_agency=step.agency,
+        receiver_id=receiver.pk if receiver is not None and next_step is not None else None,
+        receiver_agency=next_step.agency if next_step is not None else None,
+        at=at,
+        deadline=step.deadline,
+        outcome=_outcome(at, step.deadline),
+        note=note[:500],
+    )
+
+
+def _fee_totals(dossier: Dossier) -> tuple[Decimal, Decimal, bool]:
+    """(amount due over determined lines, amount paid, whether some line is still undetermined)."""
+    lines = list(dossier.fee_lines.values_list("amount", flat=True))
+    due = sum((amount for amount in lines if amount is not None), Decimal(0))
+    paid = dossier.payments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    return due, paid, any(amount is None for amount in lines)
+
+
+def _version_for(procedure: Procedure, at: datetime) -> ProcedureVersion:
+    try:
+        return procedure_version_current(procedure=procedure, at=at)
+    except ProcedureVersion.DoesNotExist:
+        raise DossierError(
+            DossierErrorCode.VERSION_NOT_IN_FORCE,
+            f"Thủ tục {procedure.code} không có phiên bản đang áp dụng vào thời điểm nộp hồ sơ.",
+        ) from None
+
+
+def _check_competent(version: ProcedureVersion, agency: Agency, at: datetime) -> None:
+    """The agency must be valid on the day and listed (by name, or by level and kind) for the version."""
+    day = reception_day(at)
+    if not agency.is_valid_on(day):
+        raise DossierError(
+            DossierErrorCode.AGENCY_NOT_COMPETENT,
+            f"{agency} không còn (hoặc chưa có) hiệu lực vào ngày {day:%d/%m/%Y}.",
+        )
+    for row in version.competent_agencies.all():
+        if row.agency_id == agency.pk or (
+            not row.agency_id and row.agency_kind == agency.kind and row.level == agency.level
+        ):
+            return
+    raise DossierError(
+        DossierErrorCode.AGENCY_NOT_COMPETENT,
+        f"{agency} không phải cơ quan có thẩm quyền giải quyết thủ tục «{version.name}».",
+    )
+
+
+def _new_dossier(
+    *,
+    procedure: Procedure,
+    applicant: Applicant,
+    channel: Channel,
+    receiving_agency: Agency,
+    competent_agency: Agency,
+    assisted_at: Agency | None,
+    at: datetime,
+) -> Dossier:
+    _check_at(at)
+    applicant = applicant.validated(require_phone=channel == Channel.ONLINE)
+    version = _version_for(procedure, at)
+    _check_competent(version, competent_agency, at)
+    for agency in (receiving_agency, assisted_at):
+        if agency is not None and not agency.is_valid_on(reception_day(at)):
+            raise _invalid(f"{agency} không còn (hoặc chưa có) hiệu lực vào ngày {reception_day(at):%d/%m/%Y}.")
+    return Dossier(
+        procedure_version=version,
+        status=DossierStatus.NEW,
+        channel=channel,
+        applicant_kind=applicant.kind,
+        applicant_name=applicant.name,
+        applicant_id_number=applicant.id_number,
+        applicant_phone=applicant.phone,
+        applicant_email=applicant.email,
+        applicant_address=applicant.address,
+        assisted_at=assisted_at,
+        receiving_agency=receiving_agency,
+        competent_agency=competent_agency,
+        submitted_at=at,
+    )
+
+
+def _receive(dossier: Dossier, *, actor: AbstractBaseUser, at: datetime) -> None:
+    """Give the code, set the appointment, copy the steps and fees; the dossier is saved by the caller."""
+    version = dossier.procedure_version
+    dossier.code = dossier_code_next(unit_code=receiving_unit_code(dossier.receiving_agency), day=reception_day(at))
+    dossier.status = DossierStatus.RECEIVED
+    dossier.received_at = at
+    dossier.received_by_id = actor.pk
+    calendar = _calendar(dossier)
+    # legal: the appointment counts the statutory time in working days or hours from reception; a dossier
+    # received outside working time counts from the next working moment (the calendar does both).
+    if version.processing_time_unit == TimeUnit.WORKING_HOURS:
+        dossier.due_at = calendar.add_working_hours(at, version.processing_time)
+    else:
+        dossier.due_at = calendar.add_working_days(at, version.processing_time)
+    dossier.original_due_at = dossier.due_at
+    dossier.save()
+    agencies = {
+        StepResponsible.RECEIVING: dossier.receiving_agency,
+        StepResponsible.COMPETENT: dossier.competent_agency,
+    }
+    steps: list[DossierStep] = []
+    deadline = at
+    for template in version.steps.order_by("order"):
+        deadline = calendar.add_working_hours(deadline, template.duration_hours)
+        first = not steps
+        steps.append(
+            DossierStep(
+                dossier=dossier,
+                order=template.order,
+                name=template.name,
+                agency=template.agency or agencies[StepResponsible(template.responsible)],
+                staff_role=template.staff_role,
+                duration_hours=template.duration_hours,
+                is_inter_agency=template.is_inter_agency,
+                deadline=deadline,
+                status=StepStatus.ACTIVE if first else StepStatus.PENDING,
+                assignee_id=actor.pk if first else None,
+                started_at=at if first else None,
+            )
+        )
+    DossierStep.objects.bulk_create(steps)
+    lines = []
+    for item in version.fees.order_by("order"):
+        amount = item.amount
+        table_amounts = {row.get("amount") for row in item.amount_table or [] if isinstance(row, dict)}
+        if amount is None and len(table_amounts) == 1:
+            # a table with a single amount (e.g. 0 for every case) is no real choice
+            amount = Decimal(str(next(iter(table_amounts))))
+        lines.append(FeeLine(dossier=dossier, order=item.order, kind=item.kind, name=item.name, amount=amount))
+    FeeLine.objects.bulk_create(lines)
+
+
+# --- submission and reception -------------------------------------------------------------------
+
+
+@transaction.atomic
+def dossier_submit_online(
+    *,
+    procedure: Procedure,
+    applicant: Applicant,
+    receiving_agency: Agency,
+    competent_agency: Agency,
+    at: datetime,
+    assisted_at: Agency | None = None,
+) -> Dossier:
+    """An applicant files a dossier online: status "Mới đăng ký" (sync code 1), no code or clock yet.
+
+    The version in force at ``at`` is kept for the dossier's whole life. The competent agency must be
+    one the version names (or of its level and kind); the receiving desk may lie anywhere in the
+    province (NĐ 118/2025: reception regardless of administrative boundary). Audit: ``dossier.submit``.
+    """
+    dossier = _new_dossier(
+        procedure=procedure,
+        applicant=applicant,
+        channel=Channel.ONLINE,
+        receiving_agency=receiving_agency,
+        competent_agency=competent_agency,
+        assisted_at=assisted_at,
+        at=at,
+    )
+    dossier.save()
+    audit_record(
+        actor=None,
+        action="dossier.submit",
+        target=dossier,
+        before=None,
+        after=audit_snapshot(dossier, SNAPSHOT_FIELDS),
+        at=at,
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_receive_counter(
+    *,
+    procedure: Procedure,
+    applicant: Applicant,
+    receiving_agency: Agency,
+    competent_agency: Agency,
+    actor: AbstractBaseUser,
+    at: datetime,
+    channel: Channel = Channel.IN_PERSON,
+    assisted_at: Agency | None = None,
+) -> Dossier:
+    """A reception officer receives a paper (in person or postal) dossier: created and received at once.
+
+    legal: the receipt slip (form 01, TT 03/2025) carries the code and the appointment. The officer
+    must hold the reception role at the receiving agency. Audit: one ``dossier.receive`` event.
+    """
+    if channel == Channel.ONLINE:
+        raise _invalid("Hồ sơ trực tuyến được nộp qua cổng dịch vụ công rồi mới tiếp nhận.")
+    _check_at(at)
+    _require_officer(actor, at=at, grants=[(receiving_agency, [Role.RECEPTION])])
+    dossier = _new_dossier(
+        procedure=procedure,
+        applicant=applicant,
+        channel=channel,
+        receiving_agency=receiving_agency,
+        competent_agency=competent_agency,
+        assisted_at=assisted_at,
+        at=at,
+    )
+    _receive(dossier, actor=actor, at=at)
+    _audit(actor=actor, action=Action.RECEIVE, dossier=dossier, before=None, at=at)
+    return dossier
+
+
+@transaction.atomic
+def dossier_receive(*, dossier: Dossier, actor: AbstractBaseUser, at: datetime) -> Dossier:
+    """Receive an online dossier ("Mới đăng ký" -> "Được tiếp nhận"): code, appointment, steps, fees.
+
+    The statutory clock starts at ``at`` (next working moment when outside office hours).
+    Audit: ``dossier.receive``.
+    """
+    _check_at(at)
+    seen = dossier.status
+    locked = _lock(dossier)
+    _check_transition(locked, Action.RECEIVE, seen=seen)
+    _require_officer(actor, at=at, grants=[_reception_officer(locked)])
+    if at < locked.submitted_at:
+        raise _invalid("Thời điểm tiếp nhận không được trước thời điểm nộp hồ sơ.")
+    before = audit_snapshot(locked, SNAPSHOT_FIELDS)
+    _receive(locked, actor=actor, at=at)
+    _audit(actor=actor, action=Action.RECEIVE, dossier=locked, before=before, at=at)
+    return locked
+
+
+@transaction.atomic
+def dossier_refuse(*, dossier: Dossier, actor: AbstractBaseUser, at: datetime, reason: str) -> Dossier:
+    """Refuse to receive a dossier, with the reason (form 03, TT 03/2025). Audit: ``dossier.refuse``."""
+    _check_at(at)
+    seen = dossier.status
+    locked = _lock(dossier)
+    _check_transition(locked, Action.REFUSE, seen=seen)
+    _require_officer(actor, at=at, grants=[_reception_officer(locked)])
+    reason = reason.strip()
+    if not reason:
+        raise _invalid("Cần ghi rõ lý do từ chối tiếp nhận hồ sơ.")
+    before = audit_snapshot(locked, SNAPSHOT_FIELDS)
+    locked.status = DossierStatus.REFUSED
+    locked.ended_at = at
+    locked.end_reason = reason
+    locked.save()
+    _audit(actor=actor, action=Action.REFUSE, dossier=locked, before=before, at=at)
+    return locked
+
+
+# --- processing ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def dossier_complete_step(
+    *,
+    dossier: Dossier,
+    actor: AbstractBaseUser,
+    at: datetime,
+    receiver: AbstractBaseUser | None = None,
+    note: str = "",
+) -> Handover:
+    """Complete the active step and hand the dossier to the next one (form 06 line); status "Đang xử lý".
+
+    The giver must act for the step's agency; the receiver, when named, must act for the next step's
+    agency (the hand-over is then assigned to them). The outcome compares ``at`` with the step's
+    deadline. Audit: ``dossier.complete_step``.
+    """
+    _check_at(at)
+    seen = dossier.status
+    locked = _lock(dossier)
+    _check_transition(locked, Action.COMPLETE_STEP, seen=seen)
+    step = _active_step(locked)
+    if step is None:
+        raise DossierError(DossierErrorCode.NO_ACTIVE_STEP, "Hồ sơ không còn bước xử lý nào đang thực hiện.")
+    _require_officer(actor, at=at, grants=[(step.agency, list(Role))])
+    before = audit_snapshot(locked, SNAPSHOT_FIELDS)
+    handover = _hand_over(dossier=locked, step=step, giver=actor, receiver=receiver, at=at, note=note)
+    locked.status = DossierStatus.IN_PROCESS
+    locked.save(update_fields=["status"])
+    _audit(
+        actor=actor,
+        action=Action.COMPLETE_STEP,
+        dossier=locked,
+        before=before,
+        at=at,
+        details={"step": step.order, "outcome": handover.outcome, "receiver_id": handover.receiver_id},
+    )
+    return handover
+
+
+@transaction.atomic
+def dossier_request_supplement(*, dossier: Dossier, actor: AbstractBaseUser, at: datetime, reason: str) -> Dossier:
+    """Ask the applicant to supplement the dossier (form 02): the clock pauses until they resubmit.
+
+    legal (QĐ 766 as applied by the national portal): a second supplement request on the same dossier
+    makes it late, whatever the dates ("request supplements only once"). Audit:
+    ``dossier.request_supplement``.
+    """
+    _check_at(at)
+    seen = dossier.status
+    locked = _lock(dossier)
+    _check_transition(locked, Action.REQUEST_SUPPLEMENT, seen=seen)
+    _require_officer(actor, at=at, grants=[_competent_officer(locked), _reception_officer(locked)])
+    reason = reason.strip()
+    if not reason:
+        raise _invalid("Cần ghi rõ giấy tờ, nội dung phải bổ sung.")
+    before = audit_snapshot(locked, SNAPSHOT_FIELDS)
+    SupplementRequest.objects.create(dossier=locked, requested_at=at, requested_by_id=actor.pk, reason=reason)
+    locked.supplement_count += 1
+    if locked.supplement_count > 1:
+        locked.is_late = True
+    locked.resume_status = locked.status
+    locked.status = DossierStatus.SUPPLEMENT_REQUESTED
+    locked.save()
+    _audit(
+        actor=actor, action=Action.REQUEST_SUPPLEMENT, dossier=locked, before=before, at=at, details={"reason": reason}
+    )
+    return locked
+
+
+@transaction.atomic
+def dossier_resubmit_supplement(*, dossier: Dossier, actor: AbstractBaseUser | None, at: datetime) -> Dossier:
+    """The applicant hands in the supplement: the clock resumes and every open deadline moves.
+
+    The paused working time (request -> resubmission, office hours only) is added to the appointment
+    and to the deadlines of the steps not yet done. ``actor=None``: the applicant online; otherwise a
+    reception officer of the receiving agency. Audit: ``dossier.resubmit_supplement``.
+    """
+    _check_at(at)
+    seen = dossier.status
+    locked = _lock(dossier)
+    _check_transition(locked, Action.RESUBMIT_SUPPLEMENT, seen=seen)
+    if actor is not None:
+        _require_officer(actor, at=at, grants=[_reception_officer(locked)])
+    request = locked.supplements.get(resumed_at__isnull=True)
+    if at < request.requested_at:
+        raise _invalid("Thời điểm nộp bổ sung không được trước thời điểm yêu cầu bổ sung.")
+    before = audit_snapshot(locked, SNAPSHOT_FIELDS)
+    calendar = _calendar(locked)
+    paused = calendar.working_seconds_between(request.requested_at, at)
+    request.resumed_at = at
+    request.paused_seconds = paused
+    request.save(update_fields=["resumed_at", "paused_seconds"])
+    locked.paused_seconds += paused
+    if paused and locked.due_at is not None:
+        locked.due_at = calendar.add_working_hours(locked.due_at, _hours(paused))
+        open_steps = list(locked.steps.filter(status__in=[StepStatus.ACTIVE, StepStatus.PENDING]))
+        for step in open_steps:
+            step.deadline = calendar.add_working_hours(step.deadline, _hours(paused))
+        DossierStep.objects.bulk_update(open_steps, ["deadline"])
+    locked.status = locked.resume_status or DossierStatus.IN_PROCESS
+    locked.resume_status = ""
+    locked.save()
+    _audit(
+        actor=actor, action=Action.RESUBMIT_SUPPLEMENT, dossier=locked, before=before, at=at, details={"paused": paused}
+    )
+    return locked
+
+
+@transaction.atomic
+def dossier_request_financial_obligation(
+    *,
+    dossier: Dossier,
+    actor: AbstractBaseUser,
+    at: datetime,
+    amounts: Mapping[int, Decimal] | None = None,
+) -> Dossier:
+    """Ask the applicant to pay the dossier's fees ("Yêu cầu thực hiện nghĩa vụ tài chính", sync code 6).
+
+    ``amounts`` fixes fee lines (by their order) whose amount depends on the case. Refused while a line
+    is still undetermined or when nothing remains to pay. Full payment returns the dossier to the
+    status it left. Audit: ``dossier.request_financial_obligation``.
+    """
+    _check_at(at)
+    seen = dossier.status
+    locked = _lock(dossier)
+    _check_transition(locked, Action.REQUEST_FINANCIAL_OBLIGATION, seen=seen)
+    _require_officer(actor, at=at, grants=[_competent_officer(locked), _reception_officer(locked)])
+    lines = {line.order: line for line in locked.fee_lines.all()}
+    for order, amount in (amounts or {}).items():
+        if order not in lines:
+            raise _invalid(f"Hồ sơ không có khoản phí số {order}.")
+        if not isinstance(amount, Decimal) or not amount.is_finite() or amount < 0 or amount != amount.to_integral():
+            raise _invalid("Số tiền phải là số đồng nguyên không âm.")
+    undetermined = [line.name for order, line in lines.items() if line.amount is None and order not in (amounts or {})]
+    if undetermined:
+        raise DossierError(
+            DossierErrorCode.FEES_UNDETERMINED, f"Chưa xác định số tiền của khoản: {', '.join(undetermined)}."
+        )
+    before = audit_snapshot(locked, SNAPSHOT_FIELDS)
+    changed = []
+    for order, amount in (amounts or {}).items():
+        lines[order].amount = amount
+        changed.append(lines[order])
+    FeeLine.objects.bulk_update(changed, ["amount"])
+    due, paid, _ = _fee_totals(locked)
+    if due <= paid:
+        raise _invalid("Hồ sơ không còn khoản phí, lệ phí nào phải nộp.")
+    locked.resume_status = locked.status
+    locked.status = DossierStatus.FINANCIAL_OBLIGATION_REQUESTED
+    locked.save()
+    _audit(
+        actor=actor,
+        action=Action.REQUEST_FINANCIAL_OBLIGATION,
+        dossier=locked,
+        before=before,
+        at=at,
+        details={"due": due, "paid": paid},
+    )
+    return locked
+
+
+@transaction.atomic
+def dossier_record_payment(
+    *,
+    dossier: Dossier,
+    actor: AbstractBaseUser | None,
+    at: datetime,
+    amount: Decimal,
+    channel: PaymentChannel,
+    receipt_number: str,
+) -> Payment:
+    """Record a payment towards the dossier's fees; paying in full ends a financial-obligation request.
+
+    ``actor=None`` only for the online gateway (its callback comes in a later issue); a counter or bank
+    payment is recorded by a reception officer or clerk of the receiving agency. A receipt number is
+    recorded once per dossier (idempotency: a repeated gateway callback is refused, not doubled).
+    Audit: ``dossier.record_payment``.
+    """
+    _check_at(at)
+    channel = PaymentChannel(channel)
+    seen = dossier.status
+    locked = _lock(dossier)
+    _check_transition(locked, Action.RECORD_PAYMENT, seen=seen)
+    if actor is not None or channel != PaymentChannel.ONLINE_GATEWAY:
+        _require_officer(actor, at=at, grants=[_reception_officer(locked, Role.RECEPTION, Role.CLERK)])
+    receipt_number = receipt_number.strip()
+    if not receipt_number:
+        raise _invalid("Thiếu số biên lai.")
+    if not isinstance(amount, Decimal) or not amount.is_finite() or amount <= 0 or amount != amount.to_integral():
+        raise _invalid("Số tiền thanh toán phải là số đồng nguyên dương.")
+    if locked.payments.filter(receipt_number=receipt_number).exists():
+        raise DossierError(DossierErrorCode.DUPLICATE_RECEIPT, f"Biên lai số {receipt_number} đã được ghi nhận.")
+    before = audit_snapshot(locked, SNAPSHOT_FIELDS)
+    payment = Payment.objects.create(
+        dossier=locked,
+        amount=amount,
+        channel=channel,
+        paid_at=at,
+        receipt_number=receipt_number,
+        recorded_by_id=actor.pk if actor is not None else None,
+    )
+    due, paid, _ = _fee_totals(locked)
+    if locked.status == DossierStatus.FINANCIAL_OBLIGATION_REQUESTED and paid >= due:
+        locked.status = locked.resume_status or DossierStatus.IN_PROCESS
+        locked.resume_status = ""
+        locked.save()
+    _audit(
+        actor=actor,
+        action=Action.RECORD_PAYMENT,
+        dossier=locked,
+        before=before,
+        at=at,
+        details={"amount": amount, "channel": channel.value, "receipt_number": receipt_number, "paid": paid},
+    )
+    return payment
+
+
+@transaction.atomic
+def dossier_apologise_extend(
+    *, dossier: Dossier, actor: AbstractBaseUser, at: datetime, new_due_at: datetime, reason: str
+) -> Extension:
+    """Apologise and set a new, later appointment (form 04, TT 03/2025).
+
+    The new appointment must be later than the one in force. The dossier is judged against the new
+    appointment; the first one stays in ``original_due_at``. Audit: ``dossier.apologise_extend``.
+    """
+    _check_at(at)
+    _check_at(new_due_at)
+    seen = dossier.status
+    locked = _lock(dossier)
+    _check_transition(locked, Action.APOLOGISE_EXTEND, seen=seen)
+    _require_officer(actor, at=at, grants=[_competent_officer(locked)])
+    reason = reason.strip()
+    if not reason:
+        raise _invalid("Cần nêu lý do chậm trễ trong văn bản xin lỗi.")
+    assert locked.due_at is not None  # every received dossier has an appointment
+    if new_due_at <= locked.due_at:
+        raise DossierError(
+            DossierErrorCode.EXTENSION_NOT_LATER, "Thời hạn trả kết quả mới phải sau thời hạn đã hẹn hiện tại."
+        )
+    before = audit_snapshot(locked, SNAPSHOT_FIELDS)
+    extension = Extension.objects.create(
+        dossier=locked, at=at, actor_id=actor.pk, previous_due_at=locked.due_at, new_due_at=new_due_at, reason=reason
+    )
+    locked.due_at = new_due_at
+    locked.save(update_fields=["due_at"])
+    _audit(
+        actor=actor, action=Action.APOLOGISE_EXTEND, dossier=locked, before=before, at=at, details={"reason": reason}
+    )
+    return extension
+
+
+@transaction.atomic
+def dossier_mark_processed(
+    *, dossier: Dossier, actor: AbstractBaseUser, at: datetime, receiver: AbstractBaseUser | None = None
+) -> Dossier:
+    """The result is ready ("Đã xử lý xong", sync code 9): the end of processing for the national index.
+
+    The active step is handed over to the next one (usually the return of the result at the desk).
+    ``is_late`` is set when ``at`` is after the appointment in force or after a second supplement
+    request (QĐ 766). Audit: ``dossier.mark_processed``.
+    """
+    _check_at(at)
+    seen = dossier.status
+    locked = _lock(dossier)
+    _check_transition(locked, Action.MARK_PROCESSED, seen=seen)
+    step = _active_step(locked)
+    grants = [_competent_officer(locked)]
+    if step is not None:
+        grants.append((step.agency, [Role.SPECIALIST, Role.LEADER]))
+    _require_officer(actor, at=at, grants=grants)
+    before = audit_snapshot(locked, SNAPSHOT_FIELDS)
+    if step is not None and locked.steps.filter(status=StepStatus.PENDING).exists():
+        _hand_over(dossier=locked, step=step, giver=actor, receiver=receiver, at=at, note="Đã xử lý xong")
+    locked.status = DossierStatus.PROCESSED
+    locked.processed_at = at
+    locked.is_late = _late_at_end(locked, at)
+    locked.save()
+    _audit(actor=actor, action=Action.MARK_PROCESSED, dossier=locked, before=before, at=at)
+    return locked
+
+
+@transaction.atomic
+def dossier_return_result(*, dossier: Dossier, actor: AbstractBaseUser, at: datetime, note: str = "") -> Dossier:
+    """Hand the result to the applicant ("Đã trả kết quả", sync code 10).
+
+    Refused while the fees fixed on the dossier are not paid in full. The active step is closed with a
+    hand-over to the applicant; steps never reached are marked as not carried out.
+    Audit: ``dossier.return_result``.
+    """
+    _check_at(at)
+    seen = dossier.status
+    locked = _lock(dossier)
+    _check_transition(locked, Action.RETURN_RESULT, seen=seen)
+    _require_officer(actor, at=at, grants=[_reception_officer(locked, Role.CLERK, Role.RECEPTION)])
+    due, paid, _ = _fee_totals(locked)
+    if paid < due:
+        raise DossierError(
+            DossierErrorCode.FEES_UNPAID,
+            f"Người nộp còn phải nộp {due - paid:,.0f} đồng phí, lệ phí trước khi nhận kết quả.".replace(",", "."),
+        )
+    before = audit_snapshot(locked, SNAPSHOT_FIELDS)
+    step = _active_step(locked)
+    if step is not None:
+        _hand_over(dossier=locked, step=step, giver=actor, receiver=None, at=at, note=note, to_applicant=True)
+    _close_open_steps(locked)
+    locked.status = DossierStatus.RETURNED
+    locked.returned_at = at
+    locked.save()
+    _audit(actor=actor, action=Action.RETURN_RESULT, dossier=locked, before=before, at=at)
+    return locked
+
+
+# --- ending early -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def dossier_withdraw(*, dossier: Dossier, actor: AbstractBaseUser | None, at: datetime, reason: str = "") -> Dossier:
+    """The applicant withdraws the dossier ("Công dân yêu cầu rút hồ sơ", sync code 7).
+
+    ``actor=None``: the applicant online; otherwise a reception officer records the written request.
+    Withdrawal counts as the end of processing for the national index. Audit: ``dossier.withdraw``.
+    """
+    _check_at(at)
+    seen = dossier.status
+    locked = _lock(dossier)
+    _check_transition(locked, Action.WITHDRAW, seen=seen)
+    if actor is not None:
+        _require_officer(actor, at=at, grants=[_reception_officer(locked)])
+    before = audit_snapshot(locked, SNAPSHOT_FIELDS)
+    _close_open_steps(locked)
+    locked.status = DossierStatus.WITHDRAWN
+    locked.ended_at = at
+    locked.end_reason = reason.strip()
+    locked.save()
+    _audit(actor=actor, action=Action.WITHDRAW, dossier=locked, before=before, at=at)
+    return locked
+
+
+@transaction.atomic
+def dossier_stop(*, dossier: Dossier, actor: AbstractBaseUser, at: datetime, reason: str) -> Dossier:
+    """Stop processing, with the reason ("Dừng xử lý", form 05 of TT 03/2025, sync code 8).
+
+    Only the competent agency's specialist or leader stops a dossier; lateness is judged as at any end
+    (QĐ 766). Audit: ``dossier.stop``.
+    """
+    _check_at(at)
+    seen = dossier.status
+    locked = _lock(dossier)
+    _check_transition(locked, Action.STOP, seen=seen)
+    _require_officer(actor, at=at, grants=[_competent_officer(locked)])
+    reason = reason.strip()
+    if not reason:
+        raise _invalid("Cần ghi rõ lý do dừng giải quyết hồ sơ.")
+    before = audit_snapshot(locked, SNAPSHOT_FIELDS)
+    _close_open_steps(locked)
+    locked.status = DossierStatus.STOPPED
+    locked.ended_at = at
+    locked.end_reason = reason
+    locked.is_late = _late_at_end(locked, at)
+    locked.save()
+    _audit(actor=actor, action=Action.STOP, dossier=locked, before=before, at=at)
+    return locked

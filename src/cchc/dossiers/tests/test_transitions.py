@@ -1,0 +1,100 @@
+"""The transition table, exhaustively: every disallowed (status, action) pair is refused by its service
+with ``dossier.invalid_transition`` and changes nothing; every allowed pair gets past the table."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from cchc.audit.models import AuditEvent
+from cchc.dossiers.constants import (
+    SYNC_CODES,
+    TRANSITIONS,
+    Action,
+    DossierError,
+    DossierErrorCode,
+    DossierStatus,
+    is_allowed,
+)
+from cchc.dossiers.models import Dossier, DossierStep, FeeLine, Handover, Payment, SupplementRequest
+from cchc.dossiers.tests.conftest import AT, World, perform, to_status
+
+# Allowed by the table but refused by a rule for the arguments ``perform`` passes.
+BUSINESS_REFUSALS = {
+    # the 200,000 đồng fee is unpaid
+    (DossierStatus.PROCESSED, Action.RETURN_RESULT): DossierErrorCode.FEES_UNPAID,
+}
+
+PAIRS = [(status, action) for status in DossierStatus for action in Action]
+DISALLOWED = [(st, ac) for st, ac in PAIRS if ac not in TRANSITIONS[st]]
+ALLOWED = [(st, ac) for st, ac in PAIRS if ac in TRANSITIONS[st]]
+
+
+def _state(dossier: Dossier) -> tuple[object, ...]:
+    """Everything a refused transition must leave untouched."""
+    row = Dossier.objects.filter(pk=dossier.pk).values().get()
+    return (
+        row,
+        list(DossierStep.objects.filter(dossier=dossier).values()),
+        Handover.objects.filter(dossier=dossier).count(),
+        SupplementRequest.objects.filter(dossier=dossier).count(),
+        list(FeeLine.objects.filter(dossier=dossier).values()),
+        Payment.objects.filter(dossier=dossier).count(),
+        AuditEvent.objects.count(),
+    )
+
+
+def test_sync_codes_are_one_to_ten_in_the_portal_order() -> None:
+    assert [SYNC_CODES[s] for s in DossierStatus] == list(range(1, 11))
+    assert DossierStatus.NEW.sync_code == 1
+    assert DossierStatus.SUPPLEMENT_REQUESTED.sync_code == 5
+    assert DossierStatus.RETURNED.sync_code == 10
+    assert DossierStatus.from_sync_code(8) == DossierStatus.STOPPED
+    with pytest.raises(ValueError, match="11"):
+        DossierStatus.from_sync_code(11)
+
+
+def test_table_has_a_row_for_every_status_and_terminal_rows_are_empty() -> None:
+    assert set(TRANSITIONS) == set(DossierStatus)
+    for status in (DossierStatus.REFUSED, DossierStatus.WITHDRAWN, DossierStatus.STOPPED, DossierStatus.RETURNED):
+        assert TRANSITIONS[status] == frozenset()
+    assert sum(is_allowed(st, ac) for st, ac in PAIRS) == len(ALLOWED)
+    assert not is_allowed("new", "return_result")
+    assert is_allowed("processed", "return_result")
+
+
+@pytest.mark.parametrize(("status", "action"), DISALLOWED, ids=[f"{s.value}-{a.value}" for s, a in DISALLOWED])
+def test_every_disallowed_pair_is_refused_and_changes_nothing(
+    world: World, status: DossierStatus, action: Action
+) -> None:
+    dossier = to_status(world, status)
+    assert dossier.status == status
+    before = _state(dossier)
+
+    with pytest.raises(DossierError) as refused:
+        perform(world, action, dossier, AT + timedelta(hours=3))
+
+    assert refused.value.code == DossierErrorCode.INVALID_TRANSITION
+    assert f"«{status.label}»" in refused.value.message
+    assert _state(dossier) == before
+
+
+@pytest.mark.parametrize(("status", "action"), ALLOWED, ids=[f"{s.value}-{a.value}" for s, a in ALLOWED])
+def test_every_allowed_pair_passes_the_table(world: World, status: DossierStatus, action: Action) -> None:
+    dossier = to_status(world, status)
+    events = AuditEvent.objects.count()
+    refusal: DossierError | None = None
+    try:
+        perform(world, action, dossier, AT + timedelta(hours=3))
+    except DossierError as exc:
+        refusal = exc
+    if (status, action) in BUSINESS_REFUSALS:
+        # refused for a business reason, never by the table; and nothing was written
+        assert refusal is not None
+        assert refusal.code == BUSINESS_REFUSALS[(status, action)]
+        assert AuditEvent.objects.count() == events
+    else:
+        assert refusal is None, refusal
+        assert AuditEvent.objects.count() == events + 1
+        assert AuditEvent.objects.order_by("-sequence").first().action == f"dossier.{action.value}"  # type: ignore[union-attr]
