@@ -61,6 +61,9 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
+LOGIN_URL = "dossiers_web:login"
+LOGIN_REDIRECT_URL = "dossiers_web:queue"
+
 ROOT_URLCONF = "cchc.config.urls"
 WSGI_APPLICATION = "cchc.config.wsgi.application"
 

@@ -7,6 +7,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("cchc.program.api.urls")),
+    path("", include("cchc.dossiers.documents.urls")),
+    path("", include("cchc.dossiers.web.urls")),
     path("", include("cchc.program.web.urls")),
     path("", include("cchc.org.web.urls")),
 ]

@@ -1,0 +1,527 @@
+"""Forms 01-07 of Thông tư 03/2025/TT-VPCP as PDF, and the dossier register (Mẫu 07) as XLSX.
+
+legal: TT 03/2025/TT-VPCP Phụ lục I names seven forms (vn-data §2.1, names CONFIRMED). The field-by-field
+contents of the 2025 forms are NOT CONFIRMED (no public copy of their bodies was found), so each form here
+carries the fields of its TT 01/2018/TT-VPCP counterpart (vn-data §2.2, SECONDARY) — 01 receipt and
+appointment, 02 supplement request, 04 apology (2018 Mẫu 04), 06 process-control sheet (2018 Mẫu 05),
+07 register (2018 Mẫu 06) — and, for the forms 2018 did not have or whose fields are unknown (03 refusal,
+05 stop notice, the register's columns), the core the brief and the dossier record give: applicant,
+request, reason, dates. Replace the wording when the TT 03/2025 text is obtained.
+
+Layout: NĐ 30/2020/NĐ-CP Phụ lục I (vn-data §1): parent and issuer at the top left with "Số: …", Quốc
+hiệu and Tiêu ngữ at the top right with the place and date in italics, the title in bold upper case,
+signature blocks, "Nơi nhận:" for documents sent out (04, 05). Paper: A5 for 01-06 and A4 landscape for
+the register (TT 01/2018: A5 except the register), font sizes of §1.2 scaled by about 0.75 for A5.
+
+Number ("Số"): TT 03/2025 does not say how the forms are numbered (NOT CONFIRMED) and the platform keeps no
+series for them, so a form of a dossier carries the dossier code, which is unique.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from cchc.calendars.text import format_appointment
+from cchc.dossiers.constants import DossierStatus, HandoverOutcome
+from cchc.dossiers.documents.constants import (
+    DOSSIER_FORMS,
+    FORM_NAMES,
+    REGISTER_FORM,
+    DocumentError,
+    DocumentErrorCode,
+)
+from cchc.dossiers.documents.qr import qr_payload, qr_png_data_uri
+from cchc.dossiers.documents.rendering import render_pdf
+from cchc.dossiers.documents.text import (
+    ONE_STOP_DESK,
+    VN_TZ,
+    agency_header,
+    date_line,
+    date_words,
+    local,
+    person_name,
+    short_datetime,
+)
+from cchc.dossiers.models import Dossier, Extension, SupplementRequest
+from cchc.org.constants import AgencyKind
+from cchc.org.models import Agency
+
+MAX_REGISTER_DAYS = 366
+
+T = TypeVar("T")
+
+REGISTER_HEADINGS: tuple[str, ...] = (
+    "STT",
+    "Mã hồ sơ",
+    "Người nộp hồ sơ",
+    "Thủ tục hành chính",
+    "Cơ quan giải quyết",
+    "Ngày tiếp nhận",
+    "Hẹn trả kết quả",
+    "Ngày có kết quả",
+    "Ngày trả kết quả",
+    "Trạng thái",
+    "Kết quả (đúng hạn / quá hạn)",
+    "Ghi chú",
+)
+
+
+# --- reading a dossier with everything a form prints ----------------------------------------------
+
+
+def dossier_for_documents(*, pk: int) -> Dossier:
+    """The dossier with version, procedure, agencies (their parents and units) and receiver joined."""
+    return Dossier.objects.select_related(
+        "procedure_version__procedure",
+        "receiving_agency__parent",
+        "receiving_agency__unit",
+        "competent_agency__parent",
+        "competent_agency__unit",
+        "received_by",
+    ).get(pk=pk)
+
+
+def dossier_forms_available(*, dossier: Dossier) -> list[int]:
+    """The forms that apply to the dossier's history, in order.
+
+    01 and 06 once received; 02 once a supplement was requested; 03 when refused; 04 once an apology and
+    extension was made; 05 when stopped. Form 07 is the register of an agency, never one dossier's.
+    """
+    forms = []
+    if dossier.received_at is not None and dossier.code:
+        forms += [1, 6]
+    if SupplementRequest.objects.filter(dossier_id=dossier.pk).exists():
+        forms.append(2)
+    if dossier.status == DossierStatus.REFUSED:
+        forms.append(3)
+    if Extension.objects.filter(dossier_id=dossier.pk).exists():
+        forms.append(4)
+    if dossier.status == DossierStatus.STOPPED:
+        forms.append(5)
+    return sorted(forms)
+
+
+_NOT_APPLICABLE: dict[int, str] = {
+    1: "Hồ sơ chưa được tiếp nhận nên chưa có Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01).",
+    2: "Hồ sơ chưa có yêu cầu bổ sung, hoàn thiện nên không có Phiếu yêu cầu bổ sung (Mẫu 02).",
+    3: "Hồ sơ không bị từ chối tiếp nhận nên không có Phiếu từ chối tiếp nhận giải quyết hồ sơ (Mẫu 03).",
+    4: "Hồ sơ chưa có văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (Mẫu 04).",
+    5: "Hồ sơ không bị dừng giải quyết nên không có Thông báo dừng giải quyết hồ sơ (Mẫu 05).",
+    6: "Hồ sơ chưa được tiếp nhận nên chưa có Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 06).",
+}
+
+
+def _check_form(dossier: Dossier, form: int) -> None:
+    if form == REGISTER_FORM:
+        raise DocumentError(
+            DocumentErrorCode.FORM_NOT_APPLICABLE,
+            "Mẫu 07 (Sổ theo dõi hồ sơ) lập cho một cơ quan theo kỳ, không lập cho từng hồ sơ.",
+        )
+    if form not in DOSSIER_FORMS:
+        raise DocumentError(DocumentErrorCode.FORM_UNKNOWN, f"Không có biểu mẫu số {form:02d} (chỉ có Mẫu 01 - 07).")
+    if form not in dossier_forms_available(dossier=dossier):
+        raise DocumentError(DocumentErrorCode.FORM_NOT_APPLICABLE, _NOT_APPLICABLE[form])
+
+
+# --- form contexts --------------------------------------------------------------------------------
+
+
+def _desk_name(agency: Agency) -> str:
+    """How the body text names the receiving desk ("Bộ phận Một cửa Ủy ban nhân dân phường …")."""
+    if agency.kind == AgencyKind.PEOPLES_COMMITTEE:
+        return f"{ONE_STOP_DESK} {agency.name}"
+    return agency.name
+
+
+def _money(amount: Decimal | None) -> str:
+    if amount is None:
+        return "theo quy định"
+    if amount == 0:
+        return "miễn"
+    return f"{amount:,.0f} đồng".replace(",", ".")
+
+
+def _common(dossier: Dossier, form: int, *, issuer: Agency, desk: bool, day: date) -> dict[str, Any]:
+    version = dossier.procedure_version
+    name = FORM_NAMES[form]
+    header = agency_header(issuer, desk=desk, number=dossier.code)
+    payload = qr_payload(
+        form=form,
+        document_name=name,
+        dossier_code=dossier.code,
+        procedure_code=version.procedure.code,
+        applicant_id=dossier.applicant_id_number,
+    )
+    return {
+        "title": name,
+        "form": form,
+        "dossier": dossier,
+        "header": header,
+        "show_number": True,
+        "date_line": date_line(header.place, day),
+        "qr": qr_png_data_uri(payload),
+        "qr_payload": payload,
+        "procedure_name": version.name,
+        "receiving_name": _desk_name(dossier.receiving_agency),
+        "desk_name": _desk_name(dossier.receiving_agency),
+        "competent_name": dossier.competent_agency.name,
+        "landscape": False,
+    }
+
+
+def _recipients(dossier: Dossier) -> list[str]:
+    return [
+        f"- Ông/Bà {dossier.applicant_name};",
+        f"- {_desk_name(dossier.receiving_agency)};",
+        "- Lưu: VT.",
+    ]
+
+
+def _present(value: T | None) -> T:
+    """A value the form needs; its absence means the form does not apply (dossier_forms_available)."""
+    if value is None:
+        raise DocumentError(DocumentErrorCode.FORM_NOT_APPLICABLE, "Hồ sơ chưa có đủ dữ liệu để lập biểu mẫu này.")
+    return value
+
+
+def _form_context(dossier: Dossier, form: int) -> dict[str, Any]:
+    version = dossier.procedure_version
+    received_at = dossier.received_at
+    received_words = format_appointment(received_at) if received_at is not None else ""
+    if form == 1:
+        received_at, due_at = _present(received_at), _present(dossier.due_at)
+        context = _common(dossier, 1, issuer=dossier.receiving_agency, desk=True, day=local(received_at).date())
+        fees = [{"name": f.name, "amount_text": _money(f.amount)} for f in dossier.fee_lines.order_by("order")]
+        result_place = (
+            f"{_desk_name(dossier.receiving_agency)} hoặc trực tuyến trên Cổng Dịch vụ công"
+            if dossier.channel == "online"
+            else _desk_name(dossier.receiving_agency)
+        )
+        return context | {
+            "documents": list(version.documents.order_by("order")),
+            "statutory_time": version.processing_time_display,
+            "received_words": received_words,
+            "appointment_words": format_appointment(due_at),
+            "result_place": result_place,
+            "fees": fees,
+            "officer_name": person_name(dossier.received_by),
+        }
+    if form == 2:
+        supplements = list(dossier.supplements.select_related("requested_by").order_by("requested_at", "pk"))
+        supplement = supplements[-1]
+        context = _common(
+            dossier, 2, issuer=dossier.receiving_agency, desk=True, day=local(supplement.requested_at).date()
+        )
+        items = [line.strip(" -;.") for line in supplement.reason.splitlines() if line.strip(" -;.")]
+        return context | {
+            "items": items or [supplement.reason],
+            "supplement_number": len(supplements),
+            "received_words": received_words,
+            "requested_words": format_appointment(supplement.requested_at),
+            "officer_name": person_name(supplement.requested_by),
+        }
+    if form == 3:
+        refused_at = dossier.ended_at or dossier.submitted_at
+        context = _common(dossier, 3, issuer=dossier.receiving_agency, desk=True, day=local(refused_at).date())
+        return context | {
+            "submitted_words": format_appointment(dossier.submitted_at),
+            "reason": dossier.end_reason,
+            "officer_name": "",
+        }
+    if form == 4:
+        extension = _present(dossier.extensions.select_related("actor").order_by("at", "pk").last())
+        received_at = _present(received_at)
+        context = _common(dossier, 4, issuer=dossier.competent_agency, desk=False, day=local(extension.at).date())
+        return context | {
+            "received_date": date_words(local(received_at).date()).removeprefix("ngày "),
+            "previous_words": format_appointment(extension.previous_due_at),
+            "appointment_words": format_appointment(extension.new_due_at),
+            "reason": extension.reason,
+            "recipients": _recipients(dossier),
+            "officer_name": "",
+        }
+    if form == 5:
+        stopped_at = dossier.ended_at or timezone.now()
+        context = _common(dossier, 5, issuer=dossier.competent_agency, desk=False, day=local(stopped_at).date())
+        return context | {
+            "received_words": received_words,
+            "stopped_words": format_appointment(stopped_at),
+            "reason": dossier.end_reason,
+            "recipients": _recipients(dossier),
+            "officer_name": "",
+        }
+    # form 6: the process-control sheet
+    received_at, due_at = _present(received_at), _present(dossier.due_at)
+    context = _common(dossier, 6, issuer=dossier.receiving_agency, desk=True, day=local(received_at).date())
+    rows = []
+    for handover in dossier.handovers.select_related(
+        "giver", "receiver", "giver_agency", "receiver_agency", "step"
+    ).order_by("at", "pk"):
+        to_applicant = handover.receiver_agency_id is None
+        rows.append(
+            {
+                "giver_agency": handover.giver_agency.name,
+                "receiver_agency": "Người nộp hồ sơ" if to_applicant else str(handover.receiver_agency),
+                "at_words": format_appointment(handover.at),
+                "giver": person_name(handover.giver),
+                "receiver": dossier.applicant_name if to_applicant else person_name(handover.receiver),
+                "outcome": HandoverOutcome(handover.outcome).label,
+                "step": handover.step.name,
+                "deadline": short_datetime(handover.deadline),
+                "note": handover.note,
+            }
+        )
+    return context | {
+        "received_words": received_words,
+        "appointment_words": format_appointment(due_at),
+        "handovers": rows,
+    }
+
+
+def dossier_form_context(*, dossier: Dossier, form: int) -> dict[str, Any]:
+    """Everything form ``form`` prints for ``dossier`` (refused with ``DocumentError`` when it does not apply)."""
+    joined = dossier_for_documents(pk=dossier.pk)
+    _check_form(joined, form)
+    return _form_context(joined, form)
+
+
+def dossier_form_pdf(*, dossier: Dossier, form: int) -> bytes:
+    """Form ``form`` (1-6) of TT 03/2025/TT-VPCP for ``dossier``, as an A5 PDF.
+
+    Refused with ``DocumentError`` (``document.form_unknown`` / ``document.form_not_applicable``) when
+    the form does not exist or does not apply to the dossier's history (e.g. form 03 for a dossier
+    that was never refused). Forms 02 and 04 print the latest supplement request / extension.
+    """
+    context = dossier_form_context(dossier=dossier, form=form)
+    return render_pdf(f"dossiers/documents/form_{form:02d}.html", context)
+
+
+def dossier_form_filename(*, dossier: Dossier, form: int) -> str:
+    """``mau-01-56-260105-0001.pdf`` (ASCII, for Content-Disposition)."""
+    return f"mau-{form:02d}-{dossier.code or f'hs{dossier.pk}'}.pdf"
+
+
+# --- the register (Mẫu 07) ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    """One line of the dossier register; datetimes are aware (Vietnam time when printed)."""
+
+    number: int
+    code: str
+    applicant_name: str
+    applicant_id: str
+    applicant_phone: str
+    procedure_code: str
+    procedure_name: str
+    competent_agency: str
+    received_at: datetime | None
+    due_at: datetime | None
+    processed_at: datetime | None
+    returned_at: datetime | None
+    status: str
+    timeliness: str
+    note: str
+
+    @property
+    def received_text(self) -> str:
+        return short_datetime(self.received_at)
+
+    @property
+    def due_text(self) -> str:
+        return short_datetime(self.due_at)
+
+    @property
+    def processed_text(self) -> str:
+        return short_datetime(self.processed_at)
+
+    @property
+    def returned_text(self) -> str:
+        return short_datetime(self.returned_at)
+
+
+def _check_period(start: date, end: date) -> tuple[datetime, datetime]:
+    if start > end:
+        raise DocumentError(DocumentErrorCode.INVALID_PERIOD, "Ngày bắt đầu kỳ phải trước hoặc bằng ngày kết thúc.")
+    if (end - start).days >= MAX_REGISTER_DAYS:
+        raise DocumentError(
+            DocumentErrorCode.INVALID_PERIOD, f"Sổ theo dõi lập cho kỳ tối đa {MAX_REGISTER_DAYS} ngày."
+        )
+    return (
+        datetime.combine(start, time.min, tzinfo=VN_TZ),
+        datetime.combine(end + timedelta(days=1), time.min, tzinfo=VN_TZ),
+    )
+
+
+def dossier_register_queryset(*, agency: Agency, start: date, end: date) -> QuerySet[Dossier]:
+    """Dossiers of the register of ``agency`` for ``start``..``end`` (inclusive, Vietnam time), in order.
+
+    The register lists the dossiers the agency received or is competent for: those received in the
+    period, and those refused at reception in the period (they never got a reception time).
+    """
+    since, until = _check_period(start, end)
+    received = Q(received_at__gte=since, received_at__lt=until)
+    refused = Q(status=DossierStatus.REFUSED, ended_at__gte=since, ended_at__lt=until)
+    return (
+        Dossier.objects.filter(Q(receiving_agency=agency) | Q(competent_agency=agency))
+        .filter(received | refused)
+        .select_related("procedure_version__procedure", "competent_agency")
+        .order_by("received_at", "submitted_at", "code", "pk")
+    )
+
+
+def _timeliness(dossier: Dossier, as_of: datetime) -> str:
+    """Trước hạn / Đúng hạn / Quá hạn of a finished dossier; for an open one, whether it is overdue.
+
+    legal: QĐ 766/QĐ-TTg as the national portal applies it: late when finished after the appointment in
+    force or when the dossier was flagged late (e.g. a second supplement request); early when finished on
+    an earlier day than the appointment's.
+    """
+    if dossier.status in (DossierStatus.REFUSED, DossierStatus.WITHDRAWN, DossierStatus.NEW):
+        return ""
+    finished = dossier.processed_at or (dossier.ended_at if dossier.status == DossierStatus.STOPPED else None)
+    due = dossier.due_at
+    if finished is None:
+        if dossier.status == DossierStatus.SUPPLEMENT_REQUESTED:
+            return "Tạm dừng (chờ bổ sung)"
+        if dossier.is_late or (due is not None and due < as_of):
+            return "Quá hạn (đang giải quyết)"
+        return "Trong hạn (đang giải quyết)"
+    if dossier.is_late or (due is not None and finished > due):
+        return "Quá hạn"
+    if due is not None and local(finished).date() < local(due).date():
+        return "Trước hạn"
+    return "Đúng hạn"
+
+
+def dossier_register_rows(*, agency: Agency, start: date, end: date) -> list[RegisterRow]:
+    """The lines of the register (see :func:`dossier_register_queryset`), numbered from 1.
+
+    An open dossier is judged overdue against the end of the period, or now if the period has not ended.
+    """
+    _, until = _check_period(start, end)
+    as_of = min(timezone.now(), until)
+    rows = []
+    for number, dossier in enumerate(dossier_register_queryset(agency=agency, start=start, end=end), start=1):
+        note = dossier.end_reason
+        if dossier.supplement_count:
+            note = "; ".join(filter(None, [f"Yêu cầu bổ sung {dossier.supplement_count} lần", note]))
+        rows.append(
+            RegisterRow(
+                number=number,
+                code=dossier.code,
+                applicant_name=dossier.applicant_name,
+                applicant_id=dossier.applicant_id_number,
+                applicant_phone=dossier.applicant_phone,
+                procedure_code=dossier.procedure_version.procedure.code,
+                procedure_name=dossier.procedure_version.name,
+                competent_agency=dossier.competent_agency.name,
+                received_at=dossier.received_at,
+                due_at=dossier.due_at,
+                processed_at=dossier.processed_at,
+                returned_at=dossier.returned_at,
+                status=DossierStatus(dossier.status).label,
+                timeliness=_timeliness(dossier, as_of),
+                note=note,
+            )
+        )
+    return rows
+
+
+def dossier_register_pdf(*, agency: Agency, start: date, end: date) -> bytes:
+    """The register (Mẫu 07, TT 03/2025) of ``agency`` for the period, as an A4 landscape PDF."""
+    rows = dossier_register_rows(agency=agency, start=start, end=end)
+    agency = Agency.objects.select_related("parent", "unit").get(pk=agency.pk)
+    header = agency_header(agency, desk=True)
+    name = FORM_NAMES[REGISTER_FORM]
+    payload = qr_payload(
+        form=REGISTER_FORM,
+        document_name=name,
+        extra={"co_quan": agency.code, "tu_ngay": start.isoformat(), "den_ngay": end.isoformat()},
+    )
+    context = {
+        "title": name,
+        "header": header,
+        "show_number": False,
+        "date_line": date_line(header.place, timezone.localdate()),
+        "qr": qr_png_data_uri(payload),
+        "landscape": True,
+        "agency_name": _desk_name(agency),
+        "start_words": date_words(start),
+        "end_words": date_words(end),
+        "headings": REGISTER_HEADINGS,
+        "rows": rows,
+    }
+    return render_pdf("dossiers/documents/form_07.html", context)
+
+
+def dossier_register_filename(*, agency: Agency, start: date, end: date, ext: str) -> str:
+    """``so-theo-doi-ho-so-<agency code>-20260101-20260131.<ext>`` (ASCII)."""
+    return f"so-theo-doi-ho-so-{agency.code}-{start:%Y%m%d}-{end:%Y%m%d}.{ext}"
+
+
+def _naive_local(at: datetime | None) -> datetime | None:
+    """Excel has no time zones: the cell holds the Vietnam wall-clock time."""
+    return None if at is None else local(at).replace(tzinfo=None)
+
+
+def dossier_register_xlsx(*, agency: Agency, start: date, end: date) -> bytes:
+    """The register of ``agency`` for the period as an XLSX workbook (one sheet, one row per dossier).
+
+    Vietnamese headers in a frozen first row, column widths set, reception / appointment / result
+    times as real date-time cells (Vietnam wall-clock time, format dd/mm/yyyy hh:mm).
+    """
+    from io import BytesIO
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    rows = dossier_register_rows(agency=agency, start=start, end=end)
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Sổ theo dõi hồ sơ"
+    headings = [*REGISTER_HEADINGS[:3], "Số định danh", "Mã TTHC", *REGISTER_HEADINGS[3:]]
+    sheet.append(headings)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    date_columns = {headings.index(h) + 1 for h in REGISTER_HEADINGS[5:9]}
+    for row in rows:
+        sheet.append(
+            [
+                row.number,
+                row.code,
+                row.applicant_name,
+                row.applicant_id,
+                row.procedure_code,
+                row.procedure_name,
+                row.competent_agency,
+                _naive_local(row.received_at),
+                _naive_local(row.due_at),
+                _naive_local(row.processed_at),
+                _naive_local(row.returned_at),
+                row.status,
+                row.timeliness,
+                row.note,
+            ]
+        )
+    for column in date_columns:
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
+            cell.number_format = "dd/mm/yyyy hh:mm"
+    widths = [6, 20, 28, 16, 12, 45, 32, 17, 17, 17, 17, 22, 22, 30]
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(headings))}{max(len(rows) + 1, 1)}"
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,107 @@
+"""PDF and XLSX downloads of the one-stop-shop forms: thin views over ``documents.selectors``.
+
+Who may download: a logged-in officer who acts today (accounts memberships) for one of the dossier's
+agencies — receiving, competent, where the applicant was helped, or one with a step — or, for the
+register, for the agency itself; superusers always. Others get 403, unknown dossiers 404.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from cchc.accounts.selectors import user_agencies
+from cchc.dossiers.documents.constants import DocumentError, DocumentErrorCode
+from cchc.dossiers.documents.selectors import (
+    dossier_form_filename,
+    dossier_form_pdf,
+    dossier_register_filename,
+    dossier_register_pdf,
+    dossier_register_xlsx,
+)
+from cchc.dossiers.models import Dossier
+from cchc.org.models import Agency
+
+PDF = "application/pdf"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _forbidden() -> HttpResponse:
+    return HttpResponse("Bạn không có quyền tải văn bản này.", status=403, content_type="text/plain; charset=utf-8")
+
+
+def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _may_see_dossier(request: HttpRequest, dossier: Dossier) -> bool:
+    user = request.user
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    mine = set(user_agencies(user=user, on=timezone.localdate()).values_list("pk", flat=True))
+    theirs = {dossier.receiving_agency_id, dossier.competent_agency_id, dossier.assisted_at_id}
+    theirs |= set(dossier.steps.values_list("agency_id", flat=True))
+    return bool(mine & theirs)
+
+
+def _form_response(request: HttpRequest, dossier: Dossier, form: int) -> HttpResponse:
+    if not _may_see_dossier(request, dossier):
+        return _forbidden()
+    try:
+        content = dossier_form_pdf(dossier=dossier, form=form)
+    except DocumentError as error:
+        status = 404 if error.code == DocumentErrorCode.FORM_UNKNOWN else 409
+        return HttpResponse(error.message, status=status, content_type="text/plain; charset=utf-8")
+    return _attachment(content, PDF, dossier_form_filename(dossier=dossier, form=form))
+
+
+@require_GET
+def dossier_form(request: HttpRequest, code: str, form: str) -> HttpResponse:
+    """``/ho-so/<code>/mau-<nn>.pdf``: form nn (01-06) of the dossier."""
+    dossier = get_object_or_404(Dossier.objects.exclude(code=""), code=code)
+    return _form_response(request, dossier, int(form))
+
+
+@require_GET
+def dossier_form_by_pk(request: HttpRequest, pk: int, form: str) -> HttpResponse:
+    """``/ho-so/id/<pk>/mau-<nn>.pdf``: for a dossier that never got a code (refused at reception: form 03)."""
+    dossier = get_object_or_404(Dossier, pk=pk)
+    return _form_response(request, dossier, int(form))
+
+
+def _parse_day(value: str | None, default: date) -> date:
+    return default if not value else date.fromisoformat(value)
+
+
+@require_GET
+def dossier_register(request: HttpRequest, agency_id: int, ext: str) -> HttpResponse:
+    """``/so-theo-doi/<agency_id>.xlsx|.pdf?tu=YYYY-MM-DD&den=YYYY-MM-DD`` (default: this month so far)."""
+    agency = get_object_or_404(Agency, pk=agency_id)
+    user = request.user
+    if not user.is_authenticated or not user.is_active:
+        return _forbidden()
+    if not user.is_superuser and not user_agencies(user=user, on=timezone.localdate()).filter(pk=agency.pk).exists():
+        return _forbidden()
+    today = timezone.localdate()
+    try:
+        start = _parse_day(request.GET.get("tu"), today.replace(day=1))
+        end = _parse_day(request.GET.get("den"), today)
+    except ValueError:
+        message = "Ngày không hợp lệ: dùng dạng YYYY-MM-DD cho tham số «tu» và «den»."
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+    try:
+        if ext == "xlsx":
+            content, content_type = dossier_register_xlsx(agency=agency, start=start, end=end), XLSX
+        else:
+            content, content_type = dossier_register_pdf(agency=agency, start=start, end=end), PDF
+    except DocumentError as error:
+        return HttpResponseBadRequest(error.message, content_type="text/plain; charset=utf-8")
+    return _attachment(content, content_type, dossier_register_filename(agency=agency, start=start, end=end, ext=ext))

@@ -1,0 +1,93 @@
+"""Downloads: staff of the dossier's agencies only; Content-Disposition; refusals as clear messages."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from cchc.dossiers.constants import DossierStatus
+from cchc.dossiers.models import Dossier
+from cchc.dossiers.tests.conftest import World, to_status
+from cchc.dossiers.tests.documents.conftest import pdf_text
+
+
+def _url(dossier: Dossier, form: int) -> str:
+    return reverse("dossier_documents:form", kwargs={"code": dossier.code, "form": f"{form:02d}"})
+
+
+def test_url_shapes(returned: Dossier, world: World) -> None:
+    assert _url(returned, 1) == f"/ho-so/{returned.code}/mau-01.pdf"
+    assert reverse("dossier_documents:register", kwargs={"agency_id": world.centre.pk, "ext": "xlsx"}) == (
+        f"/so-theo-doi/{world.centre.pk}.xlsx"
+    )
+
+
+def test_member_of_a_dossier_agency_downloads_the_form(client: Client, world: World, returned: Dossier) -> None:
+    client.force_login(world.specialist)  # Sở Tư pháp: the competent agency
+    response = client.get(_url(returned, 1))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'attachment; filename="mau-01-{returned.code}.pdf"'
+    assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in pdf_text(response.content)
+
+
+@pytest.mark.parametrize("who", ["anonymous", "outsider", "commune_officer"])
+def test_others_are_refused(client: Client, world: World, returned: Dossier, who: str) -> None:
+    if who != "anonymous":
+        client.force_login(getattr(world, who))
+    response = client.get(_url(returned, 1))
+    assert response.status_code == 403
+    assert "không có quyền" in response.content.decode()
+
+
+def test_unknown_dossier_is_404(client: Client, world: World) -> None:
+    client.force_login(world.reception)
+    assert client.get("/ho-so/56-260105-9999/mau-01.pdf").status_code == 404
+    assert client.get("/ho-so/56-260105-9999/mau-09.pdf").status_code == 404
+
+
+def test_form_not_applicable_is_409_with_message(client: Client, world: World, returned: Dossier) -> None:
+    client.force_login(world.reception)
+    response = client.get(_url(returned, 3))
+    assert response.status_code == 409
+    assert "không bị từ chối" in response.content.decode()
+
+
+def test_refused_dossier_without_code_by_id(client: Client, world: World) -> None:
+    refused = to_status(world, DossierStatus.REFUSED)
+    client.force_login(world.reception)
+    url = reverse("dossier_documents:form_by_pk", kwargs={"pk": refused.pk, "form": "03"})
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" in pdf_text(response.content)
+
+
+def test_register_downloads(client: Client, world: World, returned: Dossier) -> None:
+    client.force_login(world.reception)
+    base = f"/so-theo-doi/{world.centre.pk}"
+    xlsx = client.get(f"{base}.xlsx", {"tu": "2026-01-01", "den": "2026-01-31"})
+    assert xlsx.status_code == 200
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert xlsx["Content-Disposition"] == (
+        f'attachment; filename="so-theo-doi-ho-so-{world.centre.code}-20260101-20260131.xlsx"'
+    )
+    assert xlsx.content.startswith(b"PK")
+    pdf = client.get(f"{base}.pdf", {"tu": "2026-01-01", "den": "2026-01-31"})
+    assert pdf.status_code == 200
+    assert returned.code in pdf_text(pdf.content)
+
+
+def test_register_refusals(client: Client, world: World) -> None:
+    base = f"/so-theo-doi/{world.centre.pk}.xlsx"
+    assert client.get(base).status_code == 403  # anonymous
+    client.force_login(world.specialist)  # not a member of the centre
+    assert client.get(base).status_code == 403
+    client.force_login(world.reception)
+    bad = client.get(base, {"tu": "01/01/2026"})
+    assert bad.status_code == 400
+    assert "YYYY-MM-DD" in bad.content.decode()
+    reversed_period = client.get(base, {"tu": "2026-02-01", "den": "2026-01-01"})
+    assert reversed_period.status_code == 400
+    assert "Ngày bắt đầu" in reversed_period.content.decode()
+    assert client.get("/so-theo-doi/999999.xlsx").status_code == 404

@@ -1,0 +1,21 @@
+"""Fixtures of the console tests: the dossier tests' world (registry, two procedures, officers) is
+inherited from ``cchc/dossiers/tests/conftest.py``; here, a client logged in as one of the officers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+
+@pytest.fixture
+def login(client: Client) -> Callable[[Any], Client]:
+    """Log ``client`` in as the given user and return it."""
+
+    def do(user: Any) -> Client:
+        client.force_login(user)
+        return client
+
+    return do

@@ -1,0 +1,287 @@
+"""Forms of the staff console: one per action of the dossier page, and the counter reception form.
+
+Forms only parse and check the shape of the input; the services decide (and refuse with a Vietnamese
+message) everything that depends on the dossier's state and the officer's roles.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from cchc.catalogue.models import RequiredDocument
+from cchc.dossiers.constants import Action, ApplicantKind, PaymentChannel
+from cchc.dossiers.models import FeeLine
+from cchc.dossiers.web.presenters import person
+from cchc.org.models import Agency
+
+
+def _required(label: str) -> dict[str, str]:
+    return {"required": f"Vui lòng nhập {label}."}
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{person(obj)} ({obj.get_username()})"
+
+
+class AgencyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.name)
+
+
+class ConsoleForm(forms.Form):
+    """Adds ``aria-invalid`` and ``aria-describedby`` to fields with errors (error summary links to them)."""
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["aria-invalid"] = "true"
+                widget.attrs["aria-describedby"] = f"{self.add_prefix(name)}-loi"
+
+
+class EmptyActionForm(ConsoleForm):
+    """Receive, record resubmission: nothing to fill in."""
+
+
+class ReasonForm(ConsoleForm):
+    reason = forms.CharField(
+        label="Lý do",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages=_required("lý do"),
+    )
+
+
+class SupplementForm(ConsoleForm):
+    reason = forms.CharField(
+        label="Giấy tờ, nội dung cần bổ sung và lý do",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages=_required("giấy tờ, nội dung cần bổ sung"),
+    )
+
+
+class WithdrawForm(ConsoleForm):
+    reason = forms.CharField(
+        label="Lý do rút hồ sơ (theo đơn của người nộp)",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class ReturnForm(ConsoleForm):
+    note = forms.CharField(label="Ghi chú khi trả kết quả", max_length=500, required=False)
+
+
+class HandoverForm(ConsoleForm):
+    """Complete the active step (or mark processed) and hand the dossier to a user of the next step's agency."""
+
+    receiver = UserChoiceField(
+        label="Người nhận bàn giao",
+        queryset=None,
+        required=False,
+        empty_label="— Chưa chỉ định người nhận —",
+    )
+    note = forms.CharField(label="Ghi chú bàn giao", max_length=500, required=False)
+
+    def __init__(self, *args: Any, receivers: QuerySet[AbstractBaseUser] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["receiver"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = receivers if receivers is not None else get_user_model().objects.none()
+
+
+class MarkProcessedForm(HandoverForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["note"]
+        self.fields["receiver"].label = "Chuyển kết quả cho (người trả kết quả)"
+
+
+class FinancialObligationForm(ConsoleForm):
+    """One amount field for each fee line whose amount depends on the case."""
+
+    def __init__(self, *args: Any, lines: Iterable[FeeLine] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.undetermined = [line for line in lines if line.amount is None]
+        for line in self.undetermined:
+            self.fields[f"amount_{line.order}"] = forms.IntegerField(
+                label=f"Số tiền: {line.name} (đồng)",
+                min_value=0,
+                max_value=10**13,
+                error_messages={
+                    "required": f"Vui lòng nhập số tiền của khoản «{line.name}».",
+                    "invalid": "Số tiền phải là số đồng nguyên.",
+                    "min_value": "Số tiền không được âm.",
+                },
+            )
+
+    def amounts(self) -> dict[int, Decimal]:
+        return {line.order: Decimal(self.cleaned_data[f"amount_{line.order}"]) for line in self.undetermined}
+
+
+class PaymentForm(ConsoleForm):
+    amount = forms.IntegerField(
+        label="Số tiền (đồng)",
+        min_value=1,
+        max_value=10**13,
+        error_messages={
+            **_required("số tiền"),
+            "invalid": "Số tiền phải là số đồng nguyên.",
+            "min_value": "Số tiền phải lớn hơn 0.",
+        },
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    channel = forms.ChoiceField(
+        label="Hình thức nộp",
+        choices=[(c.value, c.label) for c in (PaymentChannel.COUNTER, PaymentChannel.BANK_TRANSFER)],
+    )
+    receipt_number = forms.CharField(label="Số biên lai", max_length=60, error_messages=_required("số biên lai"))
+
+
+class ExtendForm(ConsoleForm):
+    new_due_at = forms.DateTimeField(
+        label="Thời hạn trả kết quả mới",
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={**_required("thời hạn mới"), "invalid": "Thời hạn mới không hợp lệ (ngày và giờ)."},
+    )
+    reason = forms.CharField(
+        label="Lý do chậm trễ",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages=_required("lý do chậm trễ"),
+    )
+
+    def clean_new_due_at(self) -> datetime:
+        value: datetime = self.cleaned_data["new_due_at"]
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        return value
+
+
+ACTION_FORMS: dict[Action, type[ConsoleForm]] = {
+    Action.RECEIVE: EmptyActionForm,
+    Action.REFUSE: ReasonForm,
+    Action.REQUEST_SUPPLEMENT: SupplementForm,
+    Action.RESUBMIT_SUPPLEMENT: EmptyActionForm,
+    Action.COMPLETE_STEP: HandoverForm,
+    Action.REQUEST_FINANCIAL_OBLIGATION: FinancialObligationForm,
+    Action.RECORD_PAYMENT: PaymentForm,
+    Action.WITHDRAW: WithdrawForm,
+    Action.STOP: ReasonForm,
+    Action.APOLOGISE_EXTEND: ExtendForm,
+    Action.MARK_PROCESSED: MarkProcessedForm,
+    Action.RETURN_RESULT: ReturnForm,
+}
+
+
+# --- counter reception -----------------------------------------------------------------------------
+
+
+class ProcedureSearchForm(forms.Form):
+    q = forms.CharField(
+        label="Tìm thủ tục",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "aria-describedby": "q-help", "autocomplete": "off"}),
+        help_text="Gõ tên hoặc mã thủ tục, không cần dấu: “ly lich tu phap”, “khai sinh”.",
+    )
+
+
+class CounterReceptionForm(ConsoleForm):
+    """The paper dossier at the desk: where, who, and the document checklist from the catalogue."""
+
+    receiving_agency = AgencyChoiceField(
+        label="Nơi tiếp nhận",
+        queryset=Agency.objects.none(),
+        empty_label=None,
+        error_messages=_required("nơi tiếp nhận"),
+    )
+    competent_agency = AgencyChoiceField(
+        label="Cơ quan có thẩm quyền giải quyết",
+        queryset=Agency.objects.none(),
+        empty_label="— Chọn cơ quan —",
+        error_messages=_required("cơ quan có thẩm quyền giải quyết"),
+    )
+    applicant_kind = forms.ChoiceField(
+        label="Người nộp là", choices=ApplicantKind.choices, initial=ApplicantKind.CITIZEN, widget=forms.RadioSelect
+    )
+    applicant_name = forms.CharField(
+        label="Họ và tên (hoặc tên tổ chức)", max_length=300, error_messages=_required("họ và tên người nộp")
+    )
+    applicant_id_number = forms.CharField(
+        label="Số định danh cá nhân / mã số doanh nghiệp",
+        max_length=30,
+        help_text="Căn cước: 12 chữ số. Tổ chức: mã số 10 chữ số.",
+        error_messages=_required("số định danh hoặc mã số"),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    applicant_phone = forms.CharField(
+        label="Số điện thoại", max_length=20, required=False, widget=forms.TextInput(attrs={"type": "tel"})
+    )
+    applicant_email = forms.EmailField(
+        label="Thư điện tử",
+        max_length=254,
+        required=False,
+        error_messages={"invalid": "Địa chỉ thư điện tử không hợp lệ."},
+    )
+    applicant_address = forms.CharField(label="Địa chỉ", max_length=500, required=False)
+
+    def __init__(
+        self,
+        *args: Any,
+        receiving: QuerySet[Agency],
+        competent: QuerySet[Agency] | list[Agency],
+        documents: Iterable[RequiredDocument],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        receiving_field = self.fields["receiving_agency"]
+        competent_field = self.fields["competent_agency"]
+        assert isinstance(receiving_field, forms.ModelChoiceField)
+        assert isinstance(competent_field, forms.ModelChoiceField)
+        receiving_field.queryset = receiving
+        if isinstance(competent, list):
+            competent_field.queryset = Agency.objects.filter(pk__in=[a.pk for a in competent]).order_by("name")
+            if len(competent) == 1:
+                competent_field.initial = competent[0].pk
+        else:
+            competent_field.queryset = competent
+        self.documents = list(documents)
+        for document in self.documents:
+            self.fields[f"doc_{document.order}"] = forms.BooleanField(label=document.name, required=False)
+            self.fields[f"copies_{document.order}"] = forms.IntegerField(
+                label=f"Số bản: {document.name}",
+                min_value=1,
+                max_value=99,
+                initial=document.copies,
+                required=False,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "copies"}),
+                error_messages={"min_value": "Số bản phải từ 1 trở lên.", "invalid": "Số bản phải là số nguyên."},
+            )
+
+    def checklist(self) -> list[tuple[RequiredDocument, forms.BoundField, forms.BoundField]]:
+        return [(d, self[f"doc_{d.order}"], self[f"copies_{d.order}"]) for d in self.documents]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        for document in self.documents:
+            if document.mandatory and not data.get(f"doc_{document.order}"):
+                self.add_error(
+                    f"doc_{document.order}",
+                    f"Thiếu giấy tờ bắt buộc: «{document.name}». Chưa đủ thành phần hồ sơ thì chưa tiếp nhận.",
+                )
+        return data

@@ -1,0 +1,325 @@
+"""Presentation helpers of the staff console: remaining working time, allowed actions, the timeline.
+
+Nothing here writes; the rules of who may do what live in the services (which check them again). The
+console only hides the actions a service would refuse, so that an officer sees the buttons they can use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.urls import NoReverseMatch, reverse
+
+from cchc.accounts.constants import Role
+from cchc.audit.models import AuditEvent
+from cchc.calendars.selectors import WorkingCalendar, working_calendar
+from cchc.catalogue.constants import WORKING_HOURS_PER_DAY
+from cchc.dossiers.constants import TRANSITIONS, WAITING_APPLICANT_STATUSES, Action, DossierStatus
+from cchc.dossiers.models import Dossier, DossierStep
+
+SECONDS_PER_HOUR = 3600
+SECONDS_PER_DAY = int(WORKING_HOURS_PER_DAY) * SECONDS_PER_HOUR
+
+# Vietnamese URL slugs of the actions (POST /mot-cua/ho-so/<code>/<slug>/).
+ACTION_SLUGS: dict[Action, str] = {
+    Action.RECEIVE: "tiep-nhan",
+    Action.REFUSE: "tu-choi",
+    Action.REQUEST_SUPPLEMENT: "yeu-cau-bo-sung",
+    Action.RESUBMIT_SUPPLEMENT: "nop-bo-sung",
+    Action.COMPLETE_STEP: "chuyen-buoc",
+    Action.REQUEST_FINANCIAL_OBLIGATION: "yeu-cau-nghia-vu-tai-chinh",
+    Action.RECORD_PAYMENT: "ghi-nhan-thanh-toan",
+    Action.WITHDRAW: "rut-ho-so",
+    Action.STOP: "dung-xu-ly",
+    Action.APOLOGISE_EXTEND: "xin-loi-gia-han",
+    Action.MARK_PROCESSED: "da-xu-ly-xong",
+    Action.RETURN_RESULT: "tra-ket-qua",
+}
+ACTIONS_BY_SLUG: dict[str, Action] = {slug: action for action, slug in ACTION_SLUGS.items()}
+
+# Button and heading of each action form, in the order the page shows them.
+ACTION_TITLES: dict[Action, str] = {
+    Action.RECEIVE: "Tiếp nhận hồ sơ",
+    Action.COMPLETE_STEP: "Chuyển bước xử lý (bàn giao)",
+    Action.MARK_PROCESSED: "Ghi nhận đã xử lý xong",
+    Action.RETURN_RESULT: "Trả kết quả cho người nộp",
+    Action.RESUBMIT_SUPPLEMENT: "Ghi nhận người nộp đã bổ sung hồ sơ",
+    Action.REQUEST_SUPPLEMENT: "Yêu cầu bổ sung, hoàn thiện hồ sơ",
+    Action.REQUEST_FINANCIAL_OBLIGATION: "Yêu cầu thực hiện nghĩa vụ tài chính",
+    Action.RECORD_PAYMENT: "Ghi nhận thanh toán phí, lệ phí",
+    Action.APOLOGISE_EXTEND: "Xin lỗi và gia hạn thời gian giải quyết",
+    Action.REFUSE: "Từ chối tiếp nhận hồ sơ",
+    Action.WITHDRAW: "Ghi nhận người nộp rút hồ sơ",
+    Action.STOP: "Dừng xử lý hồ sơ",
+}
+
+# Timeline wording of the audit actions ("dossier.<action>").
+EVENT_LABELS: dict[str, str] = {
+    "dossier.submit": "Nộp hồ sơ trực tuyến",
+    "dossier.receive": "Tiếp nhận hồ sơ",
+    "dossier.refuse": "Từ chối tiếp nhận hồ sơ",
+    "dossier.request_supplement": "Yêu cầu bổ sung hồ sơ",
+    "dossier.resubmit_supplement": "Người nộp bổ sung hồ sơ",
+    "dossier.complete_step": "Chuyển bước xử lý",
+    "dossier.request_financial_obligation": "Yêu cầu thực hiện nghĩa vụ tài chính",
+    "dossier.record_payment": "Ghi nhận thanh toán",
+    "dossier.withdraw": "Rút hồ sơ",
+    "dossier.stop": "Dừng xử lý hồ sơ",
+    "dossier.apologise_extend": "Xin lỗi và gia hạn",
+    "dossier.mark_processed": "Đã xử lý xong",
+    "dossier.return_result": "Trả kết quả",
+}
+
+# The PDF forms of TT 03/2025 the documents app serves, and when each one exists.
+FORM_NAMES: dict[str, str] = {
+    "01": "Mẫu 01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
+    "02": "Mẫu 02 — Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
+    "03": "Mẫu 03 — Phiếu từ chối tiếp nhận giải quyết hồ sơ",
+    "04": "Mẫu 04 — Văn bản xin lỗi và đề nghị gia hạn",
+    "05": "Mẫu 05 — Thông báo dừng xử lý hồ sơ",
+    "06": "Mẫu 06 — Phiếu kiểm soát quá trình giải quyết hồ sơ",
+}
+
+
+def person(user: Any) -> str:
+    """A user's full name (Vietnamese order: family name first), or the username."""
+    if user is None:
+        return ""
+    full = f"{user.last_name} {user.first_name}".strip()
+    return full or user.get_username()
+
+
+def _span(seconds: int) -> str:
+    """Working time in days of 8 hours, hours and (under an hour) minutes: "2 ngày 3 giờ"."""
+    days, rest = divmod(seconds, SECONDS_PER_DAY)
+    hours, rest = divmod(rest, SECONDS_PER_HOUR)
+    parts = []
+    if days:
+        parts.append(f"{days} ngày")
+    if hours:
+        parts.append(f"{hours} giờ")
+    if not days and not hours:
+        parts.append(f"{max(rest // 60, 1)} phút")
+    return " ".join(parts)
+
+
+def remaining_text(seconds: int) -> str:
+    """ "còn 2 ngày 3 giờ làm việc" or "quá hạn 5 giờ" (working time; a working day is 8 hours)."""
+    if seconds >= 0:
+        return f"còn {_span(seconds)} làm việc"
+    return f"quá hạn {_span(-seconds)}"
+
+
+@dataclass
+class Remaining:
+    seconds: int | None
+    text: str
+    css: str
+
+
+class CalendarCache:
+    """The competent agencies' calendars, fetched once per agency within one request."""
+
+    def __init__(self) -> None:
+        self._calendars: dict[int, WorkingCalendar] = {}
+
+    def of(self, dossier: Dossier) -> WorkingCalendar:
+        key = dossier.competent_agency_id
+        if key not in self._calendars:
+            self._calendars[key] = working_calendar(agency=dossier.competent_agency)
+        return self._calendars[key]
+
+    def remaining(self, dossier: Dossier, at: datetime) -> Remaining:
+        """The working time left until the appointment, worded for the queue and the dossier page."""
+        status = DossierStatus(dossier.status)
+        if status in (DossierStatus.NEW,):
+            return Remaining(None, "chưa tiếp nhận", "remaining-none")
+        if dossier.due_at is None or status in (
+            DossierStatus.REFUSED,
+            DossierStatus.WITHDRAWN,
+            DossierStatus.STOPPED,
+            DossierStatus.RETURNED,
+        ):
+            return Remaining(None, "đã kết thúc", "remaining-none")
+        if status == DossierStatus.PROCESSED:
+            return Remaining(None, "đã xử lý xong, chờ trả kết quả", "remaining-none")
+        if status == DossierStatus.SUPPLEMENT_REQUESTED:
+            return Remaining(None, "tạm dừng, chờ người nộp bổ sung", "remaining-paused")
+        calendar = self.of(dossier)
+        if dossier.due_at >= at:
+            seconds = calendar.working_seconds_between(at, dossier.due_at)
+        else:
+            seconds = -calendar.working_seconds_between(dossier.due_at, at)
+        css = "remaining-late" if seconds < 0 else ("remaining-soon" if seconds < SECONDS_PER_DAY else "remaining-ok")
+        text = remaining_text(seconds)
+        if status in WAITING_APPLICANT_STATUSES:
+            text += " (chờ người nộp thực hiện nghĩa vụ tài chính)"
+        return Remaining(seconds, text, css)
+
+
+# --- who may do what, as the services check it -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Grants:
+    """The (agency id, role) pairs an officer holds today."""
+
+    pairs: frozenset[tuple[int, str]]
+
+    @property
+    def agency_ids(self) -> frozenset[int]:
+        return frozenset(agency_id for agency_id, _ in self.pairs)
+
+    def has(self, agency_id: int | None, *roles: Role) -> bool:
+        return agency_id is not None and any((agency_id, role.value) in self.pairs for role in roles)
+
+    def any_role(self, agency_id: int | None) -> bool:
+        return agency_id in self.agency_ids
+
+
+def may_see(dossier: Dossier, steps: Iterable[DossierStep], grants: Grants) -> bool:
+    """An officer sees a dossier received by, decided by, or with a step at one of their agencies."""
+    ids = grants.agency_ids
+    return (
+        dossier.receiving_agency_id in ids
+        or dossier.competent_agency_id in ids
+        or any(step.agency_id in ids for step in steps)
+    )
+
+
+def allowed_actions(dossier: Dossier, active_step: DossierStep | None, grants: Grants) -> list[Action]:
+    """The actions allowed now from the dossier's status (TRANSITIONS) AND to this officer's roles.
+
+    Mirrors the services' checks: reception at the receiving agency receives, refuses, records
+    withdrawal and resubmission; the competent agency's specialist or leader stops, extends and marks
+    processed; supplement and financial-obligation requests come from either; any role at the active
+    step's agency hands it over; reception or clerk records payments and returns the result.
+    """
+    receiving, competent = dossier.receiving_agency_id, dossier.competent_agency_id
+    step_agency = active_step.agency_id if active_step is not None else None
+    officer_of_competent = grants.has(competent, Role.SPECIALIST, Role.LEADER)
+    checks: dict[Action, bool] = {
+        Action.RECEIVE: grants.has(receiving, Role.RECEPTION),
+        Action.REFUSE: grants.has(receiving, Role.RECEPTION),
+        Action.WITHDRAW: grants.has(receiving, Role.RECEPTION),
+        Action.RESUBMIT_SUPPLEMENT: grants.has(receiving, Role.RECEPTION),
+        Action.REQUEST_SUPPLEMENT: officer_of_competent or grants.has(receiving, Role.RECEPTION),
+        Action.REQUEST_FINANCIAL_OBLIGATION: officer_of_competent or grants.has(receiving, Role.RECEPTION),
+        Action.COMPLETE_STEP: active_step is not None and grants.any_role(step_agency),
+        Action.RECORD_PAYMENT: grants.has(receiving, Role.RECEPTION, Role.CLERK),
+        Action.STOP: officer_of_competent,
+        Action.APOLOGISE_EXTEND: officer_of_competent,
+        Action.MARK_PROCESSED: officer_of_competent or grants.has(step_agency, Role.SPECIALIST, Role.LEADER),
+        Action.RETURN_RESULT: grants.has(receiving, Role.CLERK, Role.RECEPTION),
+    }
+    allowed = TRANSITIONS[DossierStatus(dossier.status)]
+    return [action for action in ACTION_TITLES if action in allowed and checks[action]]
+
+
+# --- timeline ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime
+    label: str
+    actor: str
+    status_before: str = ""
+    status_after: str = ""
+    details: list[str] = field(default_factory=list)
+
+
+def _status_label(value: Any) -> str:
+    if isinstance(value, str) and value in DossierStatus.values:
+        return str(DossierStatus(value).label)
+    return ""
+
+
+def timeline(events: Iterable[AuditEvent], users: dict[Any, AbstractBaseUser]) -> list[TimelineEntry]:
+    """The dossier's audit events as timeline entries: who did what, the status change, the details."""
+    entries = []
+    for event in events:
+        before = event.before if isinstance(event.before, dict) else {}
+        after = event.after if isinstance(event.after, dict) else {}
+        raw = after.get("details")
+        details: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        lines = []
+        if details.get("reason"):
+            lines.append(f"Lý do, nội dung: {details['reason']}")
+        if "receipt_number" in details:
+            amount = money(details.get("amount"))
+            lines.append(f"Số tiền {amount} đồng, biên lai số {details['receipt_number']}")
+        if details.get("receiver_id") and int(details["receiver_id"]) in users:
+            lines.append(f"Người nhận: {person(users[int(details['receiver_id'])])}")
+        if "outcome" in details:
+            outcome = {"early": "trước hạn", "on_time": "đúng hạn", "late": "quá hạn"}.get(details["outcome"], "")
+            if outcome:
+                lines.append(f"Bàn giao {outcome}")
+        if after.get("end_reason") and after.get("end_reason") != before.get("end_reason"):
+            lines.append(f"Lý do: {after['end_reason']}")
+        if before.get("due_at") and after.get("due_at") and before["due_at"] != after["due_at"]:
+            lines.append("Thời hạn trả kết quả đã thay đổi")
+        entries.append(
+            TimelineEntry(
+                at=event.at,
+                label=EVENT_LABELS.get(event.action, event.action),
+                actor=person(event.actor) if event.actor is not None else "Người nộp hồ sơ (trực tuyến)",
+                status_before=_status_label(before.get("status")),
+                status_after=_status_label(after.get("status")),
+                details=lines,
+            )
+        )
+    return entries
+
+
+def money(value: Any) -> str:
+    """An amount in đồng with dots between thousands: 1.200.000 (empty for no amount)."""
+    if value is None:
+        return ""
+    try:
+        return f"{int(Decimal(str(value))):,}".replace(",", ".")
+    except (ArithmeticError, ValueError):
+        return str(value)
+
+
+# --- PDF forms ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class FormLink:
+    number: str
+    name: str
+    url: str
+
+
+def form_links(dossier: Dossier, *, has_supplement: bool, has_extension: bool) -> list[FormLink]:
+    """Links to the forms of TT 03/2025 that exist for this dossier, when the documents app serves them."""
+    if not dossier.code:
+        return []
+    wanted = []
+    status = DossierStatus(dossier.status)
+    if dossier.received_at is not None:
+        wanted.append("01")
+    if has_supplement:
+        wanted.append("02")
+    if status == DossierStatus.REFUSED:
+        wanted.append("03")
+    if has_extension:
+        wanted.append("04")
+    if status == DossierStatus.STOPPED:
+        wanted.append("05")
+    if dossier.received_at is not None:
+        wanted.append("06")
+    links = []
+    for number in wanted:
+        try:
+            url = reverse("dossier_documents:form", kwargs={"code": dossier.code, "form": number})
+        except NoReverseMatch:
+            continue
+        links.append(FormLink(number, FORM_NAMES[number], url))
+    return links

@@ -1,0 +1,17 @@
+"""URLs of the staff console (bàn làm việc một cửa), under /mot-cua/."""
+
+from django.urls import path
+
+from cchc.dossiers.web import views
+
+app_name = "dossiers_web"
+urlpatterns = [
+    path("mot-cua/dang-nhap/", views.ConsoleLoginView.as_view(), name="login"),
+    path("mot-cua/dang-xuat/", views.ConsoleLogoutView.as_view(), name="logout"),
+    path("mot-cua/", views.queue, name="queue"),
+    path("mot-cua/tiep-nhan/", views.counter_reception, name="reception"),
+    path("mot-cua/ho-so/<str:code>/", views.dossier_detail, name="dossier"),
+    path("mot-cua/ho-so/<str:code>/<slug:slug>/", views.dossier_action, name="action"),
+    path("mot-cua/ho-so-truc-tuyen/<int:pk>/", views.dossier_detail, name="dossier_new"),
+    path("mot-cua/ho-so-truc-tuyen/<int:pk>/<slug:slug>/", views.dossier_action, name="action_new"),
+]

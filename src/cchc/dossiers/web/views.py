@@ -1,0 +1,418 @@
+"""The staff console (bàn làm việc một cửa): work queues, the dossier page with its actions, counter reception.
+
+Every page needs a login; an officer sees and acts on only the dossiers of the agencies they act
+for today (404 otherwise). Each POST calls exactly one service; a refused operation (``DossierError``)
+re-renders the page with its Vietnamese message and HTTP 409 (403 when the officer lacks the role,
+400 for malformed input) and changes nothing (the services check everything before writing).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse, reverse_lazy
+from django.utils import formats, timezone
+from django.views.decorators.http import require_POST
+
+from cchc.accounts.constants import Role
+from cchc.accounts.selectors import agency_staff, membership_list_valid_on, user_agencies
+from cchc.audit.selectors import audit_events_for
+from cchc.catalogue.models import Procedure, ProcedureVersion
+from cchc.catalogue.selectors import procedure_search, procedure_version_current
+from cchc.dossiers import services
+from cchc.dossiers.constants import Action, DossierError, DossierErrorCode, PaymentChannel, StepStatus
+from cchc.dossiers.models import Dossier, DossierStep
+from cchc.dossiers.selectors import Queue, dossier_list_for_officer, dossier_queryset
+from cchc.dossiers.web import forms as f
+from cchc.dossiers.web.presenters import (
+    ACTION_SLUGS,
+    ACTION_TITLES,
+    ACTIONS_BY_SLUG,
+    CalendarCache,
+    Grants,
+    allowed_actions,
+    form_links,
+    may_see,
+    money,
+    person,
+    timeline,
+)
+from cchc.dossiers.web.queries import competent_agency_candidates, dossier_list_new_for_reception
+
+LOGIN_URL = reverse_lazy("dossiers_web:login")
+PAGE_SIZE = 50
+
+# Queues in the order of the tabs: URL slug -> (selector queue, or "new"; tab label).
+QUEUE_TABS: dict[str, tuple[str, str]] = {
+    "cua-toi": ("mine", "Việc của tôi"),
+    "co-quan": ("agency", "Hồ sơ của cơ quan"),
+    "den-han-hom-nay": ("due_today", "Đến hạn hôm nay"),
+    "qua-han": ("overdue", "Quá hạn"),
+    "cho-nguoi-nop": ("waiting_applicant", "Chờ người nộp"),
+    "cho-tiep-nhan": ("new", "Chờ tiếp nhận (trực tuyến)"),
+}
+
+# A refusal's HTTP status: 403 when the officer lacks the role, 400 for malformed input, else 409.
+ERROR_STATUS: dict[DossierErrorCode, int] = {
+    DossierErrorCode.NOT_PERMITTED: 403,
+    DossierErrorCode.INVALID_INPUT: 400,
+    DossierErrorCode.RECEIVER_NOT_MEMBER: 400,
+}
+
+
+def staff_login_required(view: Any) -> Any:
+    return login_required(view, login_url=LOGIN_URL)
+
+
+class ConsoleLoginView(auth_views.LoginView):
+    template_name = "dossiers/login.html"
+    redirect_authenticated_user = True
+    next_page = reverse_lazy("dossiers_web:queue")  # type: ignore[assignment]
+
+
+class ConsoleLogoutView(auth_views.LogoutView):
+    next_page = reverse_lazy("dossiers_web:login")  # type: ignore[assignment]
+
+
+def _grants(user: Any, on: date) -> Grants:
+    pairs = membership_list_valid_on(on=on, user=user).values_list("agency_id", "role")
+    return Grants(frozenset((agency_id, role) for agency_id, role in pairs))
+
+
+def dossier_url(dossier: Dossier) -> str:
+    if dossier.code:
+        return reverse("dossiers_web:dossier", kwargs={"code": dossier.code})
+    return reverse("dossiers_web:dossier_new", kwargs={"pk": dossier.pk})
+
+
+# --- queues -------------------------------------------------------------------------------------------
+
+
+@staff_login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """The officer's work queues with their counts; the chosen one ordered by remaining working time."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    user: Any = request.user
+    slug = request.GET.get("hang-doi", "cua-toi")
+    if slug not in QUEUE_TABS:
+        slug = "cua-toi"
+
+    def queryset(name: str) -> Any:
+        if name == "new":
+            return dossier_list_new_for_reception(user=user, on=today)
+        queue_name: Queue = name  # type: ignore[assignment]
+        return dossier_list_for_officer(user=user, on=today, queue=queue_name, at=now)
+
+    tabs = [
+        {"slug": key, "label": label, "count": queryset(name).count(), "current": key == slug}
+        for key, (name, label) in QUEUE_TABS.items()
+    ]
+    current = next(tab for tab in tabs if tab["current"])
+    calendars = CalendarCache()
+    rows = [
+        {"dossier": d, "url": dossier_url(d), "remaining": calendars.remaining(d, now)}
+        for d in queryset(QUEUE_TABS[slug][0])[:PAGE_SIZE]
+    ]
+    agencies = list(user_agencies(user=user, on=today))
+    return render(
+        request,
+        "dossiers/queue.html",
+        {
+            "tabs": tabs,
+            "current": current,
+            "rows": rows,
+            "shown": len(rows),
+            "agencies": agencies,
+            "can_receive": any(g[1] == Role.RECEPTION for g in _grants(user, today).pairs),
+            "now": now,
+        },
+    )
+
+
+# --- the dossier page --------------------------------------------------------------------------------
+
+
+def _load(*, code: str | None, pk: int | None, user: Any, on: date) -> tuple[Dossier, list[DossierStep], Grants]:
+    """The dossier with its steps, if the officer may see it; 404 otherwise (as if it did not exist)."""
+    try:
+        if code is not None:
+            dossier = dossier_queryset().get(code=code)
+        else:
+            dossier = dossier_queryset().get(pk=pk or 0, code="")
+    except Dossier.DoesNotExist as exc:
+        raise Http404("Không tìm thấy hồ sơ.") from exc
+    steps = list(dossier.steps.select_related("agency", "assignee").order_by("order"))
+    grants = _grants(user, on)
+    if not may_see(dossier, steps, grants):
+        raise Http404("Không tìm thấy hồ sơ.")
+    return dossier, steps, grants
+
+
+def _next_step(steps: list[DossierStep]) -> DossierStep | None:
+    return next((s for s in steps if s.status == StepStatus.PENDING), None)
+
+
+def _make_form(action: Action, dossier: Dossier, steps: list[DossierStep], on: date, data: Any = None) -> f.ConsoleForm:
+    form_class = f.ACTION_FORMS[action]
+    prefix = ACTION_SLUGS[action]
+    if form_class in (f.HandoverForm, f.MarkProcessedForm):
+        following = _next_step(steps)
+        receivers = agency_staff(agency=following.agency, on=on) if following is not None else None
+        return form_class(data, prefix=prefix, receivers=receivers)  # type: ignore[call-arg]
+    if form_class is f.FinancialObligationForm:
+        return f.FinancialObligationForm(data, prefix=prefix, lines=dossier.fee_lines.all())
+    return form_class(data, prefix=prefix)
+
+
+def _detail(
+    request: HttpRequest,
+    *,
+    dossier: Dossier,
+    steps: list[DossierStep],
+    grants: Grants,
+    now: datetime,
+    bound: f.ConsoleForm | None = None,
+    bound_action: Action | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    today = timezone.localdate(now)
+    active = next((s for s in steps if s.status == StepStatus.ACTIVE), None)
+    following = _next_step(steps)
+    actions = allowed_actions(dossier, active, grants)
+    if bound_action is not None and bound_action not in actions:
+        actions.insert(0, bound_action)
+    action_forms = [
+        {
+            "action": action,
+            "slug": ACTION_SLUGS[action],
+            "title": ACTION_TITLES[action],
+            "form": bound
+            if action == bound_action and bound is not None
+            else _make_form(action, dossier, steps, today),
+            "open": action == bound_action,
+            "danger": action in (Action.REFUSE, Action.STOP, Action.WITHDRAW),
+        }
+        for action in actions
+    ]
+    handovers = list(
+        dossier.handovers.select_related("step", "giver", "receiver", "giver_agency", "receiver_agency").order_by(
+            "at", "pk"
+        )
+    )
+    events = list(audit_events_for(target=dossier))
+    users: dict[Any, Any] = {h.receiver_id: h.receiver for h in handovers if h.receiver is not None}
+    users.update({s.assignee_id: s.assignee for s in steps if s.assignee is not None})
+    fee_lines = list(dossier.fee_lines.order_by("order"))
+    payments = list(dossier.payments.select_related("recorded_by").order_by("paid_at", "pk"))
+    supplements = list(dossier.supplements.select_related("requested_by").order_by("requested_at"))
+    extensions = list(dossier.extensions.select_related("actor").order_by("at"))
+    due = sum((line.amount for line in fee_lines if line.amount is not None), Decimal(0))
+    paid = sum((p.amount for p in payments), Decimal(0))
+    return render(
+        request,
+        "dossiers/dossier_detail.html",
+        {
+            "dossier": dossier,
+            "version": dossier.procedure_version,
+            "steps": [{"step": step, "assignee": person(step.assignee)} for step in steps],
+            "active": active,
+            "following": following,
+            "handovers": [{"h": h, "giver": person(h.giver), "receiver": person(h.receiver)} for h in handovers],
+            "timeline": timeline(events, users),
+            "fee_lines": [{"line": line, "amount": money(line.amount)} for line in fee_lines],
+            "payments": [{"p": p, "amount": money(p.amount)} for p in payments],
+            "fees_due": money(due),
+            "fees_paid": money(paid),
+            "fees_undetermined": any(line.amount is None for line in fee_lines),
+            "supplements": [{"s": item, "by": person(item.requested_by)} for item in supplements],
+            "extensions": extensions,
+            "remaining": CalendarCache().remaining(dossier, now),
+            "action_forms": action_forms,
+            "error": error,
+            "bound": bound,
+            "form_links": form_links(dossier, has_supplement=bool(supplements), has_extension=bool(extensions)),
+            "received_by": person(dossier.received_by) if dossier.received_by_id else "",
+            "dossier_url": dossier_url(dossier),
+        },
+        status=status,
+    )
+
+
+@staff_login_required
+def dossier_detail(request: HttpRequest, code: str | None = None, pk: int | None = None) -> HttpResponse:
+    now = timezone.now()
+    dossier, steps, grants = _load(code=code, pk=pk, user=request.user, on=timezone.localdate(now))
+    return _detail(request, dossier=dossier, steps=steps, grants=grants, now=now)
+
+
+def _call(action: Action, form: f.ConsoleForm, *, dossier: Dossier, actor: Any, at: datetime) -> str:
+    """Call the one service of ``action``; return the success message."""
+    data = form.cleaned_data
+    common: dict[str, Any] = {"dossier": dossier, "actor": actor, "at": at}
+    if action == Action.RECEIVE:
+        received = services.dossier_receive(**common)
+        assert received.due_at is not None
+        return f"Đã tiếp nhận hồ sơ {received.code}. Hẹn trả kết quả: {_when(received.due_at)}."
+    if action == Action.REFUSE:
+        services.dossier_refuse(**common, reason=data["reason"])
+        return "Đã từ chối tiếp nhận hồ sơ."
+    if action == Action.REQUEST_SUPPLEMENT:
+        services.dossier_request_supplement(**common, reason=data["reason"])
+        return "Đã yêu cầu bổ sung hồ sơ; thời gian giải quyết tạm dừng đến khi người nộp bổ sung."
+    if action == Action.RESUBMIT_SUPPLEMENT:
+        resumed = services.dossier_resubmit_supplement(**common)
+        assert resumed.due_at is not None
+        return f"Đã ghi nhận hồ sơ bổ sung. Hẹn trả kết quả mới: {_when(resumed.due_at)}."
+    if action == Action.COMPLETE_STEP:
+        handover = services.dossier_complete_step(**common, receiver=data.get("receiver"), note=data.get("note", ""))
+        return f"Đã chuyển bước «{handover.step.name}» ({handover.get_outcome_display().lower()})."
+    if action == Action.REQUEST_FINANCIAL_OBLIGATION:
+        assert isinstance(form, f.FinancialObligationForm)
+        services.dossier_request_financial_obligation(**common, amounts=form.amounts() or None)
+        return "Đã yêu cầu người nộp thực hiện nghĩa vụ tài chính."
+    if action == Action.RECORD_PAYMENT:
+        payment = services.dossier_record_payment(
+            **common,
+            amount=Decimal(data["amount"]),
+            channel=PaymentChannel(data["channel"]),
+            receipt_number=data["receipt_number"],
+        )
+        return f"Đã ghi nhận biên lai số {payment.receipt_number}."
+    if action == Action.WITHDRAW:
+        services.dossier_withdraw(**common, reason=data.get("reason", ""))
+        return "Đã ghi nhận người nộp rút hồ sơ."
+    if action == Action.STOP:
+        services.dossier_stop(**common, reason=data["reason"])
+        return "Đã dừng xử lý hồ sơ."
+    if action == Action.APOLOGISE_EXTEND:
+        extension = services.dossier_apologise_extend(**common, new_due_at=data["new_due_at"], reason=data["reason"])
+        return f"Đã gia hạn. Hẹn trả kết quả mới: {_when(extension.new_due_at)}."
+    if action == Action.MARK_PROCESSED:
+        services.dossier_mark_processed(**common, receiver=data.get("receiver"))
+        return "Đã ghi nhận hồ sơ xử lý xong."
+    services.dossier_return_result(**common, note=data.get("note", ""))
+    return "Đã trả kết quả cho người nộp."
+
+
+def _when(moment: datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "H:i \\n\\g\\à\\y d/m/Y")
+
+
+@require_POST
+@staff_login_required
+def dossier_action(request: HttpRequest, slug: str, code: str | None = None, pk: int | None = None) -> HttpResponse:
+    action = ACTIONS_BY_SLUG.get(slug)
+    if action is None:
+        raise Http404("Không có thao tác này.")
+    now = timezone.now()
+    today = timezone.localdate(now)
+    dossier, steps, grants = _load(code=code, pk=pk, user=request.user, on=today)
+    form = _make_form(action, dossier, steps, today, data=request.POST)
+    context: dict[str, Any] = {"dossier": dossier, "steps": steps, "grants": grants, "now": now}
+    if not form.is_valid():
+        return _detail(request, **context, bound=form, bound_action=action, status=400)
+    try:
+        message = _call(action, form, dossier=dossier, actor=request.user, at=now)
+    except DossierError as exc:
+        dossier, steps, grants = _load(code=code, pk=pk, user=request.user, on=today)
+        context = {"dossier": dossier, "steps": steps, "grants": grants, "now": now}
+        return _detail(
+            request,
+            **context,
+            bound=form,
+            bound_action=action,
+            error=exc.message,
+            status=ERROR_STATUS.get(exc.code, 409),
+        )
+    messages.success(request, message)
+    dossier.refresh_from_db(fields=["code"])
+    return HttpResponseRedirect(dossier_url(dossier))
+
+
+# --- counter reception --------------------------------------------------------------------------------
+
+
+@staff_login_required
+def counter_reception(request: HttpRequest) -> HttpResponse:
+    """Receive a paper dossier at the desk: pick the procedure, the agency, the applicant, the checklist."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    user: Any = request.user
+    desks = user_agencies(user=user, on=today, role=Role.RECEPTION)
+    if not desks.exists():
+        return render(request, "dossiers/reception_forbidden.html", status=403)
+    code = request.GET.get("thu-tuc", "")
+    search = f.ProcedureSearchForm(request.GET or None)
+    if not code:
+        results = []
+        if search.is_valid() and search.cleaned_data["q"]:
+            results = list(procedure_search(text=search.cleaned_data["q"])[:30])
+        return render(
+            request,
+            "dossiers/reception_search.html",
+            {"search": search, "results": results, "searched": bool(search.is_valid() and search.cleaned_data["q"])},
+        )
+    try:
+        procedure = Procedure.objects.select_related("field").get(code=code)
+        version = procedure_version_current(procedure=procedure, at=now)
+    except (Procedure.DoesNotExist, ProcedureVersion.DoesNotExist) as exc:
+        raise Http404("Không tìm thấy thủ tục đang áp dụng.") from exc
+    candidates = list(competent_agency_candidates(version=version, on=today))
+    desk_ids = {d.pk for d in desks}
+    own = [a for a in candidates if a.pk in desk_ids]
+    form = f.CounterReceptionForm(
+        request.POST if request.method == "POST" else None,
+        receiving=desks,
+        competent=candidates,
+        documents=version.documents.all(),
+        initial={"competent_agency": own[0].pk} if own else None,
+    )
+    error = ""
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            applicant = services.Applicant(
+                kind=data["applicant_kind"],
+                name=data["applicant_name"],
+                id_number=data["applicant_id_number"],
+                phone=data["applicant_phone"],
+                email=data["applicant_email"],
+                address=data["applicant_address"],
+            )
+            try:
+                dossier = services.dossier_receive_counter(
+                    procedure=procedure,
+                    applicant=applicant,
+                    receiving_agency=data["receiving_agency"],
+                    competent_agency=data["competent_agency"],
+                    actor=user,
+                    at=now,
+                )
+            except DossierError as exc:
+                error = exc.message
+                status = ERROR_STATUS.get(exc.code, 409)
+            else:
+                assert dossier.due_at is not None
+                messages.success(
+                    request,
+                    f"Đã tiếp nhận hồ sơ {dossier.code}. Hẹn trả kết quả: {_when(dossier.due_at)}.",
+                )
+                return HttpResponseRedirect(dossier_url(dossier))
+        else:
+            status = 400
+    return render(
+        request,
+        "dossiers/reception_form.html",
+        {"procedure": procedure, "version": version, "form": form, "error": error},
+        status=status,
+    )
