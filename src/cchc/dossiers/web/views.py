@@ -29,7 +29,13 @@ from cchc.catalogue.selectors import procedure_search, procedure_version_current
 from cchc.dossiers import services
 from cchc.dossiers.constants import Action, DossierError, DossierErrorCode, PaymentChannel, StepStatus
 from cchc.dossiers.models import Dossier, DossierStep
-from cchc.dossiers.selectors import Queue, dossier_list_for_officer, dossier_queryset
+from cchc.dossiers.selectors import (
+    Queue,
+    competent_agency_candidates,
+    dossier_list_for_officer,
+    dossier_list_new_for_reception,
+    dossier_queryset,
+)
 from cchc.dossiers.web import forms as f
 from cchc.dossiers.web.presenters import (
     ACTION_SLUGS,
@@ -44,7 +50,6 @@ from cchc.dossiers.web.presenters import (
     person,
     timeline,
 )
-from cchc.dossiers.web.queries import competent_agency_candidates, dossier_list_new_for_reception
 
 LOGIN_URL = reverse_lazy("dossiers_web:login")
 PAGE_SIZE = 50
