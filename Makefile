@@ -24,6 +24,7 @@ setup: install
 	$(BIN)/cchc catalogue import
 	$(BIN)/cchc demo_admin
 	$(BIN)/cchc demo_staff
+	$(BIN)/cchc simulate --dossiers 300 --seed 1 --if-empty
 
 run: setup
 	$(BIN)/cchc runserver $(HOST):$(PORT)
@@ -42,6 +43,7 @@ bench: install
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python benchmarks/foundation.py
 	env -u DATABASE_URL $(BIN)/python benchmarks/calendar_deadlines.py
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python benchmarks/calendar_deadlines.py
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python benchmarks/dossiers.py
 
 clean:
 	rm -rf $(VENV) var

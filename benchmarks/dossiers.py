@@ -1,0 +1,410 @@
+"""Benchmarks of the one-stop-shop (issue 3 §8): transitions, the staff queue on a large table, deadlines.
+
+Run with ``make bench`` or ``python benchmarks/dossiers.py [--dossiers N] [--transitions N] [--no-write]``.
+Uses a fresh database: a temporary SQLite file, or, when DATABASE_URL points to PostgreSQL (the
+target of §8), a temporary database created beside it and dropped afterwards. Loads the registry and
+the demo catalogue (published 1/7/2025), then measures:
+
+(a) dossier transitions through the services (receive at the counter, complete each step, mark
+    processed, return the result), per transition kind and overall — target ≥ 500/s;
+(b) the staff queue selector ``dossier_list_for_officer`` (first page of 50) and, when the console
+    exists, the page ``/mot-cua/``, with ``--dossiers`` stored (default 1,000,000, loaded with the
+    simulator's bulk path; the load time is printed) — target p95 ≤ 100 ms, constant queries;
+(c) deadline computation (``WorkingCalendar.add_working_days``) for one second — target ≥ 100,000/s.
+
+Each figure is printed beside Open Zaak's published ones (about 25 case creations per second per
+worker; case list median 150-200 ms on 1 M cases with 10 one-CPU pods) and written to
+docs/benchmarks.json under "dossiers" (the other keys stay).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+OPEN_ZAAK_CREATIONS_PER_S = 25.0  # per worker
+OPEN_ZAAK_LIST_MEDIAN_MS = (150.0, 200.0)  # 1 M cases, 10 one-CPU pods
+TARGET_TRANSITIONS = 500
+TARGET_QUEUE_P95_MS = 100
+TARGET_DEADLINES = 100_000
+
+
+def _fresh_database() -> tuple[str, object | None]:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        os.environ["CCHC_VAR_DIR"] = tempfile.mkdtemp(prefix="cchc-bench-dossiers-")
+        os.environ.pop("DATABASE_URL", None)
+        return "SQLite", None
+    import psycopg
+
+    parts = urlparse(url)
+    name = f"cchc_bench_dossiers_{os.getpid()}"
+    admin = urlunparse(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = urlunparse(parts._replace(path=f"/{name}"))
+
+    def drop() -> None:
+        from django.db import connections
+
+        connections.close_all()
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+    return "PostgreSQL", drop
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * (len(ordered) - 1) + 0.5))]
+
+
+def bench_transitions(count: int) -> dict[str, object]:
+    """(a) ``count`` dossiers taken from reception to the returned result through the services."""
+    from django.db import connection
+
+    from cchc.catalogue.models import Procedure
+    from cchc.dossiers import services
+    from cchc.dossiers.simulation.world import receiving_for, world_load
+
+    world = world_load()
+    at = datetime(2026, 3, 2, 7, 30, tzinfo=VN)  # a Monday
+    day = at.date()
+    versions, _ = world.eligible(at, day)
+    # a commune procedure without fees: the plain path reception -> steps -> processed -> returned
+    version = next(v for v in versions if v.competent[0][0] is None and not v.fees and len(v.steps) >= 3)
+    communes, _ = world.communes_on(day)
+    receiving, competent = receiving_for(world, version, day, commune=communes[0], desk_anywhere=False)
+    procedure = Procedure.objects.get(pk=version.procedure_id)
+    from cchc.org.models import Agency
+
+    receiving_agency = Agency.objects.get(pk=receiving.id)
+    competent_agency = Agency.objects.get(pk=competent.id)
+    step_agencies = [receiving.id if s.responsible == "receiving" else competent.id for s in version.steps]
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.in_bulk()
+
+    def officer(agency_id: int, role: str):  # type: ignore[no-untyped-def]
+        return users.get(world.officer(agency_id, role, day, 0.0).user_id) or get_user_model().objects.get(
+            pk=world.officer(agency_id, role, day, 0.0).user_id
+        )
+
+    reception = officer(receiving.id, "reception")
+    holders = [reception] + [officer(step_agencies[i], s.staff_role) for i, s in enumerate(version.steps) if i > 0]
+    leader = officer(competent.id, "leader")
+    clerk = officer(receiving.id, "clerk")
+    applicant = services.Applicant("citizen", "Nguyễn Văn Đo", "056090000001", "0905000001")
+    timings: dict[str, list[float]] = {"receive": [], "complete_step": [], "mark_processed": [], "return_result": []}
+    clock = time.perf_counter
+    moment = at
+    started = clock()
+    for n in range(count):
+        moment = moment + timedelta(seconds=7)
+        t = clock()
+        dossier = services.dossier_receive_counter(
+            procedure=procedure,
+            applicant=applicant,
+            receiving_agency=receiving_agency,
+            competent_agency=competent_agency,
+            actor=reception,
+            at=moment,
+        )
+        timings["receive"].append(clock() - t)
+        for i in range(len(version.steps) - 1):
+            moment = moment + timedelta(seconds=1)
+            t = clock()
+            services.dossier_complete_step(dossier=dossier, actor=holders[i], at=moment, receiver=holders[i + 1])
+            timings["complete_step"].append(clock() - t)
+        moment = moment + timedelta(seconds=1)
+        t = clock()
+        services.dossier_mark_processed(dossier=dossier, actor=leader, at=moment)
+        timings["mark_processed"].append(clock() - t)
+        moment = moment + timedelta(seconds=1)
+        t = clock()
+        services.dossier_return_result(dossier=dossier, actor=clerk, at=moment)
+        timings["return_result"].append(clock() - t)
+        if n == 0:  # the first dossier warms caches; measure from the second
+            for values in timings.values():
+                values.clear()
+            started = clock()
+    elapsed = clock() - started
+    total = sum(len(v) for v in timings.values())
+    per_kind = {
+        kind: {
+            "per_s": round(len(values) / sum(values)),
+            "median_ms": round(statistics.median(values) * 1000, 2),
+            "p95_ms": round(_percentile(values, 0.95) * 1000, 2),
+        }
+        for kind, values in timings.items()
+    }
+    # queries per transition, for the report
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        moment = moment + timedelta(seconds=7)
+        dossier = services.dossier_receive_counter(
+            procedure=procedure,
+            applicant=applicant,
+            receiving_agency=receiving_agency,
+            competent_agency=competent_agency,
+            actor=reception,
+            at=moment,
+        )
+    receive_queries = len(ctx.captured_queries)
+    with CaptureQueriesContext(connection) as ctx:
+        services.dossier_complete_step(
+            dossier=dossier, actor=holders[0], at=moment + timedelta(seconds=1), receiver=holders[1]
+        )
+    step_queries = len(ctx.captured_queries)
+    return {
+        "procedure": version.procedure_code,
+        "dossiers": count - 1,
+        "transitions": total,
+        "overall_per_s": round(total / elapsed),
+        "per_kind": per_kind,
+        "queries_receive": receive_queries,
+        "queries_complete_step": step_queries,
+    }
+
+
+def bench_queue(target: int, seed: int) -> dict[str, object]:
+    """(b) load ``target`` dossiers in bulk, then time the queue selector (and the page if it exists)."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import NoReverseMatch, reverse
+
+    from cchc.accounts.models import AgencyMembership
+    from cchc.dossiers.models import Dossier, DossierStep
+    from cchc.dossiers.selectors import QUEUES, dossier_list_for_officer
+    from cchc.dossiers.simulation import dossiers_simulate
+
+    existing = Dossier.objects.count()
+    started = time.perf_counter()
+    result = dossiers_simulate(
+        count=max(1, target - existing),
+        start=date(2025, 7, 1),
+        end=date(2026, 11, 25),
+        seed=seed,
+        bulk=True,
+        progress=sys.stderr.isatty(),
+        chunk=5000,
+    )
+    load_s = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE")
+    stored = Dossier.objects.count()
+    on = date(2026, 11, 25)
+    # the busiest officer: the assignee of the most active steps (their "mine" queue is the longest)
+    busiest = (
+        DossierStep.objects.filter(status="active", assignee__isnull=False)
+        .values("assignee")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .first()
+    )
+    user = get_user_model().objects.get(pk=busiest["assignee"]) if busiest else get_user_model().objects.first()
+    agencies = list(AgencyMembership.objects.filter(user=user).values_list("agency__name", flat=True))
+    queues: dict[str, dict[str, float]] = {}
+    for queue in QUEUES:
+        times = []
+        queries = set()
+        rows = 0
+        for run in range(31):
+            with CaptureQueriesContext(connection) as ctx:
+                t = time.perf_counter()
+                page = list(dossier_list_for_officer(user=user, on=on, queue=queue)[:50])
+                elapsed = time.perf_counter() - t
+            if run:
+                times.append(elapsed * 1000)
+            queries.add(len(ctx.captured_queries))
+            rows = len(page)
+        queues[queue] = {
+            "median_ms": round(statistics.median(times), 1),
+            "p95_ms": round(_percentile(times, 0.95), 1),
+            "queries": max(queries),
+            "rows": rows,
+        }
+    page: dict[str, object] | None = None
+    try:
+        url = reverse("dossiers_web:queue")
+    except NoReverseMatch:
+        url = ""
+    if url:
+        from django.conf import settings
+
+        settings.ALLOWED_HOSTS = ["*"]
+        client = Client()
+        client.force_login(user)
+        times = []
+        status = 0
+        queries_seen = set()
+        for run in range(31):
+            with CaptureQueriesContext(connection) as ctx:
+                t = time.perf_counter()
+                response = client.get(url)
+                elapsed = time.perf_counter() - t
+            status = response.status_code
+            if run:
+                times.append(elapsed * 1000)
+            queries_seen.add(len(ctx.captured_queries))
+        page = {
+            "url": url,
+            "status": status,
+            "median_ms": round(statistics.median(times), 1),
+            "p95_ms": round(_percentile(times, 0.95), 1),
+            "queries": max(queries_seen),
+        }
+    return {
+        "dossiers_stored": stored,
+        "bulk_load_s": round(load_s, 1),
+        "bulk_load_per_s": round(result.written / load_s) if load_s else None,
+        "officer": f"{user.get_username()} ({', '.join(sorted(set(agencies)))})",
+        "queues": queues,
+        "page": page,
+    }
+
+
+def bench_deadlines() -> dict[str, object]:
+    """(c) ``add_working_days`` on the application's calendar for one second."""
+    from cchc.calendars.selectors import working_calendar
+
+    calendar = working_calendar()
+    rng = random.Random(3)
+    base = datetime(2021, 1, 1, tzinfo=VN)
+    items = [(base + timedelta(minutes=rng.randrange(6 * 365 * 24 * 60)), rng.randint(1, 60)) for _ in range(50_000)]
+    done = 0
+    started = time.perf_counter()
+    while time.perf_counter() - started < 1.0:
+        for moment, days in items[:5000]:
+            calendar.add_working_days(moment, days)
+        done += 5000
+        items = items[5000:] + items[:5000]
+    return {"add_working_days_per_s": round(done / (time.perf_counter() - started))}
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dossiers", type=int, default=1_000_000, help="dossiers stored for the queue (b)")
+    parser.add_argument("--transitions", type=int, default=301, help="dossiers driven through the services (a)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-write", action="store_true", help="print only; do not update docs/benchmarks.json")
+    args = parser.parse_args()
+
+    sys.path.insert(0, str(ROOT / "src"))
+    backend, drop = _fresh_database()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cchc.config.settings")
+    os.environ["DEBUG"] = "0"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    figures: dict[str, object] = {}
+    try:
+        call_command("migrate", verbosity=0)
+        from cchc.catalogue.services import catalogue_import_demo
+        from cchc.org.services import org_load_khanh_hoa
+
+        org_load_khanh_hoa()
+        catalogue_import_demo(at=datetime(2025, 7, 1, tzinfo=VN))
+        figures["transitions"] = bench_transitions(args.transitions)
+        figures["deadlines"] = bench_deadlines()
+        figures["queue"] = bench_queue(args.dossiers, args.seed)
+    finally:
+        if drop is not None:
+            drop()  # type: ignore[operator]
+
+    meta = {
+        "date": time.strftime("%Y-%m-%d"),
+        "database": backend,
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+    }
+    t = figures["transitions"]
+    q = figures["queue"]
+    d = figures["deadlines"]
+    assert isinstance(t, dict)
+    assert isinstance(q, dict)
+    assert isinstance(d, dict)
+    print(f"CCHC dossier benchmarks ({backend}, {meta['machine']}, {meta['date']})")
+    print(f"(a) transitions through the services (procedure {t['procedure']}, {t['dossiers']} dossiers):")
+    for kind, row in t["per_kind"].items():
+        print(f"      {kind:16} {row['per_s']:>6}/s  median {row['median_ms']} ms  p95 {row['p95_ms']} ms")
+    overall = t["overall_per_s"]
+    print(
+        f"      overall          {overall:>6}/s  "
+        f"(target ≥ {TARGET_TRANSITIONS}: {_met(overall >= TARGET_TRANSITIONS)}; "
+        f"Open Zaak ≈ {OPEN_ZAAK_CREATIONS_PER_S:.0f} creations/s per worker: "
+        f"×{overall / OPEN_ZAAK_CREATIONS_PER_S:.1f})"
+    )
+    receive_rate = t["per_kind"]["receive"]["per_s"]
+    print(
+        f"      receptions (creations) {receive_rate}/s vs Open Zaak 25/s: "
+        f"×{receive_rate / OPEN_ZAAK_CREATIONS_PER_S:.1f}; "
+        f"queries: receive {t['queries_receive']}, complete step {t['queries_complete_step']}"
+    )
+    print(
+        f"(b) staff queue with {q['dossiers_stored']:,} dossiers "
+        f"(bulk load {q['bulk_load_s']} s, {q['bulk_load_per_s']}/s)"
+    )
+    print(f"      officer {q['officer']}")
+    worst = 0.0
+    for queue, row in q["queues"].items():
+        worst = max(worst, row["p95_ms"])
+        ratio = (sum(OPEN_ZAAK_LIST_MEDIAN_MS) / 2) / row["median_ms"] if row["median_ms"] else 0
+        print(
+            f"      {queue:18} median {row['median_ms']:>7} ms  p95 {row['p95_ms']:>7} ms  queries {row['queries']}  "
+            f"rows {row['rows']}  (Open Zaak median 175 ms / ours: ×{ratio:.1f})"
+        )
+    print(f"      selector p95 ≤ {TARGET_QUEUE_P95_MS} ms: {_met(worst <= TARGET_QUEUE_P95_MS)} (worst {worst} ms)")
+    if q["page"]:
+        p = q["page"]
+        print(
+            f"      page {p['url']} (HTTP {p['status']}): median {p['median_ms']} ms  "
+            f"p95 {p['p95_ms']} ms  queries {p['queries']}"
+        )
+    else:
+        print("      page /mot-cua/ not present; selector only")
+    rate = d["add_working_days_per_s"]
+    print(
+        f"(c) deadlines: {rate:,} add_working_days/s (target ≥ {TARGET_DEADLINES:,}: {_met(rate >= TARGET_DEADLINES)})"
+    )
+
+    figures["open_zaak"] = {
+        "creations_per_s_per_worker": OPEN_ZAAK_CREATIONS_PER_S,
+        "case_list_median_ms_1m": list(OPEN_ZAAK_LIST_MEDIAN_MS),
+        "transitions_ratio": round(overall / OPEN_ZAAK_CREATIONS_PER_S, 1),
+        "receptions_ratio": round(receive_rate / OPEN_ZAAK_CREATIONS_PER_S, 1),
+    }
+    out = ROOT / "docs" / "benchmarks.json"
+    if not args.no_write and out.parent.exists():
+        data = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+        data.setdefault("dossiers", {})[backend] = {**meta, **figures}
+        out.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
