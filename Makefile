@@ -21,10 +21,10 @@ setup: install
 	$(BIN)/cchc migrate --noinput
 	$(BIN)/cchc org load
 	$(BIN)/cchc program import src/cchc/program/data/qd-4831-2021-khanh-hoa.txt
-	$(BIN)/cchc catalogue import
+	$(BIN)/cchc catalogue import --at 2025-07-01T00:00+07:00
 	$(BIN)/cchc demo_admin
 	$(BIN)/cchc demo_staff
-	$(BIN)/cchc simulate --dossiers 300 --seed 1 --if-empty
+	$(BIN)/cchc simulate --dossiers 300 --seed 1 --from 2025-07-01 --if-empty
 
 run: setup
 	$(BIN)/cchc runserver $(HOST):$(PORT)
