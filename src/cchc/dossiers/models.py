@@ -159,7 +159,15 @@ class DossierStep(models.Model):
             models.UniqueConstraint(fields=["dossier", "order"], name="dossiers_step_order_uniq"),
             models.UniqueConstraint(fields=["dossier"], condition=Q(status="active"), name="dossiers_one_active_step"),
         ]
-        indexes = [models.Index(fields=["assignee", "status"], name="dossiers_step_assignee_idx")]
+        indexes = [
+            models.Index(fields=["assignee", "status"], name="dossiers_step_assignee_idx"),
+            # The work queues ask "does this dossier have an open step at my agency?".
+            models.Index(
+                fields=["agency", "dossier"],
+                condition=Q(status__in=["active", "pending"]),
+                name="dossiers_step_open_agency_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Bước {self.order}: {self.name}"

@@ -47,8 +47,8 @@ def dossier_list_for_officer(
 ) -> QuerySet[Dossier]:
     """One work queue of ``user`` on day ``on``, most urgent first.
 
-    Scope: dossiers received by, decided by, or with a step at one of the agencies the user acts for
-    on ``on`` (an officer sees only their agencies' dossiers, NĐ 118/2025). Queues:
+    Scope: dossiers received by, decided by, or with an open (active or pending) step at one of the
+    agencies the user acts for on ``on`` (an officer sees only their agencies' dossiers, NĐ 118/2025). Queues:
 
     - ``mine``: the user is the assignee of the active step and the dossier is not waiting for the
       applicant;
@@ -66,7 +66,11 @@ def dossier_list_for_officer(
     start = datetime.combine(on, time.min, tzinfo=VN_TZ)
     end = datetime.combine(date.fromordinal(on.toordinal() + 1), time.min, tzinfo=VN_TZ)
     agency_ids = membership_list_valid_on(on=on, user=user).values("agency_id")
-    steps_here = DossierStep.objects.filter(dossier=OuterRef("pk"), agency_id__in=agency_ids)
+    # Only open steps: an agency whose own step is finished has no more work on the dossier (and the
+    # partial index dossiers_step_open_agency_idx keeps this cheap at millions of dossiers).
+    steps_here = DossierStep.objects.filter(
+        dossier=OuterRef("pk"), agency_id__in=agency_ids, status__in=[StepStatus.ACTIVE, StepStatus.PENDING]
+    )
     qs = dossier_queryset().filter(
         Q(receiving_agency_id__in=agency_ids) | Q(competent_agency_id__in=agency_ids) | Exists(steps_here)
     )
