@@ -131,7 +131,7 @@ def main() -> int:
             cleanup()  # type: ignore[operator]
 
     meta = {
-        "date": time.strftime("%Y-%m-%d"),
+        "date": time.strftime("%Y-%m-%d", time.gmtime()),
         "database": backend,
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
     }

@@ -7,10 +7,12 @@ the successor.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import connection
 from django.db.models import QuerySet
 
 from cchc.accounts.constants import Role
@@ -30,6 +32,35 @@ def membership_list_valid_on(
     if role is not None:
         qs = qs.filter(role=Role(role))
     return qs.select_related("user", "agency")
+
+
+def membership_roles_held(*, user_ids: Iterable[int], agency_ids: Iterable[int], on: date) -> set[tuple[int, int, str]]:
+    """(user id, agency id, role) of the memberships of ``user_ids`` at ``agency_ids`` that count on
+    ``on``: the rows :func:`membership_list_valid_on` gives, as plain tuples.
+
+    performance: the permission check of every dossier transition; one prebuilt statement (no query
+    compilation, no model instances). The validity rule is the half-open ``[valid_from, valid_to)``
+    of ``ValidityQuerySet.valid_on``, for the membership and for its agency; a test holds the two
+    selectors to the same answers.
+    """
+    users = sorted({int(pk) for pk in user_ids})
+    agencies = sorted({int(pk) for pk in agency_ids})
+    if not users or not agencies:
+        return set()
+    day = connection.ops.adapt_datefield_value(on)
+    sql = _HELD_SQL.format(users=", ".join(["%s"] * len(users)), agencies=", ".join(["%s"] * len(agencies)))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*users, *agencies, day, day, day, day])
+        return {(int(user_id), int(agency_id), str(role)) for user_id, agency_id, role in cursor.fetchall()}
+
+
+_HELD_SQL = (
+    f"SELECT m.user_id, m.agency_id, m.role FROM {AgencyMembership._meta.db_table} m "
+    f"JOIN {Agency._meta.db_table} a ON a.id = m.agency_id "
+    "WHERE m.user_id IN ({users}) AND m.agency_id IN ({agencies}) "
+    "AND (m.valid_from IS NULL OR m.valid_from <= %s) AND (m.valid_to IS NULL OR m.valid_to > %s) "
+    "AND (a.valid_from IS NULL OR a.valid_from <= %s) AND (a.valid_to IS NULL OR a.valid_to > %s)"
+)
 
 
 def user_agencies(*, user: AbstractBaseUser, on: date, role: str | None = None) -> QuerySet[Agency]:

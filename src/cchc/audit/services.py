@@ -22,17 +22,28 @@ from cchc.audit.constants import CHAIN_LOCK_KEY, GENESIS_HASH, SYSTEM_ACTOR_LABE
 from cchc.audit.middleware import current_request_id
 from cchc.audit.models import AuditEvent
 
+_HEAD_SQL = f"SELECT sequence, hash FROM {AuditEvent._meta.db_table} ORDER BY sequence DESC LIMIT 1"
 
-def _lock_chain_head() -> None:
-    """Serialise chain appends until the caller's transaction ends.
+
+def _lock_chain_head() -> tuple[int, str] | None:
+    """Serialise chain appends until the caller's transaction ends and return the chain's head
+    (sequence, hash), or None when the chain is empty.
 
     # concurrency: on PostgreSQL a transaction-scoped advisory lock makes appends take turns, so
     # each reads the committed head; SQLite has a single writer and its write lock does the same.
     # The unique ``sequence`` and ``prev_hash`` columns make a fork impossible in any case.
+    # performance: on PostgreSQL the lock and the head read go in one round trip (two statements in
+    # one simple query: under READ COMMITTED each statement takes its own snapshot, so the read runs
+    # after the lock is granted and sees every append committed before).
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SELECT pg_advisory_xact_lock(%s); {_HEAD_SQL}", [CHAIN_LOCK_KEY])
+            cursor.nextset()
+        else:
+            cursor.execute(_HEAD_SQL)
+        row = cursor.fetchone()
+    return (int(row[0]), str(row[1])) if row else None
 
 
 def _normalise(state: dict[str, Any] | None) -> JsonValue:
@@ -43,7 +54,6 @@ def _normalise(state: dict[str, Any] | None) -> JsonValue:
     return canonical_value(state)
 
 
-@transaction.atomic
 def audit_record(
     *,
     actor: AbstractBaseUser | None,
@@ -69,11 +79,7 @@ def audit_record(
     if not action:
         raise ValueError("Thiếu mã hành động.")
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-    _lock_chain_head()
-    head = AuditEvent.objects.order_by("-sequence").values_list("sequence", "hash").first()
-    sequence, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
     event = AuditEvent(
-        sequence=sequence,
         at=at,
         actor=user,  # type: ignore[misc]  # any user model
         actor_label=(user.get_username() if user is not None else SYSTEM_ACTOR_LABEL)[:150],
@@ -84,10 +90,15 @@ def audit_record(
         before=_normalise(before),
         after=_normalise(after),
         request_id=(request_id or current_request_id())[:128],
-        prev_hash=prev_hash,
     )
-    event.hash = event.compute_hash()
-    event.save()
+    # No savepoint inside the caller's transaction (two round trips saved per write): a failure here
+    # fails the caller's whole transaction, which is what an audited write needs anyway. Called
+    # outside a transaction, this block is the transaction.
+    with transaction.atomic(savepoint=False):
+        head = _lock_chain_head()
+        event.sequence, event.prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
+        event.hash = event.compute_hash()
+        event.save()
     return event
 
 

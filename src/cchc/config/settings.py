@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "cchc.calendars",
     "cchc.catalogue",
     "cchc.dossiers",
+    "cchc.indicators",
     "cchc.program",
 ]
 
@@ -115,6 +116,15 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 
+# Uploaded dossier components; served only through views that check who may see them.
+MEDIA_ROOT = Path(env_str("CCHC_MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_URL = "/media/"
+# Limits for one uploaded component (bytes) and the whole online submission.
+CCHC_UPLOAD_MAX_BYTES = int(env_str("CCHC_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+CCHC_UPLOAD_MAX_FILES = 20
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -128,6 +138,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # two "status" choice sets in the dossier API: name them instead of a hash suffix
+    "ENUM_NAME_OVERRIDES": {
+        "DossierStatusEnum": "cchc.dossiers.constants.DossierStatus",
+        "StepStatusEnum": "cchc.dossiers.constants.StepStatus",
+    },
 }
 
 LOGGING = {

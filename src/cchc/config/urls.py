@@ -7,8 +7,10 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include("cchc.program.api.urls")),
+    path("api/", include("cchc.dossiers.api.urls")),
     path("", include("cchc.dossiers.documents.urls")),
     path("", include("cchc.dossiers.web.urls")),
+    path("dich-vu-cong/", include("cchc.dossiers.portal.urls")),
     path("", include("cchc.program.web.urls")),
     path("", include("cchc.org.web.urls")),
 ]

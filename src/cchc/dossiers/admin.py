@@ -10,6 +10,8 @@ from django.http import HttpRequest
 
 from cchc.dossiers.models import (
     Dossier,
+    DossierDocument,
+    DossierRating,
     DossierSequence,
     DossierStep,
     Extension,
@@ -67,6 +69,26 @@ class PaymentInline(ReadOnlyMixin, admin.TabularInline):
     extra = 0
 
 
+class DocumentInline(ReadOnlyMixin, admin.TabularInline):
+    model = DossierDocument
+    fields = ["order", "name", "source", "copies", "content_type", "size", "sha256", "recorded_at"]
+    extra = 0
+
+
+class RatingInline(ReadOnlyMixin, admin.StackedInline):
+    model = DossierRating
+    fields = ["level", "criteria", "comment", "rated_at"]
+    extra = 0
+
+
+@admin.register(DossierRating)
+class DossierRatingAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["dossier", "level", "rated_at"]
+    list_filter = ["level"]
+    list_select_related = ["dossier"]
+    date_hierarchy = "rated_at"
+
+
 @admin.register(Dossier)
 class DossierAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["__str__", "applicant_name", "status", "channel", "receiving_agency", "due_at", "is_late"]
@@ -74,7 +96,16 @@ class DossierAdmin(ReadOnlyMixin, admin.ModelAdmin):
     search_fields = ["code", "applicant_name", "applicant_id_number"]
     list_select_related = ["receiving_agency"]
     date_hierarchy = "submitted_at"
-    inlines = [StepInline, HandoverInline, SupplementInline, ExtensionInline, FeeLineInline, PaymentInline]
+    inlines = [
+        DocumentInline,
+        StepInline,
+        HandoverInline,
+        SupplementInline,
+        ExtensionInline,
+        FeeLineInline,
+        PaymentInline,
+        RatingInline,
+    ]
 
 
 @admin.register(DossierSequence)

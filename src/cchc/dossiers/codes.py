@@ -16,7 +16,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import connection
 
 from cchc.dossiers.constants import DossierError, DossierErrorCode
 from cchc.dossiers.models import DossierSequence
@@ -45,18 +45,23 @@ def reception_day(at: datetime) -> date:
     return at.astimezone(VN_TZ).date()
 
 
-@transaction.atomic
+_NEXT_SQL = (
+    f"INSERT INTO {DossierSequence._meta.db_table} (unit_code, day, last_value) VALUES (%s, %s, 1) "
+    f"ON CONFLICT (unit_code, day) DO UPDATE SET last_value = {DossierSequence._meta.db_table}.last_value + 1 "
+    "RETURNING last_value"
+)
+
+
 def dossier_code_next(*, unit_code: str, day: date) -> str:
     """Take the next number of ``unit_code`` on ``day`` and return the dossier code.
 
-    concurrency: the sequence row is created if missing (``INSERT ... ON CONFLICT DO NOTHING``, so two
-    first receptions of the day do not fail) and then locked with ``select_for_update`` until the
-    caller's transaction ends: a rolled-back reception gives its number back, so numbers stay gapless.
+    Call it inside the reception's transaction. concurrency: one statement creates the day's row at 1
+    or adds one to it (``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``, on the unique
+    ``(unit_code, day)``): two first receptions of the day do not fail, and the row stays locked
+    until the caller's transaction ends, so a second desk waits for the number; a rolled-back
+    reception gives its number back, so numbers stay gapless.
     """
-    DossierSequence.objects.bulk_create(
-        [DossierSequence(unit_code=unit_code, day=day, last_value=0)], ignore_conflicts=True
-    )
-    sequence = DossierSequence.objects.select_for_update().get(unit_code=unit_code, day=day)
-    sequence.last_value += 1
-    sequence.save(update_fields=["last_value"])
-    return f"{unit_code}-{day:%y%m%d}-{sequence.last_value:04d}"
+    with connection.cursor() as cursor:
+        cursor.execute(_NEXT_SQL, [unit_code, connection.ops.adapt_datefield_value(day)])
+        row = cursor.fetchone()
+    return f"{unit_code}-{day:%y%m%d}-{int(row[0]):04d}"

@@ -159,6 +159,33 @@ class PaymentChannel(models.TextChoices):
     BANK_TRANSFER = "bank_transfer", "Chuyển khoản ngân hàng"
 
 
+class DocumentSource(models.TextChoices):
+    """How a component of the dossier (thành phần hồ sơ) reached the one-stop-shop."""
+
+    UPLOAD = "upload", "Tệp tải lên trực tuyến"
+    PAPER = "paper", "Bản giấy nộp tại quầy"
+    REUSED = "reused", "Tái sử dụng dữ liệu đã số hóa"
+
+
+class RatingLevel(models.TextChoices):
+    """The applicant's rating of the dossier's reception and handling (QĐ 766/QĐ-TTg, indicator 5.4:
+    a "không hài lòng" counts the dossier as dissatisfied)."""
+
+    VERY_SATISFIED = "very_satisfied", "Rất hài lòng"
+    SATISFIED = "satisfied", "Hài lòng"
+    ACCEPTABLE = "acceptable", "Chấp nhận được"
+    DISSATISFIED = "dissatisfied", "Không hài lòng"
+
+
+class RatingCriterion(models.TextChoices):
+    """Criteria a provincial portal asks after each dossier (besides the overall rating)."""
+
+    CONVENIENCE = "convenience", "Sự thuận tiện khi thực hiện thủ tục"
+    TIMELINESS = "timeliness", "Thời gian giải quyết so với hẹn trả"
+    STAFF_ATTITUDE = "staff_attitude", "Thái độ, trách nhiệm của công chức"
+    PUBLICITY = "publicity", "Công khai thủ tục hành chính"
+
+
 class DossierErrorCode(StrEnum):
     """Stable error codes that reach API clients (the API maps them to HTTP 409 / 403 / 400)."""
 
@@ -174,6 +201,11 @@ class DossierErrorCode(StrEnum):
     FEES_UNPAID = "dossier.fees_unpaid"
     DUPLICATE_RECEIPT = "dossier.duplicate_receipt"
     EXTENSION_NOT_LATER = "dossier.extension_not_later"
+    UPLOAD_TOO_LARGE = "dossier.upload_too_large"
+    UPLOAD_TYPE_NOT_ALLOWED = "dossier.upload_type_not_allowed"
+    DOCUMENTS_MISSING = "dossier.documents_missing"
+    NOT_FOUND = "dossier.not_found"
+    ALREADY_RATED = "dossier.already_rated"
 
 
 class DossierError(Exception):

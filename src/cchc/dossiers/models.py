@@ -19,9 +19,11 @@ from cchc.catalogue.constants import FeeKind, StaffRole
 from cchc.dossiers.constants import (
     ApplicantKind,
     Channel,
+    DocumentSource,
     DossierStatus,
     HandoverOutcome,
     PaymentChannel,
+    RatingLevel,
     StepStatus,
 )
 
@@ -29,8 +31,9 @@ from cchc.dossiers.constants import (
 class DossierSequence(models.Model):
     """The last dossier number given at one receiving unit on one day (Vietnam time).
 
-    concurrency: the reception transaction locks this row (``select_for_update``) before taking the
-    next number, so numbers are unique and gapless even when several desks receive at once.
+    concurrency: the reception transaction takes the next number with one ``INSERT ... ON CONFLICT DO
+    UPDATE ... RETURNING`` (``cchc.dossiers.codes.dossier_code_next``), which locks this row until it
+    commits, so numbers are unique and gapless even when several desks receive at once.
     """
 
     unit_code = models.CharField("mã đơn vị tiếp nhận", max_length=40)
@@ -116,6 +119,21 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=["receiving_agency", "status", "due_at"], name="dossiers_receiving_due_idx"),
             models.Index(fields=["competent_agency", "status", "due_at"], name="dossiers_competent_due_idx"),
+            # The work queues' order (appointment, code): a page of an open queue reads this index in
+            # order and stops after the page instead of sorting every open dossier of the agencies.
+            models.Index(
+                fields=["due_at", "code", "id"],
+                condition=Q(
+                    status__in=[
+                        "received",
+                        "in_process",
+                        "supplement_requested",
+                        "financial_obligation_requested",
+                        "processed",
+                    ]
+                ),
+                name="dossiers_open_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -166,6 +184,12 @@ class DossierStep(models.Model):
                 fields=["agency", "dossier"],
                 condition=Q(status__in=["active", "pending"]),
                 name="dossiers_step_open_agency_idx",
+            ),
+            # "Mine": the active steps assigned to an officer, read from the index alone.
+            models.Index(
+                fields=["assignee", "agency", "dossier"],
+                condition=Q(status="active"),
+                name="dossiers_step_active_mine_idx",
             ),
         ]
 
@@ -315,3 +339,87 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.receipt_number}: {self.amount}"
+
+
+def _document_path(instance: DossierDocument, filename: str) -> str:
+    # the stored name never comes from the applicant: dossier id + content hash + the sniffed extension
+    return f"dossiers/{instance.dossier_id}/{instance.sha256[:16]}{instance.extension}"
+
+
+class DossierDocument(models.Model):
+    """A component of the dossier (thành phần hồ sơ): an uploaded file, a paper checked at the counter,
+    or a document reused from the data store (once-only: TT 01/2023/TT-VPCP Điều 24).
+
+    ``required_document`` ties it to the catalogue line it answers (empty for an extra paper);
+    ``content_type`` is what the file's content says it is, never the name the applicant gave.
+    """
+
+    dossier = models.ForeignKey(Dossier, verbose_name="hồ sơ", on_delete=models.CASCADE, related_name="documents")
+    required_document = models.ForeignKey(
+        "catalogue.RequiredDocument",
+        verbose_name="thành phần theo danh mục",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    order = models.PositiveSmallIntegerField("thứ tự")
+    name = models.CharField("tên giấy tờ", max_length=500)
+    document_type_code = models.SlugField("mã loại giấy tờ", max_length=80, blank=True)
+    source = models.CharField("hình thức", max_length=10, choices=DocumentSource.choices)
+    copies = models.PositiveSmallIntegerField("số bản", default=1)
+    file = models.FileField("tệp", upload_to=_document_path, max_length=200, blank=True)
+    original_name = models.CharField("tên tệp gốc", max_length=255, blank=True)
+    content_type = models.CharField("kiểu nội dung", max_length=100, blank=True)
+    extension = models.CharField("phần mở rộng", max_length=10, blank=True)
+    size = models.PositiveIntegerField("kích thước (byte)", default=0)
+    sha256 = models.CharField("mã băm SHA-256", max_length=64, blank=True)
+    recorded_at = models.DateTimeField("ghi nhận lúc")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người ghi nhận",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "thành phần hồ sơ đã nộp"
+        verbose_name_plural = "thành phần hồ sơ đã nộp"
+        ordering = ["dossier", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "order"], name="dossiers_document_order_uniq"),
+            models.CheckConstraint(
+                condition=~Q(source="upload") | (~Q(sha256="") & Q(size__gt=0)),
+                name="dossiers_document_upload_has_file",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DossierRating(models.Model):
+    """The applicant's rating once the result is returned (one per dossier).
+
+    legal: QĐ 766/QĐ-TTg indicator 5.4 counts a "không hài lòng" as a dissatisfied dossier.
+    """
+
+    dossier = models.OneToOneField(Dossier, verbose_name="hồ sơ", on_delete=models.CASCADE, related_name="rating")
+    level = models.CharField("mức độ hài lòng", max_length=20, choices=RatingLevel.choices)
+    criteria = models.JSONField("đánh giá theo tiêu chí", default=dict, blank=True)
+    comment = models.TextField("ý kiến", blank=True)
+    rated_at = models.DateTimeField("đánh giá lúc", db_index=True)
+
+    class Meta:
+        verbose_name = "đánh giá hài lòng"
+        verbose_name_plural = "đánh giá hài lòng"
+        ordering = ["-rated_at"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier}: {self.get_level_display()}"
+
+    @property
+    def dissatisfied(self) -> bool:
+        return self.level == RatingLevel.DISSATISFIED

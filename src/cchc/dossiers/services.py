@@ -22,33 +22,56 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db import transaction
-from django.db.models import Sum
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import connection, models, transaction
+from django.db.models import Q, Sum
 
 from cchc.accounts.constants import Role
-from cchc.accounts.selectors import membership_list_valid_on
+from cchc.accounts.selectors import membership_roles_held
 from cchc.audit.services import audit_record, audit_snapshot
 from cchc.calendars.selectors import WorkingCalendar, working_calendar
-from cchc.catalogue.constants import StepResponsible, TimeUnit
-from cchc.catalogue.models import Procedure, ProcedureVersion
-from cchc.catalogue.selectors import procedure_version_current
+from cchc.catalogue.constants import StepResponsible, TimeUnit, VersionStatus
+from cchc.catalogue.models import (
+    CompetentAgency,
+    FeeItem,
+    Procedure,
+    ProcedureStep,
+    ProcedureVersion,
+    RequiredDocument,
+)
 from cchc.dossiers.codes import dossier_code_next, receiving_unit_code, reception_day
 from cchc.dossiers.constants import (
     TRANSITIONS,
     Action,
     ApplicantKind,
     Channel,
+    DocumentSource,
     DossierError,
     DossierErrorCode,
     DossierStatus,
     HandoverOutcome,
     PaymentChannel,
+    RatingCriterion,
+    RatingLevel,
     StepStatus,
 )
-from cchc.dossiers.models import Dossier, DossierStep, Extension, FeeLine, Handover, Payment, SupplementRequest
+from cchc.dossiers.models import (
+    Dossier,
+    DossierDocument,
+    DossierRating,
+    DossierStep,
+    Extension,
+    FeeLine,
+    Handover,
+    Payment,
+    SupplementRequest,
+)
+from cchc.dossiers.uploads import CheckedUpload, upload_check
 from cchc.org.models import Agency
 
 SNAPSHOT_FIELDS = [
@@ -68,6 +91,8 @@ SNAPSHOT_FIELDS = [
     "resume_status",
     "is_late",
 ]
+
+_M = TypeVar("_M", bound=models.Model)
 
 _CITIZEN_ID = re.compile(r"^(\d{9}|\d{12})$")
 _ORGANISATION_ID = re.compile(r"^\d{10}(-\d{3})?$")
@@ -111,6 +136,18 @@ class Applicant:
         return Applicant(kind, name, id_number, phone, email, " ".join(self.address.split()))
 
 
+@dataclass(frozen=True)
+class PaperDocument:
+    """A paper the reception officer checked off at the desk against the catalogue's list.
+
+    ``required_document_id`` is the catalogue line (``RequiredDocument``) it answers; form 01 (the
+    receipt slip) lists these papers with their number of copies.
+    """
+
+    required_document_id: int
+    copies: int = 1
+
+
 # --- helpers ------------------------------------------------------------------------------------
 
 
@@ -128,6 +165,74 @@ def _lock(dossier: Dossier) -> Dossier:
     return Dossier.objects.select_for_update().get(pk=dossier.pk)
 
 
+def _select_sql(model: type[models.Model], where: str) -> str:
+    columns = ", ".join(f'"{field.column}"' for field in model._meta.concrete_fields)
+    return f'SELECT {columns} FROM "{model._meta.db_table}" WHERE {where}'
+
+
+def _lock_with_open_steps(dossier: Dossier) -> tuple[Dossier, DossierStep | None, list[DossierStep]]:
+    """:func:`_lock` and :func:`_open_steps` together.
+
+    performance: on PostgreSQL both reads go in one round trip, two statements of one simple query
+    built once from the models; under READ COMMITTED the steps are read with a fresh snapshot after
+    the lock is granted, so they are the ones the previous holder committed. Elsewhere: the ORM.
+    """
+    if connection.vendor != "postgresql":
+        locked = _lock(dossier)
+        return (locked, *_open_steps(locked))
+    sql = _LOCK_WITH_OPEN_STEPS_SQL
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [dossier.pk, dossier.pk, StepStatus.ACTIVE.value, StepStatus.PENDING.value])
+        row = cursor.fetchone()
+        if row is None:
+            raise Dossier.DoesNotExist("Dossier matching query does not exist.")
+        cursor.nextset()
+        rows = cursor.fetchall()
+    locked = _from_row(Dossier, row)
+    active: DossierStep | None = None
+    pending: list[DossierStep] = []
+    for values in rows:
+        step = _from_row(DossierStep, values)
+        if step.status == StepStatus.ACTIVE:
+            active = active or step
+        else:
+            pending.append(step)
+    return locked, active, pending
+
+
+_ATTNAMES: dict[type[models.Model], list[str]] = {
+    model: [field.attname for field in model._meta.concrete_fields] for model in (Dossier, DossierStep)
+}
+_converters: dict[type[models.Model], list[tuple[int, list[Any], Any]]] = {}
+
+
+def _from_row(model: type[_M], values: tuple[Any, ...]) -> _M:
+    """A model instance from a row of :func:`_select_sql`, through the database converters the ORM
+    would apply (none for these models on PostgreSQL today; kept so a later field stays right)."""
+    converters = _converters.get(model)
+    if converters is None:
+        converters = []
+        field: Any
+        for index, field in enumerate(model._meta.concrete_fields):
+            column = field.get_col(model._meta.db_table)
+            functions = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+            if functions:
+                converters.append((index, functions, column))
+        _converters[model] = converters
+    if converters:
+        row = list(values)
+        for index, functions, column in converters:
+            for function in functions:
+                row[index] = function(row[index], column, connection)
+        values = tuple(row)
+    return model.from_db(connection.alias, _ATTNAMES[model], values)
+
+
+_LOCK_WITH_OPEN_STEPS_SQL = f"{_select_sql(Dossier, 'id = %s')} FOR UPDATE; " + _select_sql(
+    DossierStep, 'dossier_id = %s AND status IN (%s, %s) ORDER BY "order"'
+)
+
+
 def _check_transition(locked: Dossier, action: Action, *, seen: str) -> None:
     """Refuse ``action`` unless the transition table allows it from the locked (current) status."""
     if action in TRANSITIONS[DossierStatus(locked.status)]:
@@ -143,29 +248,48 @@ def _check_transition(locked: Dossier, action: Action, *, seen: str) -> None:
     raise DossierError(DossierErrorCode.INVALID_TRANSITION, message)
 
 
+Held = set[tuple[int, int, str]]
+"""Memberships as (user id, agency id, role), read once per transition by :func:`_held`."""
+
+
+def _held(users: Iterable[AbstractBaseUser | None], *, at: datetime, agency_ids: Iterable[int]) -> Held:
+    """The memberships ``users`` hold at ``agency_ids`` on the day of ``at`` (valid memberships at valid
+    agencies, ``cchc.accounts``): one query answers every check of a transition (giver and receiver)."""
+    user_ids = [user.pk for user in users if user is not None and user.pk is not None]
+    return membership_roles_held(user_ids=user_ids, agency_ids=agency_ids, on=reception_day(at))
+
+
 def _require_officer(
-    actor: AbstractBaseUser | None, *, at: datetime, grants: Iterable[tuple[Agency, Iterable[Role]]]
+    actor: AbstractBaseUser | None,
+    *,
+    at: datetime,
+    grants: Iterable[tuple[Agency | int, Iterable[Role]]],
+    held: Held | None = None,
 ) -> AbstractBaseUser:
-    """The actor, if they hold one of the roles at the paired agency on the day of ``at``; else refuse."""
-    pairs = [(agency, frozenset(roles)) for agency, roles in grants]
+    """The actor, if they hold one of the roles at the paired agency (an agency or its id) on the day
+    of ``at``; else refuse. ``held``: the memberships already read by :func:`_held` for this check."""
+    given = {agency.pk: agency for agency, _ in grants if isinstance(agency, Agency)}
+    pairs = [(agency if isinstance(agency, int) else agency.pk, frozenset(roles)) for agency, roles in grants]
     if actor is not None:
-        held = set(
-            membership_list_valid_on(on=reception_day(at), user=actor)
-            .filter(agency_id__in=[agency.pk for agency, _ in pairs])
-            .values_list("agency_id", "role")
-        )
-        if any((agency.pk, role.value) in held for agency, roles in pairs for role in roles):
+        if held is None:
+            held = _held([actor], at=at, agency_ids=[agency_id for agency_id, _ in pairs])
+        if any((actor.pk, agency_id, role.value) in held for agency_id, roles in pairs for role in roles):
             return actor
-    where = "; ".join(f"{', '.join(r.label for r in sorted(roles))} tại {agency}" for agency, roles in pairs)
+    missing = {agency_id for agency_id, _ in pairs} - given.keys()
+    names = {**Agency.objects.in_bulk(missing), **given} if missing else given
+    where = "; ".join(
+        f"{', '.join(r.label for r in sorted(roles))} tại {names.get(agency_id, agency_id)}"
+        for agency_id, roles in pairs
+    )
     raise DossierError(DossierErrorCode.NOT_PERMITTED, f"Tài khoản không được phân công thực hiện việc này ({where}).")
 
 
-def _competent_officer(dossier: Dossier) -> tuple[Agency, list[Role]]:
-    return dossier.competent_agency, [Role.SPECIALIST, Role.LEADER]
+def _competent_officer(dossier: Dossier) -> tuple[int, list[Role]]:
+    return dossier.competent_agency_id, [Role.SPECIALIST, Role.LEADER]
 
 
-def _reception_officer(dossier: Dossier, *roles: Role) -> tuple[Agency, list[Role]]:
-    return dossier.receiving_agency, list(roles or (Role.RECEPTION,))
+def _reception_officer(dossier: Dossier, *roles: Role) -> tuple[int, list[Role]]:
+    return dossier.receiving_agency_id, list(roles or (Role.RECEPTION,))
 
 
 def _audit(
@@ -211,8 +335,17 @@ def _late_at_end(dossier: Dossier, end: datetime) -> bool:
     return dossier.is_late or dossier.supplement_count > 1 or (dossier.due_at is not None and end > dossier.due_at)
 
 
-def _active_step(dossier: Dossier) -> DossierStep | None:
-    return dossier.steps.select_related("agency").filter(status=StepStatus.ACTIVE).first()
+def _open_steps(dossier: Dossier) -> tuple[DossierStep | None, list[DossierStep]]:
+    """The active step (at most one: ``dossiers_one_active_step``) and the pending ones in order, in
+    one query."""
+    active: DossierStep | None = None
+    pending: list[DossierStep] = []
+    for step in dossier.steps.filter(status__in=[StepStatus.ACTIVE, StepStatus.PENDING]).order_by("order"):
+        if step.status == StepStatus.ACTIVE:
+            active = active or step
+        else:
+            pending.append(step)
+    return active, pending
 
 
 def _close_open_steps(dossier: Dossier, *, status: StepStatus = StepStatus.SKIPPED) -> None:
@@ -223,16 +356,20 @@ def _hand_over(
     *,
     dossier: Dossier,
     step: DossierStep,
+    next_step: DossierStep | None,
     giver: AbstractBaseUser,
     receiver: AbstractBaseUser | None,
     at: datetime,
     note: str,
-    to_applicant: bool = False,
+    held: Held | None = None,
 ) -> Handover:
-    """Complete ``step`` and start the next pending one (assigned to ``receiver``), recording the hand-over."""
-    next_step = None if to_applicant else dossier.steps.filter(status=StepStatus.PENDING).order_by("order").first()
+    """Complete ``step`` and start ``next_step``, the first pending one (assigned to ``receiver``), or
+    none when the result goes to the applicant; record the hand-over. ``held``: memberships already
+    read by :func:`_held` (including the receiver's at the next step's agency)."""
     if receiver is not None and next_step is not None:
-        is_member = membership_list_valid_on(on=reception_day(at), user=receiver, agency=next_step.agency).exists()
+        if held is None:
+            held = _held([receiver], at=at, agency_ids=[next_step.agency_id])
+        is_member = any(user_id == receiver.pk and agency_id == next_step.agency_id for user_id, agency_id, _ in held)
         if not is_member:
             raise DossierError(
                 DossierErrorCode.RECEIVER_NOT_MEMBER,
@@ -252,9 +389,9 @@ def _hand_over(
         dossier=dossier,
         step=step,
         giver_id=giver.pk,
-        giver_agency=step.agency,
+        giver_agency_id=step.agency_id,
         receiver_id=receiver.pk if receiver is not None and next_step is not None else None,
-        receiver_agency=next_step.agency if next_step is not None else None,
+        receiver_agency_id=next_step.agency_id if next_step is not None else None,
         at=at,
         deadline=step.deadline,
         outcome=_outcome(at, step.deadline),
@@ -264,20 +401,73 @@ def _hand_over(
 
 def _fee_totals(dossier: Dossier) -> tuple[Decimal, Decimal, bool]:
     """(amount due over determined lines, amount paid, whether some line is still undetermined)."""
-    lines = list(dossier.fee_lines.values_list("amount", flat=True))
+    lines = list(dossier.fee_lines.order_by().values_list("amount", flat=True))
     due = sum((amount for amount in lines if amount is not None), Decimal(0))
     paid = dossier.payments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
     return due, paid, any(amount is None for amount in lines)
 
 
+def _unpaid(dossier: Dossier) -> Decimal:
+    """What the applicant still owes over the determined fee lines (the payments are read only when
+    something is due)."""
+    due = sum((a for a in dossier.fee_lines.order_by().values_list("amount", flat=True) if a is not None), Decimal(0))
+    if not due:
+        return Decimal(0)
+    return due - (dossier.payments.aggregate(total=Sum("amount"))["total"] or Decimal(0))
+
+
+@dataclass(frozen=True)
+class _Templates:
+    """What reception copies from a version: its competent agencies, steps and fees, in order."""
+
+    competent: tuple[CompetentAgency, ...]
+    steps: tuple[ProcedureStep, ...]
+    fees: tuple[FeeItem, ...]
+
+
+_templates_cache: dict[tuple[int, datetime], _Templates] = {}
+
+
+def _templates(version: ProcedureVersion) -> _Templates:
+    """The version's competent agencies, steps and fees, kept per process.
+
+    performance: only a version in force (published or retired) reaches here, and a published version
+    is frozen (catalogue: only drafts change), so its rows never change once read; the key holds the
+    creation moment so that a row id reused after a rolled-back transaction (SQLite) is a new entry.
+    """
+    assert version.status != VersionStatus.DRAFT  # drafts change: never cached
+    key = (version.pk, version.created_at)
+    cached = _templates_cache.get(key)
+    if cached is None:
+        cached = _Templates(
+            competent=tuple(version.competent_agencies.order_by("order")),
+            steps=tuple(version.steps.order_by("order")),
+            fees=tuple(version.fees.order_by("order")),
+        )
+        if len(_templates_cache) >= 5000:
+            _templates_cache.clear()
+        _templates_cache[key] = cached
+    return cached
+
+
 def _version_for(procedure: Procedure, at: datetime) -> ProcedureVersion:
+    """The version in force at ``at``: the rule of ``catalogue.selectors.procedure_version_current``,
+    without its joins (reception takes the steps and fees from :func:`_templates`)."""
     try:
-        return procedure_version_current(procedure=procedure, at=at)
+        version = (
+            ProcedureVersion.objects.filter(
+                procedure=procedure, status__in=[VersionStatus.PUBLISHED, VersionStatus.RETIRED], published_at__lte=at
+            )
+            .filter(Q(retired_at__isnull=True) | Q(retired_at__gt=at))
+            .get()
+        )
     except ProcedureVersion.DoesNotExist:
         raise DossierError(
             DossierErrorCode.VERSION_NOT_IN_FORCE,
             f"Thủ tục {procedure.code} không có phiên bản đang áp dụng vào thời điểm nộp hồ sơ.",
         ) from None
+    version.procedure = procedure
+    return version
 
 
 def _check_competent(version: ProcedureVersion, agency: Agency, at: datetime) -> None:
@@ -288,7 +478,7 @@ def _check_competent(version: ProcedureVersion, agency: Agency, at: datetime) ->
             DossierErrorCode.AGENCY_NOT_COMPETENT,
             f"{agency} không còn (hoặc chưa có) hiệu lực vào ngày {day:%d/%m/%Y}.",
         )
-    for row in version.competent_agencies.all():
+    for row in _templates(version).competent:
         if row.agency_id == agency.pk or (
             not row.agency_id and row.agency_kind == agency.kind and row.level == agency.level
         ):
@@ -350,12 +540,12 @@ def _receive(dossier: Dossier, *, actor: AbstractBaseUser, at: datetime) -> None
     dossier.original_due_at = dossier.due_at
     dossier.save()
     agencies = {
-        StepResponsible.RECEIVING: dossier.receiving_agency,
-        StepResponsible.COMPETENT: dossier.competent_agency,
+        StepResponsible.RECEIVING: dossier.receiving_agency_id,
+        StepResponsible.COMPETENT: dossier.competent_agency_id,
     }
     steps: list[DossierStep] = []
     deadline = at
-    for template in version.steps.order_by("order"):
+    for template in _templates(version).steps:
         deadline = calendar.add_working_hours(deadline, template.duration_hours)
         first = not steps
         steps.append(
@@ -363,7 +553,7 @@ def _receive(dossier: Dossier, *, actor: AbstractBaseUser, at: datetime) -> None
                 dossier=dossier,
                 order=template.order,
                 name=template.name,
-                agency=template.agency or agencies[StepResponsible(template.responsible)],
+                agency_id=template.agency_id or agencies[StepResponsible(template.responsible)],
                 staff_role=template.staff_role,
                 duration_hours=template.duration_hours,
                 is_inter_agency=template.is_inter_agency,
@@ -375,7 +565,7 @@ def _receive(dossier: Dossier, *, actor: AbstractBaseUser, at: datetime) -> None
         )
     DossierStep.objects.bulk_create(steps)
     lines = []
-    for item in version.fees.order_by("order"):
+    for item in _templates(version).fees:
         amount = item.amount
         table_amounts = {row.get("amount") for row in item.amount_table or [] if isinstance(row, dict)}
         if amount is None and len(table_amounts) == 1:
@@ -436,11 +626,15 @@ def dossier_receive_counter(
     at: datetime,
     channel: Channel = Channel.IN_PERSON,
     assisted_at: Agency | None = None,
+    documents: Iterable[PaperDocument] | None = None,
 ) -> Dossier:
     """A reception officer receives a paper (in person or postal) dossier: created and received at once.
 
-    legal: the receipt slip (form 01, TT 03/2025) carries the code and the appointment. The officer
-    must hold the reception role at the receiving agency. Audit: one ``dossier.receive`` event.
+    legal: the receipt slip (form 01, TT 03/2025) carries the code and the appointment; a dossier is
+    received only when its composition is complete (NĐ 118/2025 Điều 16-17). ``documents`` is the
+    checklist the officer ticked: every mandatory catalogue document must be in it, and it is stored
+    with the dossier. ``None`` (bulk and programmatic callers) records no checklist. The officer must
+    hold the reception role at the receiving agency. Audit: one ``dossier.receive`` event.
     """
     if channel == Channel.ONLINE:
         raise _invalid("Hồ sơ trực tuyến được nộp qua cổng dịch vụ công rồi mới tiếp nhận.")
@@ -455,9 +649,55 @@ def dossier_receive_counter(
         assisted_at=assisted_at,
         at=at,
     )
+    papers = _paper_documents_check(dossier.procedure_version, documents) if documents is not None else None
     _receive(dossier, actor=actor, at=at)
-    _audit(actor=actor, action=Action.RECEIVE, dossier=dossier, before=None, at=at)
+    details = None
+    if papers is not None:
+        _paper_documents_store(dossier, papers, actor=actor, at=at)
+        details = {"documents": [{"name": d.name, "copies": c} for d, c in papers]}
+    _audit(actor=actor, action=Action.RECEIVE, dossier=dossier, before=None, at=at, details=details)
     return dossier
+
+
+def _paper_documents_check(
+    version: ProcedureVersion, documents: Iterable[PaperDocument]
+) -> list[tuple[RequiredDocument, int]]:
+    """The ticked checklist against the version's documents: known lines, sane copies, nothing mandatory missing."""
+    lines = {d.pk: d for d in version.documents.all()}
+    chosen: dict[int, int] = {}
+    for paper in documents:
+        if paper.required_document_id not in lines:
+            raise _invalid("Giấy tờ đã đánh dấu không thuộc thành phần hồ sơ của thủ tục này.")
+        if not 1 <= paper.copies <= 99:
+            raise _invalid("Số bản của mỗi giấy tờ phải từ 1 đến 99.")
+        chosen[paper.required_document_id] = paper.copies
+    missing = [d.name for d in lines.values() if d.mandatory and d.pk not in chosen]
+    if missing:
+        raise DossierError(
+            DossierErrorCode.DOCUMENTS_MISSING,
+            "Thiếu giấy tờ bắt buộc: " + "; ".join(f"«{name}»" for name in missing) + ". Chưa đủ thành phần hồ sơ"
+            " thì chưa tiếp nhận.",
+        )
+    return sorted(((lines[pk], copies) for pk, copies in chosen.items()), key=lambda item: item[0].order)
+
+
+def _paper_documents_store(
+    dossier: Dossier, papers: list[tuple[RequiredDocument, int]], *, actor: AbstractBaseUser, at: datetime
+) -> None:
+    DossierDocument.objects.bulk_create(
+        DossierDocument(
+            dossier=dossier,
+            required_document=document,
+            order=n,
+            name=document.name,
+            document_type_code=document.document_type_code,
+            source=DocumentSource.PAPER,
+            copies=copies,
+            recorded_at=at,
+            recorded_by_id=actor.pk,
+        )
+        for n, (document, copies) in enumerate(papers, start=1)
+    )
 
 
 @transaction.atomic
@@ -520,16 +760,25 @@ def dossier_complete_step(
     """
     _check_at(at)
     seen = dossier.status
-    locked = _lock(dossier)
+    locked, step, pending = _lock_with_open_steps(dossier)
     _check_transition(locked, Action.COMPLETE_STEP, seen=seen)
-    step = _active_step(locked)
     if step is None:
         raise DossierError(DossierErrorCode.NO_ACTIVE_STEP, "Hồ sơ không còn bước xử lý nào đang thực hiện.")
-    _require_officer(actor, at=at, grants=[(step.agency, list(Role))])
+    next_step = pending[0] if pending else None
+    # one membership query for the giver (step's agency) and the receiver (next step's agency)
+    held = _held(
+        [actor, receiver if next_step is not None else None],
+        at=at,
+        agency_ids=[step.agency_id] + ([next_step.agency_id] if next_step is not None else []),
+    )
+    _require_officer(actor, at=at, grants=[(step.agency_id, list(Role))], held=held)
     before = audit_snapshot(locked, SNAPSHOT_FIELDS)
-    handover = _hand_over(dossier=locked, step=step, giver=actor, receiver=receiver, at=at, note=note)
-    locked.status = DossierStatus.IN_PROCESS
-    locked.save(update_fields=["status"])
+    handover = _hand_over(
+        dossier=locked, step=step, next_step=next_step, giver=actor, receiver=receiver, at=at, note=note, held=held
+    )
+    if locked.status != DossierStatus.IN_PROCESS:
+        locked.status = DossierStatus.IN_PROCESS
+        locked.save(update_fields=["status"])
     _audit(
         actor=actor,
         action=Action.COMPLETE_STEP,
@@ -766,20 +1015,34 @@ def dossier_mark_processed(
     """
     _check_at(at)
     seen = dossier.status
-    locked = _lock(dossier)
+    locked, step, pending = _lock_with_open_steps(dossier)
     _check_transition(locked, Action.MARK_PROCESSED, seen=seen)
-    step = _active_step(locked)
     grants = [_competent_officer(locked)]
     if step is not None:
-        grants.append((step.agency, [Role.SPECIALIST, Role.LEADER]))
-    _require_officer(actor, at=at, grants=grants)
+        grants.append((step.agency_id, [Role.SPECIALIST, Role.LEADER]))
+    next_step = pending[0] if step is not None and pending else None
+    held = _held(
+        [actor, receiver if next_step is not None else None],
+        at=at,
+        agency_ids=[agency_id for agency_id, _ in grants] + ([next_step.agency_id] if next_step is not None else []),
+    )
+    _require_officer(actor, at=at, grants=grants, held=held)
     before = audit_snapshot(locked, SNAPSHOT_FIELDS)
-    if step is not None and locked.steps.filter(status=StepStatus.PENDING).exists():
-        _hand_over(dossier=locked, step=step, giver=actor, receiver=receiver, at=at, note="Đã xử lý xong")
+    if step is not None and next_step is not None:
+        _hand_over(
+            dossier=locked,
+            step=step,
+            next_step=next_step,
+            giver=actor,
+            receiver=receiver,
+            at=at,
+            note="Đã xử lý xong",
+            held=held,
+        )
     locked.status = DossierStatus.PROCESSED
     locked.processed_at = at
     locked.is_late = _late_at_end(locked, at)
-    locked.save()
+    locked.save(update_fields=["status", "processed_at", "is_late"])
     _audit(actor=actor, action=Action.MARK_PROCESSED, dossier=locked, before=before, at=at)
     return locked
 
@@ -794,23 +1057,23 @@ def dossier_return_result(*, dossier: Dossier, actor: AbstractBaseUser, at: date
     """
     _check_at(at)
     seen = dossier.status
-    locked = _lock(dossier)
+    locked, step, pending = _lock_with_open_steps(dossier)
     _check_transition(locked, Action.RETURN_RESULT, seen=seen)
     _require_officer(actor, at=at, grants=[_reception_officer(locked, Role.CLERK, Role.RECEPTION)])
-    due, paid, _ = _fee_totals(locked)
-    if paid < due:
+    unpaid = _unpaid(locked)
+    if unpaid > 0:
         raise DossierError(
             DossierErrorCode.FEES_UNPAID,
-            f"Người nộp còn phải nộp {due - paid:,.0f} đồng phí, lệ phí trước khi nhận kết quả.".replace(",", "."),
+            f"Người nộp còn phải nộp {unpaid:,.0f} đồng phí, lệ phí trước khi nhận kết quả.".replace(",", "."),
         )
     before = audit_snapshot(locked, SNAPSHOT_FIELDS)
-    step = _active_step(locked)
     if step is not None:
-        _hand_over(dossier=locked, step=step, giver=actor, receiver=None, at=at, note=note, to_applicant=True)
-    _close_open_steps(locked)
+        _hand_over(dossier=locked, step=step, next_step=None, giver=actor, receiver=None, at=at, note=note)
+    if pending:  # steps never reached: not carried out
+        _close_open_steps(locked)
     locked.status = DossierStatus.RETURNED
     locked.returned_at = at
-    locked.save()
+    locked.save(update_fields=["status", "returned_at"])
     _audit(actor=actor, action=Action.RETURN_RESULT, dossier=locked, before=before, at=at)
     return locked
 
@@ -865,3 +1128,154 @@ def dossier_stop(*, dossier: Dossier, actor: AbstractBaseUser, at: datetime, rea
     locked.save()
     _audit(actor=actor, action=Action.STOP, dossier=locked, before=before, at=at)
     return locked
+
+
+# --- citizen portal -----------------------------------------------------------------------------
+
+
+def _uploads_check(version: ProcedureVersion, files: Mapping[int, Any]) -> list[tuple[RequiredDocument, CheckedUpload]]:
+    """The files (by catalogue document order) against the version's documents: known lines, every
+    mandatory one present, each file's content, size and type checked (``cchc.dossiers.uploads``)."""
+    lines = {d.order: d for d in version.documents.all()}
+    limit = int(getattr(settings, "CCHC_UPLOAD_MAX_FILES", 20))
+    present = {order: file for order, file in files.items() if file is not None}
+    if len(present) > limit:
+        raise _invalid(f"Mỗi hồ sơ đính kèm tối đa {limit} tệp.")
+    if any(order not in lines for order in present):
+        raise _invalid("Tệp đính kèm không ứng với thành phần hồ sơ nào của thủ tục này.")
+    missing = [d.name for d in lines.values() if d.mandatory and d.order not in present]
+    if missing:
+        raise DossierError(
+            DossierErrorCode.DOCUMENTS_MISSING,
+            "Thiếu thành phần hồ sơ bắt buộc: " + "; ".join(f"«{name}»" for name in missing) + ".",
+        )
+    return [(lines[order], upload_check(file=present[order], label=lines[order].name)) for order in sorted(present)]
+
+
+def _uploads_store(
+    dossier: Dossier, uploads: list[tuple[RequiredDocument, CheckedUpload]], *, at: datetime, written: list[str]
+) -> list[dict[str, Any]]:
+    """Write the checked files to storage (names from ``_document_path``, never the applicant's) and their
+    rows; append each stored name to ``written`` so the caller can delete them if the transaction fails."""
+    rows = []
+    for n, (document, upload) in enumerate(uploads, start=1):
+        row = DossierDocument(
+            dossier=dossier,
+            required_document=document,
+            order=n,
+            name=document.name,
+            document_type_code=document.document_type_code,
+            source=DocumentSource.UPLOAD,
+            copies=1,
+            original_name=upload.original_name,
+            content_type=upload.content_type,
+            extension=upload.extension,
+            size=upload.size,
+            sha256=upload.sha256,
+            recorded_at=at,
+        )
+        content = upload.file if isinstance(upload.file, File) else File(upload.file)
+        row.file.save(upload.extension, content, save=False)
+        written.append(row.file.name)
+        rows.append(row)
+    DossierDocument.objects.bulk_create(rows)
+    return [
+        {"name": row.name, "file": row.original_name, "size": row.size, "sha256": row.sha256, "type": row.content_type}
+        for row in rows
+    ]
+
+
+@transaction.atomic
+def dossier_apply_online(
+    *,
+    procedure: Procedure,
+    applicant: Applicant,
+    receiving_agency: Agency,
+    competent_agency: Agency,
+    files: Mapping[int, Any],
+    at: datetime,
+    assisted_at: Agency | None = None,
+) -> Dossier:
+    """An applicant files a dossier online with its components as files: "Mới đăng ký", no code yet.
+
+    ``files`` maps the catalogue document's order to the uploaded file. Every mandatory component must be
+    there (``dossier.documents_missing``); each file is checked by its content (PDF, JPEG, PNG, .docx),
+    its size (``CCHC_UPLOAD_MAX_BYTES``) and hashed before anything is written. Until citizen login
+    arrives the applicant gives ID number, phone and email (both required online). The receiving desk
+    must be able to give a dossier code later (it has an administrative unit).
+
+    legal: NĐ 45/2020/NĐ-CP (administrative procedures by electronic means) Điều 9-11; reception
+    regardless of boundary within the province (NĐ 118/2025). Audit: one ``dossier.submit`` event whose
+    details list the documents (name, file name, size, SHA-256).
+
+    Storage: files are written last, inside the transaction; if the service fails after writing, they
+    are deleted. If a caller's outer transaction rolls back after this returns, the written files stay
+    as unreferenced orphans under ``dossiers/<id>/`` (content-addressed names, never served).
+    """
+    if not applicant.email.strip():
+        raise _invalid("Hồ sơ nộp trực tuyến cần địa chỉ thư điện tử để nhận thông báo.")
+    dossier = _new_dossier(
+        procedure=procedure,
+        applicant=applicant,
+        channel=Channel.ONLINE,
+        receiving_agency=receiving_agency,
+        competent_agency=competent_agency,
+        assisted_at=assisted_at,
+        at=at,
+    )
+    receiving_unit_code(receiving_agency)  # refuses (dossier.no_unit_code) a desk that could not give a code
+    uploads = _uploads_check(dossier.procedure_version, files)
+    dossier.save()
+    written: list[str] = []
+    try:
+        documents = _uploads_store(dossier, uploads, at=at, written=written)
+        after = audit_snapshot(dossier, SNAPSHOT_FIELDS)
+        after["details"] = {"documents": documents}
+        audit_record(actor=None, action="dossier.submit", target=dossier, before=None, after=after, at=at)
+    except BaseException:
+        for name in written:
+            default_storage.delete(name)
+        raise
+    return dossier
+
+
+@transaction.atomic
+def dossier_rate(
+    *, dossier: Dossier, level: str, criteria: Mapping[str, str], comment: str, at: datetime
+) -> DossierRating:
+    """The applicant rates the handling of the dossier, once, after the result was returned.
+
+    ``level`` and each value of ``criteria`` is a :class:`RatingLevel`; the keys are
+    :class:`RatingCriterion` values (any subset). legal: QĐ 766/QĐ-TTg, indicator 5.4 (a "không hài
+    lòng" counts the dossier as dissatisfied). Refused before "Đã trả kết quả"
+    (``dossier.invalid_transition``) and a second time (``dossier.already_rated``).
+    Audit: ``dossier.rate``.
+    """
+    _check_at(at)
+    locked = _lock(dossier)
+    if locked.status != DossierStatus.RETURNED:
+        raise DossierError(
+            DossierErrorCode.INVALID_TRANSITION,
+            "Chỉ đánh giá được sau khi hồ sơ đã trả kết quả "
+            f"(trạng thái hiện tại: «{DossierStatus(locked.status).label}»).",
+        )
+    if DossierRating.objects.filter(dossier=locked).exists():
+        raise DossierError(
+            DossierErrorCode.ALREADY_RATED, "Hồ sơ này đã được đánh giá; mỗi hồ sơ chỉ đánh giá một lần."
+        )
+    if level not in RatingLevel.values:
+        raise _invalid("Vui lòng chọn mức độ hài lòng chung.")
+    for key, value in criteria.items():
+        if key not in RatingCriterion.values or value not in RatingLevel.values:
+            raise _invalid("Đánh giá theo tiêu chí không hợp lệ.")
+    comment = comment.strip()
+    if len(comment) > 2000:
+        raise _invalid("Ý kiến góp ý tối đa 2.000 ký tự.")
+    if locked.returned_at is not None and at < locked.returned_at:
+        raise _invalid("Thời điểm đánh giá không được trước thời điểm trả kết quả.")
+    ordered = {c.value: criteria[c.value] for c in RatingCriterion if c.value in criteria}
+    rating = DossierRating.objects.create(dossier=locked, level=level, criteria=ordered, comment=comment, rated_at=at)
+    after = audit_snapshot(locked, SNAPSHOT_FIELDS)
+    after["details"] = {"level": level, "criteria": ordered, "comment": comment}
+    audit_record(actor=None, action="dossier.rate", target=locked, before=None, after=after, at=at)
+    return rating

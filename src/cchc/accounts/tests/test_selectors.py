@@ -3,7 +3,13 @@ from datetime import date
 from django.contrib.auth.models import User
 
 from cchc.accounts.constants import Role
-from cchc.accounts.selectors import agency_staff, user_agencies, user_roles
+from cchc.accounts.selectors import (
+    agency_staff,
+    membership_list_valid_on,
+    membership_roles_held,
+    user_agencies,
+    user_roles,
+)
 from cchc.accounts.services import membership_grant, membership_revoke
 from cchc.accounts.tests.conftest import AT, MERGER_DAY
 
@@ -79,3 +85,30 @@ def test_user_agencies_is_one_query_with_units_and_parents(officer, justice, nha
         ]
 
     assert len(labels) == 2
+
+
+def test_roles_held_answer_as_the_membership_list(officer, manager, justice, justice_before_merger, nha_trang):
+    membership = _grant(officer, justice, Role.SPECIALIST)
+    _grant(officer, justice, Role.LEADER, valid_from=date(2025, 9, 1))
+    _grant(officer, justice_before_merger, Role.SPECIALIST, valid_from=date(2024, 1, 1))
+    _grant(manager, nha_trang, Role.RECEPTION, valid_from=date(2025, 8, 1))
+    membership_revoke(membership=membership, on=date(2025, 10, 1), actor=None, at=AT)
+    users = [officer.pk, manager.pk]
+    agencies = [justice.pk, justice_before_merger.pk, nha_trang.pk]
+    days = [date(2025, 6, 30), MERGER_DAY, date(2025, 8, 1), date(2025, 9, 30), date(2025, 10, 1), date(2026, 1, 5)]
+
+    for day in days:
+        expected = set(
+            membership_list_valid_on(on=day)
+            .filter(user_id__in=users, agency_id__in=agencies)
+            .values_list("user_id", "agency_id", "role")
+        )
+        assert membership_roles_held(user_ids=users, agency_ids=agencies, on=day) == expected, day
+    assert membership_roles_held(user_ids=users, agency_ids=[justice.pk], on=date(2025, 9, 30)) == {
+        (officer.pk, justice.pk, Role.SPECIALIST),
+        (officer.pk, justice.pk, Role.LEADER),
+    }
+    assert membership_roles_held(user_ids=users, agency_ids=[justice_before_merger.pk], on=date(2025, 6, 30)) == {
+        (officer.pk, justice_before_merger.pk, Role.SPECIALIST)
+    }
+    assert membership_roles_held(user_ids=[], agency_ids=agencies, on=MERGER_DAY) == set()

@@ -203,8 +203,12 @@ def _form_context(dossier: Dossier, form: int) -> dict[str, Any]:
             if dossier.channel == "online"
             else _desk_name(dossier.receiving_agency)
         )
+        # the papers actually received (the checklist or the uploads) when recorded, else the catalogue list
+        received = [
+            {"name": d.name, "copies": d.copies, "mandatory": True} for d in dossier.documents.order_by("order")
+        ]
         return context | {
-            "documents": list(version.documents.order_by("order")),
+            "documents": received or list(version.documents.order_by("order")),
             "statutory_time": version.processing_time_display,
             "received_words": received_words,
             "appointment_words": format_appointment(due_at),

@@ -10,7 +10,8 @@ Limits, stated rather than hidden:
   no earlier than the catalogue's first publication (the demo catalogue refers to agencies that
   exist from 1/7/2025, so it can be published from then on: ``cchc catalogue import --at
   2025-07-01T00:00+07:00``); earlier days are skipped with a notice;
-- ratings of the service are not simulated: the dossier model has no rating field yet.
+- the components of a dossier (uploads, the counter checklist) are not simulated: indicators that
+  count digitised components see only what the portal and the console recorded.
 """
 
 from __future__ import annotations

@@ -10,7 +10,8 @@ The mix (documented figures, not measurements): online share rising from 15 % (2
 them twice, which makes them late under QĐ 766; one in eight never come back and are stopped);
 1.5 % withdrawn, 1 % stopped; late dossiers falling from 8 % (2021) to 2 % (2026), half of them
 with an apology and a new appointment (form 04); fees paid at reception, or through a financial
-obligation request when the amount depends on the case (land, tables of amounts).
+obligation request when the amount depends on the case (land, tables of amounts); after the result,
+45 % of online and 25 % of other applicants rate the service (late dossiers rated lower).
 """
 
 from __future__ import annotations
@@ -30,6 +31,14 @@ from cchc.dossiers.simulation.world import AgencyInfo, VersionInfo, World, recei
 
 SUBMIT = "submit"
 RECEIVE_COUNTER = "receive_counter"
+RATE = "rate"
+
+# Who rates once the result is returned, and how (documented figures, not measurements): online
+# applicants rate more often than those served at the desk; a late dossier is rated lower.
+RATING_SHARE = {"online": 0.45, "other": 0.25}
+RATING_LEVELS = ["very_satisfied", "satisfied", "acceptable", "dissatisfied"]
+RATING_WEIGHTS = {False: [0.55, 0.35, 0.07, 0.03], True: [0.10, 0.30, 0.30, 0.30]}
+RATING_CRITERIA = ["convenience", "timeliness", "staff_attitude", "publicity"]
 
 ONLINE_SHARE = {2021: 0.15, 2022: 0.25, 2023: 0.35, 2024: 0.45, 2025: 0.60, 2026: 0.70}
 LATE_SHARE = {2021: 0.08, 2022: 0.06, 2023: 0.05, 2024: 0.04, 2025: 0.03, 2026: 0.02}
@@ -78,6 +87,8 @@ class Event:
     payment_channel: str = ""
     receipt: str = ""
     new_due_at: datetime | None = None
+    level: str = ""
+    criteria: dict[str, str] | None = None
 
 
 @dataclass
@@ -332,6 +343,13 @@ def _story(
     if clerk.agency_id != receiving_id or clerk.role not in (Role.CLERK, Role.RECEPTION):
         clerk = _slot(rng, receiving_id, Role.CLERK)
     events.append(Event(returned, Action.RETURN_RESULT, clerk))
+    # --- the applicant's rating (drawn last, so the rest of the story does not depend on it)
+    if rng.random() < RATING_SHARE["online" if plan.channel == Channel.ONLINE else "other"]:
+        weights = RATING_WEIGHTS[late or twice]
+        level = rng.choices(RATING_LEVELS, weights)[0]
+        criteria = {c: rng.choices(RATING_LEVELS, weights)[0] for c in RATING_CRITERIA if rng.random() < 0.5}
+        rated = returned + timedelta(hours=rng.randint(1, 72), minutes=rng.randint(0, 59))
+        events.append(Event(rated, RATE, None, level=level, criteria=criteria))
 
 
 def clip(plan: DossierPlan, world: World, horizon: datetime) -> DossierPlan:

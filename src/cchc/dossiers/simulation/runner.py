@@ -48,6 +48,7 @@ from cchc.dossiers.constants import (
 )
 from cchc.dossiers.models import (
     Dossier,
+    DossierRating,
     DossierSequence,
     DossierStep,
     Extension,
@@ -56,7 +57,7 @@ from cchc.dossiers.models import (
     Payment,
     SupplementRequest,
 )
-from cchc.dossiers.simulation.plan import RECEIVE_COUNTER, SUBMIT, DossierPlan, Event, Slot, clip, plan_dossier
+from cchc.dossiers.simulation.plan import RATE, RECEIVE_COUNTER, SUBMIT, DossierPlan, Event, Slot, clip, plan_dossier
 from cchc.dossiers.simulation.world import World
 from cchc.org.models import Agency
 
@@ -192,6 +193,9 @@ def _call(world: World, lookups: _Lookups, plan: DossierPlan, dossier: Dossier |
         assert actor is not None
         return services.dossier_receive_counter(**common, actor=actor, channel=plan.channel)
     assert dossier is not None
+    if event.action == RATE:
+        services.dossier_rate(dossier=dossier, level=event.level, criteria=event.criteria or {}, comment="", at=at)
+        return dossier
     action = Action(event.action)
     if action == Action.RECEIVE:
         assert actor is not None
@@ -294,6 +298,7 @@ class _BulkDossier:
         self.extensions: list[Extension] = []
         self.fees: list[FeeLine] = []
         self.payments: list[Payment] = []
+        self.rating: DossierRating | None = None
 
     def run(self) -> None:
         for event in self.plan.events:
@@ -416,6 +421,9 @@ class _BulkDossier:
             return
         d = self.dossier
         assert d is not None
+        if event.action == RATE:
+            self.rating = DossierRating(level=event.level, criteria=event.criteria or {}, comment="", rated_at=at)
+            return
         action = Action(event.action)
         if action == Action.RECEIVE:
             self._receive(d, actor_id, at)
@@ -512,6 +520,7 @@ def _write(batch: list[_BulkDossier], batch_size: int) -> None:
     dossiers = [b.dossier for b in batch if b.dossier is not None]
     Dossier.objects.bulk_create(dossiers, batch_size=batch_size)
     steps, handovers, supplements, extensions, fees, payments = [], [], [], [], [], []
+    ratings: list[DossierRating] = []
     for b in batch:
         assert b.dossier is not None
         pk = b.dossier.pk
@@ -520,6 +529,9 @@ def _write(batch: list[_BulkDossier], batch_size: int) -> None:
         steps.extend(b.steps)
         for row in (*b.supplements, *b.extensions, *b.fees, *b.payments):
             row.dossier_id = pk  # type: ignore[attr-defined]
+        if b.rating is not None:
+            b.rating.dossier_id = pk
+            ratings.append(b.rating)
         supplements.extend(b.supplements)
         extensions.extend(b.extensions)
         fees.extend(b.fees)
@@ -536,6 +548,7 @@ def _write(batch: list[_BulkDossier], batch_size: int) -> None:
     Extension.objects.bulk_create(extensions, batch_size=batch_size)
     FeeLine.objects.bulk_create(fees, batch_size=batch_size)
     Payment.objects.bulk_create(payments, batch_size=batch_size)
+    DossierRating.objects.bulk_create(ratings, batch_size=batch_size)
 
 
 def run_bulk(
@@ -588,11 +601,14 @@ def _copy(cursor: Any, model: type[models.Model], rows: Sequence[models.Model]) 
     """
     if not rows:
         return
+    from psycopg.types.json import Jsonb
+
     columns = _columns(model)
+    json_columns = {f.attname for f in model._meta.concrete_fields if isinstance(f, models.JSONField)}
     quoted = ", ".join(f'"{c}"' for c in columns)
     with cursor.copy(f'COPY "{model._meta.db_table}" ({quoted}) FROM STDIN') as copy:
         for row in rows:
-            copy.write_row([getattr(row, c) for c in columns])
+            copy.write_row([Jsonb(getattr(row, c)) if c in json_columns else getattr(row, c) for c in columns])
 
 
 def _allocate_ids(cursor: Any, model: type[models.Model], count: int) -> list[int]:
@@ -620,6 +636,7 @@ def _write_copy(batch: list[_BulkDossier]) -> None:
             Extension: [],
             FeeLine: [],
             Payment: [],
+            DossierRating: [],
         }
         for b in batch:
             assert b.dossier is not None
@@ -635,6 +652,7 @@ def _write_copy(batch: list[_BulkDossier]) -> None:
                 (Extension, b.extensions),
                 (FeeLine, b.fees),
                 (Payment, b.payments),
+                (DossierRating, [b.rating] if b.rating is not None else []),
             ]
             for child_model, child_rows in groups:
                 for child in child_rows:

@@ -5,12 +5,38 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
+from django.contrib.auth.models import User
 
+from cchc.accounts.constants import Role
+from cchc.accounts.services import membership_grant
+from cchc.catalogue.models import Procedure
+from cchc.catalogue.services import catalogue_import
 from cchc.dossiers import services as s
 from cchc.dossiers.constants import DossierStatus
 from cchc.dossiers.models import Dossier
-from cchc.dossiers.selectors import dossier_get, dossier_list_for_officer, dossier_remaining_working_seconds
-from cchc.dossiers.tests.conftest import AT, CITIZEN, VN, World, receive, to_status
+from cchc.dossiers.selectors import (
+    QUEUES,
+    dossier_get,
+    dossier_list_for_officer,
+    dossier_list_new_for_reception,
+    dossier_queue_counts,
+    dossier_remaining_working_seconds,
+)
+from cchc.dossiers.tests.conftest import (
+    AT,
+    CATALOGUE,
+    CITIZEN,
+    MERGER_DAY,
+    PROVINCE_PROCEDURE,
+    PUBLISHED,
+    VN,
+    World,
+    receive,
+    to_status,
+)
+from cchc.org.models import Agency
+
+POLICE = "cong-an-tinh"
 
 
 def codes(queryset: object) -> list[str]:
@@ -87,3 +113,82 @@ def test_remaining_working_time(world: World) -> None:
     assert dossier_remaining_working_seconds(dossier=dossier, at=AT) == 5 * 8 * 3600
     monday = datetime(2026, 1, 12, 8, 0, tzinfo=VN)  # one working day after Saturday 08:00
     assert dossier_remaining_working_seconds(dossier=dossier, at=monday) == -8 * 3600
+
+
+def _inter_agency_procedure(world: World) -> Procedure:
+    """A province procedure with a step at Công an tỉnh between the centre and Sở Tư pháp."""
+    spec = {
+        **PROVINCE_PROCEDURE,
+        "code": "9.000109",
+        "name": "Cấp Phiếu lý lịch tư pháp (liên thông xác minh)",
+        "processing_time": {"value": 6, "unit": "days"},
+        "steps": [
+            PROVINCE_PROCEDURE["steps"][0],
+            {
+                "name": "Xác minh nhân thân",
+                "responsible": "agency",
+                "agency": POLICE,
+                "staff_role": "specialist",
+                "duration_hours": 8,
+                "inter_agency": True,
+            },
+            *PROVINCE_PROCEDURE["steps"][1:],
+        ],
+    }
+    catalogue_import(data={**CATALOGUE, "procedures": [spec]}, at=PUBLISHED)
+    return Procedure.objects.get(code="9.000109")
+
+
+def test_an_open_step_at_an_agency_puts_the_dossier_in_its_queues(world: World) -> None:
+    # given: an officer of Công an tỉnh, which is neither the receiving nor the competent agency
+    police = Agency.objects.valid_on(AT.date()).get(code=POLICE)
+    officer = User.objects.create_user(username="congan")
+    membership_grant(user=officer, agency=police, role=Role.SPECIALIST, valid_from=MERGER_DAY, actor=None, at=PUBLISHED)
+    dossier = s.dossier_receive_counter(
+        procedure=_inter_agency_procedure(world),
+        applicant=CITIZEN,
+        receiving_agency=world.centre,
+        competent_agency=world.justice,
+        actor=world.reception,
+        at=AT,
+    )
+    today = AT.date()
+    # when its step is pending, then active: the dossier is in the police queue
+    assert codes(dossier_list_for_officer(user=officer, on=today, queue="agency")) == [dossier.code]
+    s.dossier_complete_step(dossier=dossier, actor=world.reception, at=AT + timedelta(minutes=30), receiver=officer)
+    assert codes(dossier_list_for_officer(user=officer, on=today, queue="mine")) == [dossier.code]
+    assert dossier_queue_counts(user=officer, on=today)["agency"] == 1
+    # once its step is done, the police have no more work on it
+    s.dossier_complete_step(dossier=dossier, actor=officer, at=AT + timedelta(hours=1), receiver=world.specialist)
+    assert codes(dossier_list_for_officer(user=officer, on=today, queue="agency")) == []
+    assert dossier_queue_counts(user=officer, on=today)["agency"] == 0
+    # the other agencies keep it
+    assert codes(dossier_list_for_officer(user=world.specialist, on=today, queue="mine")) == [dossier.code]
+
+
+def test_queue_counts_match_the_queues_in_one_query(world: World, django_assert_num_queries: object) -> None:
+    receive(world, AT + timedelta(days=1))
+    receive(world, AT)
+    to_status(world, DossierStatus.IN_PROCESS, AT + timedelta(hours=1))
+    to_status(world, DossierStatus.SUPPLEMENT_REQUESTED, AT + timedelta(hours=2))
+    to_status(world, DossierStatus.FINANCIAL_OBLIGATION_REQUESTED, AT + timedelta(hours=3))
+    to_status(world, DossierStatus.PROCESSED, AT + timedelta(hours=4))
+    to_status(world, DossierStatus.RETURNED, AT + timedelta(hours=5))
+    to_status(world, DossierStatus.NEW, AT + timedelta(hours=6))
+    saturday = date(2026, 1, 10)
+    for user in (world.reception, world.specialist, world.leader, world.commune_officer, world.outsider):
+        for on in (AT.date(), saturday, date(2026, 1, 12)):
+            with django_assert_num_queries(1):  # type: ignore[operator]
+                counts = dossier_queue_counts(user=user, on=on)
+            expected = {queue: len(dossier_list_for_officer(user=user, on=on, queue=queue)) for queue in QUEUES}
+            expected["new"] = len(dossier_list_new_for_reception(user=user, on=on))
+            assert counts == expected, (user, on)
+    # mine: the two received ones and the processed one (the reception officer returns the result)
+    assert dossier_queue_counts(user=world.reception, on=AT.date()) == {
+        "mine": 3,
+        "agency": 6,
+        "due_today": 0,
+        "overdue": 0,
+        "waiting_applicant": 2,
+        "new": 1,
+    }

@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from cchc.catalogue.models import RequiredDocument
+from cchc.dossiers import services
 from cchc.dossiers.constants import Action, ApplicantKind, PaymentChannel
 from cchc.dossiers.models import FeeLine
 from cchc.dossiers.web.presenters import person
@@ -275,6 +276,15 @@ class CounterReceptionForm(ConsoleForm):
 
     def checklist(self) -> list[tuple[RequiredDocument, forms.BoundField, forms.BoundField]]:
         return [(d, self[f"doc_{d.order}"], self[f"copies_{d.order}"]) for d in self.documents]
+
+    def paper_documents(self) -> list[services.PaperDocument]:
+        """The ticked checklist, for ``dossier_receive_counter`` (which checks it again)."""
+        data = self.cleaned_data
+        return [
+            services.PaperDocument(required_document_id=d.pk, copies=data.get(f"copies_{d.order}") or d.copies)
+            for d in self.documents
+            if data.get(f"doc_{d.order}")
+        ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -17,7 +17,7 @@ from django.urls import NoReverseMatch, reverse
 
 from cchc.accounts.constants import Role
 from cchc.audit.models import AuditEvent
-from cchc.calendars.selectors import WorkingCalendar, working_calendar
+from cchc.calendars.selectors import WorkingCalendar, working_calendar, working_calendars
 from cchc.catalogue.constants import WORKING_HOURS_PER_DAY
 from cchc.dossiers.constants import TRANSITIONS, WAITING_APPLICANT_STATUSES, Action, DossierStatus
 from cchc.dossiers.models import Dossier, DossierStep
@@ -73,6 +73,7 @@ EVENT_LABELS: dict[str, str] = {
     "dossier.apologise_extend": "Xin lỗi và gia hạn",
     "dossier.mark_processed": "Đã xử lý xong",
     "dossier.return_result": "Trả kết quả",
+    "dossier.rate": "Người nộp đánh giá mức độ hài lòng",
 }
 
 # The PDF forms of TT 03/2025 the documents app serves, and when each one exists.
@@ -125,8 +126,10 @@ class Remaining:
 class CalendarCache:
     """The competent agencies' calendars, fetched once per agency within one request."""
 
-    def __init__(self) -> None:
-        self._calendars: dict[int, WorkingCalendar] = {}
+    def __init__(self, dossiers: Iterable[Dossier] = ()) -> None:
+        # performance: one calendar version look-up for all the agencies of a list page
+        agencies = {d.competent_agency_id: d.competent_agency for d in dossiers}
+        self._calendars: dict[int, WorkingCalendar] = working_calendars(agencies=agencies.values()) if agencies else {}
 
     def of(self, dossier: Dossier) -> WorkingCalendar:
         key = dossier.competent_agency_id

@@ -14,4 +14,5 @@ urlpatterns = [
     path("mot-cua/ho-so/<str:code>/<slug:slug>/", views.dossier_action, name="action"),
     path("mot-cua/ho-so-truc-tuyen/<int:pk>/", views.dossier_detail, name="dossier_new"),
     path("mot-cua/ho-so-truc-tuyen/<int:pk>/<slug:slug>/", views.dossier_action, name="action_new"),
+    path("mot-cua/tep/<int:pk>/<int:order>/", views.dossier_document, name="document"),
 ]

@@ -18,6 +18,7 @@ from cchc.audit.services import audit_verify
 from cchc.dossiers.constants import DossierStatus
 from cchc.dossiers.models import (
     Dossier,
+    DossierRating,
     DossierSequence,
     DossierStep,
     Extension,
@@ -66,7 +67,17 @@ def projection() -> dict[str, list[tuple[Any, ...]]]:
             values.append((field.name, value))
         return tuple(values)
 
-    models_ = [Dossier, DossierStep, Handover, SupplementRequest, Extension, FeeLine, Payment, DossierSequence]
+    models_ = [
+        Dossier,
+        DossierStep,
+        Handover,
+        SupplementRequest,
+        Extension,
+        FeeLine,
+        Payment,
+        DossierRating,
+        DossierSequence,
+    ]
     return {m.__name__: sorted((row(obj) for obj in m.objects.all()), key=repr) for m in models_}
 
 
@@ -87,6 +98,9 @@ def test_simulator_drives_dossiers_through_the_services(catalogue: None) -> None
     assert Handover.objects.count() >= result.statuses[DossierStatus.RETURNED] * 2
     assert Payment.objects.exists()
     assert SupplementRequest.objects.exists()
+    # some applicants rated the service, only on returned dossiers
+    assert DossierRating.objects.exists()
+    assert not DossierRating.objects.exclude(dossier__status=DossierStatus.RETURNED).exists()
     # every dossier is inside the period and its agencies were valid on the day
     for dossier in Dossier.objects.select_related("receiving_agency", "competent_agency"):
         day = dossier.submitted_at.astimezone(VN).date()
@@ -122,7 +136,15 @@ def test_same_seed_same_rows_and_bulk_writes_the_same_rows(catalogue: None) -> N
             transaction.set_rollback(True)
     assert runs[0] == runs[1]
     assert runs[0]["Dossier"], "the simulation wrote dossiers"
-    for name in ("Handover", "FeeLine", "Payment", "Extension", "SupplementRequest", "DossierSequence"):
+    for name in (
+        "Handover",
+        "FeeLine",
+        "Payment",
+        "Extension",
+        "SupplementRequest",
+        "DossierRating",
+        "DossierSequence",
+    ):
         assert runs[0][name], name
 
     # when the bulk path runs with the same seed

@@ -13,7 +13,7 @@ from cchc.audit.models import AuditEvent
 from cchc.dossiers import services as s
 from cchc.dossiers.constants import DossierStatus
 from cchc.dossiers.models import Dossier, Handover, Payment
-from cchc.dossiers.tests.conftest import AT, VN, World, receive, submit, to_status
+from cchc.dossiers.tests.conftest import AT, CITIZEN, VN, World, receive, submit, to_status
 
 pytestmark = pytest.mark.django_db
 
@@ -174,7 +174,8 @@ def test_queue_page_costs_a_constant_number_of_queries(login, world: World, djan
         to_status(world, DossierStatus.IN_PROCESS)
     client = login(world.specialist)
     client.get(QUEUE)  # warm the calendar cache
-    with django_assert_max_num_queries(14) as few:
+    # session, user, memberships, the counts of all tabs, the page, the calendar version
+    with django_assert_max_num_queries(6) as few:
         client.get(QUEUE + "?hang-doi=co-quan")
     for _ in range(8):
         to_status(world, DossierStatus.IN_PROCESS)
@@ -182,6 +183,27 @@ def test_queue_page_costs_a_constant_number_of_queries(login, world: World, djan
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(QUEUE + "?hang-doi=co-quan")
     assert len(response.context["rows"]) == 18
+
+
+def test_queue_page_reads_the_calendars_of_all_its_agencies_at_once(login, world: World, django_assert_max_num_queries):
+    # given: dossiers decided by two agencies (two calendars), both received at the centre
+    to_status(world, DossierStatus.IN_PROCESS)
+    s.dossier_receive_counter(
+        procedure=world.commune_procedure,
+        applicant=CITIZEN,
+        receiving_agency=world.centre,
+        competent_agency=world.nha_trang,
+        actor=world.reception,
+        at=AT,
+    )
+    client = login(world.reception)
+    client.get(QUEUE)
+    # then: one calendar version look-up for both (not one per agency)
+    with django_assert_max_num_queries(6):
+        response = client.get(QUEUE + "?hang-doi=co-quan")
+    rows = response.context["rows"]
+    assert {row["dossier"].competent_agency_id for row in rows} == {world.justice.pk, world.nha_trang.pk}
+    assert all(row["remaining"].seconds is not None and row["remaining"].seconds < 0 for row in rows)
 
 
 def test_dossier_page_costs_a_bounded_number_of_queries(login, world: World, django_assert_max_num_queries):
@@ -478,6 +500,18 @@ def test_counter_reception_creates_and_receives_the_dossier(login, world: World)
     html = client.get(response["Location"]).content.decode()
     assert f"Đã tiếp nhận hồ sơ {dossier.code}. Hẹn trả kết quả:" in html
     assert 'id="hen-tra"' in html
+    assert "Thành phần hồ sơ đã nhận" in html
+    assert "Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp — bản giấy nộp tại quầy, 1 bản" in html
+
+
+def test_counter_reception_stores_the_ticked_checklist_with_its_copies(login, world: World):
+    client = login(world.reception)
+    response = client.post(RECEPTION + "?thu-tuc=9.000101", reception_data(world, doc_1="on", copies_1="3"))
+    assert response.status_code == 302
+    dossier = Dossier.objects.get(applicant_name="Lê Văn Tâm")
+    assert list(dossier.documents.values_list("name", "copies", "source")) == [
+        ("Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp", 3, "paper")
+    ]
 
 
 def test_counter_reception_needs_the_reception_role(login, world: World):

@@ -1,0 +1,413 @@
+"""The citizen portal (Cổng dịch vụ công), under /dich-vu-cong/: find a procedure, read what it needs,
+file it online with the documents as files, look the dossier up, rate it once the result is returned.
+
+No login yet (citizen login arrives later): an applicant proves a dossier is theirs by its code (or
+the submission reference ``TT-…``) and the phone or ID number given when filing; the session then
+remembers the dossiers looked up or filed from this browser. Uploaded files are never served here.
+Each POST calls one service; a refusal re-renders the page with the Vietnamese message and changes
+nothing (HTTP 400 for malformed input, 413 too large, 415 wrong type, 409 otherwise).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from cchc.catalogue.constants import ServiceType
+from cchc.catalogue.models import Procedure, ProcedureVersion
+from cchc.catalogue.selectors import field_list, procedure_get, procedure_search, procedure_version_current
+from cchc.dossiers import services
+from cchc.dossiers.constants import (
+    Channel,
+    DossierError,
+    DossierErrorCode,
+    DossierStatus,
+    RatingCriterion,
+    RatingLevel,
+    StepStatus,
+)
+from cchc.dossiers.models import Dossier, DossierRating
+from cchc.dossiers.portal import forms as f
+from cchc.dossiers.selectors import (
+    competent_agency_candidates,
+    dossier_get_public,
+    dossier_lookup_public,
+    dossier_submission_reference,
+    portal_desks,
+)
+from cchc.dossiers.uploads import max_bytes, size_text
+from cchc.dossiers.web.presenters import money
+from cchc.org.constants import AgencyKind, Level
+from cchc.org.models import Agency
+
+PAGE_SIZE = 20
+SESSION_FILED = "portal_filed"  # dossiers filed from this browser (the confirmation page)
+SESSION_SEEN = "portal_seen"  # dossiers looked up (or filed) from this browser (the status page)
+LOOKUP_LIMIT = 10  # failed lookups allowed per client address ...
+LOOKUP_WINDOW = 15 * 60  # ... within this many seconds
+
+ERROR_STATUS: dict[DossierErrorCode, int] = {
+    DossierErrorCode.INVALID_INPUT: 400,
+    DossierErrorCode.DOCUMENTS_MISSING: 400,
+    DossierErrorCode.UPLOAD_TOO_LARGE: 413,
+    DossierErrorCode.UPLOAD_TYPE_NOT_ALLOWED: 415,
+}
+
+
+def _remember(request: HttpRequest, key: str, pk: int) -> None:
+    known = [int(x) for x in request.session.get(key, []) if isinstance(x, int)]
+    if pk not in known:
+        known = (known + [pk])[-50:]
+    request.session[key] = known
+
+
+def _knows(request: HttpRequest, key: str, pk: int) -> bool:
+    return pk in request.session.get(key, [])
+
+
+def _when(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    return timezone.localtime(moment).strftime("%H:%M ngày %d/%m/%Y")
+
+
+# --- procedures -------------------------------------------------------------------------------------
+
+
+def search(request: HttpRequest) -> HttpResponse:
+    """Published procedures, searched without regard to diacritics or case, by name, code or field."""
+    form = f.SearchForm(request.GET or None, fields=field_list())
+    text = ""
+    field = None
+    if form.is_valid():
+        text = form.cleaned_data["q"] or ""
+        field = form.cleaned_data["linhvuc"]
+    results = procedure_search(text=text)
+    if field is not None:
+        results = results.filter(field=field)
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("trang"))
+    query = request.GET.copy()
+    query.pop("trang", None)
+    return render(
+        request,
+        "portal/search.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "searched": bool(text or field),
+        },
+        status=200 if form.is_bound is False or form.is_valid() else 400,
+    )
+
+
+def _version(code: str) -> tuple[Procedure, ProcedureVersion]:
+    try:
+        procedure = procedure_get(code=code)
+        return procedure, procedure_version_current(procedure=procedure, at=timezone.now())
+    except (Procedure.DoesNotExist, ProcedureVersion.DoesNotExist) as exc:
+        raise Http404("Không tìm thấy thủ tục đang áp dụng.") from exc
+
+
+def _fee_rows(version: ProcedureVersion) -> list[dict[str, Any]]:
+    rows = []
+    for fee in version.fees.all():
+        table = [
+            {"label": row.get("label", ""), "amount": money(row.get("amount"))}
+            for row in fee.amount_table or []
+            if isinstance(row, dict)
+        ]
+        rows.append({"fee": fee, "amount": money(fee.amount), "table": table})
+    return rows
+
+
+def procedure(request: HttpRequest, code: str) -> HttpResponse:
+    """What the procedure needs: documents, fees, time, where to submit, legal basis."""
+    procedure, version = _version(code)
+    return render(
+        request,
+        "portal/procedure.html",
+        {
+            "procedure": procedure,
+            "version": version,
+            "fees": _fee_rows(version),
+            "online": version.service_type != ServiceType.IN_PERSON,
+        },
+    )
+
+
+# --- online application -----------------------------------------------------------------------------
+
+
+def _application_form(
+    version: ProcedureVersion, data: Any = None, files: Any = None
+) -> tuple[f.ApplicationForm, list[Agency]]:
+    """The form with the version's documents and the agencies to choose from (and the competent candidates)."""
+    today = timezone.localdate()
+    competent = list(competent_agency_candidates(version=version, on=today))
+    commune_only = bool(competent) and all(
+        a.level == Level.COMMUNE and a.kind == AgencyKind.PEOPLES_COMMITTEE for a in competent
+    )
+    form = f.ApplicationForm(
+        data,
+        files,
+        documents=list(version.documents.all()),
+        commune_only=commune_only,
+        competent=competent,
+        desks=portal_desks(on=today),
+    )
+    return form, competent
+
+
+def apply(request: HttpRequest, code: str) -> HttpResponse:
+    """The online application form; on success the confirmation with the submission reference."""
+    procedure, version = _version(code)
+    context: dict[str, Any] = {"procedure": procedure, "version": version, "limit": size_text(max_bytes())}
+    if version.service_type == ServiceType.IN_PERSON:
+        return render(
+            request,
+            "portal/apply.html",
+            {**context, "unavailable": True},
+            status=409 if request.method == "POST" else 200,
+        )
+    posted = request.method == "POST"
+    form, candidates = _application_form(version, request.POST if posted else None, request.FILES if posted else None)
+    context["form"] = form
+    if not posted:
+        return render(request, "portal/apply.html", context)
+    if not form.is_valid():
+        return render(request, "portal/apply.html", context, status=400)
+    receiving, competent = form.agencies()
+    if competent is None:
+        competent = candidates[0] if candidates else None
+    if competent is not None and competent.level == Level.COMMUNE:
+        receiving = competent  # a commune decides what its own desk receives
+    data = form.cleaned_data
+    try:
+        if competent is None or receiving is None:
+            raise DossierError(
+                DossierErrorCode.AGENCY_NOT_COMPETENT,
+                "Hiện không có cơ quan có thẩm quyền tiếp nhận thủ tục này trực tuyến. "
+                "Vui lòng liên hệ bộ phận một cửa.",
+            )
+        dossier = services.dossier_apply_online(
+            procedure=procedure,
+            applicant=services.Applicant(
+                kind=data["applicant_kind"],
+                name=data["applicant_name"],
+                id_number=data["applicant_id_number"],
+                phone=data["applicant_phone"],
+                email=data["applicant_email"],
+                address=data["applicant_address"],
+            ),
+            receiving_agency=receiving,
+            competent_agency=competent,
+            files=form.files_by_order(),
+            at=timezone.now(),
+        )
+    except DossierError as exc:
+        return render(
+            request, "portal/apply.html", {**context, "error": exc.message}, status=ERROR_STATUS.get(exc.code, 409)
+        )
+    _remember(request, SESSION_FILED, dossier.pk)
+    _remember(request, SESSION_SEEN, dossier.pk)
+    return HttpResponseRedirect(reverse("portal:submitted", kwargs={"pk": dossier.pk}))
+
+
+def submitted(request: HttpRequest, pk: int) -> HttpResponse:
+    """The confirmation, shown only in the browser that filed the dossier."""
+    if not _knows(request, SESSION_FILED, pk):
+        raise Http404("Không tìm thấy hồ sơ.")
+    dossier = dossier_get_public(pk=pk)
+    return render(
+        request,
+        "portal/submitted.html",
+        {
+            "dossier": dossier,
+            "reference": dossier_submission_reference(dossier),
+            "submitted_at": _when(dossier.submitted_at),
+        },
+    )
+
+
+# --- status lookup and rating ------------------------------------------------------------------------
+
+
+def _client(request: HttpRequest) -> str:
+    # the direct peer; behind a reverse proxy the proxy must pass the client address on (see the report)
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def _throttled(request: HttpRequest) -> bool:
+    return int(cache.get(f"portal-lookup:{_client(request)}", 0)) >= LOOKUP_LIMIT
+
+
+def _failed(request: HttpRequest) -> None:
+    key = f"portal-lookup:{_client(request)}"
+    if cache.add(key, 1, LOOKUP_WINDOW):
+        return
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, LOOKUP_WINDOW)
+
+
+def lookup(request: HttpRequest) -> HttpResponse:
+    """Look a dossier up by code (or TT- reference) and phone or ID number; the same answer for an
+    unknown code and a wrong second factor. Failed attempts are limited per client address."""
+    form = f.LookupForm(request.POST if request.method == "POST" else None)
+    if request.method != "POST":
+        return render(request, "portal/lookup.html", {"form": form})
+    if _throttled(request):
+        error = "Bạn đã tra cứu không thành công quá nhiều lần. Vui lòng thử lại sau 15 phút."
+        return render(request, "portal/lookup.html", {"form": form, "error": error}, status=429)
+    if not form.is_valid():
+        return render(request, "portal/lookup.html", {"form": form}, status=400)
+    dossier = dossier_lookup_public(reference=form.cleaned_data["reference"], factor=form.cleaned_data["factor"])
+    if dossier is None:
+        _failed(request)
+        error = (
+            "Không tìm thấy hồ sơ với mã và thông tin xác thực đã nhập. Vui lòng kiểm tra lại mã hồ sơ và "
+            "số điện thoại hoặc số định danh đã khai khi nộp."
+        )
+        return render(request, "portal/lookup.html", {"form": form, "error": error}, status=404)
+    _remember(request, SESSION_SEEN, dossier.pk)
+    return HttpResponseRedirect(reverse("portal:status", kwargs={"pk": dossier.pk}))
+
+
+def _events(dossier: Dossier) -> list[dict[str, Any]]:
+    """The dossier's milestones at the level an applicant needs (no officer names, no internal notes)."""
+    rows: list[tuple[datetime, str, str]] = [
+        (dossier.submitted_at, "Nộp hồ sơ" + (" trực tuyến" if dossier.channel == Channel.ONLINE else ""), "")
+    ]
+    if dossier.received_at is not None:
+        rows.append(
+            (
+                dossier.received_at,
+                "Hồ sơ được tiếp nhận",
+                f"Mã hồ sơ {dossier.code}; hẹn trả kết quả {_when(dossier.original_due_at)}.",
+            )
+        )
+    for item in dossier.supplements.all():
+        rows.append((item.requested_at, "Yêu cầu bổ sung hồ sơ", item.reason))
+        if item.resumed_at is not None:
+            rows.append((item.resumed_at, "Đã nộp bổ sung hồ sơ", ""))
+    for extension in dossier.extensions.all():
+        rows.append(
+            (
+                extension.at,
+                "Cơ quan xin lỗi và gia hạn",
+                f"Hẹn trả mới {_when(extension.new_due_at)}. Lý do: {extension.reason}",
+            )
+        )
+    for payment in dossier.payments.all():
+        rows.append(
+            (payment.paid_at, "Đã nộp phí, lệ phí", f"{money(payment.amount)} đồng, biên lai {payment.receipt_number}")
+        )
+    if dossier.processed_at is not None:
+        rows.append((dossier.processed_at, "Đã có kết quả giải quyết", ""))
+    if dossier.returned_at is not None:
+        rows.append((dossier.returned_at, "Đã trả kết quả", ""))
+    if dossier.ended_at is not None:
+        rows.append((dossier.ended_at, DossierStatus(dossier.status).label, dossier.end_reason))
+    rows.sort(key=lambda row: row[0])
+    return [{"at": _when(at), "iso": at.isoformat(), "label": label, "detail": detail} for at, label, detail in rows]
+
+
+def _status_page(
+    request: HttpRequest, dossier: Dossier, *, form: f.RatingForm | None = None, error: str = "", status: int = 200
+) -> HttpResponse:
+    try:
+        rating: DossierRating | None = dossier.rating
+    except DossierRating.DoesNotExist:
+        rating = None
+    lines = list(dossier.fee_lines.all())
+    due = sum((line.amount for line in lines if line.amount is not None), Decimal(0))
+    paid = sum((p.amount for p in dossier.payments.all()), Decimal(0))
+    can_rate = dossier.status == DossierStatus.RETURNED and rating is None
+    steps = [
+        {"name": s.name, "agency": s.agency.name, "state": StepStatus(s.status).label, "status": s.status}
+        for s in dossier.steps.all()
+    ]
+    return render(
+        request,
+        "portal/status.html",
+        {
+            "dossier": dossier,
+            "version": dossier.procedure_version,
+            "reference": dossier_submission_reference(dossier) if dossier.channel == Channel.ONLINE else "",
+            "status_label": DossierStatus(dossier.status).label,
+            "due_at": _when(dossier.due_at),
+            "events": _events(dossier),
+            "steps": steps,
+            "fee_lines": [{"name": line.name, "amount": money(line.amount)} for line in lines],
+            "fees_due": money(due),
+            "fees_paid": money(paid),
+            "documents": [{"d": d, "size": size_text(d.size) if d.size else ""} for d in dossier.documents.all()],
+            "rating": rating,
+            "rating_criteria": _rating_rows(rating),
+            "form": form if form is not None else (f.RatingForm() if can_rate else None),
+            "error": error,
+        },
+        status=status,
+    )
+
+
+def _rating_rows(rating: DossierRating | None) -> list[tuple[str, str]]:
+    if rating is None or not isinstance(rating.criteria, dict):
+        return []
+    return [
+        (c.label, RatingLevel(rating.criteria[c.value]).label)
+        for c in RatingCriterion
+        if rating.criteria.get(c.value) in RatingLevel.values
+    ]
+
+
+def _seen(request: HttpRequest, pk: int) -> Dossier | None:
+    if not _knows(request, SESSION_SEEN, pk):
+        return None
+    try:
+        return dossier_get_public(pk=pk)
+    except Dossier.DoesNotExist:
+        return None
+
+
+def dossier_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """The status of a dossier this browser looked up (otherwise back to the lookup form)."""
+    dossier = _seen(request, pk)
+    if dossier is None:
+        return HttpResponseRedirect(reverse("portal:lookup"))
+    return _status_page(request, dossier)
+
+
+@require_POST
+def rate(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _seen(request, pk)
+    if dossier is None:
+        return HttpResponseRedirect(reverse("portal:lookup"))
+    form = f.RatingForm(request.POST)
+    if not form.is_valid():
+        return _status_page(request, dossier, form=form, status=400)
+    try:
+        services.dossier_rate(
+            dossier=dossier,
+            level=form.cleaned_data["level"],
+            criteria=form.criteria(),
+            comment=form.cleaned_data["comment"],
+            at=timezone.now(),
+        )
+    except DossierError as exc:
+        dossier = dossier_get_public(pk=pk)
+        return _status_page(request, dossier, form=None, error=exc.message, status=ERROR_STATUS.get(exc.code, 409))
+    messages.success(request, "Cảm ơn bạn đã đánh giá. Ý kiến của bạn giúp cơ quan phục vụ tốt hơn.")
+    return HttpResponseRedirect(reverse("portal:status", kwargs={"pk": pk}))

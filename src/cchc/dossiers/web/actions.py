@@ -1,0 +1,103 @@
+"""The actions of the dossier page, shared by the console and the REST API: the form of each action and
+the one service it calls.
+
+Both adapters parse the input with the same form (so the same validation and the same Vietnamese
+messages) and call the same service; only the way they answer differs (HTML page or JSON).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.utils import formats, timezone
+
+from cchc.accounts.selectors import agency_staff
+from cchc.dossiers import services
+from cchc.dossiers.constants import Action, PaymentChannel, StepStatus
+from cchc.dossiers.models import Dossier, DossierStep
+from cchc.dossiers.web import forms as f
+
+
+def next_step(steps: list[DossierStep]) -> DossierStep | None:
+    """The first pending step (the one a hand-over goes to)."""
+    return next((s for s in steps if s.status == StepStatus.PENDING), None)
+
+
+def action_form(
+    action: Action,
+    dossier: Dossier,
+    steps: list[DossierStep],
+    on: date,
+    data: Mapping[str, Any] | None = None,
+    prefix: str | None = None,
+) -> f.ConsoleForm:
+    """The form of ``action`` for ``dossier``: hand-overs offer the staff of the next step's agency,
+    the financial obligation asks the amounts the catalogue left to the case."""
+    form_class = f.ACTION_FORMS[action]
+    if form_class in (f.HandoverForm, f.MarkProcessedForm):
+        following = next_step(steps)
+        receivers = agency_staff(agency=following.agency, on=on) if following is not None else None
+        return form_class(data, prefix=prefix, receivers=receivers)  # type: ignore[call-arg]
+    if form_class is f.FinancialObligationForm:
+        return f.FinancialObligationForm(data, prefix=prefix, lines=dossier.fee_lines.all())
+    return form_class(data, prefix=prefix)
+
+
+def when(moment: datetime) -> str:
+    """A moment as officers read it: "14:30 ngày 05/01/2026" (Vietnam time)."""
+    return formats.date_format(timezone.localtime(moment), "H:i \\n\\g\\à\\y d/m/Y")
+
+
+def action_perform(action: Action, form: f.ConsoleForm, *, dossier: Dossier, actor: Any, at: datetime) -> str:
+    """Call the one service of ``action`` with the form's cleaned data; return the success message.
+
+    Raises the service's ``DossierError`` unchanged (nothing was written then).
+    """
+    data = form.cleaned_data
+    common: dict[str, Any] = {"dossier": dossier, "actor": actor, "at": at}
+    if action == Action.RECEIVE:
+        received = services.dossier_receive(**common)
+        assert received.due_at is not None
+        return f"Đã tiếp nhận hồ sơ {received.code}. Hẹn trả kết quả: {when(received.due_at)}."
+    if action == Action.REFUSE:
+        services.dossier_refuse(**common, reason=data["reason"])
+        return "Đã từ chối tiếp nhận hồ sơ."
+    if action == Action.REQUEST_SUPPLEMENT:
+        services.dossier_request_supplement(**common, reason=data["reason"])
+        return "Đã yêu cầu bổ sung hồ sơ; thời gian giải quyết tạm dừng đến khi người nộp bổ sung."
+    if action == Action.RESUBMIT_SUPPLEMENT:
+        resumed = services.dossier_resubmit_supplement(**common)
+        assert resumed.due_at is not None
+        return f"Đã ghi nhận hồ sơ bổ sung. Hẹn trả kết quả mới: {when(resumed.due_at)}."
+    if action == Action.COMPLETE_STEP:
+        handover = services.dossier_complete_step(**common, receiver=data.get("receiver"), note=data.get("note", ""))
+        return f"Đã chuyển bước «{handover.step.name}» ({handover.get_outcome_display().lower()})."
+    if action == Action.REQUEST_FINANCIAL_OBLIGATION:
+        assert isinstance(form, f.FinancialObligationForm)
+        services.dossier_request_financial_obligation(**common, amounts=form.amounts() or None)
+        return "Đã yêu cầu người nộp thực hiện nghĩa vụ tài chính."
+    if action == Action.RECORD_PAYMENT:
+        payment = services.dossier_record_payment(
+            **common,
+            amount=Decimal(data["amount"]),
+            channel=PaymentChannel(data["channel"]),
+            receipt_number=data["receipt_number"],
+        )
+        return f"Đã ghi nhận biên lai số {payment.receipt_number}."
+    if action == Action.WITHDRAW:
+        services.dossier_withdraw(**common, reason=data.get("reason", ""))
+        return "Đã ghi nhận người nộp rút hồ sơ."
+    if action == Action.STOP:
+        services.dossier_stop(**common, reason=data["reason"])
+        return "Đã dừng xử lý hồ sơ."
+    if action == Action.APOLOGISE_EXTEND:
+        extension = services.dossier_apologise_extend(**common, new_due_at=data["new_due_at"], reason=data["reason"])
+        return f"Đã gia hạn. Hẹn trả kết quả mới: {when(extension.new_due_at)}."
+    if action == Action.MARK_PROCESSED:
+        services.dossier_mark_processed(**common, receiver=data.get("receiver"))
+        return "Đã ghi nhận hồ sơ xử lý xong."
+    services.dossier_return_result(**common, note=data.get("note", ""))
+    return "Đã trả kết quả cho người nộp."

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class IndicatorsConfig(AppConfig):
+    name = "cchc.indicators"
+    label = "indicators"
+    verbose_name = "Chỉ số, chỉ tiêu (Bộ chỉ số 766)"

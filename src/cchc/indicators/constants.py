@@ -1,0 +1,85 @@
+"""Choices and stable error codes of the indicator engine (QĐ 766/QĐ-TTg real-time service index)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db import models
+
+NO_DATA = "Chưa có dữ liệu"
+
+
+class Group(models.TextChoices):
+    """The six groups of the index as deployed on dichvucong.gov.vn (domain-vn §1.3), 100 points in all."""
+
+    PUBLICITY = "publicity", "Công khai, minh bạch"
+    PROGRESS = "progress", "Tiến độ, kết quả giải quyết"
+    ONLINE = "online", "Dịch vụ công trực tuyến"
+    DIGITISATION = "digitisation", "Số hóa hồ sơ"
+    SATISFACTION = "satisfaction", "Mức độ hài lòng"
+    PAYMENT = "payment", "Thanh toán trực tuyến"
+
+
+GROUP_MAX_POINTS: dict[Group, int] = {
+    Group.PUBLICITY: 18,
+    Group.PROGRESS: 20,
+    Group.ONLINE: 12,
+    Group.DIGITISATION: 22,
+    Group.SATISFACTION: 18,
+    Group.PAYMENT: 10,
+}
+
+
+class Source(models.TextChoices):
+    """Where the figures of an indicator come from."""
+
+    DOSSIERS = "dossiers", "Tính từ dữ liệu hồ sơ trên hệ thống"
+    CATALOGUE = "catalogue", "Tính từ danh mục thủ tục hành chính"
+    CATALOGUE_DOSSIERS = "catalogue_dossiers", "Tính từ danh mục thủ tục và dữ liệu hồ sơ"
+    EVENTS = "events", "Từ sự kiện được ghi nhận"
+    NONE = "none", "Chưa có dữ liệu"
+
+
+class Status(models.TextChoices):
+    """What one computed figure is."""
+
+    COMPUTED = "computed", "Đã tính"
+    EMPTY = "empty", "Không có đối tượng trong kỳ"
+    NO_DATA = "no_data", NO_DATA
+    NOT_APPLICABLE = "not_applicable", "Không áp dụng cấp xã (tính điểm tối đa)"
+    DISPLAY = "display", "Chỉ hiển thị, không tính điểm"
+
+
+class Structure(models.TextChoices):
+    """Which organisation the figures are attributed to across the 2025 reorganisation."""
+
+    CURRENT = "current", "Theo tổ chức hiện nay (đơn vị cũ gộp vào đơn vị kế thừa)"
+    HISTORICAL = "historical", "Theo tổ chức tại thời điểm giải quyết"
+
+
+class Part(models.TextChoices):
+    NUMERATOR = "numerator", "Tử số"
+    DENOMINATOR = "denominator", "Mẫu số"
+
+
+class IndicatorErrorCode(StrEnum):
+    """Stable error codes that reach API clients and command output."""
+
+    INVALID_PERIOD = "indicator.invalid_period"
+    UNKNOWN_INDICATOR = "indicator.unknown"
+    UNKNOWN_SCOPE = "indicator.unknown_scope"
+    INVALID_PART = "indicator.invalid_part"
+    NOT_DOSSIER_BASED = "indicator.not_dossier_based"
+    NO_DATA = "indicator.no_data"
+
+
+class IndicatorError(Exception):
+    """A refused indicator request: a stable ``code`` and a Vietnamese ``message``."""
+
+    def __init__(self, code: IndicatorErrorCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,0 +1,427 @@
+"""The indicators of the QĐ 766/QĐ-TTg real-time service index, as data.
+
+One :class:`Indicator` per line of the index as the national portal (dichvucong.gov.vn) deploys it:
+six groups, 100 points (domain-vn §1.3). Each says what it counts, where the facts come from on this
+platform, its target and maximum points, and the spreadsheet row ("STT") the portal's business rules
+refer to. An indicator whose facts the platform does not hold has ``source = Source.NONE`` and a
+``no_data_reason``: it is reported as "Chưa có dữ liệu", never as an invented number.
+
+Scoring (domain-vn §1.4): ``min(max, max × ratio / target)``; an indicator without a published target
+scores ``max × ratio`` (the target is 100 %).
+
+legal: QĐ 766/QĐ-TTg ngày 23/6/2022 (Bộ chỉ số chỉ đạo, điều hành và đánh giá chất lượng phục vụ người
+dân, doanh nghiệp trong thực hiện TTHC, dịch vụ công theo thời gian thực trên môi trường điện tử).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from cchc.indicators.constants import GROUP_MAX_POINTS, Group, Source
+
+# Rows of the portal's METRICS sheet ("STT") that do not apply to commune-level units; business policy
+# gives communes full marks on them (F766-api). Rows 6, 8 and 9 are the full-online rows, which the
+# portal's API profile scores through 3.1-3.3; of those, 3.2 (online services used, per unit) is the
+# one that stands for rows 8-9 here. Rows 16 and 17 are the population-database rows (4.5b, 4.5a).
+COMMUNE_NOT_APPLICABLE_ROWS = frozenset({6, 8, 9, 16, 17})
+
+
+@dataclass(frozen=True)
+class Indicator:
+    code: str  # the portal's metric code where it has one, else our own (``portal_code=False``)
+    formula: str  # the formula id of the F766 document ("2.1"), "" when it has none
+    row: int  # the STT of the portal's METRICS sheet
+    name: str
+    group: Group
+    numerator: str
+    denominator: str
+    unit: str  # what is counted: "hồ sơ", "thủ tục", "dịch vụ", or the unit of a displayed value
+    max_points: int  # 0: displayed only, not scored
+    source: Source
+    target: Fraction | None = None
+    portal_code: bool = True
+    no_data_reason: str = ""
+    note: str = ""
+
+    @property
+    def scored(self) -> bool:
+        return self.max_points > 0
+
+    @property
+    def applies_to_commune(self) -> bool:
+        return self.row not in COMMUNE_NOT_APPLICABLE_ROWS
+
+    @property
+    def has_data(self) -> bool:
+        return self.source != Source.NONE
+
+    @property
+    def target_percent(self) -> Decimal | None:
+        return None if self.target is None else Decimal(self.target.numerator * 100) / self.target.denominator
+
+    def score(self, ratio: Fraction) -> Fraction:
+        """``min(max, max × ratio / target)``; without a target, ``max × ratio``."""
+        target = self.target or Fraction(1)
+        return min(Fraction(self.max_points), self.max_points * ratio / target)
+
+
+def _pct(value: int) -> Fraction:
+    return Fraction(value, 100)
+
+
+INDICATORS: tuple[Indicator, ...] = (
+    # --- Công khai, minh bạch (18) ---
+    Indicator(
+        code="PUBLISH_ON_TIME",
+        formula="1.1",
+        row=1,
+        name="Tỷ lệ TTHC được công bố đúng hạn",
+        group=Group.PUBLICITY,
+        numerator="Số TTHC có quyết định công bố ban hành đúng thời hạn (Điều 15 NĐ 63/2010/NĐ-CP)",
+        denominator="Số TTHC được công bố trong kỳ",
+        unit="thủ tục",
+        max_points=6,
+        source=Source.NONE,
+        no_data_reason="Hệ thống chưa lưu số, ngày của quyết định công bố TTHC và ngày có hiệu lực của văn "
+        "bản quy định TTHC, nên không xác định được công bố đúng hạn hay chậm.",
+    ),
+    Indicator(
+        code="PUBLIC_UPDATE_ON_TIME",
+        formula="1.2",
+        row=2,
+        name="Tỷ lệ TTHC được cập nhật, công khai đúng hạn trên CSDL quốc gia về TTHC",
+        group=Group.PUBLICITY,
+        numerator="Số TTHC được công khai trên CSDL quốc gia trong 5 ngày làm việc kể từ ngày ký quyết định",
+        denominator="Số TTHC phải công khai trong kỳ",
+        unit="thủ tục",
+        max_points=4,
+        source=Source.NONE,
+        no_data_reason="Hệ thống chưa kết nối CSDL quốc gia về TTHC: không có thời điểm công khai trên CSDL.",
+    ),
+    Indicator(
+        code="PUBLIC_CONTENT_FULL",
+        formula="1.3",
+        row=3,
+        name="Tỷ lệ TTHC được công khai đầy đủ nội dung",
+        group=Group.PUBLICITY,
+        numerator="Số TTHC đang áp dụng có đủ các bộ phận: tên, trình tự, cách thức, thành phần hồ sơ, thời "
+        "hạn giải quyết, đối tượng thực hiện, cơ quan giải quyết (khoản 2 Điều 8 NĐ 63/2010/NĐ-CP)",
+        denominator="Số TTHC đang áp dụng thuộc thẩm quyền",
+        unit="thủ tục",
+        max_points=2,
+        source=Source.CATALOGUE,
+        note="Đo trên danh mục TTHC của hệ thống (bản đang áp dụng cuối kỳ), không phải trên CSDL quốc gia.",
+    ),
+    Indicator(
+        code="DOSSIER_SYNC",
+        formula="1.4",
+        row=4,
+        name="Tỷ lệ hồ sơ được đồng bộ lên Cổng Dịch vụ công quốc gia",
+        group=Group.PUBLICITY,
+        numerator="Số hồ sơ tiếp nhận trong kỳ đã đồng bộ lên Cổng DVCQG",
+        denominator="Số hồ sơ tiếp nhận trong kỳ theo hệ thống báo cáo quốc gia hoặc Cổng DVCQG",
+        unit="hồ sơ",
+        max_points=6,
+        source=Source.NONE,
+        no_data_reason="Hệ thống chưa đồng bộ hồ sơ lên Cổng Dịch vụ công quốc gia (chưa có nhật ký đồng bộ).",
+    ),
+    # --- Tiến độ, kết quả giải quyết (20) ---
+    Indicator(
+        code="PROGRESS_ON_TIME",
+        formula="2.1",
+        row=5,
+        name="Tỷ lệ hồ sơ giải quyết trước hạn, đúng hạn",
+        group=Group.PROGRESS,
+        numerator="Số hồ sơ đã giải quyết trong kỳ hoặc đang giải quyết cuối kỳ mà thời điểm kết thúc (hoặc "
+        "cuối kỳ) không quá hạn trả, và không bị yêu cầu bổ sung quá một lần",
+        denominator="Số hồ sơ đã tiếp nhận, kết thúc xử lý trong kỳ hoặc còn đang giải quyết cuối kỳ",
+        unit="hồ sơ",
+        max_points=20,
+        source=Source.DOSSIERS,
+        portal_code=False,
+    ),
+    Indicator(
+        code="PROCESSING_TIME_AVG",
+        formula="2.2",
+        row=5,
+        name="Thời gian giải quyết trung bình",
+        group=Group.PROGRESS,
+        numerator="Tổng thời gian từ tiếp nhận đến khi xử lý xong, trừ thời gian chờ người nộp bổ sung",
+        denominator="Số hồ sơ đã xử lý xong, tiếp nhận trong kỳ",
+        unit="ngày",
+        max_points=0,
+        source=Source.DOSSIERS,
+        portal_code=False,
+        note="Chỉ hiển thị. Tính theo ngày lịch (24 giờ), không theo ngày làm việc.",
+    ),
+    # --- Dịch vụ công trực tuyến (12), API profile qd766-online-v1 ---
+    Indicator(
+        code="ONLINE_PROCEDURES",
+        formula="3.1",
+        row=7,
+        name="Tỷ lệ TTHC cung cấp dịch vụ công trực tuyến",
+        group=Group.ONLINE,
+        numerator="Số TTHC đang áp dụng có dịch vụ công trực tuyến một phần hoặc toàn trình",
+        denominator="Số TTHC đang áp dụng thuộc thẩm quyền",
+        unit="thủ tục",
+        max_points=2,
+        target=_pct(80),
+        source=Source.CATALOGUE,
+        portal_code=False,
+    ),
+    Indicator(
+        code="ONLINE_SERVICES_USED",
+        formula="3.2",
+        row=8,
+        name="Tỷ lệ dịch vụ công trực tuyến có phát sinh hồ sơ",
+        group=Group.ONLINE,
+        numerator="Số dịch vụ công trực tuyến (TTHC trực tuyến tại từng cơ quan giải quyết) có ít nhất một hồ "
+        "sơ nộp trực tuyến được tiếp nhận trong kỳ",
+        denominator="Số dịch vụ công trực tuyến (TTHC trực tuyến × cơ quan có thẩm quyền giải quyết)",
+        unit="dịch vụ",
+        max_points=4,
+        target=_pct(100),
+        source=Source.CATALOGUE_DOSSIERS,
+        portal_code=False,
+    ),
+    Indicator(
+        code="ONLINE_SUBMISSION",
+        formula="3.3",
+        row=10,
+        name="Tỷ lệ hồ sơ nộp trực tuyến",
+        group=Group.ONLINE,
+        numerator="Số hồ sơ tiếp nhận trong kỳ được nộp trực tuyến",
+        denominator="Số hồ sơ tiếp nhận trong kỳ",
+        unit="hồ sơ",
+        max_points=6,
+        target=_pct(50),
+        source=Source.DOSSIERS,
+        portal_code=False,
+        note="Chưa nhân tỷ lệ đồng bộ và chưa xét điều kiện có kết quả điện tử (hệ thống chưa lưu kết quả điện tử).",
+    ),
+    # --- Số hóa hồ sơ (22) ---
+    Indicator(
+        code="ORIGINAL_RESULT_AVAILABLE",
+        formula="4.1",
+        row=11,
+        name="Tỷ lệ hồ sơ có cấp kết quả giải quyết điện tử",
+        group=Group.DIGITISATION,
+        numerator="Số hồ sơ có tệp kết quả điện tử (TTHC có kết quả là giấy tờ)",
+        denominator="Số hồ sơ của các TTHC đó",
+        unit="hồ sơ",
+        max_points=6,
+        source=Source.NONE,
+        no_data_reason="Hệ thống chưa lưu tệp kết quả giải quyết điện tử của hồ sơ.",
+    ),
+    Indicator(
+        code="SO_HOA_GIAY_TO_GIAI_QUYET",
+        formula="4.2",
+        row=12,
+        name="Tỷ lệ hồ sơ thực hiện số hóa thành phần hồ sơ",
+        group=Group.DIGITISATION,
+        numerator="Số hồ sơ tiếp nhận trong kỳ có ít nhất một thành phần là tệp điện tử",
+        denominator="Số hồ sơ tiếp nhận trong kỳ",
+        unit="hồ sơ",
+        max_points=4,
+        target=_pct(80),
+        source=Source.DOSSIERS,
+        note="Chưa xét điều kiện có kết quả điện tử (hệ thống chưa lưu kết quả điện tử).",
+    ),
+    Indicator(
+        code="ELECTRONIC_CERTIFIED_COPY",
+        formula="",
+        row=13,
+        name="Tỷ lệ cung cấp dịch vụ chứng thực bản sao điện tử từ bản chính",
+        group=Group.DIGITISATION,
+        numerator="Số đơn vị cung cấp dịch vụ chứng thực bản sao điện tử từ bản chính",
+        denominator="Số đơn vị có thẩm quyền chứng thực",
+        unit="đơn vị",
+        max_points=2,
+        source=Source.NONE,
+        no_data_reason="Hệ thống chưa có dịch vụ chứng thực bản sao điện tử từ bản chính.",
+    ),
+    Indicator(
+        code="REUSED_DIGITIZED_DATA",
+        formula="4.3",
+        row=14,
+        name="Tỷ lệ hồ sơ khai thác, sử dụng lại thông tin, dữ liệu số hóa",
+        group=Group.DIGITISATION,
+        numerator="Số hồ sơ tiếp nhận trong kỳ có ít nhất một thành phần tái sử dụng dữ liệu đã số hóa",
+        denominator="Số hồ sơ tiếp nhận trong kỳ",
+        unit="hồ sơ",
+        max_points=2,
+        target=_pct(80),
+        source=Source.DOSSIERS,
+    ),
+    Indicator(
+        code="SYNCED_WITH_DVCQG_PERSONAL_STORAGE",
+        formula="4.4",
+        row=15,
+        name="Tỷ lệ hồ sơ TTHC được số hóa có kết nối, chia sẻ dữ liệu phục vụ tái sử dụng",
+        group=Group.DIGITISATION,
+        numerator="Số hồ sơ có thành phần lấy từ kho dữ liệu cá nhân trên Cổng DVCQG hoặc có kết quả đẩy về kho",
+        denominator="Số hồ sơ tiếp nhận trong kỳ",
+        unit="hồ sơ",
+        max_points=4,
+        source=Source.NONE,
+        no_data_reason="Hệ thống chưa kết nối kho dữ liệu cá nhân của người dân trên Cổng DVCQG.",
+    ),
+    Indicator(
+        code="CITIZEN_DATA_CONNECTED_DOSSIER",
+        formula="4.5b",
+        row=16,
+        name="Tỷ lệ hồ sơ TTHC có sử dụng thông tin, dữ liệu dân cư",
+        group=Group.DIGITISATION,
+        numerator="Số hồ sơ có tài khoản xác thực VNeID hoặc dùng dữ liệu từ CSDL quốc gia về dân cư",
+        denominator="Số hồ sơ tiếp nhận trong kỳ",
+        unit="hồ sơ",
+        max_points=2,
+        source=Source.NONE,
+        no_data_reason="Hệ thống chưa kết nối CSDL quốc gia về dân cư và chưa xác thực tài khoản VNeID.",
+    ),
+    Indicator(
+        code="CITIZEN_DATA_CONNECTED_FORMALITY",
+        formula="4.5a",
+        row=17,
+        name="Tỷ lệ TTHC triển khai kết nối, chia sẻ dữ liệu dân cư phục vụ giải quyết TTHC",
+        group=Group.DIGITISATION,
+        numerator="Số TTHC có đối tượng là công dân đã kết nối CSDL quốc gia về dân cư",
+        denominator="Số TTHC có đối tượng thực hiện là công dân",
+        unit="thủ tục",
+        max_points=2,
+        source=Source.NONE,
+        no_data_reason="Hệ thống chưa kết nối CSDL quốc gia về dân cư.",
+    ),
+    # --- Mức độ hài lòng (18) ---
+    Indicator(
+        code="PETITION_CLASSIFICATION_TTHC",
+        formula="5.1",
+        row=19,
+        name="Phản ánh, kiến nghị về quy định, TTHC",
+        group=Group.SATISFACTION,
+        numerator="Số phản ánh, kiến nghị được phân loại là về quy định, TTHC",
+        denominator="Số phản ánh, kiến nghị",
+        unit="phản ánh",
+        max_points=0,
+        source=Source.NONE,
+        no_data_reason="Hệ thống chưa tiếp nhận phản ánh, kiến nghị.",
+    ),
+    Indicator(
+        code="PETITION_CLASSIFICATION_STAFF",
+        formula="5.1",
+        row=20,
+        name="Phản ánh, kiến nghị về cán bộ, công chức",
+        group=Group.SATISFACTION,
+        numerator="Số phản ánh, kiến nghị được phân loại là về cán bộ, công chức",
+        denominator="Số phản ánh, kiến nghị",
+        unit="phản ánh",
+        max_points=0,
+        source=Source.NONE,
+        no_data_reason="Hệ thống chưa tiếp nhận phản ánh, kiến nghị.",
+    ),
+    Indicator(
+        code="PETITION_PROCESSING_ON_TIME",
+        formula="5.2",
+        row=21,
+        name="Tỷ lệ phản ánh, kiến nghị được xử lý đúng hạn",
+        group=Group.SATISFACTION,
+        numerator="Số phản ánh, kiến nghị xử lý đúng hạn",
+        denominator="Số phản ánh, kiến nghị thuộc thẩm quyền",
+        unit="phản ánh",
+        max_points=6,
+        source=Source.NONE,
+        no_data_reason="Hệ thống chưa tiếp nhận, xử lý phản ánh, kiến nghị.",
+    ),
+    Indicator(
+        code="PETITION_HANDLING_SATISFACTION",
+        formula="5.3",
+        row=22,
+        name="Tỷ lệ hài lòng trong xử lý phản ánh, kiến nghị",
+        group=Group.SATISFACTION,
+        numerator="Số phản ánh, kiến nghị trừ số bị đánh giá không hài lòng, quá hạn hoặc phản ánh lại",
+        denominator="Số phản ánh, kiến nghị tiếp nhận lần đầu trong kỳ",
+        unit="phản ánh",
+        max_points=6,
+        source=Source.NONE,
+        no_data_reason="Hệ thống chưa tiếp nhận, xử lý phản ánh, kiến nghị.",
+    ),
+    Indicator(
+        code="DOSSIER_RECEIVING_SATISFACTION",
+        formula="5.4",
+        row=23,
+        name="Tỷ lệ hài lòng trong tiếp nhận, giải quyết TTHC",
+        group=Group.SATISFACTION,
+        numerator="Số hồ sơ kết thúc xử lý trong kỳ, không trễ hạn và không bị đánh giá «Không hài lòng»",
+        denominator="Số hồ sơ kết thúc xử lý trong kỳ",
+        unit="hồ sơ",
+        max_points=6,
+        target=_pct(90),
+        source=Source.DOSSIERS,
+        note="Chưa trừ hồ sơ có phản ánh, kiến nghị (hệ thống chưa tiếp nhận phản ánh, kiến nghị).",
+    ),
+    # --- Thanh toán trực tuyến (10) ---
+    Indicator(
+        code="PAYMENT_INTEGRATED",
+        formula="3.5",
+        row=24,
+        name="Tỷ lệ TTHC có nghĩa vụ tài chính được tích hợp thanh toán trên Cổng DVCQG",
+        group=Group.PAYMENT,
+        numerator="Số TTHC có phí, lệ phí đã đồng bộ dữ liệu thu phí lên Cổng DVCQG",
+        denominator="Số TTHC có phí, lệ phí trên CSDL TTHC",
+        unit="thủ tục",
+        max_points=2,
+        target=_pct(80),
+        source=Source.NONE,
+        portal_code=False,
+        no_data_reason="Hệ thống chưa tích hợp nghĩa vụ tài chính với Cổng DVCQG (chưa đồng bộ dữ liệu phí).",
+    ),
+    Indicator(
+        code="PAYMENT_PROCEDURES_USED",
+        formula="3.5b",
+        row=24,
+        name="Tỷ lệ TTHC có giao dịch thanh toán trực tuyến",
+        group=Group.PAYMENT,
+        numerator="Số TTHC có phí, lệ phí có ít nhất một khoản thanh toán qua cổng thanh toán trực tuyến trong kỳ",
+        denominator="Số TTHC đang áp dụng có phí, lệ phí khác 0 thuộc thẩm quyền",
+        unit="thủ tục",
+        max_points=2,
+        source=Source.CATALOGUE_DOSSIERS,
+        portal_code=False,
+    ),
+    Indicator(
+        code="ONLINE_PAYMENT",
+        formula="3.6",
+        row=24,
+        name="Tỷ lệ hồ sơ thanh toán trực tuyến",
+        group=Group.PAYMENT,
+        numerator="Số hồ sơ tiếp nhận trong kỳ (có phí, lệ phí khác 0) có khoản thanh toán qua cổng thanh "
+        "toán trực tuyến",
+        denominator="Số hồ sơ tiếp nhận trong kỳ có phí, lệ phí khác 0",
+        unit="hồ sơ",
+        max_points=6,
+        source=Source.DOSSIERS,
+        portal_code=False,
+    ),
+)
+
+BY_CODE: dict[str, Indicator] = {indicator.code: indicator for indicator in INDICATORS}
+
+
+def indicator_get(code: str) -> Indicator:
+    """The indicator by code (raises ``KeyError``)."""
+    return BY_CODE[code]
+
+
+def _check() -> None:
+    """The points of every group add up to its maximum, and the groups to 100 (import-time invariant)."""
+    for group, maximum in GROUP_MAX_POINTS.items():
+        total = sum(i.max_points for i in INDICATORS if i.group == group)
+        if total != maximum:  # pragma: no cover - a broken definition table must not load
+            raise ValueError(f"Nhóm {group.label}: tổng điểm {total} khác {maximum}.")
+    if len(BY_CODE) != len(INDICATORS):  # pragma: no cover
+        raise ValueError("Mã chỉ số bị trùng.")
+
+
+_check()

@@ -1,0 +1,4 @@
+"""The dossier tests' world (the real Khánh Hòa registry, two procedures, officers), shared here."""
+
+from cchc.dossiers.tests.conftest import world, world_module  # noqa: F401
+from cchc.dossiers.tests.portal.conftest import media_root  # noqa: F401

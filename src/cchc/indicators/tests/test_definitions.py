@@ -1,0 +1,51 @@
+"""The index as data: six groups adding up to 100 points, the scoring rule, the commune rule."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from cchc.indicators.constants import GROUP_MAX_POINTS, Group, Source
+from cchc.indicators.definitions import BY_CODE, INDICATORS
+
+
+def test_groups_and_points_match_the_deployed_portal() -> None:
+    assert sum(GROUP_MAX_POINTS.values()) == 100
+    assert {g: sum(i.max_points for i in INDICATORS if i.group == g) for g in Group} == {
+        Group.PUBLICITY: 18,
+        Group.PROGRESS: 20,
+        Group.ONLINE: 12,
+        Group.DIGITISATION: 22,
+        Group.SATISFACTION: 18,
+        Group.PAYMENT: 10,
+    }
+    assert BY_CODE["DOSSIER_RECEIVING_SATISFACTION"].formula == "5.4"
+    assert BY_CODE["PUBLISH_ON_TIME"].max_points == 6
+
+
+def test_scoring_rule_is_proportional_to_the_target_and_capped() -> None:
+    online = BY_CODE["ONLINE_SUBMISSION"]  # 6 points, target 50 %
+    assert online.score(Fraction(1, 4)) == 3
+    assert online.score(Fraction(1, 2)) == 6
+    assert online.score(Fraction(9, 10)) == 6  # above the target: the maximum, not more
+    satisfaction = BY_CODE["DOSSIER_RECEIVING_SATISFACTION"]  # 6 points, target 90 %
+    assert satisfaction.score(Fraction(45, 100)) == 3
+    progress = BY_CODE["PROGRESS_ON_TIME"]  # 20 points, no published target: max × ratio
+    assert progress.target is None
+    assert progress.score(Fraction(3, 4)) == 15
+    assert progress.score(Fraction(0)) == 0
+
+
+def test_indicators_without_data_say_why() -> None:
+    without = [i for i in INDICATORS if i.source == Source.NONE]
+    assert {i.code for i in without} >= {"PUBLISH_ON_TIME", "DOSSIER_SYNC", "ORIGINAL_RESULT_AVAILABLE"}
+    assert all(i.no_data_reason for i in without)
+    assert not any(i.no_data_reason for i in INDICATORS if i.source != Source.NONE)
+
+
+def test_commune_rows_that_do_not_apply() -> None:
+    not_applicable = {i.code for i in INDICATORS if not i.applies_to_commune}
+    assert not_applicable == {
+        "ONLINE_SERVICES_USED",
+        "CITIZEN_DATA_CONNECTED_DOSSIER",
+        "CITIZEN_DATA_CONNECTED_FORMALITY",
+    }
