@@ -73,6 +73,7 @@ class SimulationResult:
     statuses: Counter[str] = field(default_factory=Counter)
     scenarios: Counter[str] = field(default_factory=Counter)
     officers_created: int = 0
+    ratings: int = 0
     start: datetime | None = None
     end: datetime | None = None
     bulk: bool = False
@@ -173,6 +174,7 @@ def _run_one(
         result.written += 1
         result.statuses[dossier.status] += 1
         result.scenarios[plan.scenario] += 1
+        result.ratings += sum(1 for e in plan.events if e.action == RATE)
     progress(1)
 
 
@@ -581,6 +583,7 @@ def run_bulk(
             result.written += 1
             result.statuses[replay.dossier.status] += 1
             result.scenarios[plan.scenario] += 1
+            result.ratings += replay.rating is not None
         if len(batch) >= chunk:
             flush()
     if batch:

@@ -150,9 +150,10 @@ def test_same_seed_same_rows_and_bulk_writes_the_same_rows(catalogue: None) -> N
     # when the bulk path runs with the same seed
     bulk = simulate(seed=14, bulk=True)
 
-    # then it writes the same rows as the services, and no dossier audit event (only the grants of the
-    # simulated officers, made through the accounts service); the chain stays valid
+    # then it writes the same rows as the services (ratings counted alike), and no dossier audit event
+    # (only the grants of the simulated officers, made through the accounts service); the chain stays valid
     assert bulk.written == result.written
+    assert bulk.ratings == result.ratings > 0
     bulk_rows = projection()
     for name, rows in runs[0].items():
         assert bulk_rows[name] == rows, name
@@ -182,7 +183,7 @@ def test_command_prints_the_summary(catalogue: None, capsys: pytest.CaptureFixtu
     out = capsys.readouterr().out
     assert "Đã mô phỏng" in out
     assert "danh mục thủ tục chỉ áp dụng từ 01/07/2025" in out
-    assert "chưa có trường đánh giá" in out
+    assert f"Người nộp đánh giá mức độ hài lòng: {DossierRating.objects.count():,} hồ sơ" in out
     assert Dossier.objects.count() >= 7
 
 
