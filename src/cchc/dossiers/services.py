@@ -659,6 +659,14 @@ def dossier_receive_counter(
     return dossier
 
 
+def _mandatory_documents_check(absent: Iterable[RequiredDocument], message: str) -> None:
+    """Refuse (``dossier.documents_missing``) when a mandatory catalogue document is among ``absent``;
+    ``message`` gets the quoted names in place of ``{}``."""
+    missing = [d.name for d in absent if d.mandatory]
+    if missing:
+        raise DossierError(DossierErrorCode.DOCUMENTS_MISSING, message.format("; ".join(f"«{n}»" for n in missing)))
+
+
 def _paper_documents_check(
     version: ProcedureVersion, documents: Iterable[PaperDocument]
 ) -> list[tuple[RequiredDocument, int]]:
@@ -671,13 +679,10 @@ def _paper_documents_check(
         if not 1 <= paper.copies <= 99:
             raise _invalid("Số bản của mỗi giấy tờ phải từ 1 đến 99.")
         chosen[paper.required_document_id] = paper.copies
-    missing = [d.name for d in lines.values() if d.mandatory and d.pk not in chosen]
-    if missing:
-        raise DossierError(
-            DossierErrorCode.DOCUMENTS_MISSING,
-            "Thiếu giấy tờ bắt buộc: " + "; ".join(f"«{name}»" for name in missing) + ". Chưa đủ thành phần hồ sơ"
-            " thì chưa tiếp nhận.",
-        )
+    _mandatory_documents_check(
+        [d for d in lines.values() if d.pk not in chosen],
+        "Thiếu giấy tờ bắt buộc: {}. Chưa đủ thành phần hồ sơ thì chưa tiếp nhận.",
+    )
     return sorted(((lines[pk], copies) for pk, copies in chosen.items()), key=lambda item: item[0].order)
 
 
@@ -1143,12 +1148,9 @@ def _uploads_check(version: ProcedureVersion, files: Mapping[int, Any]) -> list[
         raise _invalid(f"Mỗi hồ sơ đính kèm tối đa {limit} tệp.")
     if any(order not in lines for order in present):
         raise _invalid("Tệp đính kèm không ứng với thành phần hồ sơ nào của thủ tục này.")
-    missing = [d.name for d in lines.values() if d.mandatory and d.order not in present]
-    if missing:
-        raise DossierError(
-            DossierErrorCode.DOCUMENTS_MISSING,
-            "Thiếu thành phần hồ sơ bắt buộc: " + "; ".join(f"«{name}»" for name in missing) + ".",
-        )
+    _mandatory_documents_check(
+        [d for d in lines.values() if d.order not in present], "Thiếu thành phần hồ sơ bắt buộc: {}."
+    )
     return [(lines[order], upload_check(file=present[order], label=lines[order].name)) for order in sorted(present)]
 
 
