@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "cchc.common",
     "cchc.audit",
     "cchc.org",
@@ -40,8 +42,13 @@ INSTALLED_APPS = [
     "cchc.calendars",
     "cchc.catalogue",
     "cchc.dossiers",
+    "cchc.feedback",
+    "cchc.surveys",
     "cchc.indicators",
     "cchc.program",
+    "cchc.plans",
+    "cchc.par",
+    "cchc.reporting",
 ]
 
 MIDDLEWARE = [
@@ -153,4 +160,13 @@ LOGGING = {
 }
 
 # The province this installation serves (GSO code); used to scope agency name resolution.
+# Background work (Django Tasks API): the database backend by default, run by `cchc db_worker`;
+# CCHC_TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs tasks in-process.
+TASKS = {"default": {"BACKEND": env_str("CCHC_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# E-mail (reminders): printed to the console unless an SMTP host is configured.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "cchc@khanhhoa.gov.vn")
+
 CCHC_PROVINCE_CODE = env_str("CCHC_PROVINCE_CODE", "56")

@@ -12,5 +12,11 @@ urlpatterns = [
     path("", include("cchc.dossiers.web.urls")),
     path("dich-vu-cong/", include("cchc.dossiers.portal.urls")),
     path("", include("cchc.program.web.urls")),
+    path("chi-so/", include("cchc.indicators.web.urls")),
+    path("phan-anh/", include("cchc.feedback.web.urls")),
+    path("khao-sat/", include("cchc.surveys.web.urls")),
+    path("ke-hoach/", include("cchc.plans.web.urls")),
+    path("par-index/", include("cchc.par.web.urls")),
+    path("bao-cao/", include("cchc.reporting.web.urls")),
     path("", include("cchc.org.web.urls")),
 ]
