@@ -21,10 +21,18 @@ setup: install
 	$(BIN)/cchc migrate --noinput
 	$(BIN)/cchc org load
 	$(BIN)/cchc program import src/cchc/program/data/qd-4831-2021-khanh-hoa.txt
+	$(BIN)/cchc program link-targets
 	$(BIN)/cchc catalogue import --at 2025-07-01T00:00+07:00
 	$(BIN)/cchc demo_admin
 	$(BIN)/cchc demo_staff
 	$(BIN)/cchc simulate --dossiers 300 --seed 1 --from 2025-07-01 --if-empty
+	$(BIN)/cchc indicators rebuild
+	$(BIN)/cchc feedback demo
+	$(BIN)/cchc plans demo
+	$(BIN)/cchc surveys demo
+	$(BIN)/cchc par demo
+	$(BIN)/cchc program demo-targets
+	$(BIN)/cchc report demo
 
 run: setup
 	$(BIN)/cchc runserver $(HOST):$(PORT)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -54,6 +55,18 @@ def membership_roles_held(*, user_ids: Iterable[int], agency_ids: Iterable[int],
         return {(int(user_id), int(agency_id), str(role)) for user_id, agency_id, role in cursor.fetchall()}
 
 
+def membership_roles_held_statement(*, user_ids: Iterable[int], on: date) -> tuple[str, list[Any]]:
+    """The statement of :func:`membership_roles_held` for every agency of ``user_ids`` (no agency
+    filter), as ``(sql, params)``, for a caller that sends it in one round trip with other reads; its
+    rows are ``(user id, agency id, role)``. ``user_ids`` must not be empty."""
+    users = sorted({int(pk) for pk in user_ids})
+    if not users:
+        raise ValueError("user_ids must not be empty")
+    day = connection.ops.adapt_datefield_value(on)
+    sql = _HELD_ANY_AGENCY_SQL.format(users=", ".join(["%s"] * len(users)))
+    return sql, [*users, day, day, day, day]
+
+
 _HELD_SQL = (
     f"SELECT m.user_id, m.agency_id, m.role FROM {AgencyMembership._meta.db_table} m "
     f"JOIN {Agency._meta.db_table} a ON a.id = m.agency_id "
@@ -61,6 +74,7 @@ _HELD_SQL = (
     "AND (m.valid_from IS NULL OR m.valid_from <= %s) AND (m.valid_to IS NULL OR m.valid_to > %s) "
     "AND (a.valid_from IS NULL OR a.valid_from <= %s) AND (a.valid_to IS NULL OR a.valid_to > %s)"
 )
+_HELD_ANY_AGENCY_SQL = _HELD_SQL.replace(" AND m.agency_id IN ({agencies})", "")
 
 
 def user_agencies(*, user: AbstractBaseUser, on: date, role: str | None = None) -> QuerySet[Agency]:

@@ -58,17 +58,21 @@ class AuditEvent(models.Model):
         related_name="audit_events",
     )
     actor_label = models.CharField("người thực hiện (tên)", max_length=150)
-    action = models.CharField("hành động", max_length=100, db_index=True)
+    action = models.CharField("hành động", max_length=100)
     target_type = models.ForeignKey(
-        ContentType, verbose_name="loại đối tượng", on_delete=models.PROTECT, related_name="+"
+        ContentType, verbose_name="loại đối tượng", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     target_id = models.CharField("mã đối tượng", max_length=64)
     target_label = models.CharField("đối tượng", max_length=300)
     before = models.JSONField("trước", null=True, blank=True)
     after = models.JSONField("sau", null=True, blank=True)
-    request_id = models.CharField("mã yêu cầu", max_length=128, blank=True, db_index=True)
-    prev_hash = models.CharField("mã băm sự kiện trước", max_length=64, unique=True, editable=False)
-    hash = models.CharField("mã băm", max_length=64, unique=True, editable=False)
+    request_id = models.CharField("mã yêu cầu", max_length=128, blank=True)
+    # performance: the hashes are not indexed. Random 64-character keys make every append touch a
+    # random page of each index (and of its pattern-ops twin): at millions of events that was most of
+    # the cost of an audited write. The chain's integrity rests on the append lock, the unique
+    # ``sequence`` (no two events at one position) and ``audit_verify`` (each link recomputed).
+    prev_hash = models.CharField("mã băm sự kiện trước", max_length=64, editable=False)
+    hash = models.CharField("mã băm", max_length=64, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -76,7 +80,11 @@ class AuditEvent(models.Model):
         verbose_name = "sự kiện nhật ký"
         verbose_name_plural = "nhật ký kiểm toán"
         ordering = ["sequence"]
-        indexes = [models.Index(fields=["target_type", "target_id", "sequence"], name="audit_event_target_idx")]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "sequence"], name="audit_event_target_idx"),
+            models.Index(fields=["action"], name="audit_event_action_idx"),
+            models.Index(fields=["request_id"], name="audit_event_request_idx"),
+        ]
         constraints = [models.CheckConstraint(condition=models.Q(sequence__gte=1), name="audit_event_sequence_gte_1")]
 
     def __str__(self) -> str:

@@ -31,7 +31,8 @@ def _lock_chain_head() -> tuple[int, str] | None:
 
     # concurrency: on PostgreSQL a transaction-scoped advisory lock makes appends take turns, so
     # each reads the committed head; SQLite has a single writer and its write lock does the same.
-    # The unique ``sequence`` and ``prev_hash`` columns make a fork impossible in any case.
+    # The unique ``sequence`` makes a fork (two events at one position) impossible in any case, and
+    # ``audit_verify`` finds an event hung on the wrong predecessor.
     # performance: on PostgreSQL the lock and the head read go in one round trip (two statements in
     # one simple query: under READ COMMITTED each statement takes its own snapshot, so the read runs
     # after the lock is granted and sees every append committed before).
@@ -44,6 +45,16 @@ def _lock_chain_head() -> tuple[int, str] | None:
             cursor.execute(_HEAD_SQL)
         row = cursor.fetchone()
     return (int(row[0]), str(row[1])) if row else None
+
+
+def audit_chain_head_statements() -> list[tuple[str, list[Any]]]:
+    """The statements that take the chain's append lock and read its head, for a caller that sends
+    them last in one round trip with its own writes; the last statement's row (or none) goes to
+    :func:`audit_record` as ``head``. Same rule as :func:`_lock_chain_head`: once those statements
+    have run, the caller's transaction holds the lock until it ends."""
+    if connection.vendor == "postgresql":
+        return [("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY]), (_HEAD_SQL, [])]
+    return [(_HEAD_SQL, [])]
 
 
 def _normalise(state: dict[str, Any] | None) -> JsonValue:
@@ -63,6 +74,7 @@ def audit_record(
     after: dict[str, Any] | None,
     at: datetime,
     request_id: str = "",
+    head: tuple[int, str] | None | bool = False,
 ) -> AuditEvent:
     """Append one event to the chain and return it.
 
@@ -70,7 +82,9 @@ def audit_record(
     held until that transaction commits or rolls back. ``action`` is a stable dotted string
     (``dossier.receive``); ``before`` / ``after`` are the target's relevant fields (see
     :func:`audit_snapshot`), stored canonicalised (decimals and datetimes as strings).
-    ``request_id`` defaults to the current request's id (``RequestIdMiddleware``).
+    ``request_id`` defaults to the current request's id (``RequestIdMiddleware``). ``head``: the
+    chain's head (sequence, hash; ``None`` for an empty chain) when the caller already took the lock
+    and read it with :func:`audit_chain_head_statements` in this transaction; by default it is done here.
     Invariants: sequences run 1, 2, 3 ... without gaps; each event's ``prev_hash`` is the hash of
     the event before (``GENESIS_HASH`` for the first).
     """
@@ -94,9 +108,13 @@ def audit_record(
     # No savepoint inside the caller's transaction (two round trips saved per write): a failure here
     # fails the caller's whole transaction, which is what an audited write needs anyway. Called
     # outside a transaction, this block is the transaction.
+    if head is not False and not connection.in_atomic_block:
+        raise ValueError("Đầu chuỗi chỉ được truyền vào từ trong giao dịch đã khóa chuỗi.")
     with transaction.atomic(savepoint=False):
-        head = _lock_chain_head()
-        event.sequence, event.prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
+        if head is False:
+            head = _lock_chain_head()
+        assert head is None or isinstance(head, tuple)
+        event.sequence, event.prev_hash = (int(head[0]) + 1, str(head[1])) if head else (1, GENESIS_HASH)
         event.hash = event.compute_hash()
         event.save()
     return event

@@ -159,7 +159,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
-# The province this installation serves (GSO code); used to scope agency name resolution.
 # Background work (Django Tasks API): the database backend by default, run by `cchc db_worker`;
 # CCHC_TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs tasks in-process.
 TASKS = {"default": {"BACKEND": env_str("CCHC_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
@@ -169,4 +168,9 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "cchc@khanhhoa.gov.vn")
 
+# The province this installation serves (GSO code); used to scope agency name resolution.
 CCHC_PROVINCE_CODE = env_str("CCHC_PROVINCE_CODE", "56")
+
+# Annual reform plans: reminders go out for assignments due within this many days; the e-mails link here.
+CCHC_PLAN_REMINDER_DAYS = int(env_str("CCHC_PLAN_REMINDER_DAYS", "7"))
+CCHC_SITE_URL = env_str("CCHC_SITE_URL", "http://127.0.0.1:8000")  # links in reminder e-mails

@@ -56,7 +56,7 @@ class Dossier(models.Model):
     procedure_version = models.ForeignKey(
         "catalogue.ProcedureVersion", verbose_name="phiên bản thủ tục", on_delete=models.PROTECT, related_name="+"
     )
-    status = models.CharField("trạng thái", max_length=40, choices=DossierStatus.choices, db_index=True)
+    status = models.CharField("trạng thái", max_length=40, choices=DossierStatus.choices)
     channel = models.CharField("kênh nộp", max_length=20, choices=Channel.choices)
 
     applicant_kind = models.CharField("loại người nộp", max_length=20, choices=ApplicantKind.choices)
@@ -74,11 +74,21 @@ class Dossier(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # performance: no single-column index on the two agencies: the composite queue indexes below lead
+    # with them (every index is paid on every write of this hot table).
     receiving_agency = models.ForeignKey(
-        "org.Agency", verbose_name="nơi tiếp nhận", on_delete=models.PROTECT, related_name="dossiers_received"
+        "org.Agency",
+        verbose_name="nơi tiếp nhận",
+        on_delete=models.PROTECT,
+        related_name="dossiers_received",
+        db_index=False,
     )
     competent_agency = models.ForeignKey(
-        "org.Agency", verbose_name="cơ quan có thẩm quyền", on_delete=models.PROTECT, related_name="dossiers_decided"
+        "org.Agency",
+        verbose_name="cơ quan có thẩm quyền",
+        on_delete=models.PROTECT,
+        related_name="dossiers_decided",
+        db_index=False,
     )
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -91,7 +101,7 @@ class Dossier(models.Model):
 
     submitted_at = models.DateTimeField("nộp lúc")
     received_at = models.DateTimeField("tiếp nhận lúc", null=True, blank=True)
-    due_at = models.DateTimeField("hẹn trả kết quả", null=True, blank=True, db_index=True)
+    due_at = models.DateTimeField("hẹn trả kết quả", null=True, blank=True)
     original_due_at = models.DateTimeField("hẹn trả ban đầu", null=True, blank=True)
     processed_at = models.DateTimeField("xử lý xong lúc", null=True, blank=True)
     returned_at = models.DateTimeField("trả kết quả lúc", null=True, blank=True)
@@ -147,11 +157,15 @@ class Dossier(models.Model):
 class DossierStep(models.Model):
     """One step of the dossier's internal procedure, copied from the version, with its deadline."""
 
-    dossier = models.ForeignKey(Dossier, verbose_name="hồ sơ", on_delete=models.CASCADE, related_name="steps")
+    # performance: the unique (dossier, order) and the queue indexes cover the foreign keys; steps are
+    # only ever looked up through their dossier or as open steps of an agency / an assignee.
+    dossier = models.ForeignKey(
+        Dossier, verbose_name="hồ sơ", on_delete=models.CASCADE, related_name="steps", db_index=False
+    )
     order = models.PositiveSmallIntegerField("bước")
     name = models.CharField("nội dung công việc", max_length=500)
     agency = models.ForeignKey(
-        "org.Agency", verbose_name="cơ quan thực hiện", on_delete=models.PROTECT, related_name="+"
+        "org.Agency", verbose_name="cơ quan thực hiện", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     staff_role = models.CharField("vai trò", max_length=20, choices=StaffRole.choices)
     duration_hours = models.DecimalField("thời gian (giờ làm việc)", max_digits=6, decimal_places=2)
@@ -165,6 +179,7 @@ class DossierStep(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     started_at = models.DateTimeField("bắt đầu lúc", null=True, blank=True)
     completed_at = models.DateTimeField("hoàn thành lúc", null=True, blank=True)
@@ -200,13 +215,17 @@ class DossierStep(models.Model):
 class Handover(models.Model):
     """One hand-over between steps: a line of the process-control sheet (form 06, TT 03/2025)."""
 
+    # performance: hand-overs are read only through their dossier (the process-control sheet), so only
+    # ``dossier`` is indexed; accounts and agencies are deactivated or ended, never deleted.
     dossier = models.ForeignKey(Dossier, verbose_name="hồ sơ", on_delete=models.CASCADE, related_name="handovers")
-    step = models.ForeignKey(DossierStep, verbose_name="bước bàn giao", on_delete=models.CASCADE, related_name="+")
+    step = models.ForeignKey(
+        DossierStep, verbose_name="bước bàn giao", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     giver = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="người giao", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name="người giao", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     giver_agency = models.ForeignKey(
-        "org.Agency", verbose_name="cơ quan giao", on_delete=models.PROTECT, related_name="+"
+        "org.Agency", verbose_name="cơ quan giao", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     receiver = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -215,9 +234,16 @@ class Handover(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,
     )
     receiver_agency = models.ForeignKey(
-        "org.Agency", verbose_name="cơ quan nhận", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "org.Agency",
+        verbose_name="cơ quan nhận",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     at = models.DateTimeField("thời điểm bàn giao")
     deadline = models.DateTimeField("hạn của bước")
@@ -292,7 +318,9 @@ class FeeLine(models.Model):
     requesting the financial obligation.
     """
 
-    dossier = models.ForeignKey(Dossier, verbose_name="hồ sơ", on_delete=models.CASCADE, related_name="fee_lines")
+    dossier = models.ForeignKey(
+        Dossier, verbose_name="hồ sơ", on_delete=models.CASCADE, related_name="fee_lines", db_index=False
+    )  # the unique (dossier, order) covers it
     order = models.PositiveSmallIntegerField("thứ tự")
     kind = models.CharField("loại", max_length=10, choices=FeeKind.choices)
     name = models.CharField("tên khoản thu", max_length=300)

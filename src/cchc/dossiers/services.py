@@ -32,8 +32,8 @@ from django.db import connection, models, transaction
 from django.db.models import Q, Sum
 
 from cchc.accounts.constants import Role
-from cchc.accounts.selectors import membership_roles_held
-from cchc.audit.services import audit_record, audit_snapshot
+from cchc.accounts.selectors import membership_roles_held, membership_roles_held_statement
+from cchc.audit.services import audit_chain_head_statements, audit_record, audit_snapshot
 from cchc.calendars.selectors import WorkingCalendar, working_calendar
 from cchc.catalogue.constants import StepResponsible, TimeUnit, VersionStatus
 from cchc.catalogue.models import (
@@ -170,24 +170,44 @@ def _select_sql(model: type[models.Model], where: str) -> str:
     return f'SELECT {columns} FROM "{model._meta.db_table}" WHERE {where}'
 
 
-def _lock_with_open_steps(dossier: Dossier) -> tuple[Dossier, DossierStep | None, list[DossierStep]]:
-    """:func:`_lock` and :func:`_open_steps` together.
+def _lock_with_open_steps(
+    dossier: Dossier, *, members: Iterable[AbstractBaseUser | None] = (), at: datetime | None = None
+) -> tuple[Dossier, DossierStep | None, list[DossierStep], Held | None]:
+    """:func:`_lock` and :func:`_open_steps` together, and, given ``members`` and ``at``, the
+    memberships they hold on that day at any agency (the :data:`Held` of :func:`_held`).
 
-    performance: on PostgreSQL both reads go in one round trip, two statements of one simple query
-    built once from the models; under READ COMMITTED the steps are read with a fresh snapshot after
-    the lock is granted, so they are the ones the previous holder committed. Elsewhere: the ORM.
+    performance: on PostgreSQL the reads go in one round trip, statements of one simple query built
+    once from the models; under READ COMMITTED the steps and memberships are read with a fresh
+    snapshot after the lock is granted, so they are the ones the previous holder committed.
+    Elsewhere: the ORM and :func:`_held` (for the agencies the open steps and the dossier name).
     """
+    user_ids = [user.pk for user in members if user is not None and user.pk is not None]
     if connection.vendor != "postgresql":
         locked = _lock(dossier)
-        return (locked, *_open_steps(locked))
+        open_active, open_pending = _open_steps(locked)
+        held = None
+        if user_ids and at is not None:
+            agencies = {locked.receiving_agency_id, locked.competent_agency_id}
+            agencies.update(step.agency_id for step in [open_active, *open_pending] if step is not None)
+            held = membership_roles_held(user_ids=user_ids, agency_ids=agencies, on=reception_day(at))
+        return locked, open_active, open_pending, held
     sql = _LOCK_WITH_OPEN_STEPS_SQL
+    params: list[Any] = [dossier.pk, dossier.pk, StepStatus.ACTIVE.value, StepStatus.PENDING.value]
+    if user_ids and at is not None:
+        held_sql, held_params = membership_roles_held_statement(user_ids=user_ids, on=reception_day(at))
+        sql = f"{sql}; {held_sql}"
+        params += held_params
     with connection.cursor() as cursor:
-        cursor.execute(sql, [dossier.pk, dossier.pk, StepStatus.ACTIVE.value, StepStatus.PENDING.value])
+        cursor.execute(sql, params)
         row = cursor.fetchone()
         if row is None:
             raise Dossier.DoesNotExist("Dossier matching query does not exist.")
         cursor.nextset()
         rows = cursor.fetchall()
+        held = None
+        if user_ids and at is not None:
+            cursor.nextset()
+            held = {(int(u), int(a), str(r)) for u, a, r in cursor.fetchall()}
     locked = _from_row(Dossier, row)
     active: DossierStep | None = None
     pending: list[DossierStep] = []
@@ -197,7 +217,79 @@ def _lock_with_open_steps(dossier: Dossier) -> tuple[Dossier, DossierStep | None
             active = active or step
         else:
             pending.append(step)
-    return locked, active, pending
+    return locked, active, pending, held
+
+
+class _Writes:
+    """The row writes of one transition, sent to PostgreSQL in one round trip (elsewhere one by one).
+
+    performance: a transition's updates of its steps and dossier and its hand-over insert need no
+    answer but the new hand-over's id, so they travel together as statements of one simple query;
+    each is the statement the ORM would run (columns and values through the fields' own
+    ``get_db_prep_save``), without its per-call compilation.
+    """
+
+    def __init__(self) -> None:
+        self._statements: list[tuple[str, list[Any]]] = []
+        self._inserted: list[models.Model] = []
+
+    def update(self, instance: models.Model, fields: Iterable[str]) -> None:
+        meta = instance._meta
+        sets, values = [], []
+        for name in fields:
+            field = meta.get_field(name)
+            assert isinstance(field, models.Field)
+            sets.append(f'"{field.column}" = %s')
+            values.append(field.get_db_prep_save(getattr(instance, field.attname), connection))
+        pk = meta.pk
+        assert pk is not None
+        self._statements.append(
+            (f'UPDATE "{meta.db_table}" SET {", ".join(sets)} WHERE "{pk.column}" = %s', [*values, instance.pk])
+        )
+
+    def insert(self, instance: models.Model) -> None:
+        """Insert ``instance`` (its id is set by :meth:`send`)."""
+        meta = instance._meta
+        fields = [f for f in meta.concrete_fields if not f.primary_key]
+        columns = ", ".join(f'"{f.column}"' for f in fields)
+        marks = ", ".join(["%s"] * len(fields))
+        values = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+        pk = meta.pk
+        assert pk is not None
+        sql = f'INSERT INTO "{meta.db_table}" ({columns}) VALUES ({marks}) RETURNING "{pk.column}"'
+        self._statements.append((sql, values))
+        self._inserted.append(instance)
+
+    def send(self, *, chain_head: bool = False) -> tuple[int, str] | None:
+        """Run the statements; with ``chain_head``, then take the audit chain's lock and read its head
+        in the same round trip and return it (for ``audit_record(head=...)``)."""
+        statements = list(self._statements)
+        if chain_head:
+            statements += audit_chain_head_statements()
+        results: list[tuple[Any, ...] | None] = []
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql" and len(statements) > 1:
+                cursor.execute("; ".join(sql for sql, _ in statements), [v for _, params in statements for v in params])
+                while True:
+                    results.append(cursor.fetchone() if cursor.description is not None else None)
+                    if not cursor.nextset():
+                        break
+            else:
+                for sql, params in statements:
+                    cursor.execute(sql, params)
+                    results.append(cursor.fetchone() if cursor.description is not None else None)
+        returned = iter(results[: len(self._statements)])
+        for instance in self._inserted:
+            row = next(r for r in returned if r is not None)
+            instance.pk = row[0]
+            instance._state.adding = False
+            instance._state.db = connection.alias
+        self._statements.clear()
+        self._inserted.clear()
+        if not chain_head:
+            return None
+        head = results[-1]
+        return (int(head[0]), str(head[1])) if head else None
 
 
 _ATTNAMES: dict[type[models.Model], list[str]] = {
@@ -300,11 +392,16 @@ def _audit(
     before: dict[str, Any] | None,
     at: datetime,
     details: dict[str, Any] | None = None,
+    head: tuple[int, str] | None | bool = False,
 ) -> None:
+    """The transition's audit event; ``head``: the chain head read with the transition's writes
+    (:meth:`_Writes.send`), by default read here."""
     after = audit_snapshot(dossier, SNAPSHOT_FIELDS)
     if details:
         after["details"] = details
-    audit_record(actor=actor, action=f"dossier.{action.value}", target=dossier, before=before, after=after, at=at)
+    audit_record(
+        actor=actor, action=f"dossier.{action.value}", target=dossier, before=before, after=after, at=at, head=head
+    )
 
 
 def _calendar(dossier: Dossier) -> WorkingCalendar:
@@ -362,10 +459,12 @@ def _hand_over(
     at: datetime,
     note: str,
     held: Held | None = None,
+    writes: _Writes | None = None,
 ) -> Handover:
     """Complete ``step`` and start ``next_step``, the first pending one (assigned to ``receiver``), or
     none when the result goes to the applicant; record the hand-over. ``held``: memberships already
-    read by :func:`_held` (including the receiver's at the next step's agency)."""
+    read by :func:`_held` (including the receiver's at the next step's agency). ``writes``: the
+    transition's batch the rows join (the caller sends it); without it they are written now."""
     if receiver is not None and next_step is not None:
         if held is None:
             held = _held([receiver], at=at, agency_ids=[next_step.agency_id])
@@ -377,15 +476,16 @@ def _hand_over(
             )
     if at < (step.started_at or at):
         raise _invalid("Thời điểm bàn giao không được trước thời điểm bắt đầu bước xử lý.")
+    batch = writes if writes is not None else _Writes()
     step.status = StepStatus.DONE
     step.completed_at = at
-    step.save(update_fields=["status", "completed_at"])
+    batch.update(step, ["status", "completed_at"])
     if next_step is not None:
         next_step.status = StepStatus.ACTIVE
         next_step.started_at = at
         next_step.assignee_id = receiver.pk if receiver is not None else None
-        next_step.save(update_fields=["status", "started_at", "assignee"])
-    return Handover.objects.create(
+        batch.update(next_step, ["status", "started_at", "assignee"])
+    handover = Handover(
         dossier=dossier,
         step=step,
         giver_id=giver.pk,
@@ -397,6 +497,10 @@ def _hand_over(
         outcome=_outcome(at, step.deadline),
         note=note[:500],
     )
+    batch.insert(handover)
+    if writes is None:
+        batch.send()
+    return handover
 
 
 def _fee_totals(dossier: Dossier) -> tuple[Decimal, Decimal, bool]:
@@ -523,8 +627,9 @@ def _new_dossier(
     )
 
 
-def _receive(dossier: Dossier, *, actor: AbstractBaseUser, at: datetime) -> None:
-    """Give the code, set the appointment, copy the steps and fees; the dossier is saved by the caller."""
+def _receive(dossier: Dossier, *, actor: AbstractBaseUser, at: datetime) -> _Writes:
+    """Give the code, set the appointment and save the dossier; its steps and fee lines, copied from
+    the version, are returned as writes for the caller to send (with the audit chain's head)."""
     version = dossier.procedure_version
     dossier.code = dossier_code_next(unit_code=receiving_unit_code(dossier.receiving_agency), day=reception_day(at))
     dossier.status = DossierStatus.RECEIVED
@@ -563,16 +668,17 @@ def _receive(dossier: Dossier, *, actor: AbstractBaseUser, at: datetime) -> None
                 started_at=at if first else None,
             )
         )
-    DossierStep.objects.bulk_create(steps)
-    lines = []
+    writes = _Writes()
+    for step in steps:
+        writes.insert(step)
     for item in _templates(version).fees:
         amount = item.amount
         table_amounts = {row.get("amount") for row in item.amount_table or [] if isinstance(row, dict)}
         if amount is None and len(table_amounts) == 1:
             # a table with a single amount (e.g. 0 for every case) is no real choice
             amount = Decimal(str(next(iter(table_amounts))))
-        lines.append(FeeLine(dossier=dossier, order=item.order, kind=item.kind, name=item.name, amount=amount))
-    FeeLine.objects.bulk_create(lines)
+        writes.insert(FeeLine(dossier=dossier, order=item.order, kind=item.kind, name=item.name, amount=amount))
+    return writes
 
 
 # --- submission and reception -------------------------------------------------------------------
@@ -650,12 +756,13 @@ def dossier_receive_counter(
         at=at,
     )
     papers = _paper_documents_check(dossier.procedure_version, documents) if documents is not None else None
-    _receive(dossier, actor=actor, at=at)
+    writes = _receive(dossier, actor=actor, at=at)
     details = None
     if papers is not None:
-        _paper_documents_store(dossier, papers, actor=actor, at=at)
+        _paper_documents_store(dossier, papers, actor=actor, at=at, writes=writes)
         details = {"documents": [{"name": d.name, "copies": c} for d, c in papers]}
-    _audit(actor=actor, action=Action.RECEIVE, dossier=dossier, before=None, at=at, details=details)
+    head = writes.send(chain_head=True)
+    _audit(actor=actor, action=Action.RECEIVE, dossier=dossier, before=None, at=at, details=details, head=head)
     return dossier
 
 
@@ -687,22 +794,27 @@ def _paper_documents_check(
 
 
 def _paper_documents_store(
-    dossier: Dossier, papers: list[tuple[RequiredDocument, int]], *, actor: AbstractBaseUser, at: datetime
+    dossier: Dossier,
+    papers: list[tuple[RequiredDocument, int]],
+    *,
+    actor: AbstractBaseUser,
+    at: datetime,
+    writes: _Writes,
 ) -> None:
-    DossierDocument.objects.bulk_create(
-        DossierDocument(
-            dossier=dossier,
-            required_document=document,
-            order=n,
-            name=document.name,
-            document_type_code=document.document_type_code,
-            source=DocumentSource.PAPER,
-            copies=copies,
-            recorded_at=at,
-            recorded_by_id=actor.pk,
+    for n, (document, copies) in enumerate(papers, start=1):
+        writes.insert(
+            DossierDocument(
+                dossier=dossier,
+                required_document=document,
+                order=n,
+                name=document.name,
+                document_type_code=document.document_type_code,
+                source=DocumentSource.PAPER,
+                copies=copies,
+                recorded_at=at,
+                recorded_by_id=actor.pk,
+            )
         )
-        for n, (document, copies) in enumerate(papers, start=1)
-    )
 
 
 @transaction.atomic
@@ -720,8 +832,8 @@ def dossier_receive(*, dossier: Dossier, actor: AbstractBaseUser, at: datetime) 
     if at < locked.submitted_at:
         raise _invalid("Thời điểm tiếp nhận không được trước thời điểm nộp hồ sơ.")
     before = audit_snapshot(locked, SNAPSHOT_FIELDS)
-    _receive(locked, actor=actor, at=at)
-    _audit(actor=actor, action=Action.RECEIVE, dossier=locked, before=before, at=at)
+    head = _receive(locked, actor=actor, at=at).send(chain_head=True)
+    _audit(actor=actor, action=Action.RECEIVE, dossier=locked, before=before, at=at, head=head)
     return locked
 
 
@@ -765,25 +877,30 @@ def dossier_complete_step(
     """
     _check_at(at)
     seen = dossier.status
-    locked, step, pending = _lock_with_open_steps(dossier)
+    # the memberships of the giver and the receiver come with the lock (one round trip on PostgreSQL)
+    locked, step, pending, held = _lock_with_open_steps(dossier, members=[actor, receiver], at=at)
     _check_transition(locked, Action.COMPLETE_STEP, seen=seen)
     if step is None:
         raise DossierError(DossierErrorCode.NO_ACTIVE_STEP, "Hồ sơ không còn bước xử lý nào đang thực hiện.")
     next_step = pending[0] if pending else None
-    # one membership query for the giver (step's agency) and the receiver (next step's agency)
-    held = _held(
-        [actor, receiver if next_step is not None else None],
-        at=at,
-        agency_ids=[step.agency_id] + ([next_step.agency_id] if next_step is not None else []),
-    )
     _require_officer(actor, at=at, grants=[(step.agency_id, list(Role))], held=held)
     before = audit_snapshot(locked, SNAPSHOT_FIELDS)
+    writes = _Writes()
     handover = _hand_over(
-        dossier=locked, step=step, next_step=next_step, giver=actor, receiver=receiver, at=at, note=note, held=held
+        dossier=locked,
+        step=step,
+        next_step=next_step,
+        giver=actor,
+        receiver=receiver,
+        at=at,
+        note=note,
+        held=held,
+        writes=writes,
     )
     if locked.status != DossierStatus.IN_PROCESS:
         locked.status = DossierStatus.IN_PROCESS
-        locked.save(update_fields=["status"])
+        writes.update(locked, ["status"])
+    head = writes.send(chain_head=True)
     _audit(
         actor=actor,
         action=Action.COMPLETE_STEP,
@@ -791,6 +908,7 @@ def dossier_complete_step(
         before=before,
         at=at,
         details={"step": step.order, "outcome": handover.outcome, "receiver_id": handover.receiver_id},
+        head=head,
     )
     return handover
 
@@ -1020,19 +1138,15 @@ def dossier_mark_processed(
     """
     _check_at(at)
     seen = dossier.status
-    locked, step, pending = _lock_with_open_steps(dossier)
+    locked, step, pending, held = _lock_with_open_steps(dossier, members=[actor, receiver], at=at)
     _check_transition(locked, Action.MARK_PROCESSED, seen=seen)
     grants = [_competent_officer(locked)]
     if step is not None:
         grants.append((step.agency_id, [Role.SPECIALIST, Role.LEADER]))
     next_step = pending[0] if step is not None and pending else None
-    held = _held(
-        [actor, receiver if next_step is not None else None],
-        at=at,
-        agency_ids=[agency_id for agency_id, _ in grants] + ([next_step.agency_id] if next_step is not None else []),
-    )
     _require_officer(actor, at=at, grants=grants, held=held)
     before = audit_snapshot(locked, SNAPSHOT_FIELDS)
+    writes = _Writes()
     if step is not None and next_step is not None:
         _hand_over(
             dossier=locked,
@@ -1043,12 +1157,14 @@ def dossier_mark_processed(
             at=at,
             note="Đã xử lý xong",
             held=held,
+            writes=writes,
         )
     locked.status = DossierStatus.PROCESSED
     locked.processed_at = at
     locked.is_late = _late_at_end(locked, at)
-    locked.save(update_fields=["status", "processed_at", "is_late"])
-    _audit(actor=actor, action=Action.MARK_PROCESSED, dossier=locked, before=before, at=at)
+    writes.update(locked, ["status", "processed_at", "is_late"])
+    head = writes.send(chain_head=True)
+    _audit(actor=actor, action=Action.MARK_PROCESSED, dossier=locked, before=before, at=at, head=head)
     return locked
 
 
@@ -1062,9 +1178,9 @@ def dossier_return_result(*, dossier: Dossier, actor: AbstractBaseUser, at: date
     """
     _check_at(at)
     seen = dossier.status
-    locked, step, pending = _lock_with_open_steps(dossier)
+    locked, step, pending, held = _lock_with_open_steps(dossier, members=[actor], at=at)
     _check_transition(locked, Action.RETURN_RESULT, seen=seen)
-    _require_officer(actor, at=at, grants=[_reception_officer(locked, Role.CLERK, Role.RECEPTION)])
+    _require_officer(actor, at=at, grants=[_reception_officer(locked, Role.CLERK, Role.RECEPTION)], held=held)
     unpaid = _unpaid(locked)
     if unpaid > 0:
         raise DossierError(
@@ -1072,14 +1188,19 @@ def dossier_return_result(*, dossier: Dossier, actor: AbstractBaseUser, at: date
             f"Người nộp còn phải nộp {unpaid:,.0f} đồng phí, lệ phí trước khi nhận kết quả.".replace(",", "."),
         )
     before = audit_snapshot(locked, SNAPSHOT_FIELDS)
+    writes = _Writes()
     if step is not None:
-        _hand_over(dossier=locked, step=step, next_step=None, giver=actor, receiver=None, at=at, note=note)
-    if pending:  # steps never reached: not carried out
-        _close_open_steps(locked)
+        _hand_over(
+            dossier=locked, step=step, next_step=None, giver=actor, receiver=None, at=at, note=note, writes=writes
+        )
+    for never_reached in pending:  # steps never reached: not carried out
+        never_reached.status = StepStatus.SKIPPED
+        writes.update(never_reached, ["status"])
     locked.status = DossierStatus.RETURNED
     locked.returned_at = at
-    locked.save(update_fields=["status", "returned_at"])
-    _audit(actor=actor, action=Action.RETURN_RESULT, dossier=locked, before=before, at=at)
+    writes.update(locked, ["status", "returned_at"])
+    head = writes.send(chain_head=True)
+    _audit(actor=actor, action=Action.RETURN_RESULT, dossier=locked, before=before, at=at, head=head)
     return locked
 
 

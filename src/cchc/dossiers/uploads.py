@@ -37,6 +37,10 @@ ALLOWED: dict[str, tuple[str, str]] = {
 ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx,application/pdf,image/jpeg,image/png"
 ALLOWED_TEXT = "PDF, JPEG, PNG hoặc Word (.docx)"
 
+# Evidence files (tài liệu kiểm chứng, minh chứng) may also be tables of figures: Excel workbooks.
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EVIDENCE_TYPES: dict[str, tuple[str, str]] = {**ALLOWED, XLSX: (".xlsx", "Excel (.xlsx)")}
+
 _PNG = b"\x89PNG\r\n\x1a\n"
 _JPEG = b"\xff\xd8\xff"
 _ZIP = b"PK\x03\x04"
@@ -73,21 +77,27 @@ def display_name(name: str) -> str:
     return cleaned.strip()[:255] or "tệp không tên"
 
 
-def sniff(head: bytes, tail: bytes, stream: IO[bytes]) -> str | None:
-    """The content type of a file from its first and last bytes (and its ZIP directory); None if not allowed."""
+def sniff(head: bytes, tail: bytes, stream: IO[bytes], *, types: dict[str, tuple[str, str]] = ALLOWED) -> str | None:
+    """The content type of a file from its first and last bytes (and its ZIP directory), if it is one of
+    ``types``; None otherwise."""
+    found: str | None = None
     if head.startswith((b"%PDF-1.", b"%PDF-2.")) and b"%%EOF" in tail:
-        return "application/pdf"
-    if head.startswith(_JPEG):
-        return "image/jpeg"
-    if head.startswith(_PNG) and head[12:16] == b"IHDR":
-        return "image/png"
-    if head.startswith(_ZIP) and _is_docx(stream):
-        return "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    return None
+        found = "application/pdf"
+    elif head.startswith(_JPEG):
+        found = "image/jpeg"
+    elif head.startswith(_PNG) and head[12:16] == b"IHDR":
+        found = "image/png"
+    elif head.startswith(_ZIP):
+        if _is_ooxml(stream, "word/document.xml", b"wordprocessingml.document.main+xml"):
+            found = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        elif XLSX in types and _is_ooxml(stream, "xl/workbook.xml", b"spreadsheetml.sheet.main+xml"):
+            found = XLSX
+    return found if found in types else None
 
 
-def _is_docx(stream: IO[bytes]) -> bool:
-    """A real .docx: a ZIP whose [Content_Types].xml declares the main Word document part, without macros.
+def _is_ooxml(stream: IO[bytes], main_part: str, main_type: bytes) -> bool:
+    """A real Office Open XML file (.docx, .xlsx): a ZIP whose [Content_Types].xml declares ``main_type``
+    for its ``main_part``, without macros.
 
     Only the central directory and one small XML part are read (no member is extracted to disk).
     """
@@ -95,17 +105,65 @@ def _is_docx(stream: IO[bytes]) -> bool:
         stream.seek(0)
         with zipfile.ZipFile(stream) as archive:
             names = set(archive.namelist())
-            if "[Content_Types].xml" not in names or "word/document.xml" not in names:
+            if "[Content_Types].xml" not in names or main_part not in names:
                 return False
             if any(name.lower().endswith("vbaproject.bin") for name in names):
                 return False
             info = archive.getinfo("[Content_Types].xml")
             if info.file_size > 1024 * 1024:
                 return False
-            types = archive.read(info)
+            declared = archive.read(info)
     except (zipfile.BadZipFile, OSError, ValueError, KeyError, NotImplementedError, EOFError):
         return False
-    return b"wordprocessingml.document.main+xml" in types and b"macroEnabled" not in types
+    return main_type in declared and b"macroEnabled" not in declared
+
+
+class FileRejected(Exception):
+    """A file refused by :func:`file_check`; ``reason``: ``empty``, ``too_large`` or ``type``. Each caller
+    turns it into its own error code and message."""
+
+    def __init__(self, reason: str, *, name: str, limit: int) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.name = name
+        self.limit = limit
+
+
+def file_check(*, file: Any, types: dict[str, tuple[str, str]] = ALLOWED, limit: int | None = None) -> CheckedUpload:
+    """Read ``file`` once: its size (from the bytes actually read, not what the client declared), SHA-256
+    and content type (by content, never by name), one of ``types``; raise :class:`FileRejected`.
+    The file is left at its start."""
+    limit = max_bytes() if limit is None else limit
+    name = display_name(str(getattr(file, "name", "") or ""))
+    file.seek(0)
+    digest = hashlib.sha256()
+    size = 0
+    head = b""
+    tail = b""
+    while chunk := file.read(CHUNK):
+        if len(head) < 16:
+            head = (head + chunk)[:1024]
+        size += len(chunk)
+        if size > limit:
+            file.seek(0)
+            raise FileRejected("too_large", name=name, limit=limit)
+        digest.update(chunk)
+        tail = (tail + chunk)[-2048:]
+    if size == 0:
+        file.seek(0)
+        raise FileRejected("empty", name=name, limit=limit)
+    content_type = sniff(head, tail, file, types=types)
+    file.seek(0)
+    if content_type is None:
+        raise FileRejected("type", name=name, limit=limit)
+    return CheckedUpload(
+        file=file,
+        original_name=name,
+        content_type=content_type,
+        extension=types[content_type][0],
+        size=size,
+        sha256=digest.hexdigest(),
+    )
 
 
 def upload_check(*, file: Any, label: str, limit: int | None = None) -> CheckedUpload:
@@ -117,44 +175,21 @@ def upload_check(*, file: Any, label: str, limit: int | None = None) -> CheckedU
 
     The size is counted from the bytes actually read, not from what the client declared.
     """
-    limit = max_bytes() if limit is None else limit
-    name = display_name(str(getattr(file, "name", "") or ""))
-    file.seek(0)
-    digest = hashlib.sha256()
-    size = 0
-    head = b""
-    tail = b""
-    while True:
-        chunk = file.read(CHUNK)
-        if not chunk:
-            break
-        if len(head) < 16:
-            head = (head + chunk)[:1024]
-        size += len(chunk)
-        if size > limit:
-            file.seek(0)
+    try:
+        return file_check(file=file, limit=limit)
+    except FileRejected as rejected:
+        name = rejected.name
+        if rejected.reason == "too_large":
             raise DossierError(
                 DossierErrorCode.UPLOAD_TOO_LARGE,
-                f"Tệp «{name}» ({label}) vượt quá dung lượng cho phép {size_text(limit)}.",
-            )
-        digest.update(chunk)
-        tail = (tail + chunk)[-2048:]
-    if size == 0:
-        file.seek(0)
-        raise DossierError(DossierErrorCode.INVALID_INPUT, f"Tệp «{name}» ({label}) rỗng, không có nội dung.")
-    content_type = sniff(head, tail, file)
-    file.seek(0)
-    if content_type is None:
+                f"Tệp «{name}» ({label}) vượt quá dung lượng cho phép {size_text(rejected.limit)}.",
+            ) from None
+        if rejected.reason == "empty":
+            raise DossierError(
+                DossierErrorCode.INVALID_INPUT, f"Tệp «{name}» ({label}) rỗng, không có nội dung."
+            ) from None
         raise DossierError(
             DossierErrorCode.UPLOAD_TYPE_NOT_ALLOWED,
             f"Tệp «{name}» ({label}) không phải tệp {ALLOWED_TEXT} hợp lệ. Nội dung tệp được kiểm tra, "
             "không dựa vào tên hay phần mở rộng của tệp.",
-        )
-    return CheckedUpload(
-        file=file,
-        original_name=name,
-        content_type=content_type,
-        extension=ALLOWED[content_type][0],
-        size=size,
-        sha256=digest.hexdigest(),
-    )
+        ) from None

@@ -1,16 +1,17 @@
-"""Direct computation of the QĐ 766 index: straight from the dossier table and the catalogue.
+"""Computation of the QĐ 766 index: from the rollups (default) or straight from the dossier table.
 
-``indicators_compute(period=..., scope=..., at=...)`` returns a :class:`Report` with every indicator's
-numerator, denominator, ratio and score, the group totals and the overall score;
+``indicators_compute(period=..., scope=..., at=..., method=...)`` returns a :class:`Report` with every
+indicator's numerator, denominator, ratio and score, the group totals and the overall score;
 ``indicators_compute_units`` does the same for the province and every reporting agency at once.
-Both run a constant number of queries, whatever the number of dossiers or agencies: one grouped
-aggregate over the dossiers (by handling agency), one over supplement pauses, the catalogue in force
-(with its prefetches), the online (agency, procedure) pairs, the online-payment pairs and the
-organisation (agencies and succession edges).
+Both run a constant number of queries, whatever the number of dossiers or agencies. The dossier
+counters come from the rollups (``Method.ROLLUP``, the default: :mod:`cchc.indicators.rollups`,
+refreshed first) or from one grouped aggregate over the dossiers and one over supplement pauses
+(``Method.DIRECT``); then the catalogue in force (with its prefetches), the online (agency,
+procedure) pairs, the online-payment pairs and the organisation (agencies and succession edges).
 
 Counters are integers kept per handling agency and regrouped by the reporting map of
-:mod:`cchc.indicators.scopes`, so a rollup that stores the same counters reproduces these figures
-exactly. Ratios and scores are exact fractions, rounded only for display (2 decimals, half up).
+:mod:`cchc.indicators.scopes`, so the rollups, which store the same counters, reproduce the direct
+figures exactly. Ratios and scores are exact fractions, rounded only for display (2 decimals, half up).
 
 "No data" (``Status.NO_DATA``): the platform does not hold the facts; reported with the reason, never
 as 0. "Empty" (``Status.EMPTY``): the facts exist but nothing was counted (denominator 0); the portal
@@ -21,17 +22,18 @@ and listed in ``excluded``: the total reads "x of y points measured", never a si
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import cached_property
 from typing import Any, cast
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
 
 from cchc.catalogue.constants import ServiceType, VersionStatus
-from cchc.catalogue.models import CompetentAgency, Procedure, ProcedureVersion
+from cchc.catalogue.models import CompetentAgency, Procedure, ProcedureStep, ProcedureVersion, RequiredDocument
 from cchc.dossiers.constants import Channel, PaymentChannel
 from cchc.dossiers.models import Dossier, Payment, SupplementRequest
 from cchc.indicators.constants import (
@@ -40,12 +42,15 @@ from cchc.indicators.constants import (
     Group,
     IndicatorError,
     IndicatorErrorCode,
+    Method,
     Part,
     Status,
     Structure,
 )
 from cchc.indicators.definitions import BY_CODE, INDICATORS, Indicator
 from cchc.indicators.periods import VN_TZ, Period
+from cchc.indicators.petitions import PetitionFacts, petition_counters_for
+from cchc.indicators.rollups import RollupRead, rollups_read, rollups_read_series, scope_rollup_filter
 from cchc.indicators.scopes import Organisation, ResolvedScope, Scope, organisation_load, scope_resolve
 from cchc.indicators.selectors import (
     DOSSIER_INDICATORS,
@@ -65,6 +70,7 @@ SECONDS_PER_DAY = 86400
 TWO_PLACES = Decimal("0.01")
 
 Counters = dict[str, int]
+BY_GROUP = {group: [i for i in INDICATORS if i.group == group] for group in Group}
 
 
 def _round(value: Fraction | None) -> Decimal | None:
@@ -135,11 +141,12 @@ class GroupResult:
     def max_points(self) -> int:
         return GROUP_MAX_POINTS[self.group]
 
-    @property
+    # results are not changed once made: the sums are kept
+    @cached_property
     def score(self) -> Fraction:
         return sum((r.score or Fraction(0) for r in self.results if r.counted), Fraction(0))
 
-    @property
+    @cached_property
     def measured_max(self) -> int:
         return sum(r.indicator.max_points for r in self.results if r.counted)
 
@@ -169,15 +176,15 @@ class Report:
     groups: list[GroupResult]
     agency_id: int | None = None
 
-    @property
+    @cached_property
     def results(self) -> dict[str, IndicatorResult]:
         return {r.indicator.code: r for g in self.groups for r in g.results}
 
-    @property
+    @cached_property
     def total(self) -> Fraction:
         return sum((g.score for g in self.groups), Fraction(0))
 
-    @property
+    @cached_property
     def measured_max(self) -> int:
         return sum(g.measured_max for g in self.groups)
 
@@ -215,18 +222,167 @@ class _Version:
     holders: set[int]  # reporting agencies holding authority over it
 
 
-class _Engine:
-    """Loads the facts of one period once; builds the counters of any scope from them."""
+@dataclass
+class _Published:
+    """What the index reads of one published (or retired) procedure version, whatever the window."""
 
-    def __init__(self, *, period: Period, at: datetime, structure: Structure, base: Q | None = None) -> None:
+    procedure_id: int
+    procedure_code: str
+    field_code: str
+    published_at: datetime
+    retired_at: datetime | None
+    online: bool
+    complete: bool
+    fee: bool
+    specs: list[tuple[int | None, str, str]]  # competent agency: (agency id, or kind and level)
+
+
+class _Catalogue:
+    """The procedure versions that may be in force at the close of any of some windows, loaded once
+    (one query and two prefetches), then read per close and scope in memory."""
+
+    def __init__(self, closes: Iterable[datetime], *, org: Organisation) -> None:
+        closes = list(closes)
+        self.org = org
+        self._memo: dict[tuple[Any, ...], dict[int, _Version]] = {}
+        self._holdings: dict[int, _Holdings] = {}  # by id of a dict of ``_memo`` (kept alive there)
+        versions = (
+            ProcedureVersion.objects.filter(
+                Q(retired_at__isnull=True) | Q(retired_at__gte=min(closes)),
+                status__in=[VersionStatus.PUBLISHED, VersionStatus.RETIRED],
+                published_at__lt=max(closes),
+            )
+            .annotate(
+                procedure_code=F("procedure__code"),
+                field_code=F("field__code"),
+                has_steps=Exists(ProcedureStep.objects.filter(version=OuterRef("pk"))),
+                has_documents=Exists(RequiredDocument.objects.filter(version=OuterRef("pk"))),
+            )
+            .prefetch_related("competent_agencies", "fees")
+        )
+        self.versions: list[_Published] = []
+        for version in versions:
+            competent: list[CompetentAgency] = list(version.competent_agencies.all())
+            fees = list(version.fees.all())
+            self.versions.append(
+                _Published(
+                    procedure_id=version.procedure_id,
+                    procedure_code=version.procedure_code,
+                    field_code=version.field_code,
+                    published_at=cast(datetime, version.published_at),
+                    retired_at=version.retired_at,
+                    online=version.service_type in ONLINE_TYPES,
+                    # legal: khoản 2 Điều 8 NĐ 63/2010/NĐ-CP, the components a published procedure must have
+                    complete=bool(
+                        version.name.strip()
+                        and version.service_type
+                        and version.processing_time
+                        and version.applicant_types
+                        and competent
+                        and version.has_steps
+                        and version.has_documents
+                    ),
+                    fee=any(
+                        (f.amount or 0) > 0 or any((row.get("amount") or 0) > 0 for row in f.amount_table or [])
+                        for f in fees
+                    ),
+                    specs=[(spec.agency_id, spec.agency_kind, spec.level) for spec in competent],
+                )
+            )
+
+    def at(self, close: datetime, *, procedure: str = "", field_code: str = "") -> dict[int, _Version]:
+        """The versions in force at ``close`` (by procedure; of one procedure or field when given), with
+        the reporting agencies holding authority on the last day before ``close``."""
+        last_day = (close - timedelta(microseconds=1)).astimezone(VN_TZ).date()
+        valid = tuple(pk for pk, agency in self.org.agencies.items() if agency.is_valid_on(last_day))
+        chosen = tuple(
+            i
+            for i, v in enumerate(self.versions)
+            if v.published_at < close
+            and (v.retired_at is None or v.retired_at >= close)
+            and (not procedure or v.procedure_code == procedure)
+            and (not field_code or v.field_code == field_code)
+        )
+        key = (valid, chosen)
+        found = self._memo.get(key)
+        if found is None:
+            found = self._memo[key] = self._build(valid, chosen)
+        return found
+
+    def holdings(self, versions: dict[int, _Version]) -> _Holdings:
+        """Who holds what in ``versions`` (a dict :meth:`at` returned), computed once."""
+        found = self._holdings.get(id(versions))
+        if found is None:
+            found = self._holdings[id(versions)] = _Holdings(versions)
+        return found
+
+    def _build(self, valid: tuple[int, ...], chosen: tuple[int, ...]) -> dict[int, _Version]:
+        by_kind: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for pk in valid:
+            agency = self.org.agencies[pk]
+            by_kind[(agency.kind, agency.level)].append(pk)
+        found: dict[int, _Version] = {}
+        for i in chosen:
+            version = self.versions[i]
+            holders_raw: set[int] = set()
+            for agency_id, kind, level in version.specs:
+                if agency_id is not None:
+                    holders_raw.add(agency_id)
+                else:
+                    holders_raw.update(by_kind.get((kind, level), []))
+            holders = {t for t in (self.org.report_as(pk) for pk in holders_raw) if t is not None}
+            found[version.procedure_id] = _Version(
+                procedure_id=version.procedure_id,
+                online=version.online,
+                complete=version.complete,
+                fee=version.fee,
+                holders=holders,
+            )
+        return found
+
+
+class _Engine:
+    """Loads the facts of one period once; builds the counters of any scope from them.
+
+    A batch (:class:`_Batch`) hands several engines the same organisation, catalogue and rollup read."""
+
+    def __init__(
+        self,
+        *,
+        period: Period,
+        at: datetime,
+        structure: Structure,
+        method: str = Method.ROLLUP,
+        org: Organisation | None = None,
+        catalogue: _Catalogue | None = None,
+    ) -> None:
         self.period = period
         self.at = at
         self.window = Window.of(period, at)
-        self.org = organisation_load(structure=structure, day=at.astimezone(VN_TZ).date())
-        self.base = base if base is not None else Q()
+        self.org = org or organisation_load(structure=structure, day=at.astimezone(VN_TZ).date())
+        self.base = Q()  # on dossiers
+        self.rollup_base = Q()  # on facts and rollups
+        # a window closing before it starts (a future period) has no tiling: read it directly
+        self.method = Method(method) if self.window.close >= self.window.start else Method.DIRECT
+        self._rolled: RollupRead | None = None
+        self._catalogue = catalogue
+        self.petitions: PetitionFacts | None = None  # the batch's feedback, read once for all windows
 
-    # dossier counters, grouped by handling agency (one query + one for pauses)
+    def restrict(self, resolved: ResolvedScope) -> None:
+        self.base = scope_dossier_filter(resolved, self.org)
+        self.rollup_base = scope_rollup_filter(resolved, self.org)
+        self._rolled = None
+
+    def rolled(self) -> RollupRead:
+        """The rollups' answer for the window and scope (refreshed first; read once per engine)."""
+        if self._rolled is None:
+            self._rolled = rollups_read(window=self.window, scope=self.rollup_base)
+        return self._rolled
+
+    # dossier counters, grouped by handling agency (rollups; or directly: one query + one for pauses)
     def dossier_counters(self) -> dict[int, Counters]:
+        if self.method == Method.ROLLUP:
+            return self.rolled().counters  # read only by the callers
         filters = indicator_filters(self.window)
         aggregates: dict[str, Any] = {}
         for i, code in enumerate(DOSSIER_INDICATORS):
@@ -275,57 +431,25 @@ class _Engine:
             counters[key] = counters.get(key, 0) - _seconds(row["paused"])
         return result
 
+    # feedback (PAKN) counters by reporting agency: 5.1-5.3, the same for both methods (a small table)
+    def petition_counters(self) -> dict[int | None, Counters]:
+        if self.petitions is None:
+            self.petitions = PetitionFacts([(self.window.start, self.window.close)])
+        return self.petitions.counters(start=self.window.start, close=self.window.close, at=self.at, org=self.org)
+
     # the catalogue in force at the close of the window, with the reporting agencies holding authority
     def catalogue(self, *, procedure: str = "", field_code: str = "") -> dict[int, _Version]:
-        close = self.window.close
-        last_day = (close - timedelta(microseconds=1)).astimezone(VN_TZ).date()
-        versions = ProcedureVersion.objects.filter(
-            Q(retired_at__isnull=True) | Q(retired_at__gte=close),
-            status__in=[VersionStatus.PUBLISHED, VersionStatus.RETIRED],
-            published_at__lt=close,
-        ).prefetch_related("competent_agencies", "fees", "steps", "documents")
-        if procedure:
-            versions = versions.filter(procedure__code=procedure)
-        if field_code:
-            versions = versions.filter(field__code=field_code)
-        by_kind: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for agency in self.org.agencies.values():
-            if agency.is_valid_on(last_day):
-                by_kind[(agency.kind, agency.level)].append(agency.pk)
-        found: dict[int, _Version] = {}
-        for version in versions:
-            competent: list[CompetentAgency] = list(version.competent_agencies.all())
-            holders_raw: set[int] = set()
-            for spec in competent:
-                if spec.agency_id is not None:
-                    holders_raw.add(spec.agency_id)
-                else:
-                    holders_raw.update(by_kind.get((spec.agency_kind, spec.level), []))
-            holders = {t for t in (self.org.report_as(pk) for pk in holders_raw) if t is not None}
-            fees = list(version.fees.all())
-            found[version.procedure_id] = _Version(
-                procedure_id=version.procedure_id,
-                online=version.service_type in ONLINE_TYPES,
-                # legal: khoản 2 Điều 8 NĐ 63/2010/NĐ-CP, the components a published procedure must have
-                complete=bool(
-                    version.name.strip()
-                    and version.service_type
-                    and version.processing_time
-                    and version.applicant_types
-                    and competent
-                    and list(version.steps.all())
-                    and list(version.documents.all())
-                ),
-                fee=any(
-                    (f.amount or 0) > 0 or any((row.get("amount") or 0) > 0 for row in f.amount_table or [])
-                    for f in fees
-                ),
-                holders=holders,
-            )
-        return found
+        source = self._catalogue or _Catalogue([self.window.close], org=self.org)
+        self._catalogue = source
+        return source.at(self.window.close, procedure=procedure, field_code=field_code)
+
+    def holdings(self, versions: dict[int, _Version]) -> _Holdings:
+        return self._catalogue.holdings(versions) if self._catalogue else _Holdings(versions)
 
     def online_pairs(self) -> set[tuple[int, int]]:
         """(reporting agency, procedure) with at least one online dossier received in the window."""
+        if self.method == Method.ROLLUP:
+            return self._report_pairs(self.rolled().online)
         rows = (
             Dossier.objects.filter(
                 self.base,
@@ -341,6 +465,8 @@ class _Engine:
 
     def paid_pairs(self) -> set[tuple[int, int]]:
         """(reporting agency, procedure) with at least one payment through the online gateway in the window."""
+        if self.method == Method.ROLLUP:
+            return self._report_pairs(self.rolled().paid)
         rows = (
             Payment.objects.filter(
                 _prefixed(self.base, "dossier"),
@@ -355,12 +481,9 @@ class _Engine:
         return self._report_pairs(rows)
 
     def _report_pairs(self, rows: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
-        pairs = set()
-        for agency_id, procedure_id in rows:
-            target = self.org.report_as(agency_id)
-            if target is not None:
-                pairs.add((target, procedure_id))
-        return pairs
+        reporting = self.org.reporting
+        found = ((reporting.get(agency_id), procedure_id) for agency_id, procedure_id in rows)
+        return {(target, procedure_id) for target, procedure_id in found if target is not None}
 
 
 def _seconds(value: timedelta | None) -> int:
@@ -396,28 +519,68 @@ def _catalogue_sets(
     reporting_ids: set[int] | None,
     online_pairs: set[tuple[int, int]],
     paid_pairs: set[tuple[int, int]],
+    holdings: _Holdings | None = None,
 ) -> _CatalogueSets:
-    def within(agency_id: int) -> bool:
-        return reporting_ids is None or agency_id in reporting_ids
+    return _CatalogueIndex(versions, online_pairs, paid_pairs, holdings).sets(reporting_ids)
 
-    if reporting_ids is None:
-        procedures = set(versions)
-    else:
-        procedures = {pk for pk, v in versions.items() if v.holders & reporting_ids}
-    services = {
-        (agency_id, pk) for pk, v in versions.items() if v.online for agency_id in v.holders if within(agency_id)
-    }
-    paid = {pk for agency_id, pk in paid_pairs if within(agency_id)}
-    fee = {pk for pk in procedures if versions[pk].fee}
-    return _CatalogueSets(
-        procedures=procedures,
-        complete={pk for pk in procedures if versions[pk].complete},
-        online={pk for pk in procedures if versions[pk].online},
-        services=services,
-        services_used=services & online_pairs,
-        fee=fee,
-        fee_paid=fee & paid,
-    )
+
+class _Holdings:
+    """Who holds what in one catalogue in force: the procedures of each reporting agency and every
+    (agency, online procedure) service. Depends on the catalogue only: shared by the windows that
+    share it (:meth:`_Catalogue.holdings`)."""
+
+    def __init__(self, versions: dict[int, _Version]) -> None:
+        self.held: dict[int, list[int]] = defaultdict(list)  # reporting agency -> procedures it holds
+        for pk, version in versions.items():
+            for agency_id in version.holders:
+                self.held[agency_id].append(pk)
+        self.services = {(a, pk) for pk, v in versions.items() if v.online for a in v.holders}
+
+
+class _CatalogueIndex:
+    """The catalogue in force and the pairs of a window indexed by reporting agency, so that the sets of
+    any agency are read without going through the whole catalogue (the rankings ask for every agency)."""
+
+    def __init__(
+        self,
+        versions: dict[int, _Version],
+        online_pairs: set[tuple[int, int]],
+        paid_pairs: set[tuple[int, int]],
+        holdings: _Holdings | None = None,
+    ) -> None:
+        self.versions = versions
+        self.online_pairs = online_pairs
+        self.paid_pairs = paid_pairs
+        holdings = holdings or _Holdings(versions)
+        self.held = holdings.held
+        self.all_services = holdings.services
+        self.paid_by: dict[int, set[int]] = defaultdict(set)
+        for agency_id, pk in paid_pairs:
+            self.paid_by[agency_id].add(pk)
+
+    def sets(self, reporting_ids: set[int] | None) -> _CatalogueSets:
+        versions = self.versions
+        if reporting_ids is None:
+            procedures = set(versions)
+            services = self.all_services
+            paid = {pk for _, pk in self.paid_pairs}
+        else:
+            procedures, services, paid = set(), set(), set()
+            for agency_id in reporting_ids:
+                held = self.held.get(agency_id, ())
+                procedures.update(held)
+                services.update((agency_id, pk) for pk in held if versions[pk].online)
+                paid |= self.paid_by.get(agency_id, set())
+        fee = {pk for pk in procedures if versions[pk].fee}
+        return _CatalogueSets(
+            procedures=procedures,
+            complete={pk for pk in procedures if versions[pk].complete},
+            online={pk for pk in procedures if versions[pk].online},
+            services=services,
+            services_used=services & self.online_pairs,
+            fee=fee,
+            fee_paid=fee & paid,
+        )
 
 
 def _catalogue_counters(sets: _CatalogueSets) -> Counters:
@@ -438,7 +601,10 @@ def _add(total: Counters, more: Counters) -> None:
         total[key] = total.get(key, 0) + value
 
 
-def _result(indicator: Indicator, counters: Counters, *, commune: bool) -> IndicatorResult:
+def _result(
+    indicator: Indicator, counters: Counters, *, commune: bool, details_of: dict[str, Counters] | None = None
+) -> IndicatorResult:
+    """``details_of``: the counters by indicator code and part (``CODE:part`` split once per report)."""
     if indicator.scored and commune and not indicator.applies_to_commune:
         return IndicatorResult(
             indicator,
@@ -451,9 +617,7 @@ def _result(indicator: Indicator, counters: Counters, *, commune: bool) -> Indic
     code = indicator.code
     numerator = counters.get(f"{code}:num", 0)
     denominator = counters.get(f"{code}:den", 0)
-    details = {k.split(":", 1)[1]: v for k, v in counters.items() if k.startswith(f"{code}:") and k.count(":") == 1}
-    details.pop("num", None)
-    details.pop("den", None)
+    details = {k: v for k, v in (details_of or {}).get(code, {}).items() if k not in ("num", "den")}
     if code == "PROCESSING_TIME_AVG":
         seconds = counters.get(f"{code}:seconds", 0)
         if denominator == 0:
@@ -488,8 +652,13 @@ def _result(indicator: Indicator, counters: Counters, *, commune: bool) -> Indic
 def _report(
     engine: _Engine, counters: Counters, *, label: str, scope: Scope, commune: bool, agency_id: int | None = None
 ) -> Report:
+    details_of: dict[str, Counters] = defaultdict(dict)
+    for key, value in counters.items():
+        code, _, part = key.partition(":")
+        if ":" not in part:
+            details_of[code][part] = value
     groups = [
-        GroupResult(group, [_result(i, counters, commune=commune) for i in INDICATORS if i.group == group])
+        GroupResult(group, [_result(i, counters, commune=commune, details_of=details_of) for i in BY_GROUP[group]])
         for group in Group
     ]
     return Report(
@@ -506,34 +675,157 @@ def _report(
 # --- public API ---------------------------------------------------------------------------------
 
 
+class _Batch:
+    """Several periods (and scopes) computed together: the organisation, the catalogue and the rollup
+    counters of every window are loaded once — constant queries whatever the number of periods."""
+
+    def __init__(self, *, periods: Sequence[Period], at: datetime, structure: str, method: str) -> None:
+        self.periods = list(periods)
+        self.at = at
+        self.structure = Structure(structure)
+        self.method = Method(method)
+        self.org = organisation_load(structure=self.structure, day=at.astimezone(VN_TZ).date())
+        self.windows = [Window.of(period, at) for period in self.periods]
+        self._catalogue: _Catalogue | None = None
+        self._reads: dict[tuple[str, str, frozenset[int] | None], list[RollupRead | None]] = {}
+        self._refreshed = False  # the rollups are brought up to date once per batch
+        self.petitions = PetitionFacts((w.start, w.close) for w in self.windows)
+
+    def engines(self, resolved: ResolvedScope) -> list[_Engine]:
+        """One engine per period for the scope, its facts already read (rollups) or to read (direct)."""
+        if self._catalogue is None:
+            self._catalogue = _Catalogue([w.close for w in self.windows], org=self.org)
+        handlers = None if resolved.reporting_ids is None else frozenset(self.org.handled_by(resolved.reporting_ids))
+        reads = self._read(resolved, handlers) if self.method == Method.ROLLUP else [None] * len(self.periods)
+        engines = []
+        for period, read in zip(self.periods, reads, strict=True):
+            engine = _Engine(
+                period=period,
+                at=self.at,
+                structure=self.structure,
+                method=self.method,
+                org=self.org,
+                catalogue=self._catalogue,
+            )
+            engine.restrict(resolved)
+            engine.petitions = self.petitions
+            if read is not None and engine.method == Method.ROLLUP:
+                engine._rolled = read.only(handlers)
+            engines.append(engine)
+        return engines
+
+    def _read(self, resolved: ResolvedScope, handlers: frozenset[int] | None) -> list[RollupRead | None]:
+        """The rollup reads of every window for the scope: those of the whole province (same procedure
+        and field) when already read, filtered by handling agency (counters are kept per handling
+        agency, so this is exact); else one read for the scope."""
+        wide = (resolved.procedure, resolved.field, None)
+        key = wide if wide in self._reads else (resolved.procedure, resolved.field, handlers)
+        if key not in self._reads:
+            rolling = [i for i, w in enumerate(self.windows) if w.close >= w.start]
+            reads = rollups_read_series(
+                windows=[self.windows[i] for i in rolling],
+                scope=scope_rollup_filter(resolved, self.org),
+                detail=bool(resolved.procedure or resolved.field),
+                refresh=not self._refreshed,
+            )
+            self._refreshed = True
+            found: list[RollupRead | None] = [None] * len(self.windows)
+            for i, read in zip(rolling, reads, strict=True):
+                found[i] = read
+            self._reads[key] = found
+        return self._reads[key]
+
+
+_PROVINCE = ResolvedScope(Scope(), None)
+
+
 def indicators_compute(
-    *, period: Period, scope: Scope | None = None, at: datetime, structure: str = Structure.CURRENT
+    *,
+    period: Period,
+    scope: Scope | None = None,
+    at: datetime,
+    structure: str = Structure.CURRENT,
+    method: str = Method.ROLLUP,
 ) -> Report:
-    """Every indicator of the index for one scope and period, computed directly (no rollups).
+    """Every indicator of the index for one scope and period.
 
     ``at`` closes a period that has not ended yet and fixes the organisation (the reporting agencies
-    valid on that day for ``Structure.CURRENT``).
+    valid on that day for ``Structure.CURRENT``). ``method``: ``rollup`` (default) reads the rollups,
+    brought up to date first; ``direct`` scans the dossier table. Both give the same figures.
     """
+    return indicators_compute_series(periods=[period], scope=scope, at=at, structure=structure, method=method)[0]
+
+
+def indicators_compute_series(
+    *,
+    periods: Sequence[Period],
+    scope: Scope | None = None,
+    at: datetime,
+    structure: str = Structure.CURRENT,
+    method: str = Method.ROLLUP,
+) -> list[Report]:
+    """:func:`indicators_compute` for each of ``periods`` (same order), in the queries of one period:
+    organisation (2), refresh check (1), the rollup counters of every window (1), the (agency,
+    procedure) pairs (1), the catalogue (3); 3 more on the facts per distinct mid-day close.
+    ``method="direct"`` reads the dossiers per period (2 queries each, plus the pairs)."""
     scope = scope or Scope()
-    engine = _Engine(period=period, at=at, structure=Structure(structure))
-    resolved = scope_resolve(scope, engine.org)
-    engine.base = scope_dossier_filter(resolved, engine.org)
+    batch = _Batch(periods=periods, at=at, structure=structure, method=method)
+    resolved = scope_resolve(scope, batch.org)
+    return [_scope_report(engine, resolved, scope) for engine in batch.engines(resolved)]
+
+
+def indicators_compute_grid(
+    *,
+    periods: Sequence[Period],
+    scopes: Sequence[Scope],
+    at: datetime,
+    structure: str = Structure.CURRENT,
+    method: str = Method.ROLLUP,
+) -> list[list[Report]]:
+    """``reports[i][j]``: every indicator for ``scopes[i]`` over ``periods[j]``, in one batch: the
+    organisation, the catalogue and the refresh check once, one rollup read (2 queries, 3 more per
+    distinct mid-day close) per scope of procedures or fields — scopes of agencies share one read."""
+    batch = _Batch(periods=periods, at=at, structure=structure, method=method)
+    found = []
+    for scope in scopes:
+        resolved = scope_resolve(scope, batch.org)
+        found.append([_scope_report(engine, resolved, scope) for engine in batch.engines(resolved)])
+    return found
+
+
+def _scope_report(engine: _Engine, resolved: ResolvedScope, scope: Scope) -> Report:
     counters: Counters = {}
     for row in engine.dossier_counters().values():
         _add(counters, row)
     _add(counters, _catalogue_counters(_scope_sets(engine, resolved)))
+    _add(
+        counters,
+        petition_counters_for(
+            engine.petition_counters(),
+            resolved.reporting_ids,
+            procedure_scope=bool(resolved.procedure or resolved.field),
+        ),
+    )
     return _report(engine, counters, label=resolved.label, scope=scope, commune=resolved.commune)
 
 
 def _scope_sets(engine: _Engine, resolved: ResolvedScope) -> _CatalogueSets:
     versions = engine.catalogue(procedure=resolved.procedure, field_code=resolved.field)
-    return _catalogue_sets(versions, resolved.reporting_ids, engine.online_pairs(), engine.paid_pairs())
+    online, paid = engine.online_pairs(), engine.paid_pairs()
+    return _catalogue_sets(versions, resolved.reporting_ids, online, paid, engine.holdings(versions))
 
 
-def indicators_compute_units(*, period: Period, at: datetime, structure: str = Structure.CURRENT) -> list[Report]:
+def indicators_compute_units(
+    *, period: Period, at: datetime, structure: str = Structure.CURRENT, method: str = Method.ROLLUP
+) -> list[Report]:
     """The province, then every reporting agency that handled dossiers or holds authority over a
-    procedure in force (by level, then name), each with every indicator. Constant number of queries."""
-    engine = _Engine(period=period, at=at, structure=Structure(structure))
+    procedure in force (by level, then name), each with every indicator. Constant number of queries.
+    ``method`` as :func:`indicators_compute`."""
+    batch = _Batch(periods=[period], at=at, structure=structure, method=method)
+    return _units(batch.engines(_PROVINCE)[0])
+
+
+def _units(engine: _Engine) -> list[Report]:
     per_handler = engine.dossier_counters()
     versions = engine.catalogue()
     online, paid = engine.online_pairs(), engine.paid_pairs()
@@ -545,14 +837,20 @@ def indicators_compute_units(*, period: Period, at: datetime, structure: str = S
         target = engine.org.report_as(handler)
         if target is not None:
             _add(per_agency[target], counters)
-    _add(province, _catalogue_counters(_catalogue_sets(versions, None, online, paid)))
-    holders = {agency_id for v in versions.values() for agency_id in v.holders}
+    index = _CatalogueIndex(versions, online, paid, engine.holdings(versions))
+    _add(province, _catalogue_counters(index.sets(None)))
+    holders = set(index.held)
+    # feedback counts for the province and for the agencies listed anyway (dossiers or procedures held)
+    for target, counters in engine.petition_counters().items():
+        _add(province, counters)
+        if target is not None and (target in per_agency or target in holders):
+            _add(per_agency[target], counters)
     reports = [_report(engine, province, label="Toàn tỉnh", scope=Scope(), commune=False)]
     agencies = [engine.org.agencies[pk] for pk in set(per_agency) | holders]
     levels = list(Level.values)
     for agency in sorted(agencies, key=lambda a: (levels.index(a.level), a.name, a.pk)):
         counters = dict(per_agency.get(agency.pk, {}))
-        _add(counters, _catalogue_counters(_catalogue_sets(versions, {agency.pk}, online, paid)))
+        _add(counters, _catalogue_counters(index.sets({agency.pk})))
         reports.append(
             _report(
                 engine,
@@ -564,6 +862,43 @@ def indicators_compute_units(*, period: Period, at: datetime, structure: str = S
             )
         )
     return reports
+
+
+@dataclass
+class Dashboard:
+    """What a dashboard page shows, computed together (:func:`indicators_dashboard`)."""
+
+    report: Report  # the scope over the period
+    trend: list[tuple[Period, Report]]  # the scope over each period of the trend
+    units: list[Report]  # the province then every reporting agency over the period (when asked)
+
+
+def indicators_dashboard(
+    *,
+    period: Period,
+    trend: Sequence[Period] = (),
+    scope: Scope | None = None,
+    at: datetime,
+    structure: str = Structure.CURRENT,
+    units: bool = False,
+    method: str = Method.ROLLUP,
+) -> Dashboard:
+    """The figures of a dashboard in one batch: the scope over ``period`` and over each period of
+    ``trend`` (e.g. the months of the year), and with ``units`` the province and every reporting agency
+    over ``period`` (the rankings). Same figures as the separate computations; a constant number of
+    queries (:func:`indicators_compute_series`), whatever the number of periods, agencies or dossiers:
+    the province's rollup read serves the units and any scope of agencies (unit, level)."""
+    scope = scope or Scope()
+    batch = _Batch(periods=[period, *trend], at=at, structure=structure, method=method)
+    resolved = scope_resolve(scope, batch.org)
+    unit_reports = _units(batch.engines(_PROVINCE)[0]) if units else []
+    engines = batch.engines(resolved)
+    if units and scope.is_province:
+        report = unit_reports[0]
+    else:
+        report = _scope_report(engines[0], resolved, scope)
+    series = [(p, _scope_report(engine, resolved, scope)) for p, engine in zip(trend, engines[1:], strict=True)]
+    return Dashboard(report=report, trend=series, units=unit_reports)
 
 
 def indicator_procedures(
@@ -627,12 +962,13 @@ def _drill_sets(
         )
     engine = _Engine(period=period, at=at, structure=Structure(structure))
     resolved = scope_resolve(scope, engine.org)
-    engine.base = scope_dossier_filter(resolved, engine.org)
+    engine.restrict(resolved)
     return _scope_sets(engine, resolved)
 
 
 __all__ = [
     "CATALOGUE_INDICATORS",
+    "Dashboard",
     "GroupResult",
     "IndicatorResult",
     "Organisation",
@@ -640,5 +976,8 @@ __all__ = [
     "indicator_procedures",
     "indicator_services",
     "indicators_compute",
+    "indicators_compute_grid",
+    "indicators_compute_series",
     "indicators_compute_units",
+    "indicators_dashboard",
 ]

@@ -37,6 +37,7 @@ class Source(models.TextChoices):
     CATALOGUE = "catalogue", "Tính từ danh mục thủ tục hành chính"
     CATALOGUE_DOSSIERS = "catalogue_dossiers", "Tính từ danh mục thủ tục và dữ liệu hồ sơ"
     EVENTS = "events", "Từ sự kiện được ghi nhận"
+    FEEDBACK = "feedback", "Tính từ phản ánh, kiến nghị tiếp nhận trên hệ thống"
     NONE = "none", "Chưa có dữ liệu"
 
 
@@ -55,6 +56,13 @@ class Structure(models.TextChoices):
 
     CURRENT = "current", "Theo tổ chức hiện nay (đơn vị cũ gộp vào đơn vị kế thừa)"
     HISTORICAL = "historical", "Theo tổ chức tại thời điểm giải quyết"
+
+
+class Method(models.TextChoices):
+    """How dossier figures are read: from the rollups (default, fast) or straight from the dossier table."""
+
+    ROLLUP = "rollup", "Từ số liệu tổng hợp"
+    DIRECT = "direct", "Tính trực tiếp từ bảng hồ sơ"
 
 
 class Part(models.TextChoices):

@@ -305,8 +305,7 @@ INDICATORS: tuple[Indicator, ...] = (
         denominator="Số phản ánh, kiến nghị",
         unit="phản ánh",
         max_points=0,
-        source=Source.NONE,
-        no_data_reason="Hệ thống chưa tiếp nhận phản ánh, kiến nghị.",
+        source=Source.FEEDBACK,
     ),
     Indicator(
         code="PETITION_CLASSIFICATION_STAFF",
@@ -318,8 +317,7 @@ INDICATORS: tuple[Indicator, ...] = (
         denominator="Số phản ánh, kiến nghị",
         unit="phản ánh",
         max_points=0,
-        source=Source.NONE,
-        no_data_reason="Hệ thống chưa tiếp nhận phản ánh, kiến nghị.",
+        source=Source.FEEDBACK,
     ),
     Indicator(
         code="PETITION_PROCESSING_ON_TIME",
@@ -331,8 +329,7 @@ INDICATORS: tuple[Indicator, ...] = (
         denominator="Số phản ánh, kiến nghị thuộc thẩm quyền",
         unit="phản ánh",
         max_points=6,
-        source=Source.NONE,
-        no_data_reason="Hệ thống chưa tiếp nhận, xử lý phản ánh, kiến nghị.",
+        source=Source.FEEDBACK,
     ),
     Indicator(
         code="PETITION_HANDLING_SATISFACTION",
@@ -344,8 +341,7 @@ INDICATORS: tuple[Indicator, ...] = (
         denominator="Số phản ánh, kiến nghị tiếp nhận lần đầu trong kỳ",
         unit="phản ánh",
         max_points=6,
-        source=Source.NONE,
-        no_data_reason="Hệ thống chưa tiếp nhận, xử lý phản ánh, kiến nghị.",
+        source=Source.FEEDBACK,
     ),
     Indicator(
         code="DOSSIER_RECEIVING_SATISFACTION",

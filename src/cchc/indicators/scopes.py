@@ -22,6 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import F
+
 from cchc.catalogue.models import Field, Procedure
 from cchc.indicators.constants import IndicatorError, IndicatorErrorCode, Structure
 from cchc.org.constants import Level
@@ -55,6 +57,7 @@ class Organisation:
     day: date
     agencies: dict[int, Agency]
     reporting: dict[int, int | None]  # handling agency id -> reporting agency id (None: province only)
+    unit_parents: dict[int, int | None] = dataclasses.field(default_factory=dict)  # agency -> its unit's parent
 
     def report_as(self, agency_id: int) -> int | None:
         return self.reporting.get(agency_id)
@@ -66,13 +69,18 @@ class Organisation:
 
 
 def organisation_load(*, structure: Structure, day: date) -> Organisation:
-    agencies = {a.pk: a for a in Agency.objects.select_related("unit", "unit__parent")}
+    # the agencies alone (their unit's parent as a column): a scope by unit needs no more
+    rows = Agency.objects.annotate(unit_parent_id=F("unit__parent_id"))
+    agencies = {a.pk: a for a in rows}
+    parents = {pk: a.unit_parent_id for pk, a in agencies.items()}  # type: ignore[attr-defined]
     if structure == Structure.HISTORICAL:
         reporting: dict[int, int | None] = {pk: pk for pk in agencies}
     else:
         found = agency_successions_map(agencies.values(), day)
         reporting = {pk: (bearers[0].node.pk if bearers else None) for pk, bearers in found.items()}
-    return Organisation(structure=Structure(structure), day=day, agencies=agencies, reporting=reporting)
+    return Organisation(
+        structure=Structure(structure), day=day, agencies=agencies, reporting=reporting, unit_parents=parents
+    )
 
 
 @dataclass
@@ -133,7 +141,7 @@ def scope_resolve(scope: Scope, org: Organisation) -> ResolvedScope:
     if scope.unit:
         unit_ids, unit_names = _unit_ids(scope.unit, org)
         names.extend(unit_names)
-        chosen = [a for a in chosen if a.unit_id in unit_ids or (a.unit is not None and a.unit.parent_id in unit_ids)]
+        chosen = [a for a in chosen if a.unit_id in unit_ids or org.unit_parents.get(a.pk) in unit_ids]
     if scope.level:
         chosen = [a for a in chosen if a.level == scope.level]
     ids = {a.pk for a in chosen}

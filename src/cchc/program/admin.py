@@ -18,12 +18,15 @@ from cchc.program.models import (
     Duty,
     DutyGroup,
     FundingClause,
+    MeasureSeries,
     Objective,
     Program,
     ProgramRevision,
     ReformArea,
     Solution,
     Target,
+    TargetLink,
+    TargetValue,
     TimelinePhase,
 )
 
@@ -275,3 +278,48 @@ class TimelinePhaseAdmin(admin.ModelAdmin):
     search_fields = ["text", "task__title"]
     list_select_related = ["task"]
     autocomplete_fields = ["task"]
+
+
+# --- measuring the targets -----------------------------------------------------------------------
+
+
+class TargetLinkInline(admin.TabularInline):
+    model = TargetLink
+    extra = 0
+    fields = ("target_code", "rule_key", "linked_at")
+    readonly_fields = ("linked_at",)
+
+
+@admin.register(MeasureSeries)
+class MeasureSeriesAdmin(SimpleHistoryAdmin):
+    list_display = ("key", "name", "kind", "measure_code", "responsible_agency", "program")
+    list_filter = ("kind", "program")
+    search_fields = ("key", "name")
+    raw_id_fields = ("responsible_agency",)
+    inlines = [TargetLinkInline]
+
+
+@admin.register(TargetLink)
+class TargetLinkAdmin(SimpleHistoryAdmin):
+    """A link edited here should have its rule emptied: ``cchc program link-targets`` then keeps it."""
+
+    list_display = ("target_code", "series", "rule_key", "linked_at", "program")
+    list_filter = ("program",)
+    search_fields = ("target_code", "series__key")
+
+
+@admin.register(TargetValue)
+class TargetValueAdmin(admin.ModelAdmin):
+    """Read only: values are entered and corrected on the target page (a correction is a new value)."""
+
+    list_display = ("series", "period_key", "value", "agency", "entered_by", "entered_at", "supersedes")
+    list_filter = ("series__program", "series")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

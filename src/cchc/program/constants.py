@@ -49,3 +49,44 @@ class ImportError_(models.TextChoices):
     NOT_A_PROGRAM = "program.not_a_program", "Văn bản không phải chương trình cải cách hành chính"
     TRUNCATED = "program.truncated", "Văn bản bị cắt cụt hoặc thiếu phần"
     GARBLED = "program.garbled", "Cấu trúc văn bản không đọc được"
+
+
+class MeasureKind(models.TextChoices):
+    """What measures a target (see docs/targets.md)."""
+
+    INDICATOR = "indicator", "Chỉ số của Bộ chỉ số 766 (tính từ hồ sơ, danh mục)"
+    PLATFORM = "platform", "Số đo của nền tảng (tính từ hồ sơ)"
+    MANUAL = "manual", "Số liệu do cơ quan phụ trách nhập, kèm minh chứng"
+
+
+class TargetStatus(models.TextChoices):
+    """Where a target stands (rule: ``cchc.program.targets.selectors.target_status``)."""
+
+    MET = "met", "Đạt"
+    ON_TRACK = "on_track", "Đúng tiến độ"
+    BEHIND = "behind", "Chậm tiến độ"
+    NO_DATA = "no_data", "Chưa có dữ liệu"
+
+
+class TargetValueErrorCode(models.TextChoices):
+    """Stable codes of a refused manual value (reach the form and any API client)."""
+
+    NOT_PERMITTED = "program.target_value.not_permitted", "Không có quyền nhập số liệu cho chỉ tiêu này"
+    NOT_MANUAL = "program.target_value.not_manual", "Chỉ tiêu được tính tự động, không nhập tay"
+    INVALID_VALUE = "program.target_value.invalid_value", "Giá trị không hợp lệ"
+    INVALID_PERIOD = "program.target_value.invalid_period", "Kỳ số liệu không hợp lệ"
+    NO_EVIDENCE = "program.target_value.no_evidence", "Thiếu minh chứng"
+    EVIDENCE_TYPE = "program.target_value.evidence_type", "Tệp minh chứng không đúng định dạng"
+    EVIDENCE_TOO_LARGE = "program.target_value.evidence_too_large", "Tệp minh chứng quá lớn"
+    NOTE_REQUIRED = "program.target_value.note_required", "Đính chính phải ghi lý do"
+    ALREADY_CORRECTED = "program.target_value.already_corrected", "Giá trị đã được đính chính"
+
+
+class TargetValueError(Exception):
+    """A refused manual value: a stable ``code`` and a Vietnamese ``message``; nothing was saved."""
+
+    def __init__(self, code: TargetValueErrorCode, message: str, *, field: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = field

@@ -8,13 +8,14 @@ revision, so a revised decision updates the register and the earlier text stays 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from cchc.common.text import fold
 from cchc.org.models import AdministrativeUnit, Agency, AgencyGroup
-from cchc.program.constants import AgencyRole, Comparator, TimelineKind
+from cchc.program.constants import AgencyRole, Comparator, MeasureKind, TimelineKind
 
 
 class Program(models.Model):
@@ -372,3 +373,130 @@ class AgencyRef(models.Model):
     @property
     def resolved(self) -> bool:
         return self.agency_id is not None or self.group_id is not None
+
+
+# --- measuring the targets (docs/targets.md) -----------------------------------------------------
+
+
+class MeasureSeries(models.Model):
+    """One measured line of a program: what gives the figures of one or more targets.
+
+    The 2025 and 2030 targets of the same metric ("Tỷ lệ giao dịch thanh toán trực tuyến ≥ 30 % / ≥ 50 %")
+    share a series, so they share the yearly figures and the manual values. A series is measured by a
+    QĐ 766 indicator (``indicator_code`` of ``cchc.indicators.definitions``, over the province or the
+    catalogue fields named in ``field_names``), by a platform measure (``cchc.indicators.measures``)
+    or by values entered with evidence by the responsible agency (``MeasureKind.MANUAL``).
+    ``key`` is the matching rule's key (``cchc.program.targets.rules``), stable within the program.
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="measure_series")
+    key = models.SlugField("mã", max_length=60)
+    name = models.CharField("số đo", max_length=300)
+    kind = models.CharField("cách đo", max_length=20, choices=MeasureKind.choices)
+    measure_code = models.CharField("mã chỉ số / số đo", max_length=60, blank=True)
+    field_names = models.JSONField("lĩnh vực (tên như trong văn bản)", default=list, blank=True)
+    gov_level = models.CharField("cấp chính quyền", max_length=20, blank=True)
+    responsible_agency = models.ForeignKey(
+        Agency,
+        verbose_name="cơ quan phụ trách (khi ban hành chương trình)",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.TextField("ghi chú (số đo thực chất đo gì, vì sao nhập tay)", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "số đo chỉ tiêu"
+        verbose_name_plural = "số đo chỉ tiêu"
+        ordering = ["program", "key"]
+        constraints = [models.UniqueConstraint(fields=["program", "key"], name="program_series_key_uniq")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TargetLink(models.Model):
+    """Which series measures a target, keyed on the target's code (stable within the program).
+
+    Kept apart from ``Target`` so a re-import (which updates targets in place by code, and deletes
+    those gone from a revised text) never loses a link or a manual value. ``matched_metric`` is the
+    folded metric the link was made from: when a revised text changes the target's metric, the link
+    is flagged for review instead of silently measuring something else. ``rule_key`` empty: set by hand.
+    """
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="target_links")
+    target_code = models.SlugField("mã chỉ tiêu", max_length=40)
+    series = models.ForeignKey(MeasureSeries, on_delete=models.CASCADE, related_name="links")
+    matched_metric = models.TextField("chỉ tiêu khi liên kết (không dấu)")
+    rule_key = models.CharField("quy tắc", max_length=60, blank=True)
+    linked_at = models.DateTimeField("liên kết lúc")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "liên kết chỉ tiêu - số đo"
+        verbose_name_plural = "liên kết chỉ tiêu - số đo"
+        ordering = ["program", "target_code"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "target_code"], name="program_target_link_uniq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.target_code} → {self.series.key}"
+
+
+def _evidence_path(instance: TargetValue, filename: str) -> str:
+    # never the uploader's name: series id + content hash + the extension of the sniffed type
+    return f"program/evidence/{instance.series_id}/{instance.evidence_sha256[:16]}{instance.evidence_extension}"
+
+
+class TargetValue(models.Model):
+    """A value of a manual series for one period, entered by the responsible agency with evidence.
+
+    Never edited: a correction is a new value that ``supersedes`` the old one (which stays in the
+    history). The values that stand are those not superseded.
+    """
+
+    series = models.ForeignKey(MeasureSeries, on_delete=models.PROTECT, related_name="values")
+    period_key = models.CharField("kỳ số liệu", max_length=40)  # "2025", "2025-H1", "2025-12-31"
+    period_first = models.DateField("từ ngày")
+    period_last = models.DateField("đến ngày")
+    value = models.DecimalField("giá trị", max_digits=9, decimal_places=2)
+    evidence = models.FileField("tệp minh chứng", upload_to=_evidence_path, max_length=200, blank=True)
+    evidence_name = models.CharField("tên tệp gốc", max_length=255, blank=True)
+    evidence_type = models.CharField("kiểu nội dung", max_length=100, blank=True)
+    evidence_extension = models.CharField("phần mở rộng", max_length=10, blank=True)
+    evidence_size = models.PositiveIntegerField("kích thước (byte)", default=0)
+    evidence_sha256 = models.CharField("mã băm SHA-256", max_length=64, blank=True)
+    document_number = models.CharField("số, ký hiệu văn bản minh chứng", max_length=100, blank=True)
+    note = models.TextField("ghi chú", blank=True)
+    agency = models.ForeignKey(Agency, verbose_name="cơ quan nhập", on_delete=models.PROTECT, related_name="+")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người nhập", on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField("nhập lúc")
+    supersedes = models.OneToOneField(
+        "self",
+        verbose_name="đính chính giá trị",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+    )
+
+    class Meta:
+        verbose_name = "số liệu chỉ tiêu (nhập tay)"
+        verbose_name_plural = "số liệu chỉ tiêu (nhập tay)"
+        ordering = ["series", "-period_last", "-entered_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(evidence="") | ~Q(document_number=""), name="program_value_has_evidence"
+            ),
+            models.CheckConstraint(condition=Q(period_last__gte=models.F("period_first")), name="program_value_period"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series.key} {self.period_key}: {self.value}"

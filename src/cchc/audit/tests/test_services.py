@@ -137,14 +137,27 @@ def test_an_event_cannot_be_inserted_around_audit_record(group):
     assert not AuditEvent.objects.exists()
 
 
-def test_the_database_refuses_a_second_event_on_the_same_predecessor(group):
+def test_the_database_refuses_a_second_event_at_the_same_position(group):
     (first,) = _record(group)
-    fork = AuditEvent(sequence=2, at=AT, actor_label="x", action="fork", target_type=first.target_type, target_id="1")
-    fork.prev_hash = GENESIS_HASH  # the same predecessor as event 1: a fork
+    fork = AuditEvent(sequence=1, at=AT, actor_label="x", action="fork", target_type=first.target_type, target_id="1")
+    fork.prev_hash = GENESIS_HASH  # the same predecessor and position as event 1: a fork
     fork.hash = fork.compute_hash()
 
     with pytest.raises(IntegrityError), transaction.atomic():
         fork.save()
+
+
+def test_verify_finds_an_event_hung_on_the_wrong_predecessor(group):
+    (first,) = _record(group)
+    stray = AuditEvent(sequence=2, at=AT, actor_label="x", action="fork", target_type=first.target_type, target_id="1")
+    stray.prev_hash = GENESIS_HASH  # not the hash of event 1
+    stray.hash = stray.compute_hash()
+    stray.save()
+
+    result = audit_verify()
+
+    assert not result.ok
+    assert result.broken_sequence == 2
 
 
 def _write_then_fail(group):

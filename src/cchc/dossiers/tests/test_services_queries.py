@@ -19,21 +19,23 @@ from cchc.dossiers.constants import DossierStatus, StepStatus
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.tests.conftest import AT, CITIZEN, World, receive
 
-# the dossier's lock and its open steps: one round trip on PostgreSQL, two queries elsewhere
-LOCK_AND_STEPS = 1 if connection.vendor == "postgresql" else 2
-# savepoint + release, membership, version in force, dossier number, calendar version, dossier,
-# steps, fee lines, chain lock and head, audit event
-RECEIVE = 11
-# savepoint + release, lock and open steps, memberships (giver and receiver), step done, next step
-# active, hand-over, [dossier status], chain lock and head, audit event
-COMPLETE_STEP_FIRST = 9 + LOCK_AND_STEPS
-COMPLETE_STEP_NEXT = 8 + LOCK_AND_STEPS  # the dossier is already "in process": no status write
-# savepoint + release, lock and open steps, memberships, step done, next step active, hand-over,
-# dossier, chain lock and head, audit event
-MARK_PROCESSED_HANDING_OVER = 9 + LOCK_AND_STEPS
-# savepoint + release, lock and open steps, memberships, fee lines (nothing due: no payment read),
-# step done, hand-over to the applicant, dossier, chain lock and head, audit event
-RETURN_RESULT = 9 + LOCK_AND_STEPS
+PG = connection.vendor == "postgresql"
+# On PostgreSQL a transition reads its dossier (locked), open steps and the memberships of the officers
+# in one round trip and sends its row writes (steps, hand-over, dossier) with the audit chain's lock and
+# head in another; elsewhere each is its own query: lock, open steps, memberships, each write, the head.
+# savepoint + release, membership, version in force, dossier number, calendar version, dossier, then
+# the steps (3 here; no fee lines) with the chain's lock and head, audit event
+RECEIVE = 9 if PG else 13
+# savepoint + release, lock + open steps + memberships, writes (step done, next step active, hand-over,
+# [dossier status]) + chain lock and head, audit event
+COMPLETE_STEP_FIRST = 5 if PG else 11
+COMPLETE_STEP_NEXT = 5 if PG else 10  # the dossier is already "in process": no status write
+# savepoint + release, lock + open steps + memberships, writes (step done, next step active,
+# hand-over, dossier) + chain lock and head, audit event
+MARK_PROCESSED_HANDING_OVER = 5 if PG else 11
+# savepoint + release, lock + open steps + memberships, fee lines (nothing due: no payment read),
+# writes (step done, hand-over to the applicant, dossier) + chain lock and head, audit event
+RETURN_RESULT = 6 if PG else 11
 
 
 def _commune_receive(world: World, minutes: int) -> Dossier:

@@ -21,6 +21,7 @@ from cchc.calendars.selectors import WorkingCalendar, working_calendar, working_
 from cchc.catalogue.constants import WORKING_HOURS_PER_DAY
 from cchc.dossiers.constants import TRANSITIONS, WAITING_APPLICANT_STATUSES, Action, DossierStatus
 from cchc.dossiers.models import Dossier, DossierStep
+from cchc.dossiers.selectors import VN_TZ
 
 SECONDS_PER_HOUR = 3600
 SECONDS_PER_DAY = int(WORKING_HOURS_PER_DAY) * SECONDS_PER_HOUR
@@ -326,3 +327,30 @@ def form_links(dossier: Dossier, *, has_supplement: bool, has_extension: bool) -
             continue
         links.append(FormLink(number, FORM_NAMES[number], url))
     return links
+
+
+def _moment(value: datetime | None) -> str:
+    """``H:i d/m/Y`` in Vietnam time (what the ``date`` filter would print, without its per-call cost)."""
+    return value.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y") if value is not None else ""
+
+
+def queue_row(dossier: Dossier, *, url: str, remaining: Remaining) -> dict[str, Any]:
+    """One card of a work queue with its texts already formatted.
+
+    performance: the queue page renders 50 cards; formatting the moments and labels here keeps the
+    template to plain variable look-ups (about half the page's rendering time at 1 M dossiers).
+    """
+    step_name = getattr(dossier, "active_step_name", None) or ""
+    step_deadline = getattr(dossier, "active_step_deadline", None)
+    due = dossier.due_at
+    return {
+        "dossier": dossier,
+        "url": url,
+        "remaining": remaining,
+        "title": dossier.code or f"Hồ sơ trực tuyến #{dossier.pk}",
+        "status_label": DossierStatus(dossier.status).label,
+        "step_name": step_name,
+        "step_deadline": _moment(step_deadline) if step_name else "",
+        "when_label": "Hẹn trả" if due else "Nộp lúc",
+        "when": _moment(due or dossier.submitted_at),
+    }

@@ -52,6 +52,7 @@ from cchc.dossiers.web.presenters import (
     may_see,
     money,
     person,
+    queue_row,
     timeline,
 )
 
@@ -134,7 +135,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         queryset = dossier_list_for_officer(user=user, on=today, queue=queue_name, at=now, agency_ids=agency_ids)
     page = list(queryset[:PAGE_SIZE])
     calendars = CalendarCache(page)
-    rows = [{"dossier": d, "url": dossier_url(d), "remaining": calendars.remaining(d, now)} for d in page]
+    rows = [queue_row(d, url=dossier_url(d), remaining=calendars.remaining(d, now)) for d in page]
     agencies = list({m.agency_id: m.agency for m in memberships}.values())
     return render(
         request,

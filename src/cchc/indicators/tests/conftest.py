@@ -2,3 +2,4 @@
 
 from cchc.dossiers.tests.conftest import world, world_module  # noqa: F401
 from cchc.dossiers.tests.portal.conftest import media_root  # noqa: F401
+from cchc.feedback.tests.conftest import fw, fworld_module  # noqa: F401

@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from cchc.plans.web import views
 
 app_name = "plans_web"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.plan_list, name="plan_list"),
+    path("tre-han/", views.overdue, name="overdue"),
+    path("<int:year>/<int:agency_id>/", views.agency_plan, name="agency_plan"),
+    path("nhiem-vu/<int:pk>/", views.assignment_detail, name="assignment_detail"),
+    path("nhiem-vu/<int:pk>/<slug:action>/", views.assignment_action, name="assignment_action"),
+    path("nhiem-vu/<int:pk>/minh-chung/<int:evidence_id>/", views.evidence_download, name="evidence_download"),
+]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cchc.program.web import views
+from cchc.program.web import target_views, views
 
 app_name = "program_web"
 urlpatterns = [
@@ -9,4 +9,7 @@ urlpatterns = [
     path("nhiem-vu/", views.task_list, name="task_list"),
     path("nhiem-vu/<int:program_id>/<int:number>/", views.task_detail, name="task_detail"),
     path("co-quan/<int:agency_id>/", views.agency_detail, name="agency_detail"),
+    path("chi-tieu/", target_views.target_list, name="targets"),
+    path("chi-tieu/<slug:code>/", target_views.target_detail, name="target_detail"),
+    path("chi-tieu/<slug:code>/minh-chung/<int:value_id>/", target_views.target_evidence, name="target_evidence"),
 ]

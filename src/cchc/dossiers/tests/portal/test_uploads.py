@@ -10,7 +10,15 @@ import pytest
 
 from cchc.dossiers.constants import DossierError, DossierErrorCode
 from cchc.dossiers.tests.portal.conftest import EXE_AS_PDF, HTML_AS_PDF, JPEG, docx_bytes, pdf_bytes, png_bytes, upload
-from cchc.dossiers.uploads import display_name, size_text, upload_check
+from cchc.dossiers.uploads import (
+    EVIDENCE_TYPES,
+    XLSX,
+    FileRejected,
+    display_name,
+    file_check,
+    size_text,
+    upload_check,
+)
 
 
 @pytest.mark.parametrize(
@@ -104,3 +112,35 @@ def test_size_text():
     assert size_text(10 * 1024 * 1024) == "10 MB"
     assert size_text(1536 * 1024) == "1,5 MB"
     assert size_text(2048) == "2 KB"
+
+
+def _xlsx_bytes() -> bytes:
+    from openpyxl import Workbook
+
+    buffer = io.BytesIO()
+    book = Workbook()
+    book.active.append(["Chỉ tiêu", "Giá trị"])
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_workbook_is_evidence_but_not_a_dossier_component():
+    checked = file_check(file=upload("so-lieu.xlsx", _xlsx_bytes()), types=EVIDENCE_TYPES)
+
+    assert (checked.content_type, checked.extension) == (XLSX, ".xlsx")
+    with pytest.raises(DossierError) as caught:
+        upload_check(file=upload("so-lieu.xlsx", _xlsx_bytes()), label="Tờ khai")
+    assert caught.value.code == DossierErrorCode.UPLOAD_TYPE_NOT_ALLOWED
+
+
+def test_a_word_document_named_xlsx_is_a_word_document():
+    checked = file_check(file=upload("so-lieu.xlsx", docx_bytes()), types=EVIDENCE_TYPES)
+
+    assert checked.extension == ".docx"
+
+
+def test_file_check_says_why_a_file_is_refused():
+    with pytest.raises(FileRejected) as caught:
+        file_check(file=upload("trong.pdf", b""), types=EVIDENCE_TYPES)
+
+    assert (caught.value.reason, caught.value.name) == ("empty", "trong.pdf")

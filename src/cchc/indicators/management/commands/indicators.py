@@ -1,8 +1,10 @@
-"""``cchc indicators compute --period 2025-Q3 [--unit CODE] [--format json|table] [--direct]``.
+"""``cchc indicators compute|refresh|rebuild``.
 
-Prints every indicator of the QĐ 766 index (numerator, denominator, ratio, score) for the province
-and each reporting agency, or for one unit / agency. Only the direct computation exists for now:
-``--direct`` is accepted and is the default until rollups come.
+``compute --period 2025-Q3 [--unit CODE] [--format json|table] [--direct]`` prints every indicator of
+the QĐ 766 index (numerator, denominator, ratio, score) for the province and each reporting agency, or
+for one unit / agency, read from the rollups (``--direct``: straight from the dossier table; the same
+figures). ``refresh`` applies the dossier writes recorded since the last refresh; ``rebuild`` truncates
+and rebuilds the rollups (after a bulk load that wrote no audit events).
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from cchc.indicators.compute import Report, indicators_compute, indicators_compute_units
-from cchc.indicators.constants import IndicatorError, Status, Structure
+from cchc.indicators.constants import IndicatorError, Method, Status, Structure
 from cchc.indicators.periods import EXAMPLES, period_parse
+from cchc.indicators.rollups import rollups_rebuild, rollups_refresh
 from cchc.indicators.scopes import Scope
 from cchc.org.constants import Level
 from cchc.org.models import AdministrativeUnit
@@ -43,7 +46,8 @@ def _number(value: Any) -> str:
 class Command(BaseCommand):
     help = (
         "Bộ chỉ số 766 (QĐ 766/QĐ-TTg). Lệnh con: compute — tính mọi chỉ số cho toàn tỉnh và từng cơ quan "
-        "(hoặc một đơn vị với --unit)."
+        "(hoặc một đơn vị với --unit); refresh — cập nhật số liệu tổng hợp theo các thay đổi hồ sơ mới; "
+        "rebuild — dựng lại toàn bộ số liệu tổng hợp từ bảng hồ sơ."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -66,31 +70,56 @@ class Command(BaseCommand):
         compute.add_argument(
             "--direct",
             action="store_true",
-            help="Tính thẳng từ bảng hồ sơ. Hiện chỉ có cách tính này nên luôn là mặc định (chưa có bảng tổng hợp).",
+            help="Tính thẳng từ bảng hồ sơ, bỏ qua số liệu tổng hợp (chậm hơn; kết quả như nhau).",
         )
         compute.add_argument("--at", default=None, help="Thời điểm tính (ISO 8601; mặc định: bây giờ).")
+        sub.add_parser("refresh", help="Cập nhật số liệu tổng hợp theo các thay đổi hồ sơ ghi trong nhật ký.")
+        sub.add_parser(
+            "rebuild",
+            help="Xóa và dựng lại toàn bộ số liệu tổng hợp từ bảng hồ sơ (sau khi nạp hồ sơ theo lô, không nhật ký).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "refresh":
+            count = rollups_refresh()
+            self.stdout.write(f"Đã cập nhật {count:,} hồ sơ.".replace(",", ".") if count else "Không có thay đổi mới.")
+            return
+        if options["action"] == "rebuild":
+            result = rollups_rebuild(progress=True)
+            self.stdout.write(
+                f"Đã dựng lại: {_number(result.facts)} hồ sơ, {_number(result.payments)} thanh toán trực tuyến, "
+                f"{_number(result.rollups)} dòng tổng hợp trong {_number(result.seconds)} giây "
+                f"(đến sự kiện nhật ký #{result.last_sequence})."
+            )
+            return
+        self._compute(options)
+
+    def _compute(self, options: dict[str, Any]) -> None:
         at = _moment(options["at"])
+        method = Method.DIRECT if options["direct"] else Method.ROLLUP
         try:
             period = period_parse(options["period"])
             structure = options["structure"]
             if options["unit"]:
                 reports = [
                     indicators_compute(
-                        period=period, scope=self._scope(options["unit"], at), at=at, structure=structure
+                        period=period,
+                        scope=self._scope(options["unit"], at),
+                        at=at,
+                        structure=structure,
+                        method=method,
                     )
                 ]
             else:
-                reports = indicators_compute_units(period=period, at=at, structure=structure)
+                reports = indicators_compute_units(period=period, at=at, structure=structure, method=method)
         except IndicatorError as exc:
             raise CommandError(f"{exc.message} [{exc.code}]") from exc
         if options["format"] == "json":
-            payload = {"method": "direct", "reports": [r.as_dict() for r in reports]}
+            payload = {"method": method.value, "reports": [r.as_dict() for r in reports]}
             self.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2))
         else:
             for report in reports:
-                self._table(report)
+                self._table(report, method)
 
     @staticmethod
     def _scope(code: str, at: datetime) -> Scope:
@@ -101,10 +130,11 @@ class Command(BaseCommand):
             return Scope(unit=code) if unit.level != Level.PROVINCE else Scope()
         return Scope(agency=code)
 
-    def _table(self, report: Report) -> None:
+    def _table(self, report: Report, method: Method) -> None:
         write = self.stdout.write
         write("")
-        write(f"{report.scope_label} — {report.period.label} (tính trực tiếp, {report.structure.label.lower()})")
+        how = "tính trực tiếp" if method == Method.DIRECT else "từ số liệu tổng hợp"
+        write(f"{report.scope_label} — {report.period.label} ({how}, {report.structure.label.lower()})")
         write(f"{'Mã':<36} {'CT':<5} {'Tử số':>10} {'Mẫu số':>10} {'Tỷ lệ':>9} {'Điểm':>7} {'Tối đa':>6}  Ghi chú")
         for group in report.groups:
             write(

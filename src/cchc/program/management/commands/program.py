@@ -1,4 +1,6 @@
-"""``cchc program import FILE [--strict]`` and ``cchc program export [--id N] --format json``."""
+"""``cchc program import FILE [--strict]``, ``cchc program export [--id N] --format json``,
+``cchc program link-targets [--id N]`` (link the targets to their measures, list what did not match)
+and ``cchc program demo-targets`` (illustrative manual values for a local demo; DEBUG only)."""
 
 from __future__ import annotations
 
@@ -27,12 +29,36 @@ class Command(BaseCommand):
         exp = sub.add_parser("export", help="Xuất toàn bộ sổ theo dõi chương trình.")
         exp.add_argument("--id", type=int, default=None, help="Chỉ xuất chương trình có mã này")
         exp.add_argument("--format", choices=["json"], default="json")
+        link = sub.add_parser("link-targets", help="Liên kết chỉ tiêu với cách đo (chỉ số 766, số đo, nhập tay).")
+        link.add_argument("--id", type=int, default=None, help="Chỉ chương trình có mã này (mặc định: tất cả)")
+        sub.add_parser("demo-targets", help="Số liệu minh họa cho các chỉ tiêu nhập tay (chỉ khi DEBUG bật).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "import":
             self._import(Path(options["file"]), strict=options["strict"])
+        elif options["action"] == "link-targets":
+            self._link(options["id"])
+        elif options["action"] == "demo-targets":
+            from cchc.program.targets.demo import demo_targets
+
+            for line in demo_targets():
+                self.stdout.write(line)
         else:
             self._export(options["id"])
+
+    def _link(self, program_id: int | None) -> None:
+        from cchc.program.models import Program
+        from cchc.program.targets.services import target_links_sync
+
+        programs = Program.objects.order_by("issued_on", "pk")
+        if program_id is not None:
+            programs = programs.filter(pk=program_id)
+        if not programs.exists():
+            raise CommandError("Chưa có chương trình nào (nhập trước: cchc program import TỆP).")
+        for program in programs:
+            report = target_links_sync(program=program, at=timezone.now())
+            for line in report.lines():
+                self.stdout.write(line)
 
     def _import(self, path: Path, *, strict: bool) -> None:
         try:

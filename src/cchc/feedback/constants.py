@@ -1,0 +1,127 @@
+"""Statuses, classifications, the transition table, stage deadlines and stable error codes of citizen
+feedback (phản ánh, kiến nghị — PAKN).
+
+legal: Nghị định 20/2008/NĐ-CP on receiving and handling citizens' and businesses' feedback and
+petitions about administrative regulations (amended by NĐ 92/2017/NĐ-CP); the stage deadlines are the
+ones the national portal measures for QĐ 766/QĐ-TTg indicator 5.2 (domain-vn §1.5): reject within 2
+working days, ask for more information within 5, answer within 15, publish the answer within 2.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db import models
+
+
+class FeedbackStatus(models.TextChoices):
+    """Trạng thái phản ánh, kiến nghị."""
+
+    RECEIVED = "received", "Đã tiếp nhận"
+    REJECTED = "rejected", "Không tiếp nhận xử lý"
+    INFO_REQUESTED = "info_requested", "Yêu cầu bổ sung thông tin"
+    RESUBMITTED = "resubmitted", "Đã bổ sung thông tin"
+    ASSIGNED = "assigned", "Đang xử lý"
+    ANSWERED = "answered", "Đã có kết quả xử lý"
+    PUBLISHED = "published", "Đã công khai kết quả"
+
+
+OPEN_STATUSES = frozenset(
+    {
+        FeedbackStatus.RECEIVED,
+        FeedbackStatus.INFO_REQUESTED,
+        FeedbackStatus.RESUBMITTED,
+        FeedbackStatus.ASSIGNED,
+        FeedbackStatus.ANSWERED,
+    }
+)
+CLOSED_STATUSES = frozenset({FeedbackStatus.REJECTED, FeedbackStatus.PUBLISHED})
+
+
+class Classification(models.TextChoices):
+    """Phân loại (QĐ 766 indicator 5.1, monitoring only): about rules and procedures, or about staff."""
+
+    REGULATION = "regulation", "Về quy định, thủ tục hành chính"
+    STAFF = "staff", "Về hành vi, thái độ của cán bộ, công chức"
+    OTHER = "other", "Khác"
+
+
+class RatingLevel(models.TextChoices):
+    """The citizen's rating of how the feedback was handled (indicator 5.3)."""
+
+    SATISFIED = "satisfied", "Hài lòng"
+    DISSATISFIED = "dissatisfied", "Không hài lòng"
+
+
+class Action(models.TextChoices):
+    """A transition; the label completes "Không thể ..." in the refusal message."""
+
+    REJECT = "reject", "từ chối xử lý phản ánh"
+    REQUEST_INFO = "request_info", "yêu cầu bổ sung thông tin"
+    RESUBMIT = "resubmit", "bổ sung thông tin"
+    ASSIGN = "assign", "phân loại và giao xử lý"
+    ANSWER = "answer", "ghi nhận kết quả xử lý"
+    PUBLISH = "publish", "công khai kết quả xử lý"
+    RATE = "rate", "đánh giá kết quả xử lý"
+
+
+S = FeedbackStatus
+A = Action
+
+TRANSITIONS: dict[FeedbackStatus, frozenset[Action]] = {
+    S.RECEIVED: frozenset({A.REJECT, A.REQUEST_INFO, A.ASSIGN}),
+    S.INFO_REQUESTED: frozenset({A.RESUBMIT}),
+    S.RESUBMITTED: frozenset({A.REJECT, A.ASSIGN}),
+    S.ASSIGNED: frozenset({A.ANSWER}),
+    S.ANSWERED: frozenset({A.PUBLISH}),
+    S.PUBLISHED: frozenset({A.RATE}),
+    S.REJECTED: frozenset(),
+}
+
+del S, A
+
+# Staff actions (the console shows one form per allowed one); the others are the citizen's.
+STAFF_ACTIONS = (Action.REJECT, Action.REQUEST_INFO, Action.ASSIGN, Action.ANSWER, Action.PUBLISH)
+
+
+def is_allowed(status: str, action: str) -> bool:
+    """True when ``action`` is allowed from ``status`` by :data:`TRANSITIONS`."""
+    return Action(action) in TRANSITIONS[FeedbackStatus(status)]
+
+
+class Deadline:
+    """Working days allowed for each stage (QĐ 766 indicator 5.2, NĐ 20/2008/NĐ-CP)."""
+
+    REJECT = 2
+    REQUEST_INFO = 5
+    ANSWER = 15
+    PUBLISH = 2
+
+
+SO_NOI_VU = "so-noi-vu"  # its staff follow up every agency's feedback (program section V)
+
+
+class FeedbackErrorCode(StrEnum):
+    """Stable error codes that reach clients (409 for a wrong state, 403 not permitted, 400 bad input)."""
+
+    INVALID_TRANSITION = "feedback.invalid_transition"
+    NOT_PERMITTED = "feedback.not_permitted"
+    INVALID_INPUT = "feedback.invalid_input"
+    DOSSIER_NOT_FOUND = "feedback.dossier_not_found"
+    PREVIOUS_NOT_FOUND = "feedback.previous_not_found"
+    AGENCY_NOT_VALID = "feedback.agency_not_valid"
+    ALREADY_RATED = "feedback.already_rated"
+    UPLOAD_TOO_LARGE = "feedback.upload_too_large"
+    UPLOAD_TYPE_NOT_ALLOWED = "feedback.upload_type_not_allowed"
+
+
+class FeedbackError(Exception):
+    """A refused feedback operation: a stable ``code`` and a Vietnamese ``message``; nothing was changed."""
+
+    def __init__(self, code: FeedbackErrorCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
