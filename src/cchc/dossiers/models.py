@@ -144,6 +144,10 @@ class Dossier(models.Model):
                 ),
                 name="dossiers_open_due_idx",
             ),
+            # Online dossiers waiting at a reception desk ("Mới đăng ký"): the desk's queue and its count.
+            models.Index(
+                fields=["receiving_agency", "submitted_at"], condition=Q(status="new"), name="dossiers_new_desk_idx"
+            ),
         ]
 
     def __str__(self) -> str:
