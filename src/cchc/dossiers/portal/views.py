@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -26,6 +25,7 @@ from django.views.decorators.http import require_POST
 from cchc.catalogue.constants import ServiceType
 from cchc.catalogue.models import Procedure, ProcedureVersion
 from cchc.catalogue.selectors import field_list, procedure_get, procedure_search, procedure_version_current
+from cchc.common.throttle import FailureThrottle
 from cchc.dossiers import services
 from cchc.dossiers.constants import (
     Channel,
@@ -55,6 +55,7 @@ SESSION_FILED = "portal_filed"  # dossiers filed from this browser (the confirma
 SESSION_SEEN = "portal_seen"  # dossiers looked up (or filed) from this browser (the status page)
 LOOKUP_LIMIT = 10  # failed lookups allowed per client address ...
 LOOKUP_WINDOW = 15 * 60  # ... within this many seconds
+LOOKUPS = FailureThrottle("portal-lookup", LOOKUP_LIMIT, LOOKUP_WINDOW)
 
 ERROR_STATUS: dict[DossierErrorCode, int] = {
     DossierErrorCode.INVALID_INPUT: 400,
@@ -243,39 +244,20 @@ def submitted(request: HttpRequest, pk: int) -> HttpResponse:
 # --- status lookup and rating ------------------------------------------------------------------------
 
 
-def _client(request: HttpRequest) -> str:
-    # the direct peer; behind a reverse proxy the proxy must pass the client address on (see the report)
-    return str(request.META.get("REMOTE_ADDR", ""))
-
-
-def _throttled(request: HttpRequest) -> bool:
-    return int(cache.get(f"portal-lookup:{_client(request)}", 0)) >= LOOKUP_LIMIT
-
-
-def _failed(request: HttpRequest) -> None:
-    key = f"portal-lookup:{_client(request)}"
-    if cache.add(key, 1, LOOKUP_WINDOW):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, LOOKUP_WINDOW)
-
-
 def lookup(request: HttpRequest) -> HttpResponse:
     """Look a dossier up by code (or TT- reference) and phone or ID number; the same answer for an
     unknown code and a wrong second factor. Failed attempts are limited per client address."""
     form = f.LookupForm(request.POST if request.method == "POST" else None)
     if request.method != "POST":
         return render(request, "portal/lookup.html", {"form": form})
-    if _throttled(request):
+    if LOOKUPS.blocked(request):
         error = "Bạn đã tra cứu không thành công quá nhiều lần. Vui lòng thử lại sau 15 phút."
         return render(request, "portal/lookup.html", {"form": form, "error": error}, status=429)
     if not form.is_valid():
         return render(request, "portal/lookup.html", {"form": form}, status=400)
     dossier = dossier_lookup_public(reference=form.cleaned_data["reference"], factor=form.cleaned_data["factor"])
     if dossier is None:
-        _failed(request)
+        LOOKUPS.failed(request)
         error = (
             "Không tìm thấy hồ sơ với mã và thông tin xác thực đã nhập. Vui lòng kiểm tra lại mã hồ sơ và "
             "số điện thoại hoặc số định danh đã khai khi nộp."

@@ -17,7 +17,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
@@ -27,6 +26,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from cchc.accounts.selectors import agency_staff
+from cchc.common.throttle import FailureThrottle
 from cchc.feedback import services
 from cchc.feedback.constants import TRANSITIONS, Action, FeedbackError, FeedbackErrorCode, FeedbackStatus
 from cchc.feedback.models import Feedback
@@ -50,6 +50,7 @@ SESSION_FILED = "feedback_filed"  # code -> lookup code, for the confirmation pa
 SESSION_SEEN = "feedback_seen"  # codes filed or looked up from this browser
 LOOKUP_LIMIT = 10  # failed lookups allowed per client address ...
 LOOKUP_WINDOW = 15 * 60  # ... within this many seconds
+LOOKUPS = FailureThrottle("feedback-lookup", LOOKUP_LIMIT, LOOKUP_WINDOW)
 LOGIN_URL = reverse_lazy("dossiers_web:login")
 
 ERROR_STATUS: dict[FeedbackErrorCode, int] = {
@@ -257,38 +258,20 @@ def submitted(request: HttpRequest, code: str) -> HttpResponse:
 # --- public: lookup, tracking, adding information, rating ------------------------------------------------
 
 
-def _client(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
-
-
-def _throttled(request: HttpRequest) -> bool:
-    return int(cache.get(f"feedback-lookup:{_client(request)}", 0)) >= LOOKUP_LIMIT
-
-
-def _failed(request: HttpRequest) -> None:
-    key = f"feedback-lookup:{_client(request)}"
-    if cache.add(key, 1, LOOKUP_WINDOW):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, LOOKUP_WINDOW)
-
-
 def lookup(request: HttpRequest) -> HttpResponse:
     """Look a feedback up by code and phone (or lookup code): the same answer for an unknown code and a
     wrong second factor; failed attempts are limited per client address."""
     form = f.LookupForm(request.POST if request.method == "POST" else None)
     if request.method != "POST":
         return render(request, "feedback/lookup.html", {"form": form})
-    if _throttled(request):
+    if LOOKUPS.blocked(request):
         error = "Bạn đã tra cứu không thành công quá nhiều lần. Vui lòng thử lại sau 15 phút."
         return render(request, "feedback/lookup.html", {"form": form, "error": error}, status=429)
     if not form.is_valid():
         return render(request, "feedback/lookup.html", {"form": form}, status=400)
     fb = feedback_lookup_public(reference=form.cleaned_data["reference"], factor=form.cleaned_data["factor"])
     if fb is None:
-        _failed(request)
+        LOOKUPS.failed(request)
         error = (
             "Không tìm thấy phản ánh với mã và thông tin xác thực đã nhập. Vui lòng kiểm tra lại mã phản ánh "
             "và số điện thoại (hoặc mã tra cứu) đã nhận khi gửi."

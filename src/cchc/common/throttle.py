@@ -1,0 +1,43 @@
+"""Failed-attempt limits per client address, for the public look-ups that take a second factor.
+
+A look-up by a code plus a phone number could be used to guess phone numbers; after ``limit`` failures
+from one address within ``window`` seconds the page refuses further attempts until the window ends.
+The counts live in Django's cache (per process with the default local-memory cache; a shared cache
+such as Redis makes the limit hold across processes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.http import HttpRequest
+
+
+def client_address(request: HttpRequest) -> str:
+    """The direct peer; behind a reverse proxy the proxy must pass the client address on."""
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+@dataclass(frozen=True)
+class FailureThrottle:
+    """``limit`` failed attempts per client address within ``window`` seconds, counted under ``prefix``."""
+
+    prefix: str
+    limit: int = 10
+    window: int = 15 * 60
+
+    def _key(self, request: HttpRequest) -> str:
+        return f"{self.prefix}:{client_address(request)}"
+
+    def blocked(self, request: HttpRequest) -> bool:
+        return int(cache.get(self._key(request), 0)) >= self.limit
+
+    def failed(self, request: HttpRequest) -> None:
+        key = self._key(request)
+        if cache.add(key, 1, self.window):
+            return
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, self.window)
