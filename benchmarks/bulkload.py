@@ -406,6 +406,44 @@ def _orphans(cursor: Any) -> int:
     return total
 
 
+def describe() -> dict[str, object]:
+    """What the database holds: dossiers per year (Vietnam time) with the online share and the open
+    ones, rows per table, size."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        statuses = ", ".join(f"'{s}'" for s in TERMINAL)
+        cursor.execute(
+            "SELECT extract(year FROM submitted_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::int, count(*), "
+            "round(avg((channel = 'online')::int), 3), "
+            f"sum((status NOT IN ({statuses}))::int) FROM dossiers_dossier GROUP BY 1 ORDER BY 1"
+        )
+        years = {
+            str(y): {"dossiers": n, "online_share": float(o), "open": int(op)} for y, n, o, op in cursor.fetchall()
+        }
+        rows = {}
+        for model in _models():
+            cursor.execute(f"SELECT count(*) FROM {_table(model)}")
+            rows[_table(model)] = cursor.fetchone()[0]
+        cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+        size = cursor.fetchone()[0]
+    return {"years": years, "rows": rows, "database_size": size}
+
+
+def record(figures: dict[str, object]) -> None:
+    """Keep the load's figures in docs/benchmarks.json under "indicators" → "data_set"."""
+    import json
+
+    out = ROOT / "docs" / "benchmarks.json"
+    data = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+    data.setdefault("indicators", {})["data_set"] = {
+        "date": time.strftime("%Y-%m-%d", time.gmtime()),
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+        **figures,
+    }
+    out.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
 def load(*, dossiers: int, base: int = 300_000, seed: int = 1) -> dict[str, object]:
     """Make the current database hold at least ``dossiers`` dossiers (see the module docstring).
 
@@ -515,11 +553,14 @@ def main() -> int:
     parser.add_argument("--dossiers", type=int, default=10_000_000)
     parser.add_argument("--base", type=int, default=300_000, help="dossiers simulated before replication")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-write", action="store_true", help="do not record the load in docs/benchmarks.json")
     args = parser.parse_args()
     database(args.keep_db)
     django_setup()
     figures = load(dossiers=args.dossiers, base=args.base, seed=args.seed)
     print(figures)  # noqa: T201
+    if figures["loaded"] and not args.no_write:
+        record({**figures, **describe()})
     return 0
 
 

@@ -240,6 +240,9 @@ def measure(args: argparse.Namespace) -> dict[str, object]:
         bulkload._say(f"(b) {key}: its figures from the rollups …")
         times, rollup = _time(lambda p=period: _dashboard("rollup", p, at), args.runs)
         row["rollup"] = _stats(times[1:])
+        if args.direct_runs < 1:  # --direct-runs 0: the rollup figures only (no ratio, no comparison)
+            periods[key] = row
+            continue
         bulkload._say(f"(b) {key}: the same computed directly from the dossier table ({args.direct_runs} runs) …")
         times, direct = _time(lambda p=period: _dashboard("direct", p, at), args.direct_runs)
         row["direct"] = _stats(times)
@@ -280,7 +283,10 @@ def _print(figures: dict[str, Any]) -> None:
         else:
             print(f"      page: {page}")  # noqa: T201
         n = row["trend_months"]
-        if "rollup" in row:
+        if "rollup" in row and "direct" not in row:
+            r = row["rollup"]
+            print(f"      its figures from the rollups: p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms")  # noqa: T201
+        elif "rollup" in row:
             r, d = row["rollup"], row["direct"]
             print(  # noqa: T201
                 f"      its figures (every unit + {n} months of trend) from the rollups: p50 {r['p50_ms']} ms, "
@@ -340,8 +346,11 @@ def main() -> int:
     _print(figures)
     out = ROOT / "docs" / "benchmarks.json"
     if not args.no_write:
+        if figures["load"].get("loaded"):
+            bulkload.record({**figures["load"], **bulkload.describe()})
         data = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
-        data["indicators"] = figures
+        data_set = data.get("indicators", {}).get("data_set")  # how the kept database was loaded
+        data["indicators"] = {**figures, "data_set": data_set} if data_set else figures
         out.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return 0
 

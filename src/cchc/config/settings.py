@@ -103,6 +103,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # performance: PostgreSQL's JIT compiler spends seconds compiling the indicator aggregates and the
+    # rollup rebuild's statements (measured: a direct computation 9 s with JIT, 0.2 s without, on 20,000
+    # dossiers); this workload gains nothing from it.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
