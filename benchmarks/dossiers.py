@@ -165,6 +165,51 @@ def _drive(setup: dict[str, Any], count: int, moment: datetime) -> tuple[dict[st
     return timings, moment
 
 
+def _backend_cpu_reader() -> Any:
+    """A function giving the CPU seconds (user + system) the PostgreSQL backend of this process's
+    connection has used, read from ``/proc`` (server on this machine); -1 when it cannot be read
+    (SQLite, a remote server). With the client's ``time.process_time()`` it gives the CPU cost of a
+    transition, which a busy machine inflates far less than the wall-clock rate."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return lambda: -1.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        stat = Path(f"/proc/{cursor.fetchone()[0]}/stat")
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def read() -> float:
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return -1.0
+        return (int(fields[11]) + int(fields[12])) / tick
+
+    return read
+
+
+class _NoTrips:
+    count = 0
+
+    def __enter__(self) -> _NoTrips:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _round_trips() -> Any:
+    """Round trips to PostgreSQL counted from libpq's trace (``cchc.common.tests.pgtrace``); none elsewhere."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return _NoTrips()
+    from cchc.common.tests.pgtrace import RoundTrips
+
+    return RoundTrips()
+
+
 def _chain_check() -> dict[str, object]:
     from cchc.audit.services import audit_verify
 
@@ -182,9 +227,14 @@ def bench_transitions(count: int) -> dict[str, object]:
 
     setup = _transition_setup(0)
     _, moment = _drive(setup, 1, setup["at"])
+    backend = _backend_cpu_reader()
+    backend_started = backend()
+    cpu_started = time.process_time()
     started = time.perf_counter()
     timings, moment = _drive(setup, count - 1, moment)
     elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
+    backend_cpu = backend() - backend_started
     total = sum(len(v) for v in timings.values())
     per_kind = {
         kind: {
@@ -194,10 +244,11 @@ def bench_transitions(count: int) -> dict[str, object]:
         }
         for kind, values in timings.items()
     }
-    # queries per transition, for the report
+    # queries per transition (Django's log: on PostgreSQL with its BEGIN and COMMIT entries), for the report
     queries: dict[str, int] = {}
     moment = moment + timedelta(seconds=7)
-    with CaptureQueriesContext(connection) as ctx:
+    trips = _round_trips()
+    with CaptureQueriesContext(connection) as ctx, trips:
         dossier = services.dossier_receive_counter(
             procedure=setup["procedure"],
             applicant=setup["applicant"],
@@ -207,19 +258,23 @@ def bench_transitions(count: int) -> dict[str, object]:
             at=moment,
         )
     queries["receive"] = len(ctx.captured_queries)
+    round_trips = {"receive": trips.count}
     holders = setup["holders"]
     for i in range(len(setup["version"].steps) - 1):
         moment = moment + timedelta(seconds=1)
-        with CaptureQueriesContext(connection) as ctx:
+        with CaptureQueriesContext(connection) as ctx, (trips := _round_trips()):
             services.dossier_complete_step(dossier=dossier, actor=holders[i], at=moment, receiver=holders[i + 1])
         queries["complete_step"] = len(ctx.captured_queries)
+        round_trips["complete_step"] = trips.count
     moment = moment + timedelta(seconds=1)
-    with CaptureQueriesContext(connection) as ctx:
+    with CaptureQueriesContext(connection) as ctx, (trips := _round_trips()):
         services.dossier_mark_processed(dossier=dossier, actor=setup["leader"], at=moment)
     queries["mark_processed"] = len(ctx.captured_queries)
-    with CaptureQueriesContext(connection) as ctx:
+    round_trips["mark_processed"] = trips.count
+    with CaptureQueriesContext(connection) as ctx, (trips := _round_trips()):
         services.dossier_return_result(dossier=dossier, actor=setup["clerk"], at=moment + timedelta(seconds=1))
     queries["return_result"] = len(ctx.captured_queries)
+    round_trips["return_result"] = trips.count
     return {
         "procedure": setup["version"].procedure_code,
         "dossiers": count - 1,
@@ -227,6 +282,11 @@ def bench_transitions(count: int) -> dict[str, object]:
         "overall_per_s": round(total / elapsed),
         "per_kind": per_kind,
         "queries": queries,
+        "round_trips": round_trips if connection.vendor == "postgresql" else None,
+        "cpu_ms_per_transition": {
+            "client": round(cpu / total * 1000, 3),
+            "backend": round(backend_cpu / total * 1000, 3) if backend_cpu >= 0 else None,
+        },
         "queries_receive": queries["receive"],
         "queries_complete_step": queries["complete_step"],
         "audit_chain": _chain_check(),
@@ -299,11 +359,14 @@ def _print_transitions(figures: dict[str, object]) -> None:
     t = figures["transitions"]
     assert isinstance(t, dict)
     print(f"(a) transitions through the services (procedure {t['procedure']}, {t['dossiers']} dossiers, one process):")
+    trips = t.get("round_trips") or {}
     for kind, row in t["per_kind"].items():
         print(
             f"      {kind:16} {row['per_s']:>6}/s  median {row['median_ms']} ms  p95 {row['p95_ms']} ms  "
-            f"queries {t['queries'][kind]}"
+            f"queries {t['queries'][kind]}" + (f", round trips {trips[kind]}" if kind in trips else "")
         )
+    cpu = t["cpu_ms_per_transition"]
+    print(f"      CPU per transition: client {cpu['client']} ms, database backend {cpu['backend']} ms")
     overall = t["overall_per_s"]
     print(
         f"      overall          {overall:>6}/s  "

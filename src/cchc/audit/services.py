@@ -15,46 +15,49 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, models, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 
-from cchc.audit.canonical import JsonValue, canonical_value
+from cchc.audit.canonical import ChainText, JsonValue, canonical_value, chain_text
 from cchc.audit.constants import CHAIN_LOCK_KEY, GENESIS_HASH, SYSTEM_ACTOR_LABEL
 from cchc.audit.middleware import current_request_id
 from cchc.audit.models import AuditEvent
+from cchc.common.db import batch_run
 
-_HEAD_SQL = f"SELECT sequence, hash FROM {AuditEvent._meta.db_table} ORDER BY sequence DESC LIMIT 1"
+_TABLE = AuditEvent._meta.db_table
+_HEAD_SQL = f"SELECT sequence, hash FROM {_TABLE} ORDER BY sequence DESC LIMIT 1"
+_FIELDS = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+_COLUMNS = ", ".join(f'"{f.column}"' for f in _FIELDS)
+_PLACED = ("sequence", "prev_hash", "hash")  # the event's place in the chain, known under the chain's lock
+_RETURNING = 'RETURNING "id", "sequence", "prev_hash", "hash"'
+_INSERT_SQL = f"INSERT INTO {_TABLE} ({_COLUMNS}) VALUES ({', '.join(['%s'] * len(_FIELDS))}) {_RETURNING}"
+# PostgreSQL: the event is placed after the chain's head read in the statement itself (the chain's
+# lock is held: see audit_append_statements) and its hash computed by the server from the canonical
+# text built here (ChainText): head + previous hash + middle + sequence + tail.
+_NEXT = "h.sequence + 1"
+_PG_VALUES = {
+    "sequence": _NEXT,
+    "prev_hash": "h.hash",
+    "hash": (
+        "encode(sha256(convert_to(CAST(%s AS text) || h.hash || CAST(%s AS text) || "
+        f"CAST({_NEXT} AS text) || CAST(%s AS text), 'UTF8')), 'hex')"
+    ),
+}
+_PG_INSERT_SQL = (
+    f"INSERT INTO {_TABLE} ({_COLUMNS}) SELECT "
+    + ", ".join(_PG_VALUES.get(f.name, "%s") for f in _FIELDS)
+    + f" FROM (SELECT 0 AS sequence, CAST(%s AS text) AS hash UNION ALL ({_HEAD_SQL})"
+    + " ORDER BY sequence DESC LIMIT 1) h "
+    + _RETURNING
+)
 
 
-def _lock_chain_head() -> tuple[int, str] | None:
-    """Serialise chain appends until the caller's transaction ends and return the chain's head
-    (sequence, hash), or None when the chain is empty.
-
-    # concurrency: on PostgreSQL a transaction-scoped advisory lock makes appends take turns, so
-    # each reads the committed head; SQLite has a single writer and its write lock does the same.
-    # The unique ``sequence`` makes a fork (two events at one position) impossible in any case, and
-    # ``audit_verify`` finds an event hung on the wrong predecessor.
-    # performance: on PostgreSQL the lock and the head read go in one round trip (two statements in
-    # one simple query: under READ COMMITTED each statement takes its own snapshot, so the read runs
-    # after the lock is granted and sees every append committed before).
-    """
+def _chain_head() -> tuple[int, str] | None:
+    """The chain's head (sequence, hash), or None when the chain is empty; SQLite only: its single
+    writer serialises appends (PostgreSQL: :func:`audit_append_statements`)."""
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"SELECT pg_advisory_xact_lock(%s); {_HEAD_SQL}", [CHAIN_LOCK_KEY])
-            cursor.nextset()
-        else:
-            cursor.execute(_HEAD_SQL)
+        cursor.execute(_HEAD_SQL)
         row = cursor.fetchone()
     return (int(row[0]), str(row[1])) if row else None
-
-
-def audit_chain_head_statements() -> list[tuple[str, list[Any]]]:
-    """The statements that take the chain's append lock and read its head, for a caller that sends
-    them last in one round trip with its own writes; the last statement's row (or none) goes to
-    :func:`audit_record` as ``head``. Same rule as :func:`_lock_chain_head`: once those statements
-    have run, the caller's transaction holds the lock until it ends."""
-    if connection.vendor == "postgresql":
-        return [("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY]), (_HEAD_SQL, [])]
-    return [(_HEAD_SQL, [])]
 
 
 def _normalise(state: dict[str, Any] | None) -> JsonValue:
@@ -63,6 +66,100 @@ def _normalise(state: dict[str, Any] | None) -> JsonValue:
     if not isinstance(state, dict):
         raise TypeError("before/after phải là dict hoặc None.")
     return canonical_value(state)
+
+
+@dataclass
+class PendingEvent:
+    """An event built by :func:`audit_event_new`, not yet placed in the chain: its stored fields, and
+    the canonical text of everything the hash covers but its place (:class:`ChainText`)."""
+
+    event: AuditEvent
+    text: ChainText
+
+
+def audit_event_new(
+    *,
+    actor: AbstractBaseUser | None,
+    action: str,
+    target: models.Model,
+    before: dict[str, Any] | None,
+    after: dict[str, Any] | None,
+    at: datetime,
+    request_id: str = "",
+) -> PendingEvent:
+    """The event :func:`audit_record` appends (same arguments), built and serialised but not yet
+    placed: :func:`audit_append_statements` places and stores it."""
+    if target.pk is None:
+        raise ValueError("Đối tượng ghi nhật ký phải đã được lưu (có khóa chính).")
+    if not action:
+        raise ValueError("Thiếu mã hành động.")
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    target_type = ContentType.objects.get_for_model(target)
+    event = AuditEvent(
+        at=at,
+        actor=user,  # type: ignore[misc]  # any user model
+        actor_label=str(user.get_username() if user is not None else SYSTEM_ACTOR_LABEL)[:150],
+        action=str(action),
+        target_type=target_type,
+        target_id=str(target.pk),
+        target_label=str(target)[:300],
+        before=_normalise(before),
+        after=_normalise(after),
+        request_id=str(request_id or current_request_id())[:128],
+    )
+    # before/after are canonical already (normalised above): only the other fields need it
+    payload = {
+        key: value if key in ("before", "after") else canonical_value(value)
+        for key, value in event.hash_payload().items()
+        if key != "sequence"
+    }
+    return PendingEvent(event, chain_text(payload))
+
+
+def audit_append_statements(pending: PendingEvent) -> list[tuple[str, list[Any]]]:
+    """The statements that append ``pending`` to the chain, for a caller that sends them in its own
+    transaction, after its writes and in one round trip with them; the last statement's row goes to
+    :func:`audit_appended`.
+
+    # concurrency: on PostgreSQL a transaction-scoped advisory lock makes appends take turns, held
+    # until the caller's transaction ends; the insert reads the head after the lock is granted (under
+    # READ COMMITTED each statement of a simple query takes its own snapshot, so it sees every append
+    # committed before) and the server hashes the event's text with the head's hash: one round trip,
+    # and the lock is held only from there to the commit. SQLite has a single writer: the caller
+    # reads the head and inserts (:func:`audit_record`). The unique ``sequence`` makes a fork (two
+    # events at one position) impossible in any case, and ``audit_verify`` finds an event hung on the
+    # wrong predecessor.
+    """
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql":
+        raise NotImplementedError("audit_append_statements: PostgreSQL only; elsewhere use audit_record.")
+    event, text = pending.event, pending.text
+    values: list[Any] = []
+    for field in _FIELDS:
+        if field.name == "hash":
+            values += [text.head, text.middle, text.tail]
+        elif field.name not in _PLACED:
+            values.append(field.get_db_prep_save(getattr(event, field.attname), db))
+    values.append(GENESIS_HASH)
+    return [("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY]), (_PG_INSERT_SQL, values)]
+
+
+def audit_appended(pending: PendingEvent, row: tuple[Any, ...] | None) -> AuditEvent:
+    """The event of ``pending`` as stored, from the row the last statement of
+    :func:`audit_append_statements` returned (id, sequence, previous hash, hash).
+
+    The hash the server computed is checked against the same text hashed here: a difference (a
+    server that changed the text on its way, e.g. another encoding) would break the chain, so it
+    raises rather than let the caller go on."""
+    if row is None:
+        raise RuntimeError("Không ghi được sự kiện nhật ký (không có dòng trả về).")
+    event = pending.event
+    event.pk, event.sequence, event.prev_hash, event.hash = int(row[0]), int(row[1]), str(row[2]), str(row[3])
+    if event.hash != pending.text.hash(sequence=event.sequence, prev_hash=event.prev_hash):
+        raise RuntimeError(f"Mã băm sự kiện nhật ký số {event.sequence} do cơ sở dữ liệu tính không khớp.")
+    event._state.adding = False
+    event._state.db = connection.alias
+    return event
 
 
 def audit_record(
@@ -74,7 +171,6 @@ def audit_record(
     after: dict[str, Any] | None,
     at: datetime,
     request_id: str = "",
-    head: tuple[int, str] | None | bool = False,
 ) -> AuditEvent:
     """Append one event to the chain and return it.
 
@@ -82,42 +178,31 @@ def audit_record(
     held until that transaction commits or rolls back. ``action`` is a stable dotted string
     (``dossier.receive``); ``before`` / ``after`` are the target's relevant fields (see
     :func:`audit_snapshot`), stored canonicalised (decimals and datetimes as strings).
-    ``request_id`` defaults to the current request's id (``RequestIdMiddleware``). ``head``: the
-    chain's head (sequence, hash; ``None`` for an empty chain) when the caller already took the lock
-    and read it with :func:`audit_chain_head_statements` in this transaction; by default it is done here.
+    ``request_id`` defaults to the current request's id (``RequestIdMiddleware``).
     Invariants: sequences run 1, 2, 3 ... without gaps; each event's ``prev_hash`` is the hash of
-    the event before (``GENESIS_HASH`` for the first).
+    the event before (``GENESIS_HASH`` for the first). A caller that sends its own writes in one
+    round trip uses :func:`audit_event_new`, :func:`audit_append_statements` and
+    :func:`audit_appended` instead (same event, same chain).
     """
-    if target.pk is None:
-        raise ValueError("Đối tượng ghi nhật ký phải đã được lưu (có khóa chính).")
-    if not action:
-        raise ValueError("Thiếu mã hành động.")
-    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-    event = AuditEvent(
-        at=at,
-        actor=user,  # type: ignore[misc]  # any user model
-        actor_label=(user.get_username() if user is not None else SYSTEM_ACTOR_LABEL)[:150],
-        action=action,
-        target_type=ContentType.objects.get_for_model(target),
-        target_id=str(target.pk),
-        target_label=str(target)[:300],
-        before=_normalise(before),
-        after=_normalise(after),
-        request_id=(request_id or current_request_id())[:128],
+    pending = audit_event_new(
+        actor=actor, action=action, target=target, before=before, after=after, at=at, request_id=request_id
     )
     # No savepoint inside the caller's transaction (two round trips saved per write): a failure here
     # fails the caller's whole transaction, which is what an audited write needs anyway. Called
-    # outside a transaction, this block is the transaction.
-    if head is not False and not connection.in_atomic_block:
-        raise ValueError("Đầu chuỗi chỉ được truyền vào từ trong giao dịch đã khóa chuỗi.")
+    # outside a transaction, this block is the transaction (on PostgreSQL: one round trip with its
+    # BEGIN and COMMIT, cchc.common.db.batch_run).
     with transaction.atomic(savepoint=False):
-        if head is False:
-            head = _lock_chain_head()
-        assert head is None or isinstance(head, tuple)
-        event.sequence, event.prev_hash = (int(head[0]) + 1, str(head[1])) if head else (1, GENESIS_HASH)
-        event.hash = event.compute_hash()
-        event.save()
-    return event
+        if connection.vendor == "postgresql":
+            rows = batch_run(audit_append_statements(pending), first=True, last=True)[-1]
+            return audit_appended(pending, rows[0] if rows else None)
+        head = _chain_head()
+        event = pending.event
+        event.sequence, event.prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
+        event.hash = pending.text.hash(sequence=event.sequence, prev_hash=event.prev_hash)
+        values = [field.get_db_prep_save(getattr(event, field.attname), connection) for field in _FIELDS]
+        with connection.cursor() as cursor:
+            cursor.execute(_INSERT_SQL, values)
+            return audit_appended(pending, cursor.fetchone())
 
 
 def audit_snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:

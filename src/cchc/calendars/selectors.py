@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import holidays
 from django.db import connection
@@ -28,6 +29,7 @@ __all__ = [
     "calendar_cache_clear",
     "calendar_override_list",
     "calendar_version_get",
+    "calendar_version_statement",
     "day_source",
     "office_hours_get",
     "office_hours_list",
@@ -101,8 +103,17 @@ def _load(version: int) -> _Snapshot:
     )
 
 
-def working_calendar(*, agency: Agency | None = None) -> WorkingCalendar:
+def calendar_version_statement() -> tuple[str, list[Any]]:
+    """The statement :func:`calendar_version_get` runs, as ``(sql, params)``, for a caller that sends it
+    in one round trip with other reads; its row (or none) gives the ``version`` of
+    :func:`working_calendar` (``row[0]``, 0 without a row)."""
+    return _VERSION_SQL, []
+
+
+def working_calendar(*, agency: Agency | None = None, version: int | None = None) -> WorkingCalendar:
     """The working calendar of ``agency`` (its own office hours and overrides), or the default one.
+    ``version``: the calendar version the caller read in its transaction (:func:`calendar_version_statement`);
+    by default it is read here.
 
     Rule: a day is worked or not by, in order, the agency's override, the national override, the
     ``holidays`` package (Bộ luật Lao động 2019 Điều 112 holidays, substitute days, and the
@@ -110,7 +121,7 @@ def working_calendar(*, agency: Agency | None = None) -> WorkingCalendar:
     ``OfficeHours`` row, else the default row, else 07:00-11:30 and 13:30-17:00 Monday-Friday.
     Agencies sharing the same hours and overrides share one calendar object.
     """
-    return _calendar_of(_current_snapshot(), agency)
+    return _calendar_of(_current_snapshot(version), agency)
 
 
 def working_calendars(*, agencies: Iterable[Agency]) -> dict[int, WorkingCalendar]:
@@ -121,10 +132,12 @@ def working_calendars(*, agencies: Iterable[Agency]) -> dict[int, WorkingCalenda
     return {agency.pk: _calendar_of(snapshot, agency) for agency in agencies}
 
 
-def _current_snapshot() -> _Snapshot:
-    """This process's snapshot, reloaded when the stored calendar version moved on."""
+def _current_snapshot(version: int | None = None) -> _Snapshot:
+    """This process's snapshot, reloaded when the stored calendar version (``version``, read here when
+    not given) moved on."""
     global _snapshot
-    version = calendar_version_get()
+    if version is None:
+        version = calendar_version_get()
     snapshot = _snapshot
     if snapshot is None or snapshot.version != version:
         snapshot = _load(version)

@@ -14,6 +14,7 @@ without an area takes its parent's. Beyond 9,999 dossiers a day the number simpl
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import connection
@@ -52,6 +53,18 @@ _NEXT_SQL = (
 )
 
 
+def dossier_number_statement(*, unit_code: str, day: date) -> tuple[str, list[Any]]:
+    """The statement :func:`dossier_code_next` runs, as ``(sql, params)``, for a caller that sends it in
+    one round trip with other statements of the reception's transaction (same locking); its one row's
+    first value goes to :func:`dossier_code`."""
+    return _NEXT_SQL, [unit_code, connection.ops.adapt_datefield_value(day)]
+
+
+def dossier_code(*, unit_code: str, day: date, number: int) -> str:
+    """The code of the ``number``-th dossier received under ``unit_code`` on ``day``."""
+    return f"{unit_code}-{day:%y%m%d}-{int(number):04d}"
+
+
 def dossier_code_next(*, unit_code: str, day: date) -> str:
     """Take the next number of ``unit_code`` on ``day`` and return the dossier code.
 
@@ -61,7 +74,8 @@ def dossier_code_next(*, unit_code: str, day: date) -> str:
     until the caller's transaction ends, so a second desk waits for the number; a rolled-back
     reception gives its number back, so numbers stay gapless.
     """
+    sql, params = dossier_number_statement(unit_code=unit_code, day=day)
     with connection.cursor() as cursor:
-        cursor.execute(_NEXT_SQL, [unit_code, connection.ops.adapt_datefield_value(day)])
+        cursor.execute(sql, params)
         row = cursor.fetchone()
-    return f"{unit_code}-{day:%y%m%d}-{int(row[0]):04d}"
+    return dossier_code(unit_code=unit_code, day=day, number=int(row[0]))

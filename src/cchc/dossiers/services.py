@@ -18,7 +18,7 @@ Legal basis: Nghị định 118/2025/NĐ-CP (one-stop-shop mechanism) and Thông
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -28,13 +28,20 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import connection, models, transaction
-from django.db.models import Q, Sum
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
+from django.db.models import Sum
 
 from cchc.accounts.constants import Role
 from cchc.accounts.selectors import membership_roles_held, membership_roles_held_statement
-from cchc.audit.services import audit_chain_head_statements, audit_record, audit_snapshot
-from cchc.calendars.selectors import WorkingCalendar, working_calendar
+from cchc.audit.services import (
+    PendingEvent,
+    audit_append_statements,
+    audit_appended,
+    audit_event_new,
+    audit_record,
+    audit_snapshot,
+)
+from cchc.calendars.selectors import WorkingCalendar, calendar_version_statement, working_calendar
 from cchc.catalogue.constants import StepResponsible, TimeUnit, VersionStatus
 from cchc.catalogue.models import (
     CompetentAgency,
@@ -44,7 +51,14 @@ from cchc.catalogue.models import (
     ProcedureVersion,
     RequiredDocument,
 )
-from cchc.dossiers.codes import dossier_code_next, receiving_unit_code, reception_day
+from cchc.common.db import batch_run
+from cchc.dossiers.codes import (
+    dossier_code,
+    dossier_code_next,
+    dossier_number_statement,
+    receiving_unit_code,
+    reception_day,
+)
 from cchc.dossiers.constants import (
     TRANSITIONS,
     Action,
@@ -170,159 +184,243 @@ def _select_sql(model: type[models.Model], where: str) -> str:
     return f'SELECT {columns} FROM "{model._meta.db_table}" WHERE {where}'
 
 
-def _lock_with_open_steps(
-    dossier: Dossier, *, members: Iterable[AbstractBaseUser | None] = (), at: datetime | None = None
-) -> tuple[Dossier, DossierStep | None, list[DossierStep], Held | None]:
-    """:func:`_lock` and :func:`_open_steps` together, and, given ``members`` and ``at``, the
-    memberships they hold on that day at any agency (the :data:`Held` of :func:`_held`).
+class _Reads:
+    """Reads sent together: on PostgreSQL in one round trip that opens the transaction
+    (``cchc.common.db.batch_run``: ``BEGIN`` travels with them, prepared statements); elsewhere one by
+    one. Under READ COMMITTED each statement takes its own snapshot, so a read after a lock sees what
+    the lock's previous holder committed."""
 
-    performance: on PostgreSQL the reads go in one round trip, statements of one simple query built
-    once from the models; under READ COMMITTED the steps and memberships are read with a fresh
+    def __init__(self) -> None:
+        self._statements: list[tuple[str, Sequence[Any]]] = []
+
+    def add(self, sql: str, params: Sequence[Any]) -> int:
+        """Queue a statement; its rows are ``run()[index]``."""
+        self._statements.append((sql, params))
+        return len(self._statements) - 1
+
+    def run(self) -> list[list[tuple[Any, ...]]]:
+        db = connections[DEFAULT_DB_ALIAS]
+        if db.vendor == "postgresql":
+            return batch_run(self._statements, first=True)
+        with db.cursor() as cursor:
+            rows: list[list[tuple[Any, ...]]] = []
+            for sql, params in self._statements:
+                cursor.execute(sql, params)
+                rows.append(cursor.fetchall() if cursor.description is not None else [])
+            return rows
+
+
+@dataclass
+class _Locked:
+    """What a transition reads first (:func:`_lock_with_open_steps`)."""
+
+    dossier: Dossier
+    active: DossierStep | None
+    next_pending: DossierStep | None  # the first pending step (the others are only counted)
+    pending: int
+    held: Held | None
+    unpaid: Decimal | None
+
+
+def _lock_with_open_steps(
+    dossier: Dossier, *, members: Iterable[AbstractBaseUser | None] = (), at: datetime | None = None, fees: bool = False
+) -> _Locked:
+    """:func:`_lock` and the open steps (the active one, at most one: ``dossiers_one_active_step``, and
+    the pending ones in order) together; given ``members`` and ``at``, the memberships they
+    hold on that day at any agency (the :data:`Held` of :func:`_held`); with ``fees``, what the
+    applicant still owes (:func:`_unpaid`).
+
+    performance: on PostgreSQL the reads go in one round trip with the transaction's ``BEGIN``
+    (:class:`_Reads`), statements built once from the models, rows turned into instances without the
+    ORM's query building; under READ COMMITTED the steps, memberships and fees are read with a fresh
     snapshot after the lock is granted, so they are the ones the previous holder committed.
-    Elsewhere: the ORM and :func:`_held` (for the agencies the open steps and the dossier name).
     """
     user_ids = [user.pk for user in members if user is not None and user.pk is not None]
-    if connection.vendor != "postgresql":
-        locked = _lock(dossier)
-        open_active, open_pending = _open_steps(locked)
-        held = None
-        if user_ids and at is not None:
-            agencies = {locked.receiving_agency_id, locked.competent_agency_id}
-            agencies.update(step.agency_id for step in [open_active, *open_pending] if step is not None)
-            held = membership_roles_held(user_ids=user_ids, agency_ids=agencies, on=reception_day(at))
-        return locked, open_active, open_pending, held
-    sql = _LOCK_WITH_OPEN_STEPS_SQL
-    params: list[Any] = [dossier.pk, dossier.pk, StepStatus.ACTIVE.value, StepStatus.PENDING.value]
+    db = connections[DEFAULT_DB_ALIAS]
+    pg = db.vendor == "postgresql"
+    reads = _Reads()
+    reads.add(_LOCK_SQL if pg else _DOSSIER_SQL, [dossier.pk])
+    reads.add(_OPEN_STEPS_SQL, [dossier.pk, StepStatus.ACTIVE.value, StepStatus.PENDING.value])
     if user_ids and at is not None:
-        held_sql, held_params = membership_roles_held_statement(user_ids=user_ids, on=reception_day(at))
-        sql = f"{sql}; {held_sql}"
-        params += held_params
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-        if row is None:
-            raise Dossier.DoesNotExist("Dossier matching query does not exist.")
-        cursor.nextset()
-        rows = cursor.fetchall()
-        held = None
-        if user_ids and at is not None:
-            cursor.nextset()
-            held = {(int(u), int(a), str(r)) for u, a, r in cursor.fetchall()}
-    locked = _from_row(Dossier, row)
+        reads.add(*membership_roles_held_statement(user_ids=user_ids, on=reception_day(at)))
+    if fees and pg:
+        reads.add(_FEES_SQL, [dossier.pk, dossier.pk])
+    results = reads.run()
+    if not results[0]:
+        raise Dossier.DoesNotExist("Dossier matching query does not exist.")
+    locked = _from_row(Dossier, results[0][0], db)
     active: DossierStep | None = None
-    pending: list[DossierStep] = []
-    for values in rows:
-        step = _from_row(DossierStep, values)
-        if step.status == StepStatus.ACTIVE:
-            active = active or step
+    next_pending: DossierStep | None = None
+    pending = 0
+    for values in results[1]:  # in order; instances only for the steps a transition changes
+        if values[_STEP_STATUS] == StepStatus.ACTIVE:
+            active = active or _from_row(DossierStep, values, db)
         else:
-            pending.append(step)
-    return locked, active, pending, held
+            pending += 1
+            next_pending = next_pending or _from_row(DossierStep, values, db)
+    held = {(int(u), int(a), str(r)) for u, a, r in results[2]} if user_ids and at is not None else None
+    unpaid: Decimal | None = None
+    if fees:
+        if pg:
+            due, paid = results[-1][0]
+            unpaid = Decimal(due) - Decimal(paid or 0) if due else Decimal(0)
+        else:
+            unpaid = _unpaid(locked)
+    return _Locked(locked, active, next_pending, pending, held, unpaid)
 
 
 class _Writes:
-    """The row writes of one transition, sent to PostgreSQL in one round trip (elsewhere one by one).
+    """The row writes of one transition and its audit event, sent to PostgreSQL in one round trip
+    (elsewhere one by one).
 
-    performance: a transition's updates of its steps and dossier and its hand-over insert need no
-    answer but the new hand-over's id, so they travel together as statements of one simple query;
-    each is the statement the ORM would run (columns and values through the fields' own
-    ``get_db_prep_save``), without its per-call compilation.
+    performance: a transition's inserts and updates need no answer but the new rows' ids, so they
+    travel together as statements of one simple query, followed by the audit event's append (the
+    chain's lock and the insert that places the event at the head) and, when the service's block is
+    the outermost one, the ``COMMIT`` (``cchc.common.db.batch_run``). Each write is the statement
+    the ORM would run (columns and values through the fields' own ``get_db_prep_save``), its text
+    built once per model and set of fields; rows of one model inserted one after the other go in one
+    multi-row ``INSERT`` (as ``bulk_create`` does; its ids come back in the rows' order).
     """
 
     def __init__(self) -> None:
+        self._db = connections[DEFAULT_DB_ALIAS]  # the real connection: the proxy costs a look-up per use
         self._statements: list[tuple[str, list[Any]]] = []
-        self._inserted: list[models.Model] = []
+        self._inserts: list[tuple[tuple[type[models.Model], bool], list[models.Model]]] = []
+        self._returning: list[list[models.Model]] = []  # the rows of each insert statement, in order
 
-    def update(self, instance: models.Model, fields: Iterable[str]) -> None:
-        meta = instance._meta
-        sets, values = [], []
-        for name in fields:
-            field = meta.get_field(name)
-            assert isinstance(field, models.Field)
-            sets.append(f'"{field.column}" = %s')
-            values.append(field.get_db_prep_save(getattr(instance, field.attname), connection))
-        pk = meta.pk
-        assert pk is not None
-        self._statements.append(
-            (f'UPDATE "{meta.db_table}" SET {", ".join(sets)} WHERE "{pk.column}" = %s', [*values, instance.pk])
-        )
+    def update(self, instance: models.Model, fields: Sequence[str]) -> None:
+        self._flush_inserts()
+        model = type(instance)
+        key = (model, tuple(fields))
+        plan = _update_plans.get(key)
+        if plan is None:
+            meta = model._meta
+            columns: list[Any] = [meta.get_field(name) for name in fields]
+            assert meta.pk is not None
+            sets = ", ".join(f'"{field.column}" = %s' for field in columns)
+            plan = (f'UPDATE "{meta.db_table}" SET {sets} WHERE "{meta.pk.column}" = %s', columns)
+            _update_plans[key] = plan
+        sql, columns = plan
+        db = self._db
+        values = [field.get_db_prep_save(getattr(instance, field.attname), db) for field in columns]
+        values.append(instance.pk)
+        self._statements.append((sql, values))
+
+    def statement(self, sql: str, params: Sequence[Any]) -> None:
+        """A statement of the caller's own, in its place among the writes (no rows expected back)."""
+        self._flush_inserts()
+        self._statements.append((sql, list(params)))
 
     def insert(self, instance: models.Model) -> None:
-        """Insert ``instance`` (its id is set by :meth:`send`)."""
-        meta = instance._meta
-        fields = [f for f in meta.concrete_fields if not f.primary_key]
-        columns = ", ".join(f'"{f.column}"' for f in fields)
-        marks = ", ".join(["%s"] * len(fields))
-        values = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
-        pk = meta.pk
-        assert pk is not None
-        sql = f'INSERT INTO "{meta.db_table}" ({columns}) VALUES ({marks}) RETURNING "{pk.column}"'
-        self._statements.append((sql, values))
-        self._inserted.append(instance)
+        """Insert ``instance`` (its id is set by :meth:`send`; an id already set is inserted as it is)."""
+        key = (type(instance), instance.pk is not None)
+        if self._inserts and self._inserts[-1][0] == key:
+            self._inserts[-1][1].append(instance)
+        else:
+            self._inserts.append((key, [instance]))
 
-    def send(self, *, chain_head: bool = False) -> tuple[int, str] | None:
-        """Run the statements; with ``chain_head``, then take the audit chain's lock and read its head
-        in the same round trip and return it (for ``audit_record(head=...)``)."""
+    def _flush_inserts(self) -> None:
+        """The queued inserts as statements, one per run of rows of one model, in order."""
+        db = self._db
+        one_by_one = not db.features.can_return_rows_from_bulk_insert
+        for (model, with_pk), instances in self._inserts:
+            fields = _insert_fields.get((model, with_pk))
+            if fields is None:
+                fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+                _insert_fields[(model, with_pk)] = fields
+            for run in [[i] for i in instances] if one_by_one else [instances]:
+                key = (model, with_pk, len(run))
+                sql = _insert_plans.get(key)
+                if sql is None:
+                    meta = model._meta
+                    assert meta.pk is not None
+                    columns = ", ".join(f'"{f.column}"' for f in fields)
+                    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+                    sql = (
+                        f'INSERT INTO "{meta.db_table}" ({columns}) VALUES {", ".join([row] * len(run))} '
+                        f'RETURNING "{meta.pk.column}"'
+                    )
+                    _insert_plans[key] = sql
+                values = [f.get_db_prep_save(f.pre_save(instance, True), db) for instance in run for f in fields]
+                self._statements.append((sql, values))
+                self._returning.append(run)
+        self._inserts.clear()
+
+    def send(self, *, audit: PendingEvent | None = None) -> None:
+        """Run the statements; with ``audit`` (PostgreSQL only), then append the event in the same
+        round trip, the last statements of the service's transaction (``COMMIT`` joins them when the
+        service's block is the outermost one)."""
+        self._flush_inserts()
         statements = list(self._statements)
-        if chain_head:
-            statements += audit_chain_head_statements()
-        results: list[tuple[Any, ...] | None] = []
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql" and len(statements) > 1:
-                cursor.execute("; ".join(sql for sql, _ in statements), [v for _, params in statements for v in params])
-                while True:
-                    results.append(cursor.fetchone() if cursor.description is not None else None)
-                    if not cursor.nextset():
-                        break
-            else:
+        if audit is not None:
+            statements += audit_append_statements(audit)
+        db = self._db
+        if db.vendor == "postgresql":
+            rows = batch_run(statements, last=audit is not None)
+        else:
+            rows = []
+            with db.cursor() as cursor:
                 for sql, params in statements:
                     cursor.execute(sql, params)
-                    results.append(cursor.fetchone() if cursor.description is not None else None)
-        returned = iter(results[: len(self._statements)])
-        for instance in self._inserted:
-            row = next(r for r in returned if r is not None)
-            instance.pk = row[0]
-            instance._state.adding = False
-            instance._state.db = connection.alias
+                    rows.append(cursor.fetchall() if cursor.description is not None else [])
+        returned = iter(rows[: len(self._statements)])
+        for run in self._returning:
+            ids = next(r for r in returned if r)
+            for instance, (pk, *_) in zip(run, ids, strict=True):
+                instance.pk = pk
+                instance._state.adding = False
+                instance._state.db = db.alias
+        if audit is not None:
+            audit_appended(audit, rows[len(statements) - 1][0] if rows[len(statements) - 1] else None)
         self._statements.clear()
-        self._inserted.clear()
-        if not chain_head:
-            return None
-        head = results[-1]
-        return (int(head[0]), str(head[1])) if head else None
+        self._returning = []
 
 
-_ATTNAMES: dict[type[models.Model], list[str]] = {
-    model: [field.attname for field in model._meta.concrete_fields] for model in (Dossier, DossierStep)
-}
+_update_plans: dict[tuple[type[models.Model], tuple[str, ...]], tuple[str, list[Any]]] = {}
+_insert_fields: dict[tuple[type[models.Model], bool], list[Any]] = {}
+_insert_plans: dict[tuple[type[models.Model], bool, int], str] = {}
+_attnames: dict[type[models.Model], list[str]] = {}
 _converters: dict[type[models.Model], list[tuple[int, list[Any], Any]]] = {}
 
 
-def _from_row(model: type[_M], values: tuple[Any, ...]) -> _M:
+def _from_row(model: type[_M], values: Sequence[Any], db: Any = None) -> _M:
     """A model instance from a row of :func:`_select_sql`, through the database converters the ORM
-    would apply (none for these models on PostgreSQL today; kept so a later field stays right)."""
+    would apply (on PostgreSQL none for the dossier and its steps; SQLite's dates, booleans ...)."""
+    db = db or connections[DEFAULT_DB_ALIAS]
     converters = _converters.get(model)
     if converters is None:
         converters = []
         field: Any
         for index, field in enumerate(model._meta.concrete_fields):
             column = field.get_col(model._meta.db_table)
-            functions = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+            functions = db.ops.get_db_converters(column) + field.get_db_converters(db)
             if functions:
                 converters.append((index, functions, column))
         _converters[model] = converters
+        _attnames[model] = [field.attname for field in model._meta.concrete_fields]
     if converters:
         row = list(values)
         for index, functions, column in converters:
             for function in functions:
-                row[index] = function(row[index], column, connection)
-        values = tuple(row)
-    return model.from_db(connection.alias, _ATTNAMES[model], values)
+                row[index] = function(row[index], column, db)
+        values = row
+    return model.from_db(db.alias, _attnames[model], tuple(values))
 
 
-_LOCK_WITH_OPEN_STEPS_SQL = f"{_select_sql(Dossier, 'id = %s')} FOR UPDATE; " + _select_sql(
-    DossierStep, 'dossier_id = %s AND status IN (%s, %s) ORDER BY "order"'
+_DOSSIER_SQL = _select_sql(Dossier, "id = %s")
+_LOCK_SQL = f"{_DOSSIER_SQL} FOR UPDATE"
+_STEP_STATUS = [field.name for field in DossierStep._meta.concrete_fields].index("status")
+_OPEN_STEPS_SQL = _select_sql(DossierStep, 'dossier_id = %s AND status IN (%s, %s) ORDER BY "order"')
+_SKIP_PENDING_SQL = f'UPDATE "{DossierStep._meta.db_table}" SET "status" = %s WHERE "dossier_id" = %s AND "status" = %s'
+_FEES_SQL = (
+    f'SELECT (SELECT SUM("amount") FROM "{FeeLine._meta.db_table}" WHERE "dossier_id" = %s), '
+    f'(SELECT SUM("amount") FROM "{Payment._meta.db_table}" WHERE "dossier_id" = %s)'
 )
+_VERSION_IN_FORCE_SQL = _select_sql(
+    ProcedureVersion,
+    "procedure_id = %s AND status IN (%s, %s) AND published_at <= %s AND (retired_at IS NULL OR retired_at > %s)",
+)
+_NEXT_DOSSIER_ID_SQL = f"SELECT nextval(pg_get_serial_sequence('{Dossier._meta.db_table}', 'id'))"
 
 
 def _check_transition(locked: Dossier, action: Action, *, seen: str) -> None:
@@ -392,16 +490,38 @@ def _audit(
     before: dict[str, Any] | None,
     at: datetime,
     details: dict[str, Any] | None = None,
-    head: tuple[int, str] | None | bool = False,
 ) -> None:
-    """The transition's audit event; ``head``: the chain head read with the transition's writes
-    (:meth:`_Writes.send`), by default read here."""
+    """The transition's audit event."""
     after = audit_snapshot(dossier, SNAPSHOT_FIELDS)
     if details:
         after["details"] = details
-    audit_record(
-        actor=actor, action=f"dossier.{action.value}", target=dossier, before=before, after=after, at=at, head=head
+    audit_record(actor=actor, action=f"dossier.{action.value}", target=dossier, before=before, after=after, at=at)
+
+
+def _finish(
+    writes: _Writes,
+    *,
+    actor: AbstractBaseUser | None,
+    action: Action,
+    dossier: Dossier,
+    before: dict[str, Any] | None,
+    at: datetime,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Send the transition's writes and its audit event, the last statements of its transaction: on
+    PostgreSQL in one round trip (:meth:`_Writes.send`, with the ``COMMIT`` when the service's block is
+    the outermost one), elsewhere the writes then :func:`_audit`. ``dossier`` must have its id."""
+    if connection.vendor != "postgresql":
+        writes.send()
+        _audit(actor=actor, action=action, dossier=dossier, before=before, at=at, details=details)
+        return
+    after = audit_snapshot(dossier, SNAPSHOT_FIELDS)
+    if details:
+        after["details"] = details
+    event = audit_event_new(
+        actor=actor, action=f"dossier.{action.value}", target=dossier, before=before, after=after, at=at
     )
+    writes.send(audit=event)
 
 
 def _calendar(dossier: Dossier) -> WorkingCalendar:
@@ -430,19 +550,6 @@ def _late_at_end(dossier: Dossier, end: datetime) -> bool:
     force (already moved by the applicant's supplement time), or when more than one supplement was
     requested."""
     return dossier.is_late or dossier.supplement_count > 1 or (dossier.due_at is not None and end > dossier.due_at)
-
-
-def _open_steps(dossier: Dossier) -> tuple[DossierStep | None, list[DossierStep]]:
-    """The active step (at most one: ``dossiers_one_active_step``) and the pending ones in order, in
-    one query."""
-    active: DossierStep | None = None
-    pending: list[DossierStep] = []
-    for step in dossier.steps.filter(status__in=[StepStatus.ACTIVE, StepStatus.PENDING]).order_by("order"):
-        if step.status == StepStatus.ACTIVE:
-            active = active or step
-        else:
-            pending.append(step)
-    return active, pending
 
 
 def _close_open_steps(dossier: Dossier, *, status: StepStatus = StepStatus.SKIPPED) -> None:
@@ -522,18 +629,19 @@ def _unpaid(dossier: Dossier) -> Decimal:
 
 @dataclass(frozen=True)
 class _Templates:
-    """What reception copies from a version: its competent agencies, steps and fees, in order."""
+    """What reception copies from a version: its competent agencies, steps, fees and documents, in order."""
 
     competent: tuple[CompetentAgency, ...]
     steps: tuple[ProcedureStep, ...]
     fees: tuple[FeeItem, ...]
+    documents: tuple[RequiredDocument, ...]
 
 
 _templates_cache: dict[tuple[int, datetime], _Templates] = {}
 
 
 def _templates(version: ProcedureVersion) -> _Templates:
-    """The version's competent agencies, steps and fees, kept per process.
+    """The version's competent agencies, steps, fees and documents, kept per process.
 
     performance: only a version in force (published or retired) reaches here, and a published version
     is frozen (catalogue: only drafts change), so its rows never change once read; the key holds the
@@ -547,6 +655,7 @@ def _templates(version: ProcedureVersion) -> _Templates:
             competent=tuple(version.competent_agencies.order_by("order")),
             steps=tuple(version.steps.order_by("order")),
             fees=tuple(version.fees.order_by("order")),
+            documents=tuple(version.documents.order_by("order")),
         )
         if len(_templates_cache) >= 5000:
             _templates_cache.clear()
@@ -554,22 +663,30 @@ def _templates(version: ProcedureVersion) -> _Templates:
     return cached
 
 
-def _version_for(procedure: Procedure, at: datetime) -> ProcedureVersion:
+def _version_statement(procedure: Procedure, at: datetime) -> tuple[str, list[Any]]:
+    """The read of :func:`_version_for`, as ``(sql, params)`` for a batch of reads (:class:`_Reads`)."""
+    published = [VersionStatus.PUBLISHED.value, VersionStatus.RETIRED.value]
+    moment = connection.ops.adapt_datetimefield_value(at)
+    return _VERSION_IN_FORCE_SQL, [procedure.pk, *published, moment, moment]
+
+
+def _version_for(procedure: Procedure, at: datetime, rows: list[tuple[Any, ...]] | None = None) -> ProcedureVersion:
     """The version in force at ``at``: the rule of ``catalogue.selectors.procedure_version_current``,
-    without its joins (reception takes the steps and fees from :func:`_templates`)."""
-    try:
-        version = (
-            ProcedureVersion.objects.filter(
-                procedure=procedure, status__in=[VersionStatus.PUBLISHED, VersionStatus.RETIRED], published_at__lte=at
-            )
-            .filter(Q(retired_at__isnull=True) | Q(retired_at__gt=at))
-            .get()
-        )
-    except ProcedureVersion.DoesNotExist:
+    without its joins (reception takes the steps and fees from :func:`_templates`). ``rows``: those of
+    :func:`_version_statement` when the caller already read them; by default read here."""
+    if rows is None:
+        sql, params = _version_statement(procedure, at)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+    if not rows:
         raise DossierError(
             DossierErrorCode.VERSION_NOT_IN_FORCE,
             f"Thủ tục {procedure.code} không có phiên bản đang áp dụng vào thời điểm nộp hồ sơ.",
-        ) from None
+        )
+    if len(rows) > 1:
+        raise ProcedureVersion.MultipleObjectsReturned(f"{len(rows)} versions of {procedure.code} in force at {at}")
+    version = _from_row(ProcedureVersion, rows[0])
     version.procedure = procedure
     return version
 
@@ -602,10 +719,13 @@ def _new_dossier(
     competent_agency: Agency,
     assisted_at: Agency | None,
     at: datetime,
+    version_rows: list[tuple[Any, ...]] | None = None,
 ) -> Dossier:
+    """The dossier to save (not saved), after the checks every new dossier passes; ``version_rows``:
+    the rows of :func:`_version_statement` when the caller read them with its other reads."""
     _check_at(at)
     applicant = applicant.validated(require_phone=channel == Channel.ONLINE)
-    version = _version_for(procedure, at)
+    version = _version_for(procedure, at, version_rows)
     _check_competent(version, competent_agency, at)
     for agency in (receiving_agency, assisted_at):
         if agency is not None and not agency.is_valid_on(reception_day(at)):
@@ -627,15 +747,32 @@ def _new_dossier(
     )
 
 
-def _receive(dossier: Dossier, *, actor: AbstractBaseUser, at: datetime) -> _Writes:
-    """Give the code, set the appointment and save the dossier; its steps and fee lines, copied from
-    the version, are returned as writes for the caller to send (with the audit chain's head)."""
+def _receive(
+    dossier: Dossier,
+    *,
+    actor: AbstractBaseUser,
+    at: datetime,
+    number: int | None = None,
+    calendar_version: int | None = None,
+) -> _Writes:
+    """Give the code, set the appointment; the dossier's row (inserted when new, else updated), its
+    steps and fee lines copied from the version are returned as writes for the caller to send with
+    the audit event. ``number`` and ``calendar_version``: the dossier number taken and the calendar
+    version read by the caller (:func:`dossier_receive_counter`); by default both are read here.
+
+    A new dossier needs its id before the writes are built (its steps and fee lines point to it):
+    given by the caller (PostgreSQL: taken from the sequence with the reads) or by saving it now."""
     version = dossier.procedure_version
-    dossier.code = dossier_code_next(unit_code=receiving_unit_code(dossier.receiving_agency), day=reception_day(at))
+    unit_code = receiving_unit_code(dossier.receiving_agency)
+    day = reception_day(at)
+    if number is None:
+        dossier.code = dossier_code_next(unit_code=unit_code, day=day)
+    else:
+        dossier.code = dossier_code(unit_code=unit_code, day=day, number=number)
     dossier.status = DossierStatus.RECEIVED
     dossier.received_at = at
     dossier.received_by_id = actor.pk
-    calendar = _calendar(dossier)
+    calendar = working_calendar(agency=dossier.competent_agency, version=calendar_version)
     # legal: the appointment counts the statutory time in working days or hours from reception; a dossier
     # received outside working time counts from the next working moment (the calendar does both).
     if version.processing_time_unit == TimeUnit.WORKING_HOURS:
@@ -643,17 +780,22 @@ def _receive(dossier: Dossier, *, actor: AbstractBaseUser, at: datetime) -> _Wri
     else:
         dossier.due_at = calendar.add_working_days(at, version.processing_time)
     dossier.original_due_at = dossier.due_at
-    dossier.save()
+    writes = _Writes()
+    if not dossier._state.adding:
+        writes.update(dossier, ["code", "status", "received_at", "received_by", "due_at", "original_due_at"])
+    elif dossier.pk is not None:
+        writes.insert(dossier)
+    else:
+        dossier.save()
     agencies = {
         StepResponsible.RECEIVING: dossier.receiving_agency_id,
         StepResponsible.COMPETENT: dossier.competent_agency_id,
     }
-    steps: list[DossierStep] = []
     deadline = at
+    first = True
     for template in _templates(version).steps:
         deadline = calendar.add_working_hours(deadline, template.duration_hours)
-        first = not steps
-        steps.append(
+        writes.insert(
             DossierStep(
                 dossier=dossier,
                 order=template.order,
@@ -668,9 +810,7 @@ def _receive(dossier: Dossier, *, actor: AbstractBaseUser, at: datetime) -> _Wri
                 started_at=at if first else None,
             )
         )
-    writes = _Writes()
-    for step in steps:
-        writes.insert(step)
+        first = False
     for item in _templates(version).fees:
         amount = item.amount
         table_amounts = {row.get("amount") for row in item.amount_table or [] if isinstance(row, dict)}
@@ -745,7 +885,24 @@ def dossier_receive_counter(
     if channel == Channel.ONLINE:
         raise _invalid("Hồ sơ trực tuyến được nộp qua cổng dịch vụ công rồi mới tiếp nhận.")
     _check_at(at)
-    _require_officer(actor, at=at, grants=[(receiving_agency, [Role.RECEPTION])])
+    # performance: every read of the reception in one round trip on PostgreSQL (with BEGIN): the
+    # officer's memberships, the version in force, the calendar version, the day's dossier number and
+    # the new dossier's id. The number is taken before the checks: a refusal rolls it back (gapless).
+    pg = connection.vendor == "postgresql"
+    day = reception_day(at)
+    try:
+        unit_code: str | None = receiving_unit_code(receiving_agency)
+    except DossierError:
+        unit_code = None  # refused below, in its turn (_receive)
+    reads = _Reads()
+    held_at = reads.add(*membership_roles_held_statement(user_ids=[actor.pk], on=day))
+    version_at = reads.add(*_version_statement(procedure, at))
+    calendar_at = reads.add(*calendar_version_statement())
+    number_at = reads.add(*dossier_number_statement(unit_code=unit_code, day=day)) if pg and unit_code else None
+    id_at = reads.add(_NEXT_DOSSIER_ID_SQL, []) if pg else None
+    rows = reads.run()
+    held = {(int(u), int(a), str(r)) for u, a, r in rows[held_at]}
+    _require_officer(actor, at=at, grants=[(receiving_agency, [Role.RECEPTION])], held=held)
     dossier = _new_dossier(
         procedure=procedure,
         applicant=applicant,
@@ -754,15 +911,23 @@ def dossier_receive_counter(
         competent_agency=competent_agency,
         assisted_at=assisted_at,
         at=at,
+        version_rows=rows[version_at],
     )
     papers = _paper_documents_check(dossier.procedure_version, documents) if documents is not None else None
-    writes = _receive(dossier, actor=actor, at=at)
+    if id_at is not None:
+        dossier.pk = int(rows[id_at][0][0])
+    writes = _receive(
+        dossier,
+        actor=actor,
+        at=at,
+        number=int(rows[number_at][0][0]) if number_at is not None else None,
+        calendar_version=int(rows[calendar_at][0][0]) if rows[calendar_at] else 0,
+    )
     details = None
     if papers is not None:
         _paper_documents_store(dossier, papers, actor=actor, at=at, writes=writes)
         details = {"documents": [{"name": d.name, "copies": c} for d, c in papers]}
-    head = writes.send(chain_head=True)
-    _audit(actor=actor, action=Action.RECEIVE, dossier=dossier, before=None, at=at, details=details, head=head)
+    _finish(writes, actor=actor, action=Action.RECEIVE, dossier=dossier, before=None, at=at, details=details)
     return dossier
 
 
@@ -778,7 +943,7 @@ def _paper_documents_check(
     version: ProcedureVersion, documents: Iterable[PaperDocument]
 ) -> list[tuple[RequiredDocument, int]]:
     """The ticked checklist against the version's documents: known lines, sane copies, nothing mandatory missing."""
-    lines = {d.pk: d for d in version.documents.all()}
+    lines = {d.pk: d for d in _templates(version).documents}
     chosen: dict[int, int] = {}
     for paper in documents:
         if paper.required_document_id not in lines:
@@ -832,8 +997,9 @@ def dossier_receive(*, dossier: Dossier, actor: AbstractBaseUser, at: datetime) 
     if at < locked.submitted_at:
         raise _invalid("Thời điểm tiếp nhận không được trước thời điểm nộp hồ sơ.")
     before = audit_snapshot(locked, SNAPSHOT_FIELDS)
-    head = _receive(locked, actor=actor, at=at).send(chain_head=True)
-    _audit(actor=actor, action=Action.RECEIVE, dossier=locked, before=before, at=at, head=head)
+    _finish(
+        _receive(locked, actor=actor, at=at), actor=actor, action=Action.RECEIVE, dossier=locked, before=before, at=at
+    )
     return locked
 
 
@@ -878,11 +1044,12 @@ def dossier_complete_step(
     _check_at(at)
     seen = dossier.status
     # the memberships of the giver and the receiver come with the lock (one round trip on PostgreSQL)
-    locked, step, pending, held = _lock_with_open_steps(dossier, members=[actor, receiver], at=at)
+    read = _lock_with_open_steps(dossier, members=[actor, receiver], at=at)
+    locked, step, held = read.dossier, read.active, read.held
     _check_transition(locked, Action.COMPLETE_STEP, seen=seen)
     if step is None:
         raise DossierError(DossierErrorCode.NO_ACTIVE_STEP, "Hồ sơ không còn bước xử lý nào đang thực hiện.")
-    next_step = pending[0] if pending else None
+    next_step = read.next_pending
     _require_officer(actor, at=at, grants=[(step.agency_id, list(Role))], held=held)
     before = audit_snapshot(locked, SNAPSHOT_FIELDS)
     writes = _Writes()
@@ -900,15 +1067,14 @@ def dossier_complete_step(
     if locked.status != DossierStatus.IN_PROCESS:
         locked.status = DossierStatus.IN_PROCESS
         writes.update(locked, ["status"])
-    head = writes.send(chain_head=True)
-    _audit(
+    _finish(
+        writes,
         actor=actor,
         action=Action.COMPLETE_STEP,
         dossier=locked,
         before=before,
         at=at,
         details={"step": step.order, "outcome": handover.outcome, "receiver_id": handover.receiver_id},
-        head=head,
     )
     return handover
 
@@ -1138,12 +1304,13 @@ def dossier_mark_processed(
     """
     _check_at(at)
     seen = dossier.status
-    locked, step, pending, held = _lock_with_open_steps(dossier, members=[actor, receiver], at=at)
+    read = _lock_with_open_steps(dossier, members=[actor, receiver], at=at)
+    locked, step, held = read.dossier, read.active, read.held
     _check_transition(locked, Action.MARK_PROCESSED, seen=seen)
     grants = [_competent_officer(locked)]
     if step is not None:
         grants.append((step.agency_id, [Role.SPECIALIST, Role.LEADER]))
-    next_step = pending[0] if step is not None and pending else None
+    next_step = read.next_pending if step is not None else None
     _require_officer(actor, at=at, grants=grants, held=held)
     before = audit_snapshot(locked, SNAPSHOT_FIELDS)
     writes = _Writes()
@@ -1163,8 +1330,7 @@ def dossier_mark_processed(
     locked.processed_at = at
     locked.is_late = _late_at_end(locked, at)
     writes.update(locked, ["status", "processed_at", "is_late"])
-    head = writes.send(chain_head=True)
-    _audit(actor=actor, action=Action.MARK_PROCESSED, dossier=locked, before=before, at=at, head=head)
+    _finish(writes, actor=actor, action=Action.MARK_PROCESSED, dossier=locked, before=before, at=at)
     return locked
 
 
@@ -1178,10 +1344,12 @@ def dossier_return_result(*, dossier: Dossier, actor: AbstractBaseUser, at: date
     """
     _check_at(at)
     seen = dossier.status
-    locked, step, pending, held = _lock_with_open_steps(dossier, members=[actor], at=at)
+    read = _lock_with_open_steps(dossier, members=[actor], at=at, fees=True)
+    locked, step, held = read.dossier, read.active, read.held
     _check_transition(locked, Action.RETURN_RESULT, seen=seen)
     _require_officer(actor, at=at, grants=[_reception_officer(locked, Role.CLERK, Role.RECEPTION)], held=held)
-    unpaid = _unpaid(locked)
+    unpaid = read.unpaid
+    assert unpaid is not None
     if unpaid > 0:
         raise DossierError(
             DossierErrorCode.FEES_UNPAID,
@@ -1193,14 +1361,12 @@ def dossier_return_result(*, dossier: Dossier, actor: AbstractBaseUser, at: date
         _hand_over(
             dossier=locked, step=step, next_step=None, giver=actor, receiver=None, at=at, note=note, writes=writes
         )
-    for never_reached in pending:  # steps never reached: not carried out
-        never_reached.status = StepStatus.SKIPPED
-        writes.update(never_reached, ["status"])
+    if read.pending:  # steps never reached: not carried out (the ones read above: the dossier is locked)
+        writes.statement(_SKIP_PENDING_SQL, [StepStatus.SKIPPED.value, locked.pk, StepStatus.PENDING.value])
     locked.status = DossierStatus.RETURNED
     locked.returned_at = at
     writes.update(locked, ["status", "returned_at"])
-    head = writes.send(chain_head=True)
-    _audit(actor=actor, action=Action.RETURN_RESULT, dossier=locked, before=before, at=at, head=head)
+    _finish(writes, actor=actor, action=Action.RETURN_RESULT, dossier=locked, before=before, at=at)
     return locked
 
 
@@ -1262,7 +1428,7 @@ def dossier_stop(*, dossier: Dossier, actor: AbstractBaseUser, at: datetime, rea
 def _uploads_check(version: ProcedureVersion, files: Mapping[int, Any]) -> list[tuple[RequiredDocument, CheckedUpload]]:
     """The files (by catalogue document order) against the version's documents: known lines, every
     mandatory one present, each file's content, size and type checked (``cchc.dossiers.uploads``)."""
-    lines = {d.order: d for d in version.documents.all()}
+    lines = {d.order: d for d in _templates(version).documents}
     limit = int(getattr(settings, "CCHC_UPLOAD_MAX_FILES", 20))
     present = {order: file for order, file in files.items() if file is not None}
     if len(present) > limit:

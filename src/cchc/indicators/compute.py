@@ -7,7 +7,10 @@ Both run a constant number of queries, whatever the number of dossiers or agenci
 counters come from the rollups (``Method.ROLLUP``, the default: :mod:`cchc.indicators.rollups`,
 refreshed first) or from one grouped aggregate over the dossiers and one over supplement pauses
 (``Method.DIRECT``); then the catalogue in force (with its prefetches), the online (agency,
-procedure) pairs, the online-payment pairs and the organisation (agencies and succession edges).
+procedure) pairs, the online-payment pairs and the organisation (agencies and succession edges). The
+organisation and the catalogue are kept by the process while the reference stamp that every write to
+their tables changes stays the same (:func:`cchc.indicators.scopes.organisation_load`,
+:func:`_catalogue_of`).
 
 Counters are integers kept per handling agency and regrouped by the reporting map of
 :mod:`cchc.indicators.scopes`, so the rollups, which store the same counters, reproduce the direct
@@ -22,12 +25,11 @@ and listed in ``excluded``: the total reads "x of y points measured", never a si
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from functools import cached_property
 from typing import Any, cast
 
 from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
@@ -51,7 +53,14 @@ from cchc.indicators.definitions import BY_CODE, INDICATORS, Indicator
 from cchc.indicators.periods import VN_TZ, Period
 from cchc.indicators.petitions import PetitionFacts, petition_counters_for
 from cchc.indicators.rollups import RollupRead, rollups_read, rollups_read_series, scope_rollup_filter
-from cchc.indicators.scopes import Organisation, ResolvedScope, Scope, organisation_load, scope_resolve
+from cchc.indicators.scopes import (
+    Organisation,
+    ResolvedScope,
+    Scope,
+    organisation_load,
+    reference_memo,
+    scope_resolve,
+)
 from cchc.indicators.selectors import (
     DOSSIER_INDICATORS,
     Window,
@@ -67,10 +76,20 @@ from cchc.org.models import Agency
 CATALOGUE_INDICATORS = ("PUBLIC_CONTENT_FULL", "ONLINE_PROCEDURES", "ONLINE_SERVICES_USED", "PAYMENT_PROCEDURES_USED")
 ONLINE_TYPES = frozenset({ServiceType.FULL_ONLINE, ServiceType.PARTIAL_ONLINE})
 SECONDS_PER_DAY = 86400
+FEW_PARTS = 32  # a window's pairs in more parts than this are mapped as one set
 TWO_PLACES = Decimal("0.01")
 
 Counters = dict[str, int]
 BY_GROUP = {group: [i for i in INDICATORS if i.group == group] for group in Group}
+
+
+def _fraction_sum(values: Iterable[Fraction]) -> Fraction:
+    """The exact sum, added up in integers and reduced once (``sum`` reduces at every step)."""
+    numerator, denominator = 0, 1
+    for value in values:
+        numerator = numerator * value.denominator + value.numerator * denominator
+        denominator *= value.denominator
+    return Fraction(numerator, denominator)
 
 
 def _round(value: Fraction | None) -> Decimal | None:
@@ -136,19 +155,18 @@ class IndicatorResult:
 class GroupResult:
     group: Group
     results: list[IndicatorResult]
+    # the sums over the results counted, made with the group (results are not changed once made)
+    score: Fraction = field(init=False, repr=False, compare=False)
+    measured_max: int = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        counted = [r for r in self.results if r.counted]
+        self.score = _fraction_sum(r.score for r in counted if r.score is not None)
+        self.measured_max = sum(r.indicator.max_points for r in counted)
 
     @property
     def max_points(self) -> int:
         return GROUP_MAX_POINTS[self.group]
-
-    # results are not changed once made: the sums are kept
-    @cached_property
-    def score(self) -> Fraction:
-        return sum((r.score or Fraction(0) for r in self.results if r.counted), Fraction(0))
-
-    @cached_property
-    def measured_max(self) -> int:
-        return sum(r.indicator.max_points for r in self.results if r.counted)
 
     @property
     def excluded(self) -> list[IndicatorResult]:
@@ -175,18 +193,15 @@ class Report:
     at: datetime
     groups: list[GroupResult]
     agency_id: int | None = None
+    # made with the report from its groups (not changed once made)
+    results: dict[str, IndicatorResult] = field(init=False, repr=False, compare=False)
+    total: Fraction = field(init=False, repr=False, compare=False)
+    measured_max: int = field(init=False, repr=False, compare=False)
 
-    @cached_property
-    def results(self) -> dict[str, IndicatorResult]:
-        return {r.indicator.code: r for g in self.groups for r in g.results}
-
-    @cached_property
-    def total(self) -> Fraction:
-        return sum((g.score for g in self.groups), Fraction(0))
-
-    @cached_property
-    def measured_max(self) -> int:
-        return sum(g.measured_max for g in self.groups)
+    def __post_init__(self) -> None:
+        self.results = {r.indicator.code: r for g in self.groups for r in g.results}
+        self.total = _fraction_sum(g.score for g in self.groups)
+        self.measured_max = sum(g.measured_max for g in self.groups)
 
     @property
     def excluded(self) -> list[IndicatorResult]:
@@ -237,64 +252,79 @@ class _Published:
     specs: list[tuple[int | None, str, str]]  # competent agency: (agency id, or kind and level)
 
 
-class _Catalogue:
-    """The procedure versions that may be in force at the close of any of some windows, loaded once
-    (one query and two prefetches), then read per close and scope in memory."""
-
-    def __init__(self, closes: Iterable[datetime], *, org: Organisation) -> None:
-        closes = list(closes)
-        self.org = org
-        self._memo: dict[tuple[Any, ...], dict[int, _Version]] = {}
-        self._holdings: dict[int, _Holdings] = {}  # by id of a dict of ``_memo`` (kept alive there)
-        versions = (
-            ProcedureVersion.objects.filter(
-                Q(retired_at__isnull=True) | Q(retired_at__gte=min(closes)),
-                status__in=[VersionStatus.PUBLISHED, VersionStatus.RETIRED],
-                published_at__lt=max(closes),
-            )
-            .annotate(
-                procedure_code=F("procedure__code"),
-                field_code=F("field__code"),
-                has_steps=Exists(ProcedureStep.objects.filter(version=OuterRef("pk"))),
-                has_documents=Exists(RequiredDocument.objects.filter(version=OuterRef("pk"))),
-            )
-            .prefetch_related("competent_agencies", "fees")
+def _published_read() -> list[_Published]:
+    """Every published or retired procedure version, as the index reads it (one query, two prefetches)."""
+    versions = (
+        ProcedureVersion.objects.filter(status__in=[VersionStatus.PUBLISHED, VersionStatus.RETIRED])
+        .annotate(
+            procedure_code=F("procedure__code"),
+            field_code=F("field__code"),
+            has_steps=Exists(ProcedureStep.objects.filter(version=OuterRef("pk"))),
+            has_documents=Exists(RequiredDocument.objects.filter(version=OuterRef("pk"))),
         )
-        self.versions: list[_Published] = []
-        for version in versions:
-            competent: list[CompetentAgency] = list(version.competent_agencies.all())
-            fees = list(version.fees.all())
-            self.versions.append(
-                _Published(
-                    procedure_id=version.procedure_id,
-                    procedure_code=version.procedure_code,
-                    field_code=version.field_code,
-                    published_at=cast(datetime, version.published_at),
-                    retired_at=version.retired_at,
-                    online=version.service_type in ONLINE_TYPES,
-                    # legal: khoản 2 Điều 8 NĐ 63/2010/NĐ-CP, the components a published procedure must have
-                    complete=bool(
-                        version.name.strip()
-                        and version.service_type
-                        and version.processing_time
-                        and version.applicant_types
-                        and competent
-                        and version.has_steps
-                        and version.has_documents
-                    ),
-                    fee=any(
-                        (f.amount or 0) > 0 or any((row.get("amount") or 0) > 0 for row in f.amount_table or [])
-                        for f in fees
-                    ),
-                    specs=[(spec.agency_id, spec.agency_kind, spec.level) for spec in competent],
-                )
+        .prefetch_related("competent_agencies", "fees")
+        .order_by("pk")
+    )
+    found: list[_Published] = []
+    for version in versions:
+        competent: list[CompetentAgency] = list(version.competent_agencies.all())
+        fees = list(version.fees.all())
+        found.append(
+            _Published(
+                procedure_id=version.procedure_id,
+                procedure_code=version.procedure_code,
+                field_code=version.field_code,
+                published_at=cast(datetime, version.published_at),
+                retired_at=version.retired_at,
+                online=version.service_type in ONLINE_TYPES,
+                # legal: khoản 2 Điều 8 NĐ 63/2010/NĐ-CP, the components a published procedure must have
+                complete=bool(
+                    version.name.strip()
+                    and version.service_type
+                    and version.processing_time
+                    and version.applicant_types
+                    and competent
+                    and version.has_steps
+                    and version.has_documents
+                ),
+                fee=any(
+                    (f.amount or 0) > 0 or any((row.get("amount") or 0) > 0 for row in f.amount_table or [])
+                    for f in fees
+                ),
+                specs=[(spec.agency_id, spec.agency_kind, spec.level) for spec in competent],
             )
+        )
+    return found
+
+
+MEMO_LIMIT = 256  # catalogues in force kept per organisation (distinct agencies valid x versions in force)
+
+
+class _Catalogue:
+    """Every published or retired procedure version, loaded once, then read per close and scope in
+    memory; what it derives for the organisation (the versions in force at a close, with their holders)
+    is memoised. Kept with a shared organisation (:func:`_catalogue_of`): read under the same reference
+    stamp, it lives as long as the organisation does."""
+
+    def __init__(self, versions: list[_Published], *, org: Organisation) -> None:
+        self.org = org
+        self.versions = versions
+        self._memo: dict[tuple[Any, ...], dict[int, _Version]] = {}
+        # by id of a dict of ``_memo``, with that dict (kept alive, so its id is not reused)
+        self._holdings: dict[int, tuple[dict[int, _Version], _Holdings]] = {}
+        self._valid: dict[date, tuple[int, ...]] = {}
 
     def at(self, close: datetime, *, procedure: str = "", field_code: str = "") -> dict[int, _Version]:
         """The versions in force at ``close`` (by procedure; of one procedure or field when given), with
         the reporting agencies holding authority on the last day before ``close``."""
         last_day = (close - timedelta(microseconds=1)).astimezone(VN_TZ).date()
-        valid = tuple(pk for pk, agency in self.org.agencies.items() if agency.is_valid_on(last_day))
+        valid = self._valid.get(last_day)
+        if valid is None:
+            if len(self._valid) >= MEMO_LIMIT:
+                self._valid = {}
+            valid = self._valid[last_day] = tuple(
+                pk for pk, agency in self.org.agencies.items() if agency.is_valid_on(last_day)
+            )
         chosen = tuple(
             i
             for i, v in enumerate(self.versions)
@@ -306,15 +336,17 @@ class _Catalogue:
         key = (valid, chosen)
         found = self._memo.get(key)
         if found is None:
+            if len(self._memo) >= MEMO_LIMIT:
+                self._memo, self._holdings = {}, {}
             found = self._memo[key] = self._build(valid, chosen)
         return found
 
     def holdings(self, versions: dict[int, _Version]) -> _Holdings:
         """Who holds what in ``versions`` (a dict :meth:`at` returned), computed once."""
-        found = self._holdings.get(id(versions))
-        if found is None:
-            found = self._holdings[id(versions)] = _Holdings(versions)
-        return found
+        entry = self._holdings.get(id(versions))
+        if entry is None or entry[0] is not versions:
+            entry = self._holdings[id(versions)] = (versions, _Holdings(versions))
+        return entry[1]
 
     def _build(self, valid: tuple[int, ...], chosen: tuple[int, ...]) -> dict[int, _Version]:
         by_kind: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -339,6 +371,23 @@ class _Catalogue:
                 holders=holders,
             )
         return found
+
+
+def _catalogue_of(org: Organisation) -> _Catalogue:
+    """The catalogue for ``org``: kept with it when it is shared (read under a reference stamp; the
+    versions are then kept under that stamp too: one read per stamp for every organisation), else read
+    for it alone."""
+    memo = reference_memo(org.stamp)
+    if memo is None:
+        return _Catalogue(_published_read(), org=org)
+    found = org.memo.get("catalogue")
+    if isinstance(found, _Catalogue):
+        return found
+    versions = memo.get("catalogue_versions")
+    if not isinstance(versions, list):
+        versions = memo["catalogue_versions"] = _published_read()
+    found = org.memo["catalogue"] = _Catalogue(versions, org=org)
+    return found
 
 
 class _Engine:
@@ -367,6 +416,9 @@ class _Engine:
         self._rolled: RollupRead | None = None
         self._catalogue = catalogue
         self.petitions: PetitionFacts | None = None  # the batch's feedback, read once for all windows
+        # pairs mapped to reporting agencies, by id of the part of a rollup read (kept with it, so the id
+        # is not reused): shared by the engines of a batch
+        self.mapped: dict[int, tuple[Collection[tuple[int, int]], set[tuple[int, int]]]] = {}
 
     def restrict(self, resolved: ResolvedScope) -> None:
         self.base = scope_dossier_filter(resolved, self.org)
@@ -439,7 +491,7 @@ class _Engine:
 
     # the catalogue in force at the close of the window, with the reporting agencies holding authority
     def catalogue(self, *, procedure: str = "", field_code: str = "") -> dict[int, _Version]:
-        source = self._catalogue or _Catalogue([self.window.close], org=self.org)
+        source = self._catalogue or _catalogue_of(self.org)
         self._catalogue = source
         return source.at(self.window.close, procedure=procedure, field_code=field_code)
 
@@ -449,7 +501,7 @@ class _Engine:
     def online_pairs(self) -> set[tuple[int, int]]:
         """(reporting agency, procedure) with at least one online dossier received in the window."""
         if self.method == Method.ROLLUP:
-            return self._report_pairs(self.rolled().online)
+            return self._report_parts(self.rolled().online_parts)
         rows = (
             Dossier.objects.filter(
                 self.base,
@@ -466,7 +518,7 @@ class _Engine:
     def paid_pairs(self) -> set[tuple[int, int]]:
         """(reporting agency, procedure) with at least one payment through the online gateway in the window."""
         if self.method == Method.ROLLUP:
-            return self._report_pairs(self.rolled().paid)
+            return self._report_parts(self.rolled().paid_parts)
         rows = (
             Payment.objects.filter(
                 _prefixed(self.base, "dossier"),
@@ -479,6 +531,21 @@ class _Engine:
             .distinct()
         )
         return self._report_pairs(rows)
+
+    def _report_parts(self, parts: Iterable[Collection[tuple[int, int]]]) -> set[tuple[int, int]]:
+        """:meth:`_report_pairs` of the union of ``parts``, each part mapped once for all the engines of
+        a batch (they share the organisation; the windows of a rollup read share most parts). Many
+        small parts (pairs seen in scattered segments of days) cost more to look up than to map."""
+        parts = list(parts)
+        if len(parts) > FEW_PARTS:
+            return self._report_pairs(set().union(*parts))
+        found: set[tuple[int, int]] = set()
+        for part in parts:
+            entry = self.mapped.get(id(part))
+            if entry is None or entry[0] is not part:
+                entry = self.mapped[id(part)] = (part, self._report_pairs(part))
+            found |= entry[1]
+        return found
 
     def _report_pairs(self, rows: Iterable[tuple[int, int]]) -> set[tuple[int, int]]:
         reporting = self.org.reporting
@@ -601,23 +668,68 @@ def _add(total: Counters, more: Counters) -> None:
         total[key] = total.get(key, 0) + value
 
 
-def _result(
-    indicator: Indicator, counters: Counters, *, commune: bool, details_of: dict[str, Counters] | None = None
-) -> IndicatorResult:
-    """``details_of``: the counters by indicator code and part (``CODE:part`` split once per report)."""
-    if indicator.scored and commune and not indicator.applies_to_commune:
+def _add_all(total: Counters, rows: Iterable[Counters]) -> None:
+    """:func:`_add` of every one of ``rows``; rows with the same keys in the same order (every handling
+    agency's row of a rollup read has) are summed column by column first."""
+    columns: dict[tuple[str, ...], list[Iterable[int]]] = {}
+    for row in rows:
+        columns.setdefault(tuple(row), []).append(row.values())
+    for keys, values in columns.items():
+        _add(total, dict(zip(keys, map(sum, zip(*values, strict=True)), strict=True)))
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What :func:`_result` needs of an indicator, worked out once (a dashboard makes some 2,000 results)."""
+
+    indicator: Indicator
+    code: str
+    num_key: str
+    den_key: str
+    scored: bool
+    has_data: bool
+    not_for_communes: bool  # scored, not applicable at commune level: full marks there
+    full_marks: Fraction
+    no_data: str
+    empty: str
+
+    @classmethod
+    def of(cls, indicator: Indicator) -> _Plan:
+        code = indicator.code
+        return cls(
+            indicator=indicator,
+            code=code,
+            num_key=f"{code}:num",
+            den_key=f"{code}:den",
+            scored=indicator.scored,
+            has_data=indicator.has_data,
+            not_for_communes=indicator.scored and not indicator.applies_to_commune,
+            full_marks=Fraction(indicator.max_points),
+            no_data=f"{NO_DATA}: {indicator.no_data_reason}",
+            empty=f"Không có {indicator.unit} nào thuộc mẫu số trong kỳ (hiển thị N/A, không tính điểm).",
+        )
+
+
+_PLANS = [(group, [_Plan.of(i) for i in BY_GROUP[group]]) for group in Group]
+_DETAIL_FREE = (":num", ":den")  # the counters' keys that are not details
+
+
+def _result(plan: _Plan, counters: Counters, commune: bool, details_of: dict[str, Counters]) -> IndicatorResult:
+    """``details_of``: the counters by indicator code and part, other than num and den (``CODE:part``
+    split once per report)."""
+    indicator = plan.indicator
+    if commune and plan.not_for_communes:
         return IndicatorResult(
             indicator,
             Status.NOT_APPLICABLE,
-            score=Fraction(indicator.max_points),
+            score=plan.full_marks,
             reason="Không áp dụng đối với cấp xã: tính điểm tối đa.",
         )
-    if not indicator.has_data:
-        return IndicatorResult(indicator, Status.NO_DATA, reason=f"{NO_DATA}: {indicator.no_data_reason}")
-    code = indicator.code
-    numerator = counters.get(f"{code}:num", 0)
-    denominator = counters.get(f"{code}:den", 0)
-    details = {k: v for k, v in (details_of or {}).get(code, {}).items() if k not in ("num", "den")}
+    if not plan.has_data:
+        return IndicatorResult(indicator, Status.NO_DATA, reason=plan.no_data)
+    code = plan.code
+    numerator = counters.get(plan.num_key, 0)
+    denominator = counters.get(plan.den_key, 0)
     if code == "PROCESSING_TIME_AVG":
         seconds = counters.get(f"{code}:seconds", 0)
         if denominator == 0:
@@ -632,34 +744,28 @@ def _result(
             ratio=Fraction(seconds, denominator * SECONDS_PER_DAY),
             reason="Tử số tính bằng giây; tỷ lệ là số ngày trung bình.",
         )
+    details = dict(details_of[code]) if code in details_of else {}
     if denominator == 0:
-        return IndicatorResult(
-            indicator,
-            Status.EMPTY,
-            numerator,
-            denominator,
-            reason=f"Không có {indicator.unit} nào thuộc mẫu số trong kỳ (hiển thị N/A, không tính điểm).",
-            details=details,
-        )
+        return IndicatorResult(indicator, Status.EMPTY, numerator, denominator, reason=plan.empty, details=details)
     ratio = Fraction(numerator, denominator)
-    if not indicator.scored:
+    if not plan.scored:
         return IndicatorResult(indicator, Status.DISPLAY, numerator, denominator, ratio, details=details)
-    return IndicatorResult(
-        indicator, Status.COMPUTED, numerator, denominator, ratio, indicator.score(ratio), details=details
-    )
+    score = indicator.score_of(numerator, denominator)
+    return IndicatorResult(indicator, Status.COMPUTED, numerator, denominator, ratio, score, details=details)
 
 
 def _report(
     engine: _Engine, counters: Counters, *, label: str, scope: Scope, commune: bool, agency_id: int | None = None
 ) -> Report:
-    details_of: dict[str, Counters] = defaultdict(dict)
+    details_of: dict[str, Counters] = {}
     for key, value in counters.items():
+        if key.endswith(_DETAIL_FREE):
+            continue
         code, _, part = key.partition(":")
         if ":" not in part:
-            details_of[code][part] = value
+            details_of.setdefault(code, {})[part] = value
     groups = [
-        GroupResult(group, [_result(i, counters, commune=commune, details_of=details_of) for i in BY_GROUP[group]])
-        for group in Group
+        GroupResult(group, [_result(plan, counters, commune, details_of) for plan in plans]) for group, plans in _PLANS
     ]
     return Report(
         period=engine.period,
@@ -690,11 +796,12 @@ class _Batch:
         self._reads: dict[tuple[str, str, frozenset[int] | None], list[RollupRead | None]] = {}
         self._refreshed = False  # the rollups are brought up to date once per batch
         self.petitions = PetitionFacts((w.start, w.close) for w in self.windows)
+        self._mapped: dict[int, tuple[Collection[tuple[int, int]], set[tuple[int, int]]]] = {}
 
     def engines(self, resolved: ResolvedScope) -> list[_Engine]:
         """One engine per period for the scope, its facts already read (rollups) or to read (direct)."""
         if self._catalogue is None:
-            self._catalogue = _Catalogue([w.close for w in self.windows], org=self.org)
+            self._catalogue = _catalogue_of(self.org)
         handlers = None if resolved.reporting_ids is None else frozenset(self.org.handled_by(resolved.reporting_ids))
         reads = self._read(resolved, handlers) if self.method == Method.ROLLUP else [None] * len(self.periods)
         engines = []
@@ -709,6 +816,7 @@ class _Batch:
             )
             engine.restrict(resolved)
             engine.petitions = self.petitions
+            engine.mapped = self._mapped
             if read is not None and engine.method == Method.ROLLUP:
                 engine._rolled = read.only(handlers)
             engines.append(engine)
@@ -765,8 +873,9 @@ def indicators_compute_series(
     method: str = Method.ROLLUP,
 ) -> list[Report]:
     """:func:`indicators_compute` for each of ``periods`` (same order), in the queries of one period:
-    organisation (2), refresh check (1), the rollup counters of every window (1), the (agency,
-    procedure) pairs (1), the catalogue (3); 3 more on the facts per distinct mid-day close.
+    the reference stamp (1), refresh check (1), the rollup counters of every window (1), the (agency,
+    procedure) pairs (1), the feedback (1); the organisation (2) and the catalogue (3) when the process
+    does not hold them for the stamp; 3 more on the facts per distinct mid-day close.
     ``method="direct"`` reads the dossiers per period (2 queries each, plus the pairs)."""
     scope = scope or Scope()
     batch = _Batch(periods=periods, at=at, structure=structure, method=method)
@@ -795,8 +904,7 @@ def indicators_compute_grid(
 
 def _scope_report(engine: _Engine, resolved: ResolvedScope, scope: Scope) -> Report:
     counters: Counters = {}
-    for row in engine.dossier_counters().values():
-        _add(counters, row)
+    _add_all(counters, engine.dossier_counters().values())
     _add(counters, _catalogue_counters(_scope_sets(engine, resolved)))
     _add(
         counters,
@@ -831,12 +939,15 @@ def _units(engine: _Engine) -> list[Report]:
     online, paid = engine.online_pairs(), engine.paid_pairs()
 
     province: Counters = {}
-    per_agency: dict[int, Counters] = defaultdict(dict)
+    _add_all(province, per_handler.values())
+    by_target: dict[int, list[Counters]] = defaultdict(list)
     for handler, counters in per_handler.items():
-        _add(province, counters)
         target = engine.org.report_as(handler)
         if target is not None:
-            _add(per_agency[target], counters)
+            by_target[target].append(counters)
+    per_agency: dict[int, Counters] = defaultdict(dict)
+    for target, rows in by_target.items():
+        _add_all(per_agency[target], rows)
     index = _CatalogueIndex(versions, online, paid, engine.holdings(versions))
     _add(province, _catalogue_counters(index.sets(None)))
     holders = set(index.held)

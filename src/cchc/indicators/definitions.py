@@ -63,8 +63,16 @@ class Indicator:
 
     def score(self, ratio: Fraction) -> Fraction:
         """``min(max, max × ratio / target)``; without a target, ``max × ratio``."""
-        target = self.target or Fraction(1)
-        return min(Fraction(self.max_points), self.max_points * ratio / target)
+        return self.score_of(ratio.numerator, ratio.denominator)
+
+    def score_of(self, numerator: int, denominator: int) -> Fraction:
+        """:meth:`score` of the ratio ``numerator / denominator`` (``denominator > 0``), worked out in
+        integers: one fraction made instead of five (a dashboard scores some 1,500 ratios)."""
+        target_num, target_den = (1, 1) if self.target is None else (self.target.numerator, self.target.denominator)
+        top, bottom = self.max_points * numerator * target_den, denominator * target_num
+        if top >= self.max_points * bottom:
+            return Fraction(self.max_points)
+        return Fraction(top, bottom)
 
 
 def _pct(value: int) -> Fraction:

@@ -30,10 +30,11 @@ itself be a change for the next refresh to apply).
 
 from __future__ import annotations
 
+import operator
 import sys
 import time as clock
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -44,7 +45,6 @@ from django.db.models import (
     BigIntegerField,
     BooleanField,
     Case,
-    Count,
     DateTimeField,
     DurationField,
     ExpressionWrapper,
@@ -62,7 +62,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.utils import timezone
 
 from cchc.audit.models import AuditEvent
@@ -436,26 +436,61 @@ class RebuildResult:
     rollups: int
     seconds: float
     last_sequence: int
+    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage, in order
+
+
+def _secondary_indexes(models: Sequence[type[Any]]) -> list[tuple[str, str]]:
+    """(name, definition) of the plain secondary indexes of the tables of ``models`` on PostgreSQL: not
+    the primary keys nor the unique ones (an upsert needs those)."""
+    tables = [m._meta.db_table for m in models]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid "
+            "WHERE t.relname = ANY(%s) AND pg_table_is_visible(t.oid) AND NOT i.indisprimary AND NOT i.indisunique "
+            "ORDER BY c.relname",
+            [tables],
+        )
+        return [(str(name), str(definition)) for name, definition in cursor.fetchall()]
 
 
 def rollups_rebuild(*, at: datetime | None = None, progress: bool = False) -> RebuildResult:
     """Truncate and rebuild every fact and counter from the dossier tables, set-based (no Python per
-    dossier): facts in chunks of dossier ids, day counters from the facts, months from days, years from
-    months. The watermark becomes the last audit event seen before reading the dossiers, so a write
-    committed meanwhile is applied again by the next refresh (harmless: a refresh recomputes).
+    dossier): facts in chunks of dossier ids, day counters from the facts, the agency counters from
+    the detailed ones, months from days, years from months. The watermark becomes the last audit
+    event seen before reading the dossiers, so a write committed meanwhile is applied again by the
+    next refresh (harmless: a refresh recomputes).
+
+    On PostgreSQL the secondary indexes of the rebuilt tables are dropped for the bulk inserts and
+    built again at the end, in the same transaction (building an index once is several times cheaper
+    than maintaining it row by row); readers wait on the truncation's lock until the commit either
+    way, so they never see a table without its indexes.
 
     Rule: rollups are derived data only (issue 4 §5, "rebuildable from scratch by a command"); run it
     after any writer that skips the audit trail (``cchc simulate --bulk``, SQL copies).
     """
     started = clock.monotonic()
+    stages: dict[str, float] = {}
+    mark = [started]
+
+    def stage(name: str) -> None:
+        now = clock.monotonic()
+        stages[name] = round(now - mark[0], 2)
+        mark[0] = now
+
+    postgres = connection.vendor == "postgresql"
     with transaction.atomic():
         state = _lock()
         head = _heads()[1]
         tables = [DossierFact, PaymentFact, IndicatorRollup, AgencyRollup]
+        indexes = _secondary_indexes(tables) if postgres else []
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
+            if postgres:
                 cursor.execute("SET LOCAL work_mem = '256MB'")
+                cursor.execute("SET LOCAL maintenance_work_mem = '1GB'")
                 cursor.execute("TRUNCATE " + ", ".join(_q(m._meta.db_table) for m in tables))
+                for name, _definition in indexes:
+                    cursor.execute(f"DROP INDEX {_q(name)}")
             else:
                 for model in tables:
                     cursor.execute(f"DELETE FROM {_q(model._meta.db_table)}")
@@ -464,34 +499,66 @@ def rollups_rebuild(*, at: datetime | None = None, progress: bool = False) -> Re
         )
         low, high = int(bounds["low"]), int(bounds["high"])
         chunks = [(lo, min(lo + REBUILD_CHUNK, high + 1)) for lo in range(low, high + 1, REBUILD_CHUNK)]
-        bar = _bar(progress, total=len(chunks) + 4)
+        bar = _bar(progress, total=len(chunks) + 5)
+        stage("truncate")
         facts = 0
         for lo, hi in chunks:
             facts += _facts_insert(Dossier.objects.filter(pk__gte=lo, pk__lt=hi))
             bar(1)
+        stage("dossier facts")
         payments = _payments_insert(Payment.objects.all())
         bar(1)
+        stage("payment facts")
         every = "1 = 1"
-        _contribute(Grain.DAY, 1, facts_where=every, payments_where=every, params=[])
+        facts_table, payments_table = DossierFact._meta.db_table, PaymentFact._meta.db_table
+        union = " UNION ALL ".join(
+            [
+                _part(facts_table, "received_day", _RECEIVED_PARTS, every),
+                _part(facts_table, "end_day", _END_PARTS, "end_day IS NOT NULL"),
+                _part(facts_table, "stop_day", _STOP_PARTS, "le1 AND stop_day IS NOT NULL"),
+                _part(payments_table, "paid_day", _PAID_PARTS, every),
+            ]
+        )
+        _upsert(Grain.DAY, 1, source=union, day="day", params=[])
         bar(1)
+        stage("day counters")
         counters = ", ".join(ROLLUP_COUNTERS)
+        detail = _q(IndicatorRollup._meta.db_table)
+        _upsert(
+            Grain.DAY,
+            1,
+            source=f"SELECT bucket AS day, agency_id, {counters} FROM {detail} WHERE grain = %s",
+            day="day",
+            params=[Grain.DAY],
+            model=AgencyRollup,
+        )
+        stage("agency day counters")
         for grain, finer in ((Grain.MONTH, Grain.DAY), (Grain.YEAR, Grain.MONTH)):
             for model, key in ((IndicatorRollup, ", ".join(_KEY)), (AgencyRollup, "agency_id")):
                 rows = f"SELECT bucket AS day, {key}, {counters} FROM {_q(model._meta.db_table)} WHERE grain = %s"
                 _upsert(grain, 1, source=rows, day="day", params=[finer], model=model)
             bar(1)
+        stage("month and year counters")
+        if indexes:
+            with connection.cursor() as cursor:
+                for _name, definition in indexes:
+                    cursor.execute(definition)
+        bar(1)
+        stage("indexes")
         state.last_sequence = head
         state.rebuilt_at = state.refreshed_at = at or timezone.now()
         state.save(update_fields=["last_sequence", "rebuilt_at", "refreshed_at"])
         rollups = IndicatorRollup.objects.count()
-    if connection.vendor == "postgresql":
+    stage("commit")
+    if postgres:
         with connection.cursor() as cursor:
             for model in tables:
                 # VACUUM sets the visibility map, so the dashboards' reads are index-only (not possible
                 # inside an outer transaction, e.g. a test's: ANALYZE then)
                 vacuum = "VACUUM (ANALYZE)" if not connection.in_atomic_block else "ANALYZE"
                 cursor.execute(f"{vacuum} {_q(model._meta.db_table)}")
-    return RebuildResult(facts, payments, rollups, clock.monotonic() - started, head)
+        stage("vacuum")
+    return RebuildResult(facts, payments, rollups, clock.monotonic() - started, head, stages)
 
 
 def _bar(enabled: bool, *, total: int) -> Callable[[int], None]:
@@ -568,39 +635,59 @@ def signed_buckets(first: date, stop: date) -> list[tuple[str, date, int]]:
     return [*kept, (Grain.MONTH, month, 1), *minus]
 
 
-def _before(first: date) -> Q:
-    """Every bucket before the day ``first``."""
-    year, month = date(first.year, 1, 1), first.replace(day=1)
-    return (
-        Q(grain=Grain.YEAR, bucket__lt=year)
-        | Q(grain=Grain.MONTH, bucket__gte=year, bucket__lt=month)
-        | Q(grain=Grain.DAY, bucket__gte=month, bucket__lt=first)
-    )
-
-
-def _tiles(buckets: list[tuple[str, date]]) -> Q:
-    condition = Q(pk__in=[])
-    for grain in Grain.values:
-        days = [b for g, b in buckets if g == grain]
+def _buckets(
+    model: type[IndicatorRollup | AgencyRollup], *, before: date | None = None, tiles: Iterable[tuple[str, date]] = ()
+) -> RawSQL:
+    """The counters' rows in the buckets ``tiles`` or, with ``before``, in any bucket before that day
+    (the years before its year, the months of its year before its month, the days of its month before
+    it), as one SQL condition: a dashboard reads a few hundred buckets, and Django takes milliseconds to
+    compile as many ``Q`` lookups."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    grain, bucket = f"{table}.{quote('grain')}", f"{table}.{quote('bucket')}"
+    day = connection.ops.adapt_datefield_value
+    parts: list[str] = []
+    params: list[Any] = []
+    if before is not None:
+        year, month = date(before.year, 1, 1), before.replace(day=1)
+        parts.append(f"({grain} = %s AND {bucket} < %s)")
+        parts.append(f"({grain} = %s AND {bucket} >= %s AND {bucket} < %s)")
+        parts.append(f"({grain} = %s AND {bucket} >= %s AND {bucket} < %s)")
+        params += [Grain.YEAR.value, day(year)]
+        params += [Grain.MONTH.value, day(year), day(month)]
+        params += [Grain.DAY.value, day(month), day(before)]
+    by_grain: dict[str, set[date]] = defaultdict(set)
+    for g, b in tiles:
+        by_grain[g].add(b)
+    for g in Grain.values:
+        days = sorted(by_grain.get(g, ()))
         if days:
-            condition |= Q(grain=grain, bucket__in=days)
-    return condition
+            parts.append(f"({grain} = %s AND {bucket} IN ({', '.join(['%s'] * len(days))}))")
+            params += [g, *(day(b) for b in days)]
+    return RawSQL("(" + (" OR ".join(parts) or "1 = 0") + ")", params, output_field=BooleanField())
 
 
-@dataclass
 class _Sums:
     """One handling agency's sums over the window (``w_``), before the window's start (``b_``) and
-    over everything before its close (``c_``)."""
+    over everything before its close (``c_``): a list in the order of ``_SUMS`` (read by position:
+    thousands of these make one dashboard)."""
 
-    values: dict[str, int] = field(default_factory=dict)
+    __slots__ = ("values",)
+
+    def __init__(self, values: list[int] | None = None) -> None:
+        self.values = values if values is not None else [0] * len(_SUMS)
 
     def add(self, row: dict[str, Any]) -> None:
         for key, value in row.items():
-            if key != "agency_id" and value is not None:
-                self.values[key] = self.values.get(key, 0) + int(value)
+            i = _SUM_AT.get(key)
+            if i is not None and value is not None:
+                self.values[i] += int(value)
+
+    def merge(self, other: _Sums) -> None:
+        self.values = list(map(operator.add, self.values, other.values))
 
     def __getitem__(self, key: str) -> int:
-        return self.values.get(key, 0)
+        return self.values[_SUM_AT[key]]
 
 
 _WINDOW_RECEIVED = (
@@ -620,11 +707,25 @@ _CUMULATIVE = ("received", "ended", "received_le1", "stopped_le1")
 
 @dataclass
 class RollupRead:
-    """What the direct engine reads from the dossiers, read from the rollups instead."""
+    """What the direct engine reads from the dossiers, read from the rollups instead.
+
+    The pairs come in parts whose union is the window's: the windows of one read share most of their
+    parts (the pairs of a segment of days, those of a partial last day), so a reader that transforms
+    pairs (the engine maps them to reporting agencies) does it once per part, not once per window."""
 
     counters: dict[int, Counters]  # handling agency -> counters (as ``_Engine.dossier_counters``)
-    online: set[Pair]  # (handling agency, procedure) with an online dossier received in the window
-    paid: set[Pair]  # (handling agency, procedure) with an online-gateway payment in the window
+    # (handling agency, procedure) with an online dossier received in the window, or with an
+    # online-gateway payment in it: parts, not to be modified (shared with other windows)
+    online_parts: list[Collection[Pair]] = field(default_factory=list)
+    paid_parts: list[Collection[Pair]] = field(default_factory=list)
+
+    @property
+    def online(self) -> set[Pair]:
+        return set().union(*self.online_parts)
+
+    @property
+    def paid(self) -> set[Pair]:
+        return set().union(*self.paid_parts)
 
     def only(self, handlers: Iterable[int] | None) -> RollupRead:
         """The part of the read of these handling agencies (None: all), as a read filtered by
@@ -634,8 +735,8 @@ class RollupRead:
         keep = set(handlers)
         return RollupRead(
             counters={a: c for a, c in self.counters.items() if a in keep},
-            online={pair for pair in self.online if pair[0] in keep},
-            paid={pair for pair in self.paid if pair[0] in keep},
+            online_parts=[{pair for pair in self.online if pair[0] in keep}],
+            paid_parts=[{pair for pair in self.paid if pair[0] in keep}],
         )
 
 
@@ -687,18 +788,15 @@ def rollups_read_series(
     for j, signed in enumerate(tiles, start=1):
         for grain, bucket, sign in signed:
             segment_of[(grain, bucket)].append((j, sign))
-    segments = [_before(bounds[0])] + [_tiles([(g, b) for g, b, _ in signed]) for signed in tiles]
-    anywhere = Q(pk__in=[])
-    for condition in segments:
-        anywhere |= condition
+    every_tile = [(g, b) for signed in tiles for g, b, _ in signed]
     # one query: the counters by (handling agency, bucket), added up by segment here
     counters_model: type[IndicatorRollup | AgencyRollup] = IndicatorRollup if detail else AgencyRollup
     rows = (
         counters_model.objects.filter(scope)
-        .filter(anywhere)
+        .filter(_buckets(counters_model, before=bounds[0], tiles=every_tile))
         .order_by()
         .values_list("agency_id", "grain", "bucket")
-        .annotate(*[Sum(name) for name in _READ])
+        .annotate(**_SUMMED)
     )
     width = len(_READ)
     per_agency: dict[int, list[list[int]]] = {}
@@ -711,11 +809,8 @@ def rollups_read_series(
         if table is None:
             table = per_agency[agency_id] = [[0] * width for _ in bounds]
         day = date.fromisoformat(bucket) if isinstance(bucket, str) else bucket  # SQLite: text
-        for j, sign in segment_of.get((grain, day)) or [(0, 1)]:
-            into = table[j]
-            for i, value in enumerate(values):
-                if value:
-                    into[i] += sign * int(value)
+        for j, sign in segment_of.get((grain, day)) or _BEFORE_FIRST:
+            table[j] = list(map(operator.add if sign > 0 else operator.sub, table[j], values))
     # prefix sums at each bound: P(bounds[j]) = segments 0..j
     prefix: dict[int, list[tuple[int, ...]]] = {}
     for agency_id, table in per_agency.items():
@@ -725,8 +820,8 @@ def rollups_read_series(
             running = [a + b for a, b in zip(running, values, strict=True)]
             sums.append(tuple(running))
         prefix[agency_id] = sums
-    results = [RollupRead(counters={}, online=set(), paid=set()) for _ in spans]
-    _pairs_series(spans, position, tiles, segments, scope, results)
+    results = [RollupRead(counters={}) for _ in spans]
+    _pairs_series(spans, position, tiles, scope, results)
     partials: dict[datetime, tuple[dict[int, _Sums], set[Pair], set[Pair]]] = {}
     for (first, last, partial), read in zip(spans, results, strict=True):
         a, b = position[first], position[last]
@@ -738,35 +833,42 @@ def rollups_read_series(
                 partials[partial] = found
             extra, online, paid = partials[partial]
             for agency_id, more in extra.items():
-                sums_of.setdefault(agency_id, _Sums()).add(more.values)
-            read.online |= online
-            read.paid |= paid
+                sums_of.setdefault(agency_id, _Sums()).merge(more)
+            read.online_parts.append(online)
+            read.paid_parts.append(paid)
         read.counters = _counters(sums_of)
     return results
 
 
 # windows per read: at most 2 bounds each, so the segments' bits stay below 2**62
 MAX_WINDOWS = 30
+_BEFORE_FIRST = ((0, 1),)  # a bucket in no segment of the window's days: before the first one (segment 0)
 # the counters a window reads: those summed over the window, and the cumulative ones
 _READ = tuple(dict.fromkeys((*_WINDOW_RECEIVED, *_WINDOW_ENDED, *_CUMULATIVE)))
-_W_INDEX = [(f"w_{name}", _READ.index(name)) for name in (*_WINDOW_RECEIVED, *_WINDOW_ENDED)]
-_C_INDEX = [(f"c_{name}", _READ.index(name)) for name in _CUMULATIVE]
+# their sums as integers (PostgreSQL sums a bigint as a numeric, which the driver reads as a Decimal);
+# the columns are never null, so neither is a sum over a group
+_SUMMED = {f"sum_{name}": Cast(Sum(name), BigIntegerField()) for name in _READ}
+# the sums of a window (:class:`_Sums`, in this order), and where each is read in ``_READ``
+_SUMS = (
+    *(f"w_{name}" for name in (*_WINDOW_RECEIVED, *_WINDOW_ENDED)),
+    *(f"c_{name}" for name in _CUMULATIVE),
+    "b_ended",
+)
+_SUM_AT = {key: i for i, key in enumerate(_SUMS)}
+_W_AT = tuple(_READ.index(name) for name in (*_WINDOW_RECEIVED, *_WINDOW_ENDED))
+_C_AT = tuple(_READ.index(name) for name in _CUMULATIVE)
 _ENDED = _READ.index("ended")
 
 
-def _window_sums(start: tuple[int, ...], close: tuple[int, ...]) -> _Sums:
+def _window_sums(start: Sequence[int], close: Sequence[int]) -> _Sums:
     """One agency's sums of a window from the prefix sums at its first and last day."""
-    values = {key: close[i] - start[i] for key, i in _W_INDEX}
-    values.update({key: close[i] for key, i in _C_INDEX})
-    values["b_ended"] = start[_ENDED]
-    return _Sums(values)
+    return _Sums([*(close[i] - start[i] for i in _W_AT), *(close[i] for i in _C_AT), start[_ENDED]])
 
 
 def _pairs_series(
     spans: list[tuple[date, date, datetime | None]],
     position: dict[date, int],
     tiles: list[list[tuple[str, date, int]]],
-    segments: list[Q],
     scope: Q,
     results: list[RollupRead],
 ) -> None:
@@ -777,12 +879,9 @@ def _pairs_series(
     ranges = [(position[first], position[last]) for first, last, _ in spans]
     if all(a == b for a, b in ranges):
         return
-    inside = Q(pk__in=[])
-    for condition in segments[1:]:
-        inside |= condition
     inner = (
         IndicatorRollup.objects.filter(scope)
-        .filter(inside)
+        .filter(_buckets(IndicatorRollup, tiles=[(g, b) for signed in tiles for g, b, _ in signed]))
         .filter(Q(received_online__gt=0) | Q(paid_online__gt=0))
         .order_by()
         .values_list("agency_id", "procedure_id", "grain", "bucket", "received_online", "paid_online")
@@ -816,12 +915,8 @@ def _pairs_series(
         if a == b:
             continue
         mask = sum(1 << j for j in range(a + 1, b + 1))
-        for bits, pairs in online_by.items():
-            if bits & mask:
-                read.online.update(pairs)
-        for bits, pairs in paid_by.items():
-            if bits & mask:
-                read.paid.update(pairs)
+        read.online_parts.extend(pairs for bits, pairs in online_by.items() if bits & mask)
+        read.paid_parts.extend(pairs for bits, pairs in paid_by.items() if bits & mask)
 
 
 def _partial_day(
@@ -847,76 +942,125 @@ def _partial_day(
     )
 
 
-def _partial_rows(start: datetime, close: datetime, scope: Q, key: str) -> QuerySet[DossierFact, dict[str, Any]]:
+# the sums of the facts of part of a day, named as :class:`_Sums` keys: (name, when, and also, what)
+_PARTIAL = (
+    ("w_received", "received", "", "1"),
+    ("w_received_online", "received", "t.online", "1"),
+    ("w_received_upload", "received", "t.upload", "1"),
+    ("w_received_reused", "received", "t.reused", "1"),
+    ("w_received_fee", "received", "t.fee", "1"),
+    ("w_received_fee_paid", "received", "t.fee AND t.paid_online", "1"),
+    ("w_completed", "received", "t.processed", "1"),
+    ("w_completed_elapsed_us", "received", "", "t.elapsed_us"),
+    ("w_completed_paused_us", "received", "", "t.paused_us"),
+    ("w_ended", "ended", "", "1"),
+    ("w_ended_on_time", "ended", "t.end_on_time", "1"),
+    ("w_ended_satisfied", "ended", "t.end_on_time AND NOT t.dissatisfied", "1"),
+    ("c_received", "received", "", "1"),
+    ("c_ended", "ended", "", "1"),
+    ("c_received_le1", "received", "t.le1", "1"),
+    ("c_stopped_le1", "stopped", "", "1"),
+)
+_PARTIAL_WHEN = {
+    "received": "t.received_at >= %s AND t.received_at < %s",
+    "ended": "t.end_at >= %s AND t.end_at < %s",
+    "stopped": "t.le1 AND t.stop_at >= %s AND t.stop_at < %s",
+}
+_PARTIAL_COLUMNS = (
+    "received_at",
+    "end_at",
+    "stop_at",
+    "le1",
+    "online",
+    "upload",
+    "reused",
+    "fee",
+    "paid_online",
+    "processed",
+    "elapsed_us",
+    "paused_us",
+    "end_on_time",
+    "dissatisfied",
+)
+
+
+def _partial_rows(start: datetime, close: datetime, scope: Q, key: str) -> list[dict[str, Any]]:
     """The sums of the facts of ``[start, close)`` grouped by ``key`` (a fact column), named as
-    :class:`_Sums` keys (``w_``, ``c_``): one query."""
+    :class:`_Sums` keys (``w_``, ``c_``): one query. Django selects the facts in scope touching the
+    span; the sums over them are written here (compiling sixteen conditional aggregates took Django
+    longer than running the query)."""
     received = Q(received_at__gte=start, received_at__lt=close)
     ended = Q(end_at__gte=start, end_at__lt=close)
     stopped = Q(le1=True, stop_at__gte=start, stop_at__lt=close)
-    by_received = {
-        "received": Q(),
-        "received_online": Q(online=True),
-        "received_upload": Q(upload=True),
-        "received_reused": Q(reused=True),
-        "received_fee": Q(fee=True),
-        "received_fee_paid": Q(fee=True, paid_online=True),
-        "completed": Q(processed=True),
-    }
-    aggregates: dict[str, Any] = {}
-    for name, condition in by_received.items():
-        aggregates[f"w_{name}"] = Count("pk", filter=received & condition)
-    aggregates["w_completed_elapsed_us"] = Sum("elapsed_us", filter=received)
-    aggregates["w_completed_paused_us"] = Sum("paused_us", filter=received)
-    aggregates["w_ended"] = Count("pk", filter=ended)
-    aggregates["w_ended_on_time"] = Count("pk", filter=ended & Q(end_on_time=True))
-    aggregates["w_ended_satisfied"] = Count("pk", filter=ended & Q(end_on_time=True, dissatisfied=False))
-    aggregates["c_received"] = Count("pk", filter=received)
-    aggregates["c_ended"] = Count("pk", filter=ended)
-    aggregates["c_received_le1"] = Count("pk", filter=received & Q(le1=True))
-    aggregates["c_stopped_le1"] = Count("pk", filter=stopped)
-    return (
+    inner = (
         DossierFact.objects.filter(scope)
         .filter(received | ended | stopped)
         .order_by()
-        .values(key)
-        .annotate(**aggregates)
+        .values_list(key, *_PARTIAL_COLUMNS)
     )
+    sql, params = inner.query.sql_with_params()
+    span = [connection.ops.adapt_datetimefield_value(start), connection.ops.adapt_datetimefield_value(close)]
+    sums: list[str] = []
+    for _, when, extra, what in _PARTIAL:
+        condition = _PARTIAL_WHEN[when] + (f" AND {extra}" if extra else "")
+        sums.append(f"SUM(CASE WHEN {condition} THEN {what} ELSE {'0' if what == '1' else 'NULL'} END)")
+    query = f"SELECT t.{key}, {', '.join(sums)} FROM ({sql}) t GROUP BY t.{key}"
+    with connection.cursor() as cursor:
+        cursor.execute(query, [*span * len(_PARTIAL), *params])
+        fetched = cursor.fetchall()
+    names = [key, *(name for name, *_ in _PARTIAL)]
+    return [dict(zip(names, row, strict=True)) for row in fetched]
 
 
 def _counters(sums: dict[int, _Sums]) -> dict[int, Counters]:
     """The direct engine's counters from the sums (same keys, same values)."""
     result: dict[int, Counters] = {}
     for agency_id, s in sums.items():
+        (
+            received,
+            received_online,
+            received_upload,
+            received_reused,
+            fee,
+            fee_paid,
+            completed,
+            elapsed_us,
+            paused_us,
+            finished,
+            finished_on_time,
+            satisfied,
+            c_received,
+            c_ended,
+            c_received_le1,
+            c_stopped_le1,
+            b_ended,
+        ) = s.values  # the order of ``_SUMS``
         # the direct query groups the dossiers received before T not ended before S
-        if s["c_received"] - s["b_ended"] <= 0:
+        if c_received - b_ended <= 0:
             continue
-        in_process = s["c_received"] - s["c_ended"]
-        in_process_on_time = s["c_received_le1"] - s["c_stopped_le1"]
-        finished, finished_on_time = s["w_ended"], s["w_ended_on_time"]
-        received = s["w_received"]
-        completed = s["w_completed"]
-        fee = s["w_received_fee"]
+        in_process = c_received - c_ended
+        in_process_on_time = c_received_le1 - c_stopped_le1
         result[agency_id] = {
             "PROGRESS_ON_TIME:num": finished_on_time + in_process_on_time,
             "PROGRESS_ON_TIME:den": finished + in_process,
             "PROCESSING_TIME_AVG:num": completed,
             "PROCESSING_TIME_AVG:den": completed,
-            "ONLINE_SUBMISSION:num": s["w_received_online"],
+            "ONLINE_SUBMISSION:num": received_online,
             "ONLINE_SUBMISSION:den": received,
-            "SO_HOA_GIAY_TO_GIAI_QUYET:num": s["w_received_upload"],
+            "SO_HOA_GIAY_TO_GIAI_QUYET:num": received_upload,
             "SO_HOA_GIAY_TO_GIAI_QUYET:den": received,
-            "REUSED_DIGITIZED_DATA:num": s["w_received_reused"],
+            "REUSED_DIGITIZED_DATA:num": received_reused,
             "REUSED_DIGITIZED_DATA:den": received,
-            "DOSSIER_RECEIVING_SATISFACTION:num": s["w_ended_satisfied"],
+            "DOSSIER_RECEIVING_SATISFACTION:num": satisfied,
             "DOSSIER_RECEIVING_SATISFACTION:den": finished,
-            "ONLINE_PAYMENT:num": s["w_received_fee_paid"],
+            "ONLINE_PAYMENT:num": fee_paid,
             "ONLINE_PAYMENT:den": fee,
             "PROGRESS_ON_TIME:finished": finished,
             "PROGRESS_ON_TIME:finished_on_time": finished_on_time,
             "PROGRESS_ON_TIME:in_process": in_process,
             "PROGRESS_ON_TIME:in_process_on_time": in_process_on_time,
             # floored per handling agency, as the direct sums of durations
-            "PROCESSING_TIME_AVG:seconds": s["w_completed_elapsed_us"] // MICRO - s["w_completed_paused_us"] // MICRO,
+            "PROCESSING_TIME_AVG:seconds": elapsed_us // MICRO - paused_us // MICRO,
         }
     return result
 
@@ -953,10 +1097,10 @@ def rollups_read_grouped(*, window: Window, scope: Q, by: str, refresh: bool = T
     sign_of = {(grain, bucket): sign for grain, bucket, sign in signed}
     rows = (
         IndicatorRollup.objects.filter(scope)
-        .filter(_before(first) | _tiles([(grain, bucket) for grain, bucket, _ in signed]))
+        .filter(_buckets(IndicatorRollup, before=first, tiles=[(grain, bucket) for grain, bucket, _ in signed]))
         .order_by()
         .values_list(by, "grain", "bucket")
-        .annotate(*[Sum(name) for name in _READ])
+        .annotate(**_SUMMED)
     )
     width = len(_READ)
     sql, params = rows.query.sql_with_params()
@@ -964,15 +1108,15 @@ def rollups_read_grouped(*, window: Window, scope: Q, by: str, refresh: bool = T
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
     # per key: [sums before the first day, signed sums over the whole days of the window]
-    parts: dict[int, tuple[list[int], list[int]]] = {}
+    parts: dict[int, list[list[int]]] = {}
     for key, grain, bucket, *values in fetched:
-        before, inside = parts.setdefault(key, ([0] * width, [0] * width))
+        pair = parts.get(key)
+        if pair is None:
+            pair = parts[key] = [[0] * width, [0] * width]
         day = date.fromisoformat(bucket) if isinstance(bucket, str) else bucket  # SQLite: text
         sign = sign_of.get((grain, day))
-        into, factor = (before, 1) if sign is None else (inside, sign)
-        for i, value in enumerate(values):
-            if value:
-                into[i] += factor * int(value)
+        j = 0 if sign is None else 1
+        pair[j] = list(map(operator.sub if sign is not None and sign < 0 else operator.add, pair[j], values))
     sums_of: dict[int, _Sums] = {}
     for key, (before, inside) in parts.items():
         through = tuple(b + w for b, w in zip(before, inside, strict=True))

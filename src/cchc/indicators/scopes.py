@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from django.db import connection
 from django.db.models import F
 
 from cchc.catalogue.models import Field, Procedure
@@ -51,13 +52,20 @@ class Scope:
 
 @dataclass
 class Organisation:
-    """Every agency, and the reporting agency of each under one structure on one day (two queries)."""
+    """Every agency, and the reporting agency of each under one structure on one day (two queries).
+
+    Shared by the computations of one process while the reference data are unchanged
+    (:func:`organisation_load`): read it, never modify it or its agencies."""
 
     structure: Structure
     day: date
     agencies: dict[int, Agency]
     reporting: dict[int, int | None]  # handling agency id -> reporting agency id (None: province only)
     unit_parents: dict[int, int | None] = dataclasses.field(default_factory=dict)  # agency -> its unit's parent
+    # the reference stamp it was read under (None: not shared), and what callers derive from it and
+    # from the catalogue read under the same stamp (the engine's catalogue in force): kept with it
+    stamp: tuple[str, int] | None = None
+    memo: dict[str, object] = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
     def report_as(self, agency_id: int) -> int | None:
         return self.reporting.get(agency_id)
@@ -68,7 +76,76 @@ class Organisation:
         return {pk for pk, target in self.reporting.items() if target in wanted}
 
 
+# --- the reference stamp and the per-process cache ---------------------------------------------------
+
+STAMP_TABLE = "indicators_reference_stamp"  # made, with its triggers, by migration indicators 0003
+_KEPT = 8  # organisations kept, by (stamp, structure, day): mostly today's two under the last stamp
+
+Stamp = tuple[str, int]  # the database's name, the stamp's value
+
+
+def reference_stamp() -> Stamp | None:
+    """The change stamp of the organisation and the catalogue (one query): a value that every write to
+    their tables changes (database triggers) and that is never taken twice, even by a transaction
+    rolled back; ``None`` where there is none (a database other than PostgreSQL or SQLite)."""
+    if connection.vendor not in ("postgresql", "sqlite"):
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT value FROM {STAMP_TABLE} WHERE id = 1")
+        row = cursor.fetchone()
+    return None if row is None else (str(connection.settings_dict["NAME"]), int(row[0]))
+
+
+@dataclass
+class _Kept:
+    """What this process keeps of the reference data, each thing under the stamp it was read under:
+    a stamp is never taken twice, so whoever reads that stamp reads the same data."""
+
+    organisations: dict[tuple[Stamp, str, date], Organisation] = dataclasses.field(default_factory=dict)
+    memos: dict[Stamp, dict[str, object]] = dataclasses.field(default_factory=dict)  # other readers'
+
+
+_KEPT_DATA = _Kept()
+
+
+def reference_cache_clear() -> None:
+    """Forget everything this process keeps of the reference data."""
+    _KEPT_DATA.organisations, _KEPT_DATA.memos = {}, {}
+
+
+def reference_memo(stamp: Stamp | None) -> dict[str, object] | None:
+    """Where a reader keeps what it read under ``stamp`` (e.g. the catalogue); ``None`` without a stamp
+    (then keep nothing). Only the last few stamps are remembered."""
+    if stamp is None:
+        return None
+    found = _KEPT_DATA.memos.get(stamp)
+    if found is None:
+        if len(_KEPT_DATA.memos) >= 2:
+            _KEPT_DATA.memos = {}
+        found = _KEPT_DATA.memos[stamp] = {}
+    return found
+
+
 def organisation_load(*, structure: Structure, day: date) -> Organisation:
+    """The organisation under ``structure`` on ``day``: read once per process while the reference stamp
+    stays the same (1 query: the stamp), else read (2 queries more) and kept.
+
+    The stamp is read before the tables: a write committed in between makes the next stamp differ, so
+    what is kept is never older than its stamp says."""
+    stamp = reference_stamp()
+    if stamp is None:
+        return _organisation_read(structure=structure, day=day)
+    key = (stamp, Structure(structure).value, day)
+    found = _KEPT_DATA.organisations.get(key)
+    if found is None:
+        found = _organisation_read(structure=structure, day=day, stamp=stamp)
+        if len(_KEPT_DATA.organisations) >= _KEPT:
+            _KEPT_DATA.organisations = {}
+        _KEPT_DATA.organisations[key] = found
+    return found
+
+
+def _organisation_read(*, structure: Structure, day: date, stamp: Stamp | None = None) -> Organisation:
     # the agencies alone (their unit's parent as a column): a scope by unit needs no more
     rows = Agency.objects.annotate(unit_parent_id=F("unit__parent_id"))
     agencies = {a.pk: a for a in rows}
@@ -79,7 +156,12 @@ def organisation_load(*, structure: Structure, day: date) -> Organisation:
         found = agency_successions_map(agencies.values(), day)
         reporting = {pk: (bearers[0].node.pk if bearers else None) for pk, bearers in found.items()}
     return Organisation(
-        structure=Structure(structure), day=day, agencies=agencies, reporting=reporting, unit_parents=parents
+        structure=Structure(structure),
+        day=day,
+        agencies=agencies,
+        reporting=reporting,
+        unit_parents=parents,
+        stamp=stamp,
     )
 
 

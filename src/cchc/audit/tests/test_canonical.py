@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import models
 
-from cchc.audit.canonical import canonical_json, canonical_value, chain_hash, utc_iso
+from cchc.audit.canonical import canonical_json, canonical_value, chain_hash, chain_text, utc_iso
 from cchc.audit.constants import GENESIS_HASH
 
 
@@ -70,3 +70,28 @@ def test_floats_uuids_tuples_and_keys_become_stable_json():
 def test_values_that_cannot_round_trip_are_refused(bad):
     with pytest.raises((ValueError, TypeError)):
         canonical_value({"x": bad})
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {k: v for k, v in PAYLOAD.items() if k != "sequence"},
+        {},  # nothing but the position
+        {"a": 1, "prev": "x", "prev_hash0": [1, {"z": None, "a": "é"}], "s": True, "seq": '\\"', "zz": "😀\n\u2028"},
+        {"sequencez": {"prev_hash": "nested keys of the same name are data"}, "r": None},
+    ],
+)
+def test_chain_text_spliced_with_the_position_is_the_canonical_text(payload):
+    text = chain_text(canonical_value(payload))
+
+    for sequence, prev_hash in [(1, GENESIS_HASH), (123456789012, "ab" * 32)]:
+        full = canonical_json({**payload, "sequence": sequence, "prev_hash": prev_hash})
+        assert text.text(sequence=sequence, prev_hash=prev_hash) == full
+        assert text.hash(sequence=sequence, prev_hash=prev_hash) == chain_hash(
+            {**payload, "sequence": sequence}, prev_hash
+        )
+
+
+def test_chain_text_refuses_a_payload_that_already_has_a_position():
+    with pytest.raises(ValueError, match="position"):
+        chain_text({"sequence": 1})

@@ -3,14 +3,24 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import AnonymousUser, Group, User
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, connection, transaction
 from django.db.models import ProtectedError
 
 from cchc.audit.constants import GENESIS_HASH, SYSTEM_ACTOR_LABEL
 from cchc.audit.models import AppendOnlyError, AuditEvent
 from cchc.audit.selectors import audit_events_for
-from cchc.audit.services import audit_record, audit_snapshot, audit_verify
+from cchc.audit.services import (
+    audit_append_statements,
+    audit_appended,
+    audit_event_new,
+    audit_record,
+    audit_snapshot,
+    audit_verify,
+)
 from cchc.audit.tests.conftest import AT
+from cchc.common.db import batch_run
+from cchc.common.tests.pgtrace import RoundTrips
 
 
 def _record(target, n=1, actor=None, **kwargs):
@@ -251,3 +261,45 @@ def test_a_stored_event_hashes_to_the_same_pinned_value_on_every_database(db):
 
     assert stored.compute_hash() == stored.hash
     assert stored.hash == "ce75e77f16af6d70ff89a87cbbc71aecd1843cc720275763bbe88007aabc30c6"
+
+
+def test_an_event_appended_with_the_callers_statements_joins_the_same_chain(group, officer):
+    if connection.vendor != "postgresql":
+        pytest.skip("the batched append is PostgreSQL's (SQLite: audit_record)")
+    (first,) = _record(group, actor=officer)
+    pending = audit_event_new(
+        actor=officer, action="group.rename", target=group, before={"name": "a"}, after={"name": "b"}, at=AT
+    )
+
+    rows = batch_run(
+        [("UPDATE auth_group SET name = %s WHERE id = %s", ["b", group.pk]), *audit_append_statements(pending)]
+    )
+    event = audit_appended(pending, rows[-1][0])
+
+    assert (event.sequence, event.prev_hash) == (2, first.hash)
+    assert AuditEvent.objects.get(sequence=2).compute_hash() == event.hash
+    assert audit_verify().ok
+
+
+def test_a_hash_that_does_not_match_the_events_text_is_refused(group):
+    pending = audit_event_new(actor=None, action="group.touch", target=group, before=None, after=None, at=AT)
+
+    with pytest.raises(RuntimeError, match="không khớp"):
+        audit_appended(pending, (1, 1, GENESIS_HASH, "f" * 64))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_recorded_outside_a_transaction_is_its_own_transaction_in_one_round_trip():
+    if connection.vendor != "postgresql":
+        pytest.skip("the round trip is PostgreSQL's")
+    target = Group.objects.create(name="Văn thư")
+    ContentType.objects.get_for_model(target)  # cached: the event's own statements only
+
+    with RoundTrips() as trips:
+        event = audit_record(actor=None, action="group.touch", target=target, before=None, after={"n": 1}, at=AT)
+
+    assert trips.count == 1, trips.queries
+    assert trips.queries[0].startswith("BEGIN;")
+    assert trips.queries[0].endswith("; COMMIT")
+    assert connection.get_autocommit()
+    assert AuditEvent.objects.get(sequence=1).hash == event.hash

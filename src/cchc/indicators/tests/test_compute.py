@@ -307,6 +307,7 @@ def test_a_constant_number_of_queries(
     world: World, month: Month, django_assert_max_num_queries: object, method: str
 ) -> None:
     rollups_refresh()  # the rollups' own catching up is measured in test_rollups
+    indicators_compute(period=JANUARY, at=CLOSE, method=method)  # the organisation and catalogue, kept
     with CaptureQueriesContext(connection) as first:
         indicators_compute(period=JANUARY, at=CLOSE, method=method)
     for hour in (8, 9, 10):  # three more dossiers, one more agency's worth of rows changes nothing
@@ -383,3 +384,21 @@ def test_agency_counters_add_up_to_the_province(world: World, month: Month) -> N
     direct = indicators_compute(period=JANUARY, scope=Scope(agency="so-tu-phap"), at=CLOSE)
     assert justice.total == direct.total
     assert [r.as_dict() for r in justice.results.values()] == [r.as_dict() for r in direct.results.values()]
+
+
+def test_the_catalogue_kept_by_the_process_follows_every_edit(world: World, month: Month) -> None:
+    from cchc.catalogue.models import FeeItem, RequiredDocument
+
+    # given the month's figures over the catalogue (read, then kept by the process)
+    before = indicators_compute(period=JANUARY, at=CLOSE)
+    assert figures(before, "PAYMENT_PROCEDURES_USED")[:2] == (1, 1)
+    assert figures(before, "PUBLIC_CONTENT_FULL")[:2] == (2, 2)
+    # when the fee of the province procedure is waived and a commune procedure's documents removed,
+    # in bulk (no save(), no signal)
+    FeeItem.objects.filter(version__procedure=world.province_procedure).update(amount=0, amount_table=[])
+    RequiredDocument.objects.filter(version__procedure=world.commune_procedure).delete()
+    # then the next computation counts them
+    after = indicators_compute(period=JANUARY, at=CLOSE)
+    assert figures(after, "PAYMENT_PROCEDURES_USED")[:2] == (0, 0)
+    assert figures(after, "PUBLIC_CONTENT_FULL")[:2] == (1, 2)
+    assert after.results["PAYMENT_PROCEDURES_USED"].status == Status.EMPTY

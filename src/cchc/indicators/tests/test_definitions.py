@@ -35,6 +35,29 @@ def test_scoring_rule_is_proportional_to_the_target_and_capped() -> None:
     assert progress.score(Fraction(0)) == 0
 
 
+def test_the_integer_scoring_is_the_rule_worked_out_in_fractions() -> None:
+    for indicator in INDICATORS:
+        if not indicator.scored:
+            continue
+        target = indicator.target or Fraction(1)
+        for numerator, denominator in [
+            (0, 7),
+            (1, 3),
+            (45, 100),
+            (1, 2),
+            (2, 3),
+            (9, 10),
+            (7, 7),
+            (10, 3),
+            (12345, 99991),
+        ]:
+            expected = min(
+                Fraction(indicator.max_points), indicator.max_points * Fraction(numerator, denominator) / target
+            )
+            assert indicator.score_of(numerator, denominator) == expected, (indicator.code, numerator, denominator)
+            assert indicator.score(Fraction(numerator, denominator)) == expected
+
+
 def test_indicators_without_data_say_why() -> None:
     without = [i for i in INDICATORS if i.source == Source.NONE]
     assert {i.code for i in without} >= {"PUBLISH_ON_TIME", "DOSSIER_SYNC", "ORIGINAL_RESULT_AVAILABLE"}

@@ -43,7 +43,7 @@ from cchc.indicators.models import (
 )
 from cchc.indicators.periods import period_parse
 from cchc.indicators.rollups import rollups_rebuild, rollups_refresh, signed_buckets, window_buckets
-from cchc.indicators.scopes import Scope
+from cchc.indicators.scopes import Scope, reference_cache_clear
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 PUBLISHED = datetime(2025, 7, 1, 0, 0, tzinfo=VN)
@@ -322,13 +322,19 @@ def test_a_rollup_compute_runs_a_constant_number_of_queries(
     data: None, django_assert_max_num_queries: Any, django_assert_num_queries: Any
 ) -> None:
     rollups_refresh()
+    reference_cache_clear()
     year, mid_day = period_parse("2025"), datetime(2026, 3, 18, 10, 17, tzinfo=VN)
-    # a closed year: organisation (2), refresh check, counters, pairs, catalogue (3), feedback; mid-day adds 3
-    with django_assert_num_queries(9):
+    # a closed year, nothing kept yet: reference stamp, organisation (2), refresh check, counters, pairs,
+    # catalogue (3), feedback
+    with django_assert_num_queries(10):
         indicators_compute(period=year, at=AFTER)
-    with django_assert_num_queries(12):
+    # again: the organisation and the catalogue kept by the process, the stamp says they are current
+    with django_assert_num_queries(5):
+        indicators_compute(period=year, at=AFTER)
+    # another day: its organisation (2), the catalogue kept; mid-day adds 3
+    with django_assert_num_queries(10):
         indicators_compute(period=period_parse("2026-Q1"), at=mid_day)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(8):
         units = indicators_compute_units(period=period_parse("2026-Q1"), at=mid_day)
     assert len(units) > 20
 
@@ -378,10 +384,12 @@ def test_a_series_equals_the_periods_computed_one_by_one(data: None, structure: 
 
 def test_the_dashboard_equals_the_separate_computations(data: None, django_assert_num_queries: Any) -> None:
     rollups_refresh()
+    reference_cache_clear()
     quarter = period_parse("2026-Q1")
     months = [period_parse(f"2026-{m:02d}") for m in (1, 2, 3)]
     # when a dashboard computes a level's quarter and months together with every unit
-    with django_assert_num_queries(12):  # organisation 2, refresh, counters, pairs, catalogue 3, feedback, mid-day 3
+    # (stamp, organisation 2, refresh, counters, pairs, catalogue 3, feedback, mid-day 3)
+    with django_assert_num_queries(13):
         dashboard = indicators_dashboard(
             period=quarter, trend=months, scope=Scope(level="commune"), at=MID_DAY, units=True
         )
@@ -401,16 +409,18 @@ def test_the_dashboard_equals_the_separate_computations(data: None, django_asser
 def test_a_series_costs_the_queries_of_one_period(data: None, django_assert_num_queries: Any) -> None:
     rollups_refresh()
     months = [period_parse(f"2025-{m:02d}") for m in range(1, 13)]
-    # closed periods: organisation (2), refresh check, counters, pairs, catalogue (3), feedback, whatever their
-    # number
-    with django_assert_num_queries(9):
+    # closed periods: reference stamp, refresh check, counters, pairs, feedback, whatever their number
+    # (the organisation and the catalogue read once, then kept: 5 queries more the first time)
+    reference_cache_clear()
+    with django_assert_num_queries(10):
         indicators_compute_series(periods=[period_parse("2025")], at=AFTER)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(5):
         reports = indicators_compute_series(periods=[period_parse("2025"), *months], at=AFTER)
     assert len(reports) == 13
     # running periods sharing their close (the month, the quarter, the year) read the partial day once
     running = [period_parse(k) for k in ("2026-01", "2026-02", "2026-03", "2026-Q1", "2026")]
-    with django_assert_num_queries(12):
+    indicators_compute_series(periods=running, at=MID_DAY)  # that day's organisation, kept
+    with django_assert_num_queries(8):
         indicators_compute_series(periods=running, at=MID_DAY)
 
 

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from cchc.dossiers.models import Dossier
 from cchc.indicators.compute import CATALOGUE_INDICATORS, IndicatorResult, Report
@@ -69,12 +71,27 @@ def drill_href(query: Query, code: str, part: str, **scope: str) -> str:
     return reverse("indicators_web:dossiers") + "?" + query.querystring(**{"chi-tieu": code, "phan": part}, **scope)
 
 
+@lru_cache(maxsize=4096)
+def _path(root: str, urlconf: str | None, prefix: str, name: str, code: str) -> str:
+    return reverse(name, args=[code])
+
+
+def _scope_path(name: str, code: str) -> str:
+    """``reverse(name, args=[code])``, kept per process (a ranking links some 80 agencies; ``reverse`` is
+    slow): keyed by everything it depends on, the URL configuration and the script prefix."""
+    return _path(settings.ROOT_URLCONF, get_urlconf(), get_script_prefix(), name, code)
+
+
+def _scope_query(query: Query) -> str:
+    return "?" + query.querystring(**{"co-quan": "", "thu-tuc": ""})
+
+
 def agency_href(query: Query, code: str) -> str:
-    return reverse("indicators_web:agency", args=[code]) + "?" + query.querystring(**{"co-quan": "", "thu-tuc": ""})
+    return _scope_path("indicators_web:agency", code) + _scope_query(query)
 
 
 def procedure_href(query: Query, code: str) -> str:
-    return reverse("indicators_web:procedure", args=[code]) + "?" + query.querystring(**{"co-quan": "", "thu-tuc": ""})
+    return _scope_path("indicators_web:procedure", code) + _scope_query(query)
 
 
 # --- the headline and the groups -------------------------------------------------------------------
@@ -276,6 +293,7 @@ def rankings(reports: Sequence[Report], levels: dict[int, str], query: Query) ->
     many points each total was measured (indicators without data are left out, not counted as 0).
     """
     found: list[Ranking] = []
+    tail = _scope_query(query)
     for level, (key, title) in LEVEL_SECTIONS.items():
         if query.level and query.level != level:
             continue
@@ -301,19 +319,22 @@ def rankings(reports: Sequence[Report], levels: dict[int, str], query: Query) ->
                 else None
             )
             progress = report.results["PROGRESS_ON_TIME"]
+            percent = progress.percent
             code = report.scope.get("agency", "")
             table.rows.append(
                 Row(
                     [
                         Cell.of(rank, str(rank)),
-                        Cell.of(report.scope_label, href=agency_href(query, code) if code else ""),
+                        Cell.of(
+                            report.scope_label, href=_scope_path("indicators_web:agency", code) + tail if code else ""
+                        ),
                         Cell(text=vn_decimal(total), value=float(total), numeric=True),
                         Cell(text=str(report.measured_max), value=report.measured_max, numeric=True),
                         Cell(text="—" if share is None else vn_decimal(share), value=share, numeric=True),
                         Cell(text=vn_int(progress.denominator or 0), value=progress.denominator or 0, numeric=True),
                         Cell(text="N/A", value=None, numeric=True)
-                        if progress.percent is None or progress.status != Status.COMPUTED
-                        else Cell(text=vn_decimal(progress.percent), value=float(progress.percent), numeric=True),
+                        if percent is None or progress.status != Status.COMPUTED
+                        else Cell(text=vn_decimal(percent), value=float(percent), numeric=True),
                     ]
                 )
             )
