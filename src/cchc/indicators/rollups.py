@@ -310,11 +310,10 @@ def _part(table: str, day: str, parts: dict[str, str], where: str) -> str:
     return f"SELECT {day} AS day, agency_id, procedure_id, field_id, {values} FROM {_q(table)} WHERE {where}"
 
 
-def _contribute(grain: str, sign: int, *, facts_where: str, payments_where: str, params: list[Any]) -> None:
-    """Add ``sign`` × the contributions of the facts matching the conditions to the ``grain`` counters
-    (one upsert; ``params`` are those of ``facts_where``, repeated, then ``payments_where``)."""
+def _contributions(*, facts_where: str, payments_where: str) -> str:
+    """The rows (day, key, counters) the facts and payment facts matching the conditions add."""
     facts, payments = DossierFact._meta.db_table, PaymentFact._meta.db_table
-    union = " UNION ALL ".join(
+    return " UNION ALL ".join(
         [
             _part(facts, "received_day", _RECEIVED_PARTS, facts_where),
             _part(facts, "end_day", _END_PARTS, f"({facts_where}) AND end_day IS NOT NULL"),
@@ -322,6 +321,12 @@ def _contribute(grain: str, sign: int, *, facts_where: str, payments_where: str,
             _part(payments, "paid_day", _PAID_PARTS, payments_where),
         ]
     )
+
+
+def _contribute(grain: str, sign: int, *, facts_where: str, payments_where: str, params: list[Any]) -> None:
+    """Add ``sign`` × the contributions of the facts matching the conditions to the ``grain`` counters
+    (one upsert; ``params`` are those of ``facts_where``, repeated, then ``payments_where``)."""
+    union = _contributions(facts_where=facts_where, payments_where=payments_where)
     _upsert(grain, sign, source=union, day="day", params=params)
     _upsert(grain, sign, source=union, day="day", params=params, model=AgencyRollup)
 
@@ -509,16 +514,7 @@ def rollups_rebuild(*, at: datetime | None = None, progress: bool = False) -> Re
         payments = _payments_insert(Payment.objects.all())
         bar(1)
         stage("payment facts")
-        every = "1 = 1"
-        facts_table, payments_table = DossierFact._meta.db_table, PaymentFact._meta.db_table
-        union = " UNION ALL ".join(
-            [
-                _part(facts_table, "received_day", _RECEIVED_PARTS, every),
-                _part(facts_table, "end_day", _END_PARTS, "end_day IS NOT NULL"),
-                _part(facts_table, "stop_day", _STOP_PARTS, "le1 AND stop_day IS NOT NULL"),
-                _part(payments_table, "paid_day", _PAID_PARTS, every),
-            ]
-        )
+        union = _contributions(facts_where="1 = 1", payments_where="1 = 1")
         _upsert(Grain.DAY, 1, source=union, day="day", params=[])
         bar(1)
         stage("day counters")
