@@ -15,13 +15,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
-from django.db.models import F, Sum
+from django.db import connection, transaction
+from django.db.models import F, Max, Min, Sum
 
 from cchc.accounts.constants import Role
 from cchc.dossiers import services as s
 from cchc.dossiers.constants import DocumentSource, DossierError, DossierStatus, PaymentChannel, RatingLevel
-from cchc.dossiers.models import Dossier, DossierDocument, DossierRating, Payment
+from cchc.dossiers.models import Dossier, DossierDocument, DossierRating, FeeLine, Payment, SupplementRequest
 from cchc.dossiers.simulation import dossiers_simulate
 from cchc.dossiers.simulation.world import world_load
 from cchc.indicators.compute import (
@@ -42,7 +42,15 @@ from cchc.indicators.models import (
     RollupState,
 )
 from cchc.indicators.periods import period_parse
-from cchc.indicators.rollups import rollups_rebuild, rollups_refresh, signed_buckets, window_buckets
+from cchc.indicators.rollups import (
+    _FACT_COLUMNS,
+    _facts_range_insert,
+    facts_queryset,
+    rollups_rebuild,
+    rollups_refresh,
+    signed_buckets,
+    window_buckets,
+)
 from cchc.indicators.scopes import Scope, reference_cache_clear
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -477,3 +485,27 @@ def test_the_refresh_task_is_idempotent(data: None, settings: Any) -> None:
     assert first.return_value > 0  # the services' dossiers since the rebuild
     assert rollups_refresh_task.enqueue().return_value == 0
     assert RollupState.objects.get().last_sequence == max_sequence()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the set-based facts are PostgreSQL's rebuild path")
+def test_the_rebuild_s_set_based_facts_equal_the_selectors_row_by_row(data: None) -> None:
+    # given every branch of the facts: fees of 0 only and an amount still to be fixed, a supplement
+    # resumed after processing (not subtracted), an open supplement request, each rating level
+    with_fees = list(FeeLine.objects.values_list("dossier_id", flat=True).distinct().order_by("dossier_id")[:4])
+    FeeLine.objects.filter(dossier_id__in=with_fees[:2]).update(amount=0)
+    FeeLine.objects.filter(dossier_id=with_fees[2]).update(amount=None)
+    late = SupplementRequest.objects.filter(resumed_at__isnull=False, dossier__processed_at__isnull=False).first()
+    assert late is not None
+    late.resumed_at = late.dossier.processed_at + timedelta(hours=1)
+    late.save(update_fields=["resumed_at"])
+    assert Dossier.objects.filter(status=DossierStatus.SUPPLEMENT_REQUESTED, received_at__isnull=False).exists()
+    assert {level for level in DossierRating.objects.values_list("level", flat=True)} == set(RatingLevel.values)
+    expected = sorted(tuple(row.values()) for row in facts_queryset(Dossier.objects.all()))
+    assert any(row[6] is not None and row[17] is False for row in expected)  # ended, not processed
+    # when the rebuild's set-based statement writes the facts, chunk by chunk
+    DossierFact.objects.all().delete()
+    ids = Dossier.objects.aggregate(low=Min("pk"), high=Max("pk"))
+    for lo in range(ids["low"], ids["high"] + 1, 700):
+        _facts_range_insert(lo, lo + 700)
+    # then they are the selectors' facts, column by column
+    assert sorted(DossierFact.objects.values_list(*_FACT_COLUMNS)) == expected
