@@ -357,13 +357,19 @@ INDICATORS: tuple[Indicator, ...] = (
         row=23,
         name="Tỷ lệ hài lòng trong tiếp nhận, giải quyết TTHC",
         group=Group.SATISFACTION,
-        numerator="Số hồ sơ kết thúc xử lý trong kỳ, không trễ hạn và không bị đánh giá «Không hài lòng»",
+        numerator=(
+            "Số hồ sơ kết thúc xử lý trong kỳ, không trễ hạn, không bị đánh giá «Không hài lòng» "
+            "và không có phản ánh, kiến nghị"
+        ),
         denominator="Số hồ sơ kết thúc xử lý trong kỳ",
         unit="hồ sơ",
         max_points=6,
         target=_pct(90),
         source=Source.DOSSIERS,
-        note="Chưa trừ hồ sơ có phản ánh, kiến nghị (hệ thống chưa tiếp nhận phản ánh, kiến nghị).",
+        note=(
+            "Phản ánh, kiến nghị gắn với hồ sơ (trừ phản ánh không được tiếp nhận xử lý) được tính "
+            "như một đánh giá không hài lòng."
+        ),
     ),
     # --- Thanh toán trực tuyến (10) ---
     Indicator(

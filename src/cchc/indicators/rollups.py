@@ -17,8 +17,9 @@ cumulative: ``#(received < T) - #(end < T)`` and, on time, ``#(≤ 1 supplement,
 #(≤ 1 supplement, stop < T)``, so the buckets before ``S`` are summed too (years keep that short).
 These identities hold because a dossier ends after it is received (``end >= received``).
 
-Kept up to date from the audit trail: every dossier write appends one event targeting the dossier,
-and appends are serialised until commit, so ``sequence`` order is commit order.
+Kept up to date from the audit trail: every dossier write appends one event targeting the dossier
+(a feedback write one targeting the feedback, which may be about a dossier), and appends are
+serialised until commit, so ``sequence`` order is commit order.
 :func:`rollups_refresh` takes the dossiers of the events after its watermark, subtracts the
 contributions of their stored facts, recomputes the facts, adds the new contributions and moves the
 watermark, in one transaction under a lock. Writers that skip the audit trail (the simulator's bulk
@@ -69,6 +70,8 @@ from cchc.audit.models import AuditEvent
 from cchc.catalogue.models import ProcedureVersion
 from cchc.dossiers.constants import Channel, DocumentSource, DossierStatus, PaymentChannel, RatingLevel
 from cchc.dossiers.models import Dossier, DossierDocument, DossierRating, FeeLine, Payment, SupplementRequest
+from cchc.feedback.constants import FeedbackStatus
+from cchc.feedback.models import Feedback
 from cchc.indicators.models import (
     ROLLUP_COUNTERS,
     AgencyRollup,
@@ -289,6 +292,7 @@ def _facts_range_sql() -> str:
             ("payment", Payment),
             ("rating", DossierRating),
             ("supplement", SupplementRequest),
+            ("feedback", Feedback),
         )
     }
     micro = "CAST(EXTRACT(EPOCH FROM {}) * 1000000 AS bigint)"
@@ -300,7 +304,8 @@ def _facts_range_sql() -> str:
         f"d.supplement_count <= 1 AS le1, d.channel = %(online)s AS online, {end} AS end_at, "
         "COALESCE(doc.upload, false) AS upload, COALESCE(doc.reused, false) AS reused, "
         "fee.dossier_id IS NOT NULL AS fee, paid.dossier_id IS NOT NULL AS paid_online, "
-        "r.dossier_id IS NOT NULL AS dissatisfied, COALESCE(s.paused_us, 0) AS paused_us "
+        "(r.dossier_id IS NOT NULL OR fb.dossier_id IS NOT NULL) AS dissatisfied, "
+        "COALESCE(s.paused_us, 0) AS paused_us "
         f"FROM {table['dossier']} d JOIN {table['version']} v ON v.id = d.procedure_version_id "
         f"LEFT JOIN (SELECT dossier_id, bool_or(source = %(upload)s) AS upload, bool_or(source = %(reused)s) AS reused "
         f"FROM {table['document']} WHERE {in_range} GROUP BY dossier_id) doc ON doc.dossier_id = d.id "
@@ -310,6 +315,8 @@ def _facts_range_sql() -> str:
         "AND channel = %(gateway)s) paid ON paid.dossier_id = d.id "
         f"LEFT JOIN (SELECT DISTINCT dossier_id FROM {table['rating']} WHERE {in_range} "
         "AND level = %(dissatisfied_level)s) r ON r.dossier_id = d.id "
+        f"LEFT JOIN (SELECT DISTINCT dossier_id FROM {table['feedback']} WHERE {in_range} "
+        "AND status <> %(rejected)s) fb ON fb.dossier_id = d.id "
         "LEFT JOIN (SELECT x.dossier_id, MIN(x.requested_at) FILTER (WHERE x.resumed_at IS NULL) AS open_at, "
         f"SUM({micro.format('x.resumed_at - x.requested_at')}) "
         "FILTER (WHERE x.resumed_at IS NOT NULL AND x.resumed_at <= y.processed_at) AS paused_us "
@@ -367,6 +374,7 @@ def _facts_range_insert(lo: int, hi: int) -> int:
         "reused": DocumentSource.REUSED.value,
         "gateway": PaymentChannel.ONLINE_GATEWAY.value,
         "dissatisfied_level": RatingLevel.DISSATISFIED.value,
+        "rejected": FeedbackStatus.REJECTED.value,
     }
     with connection.cursor() as cursor:
         cursor.execute(_facts_range_sql(), params)
@@ -487,8 +495,9 @@ def rollups_refresh(*, at: datetime | None = None) -> int:
     """Bring facts and counters up to date with the dossier writes recorded since the watermark;
     returns the number of dossiers recomputed (0 and one query when nothing is new).
 
-    Rule: every dossier write appends one audit event targeting the dossier, in commit order
-    (``cchc.audit.services.audit_record``), so the dossiers of the events after the watermark are
+    Rule: every dossier write appends one audit event targeting the dossier, and every feedback write
+    one targeting the feedback, in commit order (``cchc.audit.services.audit_record``), so the
+    dossiers of the events after the watermark, with those the feedback of the events is about, are
     exactly those whose facts may have changed. Their old contributions are subtracted, their facts
     recomputed from the dossier tables, the new contributions added: the counters always equal the
     aggregate of the facts (basis: issue 4 §5, rollups kept up to date and equal to the direct figures).
@@ -503,19 +512,20 @@ def rollups_refresh(*, at: datetime | None = None) -> int:
         head = _heads()[1]
         if head <= mark:
             return 0
-        kind = ContentType.objects.get_for_model(Dossier).pk
-        audit = _q(AuditEvent._meta.db_table)
+        kinds = ContentType.objects.get_for_models(Dossier, Feedback)
+        audit, feedback = _q(AuditEvent._meta.db_table), _q(Feedback._meta.db_table)
+        # the dossiers written, and those a feedback written is about (5.4 counts it as dissatisfaction;
+        # a feedback's dossier is set when it is filed and never changes)
         ids_sql = (
             f"SELECT CAST(target_id AS BIGINT) FROM {audit} "
-            "WHERE target_type_id = %s AND sequence > %s AND sequence <= %s"
+            "WHERE target_type_id = %s AND sequence > %s AND sequence <= %s "
+            f"UNION SELECT f.dossier_id FROM {audit} a JOIN {feedback} f ON f.id = CAST(a.target_id AS BIGINT) "
+            "WHERE a.target_type_id = %s AND a.sequence > %s AND a.sequence <= %s AND f.dossier_id IS NOT NULL"
         )
-        ids_params: list[Any] = [kind, mark, head]
-        touched = (
-            AuditEvent.objects.filter(target_type_id=kind, sequence__gt=mark, sequence__lte=head)
-            .values("target_id")
-            .distinct()
-            .count()
-        )
+        ids_params: list[Any] = [kinds[Dossier].pk, mark, head, kinds[Feedback].pk, mark, head]
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({ids_sql}) t", ids_params)
+            touched = int(cursor.fetchone()[0])
         if touched:
             _apply(ids_sql, ids_params)
         state.last_sequence = head

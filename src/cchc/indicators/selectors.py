@@ -23,11 +23,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
 from cchc.dossiers.constants import Channel, DocumentSource, DossierStatus, PaymentChannel, RatingLevel
 from cchc.dossiers.models import Dossier, DossierDocument, DossierRating, FeeLine, Payment, SupplementRequest
+from cchc.feedback.constants import FeedbackStatus
+from cchc.feedback.models import Feedback
 from cchc.indicators.constants import IndicatorError, IndicatorErrorCode, Part, Structure
 from cchc.indicators.definitions import BY_CODE
 from cchc.indicators.periods import Period
@@ -57,7 +59,8 @@ class Window:
 
 def dossier_facts(queryset: QuerySet[Dossier] | None = None) -> QuerySet[Dossier]:
     """Dossiers annotated with the facts the indicators test: end of processing, documents uploaded
-    or reused, a "không hài lòng" rating, a non-zero fee, an online payment."""
+    or reused, dissatisfaction (a "không hài lòng" rating or a feedback about the dossier), a non-zero
+    fee, an online payment."""
     queryset = Dossier.objects.all() if queryset is None else queryset
     open_supplement = SupplementRequest.objects.filter(dossier=OuterRef("pk"), resumed_at__isnull=True).values(
         "requested_at"
@@ -72,7 +75,18 @@ def dossier_facts(queryset: QuerySet[Dossier] | None = None) -> QuerySet[Dossier
         ),
         has_upload=Exists(documents.filter(source=DocumentSource.UPLOAD)),
         has_reused=Exists(documents.filter(source=DocumentSource.REUSED)),
-        dissatisfied=Exists(DossierRating.objects.filter(dossier=OuterRef("pk"), level=RatingLevel.DISSATISFIED)),
+        # legal (F766 5.4, as the national portal counts it): a "không hài lòng" rating or a feedback
+        # (PAKN) about the dossier makes it a dissatisfied one; a feedback refused as inadmissible
+        # ("không tiếp nhận xử lý") does not.
+        dissatisfied=Case(
+            When(
+                Exists(DossierRating.objects.filter(dossier=OuterRef("pk"), level=RatingLevel.DISSATISFIED))
+                | Exists(Feedback.objects.filter(dossier=OuterRef("pk")).exclude(status=FeedbackStatus.REJECTED)),
+                then=Value(True),
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        ),
         # legal (F766 3.6): dossiers of procedures with a fee, minus those whose fee lines are all 0;
         # an amount still to be fixed (a table of amounts) counts as a fee.
         has_fee=Exists(FeeLine.objects.filter(dossier=OuterRef("pk")).filter(Q(amount__isnull=True) | Q(amount__gt=0))),

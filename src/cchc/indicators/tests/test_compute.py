@@ -17,6 +17,9 @@ from cchc.dossiers.constants import DocumentSource, DossierStatus, PaymentChanne
 from cchc.dossiers.models import Dossier, DossierDocument
 from cchc.dossiers.tests.conftest import AT, CITIZEN, VN, World, to_status
 from cchc.dossiers.tests.portal.conftest import pdf_bytes, upload
+from cchc.feedback.constants import FeedbackStatus
+from cchc.feedback.models import Feedback
+from cchc.feedback.services import Submitter, feedback_submit
 from cchc.indicators.compute import (
     indicator_procedures,
     indicator_services,
@@ -217,6 +220,23 @@ def test_the_month_as_computed_by_hand(world: World, month: Month) -> None:
         + 1  # 3.5b, 3.6
     )
     assert report.total == expected_total
+
+
+def test_a_feedback_about_a_dossier_counts_as_dissatisfaction_in_5_4(world: World, month: Month) -> None:
+    # given the month (5.4: A and K satisfied and on time, of A B C K) and the rollups up to date
+    assert figures(indicators_compute(period=JANUARY, at=CLOSE), "DOSSIER_RECEIVING_SATISFACTION")[:2] == (2, 4)
+    # when a citizen files a feedback about A, and another about K that is refused as inadmissible
+    citizen = Submitter(name="Trần Thị Bích", phone="0905123456")
+    text = {"subject": "Cán bộ hướng dẫn chưa rõ", "content": "Tôi phải đi lại nhiều lần mới nộp được hồ sơ."}
+    feedback_submit(submitter=citizen, agency=None, dossier_code=month.a.code, at=_day(20), **text)
+    refused = feedback_submit(submitter=citizen, agency=None, dossier_code=month.k.code, at=_day(21), **text)
+    Feedback.objects.filter(pk=refused.feedback.pk).update(status=FeedbackStatus.REJECTED)
+    # then A is no longer a satisfied dossier (the portal counts a complaint as dissatisfaction), K is
+    for method in (Method.ROLLUP, Method.DIRECT):
+        report = indicators_compute(period=JANUARY, at=CLOSE, method=method)
+        assert figures(report, "DOSSIER_RECEIVING_SATISFACTION") == (1, 4, Decimal("25.00"), Decimal("1.67")), method
+    numerator = indicator_dossiers("DOSSIER_RECEIVING_SATISFACTION", JANUARY, Scope(), at=CLOSE)
+    assert list(numerator) == [month.k]
 
 
 def test_scopes_agency_commune_procedure(world: World, month: Month) -> None:

@@ -24,6 +24,9 @@ from cchc.dossiers.constants import DocumentSource, DossierError, DossierStatus,
 from cchc.dossiers.models import Dossier, DossierDocument, DossierRating, FeeLine, Payment, SupplementRequest
 from cchc.dossiers.simulation import dossiers_simulate
 from cchc.dossiers.simulation.world import world_load
+from cchc.feedback.constants import FeedbackStatus
+from cchc.feedback.models import Feedback
+from cchc.feedback.services import Submitter, feedback_submit
 from cchc.indicators.compute import (
     Report,
     indicators_compute,
@@ -266,6 +269,12 @@ def _transitions() -> Counter[str]:
             receipt_number=f"GW-{dossier.pk}",
         )
         done["pay"] += _try(partial(pay, at=at + timedelta(minutes=30)))
+    # feedback about returned dossiers not rated "dissatisfied" (5.4 counts it as dissatisfaction)
+    citizen = Submitter(name="Lê Văn Cường", phone="0914000111")
+    for dossier in open_.filter(status=DossierStatus.RETURNED).exclude(rating__level=RatingLevel.DISSATISFIED)[:6]:
+        file = partial(feedback_submit, submitter=citizen, agency=None, dossier_code=dossier.code)
+        text = {"subject": "Trả kết quả chậm", "content": "Tôi nhận kết quả muộn hơn ngày hẹn ghi trên giấy."}
+        done["feedback"] += _try(partial(file, at=at + timedelta(minutes=40), **text))
     return done
 
 
@@ -300,7 +309,7 @@ def test_refresh_follows_the_services_and_equals_a_rebuild(data: None, django_as
 
     # when dossiers move on through the services
     done = _transitions()
-    assert set(done) == {"return", "rate", "resubmit", "supplement", "pay"}, done
+    assert set(done) == {"return", "rate", "resubmit", "supplement", "pay", "feedback"}, done
     assert done["rate"] >= 5
 
     # then the next rollup read catches up and equals the direct figures again
@@ -500,8 +509,17 @@ def test_the_rebuild_s_set_based_facts_equal_the_selectors_row_by_row(data: None
     late.save(update_fields=["resumed_at"])
     assert Dossier.objects.filter(status=DossierStatus.SUPPLEMENT_REQUESTED, received_at__isnull=False).exists()
     assert {level for level in DossierRating.objects.values_list("level", flat=True)} == set(RatingLevel.values)
+    citizen = Submitter(name="Phạm Thị Dung", phone="0935222333")
+    text = {"subject": "Hồ sơ bị trả chậm", "content": "Đề nghị cơ quan xem lại thời hạn giải quyết hồ sơ."}
+    satisfied = Dossier.objects.filter(status=DossierStatus.RETURNED).exclude(rating__level=RatingLevel.DISSATISFIED)
+    first, second = satisfied.order_by("pk")[:2]
+    feedback_submit(submitter=citizen, agency=None, dossier_code=first.code, at=LATER, **text)
+    refused = feedback_submit(submitter=citizen, agency=None, dossier_code=second.code, at=LATER, **text)
+    Feedback.objects.filter(pk=refused.feedback.pk).update(status=FeedbackStatus.REJECTED)
     expected = sorted(tuple(row.values()) for row in facts_queryset(Dossier.objects.all()))
     assert any(row[6] is not None and row[17] is False for row in expected)  # ended, not processed
+    dissatisfied = {row[0]: row[16] for row in expected}
+    assert (dissatisfied[first.pk], dissatisfied[second.pk]) == (True, False)
     # when the rebuild's set-based statement writes the facts, chunk by chunk
     DossierFact.objects.all().delete()
     ids = Dossier.objects.aggregate(low=Min("pk"), high=Max("pk"))
