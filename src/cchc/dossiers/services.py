@@ -492,10 +492,16 @@ def _audit(
     details: dict[str, Any] | None = None,
 ) -> None:
     """The transition's audit event."""
+    after = _after(dossier, details)
+    audit_record(actor=actor, action=f"dossier.{action.value}", target=dossier, before=before, after=after, at=at)
+
+
+def _after(dossier: Dossier, details: dict[str, Any] | None) -> dict[str, Any]:
+    """The ``after`` of the transition's audit event: the dossier's snapshot and the details."""
     after = audit_snapshot(dossier, SNAPSHOT_FIELDS)
     if details:
         after["details"] = details
-    audit_record(actor=actor, action=f"dossier.{action.value}", target=dossier, before=before, after=after, at=at)
+    return after
 
 
 def _finish(
@@ -515,11 +521,13 @@ def _finish(
         writes.send()
         _audit(actor=actor, action=action, dossier=dossier, before=before, at=at, details=details)
         return
-    after = audit_snapshot(dossier, SNAPSHOT_FIELDS)
-    if details:
-        after["details"] = details
     event = audit_event_new(
-        actor=actor, action=f"dossier.{action.value}", target=dossier, before=before, after=after, at=at
+        actor=actor,
+        action=f"dossier.{action.value}",
+        target=dossier,
+        before=before,
+        after=_after(dossier, details),
+        at=at,
     )
     writes.send(audit=event)
 

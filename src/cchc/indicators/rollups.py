@@ -300,7 +300,8 @@ def _facts_range_sql() -> str:
     in_range = "dossier_id >= %(lo)s AND dossier_id < %(hi)s"
     end = "COALESCE(d.processed_at, d.returned_at, d.ended_at, CASE WHEN d.status = %(waiting)s THEN s.open_at END)"
     base = (
-        f"SELECT d.id, d.competent_agency_id, v.procedure_id, v.field_id, d.received_at, d.due_at, d.processed_at, "
+        "SELECT d.id AS dossier_id, d.competent_agency_id AS agency_id, v.procedure_id, v.field_id, "
+        "d.received_at, d.due_at, d.processed_at, "
         f"d.supplement_count <= 1 AS le1, d.channel = %(online)s AS online, {end} AS end_at, "
         "COALESCE(doc.upload, false) AS upload, COALESCE(doc.reused, false) AS reused, "
         "fee.dossier_id IS NOT NULL AS fee, paid.dossier_id IS NOT NULL AS paid_online, "
@@ -330,29 +331,17 @@ def _facts_range_sql() -> str:
     )
     stop = f"CASE WHEN ({least}) IS NULL THEN NULL WHEN ({least}) < received_at THEN received_at ELSE ({least}) END"
     processed = "processed_at IS NOT NULL"
-    columns = [
-        "id",
-        "competent_agency_id",
-        "procedure_id",
-        "field_id",
-        "received_at",
-        day.format("received_at"),
-        "end_at",
-        day.format("end_at"),
-        "stop_at",
-        day.format("stop_at"),
-        "le1",
-        "online",
-        "upload",
-        "reused",
-        "fee",
-        "paid_online",
-        "dissatisfied",
-        processed,
-        "CASE WHEN le1 AND (due_at IS NULL OR end_at <= due_at) THEN true ELSE false END",
-        f"CASE WHEN {processed} THEN {micro.format('processed_at - received_at')} ELSE 0 END",
-        f"CASE WHEN {processed} THEN paused_us ELSE 0 END",
-    ]
+    # the fact columns the inner rows do not already hold under their own name
+    computed = {
+        "received_day": day.format("received_at"),
+        "end_day": day.format("end_at"),
+        "stop_day": day.format("stop_at"),
+        "processed": processed,
+        "end_on_time": "CASE WHEN le1 AND (due_at IS NULL OR end_at <= due_at) THEN true ELSE false END",
+        "elapsed_us": f"CASE WHEN {processed} THEN {micro.format('processed_at - received_at')} ELSE 0 END",
+        "paused_us": f"CASE WHEN {processed} THEN paused_us ELSE 0 END",
+    }
+    columns = [computed.get(name, name) for name in _FACT_COLUMNS]
     names = ", ".join(_q(c) for c in _FACT_COLUMNS)
     return (
         f"INSERT INTO {_q(DossierFact._meta.db_table)} ({names}) "

@@ -176,6 +176,18 @@ def receive(w: World, at: datetime = AT) -> Dossier:
     )
 
 
+def receive_commune(w: World, at: datetime = AT) -> Dossier:
+    """A commune dossier received at Nha Trang's counter by its officer."""
+    return s.dossier_receive_counter(
+        procedure=w.commune_procedure,
+        applicant=CITIZEN,
+        receiving_agency=w.nha_trang,
+        competent_agency=w.nha_trang,
+        actor=w.commune_officer,
+        at=at,
+    )
+
+
 def to_status(w: World, status: DossierStatus, at: datetime = AT) -> Dossier:
     """A province dossier brought to ``status`` through the services, starting at ``at``."""
     step = timedelta(minutes=30)

@@ -18,7 +18,7 @@ from django.db import connection
 from cchc.dossiers import services as s
 from cchc.dossiers.constants import DossierStatus, StepStatus
 from cchc.dossiers.models import Dossier
-from cchc.dossiers.tests.conftest import AT, CITIZEN, World, receive
+from cchc.dossiers.tests.conftest import AT, World, receive, receive_commune
 
 PG = connection.vendor == "postgresql"
 # On PostgreSQL (savepoint and release aside) a transition reads in one round trip (the dossier locked,
@@ -36,14 +36,7 @@ RETURN_RESULT = 4 if PG else 11  # SQLite: 3 reads, fee lines (nothing due), ste
 
 
 def _commune_receive(world: World, minutes: int) -> Dossier:
-    return s.dossier_receive_counter(
-        procedure=world.commune_procedure,
-        applicant=CITIZEN,
-        receiving_agency=world.nha_trang,
-        competent_agency=world.nha_trang,
-        actor=world.commune_officer,
-        at=AT + timedelta(minutes=minutes),
-    )
+    return receive_commune(world, AT + timedelta(minutes=minutes))
 
 
 def test_each_transition_runs_a_fixed_small_number_of_queries(world: World, django_assert_num_queries) -> None:

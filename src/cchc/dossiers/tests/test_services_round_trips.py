@@ -17,7 +17,7 @@ from cchc.common.tests.pgtrace import RoundTrips
 from cchc.dossiers import services as s
 from cchc.dossiers.constants import DossierError, DossierErrorCode, DossierStatus, StepStatus
 from cchc.dossiers.models import Dossier, Handover
-from cchc.dossiers.tests.conftest import AT, CITIZEN, World, build_world
+from cchc.dossiers.tests.conftest import AT, World, build_world, receive_commune
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="the round-trip path is PostgreSQL's"),
@@ -26,14 +26,7 @@ pytestmark = [
 
 
 def _receive(world: World, minutes: int) -> Dossier:
-    return s.dossier_receive_counter(
-        procedure=world.commune_procedure,
-        applicant=CITIZEN,
-        receiving_agency=world.nha_trang,
-        competent_agency=world.nha_trang,
-        actor=world.commune_officer,
-        at=AT + timedelta(minutes=minutes),
-    )
+    return receive_commune(world, AT + timedelta(minutes=minutes))
 
 
 def _committed_status(dossier: Dossier) -> str:
