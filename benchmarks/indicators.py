@@ -324,6 +324,12 @@ def main() -> int:
     bulkload.database(args.keep_db)
     bulkload.django_setup()
     if args.web:
+        try:  # start as a web process does (cchc.config.wsgi), where the tree has it
+            from cchc.config.startup import process_ready
+        except ImportError:
+            pass
+        else:
+            process_ready()
         print(json.dumps(measure(args)))  # noqa: T201
         return 0
 

@@ -4,3 +4,7 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cchc.config.settings")
 application = get_asgi_application()
+
+from cchc.config.startup import process_ready  # noqa: E402 (needs Django set up)
+
+process_ready()
