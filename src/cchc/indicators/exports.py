@@ -8,7 +8,6 @@ correctly), raw values (integers, decimals with a point); XLSX keeps numbers as 
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from typing import Any
 
 from django.http import HttpResponse
 
+from cchc.common.spreadsheets import csv_writer, xlsx_bytes
 from cchc.indicators.periods import VN_TZ
 
 Value = int | float | Decimal | str | datetime | None
@@ -87,7 +87,7 @@ def _filename(table: Table, stem: str, extension: str) -> str:
 def table_csv(table: Table, *, stem: str) -> HttpResponse:
     """The table as CSV, UTF-8 with BOM; dates in Vietnam time as ISO text."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv_writer(buffer)
     writer.writerow(table.headers)
     for line in table.export_rows():
         writer.writerow([_csv_value(v) for v in line])
@@ -116,10 +116,8 @@ def table_xlsx(table: Table, *, stem: str) -> HttpResponse:
             if isinstance(cell.value, datetime):
                 cell.number_format = "dd/mm/yyyy hh:mm"
     sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
     response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        xlsx_bytes(book), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f'attachment; filename="{_filename(table, stem, "xlsx")}"'
     return response

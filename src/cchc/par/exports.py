@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from decimal import Decimal
 from typing import Any
 
+from cchc.common.spreadsheets import csv_writer, xlsx_bytes
 from cchc.par.importer import XLSX_COLUMNS, XLSX_INFO_SHEET, XLSX_TREE_SHEET
 from cchc.par.models import IndexSet
 from cchc.par.selectors import RoundResults
@@ -53,7 +53,7 @@ def ranking_csv(results: RoundResults) -> str:
     """The ranking as CSV (UTF-8 with BOM so spreadsheet programs read the diacritics)."""
     out = io.StringIO()
     out.write("\ufeff")
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(_header(results))
     for row in _ranking_rows(results):
         writer.writerow([str(v) if isinstance(v, Decimal) else v for v in row])
@@ -78,9 +78,7 @@ def ranking_xlsx(results: RoundResults) -> bytes:
     for row in _ranking_rows(results):
         sheet.append([float(v) if isinstance(v, Decimal) else v for v in row])
     sheet.column_dimensions["B"].width = 48
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes(book)
 
 
 def index_set_json(data: dict[str, Any]) -> str:
@@ -130,6 +128,4 @@ def index_set_xlsx(index_set: IndexSet) -> bytes:
             ]
         )
     tree.column_dimensions["B"].width = 70
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes(book)

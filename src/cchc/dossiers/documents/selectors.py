@@ -28,6 +28,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from cchc.calendars.text import format_appointment
+from cchc.common.spreadsheets import xlsx_bytes
 from cchc.dossiers.constants import DossierStatus, HandoverOutcome
 from cchc.dossiers.documents.constants import (
     DOSSIER_FORMS,
@@ -482,8 +483,6 @@ def dossier_register_xlsx(*, agency: Agency, start: date, end: date) -> bytes:
     Vietnamese headers in a frozen first row, column widths set, reception / appointment / result
     times as real date-time cells (Vietnam wall-clock time, format dd/mm/yyyy hh:mm).
     """
-    from io import BytesIO
-
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -526,6 +525,4 @@ def dossier_register_xlsx(*, agency: Agency, start: date, end: date) -> bytes:
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(headings))}{max(len(rows) + 1, 1)}"
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(workbook)

@@ -7,9 +7,9 @@ can be sorted and summed; an indicator without a figure holds its status text ("
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
+from cchc.common.spreadsheets import xlsx_bytes
 from cchc.indicators.definitions import INDICATORS
 from cchc.indicators.periods import VN_TZ
 from cchc.reporting.documents.content import ProvinceDocument
@@ -157,6 +157,4 @@ def province_xlsx(doc: ProvinceDocument, compliance: Compliance | None = None) -
         sent.column_dimensions["B"].width = 42
         for letter in "CDEF":
             sent.column_dimensions[letter].width = 20
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(book)

@@ -4,7 +4,6 @@ call one selector or service, render."""
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -20,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cchc.catalogue.models import Field
+from cchc.common.spreadsheets import csv_writer
 from cchc.surveys.constants import CampaignStatus, GroupBy, ResponseChannel
 from cchc.surveys.errors import SurveyError
 from cchc.surveys.export import summary_rows
@@ -279,7 +279,7 @@ def results(request: HttpRequest) -> HttpResponse:
         if request.GET.get("format") == "csv":
             buffer = io.StringIO()
             buffer.write("\ufeff")  # Excel reads UTF-8 with a BOM
-            csv.writer(buffer).writerows(summary_rows(summary))
+            csv_writer(buffer).writerows(summary_rows(summary))
             response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
             name = f"hai-long-{data['theo']}-{data['tu']:%Y%m%d}-{data['den']:%Y%m%d}.csv"
             response["Content-Disposition"] = f'attachment; filename="{name}"'

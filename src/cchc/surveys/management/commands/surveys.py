@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -12,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from cchc.common.spreadsheets import csv_writer
 from cchc.surveys.constants import GroupBy
 from cchc.surveys.demo import surveys_demo
 from cchc.surveys.errors import SurveyError
@@ -97,6 +97,6 @@ class Command(BaseCommand):
         start = datetime.combine(_day(options["start"]), time(0), tzinfo=VN)
         end = datetime.combine(_day(options["end"]) + timedelta(days=1), time(0), tzinfo=VN)
         summary = satisfaction_summary(start=start, end=end, by=options["by"])
-        writer = csv.writer(self.stdout)
+        writer = csv_writer(self.stdout)
         for row in summary_rows(summary):
             writer.writerow(row)
