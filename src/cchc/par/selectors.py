@@ -134,11 +134,18 @@ def assessment_sheet(*, assessment: Assessment) -> list[SheetRow]:
 
 
 def _self_value(node: Criterion, score: Score) -> Decimal:
-    """What counts in the self-assessed total: the self-score of a self-assessed leaf; the value of a
-    survey / computed leaf (not the agency's to give) as it stands."""
+    """What counts in the self-assessed total: the self-score of a self-assessed leaf, nothing else.
+
+    Rule: the self-assessment is frozen once submitted (issue 12 item 21). A survey or computed leaf
+    is not the agency's to give: the appraiser records it after the submission (``_check_appraisal``
+    refuses a draft), so at submission it has no value, and counting its value "as it stands" let the
+    appraiser's "Lấy số liệu từ hệ thống" change the agency's self-assessed score afterwards (52,25 →
+    57,25). Self-scores cannot change once submitted (``score_self`` refuses), so this total is the one
+    the agency submitted.
+    """
     if node.method == Method.SELF:
         return score.self_points or ZERO
-    return score.appraised_points or ZERO
+    return ZERO
 
 
 # --- results --------------------------------------------------------------------------------------
@@ -228,7 +235,7 @@ def _results(round_: AssessmentRound, assessments: list[Assessment], score_filte
     for assessment_id, code, method, self_points, appraised in rows:
         pair = sums[assessment_id][code.split(".", 1)[0]]
         final = appraised if appraised is not None else self_points
-        pair[0] += (self_points or ZERO) if method == Method.SELF else (appraised or ZERO)
+        pair[0] += (self_points or ZERO) if method == Method.SELF else ZERO  # frozen at submission: see _self_value
         pair[1] += final or ZERO
     results = []
     for assessment in assessments:

@@ -28,15 +28,16 @@ def test_totals_per_field_self_vs_appraised_percent_grade_and_rank(pw: ParWorld,
         results = round_results(round_=pw.round)
 
     justice, finance = results.ranked
-    # Sở Tư pháp: self 1,5+2,5+2 = 6 (+ 1,6 survey + 2 computed) = 9,6; appraised 1,5+2,5+1 + 1,6 + 2 = 8,6
+    # Sở Tư pháp: self 1,5+2,5+2 = 6 (the survey and computed leaves are the appraiser's, not in the
+    # self-assessment); appraised 1,5+2,5+1 + 1,6 survey + 2 computed = 8,6
     assert (justice.agency_name, justice.self_total, justice.final_total) == (
         "Sở Tư pháp",
-        Decimal("9.6"),
+        Decimal("6"),
         Decimal("8.6"),
     )
     assert [(f.code, f.self_points, f.final_points) for f in justice.fields] == [
         ("1", Decimal("6"), Decimal("5")),
-        ("2", Decimal("3.6"), Decimal("3.6")),
+        ("2", Decimal("0"), Decimal("3.6")),
     ]
     assert justice.percent == Decimal("86.00")
     assert (justice.rank, justice.grade) == (1, Grade.GOOD)
@@ -86,3 +87,25 @@ def test_the_sheet_adds_subtotals_bottom_up(pw: ParWorld, django_assert_num_quer
     assert by_code["1"].self_total == Decimal("3.25")
     assert by_code["1.2"].score is not None
     assert by_code["1.2"].score.self_points is None
+
+
+def test_the_appraisal_never_changes_the_submitted_self_assessment(pw: ParWorld):
+    # given: a submitted self-assessment of 6 points
+    _submit(pw, pw.justice, pw.officer, {"1.1.1": "1.5", "1.1.2": "2.5", "1.2": "2"})
+    before = round_results(round_=pw.round).ranked[0]
+    sheet_before = {row.node.code: row.self_total for row in assessment_sheet(assessment=pw.assessment(pw.justice))}
+
+    # when: the appraiser records the survey and the computed values and adjusts a self-score
+    s.score_record_survey(
+        score=pw.score(pw.justice, "2.1"), percent=Decimal(80), source="SIPAS", actor=pw.appraiser, at=AT
+    )
+    s.score_appraise(score=pw.score(pw.justice, "2.2"), points=Decimal(2), reason="Số liệu", actor=pw.appraiser, at=AT)
+    s.score_appraise(score=pw.score(pw.justice, "1.2"), points=Decimal(1), reason="Chậm", actor=pw.appraiser, at=AT)
+
+    # then: the self-assessed totals (agency, fields, every node of the sheet) are those submitted
+    after = round_results(round_=pw.round).ranked[0]
+    assert (before.self_total, after.self_total) == (Decimal(6), Decimal(6))
+    assert [f.self_points for f in after.fields] == [f.self_points for f in before.fields]
+    assert after.final_total == Decimal("8.6")
+    sheet_after = {row.node.code: row.self_total for row in assessment_sheet(assessment=pw.assessment(pw.justice))}
+    assert sheet_after == sheet_before

@@ -141,7 +141,8 @@ def test_self_assessment_appraisal_and_ranking(page: Page, live_server, world_no
     expect(page.locator("#trang-thai")).to_have_text("Đã thẩm định xong")
     # 1,5 + 2,5 + 1 + 1,8 + 2 = 8,8 of 10
     expect(page.locator("#tong-tham-dinh")).to_have_text("8,8")
-    expect(page.locator("#tong-tu-danh-gia")).to_have_text("9,8")
+    # the self-assessment stays as submitted (1,5 + 2,5 + 2): the appraisal never changes it
+    expect(page.locator("#tong-tu-danh-gia")).to_have_text("6")
     page.screenshot(path=str(SHOTS / "par-appraisal.png"), full_page=True)
 
     # 3. close, publish, and the ranking shows the grade
