@@ -207,6 +207,22 @@ class Report:
     def excluded(self) -> list[IndicatorResult]:
         return [r for g in self.groups for r in g.excluded]
 
+    @property
+    def national_total(self) -> Fraction:
+        """The total as the national portal scores it: an indicator without data scores 0, out of 100.
+
+        QĐ 766/QĐ-TTg scores the index out of 100 (domain notes §1.1), and the portal shows 0 for an
+        indicator it has no data for or nothing to count (§ "Scores and no data" of docs/indicators.md).
+        Our ``total`` leaves those out of the maximum instead (``measured_max``); the sum of the points
+        is the same, so the two figures differ only in what they are out of: ``national_max`` (100)
+        against ``measured_max``. Both are shown, with a sentence saying why.
+        """
+        return self.total
+
+    @property
+    def national_max(self) -> int:
+        return sum(GROUP_MAX_POINTS.values())
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "period": self.period.key,
@@ -217,6 +233,8 @@ class Report:
             "at": self.at.astimezone(VN_TZ).isoformat(),
             "total": float(_round(self.total) or 0),
             "measured_max": self.measured_max,
+            "national_total": float(_round(self.national_total) or 0),
+            "national_max": self.national_max,
             "excluded": [
                 {"code": r.indicator.code, "max_points": r.indicator.max_points, "reason": r.reason}
                 for r in self.excluded

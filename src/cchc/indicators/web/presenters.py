@@ -103,6 +103,9 @@ class Headline:
     measured_max: int
     excluded: list[IndicatorResult]
     groups: list[dict[str, Any]]
+    national_total: str = ""
+    national_max: int = 100
+    excluded_points: int = 0
 
     @property
     def measured_text(self) -> str:
@@ -122,7 +125,13 @@ def headline(report: Report) -> Headline:
         for g in report.groups
     ]
     return Headline(
-        total=vn_decimal(report.total), measured_max=report.measured_max, excluded=report.excluded, groups=groups
+        total=vn_decimal(report.total),
+        measured_max=report.measured_max,
+        excluded=report.excluded,
+        groups=groups,
+        national_total=vn_decimal(report.national_total),
+        national_max=report.national_max,
+        excluded_points=report.national_max - report.measured_max,
     )
 
 
