@@ -380,8 +380,11 @@ class _Parser:
         ):
             if not header.get(key):
                 raise self.refuse(
-                    ImportError_.NOT_A_PROGRAM,
-                    f"Không xác định được {label} của quyết định ban hành chương trình.",
+                    ImportError_.GARBLED,
+                    f"Không xác định được {label} của quyết định ban hành chương trình (tìm trong phần quyết "
+                    f"định trước tiêu đề “CHƯƠNG TRÌNH” ở dòng {paras[program_index].line} và trong dòng "
+                    "“Ban hành kèm theo Quyết định số … ngày …” dưới tiêu đề).",
+                    paras[program_index].line,
                 )
         parts, appendix_index = self._find_parts(title_end)
         kinds = [kind for kind, _, _ in parts]
@@ -391,7 +394,11 @@ class _Parser:
                 self._refuse_missing_part(required, parts, title_end, appendix_index)
         period = _PERIOD.search(title_upper)
         if not period:
-            raise self.refuse(ImportError_.GARBLED, "Tiêu đề chương trình không ghi giai đoạn (từ năm - đến năm).")
+            raise self.refuse(
+                ImportError_.GARBLED,
+                f"Tiêu đề chương trình ở dòng {paras[program_index].line} không ghi giai đoạn (từ năm - đến năm).",
+                paras[program_index].line,
+            )
         issuer_name = _mixed_case(paras, header["issuer_upper"]) or _sentence_case(header["issuer_upper"])
         title = _mixed_case(paras, f"CHƯƠNG TRÌNH {title_upper}") or f"Chương trình {_sentence_case(title_upper)}"
         decision_title = header.get("decision_title", "")

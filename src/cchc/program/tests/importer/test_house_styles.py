@@ -424,3 +424,18 @@ def test_the_seed_is_read_as_before():
         for t in program.targets
     )
     assert [t.group for t in program.tasks] == [""] * 32
+
+
+def test_a_program_whose_decision_number_cannot_be_found_names_what_and_where(seed_text):
+    lines = seed_text.split("\n")
+    heading_line = lines.index("CHƯƠNG TRÌNH") + 1
+    text = "\n".join(
+        "" if line.startswith(("Số: 4831", "(Ban hành kèm theo Quyết định số 4831")) else line for line in lines
+    )
+    with pytest.raises(ProgramImportError) as info:
+        parse_program(text)
+    # It is a program (its title says so); what cannot be read is its decision's number.
+    assert info.value.code == ImportError_.GARBLED
+    assert "số, ký hiệu" in info.value.message
+    assert info.value.line == heading_line
+    assert f"dòng {heading_line}" in info.value.message
