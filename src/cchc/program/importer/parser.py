@@ -5,15 +5,22 @@ The template (Nghị quyết 76/NQ-CP and the provincial programs that follow it
 * the decision: issuer block ("ỦY BAN NHÂN DÂN / TỈNH X"), national motto, "Số: N/QĐ-UBND",
   "X, ngày d tháng m năm y", "QUYẾT ĐỊNH", its title, the issuing authority, "Căn cứ ..." bases,
   "QUYẾT ĐỊNH:", "Điều 1..n", the signer block ("TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH") and the name;
-* the program: "CHƯƠNG TRÌNH" + title, a preamble, Roman-numbered parts recognised by their
-  keywords (objective, contents/reform areas, solutions, funding, assignment of duties);
-* reform areas: numbered headings with "a) Mục tiêu:" (general text, "- Đến năm 2025:" blocks,
-  inline "Đến năm 2030, ..." sentences) and "b) Nhiệm vụ:" bullets;
+* the program: "CHƯƠNG TRÌNH" + title, a preamble, parts numbered in Roman numerals ("II.") or
+  lettered ("B.") and recognised by their keywords (objective, contents/reform areas, solutions,
+  funding, assignment of duties);
+* reform areas: headings "2. Cải cách ...", "II. CẢI CÁCH ..." (under lettered parts) or "Nội dung
+  2: ...", each with "Mục tiêu" (lettered or numbered: "a)", "a.", "1.", "2.1."; general text,
+  milestone blocks such as "- Đến năm 2025:", "* Đến năm 2025, phấn đấu:", "• Giai đoạn 2021 -
+  2025:", "(1) Đến năm 2025:", and inline "Đến năm 2030, ..." sentences) and "Nhiệm vụ" bullets
+  (any of ``- * + • –``); a target takes the nearest milestone above it unless its sentence names
+  its own year;
 * duties: numbered groups addressed to agencies, with lettered sub-duties in Vietnamese letter
   order (a b c d đ e g h i k l m n o p q r s t u v x y) or one unlettered text;
-* the appendix table: a header row of column titles, then per row a number paragraph followed
-  by one paragraph per cell (bullets of one cell are consecutive paragraphs, the last ending
-  with "."; an empty cell is a non-breaking space).
+* the appendix table: a header row of column titles (in any order after "STT"), then per row a
+  number paragraph followed by one paragraph per cell (bullets of one cell are consecutive
+  paragraphs, the last ending with "."; an empty cell is a non-breaking space or a dash); group
+  header rows ("II" + "CẢI CÁCH THỦ TỤC HÀNH CHÍNH", "B. ...") may stand between rows, and the
+  numbering may restart at 1 under each of them.
 
 Everything is recognised from that structure (numbers, keywords, column titles), never from a
 list of expected answers. Each non-empty line that cannot be placed is returned as a finding.
