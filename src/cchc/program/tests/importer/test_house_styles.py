@@ -439,3 +439,22 @@ def test_a_program_whose_decision_number_cannot_be_found_names_what_and_where(se
     assert "số, ký hiệu" in info.value.message
     assert info.value.line == heading_line
     assert f"dòng {heading_line}" in info.value.message
+
+
+@pytest.mark.parametrize(
+    ("heading_2025", "heading_2030"),
+    [
+        ("* Đến năm 2025, phấn đấu:", "* Đến năm 2030, phấn đấu:"),
+        ("• Giai đoạn 2021 - 2025:", "• Giai đoạn 2026 - 2030:"),
+        ("(1) Đến năm 2025:", "(2) Đến năm 2030:"),
+        ("– Mục tiêu đến hết năm 2025, cụ thể như sau:", "– Mục tiêu đến hết năm 2030, cụ thể như sau:"),
+    ],
+)
+def test_the_seed_with_other_milestone_headings_gives_the_same_years(seed_text, heading_2025, heading_2030):
+    """On the parser before this change the targets under these headings took the period's end
+    (2030) whatever block they stood in."""
+    expected = [(t.code, t.spec.milestone_year, t.spec.value, t.line) for t in parse_program(seed_text).targets]
+    text = seed_text.replace("- Đến năm 2025:", heading_2025).replace("- Đến năm 2030:", heading_2030)
+    program = parse_program(text)
+    assert [(t.code, t.spec.milestone_year, t.spec.value, t.line) for t in program.targets] == expected
+    assert [(f.line, f.text) for f in program.unplaced] == [(1, "Hệ thống pháp luật")]
