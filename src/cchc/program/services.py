@@ -22,7 +22,7 @@ from django.db import models, transaction
 from cchc.common.text import fold
 from cchc.org.models import AdministrativeUnit, Agency, AgencyGroup
 from cchc.org.selectors import AgencyNameIndex
-from cchc.program.constants import AgencyRole, ImportError_
+from cchc.program.constants import AgencyRole, Comparator, ImportError_
 from cchc.program.importer.agencies import AgencyMention
 from cchc.program.importer.areas import infer_areas
 from cchc.program.importer.errors import Finding, ProgramImportError
@@ -89,6 +89,7 @@ class ImportResult:
         for label, stats in sorted(self.changes.items()):
             if any(stats.values()):
                 lines.append(f"  {label}: {stats['created']} mới, {stats['updated']} sửa, {stats['deleted']} xóa")
+        lines.extend(self._target_lines())
         lines.append(f"  Tên cơ quan chưa xác định: {len(self.unresolved)}")
         lines.extend(f"    {item}" for item in self.unresolved)
         lines.append(f"  Dòng chưa xếp được: {len(self.unplaced)}")
@@ -97,6 +98,50 @@ class ImportResult:
             lines.append(f"  Cảnh báo: {len(self.warnings)}")
             lines.extend(f"    {item}" for item in self.warnings)
         return lines
+
+    def _target_lines(self) -> list[str]:
+        """Each target with its milestone year and the line it was read from ("file:line"), so
+        that a reader can check the year against the text."""
+        if self.program.pk is None:
+            return []
+        targets = list(
+            self.program.targets.select_related("area").order_by(
+                "area__number", "milestone_year", "source_line", "code"
+            )
+        )
+        lines = [f"  Chỉ tiêu (mã, năm, dòng nguồn): {len(targets)}"]
+        for target in targets:
+            where = f"{self.source_name}:{target.source_line}" if target.source_line else self.source_name
+            level = f" ({_LEVEL_LABEL[target.gov_level]})" if target.gov_level in _LEVEL_LABEL else ""
+            lines.append(
+                f"    {target.code}: năm {target.milestone_year}, {where}: "
+                f"{_value_text(target)}{level} — {_shorten(target.metric, 80)}"
+            )
+        return lines
+
+
+_LEVEL_LABEL = {"province": "cấp tỉnh", "district": "cấp huyện", "commune": "cấp xã"}
+
+
+def _value_text(target: Target) -> str:
+    """ "≥ 97,5 %", "giảm 20 %": the number in the Vietnamese format (decimal comma)."""
+    number = format(target.value.normalize(), "f")
+    if "." in number:
+        number = number.rstrip("0").rstrip(".")
+    amount = f"{number.replace('.', ',')} {target.unit}".strip()
+    prefix = {
+        Comparator.AT_LEAST.value: "≥",
+        Comparator.EQUAL.value: "=",
+        Comparator.AT_MOST.value: "≤",
+        Comparator.REDUCE_BY.value: "giảm",
+        Comparator.INCREASE_BY.value: "tăng",
+    }.get(target.comparator, target.comparator)
+    return f"{prefix} {amount}"
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 # --- decoding --------------------------------------------------------------------------------

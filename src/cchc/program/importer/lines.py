@@ -4,6 +4,15 @@ The published text separates paragraphs with blank lines; a paragraph may run ov
 (the issuer block "ỦY BAN NHÂN DÂN / TỈNH KHÁNH HÒA", the signer block). In the appendix table each
 cell is one paragraph and an empty cell is a line holding only a non-breaking space, so such a
 line is a paragraph of its own (``is_blank_cell``), not a separator.
+
+Text copied from a PDF or typed without blank lines runs several paragraphs together and wraps
+sentences at any word ("... so với năm" / "2021, chi phí ..."). Inside a run of lines a new
+paragraph therefore starts at a line that opens a structural item (a Roman, Arabic, lettered or
+"(1)" number, a bullet ``- * + • –``, "Nội dung 2:", "Điều 3."), that follows a line ending a
+sentence or a heading (". ; : ! ?") with a capital letter or a figure, or that follows a short
+numbered heading ("2. Sở Tài chính", at most 50 characters: shorter than any page width) with a
+capital letter;
+any other line continues the sentence of the line before it (a line wrapped mid-sentence).
 """
 
 from __future__ import annotations
@@ -17,6 +26,16 @@ from cchc.common.text import fold
 NBSP = "\xa0"
 _SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u2009]+")
 _DECORATION = re.compile(r"^[\s\-_=*.·–—]+$")
+_ITEM_START = re.compile(
+    r"^(?:(?:[IVX]+|[A-ZĐ]|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)]\s|\(\d{1,2}\)\s|[-*+•–]\s|"
+    r"(?:Nội dung|NỘI DUNG)\s+(?:thứ\s+)?\d{1,2}\b|Điều\s+\d+[.:])"
+)
+_HEADING_START = re.compile(
+    r"^(?:(?:[IVX]+|[A-ZĐ]|\d{1,2}(?:\.\d{1,2})*|[a-zđ])[.)]\s|\(\d{1,2}\)\s|"
+    r"(?:Nội dung|NỘI DUNG)\s+(?:thứ\s+)?\d{1,2}\b)"
+)
+_HEADING_WIDTH = 50
+_SENTENCE_END = re.compile(r"[.;:!?]$")
 
 
 @dataclass(frozen=True)
@@ -62,13 +81,33 @@ def split_paragraphs(text: str) -> list[Paragraph]:
 
     def flush() -> None:
         if current:
-            paragraphs.append(
-                Paragraph(
-                    line=current[0][0],
-                    lines=tuple(t for _, t in current),
-                    line_numbers=tuple(n for n, _ in current),
+            runs: list[list[tuple[int, str]]] = [[current[0]]]
+            for number, line in current[1:]:
+                previous = runs[-1][-1][1]
+                starts_item = bool(_ITEM_START.match(line))
+                capital = line[:1].isupper() or line[:1].isdigit()
+                after_sentence = capital and bool(_SENTENCE_END.search(previous))
+                # "2. Sở Tài chính" / "I. MỤC TIÊU TỔNG QUÁT" then "Chủ trì ...": a short heading
+                # line, not a sentence wrapped at the page width.
+                after_heading = (
+                    line[:1].isupper()
+                    and len(runs[-1]) == 1
+                    and bool(_HEADING_START.match(previous))
+                    and len(previous) <= _HEADING_WIDTH
+                    and not previous.endswith(",")
                 )
-            )
+                if starts_item or after_sentence or after_heading:
+                    runs.append([(number, line)])
+                else:
+                    runs[-1].append((number, line))
+            for run in runs:
+                paragraphs.append(
+                    Paragraph(
+                        line=run[0][0],
+                        lines=tuple(t for _, t in run),
+                        line_numbers=tuple(n for n, _ in run),
+                    )
+                )
             current.clear()
 
     for number, raw in enumerate(text.splitlines(), start=1):

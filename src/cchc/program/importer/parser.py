@@ -5,15 +5,22 @@ The template (Nghị quyết 76/NQ-CP and the provincial programs that follow it
 * the decision: issuer block ("ỦY BAN NHÂN DÂN / TỈNH X"), national motto, "Số: N/QĐ-UBND",
   "X, ngày d tháng m năm y", "QUYẾT ĐỊNH", its title, the issuing authority, "Căn cứ ..." bases,
   "QUYẾT ĐỊNH:", "Điều 1..n", the signer block ("TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH") and the name;
-* the program: "CHƯƠNG TRÌNH" + title, a preamble, Roman-numbered parts recognised by their
-  keywords (objective, contents/reform areas, solutions, funding, assignment of duties);
-* reform areas: numbered headings with "a) Mục tiêu:" (general text, "- Đến năm 2025:" blocks,
-  inline "Đến năm 2030, ..." sentences) and "b) Nhiệm vụ:" bullets;
+* the program: "CHƯƠNG TRÌNH" + title, a preamble, parts numbered in Roman numerals ("II.") or
+  lettered ("B.") and recognised by their keywords (objective, contents/reform areas, solutions,
+  funding, assignment of duties);
+* reform areas: headings "2. Cải cách ...", "II. CẢI CÁCH ..." (under lettered parts) or "Nội dung
+  2: ...", each with "Mục tiêu" (lettered or numbered: "a)", "a.", "1.", "2.1."; general text,
+  milestone blocks such as "- Đến năm 2025:", "* Đến năm 2025, phấn đấu:", "• Giai đoạn 2021 -
+  2025:", "(1) Đến năm 2025:", and inline "Đến năm 2030, ..." sentences) and "Nhiệm vụ" bullets
+  (any of ``- * + • –``); a target takes the nearest milestone above it unless its sentence names
+  its own year;
 * duties: numbered groups addressed to agencies, with lettered sub-duties in Vietnamese letter
   order (a b c d đ e g h i k l m n o p q r s t u v x y) or one unlettered text;
-* the appendix table: a header row of column titles, then per row a number paragraph followed
-  by one paragraph per cell (bullets of one cell are consecutive paragraphs, the last ending
-  with "."; an empty cell is a non-breaking space).
+* the appendix table: a header row of column titles (in any order after "STT"), then per row a
+  number paragraph followed by one paragraph per cell (bullets of one cell are consecutive
+  paragraphs, the last ending with "."; an empty cell is a non-breaking space or a dash); group
+  header rows ("II" + "CẢI CÁCH THỦ TỤC HÀNH CHÍNH", "B. ...") may stand between rows, and the
+  numbering may restart at 1 under each of them.
 
 Everything is recognised from that structure (numbers, keywords, column titles), never from a
 list of expected answers. Each non-empty line that cannot be placed is returned as a finding.
@@ -50,9 +57,43 @@ _ANNEX_REF = re.compile(
     r"\(ban hành kèm theo quyết định số\s+(\S+)\s+ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})\s+của\s+(.+?)\)",
     re.IGNORECASE,
 )
-_MILESTONE = re.compile(
-    r"^[-+•]?\s*(?:mục tiêu\s+)?(?:đến năm|giai đoạn\s+\d{4}\s*[-–]\s*|năm)\s*(\d{4})\s*:?\s*$", re.IGNORECASE
+_BULLETS = "-*+•–"
+_BULLET = re.compile(r"^(?:[-*+•–]|\(\d{1,2}\))\s*")
+_LETTER_PART = re.compile(r"^([A-ZĐ])\.\s*(\S.*)$")
+PART_LETTERS = "A B C D Đ E G H I K".split()
+_AREA_NUMBERED = re.compile(r"^(\d{1,2})\.(?!\d)\s*(\S.*)$")
+_AREA_CONTENT = re.compile(r"^nội dung\s+(?:thứ\s+)?(\d{1,2})\s*[:.\-–]\s*(\S.*)$", re.IGNORECASE)
+_SUBHEADING_MARK = re.compile(r"^(?:[a-zđ][.)]|\d{1,2}(?:\.\d{1,2})*[.)]?|[ivx]+\.|\(\d{1,2}\)|[-*+•–])\s*")
+_OBJECTIVE_HEADING = re.compile(
+    r"(?:cac\s+)?(?:muc tieu|chi tieu)(?:,?\s+(?:chi tieu|nhiem vu))?(?:\s+(?:cu the|chu yeu))?"
 )
+_TASKS_HEADING = re.compile(
+    r"(?:cac\s+)?nhiem vu(?:,?\s+giai phap)?(?:\s+(?:cu the|chu yeu|trong tam|can thuc hien))?(?:\s+cu the)?"
+)
+# A milestone heading: an optional bullet ("- * + • –", "(1)", "1.", "a)"), optional "Mục tiêu" /
+# "Chỉ tiêu", then "đến (hết) năm 2025", "giai đoạn 2021 - 2025" or "năm 2025", optionally words
+# without figures ("phấn đấu", "cụ thể như sau"); words after the year need the heading's colon,
+# so that "Đến năm 2025, hoàn thành ..." stays a sentence.
+_MILESTONE = re.compile(
+    r"^(?:[-*+•–]|\(\d{1,2}\)|\d{1,2}[.)]|[a-zđ][.)])?\s*"
+    r"(?:(?:các\s+)?(?:mục tiêu|chỉ tiêu)(?:\s+cụ thể)?\s*,?\s*)?(?:phấn đấu\s+)?"
+    r"(?:(?:từ nay\s+)?đến\s+(?:hết\s+)?năm\s+(?P<to>\d{4})"
+    r"|giai đoạn\s+\d{4}\s*[-–]\s*(?P<end>\d{4})|năm\s+(?P<year>\d{4}))"
+    r"(?P<tail>[^:%\d]{0,80}?)\s*(?P<colon>:)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def milestone_heading(text: str) -> int | None:
+    """The year of a milestone heading ("- Đến năm 2025:", "* Đến năm 2025, phấn đấu:",
+    "• Giai đoạn 2021 - 2025:", "(1) Đến năm 2025:", "+ Mục tiêu đến hết năm 2030, cụ thể như sau:");
+    None for anything else."""
+    match = _MILESTONE.match(text)
+    if not match:
+        return None
+    if match.group("tail").strip(" ,") and not match.group("colon"):
+        return None
+    return int(match.group("to") or match.group("end") or match.group("year"))
 
 
 @dataclass
@@ -62,6 +103,7 @@ class ParsedObjective:
     text: str
     line: int
     targets: list[TargetSpec] = field(default_factory=list)
+    target_lines: list[int] = field(default_factory=list)  # the source line of each target's figure
 
 
 @dataclass
@@ -121,6 +163,7 @@ class ParsedTask:
     leads: list[AgencyMention] = field(default_factory=list)
     coordinates: list[AgencyMention] = field(default_factory=list)
     area_number: int | None = None
+    group: str = ""  # the appendix's group header above the task, if the table has groups
 
 
 @dataclass
@@ -167,7 +210,11 @@ class ParsedProgram:
                             area_number=area.number,
                             objective_order=objective.order,
                             order=index,
-                            line=objective.line,
+                            line=(
+                                objective.target_lines[index - 1]
+                                if index <= len(objective.target_lines)
+                                else objective.line
+                            ),
                             spec=spec,
                         )
                     )
@@ -250,7 +297,43 @@ def _is_upper_heading(paragraph: Paragraph) -> bool:
 
 
 def _strip_bullet(text: str) -> str:
-    return re.sub(r"^[-+•]\s*", "", text).strip()
+    return _BULLET.sub("", text, count=1).strip()
+
+
+def _is_bullet(text: str) -> bool:
+    return len(text) > 1 and text[0] in _BULLETS and text[1] == " "
+
+
+_GROUP_MARK = re.compile(r"^(?:[IVX]+|[A-ZĐ])\.?$")
+_GROUP_HEADING = re.compile(r"^(?:[IVX]+|[A-ZĐ])[.)/]\s*(\S.*)$")
+
+
+def _is_group_start(text: str) -> bool:
+    """A group-header row of the appendix: "II", "B.", "B. CẢI CÁCH THỦ TỤC HÀNH CHÍNH"."""
+    return bool(_GROUP_MARK.match(text) or _GROUP_HEADING.match(text))
+
+
+def _group_name(paragraphs: list[Paragraph], words: list[str]) -> str:
+    """The name of a group header ("II" + "CẢI CÁCH THỂ CHẾ" -> "Cải cách thể chế")."""
+    texts = [w for w in words if not _GROUP_MARK.match(w)]
+    if not texts and (match := _GROUP_HEADING.match(words[0])):
+        texts = [match.group(1)]
+    name = " ".join(texts).strip() or words[0]
+    if (heading := _GROUP_HEADING.match(name)) and not _GROUP_MARK.match(name):
+        name = heading.group(1)
+    return _recase(paragraphs, name) if name.isupper() else name
+
+
+def _line_at(paragraph: Paragraph, position: int) -> int:
+    """The source line holding character ``position`` of a paragraph's joined text."""
+    offset = 0
+    for number, line in zip(paragraph.line_numbers, paragraph.lines, strict=True):
+        if not line:
+            continue
+        if position < offset + len(line) + 1:
+            return number
+        offset += len(line) + 1
+    return paragraph.last_line
 
 
 def _ends_sentence(text: str) -> bool:
@@ -304,26 +387,25 @@ class _Parser:
         ):
             if not header.get(key):
                 raise self.refuse(
-                    ImportError_.NOT_A_PROGRAM,
-                    f"Không xác định được {label} của quyết định ban hành chương trình.",
+                    ImportError_.GARBLED,
+                    f"Không xác định được {label} của quyết định ban hành chương trình (tìm trong phần quyết "
+                    f"định trước tiêu đề “CHƯƠNG TRÌNH” ở dòng {paras[program_index].line} và trong dòng "
+                    "“Ban hành kèm theo Quyết định số … ngày …” dưới tiêu đề).",
+                    paras[program_index].line,
                 )
         parts, appendix_index = self._find_parts(title_end)
         kinds = [kind for kind, _, _ in parts]
         last_line = paras[-1].last_line
         for required in _REQUIRED_PARTS:
             if required not in kinds:
-                # A part missing after the last one present means the text stops early.
-                position = _TEMPLATE_ORDER.index(required)
-                later = [k for k in kinds if k in _TEMPLATE_ORDER and _TEMPLATE_ORDER.index(k) > position]
-                code = ImportError_.GARBLED if later else ImportError_.TRUNCATED
-                raise self.refuse(
-                    code,
-                    f"Thiếu phần “{_PART_LABEL[required]}” của chương trình (văn bản bị cắt cụt hoặc thiếu phần).",
-                    last_line,
-                )
+                self._refuse_missing_part(required, parts, title_end, appendix_index)
         period = _PERIOD.search(title_upper)
         if not period:
-            raise self.refuse(ImportError_.GARBLED, "Tiêu đề chương trình không ghi giai đoạn (từ năm - đến năm).")
+            raise self.refuse(
+                ImportError_.GARBLED,
+                f"Tiêu đề chương trình ở dòng {paras[program_index].line} không ghi giai đoạn (từ năm - đến năm).",
+                paras[program_index].line,
+            )
         issuer_name = _mixed_case(paras, header["issuer_upper"]) or _sentence_case(header["issuer_upper"])
         title = _mixed_case(paras, f"CHƯƠNG TRÌNH {title_upper}") or f"Chương trình {_sentence_case(title_upper)}"
         decision_title = header.get("decision_title", "")
@@ -359,7 +441,14 @@ class _Parser:
             elif kind == _Parts.DUTIES:
                 self._parse_duties(program, start + 1, body_end, is_last=position == len(parts) - 1)
         if not program.areas:
-            raise self.refuse(ImportError_.GARBLED, "Không tìm thấy nội dung cải cách nào (mục đánh số 1., 2., ...).")
+            content = next(index for kind, index, _ in parts if kind == _Parts.CONTENT)
+            raise self.refuse(
+                ImportError_.GARBLED,
+                f"Không tìm thấy nội dung cải cách nào trong phần “{paras[content].text[:60]}” (dòng "
+                f"{paras[content].line}): mỗi nội dung phải có tiêu đề đánh số “1. Cải cách ...”, "
+                "“I. CẢI CÁCH ...” hoặc “Nội dung 1: ...”.",
+                paras[content].line,
+            )
         announced = any("phu luc" in p.folded for i, p in enumerate(paras) if i < (appendix_index or len(paras)))
         if appendix_index is not None:
             self._parse_appendix(program, appendix_index)
@@ -383,6 +472,46 @@ class _Parser:
                     self.findings.append(Finding(line=number, text=text))
         program.findings = sorted(self.findings, key=lambda f: (f.line, f.kind))
         return program
+
+    def _refuse_missing_part(
+        self, required: str, parts: list[tuple[str, int, int]], title_end: int, appendix_index: int | None
+    ) -> None:
+        """Refuse a program whose part ``required`` was not found, naming the part, where it was
+        looked for and the parts that were recognised.
+
+        The text stops early (``program.truncated``) only when the missing part would come after
+        every part present and nothing closes the document (no appendix, no closing "./."). A
+        missing part before a later one, or in a document that is complete, is a structure the
+        importer cannot read (``program.garbled``).
+        """
+        paras = self.paragraphs
+        position = _TEMPLATE_ORDER.index(required)
+        kinds = [kind for kind, _, _ in parts]
+        later = [k for k in kinds if k in _TEMPLATE_ORDER and _TEMPLATE_ORDER.index(k) > position]
+        tail = [p for p in paras if not p.is_blank_cell and not p.is_decoration]
+        complete = appendix_index is not None or (bool(tail) and tail[-1].text.rstrip().endswith("./."))
+        found = (
+            "; ".join(f"“{paras[index].text[:60]}” (dòng {paras[index].line})" for _, index, _ in parts)
+            or "không có phần nào đánh số La Mã (I., II., ...) hoặc chữ cái (A., B., ...)"
+        )
+        before = [
+            index for kind, index, _ in parts if kind in _TEMPLATE_ORDER and _TEMPLATE_ORDER.index(kind) < position
+        ]
+        if later or complete:
+            after = paras[before[-1]] if before else paras[min(title_end, len(paras) - 1)]
+            raise self.refuse(
+                ImportError_.GARBLED,
+                f"Không tìm thấy phần “{_PART_LABEL[required]}” của chương trình (tìm sau dòng {after.line}). "
+                f"Các phần đã nhận ra: {found}. Tiêu đề phần phải là số La Mã hoặc chữ cái in hoa, "
+                "ví dụ “II. NỘI DUNG, NHIỆM VỤ CẢI CÁCH” hoặc “B. NHIỆM VỤ”.",
+                after.line,
+            )
+        raise self.refuse(
+            ImportError_.TRUNCATED,
+            f"Thiếu phần “{_PART_LABEL[required]}” của chương trình: văn bản dừng ở dòng {paras[-1].last_line} "
+            f"trước phần này (văn bản bị cắt cụt). Các phần đã nhận ra: {found}.",
+            paras[-1].last_line,
+        )
 
     # -- decision header -------------------------------------------------------------------
     def _find_program_heading(self) -> int | None:
@@ -490,34 +619,56 @@ class _Parser:
                 header.setdefault("issuer_upper", match.group(5).upper())
                 return
 
+    @staticmethod
+    def _part_heading(text: str) -> tuple[str, int, str, str] | None:
+        """A top-level heading: (scheme, ordinal, marker, title); Roman "II. ..." or lettered "B. ..."."""
+        if match := _PART.match(text):
+            return "roman", _ROMAN[match.group(1)], match.group(1), match.group(2)
+        if (match := _LETTER_PART.match(text)) and match.group(1) in PART_LETTERS:
+            return "letter", PART_LETTERS.index(match.group(1)) + 1, match.group(1), match.group(2)
+        return None
+
     def _find_parts(self, start: int) -> tuple[list[tuple[str, int, int]], int | None]:
-        """Roman-numbered parts (kind, heading index, end index) and the appendix heading index."""
+        """Top-level parts (kind, heading index, end index) and the appendix heading index.
+
+        The parts are numbered in Roman numerals ("II. NỘI DUNG ...") or lettered ("B. NỘI DUNG
+        ..."); the scheme is the one of the first heading whose words name a part of the template.
+        Under lettered parts the reform areas may themselves be Roman-numbered, so only headings of
+        the chosen scheme are parts (and a lettered part is the next letter or the one after it).
+        """
         paras = self.paragraphs
         appendix_index = None
-        headings: list[tuple[str, int]] = []
-        expected = 1
+        candidates: list[tuple[int, tuple[str, int, str, str]]] = []
         for index in range(start, len(paras)):
             paragraph = paras[index]
             folded = paragraph.folded
             if folded.startswith("phu luc") and _is_upper_heading(paragraph) and len(folded.split()) <= 6:
                 appendix_index = index
                 break
-            match = _PART.match(paragraph.text)
-            if match and _ROMAN[match.group(1)] >= expected:
-                if _ROMAN[match.group(1)] > expected:
-                    self.findings.append(
-                        Finding(paragraph.line, f"Thiếu phần đánh số trước phần {match.group(1)}", "structure")
-                    )
-                expected = _ROMAN[match.group(1)]
-                kind = _part_kind(match.group(2))
-                if kind is None:
-                    self.findings.append(
-                        Finding(paragraph.line, f"Phần {match.group(1)} không rõ loại: {paragraph.text}", "structure")
-                    )
-                    kind = "other"
-                headings.append((kind, index))
-                expected += 1
-                self.place(index)
+            heading = self._part_heading(paragraph.text)
+            if heading is not None:
+                candidates.append((index, heading))
+        scheme = next((h[0] for _, h in candidates if _part_kind(h[3]) is not None), "roman")
+        headings: list[tuple[str, int]] = []
+        expected = 1
+        for index, (heading_scheme, ordinal, marker, title) in candidates:
+            if heading_scheme != scheme or ordinal < expected:
+                continue
+            if scheme == "letter" and ordinal > expected + 1:
+                continue
+            paragraph = paras[index]
+            if ordinal > expected and scheme == "roman":
+                self.findings.append(Finding(paragraph.line, f"Thiếu phần đánh số trước phần {marker}", "structure"))
+            expected = ordinal
+            kind = _part_kind(title)
+            if kind is None:
+                self.findings.append(
+                    Finding(paragraph.line, f"Phần {marker} không rõ loại: {paragraph.text}", "structure")
+                )
+                kind = "other"
+            headings.append((kind, index))
+            expected += 1
+            self.place(index)
         end_all = appendix_index if appendix_index is not None else len(paras)
         parts = []
         for position, (kind, index) in enumerate(headings):
@@ -539,29 +690,52 @@ class _Parser:
     def _parse_general_objective(self, program: ParsedProgram, start: int, end: int) -> None:
         program.general_objective = "\n".join(filter(None, [program.general_objective, self._collect_text(start, end)]))
 
-    def _content_items(self, start: int, end: int) -> tuple[list[int], list[tuple[int, int, re.Match[str]]]]:
-        """Paragraph indexes before the first area, and (heading index, end, match) per numbered item."""
+    def _area_match(self, scheme: str, text: str) -> tuple[int, str] | None:
+        if scheme == "content":
+            match = _AREA_CONTENT.match(text)
+            return (int(match.group(1)), match.group(2)) if match else None
+        if scheme == "roman":
+            match = _PART.match(text)
+            return (_ROMAN[match.group(1)], match.group(2)) if match else None
+        match = _AREA_NUMBERED.match(text)
+        return (int(match.group(1)), match.group(2)) if match else None
+
+    def _content_items(self, start: int, end: int) -> tuple[list[int], list[tuple[int, int, tuple[int, str]]]]:
+        """Paragraph indexes before the first area, and (heading index, end, (number, name)) per area.
+
+        Areas are numbered "2. Cải cách ...", Roman-numbered "II. CẢI CÁCH ..." (under lettered
+        parts) or headed "Nội dung 2: ..."; the scheme is the one whose first item comes first.
+        """
+        first: dict[str, int] = {}
+        for index in range(start, end):
+            for scheme in ("content", "roman", "numbered"):
+                found = self._area_match(scheme, self.paragraphs[index].text)
+                if scheme not in first and found and found[0] == 1:
+                    first[scheme] = index
+        scheme = min(first, key=lambda s: first[s]) if first else "numbered"
         intro: list[int] = []
-        items: list[tuple[int, re.Match[str]]] = []
+        items: list[tuple[int, tuple[int, str]]] = []
         expected = 1
         for index in range(start, end):
-            match = _NUMBERED.match(self.paragraphs[index].text)
-            if match and int(match.group(1)) == expected:
-                items.append((index, match))
+            found = self._area_match(scheme, self.paragraphs[index].text)
+            if found and found[0] == expected:
+                items.append((index, found))
                 expected += 1
             elif not items:
                 intro.append(index)
         bounded = [
-            (index, items[pos + 1][0] if pos + 1 < len(items) else end, match)
-            for pos, (index, match) in enumerate(items)
+            (index, items[pos + 1][0] if pos + 1 < len(items) else end, found)
+            for pos, (index, found) in enumerate(items)
         ]
         return intro, bounded
 
     def _parse_content(self, program: ParsedProgram, start: int, end: int) -> None:
         intro, items = self._content_items(start, end)
         program.focus = "\n".join(filter(None, [program.focus, self._collect_text_indexes(intro)]))
-        for index, item_end, match in items:
-            number, name = int(match.group(1)), match.group(2).strip().rstrip(":")
+        for index, item_end, (number, name) in items:
+            name = name.strip().rstrip(":").strip()
+            if name.isupper():  # "CẢI CÁCH THỦ TỤC HÀNH CHÍNH" -> "Cải cách thủ tục hành chính"
+                name = _recase(self.paragraphs, name)
             area = ParsedArea(number=number, name=name, line=self.paragraphs[index].line)
             self.place(index)
             body = list(range(index + 1, item_end))
@@ -593,19 +767,20 @@ class _Parser:
                 continue
             text = paragraph.text
             folded = paragraph.folded
-            heading = re.sub(r"^[a-zđ]\)\s*", "", folded).rstrip(": ")
-            if re.fullmatch(r"muc tieu(?: cu the)?", heading):
+            # "a) Mục tiêu:", "a. Mục tiêu", "1. Mục tiêu", "2.1. Nhiệm vụ", "MỤC TIÊU CỤ THỂ" ...
+            heading = _SUBHEADING_MARK.sub("", folded, count=1).rstrip(": .")
+            if _OBJECTIVE_HEADING.fullmatch(heading):
                 mode, year = "objective", None
                 area.has_sections = True
                 self.place(index)
                 continue
-            if re.fullmatch(r"(?:nhiem vu|nhiem vu, giai phap|nhiem vu cu the|cac nhiem vu)(?: cu the)?", heading):
+            if _TASKS_HEADING.fullmatch(heading):
                 mode = "tasks"
                 area.has_sections = True
                 self.place(index)
                 continue
-            if mode == "objective" and (match := _MILESTONE.match(text)):
-                year = int(match.group(1))
+            if mode == "objective" and (milestone := milestone_heading(text)) is not None:
+                year = milestone  # the targets below inherit it unless they name their own year
                 self.place(index)
                 continue
             self.place(index)
@@ -613,7 +788,10 @@ class _Parser:
                 area.tasks.append(ParsedText(order=len(area.tasks) + 1, text=_strip_bullet(text), line=paragraph.line))
                 continue
             objective_year = year if year is not None else inline_year(text)
-            targets = extract_targets(text, year=year)
+            bare = _strip_bullet(text)
+            targets = extract_targets(bare, year=year)
+            for spec in targets:
+                spec.position += text.index(bare) if bare else 0
             area.objectives.append(
                 ParsedObjective(
                     order=len(area.objectives) + 1,
@@ -621,6 +799,7 @@ class _Parser:
                     text=_strip_bullet(text),
                     line=paragraph.line,
                     targets=targets,
+                    target_lines=[_line_at(paragraph, spec.position) for spec in targets],
                 )
             )
             if year is None and not targets:
@@ -717,21 +896,25 @@ class _Parser:
                 "Phụ lục không có bảng nhiệm vụ (thiếu dòng tiêu đề cột STT).",
                 paras[-1].last_line,
             )
-        columns: list[tuple[str, str]] = []
-        while index < len(paras) and not re.fullmatch(r"\d{1,3}\.?", paras[index].text):
+        columns: list[tuple[str, str, int]] = []
+        while (
+            index < len(paras)
+            and not re.fullmatch(r"\d{1,3}\.?", paras[index].text)
+            and not _is_group_start(paras[index].text)
+        ):
             title = paras[index].text
-            columns.append((self._column_kind(title), title))
+            columns.append((self._column_kind(title), title, paras[index].line))
             self.place(index)
             index += 1
         if index >= len(paras):
             raise self.refuse(
                 ImportError_.TRUNCATED, "Bảng phụ lục chỉ có dòng tiêu đề, không có nhiệm vụ nào.", paras[-1].last_line
             )
-        kinds = [kind for kind, _ in columns]
-        program.appendix_columns = [{"kind": kind, "title": title} for kind, title in columns]
-        for kind, title in columns:
+        kinds = [kind for kind, _, _ in columns]
+        program.appendix_columns = [{"kind": kind, "title": title} for kind, title, _ in columns]
+        for kind, title, line in columns:
             if kind == "unknown":
-                self.findings.append(Finding(appendix_index, f"Cột không rõ nội dung: “{title}”", "column"))
+                self.findings.append(Finding(line, f"Cột không rõ nội dung: “{title}”", "column"))
         if "number" not in kinds[:1] or "title" not in kinds:
             raise self.refuse(
                 ImportError_.GARBLED,
@@ -745,15 +928,48 @@ class _Parser:
         data_kinds = kinds[1:]
         expected = 1
         rows: list[tuple[int, list[int]]] = []
+        groups: dict[int, str] = {}  # row index -> the group header above it
+        group = ""
+        header: tuple[int, list[str]] | None = None  # a group header being read: (line, its words)
         while index < len(paras):
             paragraph = paras[index]
-            if re.fullmatch(r"\d{1,3}\.?", paragraph.text) and int(paragraph.text.rstrip(".")) == expected:
+            text = paragraph.text
+            number = int(text.rstrip(".")) if re.fullmatch(r"\d{1,3}\.?", text) else None
+            row_complete = not rows or len(self._group_cells(rows[-1][1])) >= len(data_kinds)
+            if number is not None and (number == expected or (header is not None and number == 1)):
+                # a task row; numbering may restart at 1 under each group header
+                if header is not None:
+                    group = _group_name(self.paragraphs, header[1])
+                    header = None
                 rows.append((index, []))
-                expected += 1
+                groups[index] = group
+                expected = number + 1
+                self.place(index)
+            elif row_complete and (
+                _is_group_start(text) or (header is not None and (paragraph.is_blank_cell or paragraph.is_decoration))
+            ):
+                # a group-header row between tasks ("II" + "CẢI CÁCH THỦ TỤC HÀNH CHÍNH", "B. ...")
+                if _is_group_start(text):
+                    header = (paragraph.line, [text])
+                self.place(index)
+            elif row_complete and header is not None and _is_upper_heading(paragraph) and len(header[1]) == 1:
+                header[1].append(text)
                 self.place(index)
             elif rows:
                 rows[-1][1].append(index)
             index += 1
+        if header is not None:
+            raise self.refuse(
+                ImportError_.TRUNCATED,
+                f"Nhóm nhiệm vụ “{' '.join(header[1])}” của phụ lục không có nhiệm vụ nào (văn bản bị cắt cụt).",
+                header[0],
+            )
+        if not rows:
+            raise self.refuse(
+                ImportError_.GARBLED,
+                "Bảng phụ lục không có dòng nhiệm vụ đánh số 1, 2, ... sau dòng tiêu đề cột.",
+                paras[appendix_index].line,
+            )
         for position, (row_index, cell_indexes) in enumerate(rows):
             is_last = position == len(rows) - 1
             cells = self._group_cells(cell_indexes)
@@ -780,13 +996,13 @@ class _Parser:
                     paras[cells[-1][-1]].line,
                 )
             last_text = paras[cells[-1][-1]].text if cells and cells[-1] else ""
-            if is_last and last_text.startswith(("- ", "+ ", "• ")) and not last_text.endswith("."):
+            if is_last and _is_bullet(last_text) and not last_text.endswith("."):
                 raise self.refuse(
                     ImportError_.TRUNCATED,
                     f"Ô cuối của nhiệm vụ {position + 1} dừng giữa danh sách gạch đầu dòng (văn bản bị cắt cụt).",
                     paras[cells[-1][-1]].line,
                 )
-            task = ParsedTask(number=position + 1, line=paras[row_index].line)
+            task = ParsedTask(number=position + 1, line=paras[row_index].line, group=groups.get(row_index, ""))
             for kind, cell in zip(data_kinds, cells[: len(data_kinds)], strict=True):
                 self._fill_cell(program, task, kind, cell)
                 self.place(*cell)
@@ -823,7 +1039,7 @@ class _Parser:
         open_bullets = False
         for index in indexes:
             paragraph = self.paragraphs[index]
-            is_bullet = paragraph.text.startswith(("- ", "+ ", "• "))
+            is_bullet = _is_bullet(paragraph.text)
             if is_bullet and open_bullets:
                 cells[-1].append(index)
             else:
@@ -832,7 +1048,12 @@ class _Parser:
         return cells
 
     def _fill_cell(self, program: ParsedProgram, task: ParsedTask, kind: str, cell: list[int]) -> None:
-        paragraphs = [self.paragraphs[i] for i in cell if not self.paragraphs[i].is_blank_cell]
+        # An empty cell is a non-breaking space or a dash ("-", "–") standing for "nothing".
+        paragraphs = [
+            self.paragraphs[i]
+            for i in cell
+            if not (self.paragraphs[i].is_blank_cell or self.paragraphs[i].is_decoration)
+        ]
         lines = [p.text for p in paragraphs]
         text = "\n".join(lines)
         pairs = [(p.line, p.text) for p in paragraphs]

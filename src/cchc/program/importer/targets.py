@@ -6,15 +6,20 @@ Nghị quyết 76/NQ-CP and of the provincial programs that follow it is regular
 * comparator: "tối thiểu X%", "ít nhất X%", "từ X% trở lên" -> at least; bare "X%" or "đạt X%" ->
   equal; "không quá / tối đa X%" -> at most; "giảm (bình quân) X% ... so với ..." -> reduce by,
   "tăng X% ... so với ..." -> increase by;
-* milestone year: the enclosing "- Đến năm 2025:" block, or inline "Đến năm 2030, ..." /
-  "Phấn đấu đến năm 2025, ...";
+* milestone year: the enclosing milestone block ("- Đến năm 2025:", "• Giai đoạn 2021 - 2025:" ...),
+  or the target's own inline "Đến năm 2030, ..." / "Phấn đấu đến năm 2025, ..." / "... đến năm
+  2027 đạt 80%" (a year inside a comparison, "so với ... đến năm 2020", is never a milestone);
 * baseline: "so với năm 2025", "so với giai đoạn 2021-2025";
+* values with a decimal comma ("97,5%") or point;
 * qualifiers: fields ("lĩnh vực đất đai, xây dựng, đầu tư"; "dịch vụ y tế, giáo dục công lập"),
   government level ("cấp tỉnh / huyện / xã"), "bình quân", parenthesised exceptions
   ("trừ hồ sơ công việc thuộc phạm vi bí mật nhà nước").
 
 One sentence may hold several targets ("90% hồ sơ ... cấp tỉnh, 80% ... cấp huyện và 60% ... cấp xã
-được xử lý trên môi trường mạng"); ";"-separated clauses and sentences are read one by one. Numbers
+được xử lý trên môi trường mạng"); ";"-separated clauses and sentences are read one by one. A level
+split may be written either way round ("A đạt 95% ở cấp tỉnh, 80% ở cấp huyện" or "A cấp tỉnh đạt
+95%, cấp huyện đạt 85%"; "95% A ở cấp tỉnh; 80% ở cấp huyện"): a target whose words are only a
+level takes the subject of the target before it. Numbers
 that are not percentages ("mức độ 3 và 4", "03 cấp", years) are never targets.
 """
 
@@ -66,6 +71,7 @@ class TargetSpec:
     fields: list[str] = field(default_factory=list)
     gov_level: str = ""
     qualifiers: list[str] = field(default_factory=list)
+    position: int = 0  # where the number stands in the paragraph's text (for its source line)
 
 
 def split_clauses(text: str) -> list[str]:
@@ -76,10 +82,16 @@ def split_clauses(text: str) -> list[str]:
     return [p.strip() for p in pieces if p.strip()]
 
 
+_COMPARISON = re.compile(r"\bso với\b[^,;.]*$", re.IGNORECASE)
+
+
 def inline_year(text: str) -> int | None:
-    """The milestone year written in the sentence itself ("Đến năm 2030, ...")."""
-    match = _INLINE_YEAR.search(text)
-    return int(match.group(1)) if match else None
+    """The milestone year written in the sentence itself ("Đến năm 2030, ..."); a year inside a
+    comparison ("giảm 20% so với giai đoạn 2016 đến năm 2020") is a baseline, not a milestone."""
+    for match in _INLINE_YEAR.finditer(text):
+        if not _COMPARISON.search(text[: match.start()]):
+            return int(match.group(1))
+    return None
 
 
 def _comparator(before: str, after: str) -> tuple[str, list[str]]:
@@ -156,6 +168,26 @@ def _fields(metric: str) -> list[str]:
     return items
 
 
+def _level_only(metric: str) -> bool:
+    """True when a metric's words are nothing but a government level ("cấp huyện", "ở cấp xã")."""
+    return not _clean_metric(_LEADING_LEVEL.sub("", metric.strip(" ,;:.")))
+
+
+def _without_level(metric: str) -> str:
+    """A metric with its level phrase removed ("Tỷ lệ ... trực tuyến cấp tỉnh" -> "Tỷ lệ ... trực tuyến")."""
+    stripped = re.sub(r"\s*(?:\b(?:ở|tại|đối với)\s+)?\bcấp\s+(?:tỉnh|huyện|xã)\b", "", metric, flags=re.IGNORECASE)
+    return _clean_metric(stripped)
+
+
+def _subject_before(before: str) -> str:
+    """The subject of a reduction written before its verb ("Thời gian giải quyết ... giảm tối thiểu")."""
+    before = re.split(r"\bso với\b[^,;]*[,;]", before, flags=re.IGNORECASE)[-1]
+    before = re.sub(
+        r"\b(?:giảm|tăng)(?:\s+(?:bình quân|tối thiểu|ít nhất|được|thêm))*\s*$", "", before, flags=re.IGNORECASE
+    )
+    return _clean_metric(_LEAD_IN.sub("", _INLINE_YEAR.sub("", _TRONG_DO.sub("", before)).strip()))
+
+
 def _level(text: str) -> str:
     levels = {_LEVELS[m.group(1).lower()] for m in _LEVEL.finditer(text)}
     return levels.pop() if len(levels) == 1 else ""
@@ -182,7 +214,12 @@ def extract_targets(text: str, *, year: int | None) -> list[TargetSpec]:
     """
     paragraph_year = inline_year(text) or year
     found: list[TargetSpec] = []
+    cursor = 0
     for clause in split_clauses(text):
+        clause_at = text.find(clause, cursor)
+        if clause_at < 0:
+            clause_at = cursor
+        cursor = clause_at + len(clause)
         clause_year = inline_year(clause) or paragraph_year
         matches = list(_PERCENT.finditer(clause))
         if not matches:
@@ -206,6 +243,8 @@ def extract_targets(text: str, *, year: int | None) -> list[TargetSpec]:
             baseline_text, base_start, base_end = _baseline(after)
             if comparator in (Comparator.REDUCE_BY, Comparator.INCREASE_BY):
                 metric_source = re.split(r"\bso với\b", after, maxsplit=1, flags=re.IGNORECASE)[0]
+                if not _clean_metric(metric_source):
+                    metric_source = _subject_before(before)  # "Thời gian ... giảm 30% so với năm 2021"
                 level_source = metric_source
             elif number_first:
                 metric_source = _TRAILING_COMPARATOR.sub("", after)
@@ -228,6 +267,13 @@ def extract_targets(text: str, *, year: int | None) -> list[TargetSpec]:
             metric_source = _LEAD_IN.sub("", metric_source.strip())
             metric_source, extra = _split_parentheses(metric_source)
             metric = _clean_metric(metric_source)
+            split_level = bool(found) and _level_only(metric) and _level(metric)
+            if split_level:
+                # "... cấp tỉnh đạt 95%, cấp huyện đạt 85%" / "...; 80% ở cấp huyện": the subject
+                # of the target before, at this target's level.
+                metric = _without_level(found[-1].metric)
+                if _level(found[-1].metric):
+                    found[-1].metric = metric
             metric = metric[:1].upper() + metric[1:] if metric and not metric[:1].isdigit() else metric
             found.append(
                 TargetSpec(
@@ -243,6 +289,7 @@ def extract_targets(text: str, *, year: int | None) -> list[TargetSpec]:
                     fields=_fields(metric),
                     gov_level=_level(level_source),
                     qualifiers=qualifiers + extra,
+                    position=clause_at + match.start(),
                 )
             )
     return found

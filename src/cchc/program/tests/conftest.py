@@ -9,7 +9,14 @@ import pytest
 
 PROGRAM_DIR = Path(__file__).resolve().parents[1]
 SEED_PATH = PROGRAM_DIR / "data" / "qd-4831-2021-khanh-hoa.txt"
-PHU_YEN_PATH = Path(__file__).resolve().parent / "fixtures" / "qd-phu-yen-synthetic.txt"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+PHU_YEN_PATH = FIXTURES / "qd-phu-yen-synthetic.txt"
+# Synthetic programs of other provinces, each written to the national template in another house
+# style (see tests/importer/test_house_styles.py for what each one exercises).
+BINH_DINH_PATH = FIXTURES / "qd-binh-dinh-synthetic.txt"
+QUANG_NGAI_PATH = FIXTURES / "qd-quang-ngai-synthetic.txt"
+NINH_THUAN_PATH = FIXTURES / "qd-ninh-thuan-synthetic.txt"
+GIA_LAI_PATH = FIXTURES / "qd-gia-lai-synthetic.txt"
 AT = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
 
 

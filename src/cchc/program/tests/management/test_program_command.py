@@ -11,7 +11,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from cchc.program.models import Program
-from cchc.program.tests.conftest import PHU_YEN_PATH, SEED_PATH
+from cchc.program.tests.conftest import (
+    BINH_DINH_PATH,
+    GIA_LAI_PATH,
+    NINH_THUAN_PATH,
+    PHU_YEN_PATH,
+    QUANG_NGAI_PATH,
+    SEED_PATH,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +104,37 @@ def test_schema_rejects_a_broken_document():
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     errors = list(jsonschema.Draft202012Validator(schema).iter_errors({"schema_version": 1, "programs": [{}]}))
     assert errors
+
+
+def test_import_summary_prints_each_target_year_and_source_line(khanh_hoa_registry, capsys):
+    out = run("import", str(SEED_PATH), capsys=capsys)
+    assert "  Chỉ tiêu (mã, năm, dòng nguồn): 24" in out
+    assert f"    a2-2025-1: năm 2025, {SEED_PATH}:101: = 80 % — Hồ sơ giải quyết thủ tục hành chính" in out
+    assert f"    a3-2030-1: năm 2030, {SEED_PATH}:153: giảm 10 % — Biên chế sự nghiệp" in out
+    assert f"    a6-2025-2: năm 2025, {SEED_PATH}:223: = 90 % (cấp tỉnh) — " in out
+
+
+@pytest.mark.parametrize(
+    ("path", "lines"),
+    [
+        (
+            QUANG_NGAI_PATH,
+            [
+                "a1-2025-1: năm 2025, {path}:51: = 95 % (cấp tỉnh) — Tỷ lệ hồ sơ thủ tục hành chính được tiếp nhận",
+                "a1-2027-1: năm 2027, {path}:57: = 80 % — Tỷ lệ người dân, doanh nghiệp sử dụng danh tính số",
+                "a1-2030-1: năm 2030, {path}:59: ≥ 95,5 % — Mức độ hài lòng của người dân",
+            ],
+        ),
+        (NINH_THUAN_PATH, ["a1-2025-5: năm 2025, {path}:55: giảm 20 % — Chi phí tuân thủ"]),
+        (BINH_DINH_PATH, ["a2-2025-1: năm 2025, {path}:67: ≥ 97,5 % — Hồ sơ thủ tục hành chính"]),
+        (GIA_LAI_PATH, ["a1-2030-1: năm 2030, {path}:59: = 100 % — Hồ sơ thủ tục hành chính được số hóa"]),
+    ],
+)
+def test_other_house_styles_import_with_years_and_lines(khanh_hoa_registry, capsys, path, lines):
+    out = run("import", str(path), capsys=capsys)
+    assert "đã nhập mới." in out
+    for line in lines:
+        assert f"    {line.format(path=path)}" in out
+    assert "Dòng chưa xếp được: 0" in out
+    again = run("import", str(path), capsys=capsys)
+    assert "không thay đổi" in again
