@@ -12,7 +12,6 @@ import jsonschema
 import pytest
 from django.core.exceptions import ValidationError
 
-from cchc.calendars.constants import DueUnit
 from cchc.catalogue.constants import CatalogueErrorCode, TimeUnit
 from cchc.catalogue.errors import CatalogueError
 from cchc.catalogue.models import Procedure, ProcedureVersion
@@ -31,10 +30,6 @@ def _schema_errors(document: dict) -> list[str]:
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     return [error.message for error in jsonschema.Draft202012Validator(schema).iter_errors(document)]
-
-
-def test_the_catalogue_and_the_calendar_name_the_same_units():
-    assert TimeUnit.values == DueUnit.values
 
 
 def test_same_day_with_cut_off_and_calendar_days_parse():

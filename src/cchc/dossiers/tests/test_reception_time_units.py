@@ -9,6 +9,8 @@ from datetime import datetime
 
 import pytest
 
+from cchc.calendars.constants import DueUnit
+from cchc.catalogue.constants import TimeUnit
 from cchc.catalogue.models import Procedure
 from cchc.catalogue.services import catalogue_import
 from cchc.dossiers import services as s
@@ -27,6 +29,11 @@ CALENDAR_DAYS = {
     "name": "Thủ tục minh họa tính theo ngày",
     "processing_time": {"value": 7, "unit": "calendar_days"},
 }
+
+
+def test_the_catalogue_and_the_calendar_name_the_same_units():
+    # sibling layers, each with its own choices: the reception passes the catalogue's code to the calendar
+    assert TimeUnit.values == DueUnit.values
 
 
 def _procedure(changes: dict) -> Procedure:
