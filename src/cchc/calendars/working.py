@@ -149,6 +149,10 @@ class WorkingCalendar:
     holiday) the clock starts at the next working moment. A deadline that falls exactly on the end of
     a session is reported as that end (11:30, 17:00), never as the start of the next session: the
     earliest wall-clock moment at which the allotted working time has run out.
+
+    Other units of a statutory time (:meth:`add_time` dispatches on :class:`DueUnit`): "trong ngày"
+    (:meth:`add_same_day`, NĐ 23/2015/NĐ-CP Điều 7 khoản 1) and calendar days (:meth:`add_calendar_days`,
+    Bộ luật Dân sự 2015 Điều 148 khoản 5).
     """
 
     __slots__ = ("schedule", "name", "_overrides", "_table", "_m0", "_m1", "_a0", "_a1", "_mlen", "_w")
