@@ -1,8 +1,18 @@
-"""Day kinds of the override table and Vietnamese names of weekdays."""
+"""Day kinds of the override table, units of a processing time, and Vietnamese names of weekdays."""
 
 from __future__ import annotations
 
 from django.db import models
+
+
+class DueUnit(models.TextChoices):
+    """Units of a statutory processing time the calendar can count (the catalogue's ``TimeUnit`` has the
+    same codes; ``cchc.catalogue`` and ``cchc.calendars`` are sibling layers, so each names them)."""
+
+    WORKING_DAYS = "days", "ngày làm việc"
+    WORKING_HOURS = "hours", "giờ làm việc"
+    SAME_DAY = "same_day", "trong ngày"
+    CALENDAR_DAYS = "calendar_days", "ngày"
 
 
 class DayKind(models.TextChoices):

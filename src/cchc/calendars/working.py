@@ -29,6 +29,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from cchc.calendars.constants import DueUnit
+
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 US = 1_000_000  # microseconds per second
 _DAY_US = 86_400 * US
@@ -147,6 +149,10 @@ class WorkingCalendar:
     holiday) the clock starts at the next working moment. A deadline that falls exactly on the end of
     a session is reported as that end (11:30, 17:00), never as the start of the next session: the
     earliest wall-clock moment at which the allotted working time has run out.
+
+    Other units of a statutory time (:meth:`add_time` dispatches on :class:`DueUnit`): "trong ngày"
+    (:meth:`add_same_day`, NĐ 23/2015/NĐ-CP Điều 7 khoản 1) and calendar days (:meth:`add_calendar_days`,
+    Bộ luật Dân sự 2015 Điều 148 khoản 5).
     """
 
     __slots__ = ("schedule", "name", "_overrides", "_table", "_m0", "_m1", "_a0", "_a1", "_mlen", "_w")
@@ -300,6 +306,80 @@ class WorkingCalendar:
             micro = hours * 3600 * US
         target = self._coordinate(start) + micro
         return self._moment(target, end_of_session=micro > 0)
+
+    def _close_of(self, index: int) -> datetime:
+        """The end of the afternoon session of the working day of rank ``index``."""
+        return self._moment((index + 1) * self._w, end_of_session=True)
+
+    def add_same_day(self, start: datetime, cutoff: time | None = None) -> datetime:
+        """Due moment of a procedure settled "trong ngày" (within the working day of reception).
+
+        legal: Nghị định 23/2015/NĐ-CP Điều 7 khoản 1 (chứng thực bản sao từ bản chính, chữ ký, chữ ký
+        người dịch): the request is met "ngay trong ngày cơ quan, tổ chức tiếp nhận yêu cầu hoặc trong
+        ngày làm việc tiếp theo, nếu tiếp nhận yêu cầu sau 15 giờ". ``cutoff`` is that hour, per
+        procedure (None: no cut-off, always the same working day).
+
+        Rule: due at the end of office hours (17:00 by default) of the working day on which the clock
+        starts; received on a working day strictly after ``cutoff`` (15:00 is still in time, 15:00:01
+        is not, "sau 15 giờ"), at the end of the next working day. Received outside working time
+        (evening, weekend, holiday) the clock starts at the next working moment, before any cut-off:
+        due at the end of that day. Received during the lunch break before the cut-off: the same day.
+        """
+        if cutoff is not None and not isinstance(cutoff, time):
+            raise TypeError("Giờ chốt tiếp nhận phải là thời điểm trong ngày (time).")
+        local = self._local(start)
+        coordinate = self._coordinate(local)
+        index = coordinate // self._w  # the working day on which the clock starts
+        starts_today = self.is_working_day(local.date()) and (
+            date.fromordinal(self._workday_ordinal(index)) == local.date()
+        )
+        if starts_today and cutoff is not None and _time_us(local.time()) > _time_us(cutoff):
+            index += 1
+        return self._close_of(index)
+
+    def add_calendar_days(self, start: datetime, days: int) -> datetime:
+        """Due moment of ``days`` calendar days ("ngày", not "ngày làm việc") from ``start``.
+
+        Rule: the same clock time ``days`` days later (days off count). When that day is not worked
+        (weekend, holiday, Tết), the time runs to the end of office hours of the next working day.
+
+        legal: Bộ luật Dân sự 2015 Điều 148 khoản 5 ("Khi ngày cuối cùng của thời hạn là ngày nghỉ cuối
+        tuần hoặc ngày nghỉ lễ thì thời hạn kết thúc tại thời điểm kết thúc ngày làm việc tiếp theo ngày
+        nghỉ đó"), read as the end of that day's office hours (17:00 by default), when the desk can
+        still return the result. Chosen: the time of day of the reception is kept (as for working days,
+        the appointment on form 01 is to the minute), instead of Điều 148 khoản 6's 24:00 of the last
+        day; to follow khoản 6 instead, return the end of the last day here.
+        """
+        if not isinstance(days, int) or isinstance(days, bool):
+            raise TypeError("Số ngày phải là số nguyên.")
+        local = self._local(start)
+        target = local + timedelta(days=days)
+        if days <= 0 or self.is_working_day(target.date()):
+            return target
+        table = self._ensure(target.toordinal())
+        return self._close_of(table.rank[target.toordinal() - table.first])
+
+    def add_time(self, start: datetime, *, amount: int | Decimal, unit: str, cutoff: time | None = None) -> datetime:
+        """Due moment of a statutory processing time of ``amount`` ``unit`` (a :class:`DueUnit` code) from
+        ``start``: the one entry point of the reception, the simulation and ``cchc calendar due``.
+
+        ``same_day`` ignores ``amount`` (always one working day) and uses ``cutoff``; the other units
+        ignore ``cutoff``.
+        """
+        if unit == DueUnit.WORKING_HOURS:
+            return self.add_working_hours(start, amount)
+        if unit == DueUnit.SAME_DAY:
+            return self.add_same_day(start, cutoff)
+        if not isinstance(amount, int):
+            if isinstance(amount, Decimal) and amount == amount.to_integral_value():
+                amount = int(amount)
+            else:
+                raise TypeError("Số ngày phải là số nguyên.")
+        if unit == DueUnit.CALENDAR_DAYS:
+            return self.add_calendar_days(start, amount)
+        if unit == DueUnit.WORKING_DAYS:
+            return self.add_working_days(start, amount)
+        raise ValueError(f"Đơn vị thời hạn không hợp lệ: «{unit}».")
 
     def working_seconds_between(
         self,

@@ -128,6 +128,7 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
         "service_type",
         "processing_time",
         "processing_time_unit",
+        "processing_time_cutoff",
         "processing_time_note",
         "result_document_type",
         "result_document_name",

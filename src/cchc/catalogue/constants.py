@@ -44,10 +44,22 @@ class ApplicantType(models.TextChoices):
 
 
 class TimeUnit(models.TextChoices):
-    """Unit of the statutory processing time."""
+    """Unit of the statutory processing time (the same codes as ``cchc.calendars.constants.DueUnit``,
+    which counts them).
+
+    - ``days``: ngày làm việc (working days), the usual unit (NĐ 118/2025/NĐ-CP, TT 03/2025/TT-VPCP).
+    - ``hours``: giờ làm việc (working hours).
+    - ``same_day``: trong ngày, due at the close of the working day of reception, or of the next working
+      day when received after the procedure's cut-off hour (NĐ 23/2015/NĐ-CP Điều 7 khoản 1: chứng thực,
+      "sau 15 giờ"); the value is always 1.
+    - ``calendar_days``: ngày (calendar days, days off count) for procedures whose law says "ngày", not
+      "ngày làm việc"; ending on a day off, the close of the next working day (BLDS 2015 Điều 148 khoản 5).
+    """
 
     WORKING_DAYS = "days", "ngày làm việc"
     WORKING_HOURS = "hours", "giờ làm việc"
+    SAME_DAY = "same_day", "trong ngày"
+    CALENDAR_DAYS = "calendar_days", "ngày"
 
 
 class FeeKind(models.TextChoices):

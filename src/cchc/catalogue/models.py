@@ -17,7 +17,6 @@ from django.db.models import Q
 
 from cchc.catalogue.constants import (
     PROCEDURE_CODE_PATTERN,
-    WORKING_HOURS_PER_DAY,
     CodeStatus,
     FeeKind,
     ServiceType,
@@ -26,6 +25,7 @@ from cchc.catalogue.constants import (
     TimeUnit,
     VersionStatus,
 )
+from cchc.catalogue.text import processing_time_text, statutory_hours
 from cchc.common.text import fold
 from cchc.org.constants import AgencyKind, Level
 
@@ -102,8 +102,11 @@ class ProcedureVersion(models.Model):
     service_type = models.CharField("mức độ dịch vụ công", max_length=20, choices=ServiceType.choices)
     processing_time = models.PositiveIntegerField("thời hạn giải quyết", validators=[MinValueValidator(1)])
     processing_time_unit = models.CharField(
-        "đơn vị thời hạn", max_length=10, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS
+        "đơn vị thời hạn", max_length=20, choices=TimeUnit.choices, default=TimeUnit.WORKING_DAYS
     )
+    # legal: NĐ 23/2015/NĐ-CP Điều 7 khoản 1, a same-day request received after 15:00 is due the next
+    # working day; only a same-day procedure has one (None: always the same working day)
+    processing_time_cutoff = models.TimeField("giờ chốt tiếp nhận trong ngày", null=True, blank=True)
     processing_time_note = models.CharField("ghi chú thời hạn", max_length=500, blank=True)
     result_document_type = models.SlugField("mã loại giấy tờ kết quả", max_length=80)
     result_document_name = models.CharField("kết quả thực hiện", max_length=500)
@@ -128,6 +131,16 @@ class ProcedureVersion(models.Model):
                 condition=Q(retired_at__isnull=True) | Q(retired_at__gte=models.F("published_at")),
                 name="catalogue_retired_after_published",
             ),
+            models.CheckConstraint(
+                condition=Q(processing_time_cutoff__isnull=True) | Q(processing_time_unit="same_day"),
+                name="catalogue_cutoff_only_same_day",
+                violation_error_message="Giờ chốt tiếp nhận chỉ dùng cho thủ tục giải quyết trong ngày.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(processing_time_unit="same_day") | Q(processing_time=1),
+                name="catalogue_same_day_is_one",
+                violation_error_message="Thủ tục giải quyết trong ngày có thời hạn là 1 (một ngày làm việc).",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -135,14 +148,13 @@ class ProcedureVersion(models.Model):
 
     @property
     def statutory_hours(self) -> Decimal:
-        """The statutory processing time in working hours (days × 8)."""
-        if self.processing_time_unit == TimeUnit.WORKING_DAYS:
-            return Decimal(self.processing_time) * WORKING_HOURS_PER_DAY
-        return Decimal(self.processing_time)
+        """The statutory processing time in working hours, the bound of the internal steps."""
+        return statutory_hours(self.processing_time, self.processing_time_unit)
 
     @property
     def processing_time_display(self) -> str:
-        return f"{self.processing_time} {self.get_processing_time_unit_display()}"
+        """As form 01 and the pages print it: "5 ngày làm việc", "Trong ngày (...)", "15 ngày"."""
+        return processing_time_text(self.processing_time, self.processing_time_unit, self.processing_time_cutoff)
 
     @property
     def is_draft(self) -> bool:

@@ -101,6 +101,7 @@ def version_to_spec(version: ProcedureVersion) -> ProcedureSpec:
         processing_time=version.processing_time,
         processing_time_unit=version.processing_time_unit,
         processing_time_note=version.processing_time_note,
+        processing_time_cutoff=version.processing_time_cutoff,
         result_document_type=version.result_document_type,
         result_document_name=version.result_document_name,
         legal_basis=tuple(version.legal_basis),

@@ -129,7 +129,7 @@ def procedure_draft_save(*, spec: ProcedureSpec, at: datetime) -> ProcedureVersi
     check_step_durations(
         total_hours=sum((step.duration_hours for step in spec.steps), Decimal(0)),
         statutory_hours=spec.statutory_hours,
-        time_display=f"{spec.processing_time} {TimeUnit(spec.processing_time_unit).label}",
+        time_display=spec.processing_time_display,
         procedure=spec.code,
     )
     competent: list[tuple[Agency | None, str, str, str]] = []
@@ -173,6 +173,7 @@ def procedure_draft_save(*, spec: ProcedureSpec, at: datetime) -> ProcedureVersi
         processing_time=spec.processing_time,
         processing_time_unit=spec.processing_time_unit,
         processing_time_note=spec.processing_time_note,
+        processing_time_cutoff=spec.processing_time_cutoff,
         result_document_type=spec.result_document_type,
         result_document_name=spec.result_document_name,
         legal_basis=list(spec.legal_basis),
@@ -241,6 +242,20 @@ def procedure_version_validate(*, version: ProcedureVersion) -> None:
     is carried out by a named agency, and the step durations within the statutory time.
     """
     code = version.procedure.code
+    if version.processing_time_cutoff is not None and version.processing_time_unit != TimeUnit.SAME_DAY:
+        raise CatalogueError(
+            CatalogueErrorCode.INVALID_INPUT,
+            "Giờ chốt tiếp nhận chỉ dùng cho thủ tục giải quyết trong ngày.",
+            procedure=code,
+            field="processing_time.cutoff",
+        )
+    if version.processing_time_unit == TimeUnit.SAME_DAY and version.processing_time != 1:
+        raise CatalogueError(
+            CatalogueErrorCode.INVALID_INPUT,
+            "Thủ tục giải quyết trong ngày có thời hạn là 1 (một ngày làm việc).",
+            procedure=code,
+            field="processing_time.value",
+        )
     if not version.competent_agencies.exists():
         raise CatalogueError(
             CatalogueErrorCode.NO_COMPETENT_AGENCY, "Chưa khai báo cơ quan có thẩm quyền.", procedure=code

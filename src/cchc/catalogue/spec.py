@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import time
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
@@ -22,7 +23,6 @@ from cchc.catalogue.constants import (
     FIELD_CODE_PATTERN,
     PROCEDURE_CODE_PATTERN,
     SLUG_PATTERN,
-    WORKING_HOURS_PER_DAY,
     ApplicantType,
     CatalogueErrorCode,
     CodeStatus,
@@ -33,6 +33,7 @@ from cchc.catalogue.constants import (
     TimeUnit,
 )
 from cchc.catalogue.errors import CatalogueError
+from cchc.catalogue.text import processing_time_text, statutory_hours
 from cchc.org.constants import AgencyKind, Level
 
 FORMAT_NAME = "cchc-catalogue"
@@ -151,12 +152,15 @@ class ProcedureSpec:
     code_status: str = CodeStatus.CONFIRMED.value
     code_source: str = ""
     note: str = ""
+    processing_time_cutoff: time | None = None  # same-day procedures only
 
     @property
     def statutory_hours(self) -> Decimal:
-        if self.processing_time_unit == TimeUnit.WORKING_DAYS:
-            return Decimal(self.processing_time) * WORKING_HOURS_PER_DAY
-        return Decimal(self.processing_time)
+        return statutory_hours(self.processing_time, self.processing_time_unit)
+
+    @property
+    def processing_time_display(self) -> str:
+        return processing_time_text(self.processing_time, self.processing_time_unit, self.processing_time_cutoff)
 
     @property
     def is_inter_agency(self) -> bool:
@@ -174,11 +178,7 @@ class ProcedureSpec:
             "competent_agencies": [agency.to_json() for agency in self.competent_agencies],
             "applicant_types": list(self.applicant_types),
             "service_type": self.service_type,
-            "processing_time": {
-                "value": self.processing_time,
-                "unit": self.processing_time_unit,
-                "note": self.processing_time_note,
-            },
+            "processing_time": self._processing_time_json(),
             "result": {"document_type": self.result_document_type, "name": self.result_document_name},
             "legal_basis": list(self.legal_basis),
             "documents": [document.to_json() for document in self.documents],
@@ -186,6 +186,18 @@ class ProcedureSpec:
             "steps": [step.to_json() for step in self.steps],
             "note": self.note,
         }
+
+    def _processing_time_json(self) -> dict[str, Any]:
+        # "cutoff" only where there is one, so the canonical form (and the content hash) of every
+        # procedure without one is what it was before same-day procedures existed
+        value: dict[str, Any] = {
+            "value": self.processing_time,
+            "unit": self.processing_time_unit,
+            "note": self.processing_time_note,
+        }
+        if self.processing_time_cutoff is not None:
+            value["cutoff"] = self.processing_time_cutoff.strftime("%H:%M")
+        return value
 
     def content_hash(self) -> str:
         """SHA-256 of the canonical form; equal content, equal hash (idempotent import)."""
@@ -435,6 +447,21 @@ _PROCEDURE_KEYS = (
 )
 
 
+_CUTOFF_RE = re.compile(r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+
+def _cutoff(p: _Parser, unit: str) -> time | None:
+    """The cut-off hour ``HH:MM`` of a same-day procedure (NĐ 23/2015/NĐ-CP Điều 7 khoản 1: 15:00)."""
+    text = p.text("cutoff", required=False, max_length=5)
+    if not text:
+        return None
+    if unit != TimeUnit.SAME_DAY:
+        raise p.fail("cutoff", "Giờ chốt tiếp nhận chỉ dùng cho thủ tục giải quyết trong ngày (unit = same_day).")
+    if not _CUTOFF_RE.match(text):
+        raise p.fail("cutoff", f"Giờ chốt «{text}» không đúng dạng HH:MM (ví dụ 15:00).")
+    return time.fromisoformat(text)
+
+
 def parse_procedure(data: Any, *, path: str = "procedures[0]") -> ProcedureSpec:
     """Parse one procedure object; raise ``CatalogueError`` naming the procedure and the field."""
     if not isinstance(data, dict):
@@ -444,8 +471,10 @@ def parse_procedure(data: Any, *, path: str = "procedures[0]") -> ProcedureSpec:
     p = _Parser(data, procedure=code or "?", path=path)
     p.text("code", max_length=30, pattern=_CODE_RE)
     p.only(*_PROCEDURE_KEYS)
-    time = p.nested("processing_time")
-    time.only("value", "unit", "note")
+    timing = p.nested("processing_time")
+    timing.only("value", "unit", "note", "cutoff")
+    unit = timing.choice("unit", TimeUnit.values)
+    cutoff = _cutoff(timing, unit)
     result = p.nested("result")
     result.only("document_type", "name")
     spec = ProcedureSpec(
@@ -458,9 +487,10 @@ def parse_procedure(data: Any, *, path: str = "procedures[0]") -> ProcedureSpec:
         competent_agencies=p.objects("competent_agencies", _competent_agency, required=True),
         applicant_types=p.choices("applicant_types", ApplicantType.values),
         service_type=p.choice("service_type", ServiceType.values),
-        processing_time=time.integer("value", minimum=1) or 1,
-        processing_time_unit=time.choice("unit", TimeUnit.values),
-        processing_time_note=time.text("note", required=False),
+        processing_time=timing.integer("value", minimum=1) or 1,
+        processing_time_unit=unit,
+        processing_time_note=timing.text("note", required=False),
+        processing_time_cutoff=cutoff,
         result_document_type=result.text("document_type", max_length=80, pattern=_SLUG_RE),
         result_document_name=result.text("name"),
         legal_basis=p.strings("legal_basis"),
@@ -471,6 +501,8 @@ def parse_procedure(data: Any, *, path: str = "procedures[0]") -> ProcedureSpec:
     )
     if not spec.legal_basis:
         raise p.fail("legal_basis", "Cần ít nhất một căn cứ pháp lý.")
+    if unit == TimeUnit.SAME_DAY and spec.processing_time != 1:
+        raise timing.fail("value", "Thủ tục giải quyết trong ngày có thời hạn là 1 (một ngày làm việc).")
     for key, items, attribute in (
         ("documents", spec.documents, "document_type"),
         ("competent_agencies", spec.competent_agencies, "agency"),
@@ -478,11 +510,10 @@ def parse_procedure(data: Any, *, path: str = "procedures[0]") -> ProcedureSpec:
         seen = [getattr(item, attribute) for item in items if getattr(item, attribute)]
         if len(set(seen)) != len(seen):
             raise p.fail(key, f"Có {attribute} lặp lại trong cùng thủ tục.")
-    time_display = f"{spec.processing_time} {TimeUnit(spec.processing_time_unit).label}"
     check_step_durations(
         total_hours=sum((step.duration_hours for step in spec.steps), Decimal(0)),
         statutory_hours=spec.statutory_hours,
-        time_display=time_display,
+        time_display=spec.processing_time_display,
         procedure=spec.code,
         field=f"{path}.steps",
     )

@@ -42,7 +42,7 @@ from cchc.audit.services import (
     audit_snapshot,
 )
 from cchc.calendars.selectors import WorkingCalendar, calendar_version_statement, working_calendar
-from cchc.catalogue.constants import StepResponsible, TimeUnit, VersionStatus
+from cchc.catalogue.constants import StepResponsible, VersionStatus
 from cchc.catalogue.models import (
     CompetentAgency,
     FeeItem,
@@ -781,12 +781,15 @@ def _receive(
     dossier.received_at = at
     dossier.received_by_id = actor.pk
     calendar = working_calendar(agency=dossier.competent_agency, version=calendar_version)
-    # legal: the appointment counts the statutory time in working days or hours from reception; a dossier
-    # received outside working time counts from the next working moment (the calendar does both).
-    if version.processing_time_unit == TimeUnit.WORKING_HOURS:
-        dossier.due_at = calendar.add_working_hours(at, version.processing_time)
-    else:
-        dossier.due_at = calendar.add_working_days(at, version.processing_time)
+    # legal: the appointment counts the statutory time in the procedure's unit from reception (working
+    # days or hours, calendar days, or within the day with its cut-off: WorkingCalendar.add_time); a
+    # dossier received outside working time counts from the next working moment.
+    dossier.due_at = calendar.add_time(
+        at,
+        amount=version.processing_time,
+        unit=version.processing_time_unit,
+        cutoff=version.processing_time_cutoff,
+    )
     dossier.original_due_at = dossier.due_at
     writes = _Writes()
     if not dossier._state.adding:

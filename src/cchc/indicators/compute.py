@@ -34,7 +34,7 @@ from typing import Any, cast
 
 from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
 
-from cchc.catalogue.constants import ServiceType, VersionStatus
+from cchc.catalogue.constants import ServiceType, TimeUnit, VersionStatus
 from cchc.catalogue.models import CompetentAgency, Procedure, ProcedureStep, ProcedureVersion, RequiredDocument
 from cchc.dossiers.constants import Channel, PaymentChannel
 from cchc.dossiers.models import Dossier, Payment, SupplementRequest
@@ -49,7 +49,7 @@ from cchc.indicators.constants import (
     Status,
     Structure,
 )
-from cchc.indicators.definitions import BY_CODE, INDICATORS, Indicator
+from cchc.indicators.definitions import BY_CODE, INDICATORS, Indicator, average_time_unit
 from cchc.indicators.periods import VN_TZ, Period
 from cchc.indicators.petitions import PetitionFacts, petition_counters_for
 from cchc.indicators.rollups import RollupRead, rollups_read, rollups_read_series, scope_rollup_filter
@@ -75,7 +75,6 @@ from cchc.org.models import Agency
 
 CATALOGUE_INDICATORS = ("PUBLIC_CONTENT_FULL", "ONLINE_PROCEDURES", "ONLINE_SERVICES_USED", "PAYMENT_PROCEDURES_USED")
 ONLINE_TYPES = frozenset({ServiceType.FULL_ONLINE, ServiceType.PARTIAL_ONLINE})
-SECONDS_PER_DAY = 86400
 FEW_PARTS = 32  # a window's pairs in more parts than this are mapped as one set
 TWO_PLACES = Decimal("0.01")
 
@@ -107,10 +106,11 @@ class IndicatorResult:
     status: Status
     numerator: int | None = None
     denominator: int | None = None
-    ratio: Fraction | None = None  # numerator / denominator (2.2: average days)
+    ratio: Fraction | None = None  # numerator / denominator (2.2: the average in ``ratio_unit``)
     score: Fraction | None = None
     reason: str = ""
     details: dict[str, int] = field(default_factory=dict)
+    ratio_unit: str = "%"  # 2.2: "ngày" or "giờ" (definitions.average_time_unit)
 
     @property
     def percent(self) -> Decimal | None:
@@ -142,7 +142,7 @@ class IndicatorResult:
             "numerator": self.numerator,
             "denominator": self.denominator,
             "ratio": None if self.percent is None else float(self.percent),
-            "ratio_unit": i.unit if i.code == "PROCESSING_TIME_AVG" else "%",
+            "ratio_unit": self.ratio_unit,
             "target": None if i.target_percent is None else float(i.target_percent),
             "score": None if self.points is None else float(self.points),
             "max_points": i.max_points,
@@ -253,6 +253,7 @@ class _Version:
     complete: bool
     fee: bool
     holders: set[int]  # reporting agencies holding authority over it
+    time_unit: str = TimeUnit.WORKING_DAYS
 
 
 @dataclass
@@ -268,6 +269,7 @@ class _Published:
     complete: bool
     fee: bool
     specs: list[tuple[int | None, str, str]]  # competent agency: (agency id, or kind and level)
+    time_unit: str = TimeUnit.WORKING_DAYS  # the unit of its statutory time (2.2 is shown in it)
 
 
 def _published_read() -> list[_Published]:
@@ -310,6 +312,7 @@ def _published_read() -> list[_Published]:
                     for f in fees
                 ),
                 specs=[(spec.agency_id, spec.agency_kind, spec.level) for spec in competent],
+                time_unit=version.processing_time_unit,
             )
         )
     return found
@@ -387,6 +390,7 @@ class _Catalogue:
                 complete=version.complete,
                 fee=version.fee,
                 holders=holders,
+                time_unit=version.time_unit,
             )
         return found
 
@@ -732,7 +736,9 @@ _PLANS = [(group, [_Plan.of(i) for i in BY_GROUP[group]]) for group in Group]
 _DETAIL_FREE = (":num", ":den")  # the counters' keys that are not details
 
 
-def _result(plan: _Plan, counters: Counters, commune: bool, details_of: dict[str, Counters]) -> IndicatorResult:
+def _result(
+    plan: _Plan, counters: Counters, commune: bool, details_of: dict[str, Counters], time_unit: str | None = None
+) -> IndicatorResult:
     """``details_of``: the counters by indicator code and part, other than num and den (``CODE:part``
     split once per report)."""
     indicator = plan.indicator
@@ -750,17 +756,24 @@ def _result(plan: _Plan, counters: Counters, commune: bool, details_of: dict[str
     denominator = counters.get(plan.den_key, 0)
     if code == "PROCESSING_TIME_AVG":
         seconds = counters.get(f"{code}:seconds", 0)
+        unit, unit_seconds = average_time_unit(time_unit)
         if denominator == 0:
             return IndicatorResult(
-                indicator, Status.EMPTY, 0, 0, reason="Không có hồ sơ xử lý xong tiếp nhận trong kỳ."
+                indicator,
+                Status.EMPTY,
+                0,
+                0,
+                reason="Không có hồ sơ xử lý xong tiếp nhận trong kỳ.",
+                ratio_unit=unit,
             )
         return IndicatorResult(
             indicator,
             Status.DISPLAY,
             seconds,
             denominator,
-            ratio=Fraction(seconds, denominator * SECONDS_PER_DAY),
-            reason="Tử số tính bằng giây; tỷ lệ là số ngày trung bình.",
+            ratio=Fraction(seconds, denominator * unit_seconds),
+            reason=f"Tử số tính bằng giây; tỷ lệ là số {unit} trung bình.",
+            ratio_unit=unit,
         )
     details = dict(details_of[code]) if code in details_of else {}
     if denominator == 0:
@@ -773,8 +786,17 @@ def _result(plan: _Plan, counters: Counters, commune: bool, details_of: dict[str
 
 
 def _report(
-    engine: _Engine, counters: Counters, *, label: str, scope: Scope, commune: bool, agency_id: int | None = None
+    engine: _Engine,
+    counters: Counters,
+    *,
+    label: str,
+    scope: Scope,
+    commune: bool,
+    agency_id: int | None = None,
+    time_unit: str | None = None,
 ) -> Report:
+    """``time_unit``: the one unit of the statutory times of the scope's procedures, if they share one
+    (2.2 is then shown in it, :func:`cchc.indicators.definitions.average_time_unit`)."""
     details_of: dict[str, Counters] = {}
     for key, value in counters.items():
         if key.endswith(_DETAIL_FREE):
@@ -783,7 +805,8 @@ def _report(
         if ":" not in part:
             details_of.setdefault(code, {})[part] = value
     groups = [
-        GroupResult(group, [_result(plan, counters, commune, details_of) for plan in plans]) for group, plans in _PLANS
+        GroupResult(group, [_result(plan, counters, commune, details_of, time_unit) for plan in plans])
+        for group, plans in _PLANS
     ]
     return Report(
         period=engine.period,
@@ -932,7 +955,23 @@ def _scope_report(engine: _Engine, resolved: ResolvedScope, scope: Scope) -> Rep
             procedure_scope=bool(resolved.procedure or resolved.field),
         ),
     )
-    return _report(engine, counters, label=resolved.label, scope=scope, commune=resolved.commune)
+    return _report(
+        engine,
+        counters,
+        label=resolved.label,
+        scope=scope,
+        commune=resolved.commune,
+        time_unit=_scope_time_unit(engine, resolved),
+    )
+
+
+def _scope_time_unit(engine: _Engine, resolved: ResolvedScope) -> str | None:
+    """The unit of the statutory time shared by the procedures of a procedure or field scope (the
+    versions in force at the window's close), else None (a scope of agencies: days)."""
+    if not (resolved.procedure or resolved.field):
+        return None
+    units = {v.time_unit for v in engine.catalogue(procedure=resolved.procedure, field_code=resolved.field).values()}
+    return units.pop() if len(units) == 1 else None
 
 
 def _scope_sets(engine: _Engine, resolved: ResolvedScope) -> _CatalogueSets:

@@ -21,6 +21,32 @@ from fractions import Fraction
 
 from cchc.indicators.constants import GROUP_MAX_POINTS, Group, Source
 
+# 2.2 in the procedure's own unit: seconds per displayed unit, by the catalogue's TimeUnit code.
+HOURS = ("giờ", 3600)
+DAYS = ("ngày", 86400)
+_AVERAGE_UNITS = {"hours": HOURS, "same_day": HOURS, "days": DAYS, "calendar_days": DAYS}
+
+
+def average_time_unit(time_unit: str | None) -> tuple[str, int]:
+    """The unit 2.2 (average processing time) is shown in for procedures of ``time_unit``, and its
+    length in seconds: ``("giờ", 3600)`` or ``("ngày", 86400)``.
+
+    legal/practice: the national portal states 2.2 (ThoiGianGiaiQuyet) in the procedure's own unit
+    (DonViTinh: hours, days or working days; domain-vn §1.5, F766). Chosen here:
+    - working days and calendar days: days of 24 hours, as before;
+    - working hours and "trong ngày" (same-day, NĐ 23/2015/NĐ-CP Điều 7 khoản 1): hours. A same-day
+      procedure is compared in hours rather than marked "on time within the day": hours are what
+      its own time is made of (one working day is 8 working hours) and 2.1 already says whether each
+      dossier met its appointment (the close of the day, or of the next one after the cut-off).
+    The durations are elapsed time (processed − received − the applicant's supplement time), not
+    working time: the facts hold moments, not the calendar; a working-time 2.2 would need a fact
+    column computed with ``cchc.calendars`` (to change, compute it in the facts and divide here).
+    A scope whose procedures do not share one unit (a whole agency, the province) is shown in days.
+    ``None`` (no single unit) is days.
+    """
+    return _AVERAGE_UNITS.get(time_unit or "", DAYS)
+
+
 # Rows of the portal's METRICS sheet ("STT") that do not apply to commune-level units; business policy
 # gives communes full marks on them (F766-api). Rows 6, 8 and 9 are the full-online rows, which the
 # portal's API profile scores through 3.1-3.3; of those, 3.2 (online services used, per unit) is the
@@ -162,7 +188,8 @@ INDICATORS: tuple[Indicator, ...] = (
         max_points=0,
         source=Source.DOSSIERS,
         portal_code=False,
-        note="Chỉ hiển thị. Tính theo ngày lịch (24 giờ), không theo ngày làm việc.",
+        note="Chỉ hiển thị. Tính theo thời gian thực (ngày 24 giờ, giờ 60 phút), không theo ngày làm việc; "
+        "theo giờ với thủ tục tính theo giờ làm việc hoặc giải quyết trong ngày.",
     ),
     # --- Dịch vụ công trực tuyến (12), API profile qd766-online-v1 ---
     Indicator(

@@ -293,3 +293,79 @@ def test_pauses_never_add_time_and_never_go_negative(start, end, p0, p1):
 @given(start=moments, seconds=st.integers(min_value=0, max_value=10 * 86400))
 def test_count_never_exceeds_elapsed_wall_time(start, seconds):
     assert ENGINE.working_seconds_between(start, start + timedelta(seconds=seconds)) <= seconds
+
+
+# -- same-day procedures and calendar days (issue 12 item 14) --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("received", "due"),
+    [
+        # NĐ 23/2015/NĐ-CP Điều 7 khoản 1: within the working day of reception...
+        (vn(2025, 1, 3, 8, 0), vn(2025, 1, 3, 17, 0)),
+        (vn(2025, 1, 3, 15, 0), vn(2025, 1, 3, 17, 0)),  # 15:00 is not "sau 15 giờ"
+        (vn(2025, 1, 3, 12, 0), vn(2025, 1, 3, 17, 0)),  # lunch break, before the cut-off
+        (vn(2025, 1, 3, 6, 0), vn(2025, 1, 3, 17, 0)),  # before opening: that day
+        # ... or the next working day when received after 15:00 (Friday -> Monday)
+        (vn(2025, 1, 3, 15, 30), vn(2025, 1, 6, 17, 0)),
+        (vn(2025, 1, 3, 17, 30), vn(2025, 1, 6, 17, 0)),  # after hours: the clock starts Monday
+        (vn(2025, 1, 4, 16, 0), vn(2025, 1, 6, 17, 0)),  # Saturday afternoon: Monday, no cut-off
+        # the last afternoon before Tết Ất Tỵ: the next working day is 03/02/2025
+        (vn(2025, 1, 24, 16, 0), vn(2025, 2, 3, 17, 0)),
+    ],
+)
+def test_same_day_with_a_15_00_cut_off(calendar, received, due):
+    assert calendar.add_same_day(received, time(15, 0)) == due
+    assert calendar.add_time(received, amount=1, unit="same_day", cutoff=time(15, 0)) == due
+
+
+def test_same_day_without_cut_off_is_always_the_day_of_reception(calendar):
+    assert calendar.add_same_day(vn(2025, 1, 3, 16, 30)) == vn(2025, 1, 3, 17, 0)
+
+
+@pytest.mark.parametrize(
+    ("received", "days", "due"),
+    [
+        # the same clock time N days later (days off count)
+        (vn(2025, 1, 3, 9, 0), 7, vn(2025, 1, 10, 9, 0)),
+        (vn(2025, 1, 3, 9, 0), 3, vn(2025, 1, 6, 9, 0)),  # over the weekend, ends on a Monday
+        # ends on a Saturday / Sunday: BLDS 2015 Điều 148 khoản 5, the end of the next working day
+        (vn(2025, 1, 3, 9, 0), 1, vn(2025, 1, 6, 17, 0)),
+        (vn(2025, 1, 2, 9, 0), 3, vn(2025, 1, 6, 17, 0)),
+        # ends inside Tết Ất Tỵ (25/01-02/02/2025): Monday 03/02/2025 at the close
+        (vn(2025, 1, 20, 10, 0), 7, vn(2025, 2, 3, 17, 0)),
+        (vn(2025, 1, 20, 10, 0), 13, vn(2025, 2, 3, 17, 0)),
+        # over Tết Bính Ngọ 2026 to a working day: no extension
+        (vn(2026, 2, 12, 14, 0), 14, vn(2026, 2, 26, 14, 0)),
+    ],
+)
+def test_calendar_days_over_weekends_and_tet(calendar, received, days, due):
+    assert calendar.add_calendar_days(received, days) == due
+    assert calendar.add_time(received, amount=days, unit="calendar_days") == due
+
+
+def test_add_time_dispatches_the_old_units_and_refuses_unknown_ones(calendar):
+    start = vn(2025, 1, 3, 16, 30)
+    assert calendar.add_time(start, amount=1, unit="days") == calendar.add_working_days(start, 1)
+    assert calendar.add_time(start, amount=Decimal(8), unit="hours") == calendar.add_working_hours(start, 8)
+    with pytest.raises(ValueError, match="Đơn vị thời hạn không hợp lệ"):
+        calendar.add_time(start, amount=1, unit="weeks")
+    with pytest.raises(TypeError):
+        calendar.add_time(start, amount=Decimal("1.5"), unit="calendar_days")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2027, 12, 31)),
+    st.times(),
+)
+def test_same_day_is_the_close_of_a_working_day_never_before_reception(naive, cutoff):
+    calendar = WorkingCalendar(last_year=2030)
+    received = naive.replace(tzinfo=VN_TZ)
+    due = calendar.add_same_day(received, cutoff)
+    assert due > received
+    assert due.time() == time(17, 0)
+    assert calendar.is_working_day(due.date())
+    # at most one working day beyond the one on which the clock starts
+    start = calendar.next_working_moment(received)
+    assert calendar.working_days_between(start.date(), due.date()) <= 1

@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from cchc.accounts.constants import Role
 from cchc.calendars.selectors import WorkingCalendar
-from cchc.catalogue.constants import StepResponsible, TimeUnit
+from cchc.catalogue.constants import StepResponsible
 from cchc.dossiers.codes import VN_TZ, reception_day
 from cchc.dossiers.constants import Action, ApplicantKind, Channel
 from cchc.dossiers.services import Applicant
@@ -200,10 +200,12 @@ def _story(
         events.append(Event(received, RECEIVE_COUNTER, _slot(rng, receiving_id, reception)))
     receptionist = events[-1].actor
     assert receptionist is not None
-    if version.processing_time_unit == TimeUnit.WORKING_HOURS:
-        due = calendar.add_working_hours(received, version.processing_time)
-    else:
-        due = calendar.add_working_days(received, version.processing_time)
+    due = calendar.add_time(
+        received,
+        amount=version.processing_time,
+        unit=version.processing_time_unit,
+        cutoff=version.processing_time_cutoff,
+    )
 
     # --- fees: paid at reception, or asked for later when the amount depends on the case
     undetermined = [f for f in version.fees if f.initial_amount is None and any(a > 0 for a in f.table)]

@@ -33,7 +33,6 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection, models, transaction
 
 from cchc.calendars.selectors import WorkingCalendar
-from cchc.catalogue.constants import TimeUnit
 from cchc.catalogue.models import Procedure
 from cchc.dossiers import services
 from cchc.dossiers.codes import reception_day
@@ -334,10 +333,12 @@ class _BulkDossier:
         d.status = DossierStatus.RECEIVED
         d.received_at = at
         d.received_by_id = actor_id
-        if version.processing_time_unit == TimeUnit.WORKING_HOURS:
-            d.due_at = self.calendar.add_working_hours(at, version.processing_time)
-        else:
-            d.due_at = self.calendar.add_working_days(at, version.processing_time)
+        d.due_at = self.calendar.add_time(
+            at,
+            amount=version.processing_time,
+            unit=version.processing_time_unit,
+            cutoff=version.processing_time_cutoff,
+        )
         d.original_due_at = d.due_at
         deadline = at
         for position, template in enumerate(version.steps):

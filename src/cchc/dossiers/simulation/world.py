@@ -17,7 +17,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -109,6 +109,7 @@ class VersionInfo:
     retired_at: datetime | None
     processing_time: int
     processing_time_unit: str
+    processing_time_cutoff: time | None
     levels: tuple[str, ...]
     applicant_types: tuple[str, ...]
     competent: tuple[tuple[int | None, str, str], ...]  # (agency_id, level, kind) in order
@@ -323,6 +324,7 @@ def world_load() -> World:
                 retired_at=version.retired_at,
                 processing_time=version.processing_time,
                 processing_time_unit=version.processing_time_unit,
+                processing_time_cutoff=version.processing_time_cutoff,
                 levels=tuple(version.levels or ()),
                 applicant_types=tuple(version.applicant_types or ()),
                 competent=tuple(

@@ -21,7 +21,7 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from cchc.dossiers.models import Dossier
 from cchc.indicators.compute import CATALOGUE_INDICATORS, IndicatorResult, Report
 from cchc.indicators.constants import NO_DATA, Group, Status
-from cchc.indicators.definitions import Indicator
+from cchc.indicators.definitions import DAYS, HOURS, Indicator
 from cchc.indicators.exports import Cell, Row, Table
 from cchc.indicators.periods import VN_TZ, Period
 from cchc.indicators.selectors import DOSSIER_INDICATORS
@@ -201,8 +201,9 @@ def indicator_row(result: IndicatorResult, query: Query, **scope: str) -> Row:
         ]
         return Row(cells, css="not-applicable")
     if i.code == "PROCESSING_TIME_AVG":
-        days = Fraction(result.numerator or 0, 86400)
-        numerator = Cell(text=f"{vn_decimal(days)} ngày", value=float(points(days)), numeric=True)
+        unit, unit_seconds = HOURS if result.ratio_unit == HOURS[0] else DAYS
+        total = Fraction(result.numerator or 0, unit_seconds)
+        numerator = Cell(text=f"{vn_decimal(total)} {unit}", value=float(points(total)), numeric=True)
     else:
         numerator = _figure(
             result.numerator, drill_href(query, i.code, "num", **scope) if drillable(i, result, "num") else ""
@@ -213,7 +214,9 @@ def indicator_row(result: IndicatorResult, query: Query, **scope: str) -> Row:
     if result.percent is None:
         ratio = Cell(text="N/A", value=None, numeric=True)
     elif i.code == "PROCESSING_TIME_AVG":
-        ratio = Cell(text=f"{vn_decimal(result.percent)} ngày", value=float(result.percent), numeric=True)
+        ratio = Cell(
+            text=f"{vn_decimal(result.percent)} {result.ratio_unit}", value=float(result.percent), numeric=True
+        )
     else:
         ratio = Cell(text=f"{vn_decimal(result.percent)} %", value=float(result.percent), numeric=True)
     if result.score is None:

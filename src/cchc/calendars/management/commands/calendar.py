@@ -1,21 +1,23 @@
 """``cchc calendar``: check the working calendar after editing overrides or office hours.
 
-- ``cchc calendar due RECEIVED_AT N [--hours] [--agency CODE]``: the appointment moment of a dossier
-  received at ``RECEIVED_AT`` (ISO; without offset it is read in Asia/Ho_Chi_Minh) with N working
-  days (or hours).
+- ``cchc calendar due RECEIVED_AT [N] [--unit UNIT] [--cutoff HH:MM] [--agency CODE]``: the appointment
+  moment of a dossier received at ``RECEIVED_AT`` (ISO; without offset it is read in Asia/Ho_Chi_Minh)
+  with N working days (``--unit days``, the default), working hours (``--unit hours`` or ``--hours``),
+  calendar days (``--unit calendar_days``) or within the day (``--unit same_day``, no N, with the
+  procedure's cut-off hour ``--cutoff 15:00``).
 - ``cchc calendar days YEAR [--agency CODE]``: the weekdays off and the weekend days worked that
   year, each with its source.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cchc.calendars.constants import WEEKDAY_NAMES
+from cchc.calendars.constants import WEEKDAY_NAMES, DueUnit
 from cchc.calendars.selectors import day_source, working_calendar
 from cchc.calendars.text import format_moment
 from cchc.calendars.working import VN_TZ
@@ -36,19 +38,32 @@ def parse_moment(text: str) -> datetime:
     return value
 
 
-def parse_amount(text: str, *, hours: bool) -> int | Decimal:
-    unit = "giờ" if hours else "ngày"
+def parse_amount(text: str, *, hours: bool, unit_name: str = "") -> int | Decimal:
+    unit = unit_name or ("giờ làm việc" if hours else "ngày làm việc")
     try:
         amount = Decimal(text.strip().replace(",", "."))
     except InvalidOperation as exc:
-        raise CommandError(f"Số {unit} làm việc không hợp lệ: «{text}».") from exc
+        raise CommandError(f"Số {unit} không hợp lệ: «{text}».") from exc
     if not amount.is_finite() or amount < 0:
-        raise CommandError(f"Số {unit} làm việc phải là số không âm: «{text}».")
+        raise CommandError(f"Số {unit} phải là số không âm: «{text}».")
     if hours:
         return amount
     if amount != amount.to_integral_value():
-        raise CommandError(f"Số ngày làm việc phải là số nguyên: «{text}». Dùng --hours để tính theo giờ.")
+        raise CommandError(f"Số {unit} phải là số nguyên: «{text}». Dùng --hours để tính theo giờ.")
     return int(amount)
+
+
+def parse_cutoff(text: str | None) -> time | None:
+    """The cut-off hour of a same-day procedure, ``HH:MM`` (``15:00``)."""
+    if text is None:
+        return None
+    try:
+        value = time.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise CommandError(f"Giờ chốt tiếp nhận không hợp lệ: «{text}». Dùng dạng HH:MM, ví dụ 15:00.") from exc
+    if value.tzinfo is not None:
+        raise CommandError(f"Giờ chốt tiếp nhận không kèm múi giờ: «{text}».")
+    return value
 
 
 def find_agency(code: str | None, *, on: date) -> Agency | None:
@@ -67,8 +82,21 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         due = sub.add_parser("due", help="Tính thời điểm hẹn trả kết quả cho hồ sơ tiếp nhận lúc RECEIVED_AT.")
         due.add_argument("received_at", help="Thời điểm tiếp nhận, ISO (ví dụ 2025-01-03T16:30).")
-        due.add_argument("amount", help="Thời hạn giải quyết: số ngày làm việc (hoặc số giờ với --hours).")
-        due.add_argument("--hours", action="store_true", help="Thời hạn tính theo giờ làm việc.")
+        due.add_argument(
+            "amount",
+            nargs="?",
+            default=None,
+            help="Thời hạn giải quyết: số ngày (giờ) theo --unit; bỏ trống với same_day.",
+        )
+        due.add_argument(
+            "--unit",
+            choices=DueUnit.values,
+            default=None,
+            help="Đơn vị: days (ngày làm việc, mặc định), hours (giờ làm việc), calendar_days (ngày), "
+            "same_day (trong ngày).",
+        )
+        due.add_argument("--hours", action="store_true", help="Thời hạn tính theo giờ làm việc (như --unit hours).")
+        due.add_argument("--cutoff", default=None, help="Giờ chốt của thủ tục trong ngày (HH:MM, ví dụ 15:00).")
         due.add_argument("--agency", default=None, help="Mã cơ quan (giờ làm việc và ngày điều chỉnh riêng).")
         days = sub.add_parser("days", help="Liệt kê ngày nghỉ trong tuần và ngày làm việc bù cuối tuần của năm.")
         days.add_argument("year", type=int)
@@ -76,27 +104,50 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "due":
-            self._due(options["received_at"], options["amount"], hours=options["hours"], code=options["agency"])
+            unit = options["unit"] or (DueUnit.WORKING_HOURS if options["hours"] else DueUnit.WORKING_DAYS)
+            if options["hours"] and unit != DueUnit.WORKING_HOURS:
+                raise CommandError("--hours chỉ dùng với đơn vị giờ làm việc (không kèm --unit khác).")
+            self._due(
+                options["received_at"],
+                options["amount"],
+                unit=DueUnit(unit),
+                cutoff_text=options["cutoff"],
+                code=options["agency"],
+            )
         elif options["action"] == "days":
             self._days(options["year"], code=options["agency"])
 
-    def _due(self, received_text: str, amount_text: str, *, hours: bool, code: str | None) -> None:
+    def _due(
+        self, received_text: str, amount_text: str | None, *, unit: DueUnit, cutoff_text: str | None, code: str | None
+    ) -> None:
         received = parse_moment(received_text)
-        amount = parse_amount(amount_text, hours=hours)
+        cutoff = parse_cutoff(cutoff_text)
+        if cutoff is not None and unit != DueUnit.SAME_DAY:
+            raise CommandError("Giờ chốt (--cutoff) chỉ dùng với thủ tục giải quyết trong ngày (--unit same_day).")
+        amount: int | Decimal = 1
+        if unit == DueUnit.SAME_DAY:
+            if amount_text not in (None, "1"):
+                raise CommandError("Thủ tục giải quyết trong ngày không kèm số ngày; bỏ N hoặc dùng --unit khác.")
+        elif amount_text is None:
+            raise CommandError(f"Thiếu thời hạn giải quyết (số {unit.label}).")
+        else:
+            amount = parse_amount(amount_text, hours=unit == DueUnit.WORKING_HOURS, unit_name=unit.label)
         agency = find_agency(code, on=received.astimezone(VN_TZ).date())
         calendar = working_calendar(agency=agency)
         try:
             start = calendar.next_working_moment(received)
-            if hours:
-                due = calendar.add_working_hours(received, amount)
-            else:
-                due = calendar.add_working_days(received, int(amount))
+            due = calendar.add_time(received, amount=amount, unit=unit, cutoff=cutoff)
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        unit = "giờ" if hours else "ngày"
         self.stdout.write(f"Hẹn trả: {format_moment(due)}")
-        self.stdout.write(f"  Tiếp nhận: {format_moment(received)}; thời hạn {amount_text} {unit} làm việc.")
-        if start != received:
+        if unit == DueUnit.SAME_DAY:
+            rule = "trong ngày làm việc" + (
+                f" (tiếp nhận sau {cutoff:%H:%M} trả trong ngày làm việc tiếp theo)" if cutoff else ""
+            )
+            self.stdout.write(f"  Tiếp nhận: {format_moment(received)}; thời hạn {rule}.")
+        else:
+            self.stdout.write(f"  Tiếp nhận: {format_moment(received)}; thời hạn {amount_text} {unit.label}.")
+        if start != received and unit != DueUnit.CALENDAR_DAYS:
             self.stdout.write(f"  Ngoài giờ làm việc: bắt đầu tính từ {format_moment(start)}.")
         if agency is not None:
             self.stdout.write(f"  Cơ quan: {agency.name}")

@@ -81,3 +81,32 @@ def test_console_script_exits_non_zero_on_bad_input(db):
     )
     assert result.returncode != 0
     assert "Thời điểm tiếp nhận không hợp lệ" in result.stderr
+
+
+def test_due_same_day_with_cut_off_and_calendar_days(db):
+    # chứng thực (NĐ 23/2015/NĐ-CP Điều 7 khoản 1): received 08:00 -> that day's close; after 15:00 -> next day's
+    assert run("due", "2025-01-03T08:00", "--unit", "same_day", "--cutoff", "15:00").splitlines()[0] == (
+        "Hẹn trả: 17:00 thứ Sáu, 03/01/2025"
+    )
+    out = run("due", "2025-01-03T15:30", "--unit", "same_day", "--cutoff", "15:00")
+    assert out.splitlines()[0] == "Hẹn trả: 17:00 thứ Hai, 06/01/2025"
+    assert "tiếp nhận sau 15:00 trả trong ngày làm việc tiếp theo" in out
+    # 7 calendar days ending inside Tết Ất Tỵ: the close of the next working day (BLDS 2015 Điều 148 khoản 5)
+    assert run("due", "2025-01-20T10:00", "7", "--unit", "calendar_days").splitlines()[0] == (
+        "Hẹn trả: 17:00 thứ Hai, 03/02/2025"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("due", "2025-01-03T08:00", "--unit", "same_day", "--cutoff", "3pm"), "Giờ chốt tiếp nhận không hợp lệ"),
+        (("due", "2025-01-03T08:00", "2", "--cutoff", "15:00"), "chỉ dùng với thủ tục giải quyết trong ngày"),
+        (("due", "2025-01-03T08:00", "2", "--unit", "same_day"), "không kèm số ngày"),
+        (("due", "2025-01-03T08:00", "--unit", "calendar_days"), "Thiếu thời hạn"),
+        (("due", "2025-01-03T08:00", "1.5", "--unit", "calendar_days"), "phải là số nguyên"),
+    ],
+)
+def test_bad_unit_input_gets_a_vietnamese_error(db, args, message):
+    with pytest.raises(CommandError, match=message):
+        run(*args)

@@ -145,7 +145,7 @@ class Command(BaseCommand):
                 data = result.as_dict()
                 ratio = _number(data["ratio"])
                 if data["ratio"] is not None:
-                    ratio += " ngày" if data["ratio_unit"] != "%" else "%"
+                    ratio += f" {data['ratio_unit']}" if data["ratio_unit"] != "%" else "%"
                 note = ""
                 if result.status in (Status.NO_DATA, Status.EMPTY, Status.NOT_APPLICABLE):
                     note = result.status.label
