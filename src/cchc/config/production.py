@@ -17,3 +17,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Issue 12 item 3: the look-up throttles need a cache shared by the processes (CACHE_URL; check cchc.W001).
+CCHC_REQUIRE_SHARED_CACHE = True
