@@ -29,6 +29,16 @@ class AppendOnlyError(Exception):
         super().__init__(message)
 
 
+class UnknownAuditKey(Exception):
+    """An event names a key that is not in CCHC_AUDIT_KEYS."""
+
+    code = "audit_unknown_key"
+
+    def __init__(self, key_id: str) -> None:
+        super().__init__(f"Khóa nhật ký «{key_id}» không có trong CCHC_AUDIT_KEYS.")
+        self.key_id = key_id
+
+
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs: Any) -> int:
         raise AppendOnlyError()
@@ -73,6 +83,9 @@ class AuditEvent(models.Model):
     # ``sequence`` (no two events at one position) and ``audit_verify`` (each link recomputed).
     prev_hash = models.CharField("mã băm sự kiện trước", max_length=64, editable=False)
     hash = models.CharField("mã băm", max_length=64, editable=False)
+    # the id of the HMAC key of ``hash`` (cchc.audit.keys); empty: an unkeyed event written before the chain
+    # was keyed, accepted only up to CCHC_AUDIT_UNKEYED_UNTIL
+    key_id = models.CharField("mã khóa", max_length=32, blank=True, default="", editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -123,7 +136,16 @@ class AuditEvent(models.Model):
         }
 
     def compute_hash(self) -> str:
-        return chain_hash(self.hash_payload(), self.prev_hash)
+        """The event's hash under the key it names (cchc.audit.keys); a key that is not configured raises
+        :class:`UnknownAuditKey`."""
+        from cchc.audit.keys import key_for
+
+        if not self.key_id:
+            return chain_hash(self.hash_payload(), self.prev_hash)
+        key = key_for(self.key_id)
+        if key is None:
+            raise UnknownAuditKey(self.key_id)
+        return chain_hash(self.hash_payload(), self.prev_hash, key.secret)
 
     @property
     def changed_fields(self) -> list[str]:
@@ -131,3 +153,24 @@ class AuditEvent(models.Model):
         before = self.before if isinstance(self.before, dict) else {}
         after = self.after if isinstance(self.after, dict) else {}
         return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+
+
+class AuditAnchor(models.Model):
+    """Mốc nhật ký: the chain's head (sequence and hash) at a moment, written by ``cchc audit anchor``.
+
+    The command prints the same line for a copy kept outside the database (a letter, another system):
+    whoever rewrites the chain cannot change that copy, and ``cchc audit verify --anchor SEQ:HASH``
+    compares the chain with it; ``--since-anchor`` verifies from the latest stored one.
+    """
+
+    sequence = models.PositiveBigIntegerField("số thứ tự sự kiện")
+    hash = models.CharField("mã băm", max_length=64)
+    at = models.DateTimeField("thời điểm")
+
+    class Meta:
+        verbose_name = "mốc nhật ký"
+        verbose_name_plural = "mốc nhật ký"
+        ordering = ["-sequence", "-at"]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.hash}"

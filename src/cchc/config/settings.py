@@ -221,3 +221,12 @@ AXES_COOLOFF_MESSAGE = (
 )
 AXES_PERMALOCK_MESSAGE = AXES_COOLOFF_MESSAGE
 AXES_VERBOSE = False  # no English start-up banner on every command
+
+# --- Keys of the audit chain (issue 12 item 10; cchc.audit.keys) --------------------------------------
+# CCHC_AUDIT_KEYS: "id:secret" pairs, comma-separated (secrets of >= 32 characters), kept outside the
+# database; new events use CCHC_AUDIT_KEY_ID (default: the first listed); keep an old key listed while its
+# events must verify. CCHC_AUDIT_UNKEYED_UNTIL: the last sequence written before the chain was keyed
+# (an existing installation sets it once, to its head at the upgrade); later unkeyed events are refused.
+CCHC_AUDIT_KEYS = env_str("CCHC_AUDIT_KEYS", "dev:cchc-development-only-audit-key-do-not-use-in-production")
+CCHC_AUDIT_KEY_ID = env_str("CCHC_AUDIT_KEY_ID", "")
+CCHC_AUDIT_UNKEYED_UNTIL = int(env_str("CCHC_AUDIT_UNKEYED_UNTIL", "0"))
