@@ -230,3 +230,13 @@ AXES_VERBOSE = False  # no English start-up banner on every command
 CCHC_AUDIT_KEYS = env_str("CCHC_AUDIT_KEYS", "dev:cchc-development-only-audit-key-do-not-use-in-production")
 CCHC_AUDIT_KEY_ID = env_str("CCHC_AUDIT_KEY_ID", "")
 CCHC_AUDIT_UNKEYED_UNTIL = int(env_str("CCHC_AUDIT_UNKEYED_UNTIL", "0"))
+
+# --- Content-Security-Policy on every HTML page (issue 12 item 10; cchc.common.csp) --------------------
+MIDDLEWARE.insert(1, "cchc.common.csp.ContentSecurityPolicyMiddleware")
+# only the platform's own scripts and style sheets; style attributes allowed (bars, ECharts tooltips)
+CCHC_CSP = env_str(
+    "CCHC_CSP",
+    "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'",
+)

@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from cchc.audit.models import AuditEvent
+from cchc.config.tests.test_production import AUDIT_KEYS, GOOD_SECRET
 
 DEMO_COMMANDS = [
     ["demo_admin"],
@@ -25,7 +26,6 @@ DEMO_COMMANDS = [
     ["program", "demo-targets"],
     ["report", "demo"],
 ]
-GOOD_SECRET = "Vq3#pL9x!Tz7@mK2$wR8^nB5&cY1*hJ6(dF4)gS0-eA_uI+oP=lZ~"
 POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 
 
@@ -50,8 +50,9 @@ def _python(code: str, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "DATABASE_URL", "CACHE_URL"}
+        if k not in {"DJANGO_SETTINGS_MODULE", "DEBUG", "SECRET_KEY", "DATABASE_URL", "CACHE_URL", "CCHC_AUDIT_KEYS"}
     }
+    clean["CCHC_AUDIT_KEYS"] = AUDIT_KEYS
     clean.update(env)
     return subprocess.run(
         [sys.executable, "-c", code], env=clean, capture_output=True, text=True, timeout=120, check=False

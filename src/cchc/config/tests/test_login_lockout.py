@@ -16,6 +16,7 @@ from django.test import Client
 from cchc.audit.models import AuditEvent
 from cchc.audit.services import audit_verify
 from cchc.common.throttle import FailureThrottle
+from cchc.config.tests.test_production import AUDIT_KEYS, GOOD_SECRET
 
 PASSWORD = "Mật-khẩu-đúng-2026!"  # noqa: S105
 LOGIN_URLS = ["/mot-cua/dang-nhap/", "/admin/login/"]
@@ -136,14 +137,21 @@ def _settings_probe(module: str, **env: str) -> subprocess.CompletedProcess[str]
         "import django; django.setup(); from django.conf import settings; from django.core import checks; "
         "print(settings.CACHES['default']['BACKEND']); print([m.id for m in checks.run_checks()])"
     )
-    clean = {k: v for k, v in os.environ.items() if k not in {"CACHE_URL", "DEBUG", "SECRET_KEY", "DATABASE_URL"}}
-    clean.update(env, DJANGO_SETTINGS_MODULE=module)
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"CACHE_URL", "DEBUG", "SECRET_KEY", "DATABASE_URL", "CCHC_AUDIT_KEYS"}
+    }
+    clean.update(env, DJANGO_SETTINGS_MODULE=module, CCHC_AUDIT_KEYS=AUDIT_KEYS)
     return subprocess.run([sys.executable, "-c", code], env=clean, capture_output=True, text=True, timeout=120)
 
 
 def test_cache_url_selects_redis_and_production_warns_without_a_shared_cache() -> None:
-    secret = "Vq3#pL9x!Tz7@mK2$wR8^nB5&cY1*hJ6(dF4)gS0-eA_uI+oP=lZ~"
-    production = {"DEBUG": "0", "SECRET_KEY": secret, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres"}
+    production = {
+        "DEBUG": "0",
+        "SECRET_KEY": GOOD_SECRET,
+        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/postgres",
+    }
 
     local = _settings_probe("cchc.config.settings")
     shared = _settings_probe("cchc.config.production", CACHE_URL=REDIS_URL, **production)
