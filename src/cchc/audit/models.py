@@ -1,9 +1,10 @@
 """The append-only audit trail: one hash-chained event per audited write.
 
 Each event records who did what to which record, when, with the record's state before and after,
-and the request it came from. Event N stores the SHA-256 of its own canonical serialisation plus
-the hash of event N-1 (event 1 chains to a fixed genesis value), so changing, removing or
-reordering any stored event breaks the chain from that point on (see ``audit_verify``).
+and the request it came from. Event N stores the HMAC-SHA256, under a key kept outside the database
+(``key_id`` names it: cchc.audit.keys), of its own canonical serialisation plus the hash of event N-1
+(event 1 chains to a fixed genesis value), so changing, removing or reordering any stored event breaks
+the chain from that point on, and recomputing the later hashes needs the key (see ``audit_verify``).
 
 Events are written only by ``cchc.audit.services.audit_record``; the model refuses updates and
 deletes, from an instance or a queryset.
