@@ -16,6 +16,7 @@ what is read back from the database is exactly what was hashed.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import math
 from collections.abc import Mapping
@@ -83,10 +84,16 @@ def canonical_json(value: Any) -> str:
     return _ENCODER.encode(canonical_value(value))
 
 
-def chain_hash(payload: Mapping[str, Any], prev_hash: str) -> str:
-    """SHA-256 (hex) of the canonical JSON of the event's fields plus the previous event's hash."""
-    text = canonical_json({**payload, "prev_hash": prev_hash})
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def _digest(text: str, key: bytes | None) -> str:
+    if key is None:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def chain_hash(payload: Mapping[str, Any], prev_hash: str, key: bytes | None = None) -> str:
+    """HMAC-SHA256 under ``key`` (hex) of the canonical JSON of the event's fields plus the previous event's
+    hash; plain SHA-256 without a key (events written before the chain was keyed: cchc.audit.keys)."""
+    return _digest(canonical_json({**payload, "prev_hash": prev_hash}), key)
 
 
 @dataclass(frozen=True)
@@ -106,8 +113,8 @@ class ChainText:
     def text(self, *, sequence: int, prev_hash: str) -> str:
         return f"{self.head}{prev_hash}{self.middle}{int(sequence)}{self.tail}"
 
-    def hash(self, *, sequence: int, prev_hash: str) -> str:
-        return hashlib.sha256(self.text(sequence=sequence, prev_hash=prev_hash).encode("utf-8")).hexdigest()
+    def hash(self, *, sequence: int, prev_hash: str, key: bytes | None = None) -> str:
+        return _digest(self.text(sequence=sequence, prev_hash=prev_hash), key)
 
 
 def chain_text(payload: Mapping[str, JsonValue]) -> ChainText:

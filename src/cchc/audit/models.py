@@ -1,9 +1,10 @@
 """The append-only audit trail: one hash-chained event per audited write.
 
 Each event records who did what to which record, when, with the record's state before and after,
-and the request it came from. Event N stores the SHA-256 of its own canonical serialisation plus
-the hash of event N-1 (event 1 chains to a fixed genesis value), so changing, removing or
-reordering any stored event breaks the chain from that point on (see ``audit_verify``).
+and the request it came from. Event N stores the HMAC-SHA256, under a key kept outside the database
+(``key_id`` names it: cchc.audit.keys), of its own canonical serialisation plus the hash of event N-1
+(event 1 chains to a fixed genesis value), so changing, removing or reordering any stored event breaks
+the chain from that point on, and recomputing the later hashes needs the key (see ``audit_verify``).
 
 Events are written only by ``cchc.audit.services.audit_record``; the model refuses updates and
 deletes, from an instance or a queryset.
@@ -27,6 +28,16 @@ class AppendOnlyError(Exception):
 
     def __init__(self, message: str = "Nhật ký kiểm toán chỉ được ghi thêm, không được sửa hoặc xóa.") -> None:
         super().__init__(message)
+
+
+class UnknownAuditKey(Exception):
+    """An event names a key that is not in CCHC_AUDIT_KEYS."""
+
+    code = "audit_unknown_key"
+
+    def __init__(self, key_id: str) -> None:
+        super().__init__(f"Khóa nhật ký «{key_id}» không có trong CCHC_AUDIT_KEYS.")
+        self.key_id = key_id
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
@@ -73,6 +84,9 @@ class AuditEvent(models.Model):
     # ``sequence`` (no two events at one position) and ``audit_verify`` (each link recomputed).
     prev_hash = models.CharField("mã băm sự kiện trước", max_length=64, editable=False)
     hash = models.CharField("mã băm", max_length=64, editable=False)
+    # the id of the HMAC key of ``hash`` (cchc.audit.keys); empty: an unkeyed event written before the chain
+    # was keyed, accepted only up to CCHC_AUDIT_UNKEYED_UNTIL
+    key_id = models.CharField("mã khóa", max_length=32, blank=True, default="", editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -123,7 +137,16 @@ class AuditEvent(models.Model):
         }
 
     def compute_hash(self) -> str:
-        return chain_hash(self.hash_payload(), self.prev_hash)
+        """The event's hash under the key it names (cchc.audit.keys); a key that is not configured raises
+        :class:`UnknownAuditKey`."""
+        from cchc.audit.keys import key_for
+
+        if not self.key_id:
+            return chain_hash(self.hash_payload(), self.prev_hash)
+        key = key_for(self.key_id)
+        if key is None:
+            raise UnknownAuditKey(self.key_id)
+        return chain_hash(self.hash_payload(), self.prev_hash, key.secret)
 
     @property
     def changed_fields(self) -> list[str]:
@@ -131,3 +154,24 @@ class AuditEvent(models.Model):
         before = self.before if isinstance(self.before, dict) else {}
         after = self.after if isinstance(self.after, dict) else {}
         return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+
+
+class AuditAnchor(models.Model):
+    """Mốc nhật ký: the chain's head (sequence and hash) at a moment, written by ``cchc audit anchor``.
+
+    The command prints the same line for a copy kept outside the database (a letter, another system):
+    whoever rewrites the chain cannot change that copy, and ``cchc audit verify --anchor SEQ:HASH``
+    compares the chain with it; ``--since-anchor`` verifies from the latest stored one.
+    """
+
+    sequence = models.PositiveBigIntegerField("số thứ tự sự kiện")
+    hash = models.CharField("mã băm", max_length=64)
+    at = models.DateTimeField("thời điểm")
+
+    class Meta:
+        verbose_name = "mốc nhật ký"
+        verbose_name_plural = "mốc nhật ký"
+        ordering = ["-sequence", "-at"]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.hash}"

@@ -13,14 +13,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 
 from cchc.audit.canonical import ChainText, JsonValue, canonical_value, chain_text
 from cchc.audit.constants import CHAIN_LOCK_KEY, GENESIS_HASH, SYSTEM_ACTOR_LABEL
+from cchc.audit.keys import AuditKey, current_key
 from cchc.audit.middleware import current_request_id
-from cchc.audit.models import AuditEvent
+from cchc.audit.models import AuditAnchor, AuditEvent, UnknownAuditKey
 from cchc.common.db import batch_run
 
 _TABLE = AuditEvent._meta.db_table
@@ -32,14 +34,16 @@ _RETURNING = 'RETURNING "id", "sequence", "prev_hash", "hash"'
 _INSERT_SQL = f"INSERT INTO {_TABLE} ({_COLUMNS}) VALUES ({', '.join(['%s'] * len(_FIELDS))}) {_RETURNING}"
 # PostgreSQL: the event is placed after the chain's head read in the statement itself (the chain's
 # lock is held: see audit_append_statements) and its hash computed by the server from the canonical
-# text built here (ChainText): head + previous hash + middle + sequence + tail.
+# text built here (ChainText): head + previous hash + middle + sequence + tail, as an HMAC-SHA256 under the
+# current key from its two padded forms, K xor opad and K xor ipad (cchc.audit.keys; RFC 2104 with core sha256).
 _NEXT = "h.sequence + 1"
 _PG_VALUES = {
     "sequence": _NEXT,
     "prev_hash": "h.hash",
     "hash": (
-        "encode(sha256(convert_to(CAST(%s AS text) || h.hash || CAST(%s AS text) || "
-        f"CAST({_NEXT} AS text) || CAST(%s AS text), 'UTF8')), 'hex')"
+        "encode(sha256(CAST(%s AS bytea) || sha256(CAST(%s AS bytea) || "
+        "convert_to(CAST(%s AS text) || h.hash || CAST(%s AS text) || "
+        f"CAST({_NEXT} AS text) || CAST(%s AS text), 'UTF8'))), 'hex')"
     ),
 }
 _PG_INSERT_SQL = (
@@ -75,6 +79,7 @@ class PendingEvent:
 
     event: AuditEvent
     text: ChainText
+    key: AuditKey  # the HMAC key of the event's hash (its id is stored in the event)
 
 
 def audit_event_new(
@@ -95,6 +100,7 @@ def audit_event_new(
         raise ValueError("Thiếu mã hành động.")
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
     target_type = ContentType.objects.get_for_model(target)
+    key = current_key()
     event = AuditEvent(
         at=at,
         actor=user,  # type: ignore[misc]  # any user model
@@ -106,6 +112,7 @@ def audit_event_new(
         before=_normalise(before),
         after=_normalise(after),
         request_id=str(request_id or current_request_id())[:128],
+        key_id=key.id,
     )
     # before/after are canonical already (normalised above): only the other fields need it
     payload = {
@@ -113,7 +120,7 @@ def audit_event_new(
         for key, value in event.hash_payload().items()
         if key != "sequence"
     }
-    return PendingEvent(event, chain_text(payload))
+    return PendingEvent(event, chain_text(payload), key)
 
 
 def audit_append_statements(pending: PendingEvent) -> list[tuple[str, list[Any]]]:
@@ -137,7 +144,7 @@ def audit_append_statements(pending: PendingEvent) -> list[tuple[str, list[Any]]
     values: list[Any] = []
     for field in _FIELDS:
         if field.name == "hash":
-            values += [text.head, text.middle, text.tail]
+            values += [*pending.key.pads(), text.head, text.middle, text.tail]
         elif field.name not in _PLACED:
             values.append(field.get_db_prep_save(getattr(event, field.attname), db))
     values.append(GENESIS_HASH)
@@ -155,7 +162,7 @@ def audit_appended(pending: PendingEvent, row: tuple[Any, ...] | None) -> AuditE
         raise RuntimeError("Không ghi được sự kiện nhật ký (không có dòng trả về).")
     event = pending.event
     event.pk, event.sequence, event.prev_hash, event.hash = int(row[0]), int(row[1]), str(row[2]), str(row[3])
-    if event.hash != pending.text.hash(sequence=event.sequence, prev_hash=event.prev_hash):
+    if event.hash != pending.text.hash(sequence=event.sequence, prev_hash=event.prev_hash, key=pending.key.secret):
         raise RuntimeError(f"Mã băm sự kiện nhật ký số {event.sequence} do cơ sở dữ liệu tính không khớp.")
     event._state.adding = False
     event._state.db = connection.alias
@@ -198,7 +205,7 @@ def audit_record(
         head = _chain_head()
         event = pending.event
         event.sequence, event.prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
-        event.hash = pending.text.hash(sequence=event.sequence, prev_hash=event.prev_hash)
+        event.hash = pending.text.hash(sequence=event.sequence, prev_hash=event.prev_hash, key=pending.key.secret)
         values = [field.get_db_prep_save(getattr(event, field.attname), connection) for field in _FIELDS]
         with connection.cursor() as cursor:
             cursor.execute(_INSERT_SQL, values)
@@ -227,25 +234,76 @@ class VerifyResult:
     reason: str = ""
 
 
-def audit_verify(*, chunk_size: int = 2000) -> VerifyResult:
-    """Recompute the whole chain in sequence order and report the first broken event.
+def _anchor_text(text: str) -> tuple[int, str]:
+    sequence, sep, digest = text.strip().partition(":")
+    if not sep or not sequence.isascii() or not sequence.isdigit() or len(digest) != 64:
+        raise ValueError("Mốc phải viết «SỐ:MÃ_BĂM» (mã băm 64 ký tự), như lệnh cchc audit anchor in ra.")
+    return int(sequence), digest.lower()
+
+
+def audit_verify(
+    *, chunk_size: int = 2000, since: tuple[int, str] | str | None = None, since_anchor: bool = False
+) -> VerifyResult:
+    """Recompute the chain in sequence order and report the first broken event.
 
     An event is broken when its sequence skips a number (an event was removed), when its
-    ``prev_hash`` is not the stored hash of the event before, or when its own fields no longer hash
-    to its stored ``hash`` (it was edited). Removing events from the end cannot be seen from the
-    events alone; compare the count with an exported head when that matters.
+    ``prev_hash`` is not the stored hash of the event before, when its own fields no longer hash
+    to its stored ``hash`` under the key it names (it was edited, or rewritten without the key), when it
+    names a key that is not configured, or when it is unkeyed past ``CCHC_AUDIT_UNKEYED_UNTIL``. The
+    anchors stored by :func:`audit_anchor_create` must still match the chain.
+
+    ``since``: an anchor (``(sequence, hash)`` or the text ``"SEQ:HASH"`` that ``cchc audit anchor``
+    printed, e.g. kept outside the database): the event at that place must still have that hash, and
+    the chain is verified from there. ``since_anchor``: from the latest stored anchor. Removing events
+    from the end cannot be seen from the events alone: compare the head with a later anchor.
     """
-    expected_sequence = 1
-    expected_prev = GENESIS_HASH
+    if isinstance(since, str):
+        since = _anchor_text(since)
+    if since is None and since_anchor:
+        latest = AuditAnchor.objects.order_by("-sequence", "-at").first()
+        since = (latest.sequence, latest.hash) if latest is not None else None
+    anchors = dict(AuditAnchor.objects.values_list("sequence", "hash"))
+    expected_sequence, expected_prev = 1, GENESIS_HASH
+    if since is not None:
+        at_anchor = AuditEvent.objects.filter(sequence=since[0]).values_list("hash", flat=True).first()
+        if at_anchor != since[1]:
+            return VerifyResult(False, 0, since[0], "sự kiện tại mốc không còn mã băm của mốc (chuỗi đã bị ghi lại)")
+        expected_sequence, expected_prev = since[0] + 1, since[1]
+    unkeyed_until = int(getattr(settings, "CCHC_AUDIT_UNKEYED_UNTIL", 0))
     count = 0
-    for event in AuditEvent.objects.order_by("sequence").iterator(chunk_size=chunk_size):
+    events = AuditEvent.objects.filter(sequence__gte=expected_sequence).order_by("sequence")
+    for event in events.iterator(chunk_size=chunk_size):
         if event.sequence != expected_sequence:
             return VerifyResult(False, count, expected_sequence, f"thiếu sự kiện số {expected_sequence}")
         if event.prev_hash != expected_prev:
             return VerifyResult(False, count, event.sequence, "không nối đúng với sự kiện trước (mã băm trước sai)")
-        if event.compute_hash() != event.hash:
+        if not event.key_id and event.sequence > unkeyed_until:
+            return VerifyResult(
+                False,
+                count,
+                event.sequence,
+                "sự kiện không có khóa HMAC (chỉ chấp nhận đến số CCHC_AUDIT_UNKEYED_UNTIL, "
+                "các sự kiện ghi trước khi chuỗi có khóa)",
+            )
+        try:
+            computed = event.compute_hash()
+        except UnknownAuditKey as error:
+            return VerifyResult(False, count, event.sequence, str(error))
+        if computed != event.hash:
             return VerifyResult(False, count, event.sequence, "nội dung đã bị thay đổi (mã băm không khớp)")
+        if anchors.get(event.sequence, event.hash) != event.hash:
+            return VerifyResult(False, count, event.sequence, "không khớp mốc nhật ký đã lưu")
         expected_prev = event.hash
         expected_sequence += 1
         count += 1
     return VerifyResult(True, count)
+
+
+@transaction.atomic
+def audit_anchor_create(*, at: datetime) -> AuditAnchor | None:
+    """Store the chain's head (sequence, hash) at ``at`` as an anchor and return it; None when the chain
+    is empty. Not itself an audit event (it records the chain, it does not change any record)."""
+    head = AuditEvent.objects.order_by("-sequence").values_list("sequence", "hash").first()
+    if head is None:
+        return None
+    return AuditAnchor.objects.create(sequence=head[0], hash=head[1], at=at)

@@ -39,7 +39,6 @@ translation).
 from __future__ import annotations
 
 import hashlib
-import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -58,7 +57,11 @@ class _Session:
     literal: Any  # psycopg's adaptation of a value to an SQL literal, with the connection's adapters
 
 
-_sessions: weakref.WeakKeyDictionary[Any, _Session] = weakref.WeakKeyDictionary()
+# The session's state lives on Django's connection wrapper, beside the psycopg connection it describes, so
+# both go when the wrapper goes (a request thread's wrapper when the thread ends, under runserver). Not in a
+# module-level weak map keyed by the psycopg connection: the state refers back to that connection (psycopg's
+# adapters hold it), so such an entry would keep its key alive and the server connection open for ever.
+_SESSION_ATTRIBUTE = "_cchc_batch_session"
 # per statement text: its name and its PREPARE (the parameters numbered $1, $2 ...)
 _plans: dict[str, tuple[str, str]] = {}
 
@@ -78,15 +81,17 @@ def _plan(sql: str) -> tuple[str, str]:
     return plan
 
 
-def _session(pg: Any) -> _Session:
-    session = _sessions.get(pg)
-    if session is None:
-        from psycopg.adapt import Transformer
+def _session(db: Any, pg: Any) -> _Session:
+    """The state of ``pg``, the psycopg connection of Django's wrapper ``db`` (new when ``db`` reconnected)."""
+    owned: tuple[Any, _Session] | None = getattr(db, _SESSION_ATTRIBUTE, None)
+    if owned is not None and owned[0] is pg:
+        return owned[1]
+    from psycopg.adapt import Transformer
 
-        encoding = pg.info.encoding
-        as_literal = Transformer.from_context(pg).as_literal
-        session = _Session(prepared=set(), literal=lambda value: as_literal(value).decode(encoding))
-        _sessions[pg] = session
+    encoding = pg.info.encoding
+    as_literal = Transformer.from_context(pg).as_literal
+    session = _Session(prepared=set(), literal=lambda value: as_literal(value).decode(encoding))
+    setattr(db, _SESSION_ATTRIBUTE, (pg, session))
     return session
 
 
@@ -129,7 +134,7 @@ def batch_run(
     # psycopg's own prepared statements (a non-default prepare_threshold) would not survive DEALLOCATE ALL
     if getattr(settings, "CCHC_DB_PREPARED_STATEMENTS", True) and pg.prepare_threshold is None:
         # EXECUTE of prepared statements, the values as literals (see the module's documentation)
-        session = _session(pg)
+        session = _session(db, pg)
         literal = session.literal
         if session.prepared is None:  # unknown after a failure: start again from an empty session
             head.append("DEALLOCATE ALL")

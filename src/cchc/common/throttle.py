@@ -2,8 +2,10 @@
 
 A look-up by a code plus a phone number could be used to guess phone numbers; after ``limit`` failures
 from one address within ``window`` seconds the page refuses further attempts until the window ends.
-The counts live in Django's cache (per process with the default local-memory cache; a shared cache
-such as Redis makes the limit hold across processes).
+The counts live in Django's default cache: Redis when ``CACHE_URL`` is set, shared by every process, so
+the limit holds for the installation; the per-process local-memory cache only when it is unset (a laptop,
+the tests), where the limit multiplies with the number of workers (the production settings warn:
+check ``cchc.W001``).
 """
 
 from __future__ import annotations

@@ -2,7 +2,10 @@ import os
 
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cchc.config.settings")
+# No fallback to the development settings in a deployment (issue 12 item 4): without
+# DJANGO_SETTINGS_MODULE a web process runs the production settings, which refuse to start unless DEBUG is
+# off, SECRET_KEY strong and the database PostgreSQL (fail closed). `cchc runserver` keeps the development ones.
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cchc.config.production")
 application = get_asgi_application()
 
 from cchc.config.startup import process_ready  # noqa: E402 (needs Django set up)

@@ -1,19 +1,77 @@
-"""Production settings: refuse to start with DEBUG, SQLite or the development secret."""
+"""Production settings: refuse to start with DEBUG, SQLite, a weak or development secret, or the
+development audit key; HTTPS (redirect, HSTS) and the Content-Security-Policy configurable by env."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ImproperlyConfigured
 
+from cchc.config.env import env_bool, env_str
 from cchc.config.settings import *  # noqa: F403
-from cchc.config.settings import DATABASES, DEBUG, DEV_SECRET_KEY, SECRET_KEY
+from cchc.config.settings import CCHC_AUDIT_KEY_ID, CCHC_AUDIT_KEYS, DATABASES, DEBUG, DEV_SECRET_KEY, SECRET_KEY
 
 if DEBUG:
     raise ImproperlyConfigured("Production: DEBUG must be off (set DEBUG=0).")
-if not SECRET_KEY or SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 32:
-    raise ImproperlyConfigured("Production: set SECRET_KEY to a random value of at least 32 characters.")
+
+# SECRET_KEY (issue 12 item 10): signs sessions, password-reset links and CSRF tokens. Refused: blank,
+# shorter than 50 characters, fewer than 10 distinct characters (Django's own deploy check asks 50 and
+# 5), or a value that reads like a development or placeholder one.
+DEV_LIKE_SECRETS = ("development", "django-insecure", "insecure", "changeme", "change-me", "do-not-use", "example")
+
+
+def secret_key_problem(secret: str) -> str | None:
+    """Why ``secret`` is not fit for production, or None."""
+    if not secret or not secret.strip():
+        return "SECRET_KEY is blank"
+    if secret == DEV_SECRET_KEY or any(word in secret.lower() for word in DEV_LIKE_SECRETS):
+        return "SECRET_KEY looks like a development or placeholder value"
+    if len(secret) < 50:
+        return "SECRET_KEY is shorter than 50 characters"
+    if len(set(secret)) < 10:
+        return "SECRET_KEY has fewer than 10 distinct characters"
+    return None
+
+
+_problem = secret_key_problem(SECRET_KEY)
+if _problem:
+    raise ImproperlyConfigured(
+        f"Production: {_problem}; set SECRET_KEY to a random value of at least 50 characters "
+        '(python -c "import secrets; print(secrets.token_urlsafe(64))").'
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     raise ImproperlyConfigured("Production: SQLite is not allowed; set DATABASE_URL to PostgreSQL.")
+
+
+def _audit_keys_problem() -> str | None:
+    from cchc.audit.keys import parse_keys
+
+    keys = parse_keys(CCHC_AUDIT_KEYS)
+    if not keys:
+        return "set CCHC_AUDIT_KEYS"
+    if CCHC_AUDIT_KEY_ID and CCHC_AUDIT_KEY_ID not in keys:
+        return f"CCHC_AUDIT_KEY_ID {CCHC_AUDIT_KEY_ID!r} is not in CCHC_AUDIT_KEYS"
+    for key in keys.values():
+        if secret_key_problem(key.secret.decode()) is not None:
+            return f"the audit key {key.id!r} is a development value or weak (>= 50 random characters)"
+    return None
+
+
+_problem = _audit_keys_problem()
+if _problem:
+    raise ImproperlyConfigured(f"Production: {_problem} (the audit chain's HMAC keys, kept outside the database).")
 
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Issue 12 item 3: the look-up throttles need a cache shared by the processes (CACHE_URL; check cchc.W001).
+CCHC_REQUIRE_SHARED_CACHE = True
+
+# HTTPS (issue 12 item 10). On by default; a deployment served over plain HTTP inside a closed network sets
+# SECURE_SSL_REDIRECT=0 and SECURE_HSTS_SECONDS=0. Behind a TLS-terminating proxy set
+# SECURE_PROXY_SSL_HEADER=1 (the proxy must set X-Forwarded-Proto and strip it from clients).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = int(env_str("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if env_bool("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -6,6 +6,7 @@ module ``cchc.config.production`` refuses them.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -184,3 +185,58 @@ CCHC_PROVINCE_CODE = env_str("CCHC_PROVINCE_CODE", "56")
 # Annual reform plans: reminders go out for assignments due within this many days; the e-mails link here.
 CCHC_PLAN_REMINDER_DAYS = int(env_str("CCHC_PLAN_REMINDER_DAYS", "7"))
 CCHC_SITE_URL = env_str("CCHC_SITE_URL", "http://127.0.0.1:8000")  # links in reminder e-mails
+
+# --- Shared cache and brute-force protection of staff logins (issue 12 item 3) -----------------------
+# CACHE_URL (e.g. redis://127.0.0.1:6379/0) puts Django's cache on Redis, shared by every process: the
+# look-up throttles (cchc.common.throttle) count per installation, not per worker. Unset: the per-process
+# local-memory cache (a laptop, the tests); the production settings warn then (check cchc.W001).
+CACHE_URL = env_str("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL, "KEY_PREFIX": "cchc"}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cchc"}
+    )
+}
+CCHC_REQUIRE_SHARED_CACHE = False  # the production settings require it (a warning, cchc.common.checks)
+
+# django-axes: after AXES_FAILURE_LIMIT wrong passwords a username is locked, and so is a client address
+# (each on its own: a guesser changing address or trying many usernames is stopped either way), for
+# AXES_COOLOFF_TIME; an administrator unlocks earlier by deleting the attempt in the admin ("Access
+# attempts"). Attempts are kept in the database (axes' database handler): shared by every process like the
+# cache, listed and unlocked in the admin, kept across a cache restart. Each lockout is an audit event
+# (cchc.audit.lockouts). The message is Vietnamese; HTTP 429.
+INSTALLED_APPS.append("axes")
+AUTHENTICATION_BACKENDS.insert(0, "cchc.common.auth.LockoutBackend")  # axes, see the class
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = int(env_str("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env_str("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_COOLOFF_MESSAGE = (
+    "Đăng nhập tạm bị khóa vì nhập sai mật khẩu quá nhiều lần (tài khoản này hoặc từ địa chỉ này). "
+    "Vui lòng thử lại sau, hoặc đề nghị quản trị viên mở khóa."
+)
+AXES_PERMALOCK_MESSAGE = AXES_COOLOFF_MESSAGE
+AXES_VERBOSE = False  # no English start-up banner on every command
+
+# --- Keys of the audit chain (issue 12 item 10; cchc.audit.keys) --------------------------------------
+# CCHC_AUDIT_KEYS: "id:secret" pairs, comma-separated (secrets of >= 32 characters), kept outside the
+# database; new events use CCHC_AUDIT_KEY_ID (default: the first listed); keep an old key listed while its
+# events must verify. CCHC_AUDIT_UNKEYED_UNTIL: the last sequence written before the chain was keyed
+# (an existing installation sets it once, to its head at the upgrade); later unkeyed events are refused.
+CCHC_AUDIT_KEYS = env_str("CCHC_AUDIT_KEYS", "dev:cchc-development-only-audit-key-do-not-use-in-production")
+CCHC_AUDIT_KEY_ID = env_str("CCHC_AUDIT_KEY_ID", "")
+CCHC_AUDIT_UNKEYED_UNTIL = int(env_str("CCHC_AUDIT_UNKEYED_UNTIL", "0"))
+
+# --- Content-Security-Policy on every HTML page (issue 12 item 10; cchc.common.csp) --------------------
+MIDDLEWARE.insert(1, "cchc.common.csp.ContentSecurityPolicyMiddleware")
+# only the platform's own scripts and style sheets; style attributes allowed (bars, ECharts tooltips)
+CCHC_CSP = env_str(
+    "CCHC_CSP",
+    "default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'",
+)

@@ -243,8 +243,11 @@ def test_user_target_and_anonymous_like_actor(db):
     assert event.target_label == "lanhdao"
 
 
-def test_a_stored_event_hashes_to_the_same_pinned_value_on_every_database(db):
-    """Run on SQLite and PostgreSQL alike: fixed ids, so the stored event's hash is a constant."""
+def test_a_stored_event_hashes_to_the_same_pinned_value_on_every_database(db, settings):
+    """Run on SQLite and PostgreSQL alike: fixed ids and a fixed key, so the stored event's hash is a
+    constant (an HMAC-SHA256 since issue 12 item 10; the unkeyed SHA-256 of the same text was ce75e77f…)."""
+    settings.CCHC_AUDIT_KEYS = "pin:" + "khoa-co-dinh-cho-phep-thu-" * 2
+    settings.CCHC_AUDIT_KEY_ID = ""
     target = Group.objects.create(pk=9001, name="Trung tâm Phục vụ hành chính công")
     actor = User.objects.create_user(pk=9002, username="tiepnhan.tinh")
     audit_record(
@@ -260,7 +263,7 @@ def test_a_stored_event_hashes_to_the_same_pinned_value_on_every_database(db):
     stored = AuditEvent.objects.get(sequence=1)
 
     assert stored.compute_hash() == stored.hash
-    assert stored.hash == "ce75e77f16af6d70ff89a87cbbc71aecd1843cc720275763bbe88007aabc30c6"
+    assert stored.hash == "0effdee27208374679b6975081cf1f731a170a3c009fd3ea0f6c4a334f4a8d51"
 
 
 def test_an_event_appended_with_the_callers_statements_joins_the_same_chain(group, officer):

@@ -124,3 +124,51 @@ def test_a_failed_batch_rolls_the_block_back_and_the_next_one_starts_from_a_clea
     assert rows == [(0,)]  # neither insert stayed
     assert trips.queries[0].startswith("BEGIN; DEALLOCATE ALL; PREPARE")  # which PREPARE ran was unknown
     assert connection.get_autocommit()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_connections_of_finished_threads_close_on_the_server() -> None:
+    """Issue 12 item 2: a thread that used ``batch_run`` and ended without closing its connection (a
+    request thread under runserver keeps it for CONN_MAX_AGE) leaves no server connection behind once its
+    Django connection wrapper is gone; 40 online submissions used to leave 40 idle server connections."""
+    import gc
+    import threading
+    import time
+
+    from django.db import connections
+
+    def backends() -> set[int]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+            return {pid for (pid,) in cursor.fetchall()}
+
+    baseline = backends()
+    pids: list[int] = []
+    errors: list[BaseException] = []
+
+    def request(n: int) -> None:
+        try:
+            pids.append(batch_run([("SELECT pg_backend_pid() + %s", [0])])[0][0][0])
+            batch_run([("SELECT CAST(%s AS int)", [n])])
+            if n % 2:  # half of them close explicitly, as at the end of a request past CONN_MAX_AGE
+                connections.close_all()
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    for n in range(20):
+        thread = threading.Thread(target=request, args=(n,))
+        thread.start()
+        thread.join()
+    assert not errors
+    assert len(set(pids)) == 20
+
+    deadline = time.monotonic() + 10
+    while True:
+        gc.collect()
+        left = backends() & set(pids)
+        if not left or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert left == set()
+    assert backends() <= baseline

@@ -57,7 +57,8 @@ def test_export_xlsx_needs_a_code_and_a_file(db, tmp_path):
 
 
 @pytest.mark.django_db
-def test_demo_loads_the_sets_and_rounds_once():
+def test_demo_loads_the_sets_and_rounds_once(settings):
+    settings.DEBUG = True  # a demo command (cchc.common.demo)
     from cchc.org.services import org_load_khanh_hoa
 
     org_load_khanh_hoa()

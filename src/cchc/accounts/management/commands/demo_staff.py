@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -21,6 +20,7 @@ from django.utils import timezone
 from cchc.accounts.constants import Role
 from cchc.accounts.models import AgencyMembership
 from cchc.accounts.services import membership_grant
+from cchc.common.demo import demo_only
 from cchc.org.constants import AgencyKind, Level
 from cchc.org.models import Agency
 
@@ -76,8 +76,7 @@ class Command(BaseCommand):
     help = "Tạo (hoặc đặt lại) tài khoản cán bộ demo cho từng vai trò (chỉ khi DEBUG bật) và in mật khẩu."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not settings.DEBUG:
-            raise CommandError("demo_staff chỉ dùng cho bản chạy thử (DEBUG=1).")
+        demo_only("cchc demo_staff")
         now = timezone.now()
         today = timezone.localdate(now)
         lines = []

@@ -8,9 +8,10 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
+
+from cchc.common.demo import demo_only
 
 
 class Command(BaseCommand):
@@ -20,8 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--username", default="admin")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not settings.DEBUG:
-            raise CommandError("demo_admin chỉ dùng cho bản chạy thử (DEBUG=1).")
+        demo_only("cchc demo_admin")
         user_model = get_user_model()
         password = secrets.token_urlsafe(9)
         user, _ = user_model.objects.get_or_create(username=options["username"])

@@ -18,6 +18,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from cchc.common.demo import demo_only
 from cchc.dossiers.constants import DossierStatus
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.simulation import SimulationSetupError, dossiers_simulate
@@ -51,6 +52,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        demo_only("cchc simulate")
         count: int = options["dossiers"]
         if count < 1:
             raise CommandError("--dossiers phải lớn hơn 0.")

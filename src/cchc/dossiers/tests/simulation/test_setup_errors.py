@@ -16,7 +16,8 @@ END = date(2025, 9, 30)
 
 
 @pytest.mark.django_db
-def test_simulator_refuses_clearly_without_the_catalogue() -> None:
+def test_simulator_refuses_clearly_without_the_catalogue(settings) -> None:
+    settings.DEBUG = True  # a demo command (cchc.common.demo)
     from cchc.org.services import org_load_khanh_hoa
 
     with pytest.raises(SimulationSetupError, match="cchc org load"):

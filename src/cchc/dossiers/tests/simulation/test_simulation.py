@@ -176,7 +176,8 @@ def test_period_before_the_catalogue_is_refused_with_the_date(catalogue: None) -
         dossiers_simulate(count=5, start=date(2021, 1, 1), end=date(2021, 12, 31), seed=1)
 
 
-def test_command_prints_the_summary(catalogue: None, capsys: pytest.CaptureFixture[str]) -> None:
+def test_command_prints_the_summary(catalogue: None, capsys: pytest.CaptureFixture[str], settings) -> None:
+    settings.DEBUG = True  # a demo command (cchc.common.demo)
     call_command(
         "simulate", "--dossiers", "8", "--seed", "3", "--from", "2021-01-01", "--to", "2025-12-31", "--no-progress"
     )
@@ -187,7 +188,8 @@ def test_command_prints_the_summary(catalogue: None, capsys: pytest.CaptureFixtu
     assert Dossier.objects.count() >= 7
 
 
-def test_if_empty_leaves_existing_dossiers_alone(catalogue: None, capsys: pytest.CaptureFixture[str]) -> None:
+def test_if_empty_leaves_existing_dossiers_alone(catalogue: None, capsys: pytest.CaptureFixture[str], settings) -> None:
+    settings.DEBUG = True  # a demo command (cchc.common.demo)
     simulate(seed=4, bulk=True, count=3)
     before = Dossier.objects.count()
     call_command("simulate", "--dossiers", "5", "--seed", "4", "--if-empty", "--no-progress")

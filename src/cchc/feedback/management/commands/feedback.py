@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
@@ -25,6 +24,7 @@ from cchc.accounts.constants import Role
 from cchc.accounts.models import AgencyMembership
 from cchc.accounts.services import membership_grant
 from cchc.calendars.selectors import working_calendar
+from cchc.common.demo import demo_only
 from cchc.dossiers.models import Dossier
 from cchc.feedback import services as s
 from cchc.feedback.constants import SO_NOI_VU, Classification, RatingLevel
@@ -170,8 +170,7 @@ class Command(BaseCommand):
         sub.add_parser("demo", help="Tạo phản ánh mẫu (idempotent) và tài khoản cán bộ Sở Nội vụ demo.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not settings.DEBUG:
-            raise CommandError("feedback demo chỉ dùng cho bản chạy thử (DEBUG=1).")
+        demo_only("cchc feedback demo")
         now = timezone.now()
         today = timezone.localdate(now)
         agencies = {

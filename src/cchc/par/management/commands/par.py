@@ -23,6 +23,7 @@ from tqdm import tqdm
 from cchc.accounts.constants import Role
 from cchc.accounts.models import AgencyMembership
 from cchc.accounts.services import membership_grant
+from cchc.common.demo import demo_only
 from cchc.org.models import Agency
 from cchc.par.constants import ParError
 from cchc.par.demo import par_demo
@@ -94,6 +95,7 @@ class Command(BaseCommand):
             self.stdout.write(text)
 
     def _demo(self, options: dict[str, Any]) -> None:
+        demo_only("cchc par demo")
         bar = tqdm(desc="Chỉ số CCHC demo", unit=" cơ quan", file=sys.stderr, disable=None)
         try:
             result = par_demo(progress=lambda label: bar.update(1))

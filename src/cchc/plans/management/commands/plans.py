@@ -6,10 +6,10 @@ import sys
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from cchc.common.demo import demo_only
 from cchc.plans.constants import PlanError
 from cchc.plans.selectors import reminder_days
 
@@ -80,8 +80,7 @@ class Command(BaseCommand):
         self.stdout.write("Đã đưa tác vụ nhắc việc vào hàng đợi (chạy bởi tiến trình xử lý tác vụ: cchc db_worker).")
 
     def _demo(self) -> None:
-        if not settings.DEBUG:
-            raise CommandError("plans demo chỉ dùng cho bản chạy thử (DEBUG=1).")
+        demo_only("cchc plans demo")
         from cchc.plans.demo import plans_demo
 
         try:

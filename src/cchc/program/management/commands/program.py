@@ -11,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from cchc.common.demo import demo_only
 from cchc.program.export import program_export, program_export_queryset
 from cchc.program.importer.errors import ProgramImportError
 from cchc.program.services import program_import
@@ -39,6 +40,7 @@ class Command(BaseCommand):
         elif options["action"] == "link-targets":
             self._link(options["id"])
         elif options["action"] == "demo-targets":
+            demo_only("cchc program demo-targets")
             from cchc.program.targets.demo import demo_targets
 
             for line in demo_targets():

@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from tqdm import tqdm
 
+from cchc.common.demo import demo_only
 from cchc.reporting import services as s
 from cchc.reporting.constants import ReportError
 from cchc.reporting.demo import demo_lines, report_demo
@@ -92,6 +93,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"  {path} ({path.stat().st_size:,} byte)".replace(",", ".")))
 
     def _demo(self, options: dict[str, Any]) -> None:
+        demo_only("cchc report demo")
         try:
             result = report_demo(now=timezone.now())
         except ValueError as error:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from cchc.common.demo import demo_only
 from cchc.common.spreadsheets import csv_writer
 from cchc.surveys.constants import GroupBy
 from cchc.surveys.demo import surveys_demo
@@ -83,6 +84,7 @@ class Command(BaseCommand):
             self.stderr.write(f"Đã ghi {options['output']}.")
 
     def _demo(self, responses: int, seed: int) -> None:
+        demo_only("cchc surveys demo")
         from tqdm import tqdm
 
         with tqdm(total=responses, desc="Phiếu khảo sát", unit="phiếu", disable=None) as bar:

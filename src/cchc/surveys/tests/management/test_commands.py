@@ -37,7 +37,8 @@ def test_bad_file_is_refused_with_a_clear_message(world, tmp_path):
     assert Questionnaire.objects.count() == 0
 
 
-def test_demo_is_idempotent_and_feeds_the_summary(world):
+def test_demo_is_idempotent_and_feeds_the_summary(world, settings):
+    settings.DEBUG = True  # a demo command (cchc.common.demo)
     out = io.StringIO()
     call_command("surveys", "demo", "--responses", "15", stdout=out, stderr=io.StringIO())
     call_command("surveys", "demo", "--responses", "15", stdout=out, stderr=io.StringIO())
