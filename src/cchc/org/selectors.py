@@ -670,7 +670,7 @@ def one_stop_desk_on(agency: Agency, *, on: date) -> OneStopDesk:
     validity are data (``org/data/one-stop-desks.json`` for the committees' desks, ``names`` of the
     provincial centre in ``agencies.json``), each with the decision it comes from.
 
-    - a People's Committee below the province: its desk under the committee's name ("UBND phường Nha
+    - a People's Committee below the province: its desk under the committee's short name ("UBND phường Nha
       Trang" above "Trung tâm Phục vụ hành chính công"; in the body "Trung tâm Phục vụ hành chính công
       phường Nha Trang");
     - any other agency (the provincial centre, a department): the agency itself under its parent, with
@@ -683,7 +683,9 @@ def one_stop_desk_on(agency: Agency, *, on: date) -> OneStopDesk:
             full_name = f"{desk.name} {committee}"
         else:
             full_name = f"{desk.name} {_unit_phrase(agency.unit)}".strip()
-        return OneStopDesk(parent=committee, issuer=desk.name, full_name=full_name, legal_basis=desk.legal_basis)
+        # the parent line may abbreviate the common words (NĐ 30/2020 Phụ lục I ô số 2: "UBND PHƯỜNG …")
+        parent_line = agency.short_name or committee
+        return OneStopDesk(parent=parent_line, issuer=desk.name, full_name=full_name, legal_basis=desk.legal_basis)
     parent = agency.parent
     parent_name = (parent.short_name or agency_name_on(parent, on=on)) if parent is not None else ""
     name = agency_name_on(agency, on=on)

@@ -53,7 +53,7 @@ def test_commune_desk_is_its_public_administration_service_centre_from_july_2025
 
     desk = one_stop_desk_on(nha_trang, on=date(2026, 1, 5))
 
-    assert desk.parent == "Ủy ban nhân dân phường Nha Trang"
+    assert desk.parent == "UBND phường Nha Trang"
     assert desk.issuer == "Trung tâm Phục vụ hành chính công"
     assert desk.full_name == "Trung tâm Phục vụ hành chính công phường Nha Trang"
     assert "118/2025" in desk.legal_basis

@@ -208,6 +208,6 @@ def test_commune_forms_are_headed_by_its_service_centre(world: World) -> None:
 
     text = pdf_text(dossier_form_pdf(dossier=dossier, form=1))
 
-    assert "ỦY BAN NHÂN DÂN PHƯỜNG NHA TRANG TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG" in text
+    assert "UBND PHƯỜNG NHA TRANG TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG" in text
     assert "Trung tâm Phục vụ hành chính công phường Nha Trang tiếp nhận hồ sơ" in text
     assert "BỘ PHẬN MỘT CỬA" not in text
