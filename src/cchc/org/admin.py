@@ -12,7 +12,16 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from cchc.org.constants import Confidence
-from cchc.org.models import AdministrativeUnit, Agency, AgencyGroup, AgencySuccession, UnitSuccession
+from cchc.org.models import (
+    AdministrativeUnit,
+    Agency,
+    AgencyGroup,
+    AgencyName,
+    AgencySuccession,
+    DocumentRegisterEntry,
+    Signatory,
+    UnitSuccession,
+)
 
 
 class NeedsReviewFilter(admin.SimpleListFilter):
@@ -100,6 +109,18 @@ class AgencySuccessionInInline(admin.TabularInline):
     verbose_name_plural = "cơ quan trước (hình thành từ)"
 
 
+class AgencyNameInline(admin.TabularInline):
+    model = AgencyName
+    extra = 0
+    fields = ["name", "valid_from", "valid_to", "legal_basis", "confidence", "review_note", "source"]
+
+
+class SignatoryInline(admin.TabularInline):
+    model = Signatory
+    extra = 0
+    fields = ["full_name", "position", "head_position", "valid_from", "valid_to", "note"]
+
+
 @admin.register(Agency)
 class AgencyAdmin(SimpleHistoryAdmin):
     list_display = ["name", "code", "kind", "level", "unit", "valid_from", "valid_to", "confidence", needs_review]
@@ -108,9 +129,12 @@ class AgencyAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["unit", "parent"]
     list_select_related = ["unit"]
     readonly_fields = ["search_key"]
-    inlines = [AgencySuccessionInInline, AgencySuccessionOutInline]
+    inlines = [AgencyNameInline, SignatoryInline, AgencySuccessionInInline, AgencySuccessionOutInline]
     fieldsets = [
-        (None, {"fields": ["code", "name", "short_name", "aliases", "kind", "level", "unit", "parent"]}),
+        (
+            None,
+            {"fields": ["code", "name", "short_name", "aliases", "document_symbol", "kind", "level", "unit", "parent"]},
+        ),
         ("Hiệu lực", {"fields": ["valid_from", "valid_to", "legal_basis", "source"]}),
         ("Rà soát", {"fields": ["confidence", "review_note", "search_key"]}),
     ]
@@ -130,3 +154,22 @@ class AgencyGroupAdmin(SimpleHistoryAdmin):
     list_display = ["name", "code", "kinds", "levels", "scope_unit_code"]
     search_fields = ["name", "code", "search_key"]
     readonly_fields = ["search_key"]
+
+
+@admin.register(DocumentRegisterEntry)
+class DocumentRegisterEntryAdmin(admin.ModelAdmin):
+    """The register of outgoing documents is written by the services only (read-only here)."""
+
+    list_display = ["__str__", "agency", "year", "issued_on", "subject", "signer_name"]
+    list_filter = ["year"]
+    search_fields = ["subject", "symbol", "signer_name", "reference", "agency__name"]
+    list_select_related = ["agency"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

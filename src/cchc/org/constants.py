@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from django.db import models
 
 
@@ -58,3 +60,24 @@ class Confidence(models.TextChoices):
     CONFIRMED = "confirmed", "Đã xác nhận từ văn bản"
     SECONDARY = "secondary", "Theo nguồn thứ cấp, cần đối chiếu"
     UNCONFIRMED = "unconfirmed", "Chưa xác nhận, cần rà soát"
+
+
+class RegisterErrorCode(StrEnum):
+    """Stable error codes of the register of outgoing documents (sổ đăng ký văn bản đi)."""
+
+    SIGNER_REQUIRED = "register.signer_required"
+    NUMBER_INVALID = "register.number_invalid"
+    NUMBER_TAKEN = "register.number_taken"
+    SUBJECT_REQUIRED = "register.subject_required"
+
+
+class RegisterError(Exception):
+    """A refused registration: a stable ``code`` and a Vietnamese ``message``; nothing was written."""
+
+    def __init__(self, code: RegisterErrorCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message

@@ -169,6 +169,12 @@ class Agency(ValidityPeriod):
     confidence = models.CharField("độ tin cậy", max_length=20, choices=Confidence.choices, default=Confidence.CONFIRMED)
     review_note = models.TextField("cần rà soát", blank=True)
     source = models.CharField("nguồn", max_length=500, blank=True)
+    document_symbol = models.CharField(
+        "chữ viết tắt tên cơ quan trên văn bản",
+        max_length=30,
+        blank=True,
+        help_text="Ví dụ UBND, STP, TTPVHCC. Để trống: lấy chữ cái đầu của tên (NĐ 30/2020/NĐ-CP, Phụ lục I).",
+    )
     search_key = models.CharField(max_length=400, editable=False, db_index=True)
 
     history = HistoricalRecords()
@@ -265,3 +271,117 @@ class AgencyGroup(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         self.search_key = fold(" ".join([self.name, *self.aliases]))
         super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class AgencyName(ValidityPeriod):
+    """One official name of an agency over a validity period (renamed, reorganised under a new decision).
+
+    A document prints the name valid on its own date (``cchc.org.selectors.agency_name_on``), so a
+    renaming never rewrites what was issued before it. ``legal_basis`` names the decision that gave the
+    name; where its number is not known the record says so ("chưa xác minh") with what would confirm it.
+    """
+
+    agency = models.ForeignKey(Agency, verbose_name="cơ quan", on_delete=models.CASCADE, related_name="names")
+    name = models.CharField("tên", max_length=300)
+    legal_basis = models.CharField("căn cứ pháp lý", max_length=500, blank=True)
+    confidence = models.CharField("độ tin cậy", max_length=20, choices=Confidence.choices, default=Confidence.CONFIRMED)
+    review_note = models.TextField("cần rà soát", blank=True)
+    source = models.CharField("nguồn", max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "tên gọi theo thời kỳ"
+        verbose_name_plural = "tên gọi theo thời kỳ"
+        ordering = ["agency_id", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "valid_from"], condition=Q(valid_from__isnull=False), name="org_agency_name_from_uniq"
+            ),
+            models.UniqueConstraint(
+                fields=["agency"], condition=Q(valid_from__isnull=True), name="org_agency_name_open_uniq"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gt=models.F("valid_from")),
+                name="org_agency_name_validity_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Signatory(ValidityPeriod):
+    """A person with authority to sign an agency's documents (chức vụ, họ tên người ký).
+
+    legal: NĐ 30/2020/NĐ-CP Điều 8 khoản 2 and Phụ lục I ô số 7a-7b: the signature block prints the
+    authority prefix (TM. for a collective body such as a People's Committee, KT. when a deputy signs
+    for the head), the signer's position in upper case and the full name. ``head_position`` is empty
+    when the signer is the head; for a deputy it is the head's position ("Giám đốc"), printed after KT.
+    """
+
+    agency = models.ForeignKey(Agency, verbose_name="cơ quan", on_delete=models.PROTECT, related_name="signatories")
+    full_name = models.CharField("họ và tên", max_length=200)
+    position = models.CharField("chức vụ", max_length=100)
+    head_position = models.CharField("ký thay (chức vụ người đứng đầu)", max_length=100, blank=True)
+    note = models.CharField("căn cứ giao ký", max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "người ký văn bản"
+        verbose_name_plural = "người ký văn bản"
+        ordering = ["agency_id", "head_position", "full_name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(full_name=""), name="org_signatory_name_required"),
+            models.CheckConstraint(condition=~Q(position=""), name="org_signatory_position_required"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position} {self.full_name}"
+
+
+class DocumentRegisterEntry(models.Model):
+    """One line of an issuing body's register of outgoing documents (sổ đăng ký văn bản đi).
+
+    legal: NĐ 30/2020/NĐ-CP Điều 15 and Phụ lục I Mục II.3: documents take their number from the
+    issuing body's series, which starts at 01 on 1 January and ends on 31 December; the number line
+    reads "Số: <number>/<type abbreviation>-<issuer abbreviation>" (a công văn has no type
+    abbreviation). One series per body and year, shared by every kind of document it issues.
+    ``reference`` names what the document is about ("dossiers.extension:12") so printing it again
+    gives the same number.
+    """
+
+    agency = models.ForeignKey(Agency, verbose_name="cơ quan ban hành", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("năm")
+    number = models.PositiveIntegerField("số")
+    symbol = models.CharField("ký hiệu", max_length=60)
+    issued_on = models.DateField("ngày ban hành")
+    subject = models.CharField("trích yếu", max_length=500)
+    reference = models.CharField("đối tượng", max_length=120, blank=True)
+    signer_name = models.CharField("người ký", max_length=200)
+    signer_title = models.CharField("chức vụ người ký", max_length=200)
+    created_at = models.DateTimeField("thời điểm vào sổ", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "văn bản đi"
+        verbose_name_plural = "sổ đăng ký văn bản đi"
+        ordering = ["agency_id", "year", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year", "number"], name="org_register_number_uniq"),
+            models.UniqueConstraint(
+                fields=["agency", "reference"], condition=~Q(reference=""), name="org_register_reference_uniq"
+            ),
+            models.CheckConstraint(condition=Q(number__gte=1), name="org_register_number_positive"),
+            models.CheckConstraint(condition=~Q(signer_name=""), name="org_register_signer_required"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number_text
+
+    @property
+    def number_text(self) -> str:
+        """``05/TB-STP``: numbers below 10 with a leading 0 (NĐ 30/2020 Phụ lục I Mục II.3)."""
+        return f"{self.number:02d}/{self.symbol}"

@@ -23,19 +23,22 @@ the chain of edges that led there.
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from django.db.models import Count, Q, QuerySet
 
 from cchc.common.text import fold, fold_words
-from cchc.org.constants import Confidence, Level
-from cchc.org.models import AdministrativeUnit, Agency, AgencyGroup, AgencySuccession, UnitSuccession
+from cchc.org.constants import AgencyKind, Confidence, Level
+from cchc.org.models import AdministrativeUnit, Agency, AgencyGroup, AgencySuccession, Signatory, UnitSuccession
 
 # --- name resolution ---------------------------------------------------------------------------
 
@@ -538,3 +541,152 @@ def unit_list_for_public(*, on: date | None = None, level: str | None = None) ->
     if level:
         qs = qs.filter(level=level)
     return qs.order_by("level", "code", "valid_from", "pk")
+
+
+# --- names on a date, signers and the document register --------------------------------------------
+
+_PLACE_WORDS = ("tỉnh", "thành phố", "huyện", "thị xã", "xã", "phường", "thị trấn", "đặc khu")
+_SMALL_WORDS = {"và", "của"}
+
+
+def agency_name_on(agency: Agency, *, on: date) -> str:
+    """The agency's official name on ``on``: the ``AgencyName`` valid that day, else its current name.
+
+    A document prints the name of its own date, so a 2024 receipt of the provincial centre keeps the
+    name it had then (see ``org/data/agencies.json``, each name with the decision that gave it).
+    """
+    for record in agency.names.all():  # prefetched by callers that print many documents
+        if record.is_valid_on(on):
+            return record.name
+    return agency.name
+
+
+def agency_symbol(agency: Agency) -> str:
+    """The abbreviation of the issuing body in a document's number ("UBND", "STP", "TTPVHCC").
+
+    legal: NĐ 30/2020/NĐ-CP Phụ lục I Mục II.3: the head of the body decides its abbreviation, so the
+    recorded ``document_symbol`` wins. Without one, a People's Committee is "UBND" (the abbreviation
+    NĐ 30's own examples use, "123/BC-UBND"); any other body takes the initials of its name without the
+    place name ("Sở Tư pháp" -> "STP"). Set ``document_symbol`` in the admin to change it.
+    """
+    if agency.document_symbol:
+        return agency.document_symbol
+    if agency.kind == AgencyKind.PEOPLES_COMMITTEE:
+        return "UBND"
+    words = agency.name.replace(",", " ").split()
+    lowered = [w.lower() for w in words]
+    for index in range(1, len(words)):
+        if any(" ".join(lowered[index:]).startswith(place + " ") for place in _PLACE_WORDS):
+            words = words[:index]
+            break
+    initials = [w[0] for w in words if w.lower() not in _SMALL_WORDS and w[0].isalpha()]
+    return "".join(initials).upper() or "CQ"
+
+
+def signatory_for(agency: Agency, *, on: date) -> Signatory | None:
+    """Who signs for ``agency`` on ``on``: its head if recorded, else a deputy (by name); None if nobody.
+
+    Returns a ``Signatory``; the signature block is :func:`signature_lines`.
+    """
+    return Signatory.objects.valid_on(on).filter(agency=agency).order_by("head_position", "full_name", "pk").first()
+
+
+def signature_lines(*, agency: Agency, position: str, head_position: str = "") -> list[str]:
+    """The authority and position lines of a signature block, upper case (NĐ 30/2020 ô số 7a, 7b).
+
+    legal: NĐ 30/2020/NĐ-CP Phụ lục I Mục II (vn-data §1.2): "TM." when signing on behalf of a
+    collective (a People's Committee decides as a collective), "KT." when a deputy signs for the head;
+    the signer's own position below. A department head signs without a prefix.
+    """
+    lines = []
+    if agency.kind == AgencyKind.PEOPLES_COMMITTEE:
+        lines.append("TM. ỦY BAN NHÂN DÂN")
+    if head_position:
+        lines.append(f"KT. {head_position.upper()}")
+    lines.append(position.upper())
+    return lines
+
+
+DESKS_FILE = Path(__file__).resolve().parent / "data" / "one-stop-desks.json"
+
+
+@dataclass(frozen=True)
+class DeskName:
+    """The one-stop desk's name in a period, with the decision it comes from."""
+
+    name: str
+    valid_from: date | None
+    valid_to: date | None
+    legal_basis: str
+    confidence: str
+
+    def is_valid_on(self, day: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day < self.valid_to)
+
+
+@functools.cache
+def _committee_desks() -> tuple[DeskName, ...]:
+    with DESKS_FILE.open(encoding="utf-8") as handle:
+        records = json.load(handle)["committee_desks"]
+    return tuple(
+        DeskName(
+            name=r["name"],
+            valid_from=date.fromisoformat(r["valid_from"]) if r["valid_from"] else None,
+            valid_to=date.fromisoformat(r["valid_to"]) if r["valid_to"] else None,
+            legal_basis=r["legal_basis"],
+            confidence=r["confidence"],
+        )
+        for r in records
+    )
+
+
+@dataclass(frozen=True)
+class OneStopDesk:
+    """How a document of an agency's one-stop desk names it on a date.
+
+    ``parent`` and ``issuer`` are the two lines of the header (ô số 2 of NĐ 30/2020, before upper-casing);
+    ``full_name`` is how the body text names the desk.
+    """
+
+    parent: str
+    issuer: str
+    full_name: str
+    legal_basis: str
+
+
+def _unit_phrase(unit: AdministrativeUnit | None) -> str:
+    """``phường Nha Trang`` (kind in lower case inside a sentence, NĐ 30/2020 Phụ lục II)."""
+    if unit is None:
+        return ""
+    return unit.name[:1].lower() + unit.name[1:]
+
+
+def one_stop_desk_on(agency: Agency, *, on: date) -> OneStopDesk:
+    """The one-stop desk of ``agency`` as its documents name it on ``on``.
+
+    legal: NĐ 118/2025/NĐ-CP (from 1/7/2025) organises the desk as the Trung tâm Phục vụ hành chính
+    công of the province and of each commune-level unit; before, NĐ 61/2018/NĐ-CP had the provincial
+    Trung tâm and the Bộ phận Tiếp nhận và Trả kết quả of districts and communes. The names and their
+    validity are data (``org/data/one-stop-desks.json`` for the committees' desks, ``names`` of the
+    provincial centre in ``agencies.json``), each with the decision it comes from.
+
+    - a People's Committee below the province: its desk under the committee's short name ("UBND phường Nha
+      Trang" above "Trung tâm Phục vụ hành chính công"; in the body "Trung tâm Phục vụ hành chính công
+      phường Nha Trang");
+    - any other agency (the provincial centre, a department): the agency itself under its parent, with
+      the name valid on the date.
+    """
+    if agency.kind == AgencyKind.PEOPLES_COMMITTEE and agency.level in (Level.COMMUNE, Level.DISTRICT):
+        desk = next((d for d in _committee_desks() if d.is_valid_on(on)), _committee_desks()[-1])
+        committee = agency_name_on(agency, on=on)
+        if desk.valid_to is not None:  # before 1/7/2025: "Bộ phận Tiếp nhận và Trả kết quả UBND xã …"
+            full_name = f"{desk.name} {committee}"
+        else:
+            full_name = f"{desk.name} {_unit_phrase(agency.unit)}".strip()
+        # the parent line may abbreviate the common words (NĐ 30/2020 Phụ lục I ô số 2: "UBND PHƯỜNG …")
+        parent_line = agency.short_name or committee
+        return OneStopDesk(parent=parent_line, issuer=desk.name, full_name=full_name, legal_basis=desk.legal_basis)
+    parent = agency.parent
+    parent_name = (parent.short_name or agency_name_on(parent, on=on)) if parent is not None else ""
+    name = agency_name_on(agency, on=on)
+    return OneStopDesk(parent=parent_name, issuer=name, full_name=name, legal_basis=agency.legal_basis)

@@ -20,14 +20,34 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models, transaction
+from django.db.models import Max
 
-from cchc.org.constants import AgencyKind, Confidence, Level, SuccessionKind, UnitKind
-from cchc.org.models import AdministrativeUnit, Agency, AgencyGroup, AgencySuccession, UnitSuccession
+from cchc.audit.services import audit_record, audit_snapshot
+from cchc.org.constants import (
+    AgencyKind,
+    Confidence,
+    Level,
+    RegisterError,
+    RegisterErrorCode,
+    SuccessionKind,
+    UnitKind,
+)
+from cchc.org.models import (
+    AdministrativeUnit,
+    Agency,
+    AgencyGroup,
+    AgencyName,
+    AgencySuccession,
+    DocumentRegisterEntry,
+    UnitSuccession,
+)
+from cchc.org.selectors import agency_symbol
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 UNITS_2025_03_FILE = "units-2025-03-01-khanh-hoa-ninh-thuan.json"
@@ -374,6 +394,31 @@ class _Loader:
                 source=record.get("source", ""),
             )
         self._step("Cơ quan (danh mục biên soạn)", len(records), len(records))
+        self.load_agency_names(records)
+
+    def load_agency_names(self, records: list[dict[str, Any]]) -> None:
+        """The names an agency had over time (``names`` of a record), each with its validity and basis."""
+        existing = {(n.agency_id, n.valid_from): n for n in AgencyName.objects.all()}
+        for record in records:
+            agency = self.agencies[(record["code"], _parse_day(record.get("valid_from")))]
+            for item in record.get("names", []):
+                valid_from = _parse_day(item.get("valid_from"))
+                self.up.upsert(
+                    "agency_name",
+                    existing,
+                    (agency.pk, valid_from),
+                    AgencyName,
+                    {
+                        "agency_id": agency.pk,
+                        "valid_from": valid_from,
+                        "valid_to": _parse_day(item.get("valid_to")),
+                        "name": item["name"],
+                        "legal_basis": item.get("legal_basis", ""),
+                        "confidence": Confidence(item.get("confidence", Confidence.CONFIRMED)),
+                        "review_note": item.get("review_note", ""),
+                        "source": item.get("source", ""),
+                    },
+                )
 
     def _committee(self, unit: AdministrativeUnit, parent: Agency | None, *, legal_basis: str, source: str) -> Agency:
         local_name = _lower_first(unit.name)
@@ -510,3 +555,84 @@ class _Loader:
 
 def _sorted_units(units: Iterable[AdministrativeUnit]) -> list[AdministrativeUnit]:
     return sorted(units, key=lambda u: u.code)
+
+
+# --- the register of outgoing documents ------------------------------------------------------------
+
+REGISTER_SNAPSHOT = ["agency_id", "year", "number", "symbol", "issued_on", "subject", "reference", "signer_name"]
+
+
+@transaction.atomic
+def document_register_issue(
+    *,
+    agency: Agency,
+    on: date,
+    type_code: str,
+    subject: str,
+    signer_name: str,
+    signer_title: str,
+    reference: str = "",
+    number: int | None = None,
+    actor: AbstractBaseUser | None,
+    at: datetime,
+) -> DocumentRegisterEntry:
+    """Give a document its number in ``agency``'s register for the year of ``on`` and record it.
+
+    legal: NĐ 30/2020/NĐ-CP Điều 15 (a body's documents are numbered in one series per year, from 01 on
+    1 January to 31 December) and Điều 8 khoản 2 (the signer's position and full name are required
+    elements). ``signer_title`` may hold several lines (authority prefix, position). The number line
+    is "<number>/<type_code>-<agency symbol>" (Phụ lục I Mục II.3); a
+    công văn has no type abbreviation (``type_code=""``).
+
+    ``number=None`` takes the next free number; an explicit number (a document numbered by hand in the
+    paper register) is refused when taken. With a ``reference`` the call is idempotent: the document
+    already registered for it is returned unchanged.
+    Concurrency: the agency row is locked, so two documents of one body never get the same number (the
+    unique constraint on agency, year, number backs it).
+    """
+    signer_name = " ".join(signer_name.split())
+    subject = " ".join(subject.split())
+    if not signer_name:
+        raise RegisterError(
+            RegisterErrorCode.SIGNER_REQUIRED,
+            "Văn bản phải ghi họ và tên người ký (Nghị định 30/2020/NĐ-CP, Điều 8 khoản 2).",
+        )
+    if not subject:
+        raise RegisterError(RegisterErrorCode.SUBJECT_REQUIRED, "Văn bản phải có trích yếu nội dung để vào sổ.")
+    if number is not None and number < 1:
+        raise RegisterError(RegisterErrorCode.NUMBER_INVALID, "Số văn bản phải là số nguyên dương.")
+    Agency.objects.select_for_update().filter(pk=agency.pk).first()  # concurrency: one number at a time
+    entries = DocumentRegisterEntry.objects.filter(agency=agency)
+    if reference:
+        existing = entries.filter(reference=reference).first()
+        if existing is not None:
+            return existing
+    year_entries = entries.filter(year=on.year)
+    if number is None:
+        number = (year_entries.aggregate(m=Max("number"))["m"] or 0) + 1
+    elif year_entries.filter(number=number).exists():
+        raise RegisterError(
+            RegisterErrorCode.NUMBER_TAKEN,
+            f"Số {number:02d} năm {on.year} trong sổ văn bản đi của {agency.name} đã dùng.",
+        )
+    symbol = f"{type_code}-{agency_symbol(agency)}" if type_code else agency_symbol(agency)
+    entry = DocumentRegisterEntry.objects.create(
+        agency=agency,
+        year=on.year,
+        number=number,
+        symbol=symbol,
+        issued_on=on,
+        subject=subject[:500],
+        reference=reference,
+        signer_name=signer_name[:200],
+        signer_title="\n".join(" ".join(line.split()) for line in signer_title.splitlines() if line.strip())[:200],
+    )
+    audit_record(
+        actor=actor,
+        action="document_register.issue",
+        target=entry,
+        before=None,
+        after=audit_snapshot(entry, REGISTER_SNAPSHOT),
+        at=at,
+    )
+    return entry

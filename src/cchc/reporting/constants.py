@@ -97,6 +97,7 @@ class ReportErrorCode(StrEnum):
     NO_PROGRAM = "report.no_program"
     ISSUED = "report.issued"
     NUMBER_TAKEN = "report.number_taken"
+    SIGNER_REQUIRED = "report.signer_required"
 
 
 class ReportError(Exception):

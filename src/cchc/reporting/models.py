@@ -184,6 +184,14 @@ class ProvinceReport(models.Model):
     signer_prefix = models.CharField("ký thay", max_length=100, default="KT. CHỦ TỊCH", blank=True)
     signer_title = models.CharField("chức vụ người ký", max_length=100, default="PHÓ CHỦ TỊCH")
     signer_name = models.CharField("người ký", max_length=200, blank=True)
+    register_entry = models.OneToOneField(
+        "org.DocumentRegisterEntry",
+        verbose_name="số trong sổ văn bản đi",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     figures_at = models.DateTimeField("số liệu tính lúc")
     figures = models.JSONField("số liệu (khi ban hành)", default=dict, blank=True)
     created_at = models.DateTimeField("lập lúc")

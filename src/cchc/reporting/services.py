@@ -18,16 +18,18 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Max
 
 from cchc.audit.services import audit_record, audit_snapshot
 from cchc.indicators.periods import VN_TZ
+from cchc.org.constants import RegisterError, RegisterErrorCode
 from cchc.org.models import Agency
+from cchc.org.services import document_register_issue
 from cchc.program.models import Program
 from cchc.program.selectors import program_get_latest
 from cchc.reporting.constants import (
     ALLOWED,
     DOCUMENT_SYMBOL,
+    PROVINCE_COMMITTEE,
     ProvinceReportStatus,
     ReportAction,
     ReportError,
@@ -667,9 +669,15 @@ def province_report_issue(
     actor: AbstractBaseUser | None,
     at: datetime,
 ) -> ProvinceReport:
-    """Issue the consolidated report: it gets its number in the year's series of UBND tỉnh reports (the
-    next free one, or the one the văn thư gives) and its date (default: the day of ``at``); its content
-    and figures are frozen. legal: NĐ 30/2020/NĐ-CP Điều 15 (numbering per year from 01 on 1 January)."""
+    """Issue the consolidated report: it takes its number from the register of outgoing documents of the
+    Ủy ban nhân dân tỉnh (the next free one, or the one the văn thư gives) and its date (default: the
+    day of ``at``); its content and figures are frozen.
+
+    legal: NĐ 30/2020/NĐ-CP Điều 15: the number is the issuing body's, in one series per year from 01 on
+    1 January, shared with every other document the committee issues (``cchc.org.services.
+    document_register_issue``), not a series of the application's reports; Điều 8 khoản 2: the signer's
+    position and full name are required elements, so a report without the signer's name is refused.
+    """
     _check_at(at)
     if actor is not None:
         _check_reviewer(actor, at)
@@ -680,18 +688,50 @@ def province_report_issue(
         raise _invalid("Số văn bản phải là số nguyên dương.")
     if not locked.signer_title.strip():
         raise _invalid("Vui lòng nhập chức vụ người ký trước khi ban hành.")
-    taken = ProvinceReport.objects.filter(year=day.year)
-    if number is None:
-        number = (taken.aggregate(m=Max("number"))["m"] or 0) + 1
-    elif taken.filter(number=number).exists():
-        raise ReportError(ReportErrorCode.NUMBER_TAKEN, f"Số {number:02d}/{DOCUMENT_SYMBOL} năm {day.year} đã dùng.")
+    if not " ".join(locked.signer_name.split()):
+        raise ReportError(
+            ReportErrorCode.SIGNER_REQUIRED,
+            "Vui lòng nhập họ và tên người ký trước khi ban hành (Nghị định 30/2020/NĐ-CP, Điều 8 khoản 2).",
+        )
+    issuer = _issuing_committee(day)
+    title = [locked.signing_authority, locked.signer_prefix, locked.signer_title]
+    try:
+        entry = document_register_issue(
+            agency=issuer,
+            on=day,
+            type_code=DOCUMENT_SYMBOL.split("-")[0],
+            subject=locked.subject,
+            signer_name=locked.signer_name,
+            signer_title="\n".join(line for line in title if line.strip()),
+            reference=f"reporting.province_report:{locked.pk}",
+            number=number,
+            actor=actor,
+            at=at,
+        )
+    except RegisterError as error:
+        if error.code != RegisterErrorCode.NUMBER_TAKEN:
+            raise ReportError(ReportErrorCode.INVALID_INPUT, error.message) from error
+        message = (
+            f"Số {number or 0:02d}/{DOCUMENT_SYMBOL} năm {day.year} đã dùng trong sổ văn bản đi của {issuer.name}."
+        )
+        raise ReportError(ReportErrorCode.NUMBER_TAKEN, message) from error
     before = _province_state(locked)
     units = province_units(period=locked.period.period, at=locked.figures_at)
     locked.status = ProvinceReportStatus.ISSUED
-    locked.number, locked.year, locked.issued_on = number, day.year, day
+    locked.number, locked.year, locked.issued_on = entry.number, entry.year, entry.issued_on
+    locked.register_entry = entry
     locked.issued_at, locked.issued_by = at, _user(actor)
     locked.figures = {"at": locked.figures_at.astimezone(VN_TZ).isoformat(), "units": units_as_data(units)}
     locked.updated_at = at
     locked.save()
     _audit(locked, "province_issue", actor, before, _province_state(locked), at)
     return locked
+
+
+def _issuing_committee(day: date) -> Agency:
+    """The Ủy ban nhân dân tỉnh that issues the report on ``day`` (the record valid that day)."""
+    committees = Agency.objects.filter(code=PROVINCE_COMMITTEE)
+    issuer = committees.valid_on(day).first() or committees.order_by("-valid_from").first()
+    if issuer is None:
+        raise _invalid("Chưa có Ủy ban nhân dân tỉnh trong danh mục cơ quan: chạy «cchc org load».")
+    return issuer

@@ -28,6 +28,7 @@ class DocumentErrorCode(StrEnum):
     FORM_UNKNOWN = "document.form_unknown"
     FORM_NOT_APPLICABLE = "document.form_not_applicable"
     INVALID_PERIOD = "document.invalid_period"
+    SIGNER_MISSING = "document.signer_missing"
 
 
 class DocumentError(Exception):

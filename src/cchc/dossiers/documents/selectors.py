@@ -8,13 +8,16 @@ appointment, 02 supplement request, 04 apology (2018 Mẫu 04), 06 process-contr
 05 stop notice, the register's columns), the core the brief and the dossier record give: applicant,
 request, reason, dates. Replace the wording when the TT 03/2025 text is obtained.
 
-Layout: NĐ 30/2020/NĐ-CP Phụ lục I (vn-data §1): parent and issuer at the top left with "Số: …", Quốc
-hiệu and Tiêu ngữ at the top right with the place and date in italics, the title in bold upper case,
-signature blocks, "Nơi nhận:" for documents sent out (04, 05). Paper: A5 for 01-06 and A4 landscape for
-the register (TT 01/2018: A5 except the register), font sizes of §1.2 scaled by about 0.75 for A5.
-
-Number ("Số"): TT 03/2025 does not say how the forms are numbered (NOT CONFIRMED) and the platform keeps no
-series for them, so a form of a dossier carries the dossier code, which is unique.
+Layout. Letters sent to the applicant with a seal (Mẫu 04, 05) are administrative documents and follow
+NĐ 30/2020/NĐ-CP Phụ lục I (vn-data §1.1-1.2): A4 portrait, margins top 20, bottom 20, left 30, right
+15 mm, 13-14 pt (body 14), the number from the issuing body's register ("Số: 05/TB-STP", Điều 15;
+``documents.services``), a signature block with TM./KT., the signer's position and full name (a
+signatory recorded in the registry, never a placeholder) and "Nơi nhận:". Slips handed over at the desk
+(Mẫu 01-03, 06) keep the one-stop form layout: A5 (TT 01/2018: forms on A5 except the register; the
+TT 03/2025 bodies are NOT CONFIRMED), the "Mã hồ sơ" under the title and no "Số:" line (the dossier
+code identifies them; they are not entered in the register of outgoing documents). The register (Mẫu
+07) is A4 landscape. Fonts: NĐ 30 names Times New Roman; the PDFs embed Liberation Serif 2, which has
+Times New Roman's metrics (``rendering.py``). Dates are written one way, NĐ 30's (``text.date_words``).
 """
 
 from __future__ import annotations
@@ -27,7 +30,6 @@ from typing import Any, TypeVar
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from cchc.calendars.text import format_appointment
 from cchc.common.spreadsheets import xlsx_bytes
 from cchc.dossiers.constants import DossierStatus, HandoverOutcome
 from cchc.dossiers.documents.constants import (
@@ -39,19 +41,21 @@ from cchc.dossiers.documents.constants import (
 )
 from cchc.dossiers.documents.qr import qr_payload, qr_png_data_uri
 from cchc.dossiers.documents.rendering import render_pdf
+from cchc.dossiers.documents.services import dossier_letter_issue
 from cchc.dossiers.documents.text import (
-    ONE_STOP_DESK,
     VN_TZ,
     agency_header,
     date_line,
     date_words,
     local,
+    moment_words,
     person_name,
+    procedure_phrase,
     short_datetime,
 )
 from cchc.dossiers.models import Dossier, Extension, SupplementRequest
-from cchc.org.constants import AgencyKind
 from cchc.org.models import Agency
+from cchc.org.selectors import agency_name_on, one_stop_desk_on
 
 MAX_REGISTER_DAYS = 366
 
@@ -78,14 +82,18 @@ REGISTER_HEADINGS: tuple[str, ...] = (
 
 def dossier_for_documents(*, pk: int) -> Dossier:
     """The dossier with version, procedure, agencies (their parents and units) and receiver joined."""
-    return Dossier.objects.select_related(
-        "procedure_version__procedure",
-        "receiving_agency__parent",
-        "receiving_agency__unit",
-        "competent_agency__parent",
-        "competent_agency__unit",
-        "received_by",
-    ).get(pk=pk)
+    return (
+        Dossier.objects.select_related(
+            "procedure_version__procedure",
+            "receiving_agency__parent",
+            "receiving_agency__unit",
+            "competent_agency__parent",
+            "competent_agency__unit",
+            "received_by",
+        )
+        .prefetch_related("receiving_agency__names", "competent_agency__names")
+        .get(pk=pk)
+    )
 
 
 def dossier_forms_available(*, dossier: Dossier) -> list[int]:
@@ -133,11 +141,9 @@ def _check_form(dossier: Dossier, form: int) -> None:
 # --- form contexts --------------------------------------------------------------------------------
 
 
-def _desk_name(agency: Agency) -> str:
-    """How the body text names the receiving desk ("Bộ phận Một cửa Ủy ban nhân dân phường …")."""
-    if agency.kind == AgencyKind.PEOPLES_COMMITTEE:
-        return f"{ONE_STOP_DESK} {agency.name}"
-    return agency.name
+def _desk_name(agency: Agency, day: date) -> str:
+    """How the body text names the receiving desk on ``day`` ("Trung tâm Phục vụ hành chính công phường …")."""
+    return one_stop_desk_on(agency, on=day).full_name
 
 
 def _money(amount: Decimal | None) -> str:
@@ -148,10 +154,10 @@ def _money(amount: Decimal | None) -> str:
     return f"{amount:,.0f} đồng".replace(",", ".")
 
 
-def _common(dossier: Dossier, form: int, *, issuer: Agency, desk: bool, day: date) -> dict[str, Any]:
+def _common(dossier: Dossier, form: int, *, issuer: Agency, desk: bool, day: date, number: str = "") -> dict[str, Any]:
     version = dossier.procedure_version
     name = FORM_NAMES[form]
-    header = agency_header(issuer, desk=desk, number=dossier.code)
+    header = agency_header(issuer, desk=desk, on=day, number=number)
     payload = qr_payload(
         form=form,
         document_name=name,
@@ -164,24 +170,38 @@ def _common(dossier: Dossier, form: int, *, issuer: Agency, desk: bool, day: dat
         "form": form,
         "dossier": dossier,
         "header": header,
-        "show_number": True,
+        "show_number": bool(number),
         "date_line": date_line(header.place, day),
         "qr": qr_png_data_uri(payload),
         "qr_payload": payload,
         "procedure_name": version.name,
-        "receiving_name": _desk_name(dossier.receiving_agency),
-        "desk_name": _desk_name(dossier.receiving_agency),
-        "competent_name": dossier.competent_agency.name,
+        "procedure_phrase": procedure_phrase(version.name),
+        "receiving_name": _desk_name(dossier.receiving_agency, day),
+        "desk_name": _desk_name(dossier.receiving_agency, day),
+        "competent_name": agency_name_on(dossier.competent_agency, on=day),
+        "paper": "A5",
         "landscape": False,
     }
 
 
-def _recipients(dossier: Dossier) -> list[str]:
+def _recipients(dossier: Dossier, day: date) -> list[str]:
+    """Nơi nhận (NĐ 30/2020 ô số 9b): one per line with "-" and ";", the last "- Lưu: VT." ."""
     return [
         f"- Ông/Bà {dossier.applicant_name};",
-        f"- {_desk_name(dossier.receiving_agency)};",
+        f"- {_desk_name(dossier.receiving_agency, day)};",
         "- Lưu: VT.",
     ]
+
+
+def _letter(dossier: Dossier, form: int, *, day: date, reference: str, actor: Any, at: datetime) -> dict[str, Any]:
+    """What letters 04 and 05 share: the register number, A4 paper, the signature and the recipients."""
+    issuer = dossier.competent_agency
+    subject = f"{FORM_NAMES[form]} hồ sơ {dossier.code} của {dossier.applicant_name}"
+    entry, signature = dossier_letter_issue(
+        issuer=issuer, form=form, on=day, subject=subject, reference=reference, actor=actor, at=at
+    )
+    context = _common(dossier, form, issuer=issuer, desk=False, day=day, number=entry.number_text)
+    return context | {"paper": "A4", "signature": signature, "recipients": _recipients(dossier, day)}
 
 
 def _present(value: T | None) -> T:
@@ -191,18 +211,19 @@ def _present(value: T | None) -> T:
     return value
 
 
-def _form_context(dossier: Dossier, form: int) -> dict[str, Any]:
+def _form_context(dossier: Dossier, form: int, *, actor: Any = None, at: datetime | None = None) -> dict[str, Any]:
     version = dossier.procedure_version
     received_at = dossier.received_at
-    received_words = format_appointment(received_at) if received_at is not None else ""
+    received_words = moment_words(received_at) if received_at is not None else ""
     if form == 1:
         received_at, due_at = _present(received_at), _present(dossier.due_at)
-        context = _common(dossier, 1, issuer=dossier.receiving_agency, desk=True, day=local(received_at).date())
+        day = local(received_at).date()
+        context = _common(dossier, 1, issuer=dossier.receiving_agency, desk=True, day=day)
         fees = [{"name": f.name, "amount_text": _money(f.amount)} for f in dossier.fee_lines.order_by("order")]
         result_place = (
-            f"{_desk_name(dossier.receiving_agency)} hoặc trực tuyến trên Cổng Dịch vụ công"
+            f"{_desk_name(dossier.receiving_agency, day)} hoặc trực tuyến trên Cổng Dịch vụ công"
             if dossier.channel == "online"
-            else _desk_name(dossier.receiving_agency)
+            else _desk_name(dossier.receiving_agency, day)
         )
         # the papers actually received (the checklist or the uploads) when recorded, else the catalogue list
         received = [
@@ -212,7 +233,7 @@ def _form_context(dossier: Dossier, form: int) -> dict[str, Any]:
             "documents": received or list(version.documents.order_by("order")),
             "statutory_time": version.processing_time_display,
             "received_words": received_words,
-            "appointment_words": format_appointment(due_at),
+            "appointment_words": moment_words(due_at),
             "result_place": result_place,
             "fees": fees,
             "officer_name": person_name(dossier.received_by),
@@ -228,38 +249,37 @@ def _form_context(dossier: Dossier, form: int) -> dict[str, Any]:
             "items": items or [supplement.reason],
             "supplement_number": len(supplements),
             "received_words": received_words,
-            "requested_words": format_appointment(supplement.requested_at),
+            "requested_words": moment_words(supplement.requested_at),
             "officer_name": person_name(supplement.requested_by),
         }
     if form == 3:
         refused_at = dossier.ended_at or dossier.submitted_at
         context = _common(dossier, 3, issuer=dossier.receiving_agency, desk=True, day=local(refused_at).date())
         return context | {
-            "submitted_words": format_appointment(dossier.submitted_at),
+            "submitted_words": moment_words(dossier.submitted_at),
             "reason": dossier.end_reason,
             "officer_name": "",
         }
+    at = at or timezone.now()
     if form == 4:
         extension = _present(dossier.extensions.select_related("actor").order_by("at", "pk").last())
         received_at = _present(received_at)
-        context = _common(dossier, 4, issuer=dossier.competent_agency, desk=False, day=local(extension.at).date())
+        day = local(extension.at).date()
+        context = _letter(dossier, 4, day=day, reference=f"dossiers.extension:{extension.pk}", actor=actor, at=at)
         return context | {
             "received_date": date_words(local(received_at).date()).removeprefix("ngày "),
-            "previous_words": format_appointment(extension.previous_due_at),
-            "appointment_words": format_appointment(extension.new_due_at),
+            "previous_words": moment_words(extension.previous_due_at),
+            "appointment_words": moment_words(extension.new_due_at),
             "reason": extension.reason,
-            "recipients": _recipients(dossier),
-            "officer_name": "",
         }
     if form == 5:
         stopped_at = dossier.ended_at or timezone.now()
-        context = _common(dossier, 5, issuer=dossier.competent_agency, desk=False, day=local(stopped_at).date())
+        day = local(stopped_at).date()
+        context = _letter(dossier, 5, day=day, reference=f"dossiers.stop:{dossier.pk}", actor=actor, at=at)
         return context | {
             "received_words": received_words,
-            "stopped_words": format_appointment(stopped_at),
+            "stopped_words": moment_words(stopped_at),
             "reason": dossier.end_reason,
-            "recipients": _recipients(dossier),
-            "officer_name": "",
         }
     # form 6: the process-control sheet
     received_at, due_at = _present(received_at), _present(dossier.due_at)
@@ -273,7 +293,7 @@ def _form_context(dossier: Dossier, form: int) -> dict[str, Any]:
             {
                 "giver_agency": handover.giver_agency.name,
                 "receiver_agency": "Người nộp hồ sơ" if to_applicant else str(handover.receiver_agency),
-                "at_words": format_appointment(handover.at),
+                "at_words": moment_words(handover.at),
                 "giver": person_name(handover.giver),
                 "receiver": dossier.applicant_name if to_applicant else person_name(handover.receiver),
                 "outcome": HandoverOutcome(handover.outcome).label,
@@ -284,26 +304,32 @@ def _form_context(dossier: Dossier, form: int) -> dict[str, Any]:
         )
     return context | {
         "received_words": received_words,
-        "appointment_words": format_appointment(due_at),
+        "appointment_words": moment_words(due_at),
         "handovers": rows,
     }
 
 
-def dossier_form_context(*, dossier: Dossier, form: int) -> dict[str, Any]:
-    """Everything form ``form`` prints for ``dossier`` (refused with ``DocumentError`` when it does not apply)."""
+def dossier_form_context(
+    *, dossier: Dossier, form: int, actor: Any = None, at: datetime | None = None
+) -> dict[str, Any]:
+    """Everything form ``form`` prints for ``dossier`` (refused with ``DocumentError`` when it does not apply).
+
+    Letters 04 and 05 are entered in the issuing body's register the first time they are printed
+    (``documents.services.dossier_letter_issue``, idempotent): ``actor`` and ``at`` go to its audit event.
+    """
     joined = dossier_for_documents(pk=dossier.pk)
     _check_form(joined, form)
-    return _form_context(joined, form)
+    return _form_context(joined, form, actor=actor, at=at)
 
 
-def dossier_form_pdf(*, dossier: Dossier, form: int) -> bytes:
-    """Form ``form`` (1-6) of TT 03/2025/TT-VPCP for ``dossier``, as an A5 PDF.
+def dossier_form_pdf(*, dossier: Dossier, form: int, actor: Any = None, at: datetime | None = None) -> bytes:
+    """Form ``form`` (1-6) of TT 03/2025/TT-VPCP for ``dossier``: A5 slips (01-03, 06), A4 letters (04, 05).
 
     Refused with ``DocumentError`` (``document.form_unknown`` / ``document.form_not_applicable``) when
     the form does not exist or does not apply to the dossier's history (e.g. form 03 for a dossier
     that was never refused). Forms 02 and 04 print the latest supplement request / extension.
     """
-    context = dossier_form_context(dossier=dossier, form=form)
+    context = dossier_form_context(dossier=dossier, form=form, actor=actor, at=at)
     return render_pdf(f"dossiers/documents/form_{form:02d}.html", context)
 
 
@@ -443,8 +469,9 @@ def dossier_register_rows(*, agency: Agency, start: date, end: date) -> list[Reg
 def dossier_register_pdf(*, agency: Agency, start: date, end: date) -> bytes:
     """The register (Mẫu 07, TT 03/2025) of ``agency`` for the period, as an A4 landscape PDF."""
     rows = dossier_register_rows(agency=agency, start=start, end=end)
-    agency = Agency.objects.select_related("parent", "unit").get(pk=agency.pk)
-    header = agency_header(agency, desk=True)
+    agency = Agency.objects.select_related("parent", "unit").prefetch_related("names").get(pk=agency.pk)
+    day = min(end, timezone.localdate())
+    header = agency_header(agency, desk=True, on=day)
     name = FORM_NAMES[REGISTER_FORM]
     payload = qr_payload(
         form=REGISTER_FORM,
@@ -457,8 +484,9 @@ def dossier_register_pdf(*, agency: Agency, start: date, end: date) -> bytes:
         "show_number": False,
         "date_line": date_line(header.place, timezone.localdate()),
         "qr": qr_png_data_uri(payload),
+        "paper": "A4 landscape",
         "landscape": True,
-        "agency_name": _desk_name(agency),
+        "agency_name": _desk_name(agency, day),
         "start_words": date_words(start),
         "end_words": date_words(end),
         "headings": REGISTER_HEADINGS,

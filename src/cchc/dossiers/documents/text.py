@@ -13,13 +13,12 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from cchc.calendars.constants import WEEKDAY_NAMES
 from cchc.org.constants import AgencyKind, Level
 from cchc.org.models import Agency
+from cchc.org.selectors import agency_name_on, one_stop_desk_on
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-
-# legal: NĐ 118/2025/NĐ-CP names the desk of a commune People's Committee "Bộ phận Một cửa".
-ONE_STOP_DESK = "Bộ phận Một cửa"
 
 _PROVINCE_PREFIXES = ("Tỉnh ", "tỉnh ", "Thành phố ", "thành phố ")
 
@@ -37,6 +36,24 @@ def date_words(day: date) -> str:
     """``ngày 05 tháng 01 năm 2026`` per NĐ 30/2020 (leading 0 for days < 10 and months 1-2)."""
     month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
     return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def moment_words(at: datetime) -> str:
+    """``16 giờ 30 phút, thứ Ba, ngày 20 tháng 01 năm 2026`` in Vietnam time.
+
+    The date part is :func:`date_words`, so every date of a form is written the same way (NĐ 30/2020:
+    "tháng 7", "tháng 01"), never "tháng 07" in one line and "tháng 7" in another.
+    """
+    moment = local(at)
+    return f"{moment:%H} giờ {moment:%M} phút, {WEEKDAY_NAMES[moment.weekday()]}, {date_words(moment.date())}"
+
+
+def procedure_phrase(name: str) -> str:
+    """``thủ tục Cấp Phiếu lý lịch tư pháp``; a name that already starts with "Thủ tục" is not doubled."""
+    name = name.strip()
+    if name[:7].lower() == "thủ tục":
+        return "thủ tục" + name[7:]
+    return f"thủ tục {name}"
 
 
 def date_line(place: str, day: date) -> str:
@@ -86,26 +103,28 @@ class Header:
     place: str
 
 
-def agency_header(agency: Agency, *, desk: bool, number: str = "") -> Header:
-    """Parent and issuer of a document issued by ``agency`` (upper case, NĐ 30/2020 ô số 2).
+def agency_header(agency: Agency, *, desk: bool, on: date, number: str = "") -> Header:
+    """Parent and issuer of a document issued by ``agency`` on ``on`` (upper case, NĐ 30/2020 ô số 2).
 
-    ``desk=True``: the document comes from the agency's one-stop desk. For a People's Committee the desk
-    is its "Bộ phận Một cửa" under the committee's name; for a service centre or a department the agency
-    itself issues, under its parent (e.g. "UBND TỈNH KHÁNH HÒA"). TT 01/2018's form header does the same
-    (vn-data §2.2: TÊN CƠ QUAN CẤP TỈNH above TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG).
+    ``desk=True``: the document comes from the agency's one-stop desk, named as on ``on``
+    (``cchc.org.selectors.one_stop_desk_on``: from 1/7/2025 the commune's Trung tâm Phục vụ hành chính
+    công under "UBND PHƯỜNG …", the provincial centre under "UBND TỈNH KHÁNH HÒA"; before, the names of
+    that time). Otherwise the agency itself issues under its parent; a commune People's Committee has
+    no parent line. ``number`` is the "Số:" line's content; empty: the document has no number line.
     """
-    parent_agency = agency.parent if agency.parent_id is not None else None
-    parent_name = (parent_agency.short_name or parent_agency.name) if parent_agency is not None else ""
-    if agency.kind == AgencyKind.PEOPLES_COMMITTEE and desk:
-        parent_name, issuer = agency.name, ONE_STOP_DESK
-    elif agency.kind == AgencyKind.PEOPLES_COMMITTEE and agency.level == Level.COMMUNE:
-        parent_name, issuer = "", agency.name
+    if desk:
+        one_stop = one_stop_desk_on(agency, on=on)
+        parent_name, issuer = one_stop.parent, one_stop.issuer
     else:
-        issuer = agency.name
+        parent_agency = agency.parent if agency.parent_id is not None else None
+        parent_name = (parent_agency.short_name or agency_name_on(parent_agency, on=on)) if parent_agency else ""
+        issuer = agency_name_on(agency, on=on)
+        if agency.kind == AgencyKind.PEOPLES_COMMITTEE and agency.level == Level.COMMUNE:
+            parent_name = ""
     return Header(
         parent=vn_upper(parent_name),
         issuer=vn_upper(issuer),
-        number=f"Số: {number}" if number else "Số: ……",
+        number=f"Số: {number}" if number else "",
         place=place_name(agency),
     )
 

@@ -34,10 +34,16 @@ def _forbidden() -> HttpResponse:
     return HttpResponse("Bạn không có quyền tải văn bản này.", status=403, content_type="text/plain; charset=utf-8")
 
 
-def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+def _attachment(content: bytes, content_type: str, filename: str, *, inline: bool = False) -> HttpResponse:
+    """``inline`` PDFs open in the browser's viewer for printing; ``?tai-ve=1`` downloads them instead."""
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     return response
+
+
+def _inline(request: HttpRequest) -> bool:
+    return not request.GET.get("tai-ve")
 
 
 def _may_see_dossier(request: HttpRequest, dossier: Dossier) -> bool:
@@ -56,11 +62,11 @@ def _form_response(request: HttpRequest, dossier: Dossier, form: int) -> HttpRes
     if not _may_see_dossier(request, dossier):
         return _forbidden()
     try:
-        content = dossier_form_pdf(dossier=dossier, form=form)
+        content = dossier_form_pdf(dossier=dossier, form=form, actor=request.user)
     except DocumentError as error:
         status = 404 if error.code == DocumentErrorCode.FORM_UNKNOWN else 409
         return HttpResponse(error.message, status=status, content_type="text/plain; charset=utf-8")
-    return _attachment(content, PDF, dossier_form_filename(dossier=dossier, form=form))
+    return _attachment(content, PDF, dossier_form_filename(dossier=dossier, form=form), inline=_inline(request))
 
 
 @require_GET
@@ -104,4 +110,5 @@ def dossier_register(request: HttpRequest, agency_id: int, ext: str) -> HttpResp
             content, content_type = dossier_register_pdf(agency=agency, start=start, end=end), PDF
     except DocumentError as error:
         return HttpResponseBadRequest(error.message, content_type="text/plain; charset=utf-8")
-    return _attachment(content, content_type, dossier_register_filename(agency=agency, start=start, end=end, ext=ext))
+    filename = dossier_register_filename(agency=agency, start=start, end=end, ext=ext)
+    return _attachment(content, content_type, filename, inline=ext == "pdf" and _inline(request))

@@ -24,6 +24,7 @@ from cchc.reporting.selectors import province_report_figures
 ISSUER = "ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA"
 ISSUER_LINES = ("ỦY BAN NHÂN DÂN", "TỈNH KHÁNH HÒA")
 PLACE = "Khánh Hòa"
+COMMITTEE_NAME = "Ủy ban nhân dân tỉnh Khánh Hòa"
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 TYPE_NAME = "BÁO CÁO"
@@ -93,6 +94,7 @@ class ProvinceDocument:
     figures: dict[str, Any] = field(default_factory=dict)
     period_label: str = ""
     figures_at: str = ""
+    annex_line: str = ""
 
     @property
     def nation(self) -> str:
@@ -185,13 +187,20 @@ def province_document(*, report: ProvinceReport) -> ProvinceDocument:
     """The document model of a consolidated report (its figures frozen at issue, else computed)."""
     figures = province_report_figures(report=report)
     period = report.period
+    # legal: NĐ 30/2020/NĐ-CP Phụ lục I Mục II (phụ lục): "(Kèm theo văn bản số …/…-… ngày … tháng … năm …
+    # của …)" under the annex's title
     if report.is_issued and report.number is not None and report.issued_on is not None:
         number_line = f"Số: {report.number:02d}/{DOCUMENT_SYMBOL}"
         date_line = f"{PLACE}, {date_words(report.issued_on)}"
+        annex_line = (
+            f"Kèm theo Báo cáo số {report.number:02d}/{DOCUMENT_SYMBOL} {date_words(report.issued_on)} "
+            f"của {COMMITTEE_NAME}"
+        )
     else:
         year = datetime.now(tz=VN_TZ).year if report.issued_on is None else report.issued_on.year
         number_line = f"Số:        /{DOCUMENT_SYMBOL}"
         date_line = f"{PLACE}, ngày      tháng      năm {year}"
+        annex_line = f"Kèm theo Báo cáo số …/{DOCUMENT_SYMBOL} ngày … tháng … năm {year} của {COMMITTEE_NAME}"
     sections = list(report.sections.all())
     body: list[Block] = [*_paragraphs(report.intro)]
     body.append(Block("heading", "CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CẢI CÁCH HÀNH CHÍNH", level=1))
@@ -246,7 +255,7 @@ def province_document(*, report: ProvinceReport) -> ProvinceDocument:
         body=numbered,
         closing=(
             f"Trên đây là báo cáo kết quả thực hiện công tác cải cách hành chính {period_words(period)} của "
-            "Ủy ban nhân dân tỉnh Khánh Hòa./."
+            f"{COMMITTEE_NAME}./."
         ),
         recipients=[line.strip() for line in report.recipients.splitlines() if line.strip()],
         signing_authority=report.signing_authority,
@@ -256,4 +265,5 @@ def province_document(*, report: ProvinceReport) -> ProvinceDocument:
         figures=figures,
         period_label=period.label,
         figures_at=figures.get("at", ""),
+        annex_line=annex_line,
     )

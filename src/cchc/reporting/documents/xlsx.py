@@ -44,15 +44,17 @@ def _style_header(sheet: Any, row: int, columns: int) -> None:
         cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
 
 
-def _title(sheet: Any, title: str, subtitle: str, columns: int) -> None:
+def _title(sheet: Any, title: str, subtitle: str, columns: int, note: str = "") -> None:
+    """Rows 1-3: the annex's title, "(Kèm theo Báo cáo số … ngày … của …)" in italics (NĐ 30/2020 Phụ lục I,
+    the heading of an appendix), and the period with the time the figures were computed."""
     from openpyxl.styles import Alignment, Font
 
     sheet.cell(row=1, column=1, value=title).font = Font(name="Times New Roman", bold=True, size=13)
-    sheet.cell(row=2, column=1, value=subtitle).font = Font(name="Times New Roman", italic=True, size=11)
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(columns, 2))
-    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=max(columns, 2))
-    sheet.cell(row=1, column=1).alignment = Alignment(horizontal="center")
-    sheet.cell(row=2, column=1).alignment = Alignment(horizontal="center")
+    sheet.cell(row=2, column=1, value=subtitle).font = Font(name="Times New Roman", italic=True, size=13)
+    sheet.cell(row=3, column=1, value=note or None).font = Font(name="Times New Roman", size=11)
+    for row in (1, 2, 3):
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=max(columns, 2))
+        sheet.cell(row=row, column=1).alignment = Alignment(horizontal="center")
 
 
 HEADER_ROW = 4
@@ -64,16 +66,20 @@ def province_xlsx(doc: ProvinceDocument, compliance: Compliance | None = None) -
     from openpyxl.utils import get_column_letter
 
     units: list[dict[str, Any]] = doc.figures.get("units") or []
-    subtitle = (
-        f"Kèm theo {doc.number_line.replace('Số: ', 'Báo cáo số ')} — {doc.period_label}; số liệu tính đến "
-        f"{doc.figures_at[:16].replace('T', ' ')}"
-    )
+    subtitle = f"({doc.annex_line})"
+    note = f"{doc.period_label}; số liệu tính đến {doc.figures_at[:16].replace('T', ' ')}"
     book = Workbook()
     sheet = book.active
     sheet.title = "Chỉ số 766"
     headers = ["STT", "Cơ quan, đơn vị", "Mã", "Tổng điểm", "Điểm tối đa đo được"]
     headers += [f"{i.formula} {i.name} ({i.unit if i.code == 'PROCESSING_TIME_AVG' else '%'})" for i in INDICATORS]
-    _title(sheet, "PHỤ LỤC: SỐ LIỆU BỘ CHỈ SỐ PHỤC VỤ NGƯỜI DÂN, DOANH NGHIỆP (QĐ 766/QĐ-TTg)", subtitle, len(headers))
+    _title(
+        sheet,
+        "PHỤ LỤC: SỐ LIỆU BỘ CHỈ SỐ PHỤC VỤ NGƯỜI DÂN, DOANH NGHIỆP (QĐ 766/QĐ-TTg)",
+        subtitle,
+        len(headers),
+        note,
+    )
     for column, header in enumerate(headers, start=1):
         sheet.cell(row=HEADER_ROW, column=column, value=header)
     _style_header(sheet, HEADER_ROW, len(headers))
@@ -105,7 +111,7 @@ def province_xlsx(doc: ProvinceDocument, compliance: Compliance | None = None) -
         "Quá hạn",
         "Tỷ lệ đúng hạn (%)",
     ]
-    _title(dossiers, "SỐ LIỆU TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ THỦ TỤC HÀNH CHÍNH", subtitle, len(dheaders))
+    _title(dossiers, "SỐ LIỆU TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ THỦ TỤC HÀNH CHÍNH", subtitle, len(dheaders), note)
     for column, header in enumerate(dheaders, start=1):
         dossiers.cell(row=HEADER_ROW, column=column, value=header)
     _style_header(dossiers, HEADER_ROW, len(dheaders))
@@ -137,7 +143,7 @@ def province_xlsx(doc: ProvinceDocument, compliance: Compliance | None = None) -
         sent = book.create_sheet("Tình hình báo cáo")
         cheaders = ["STT", "Cơ quan, đơn vị", "Cấp", "Tình hình gửi", "Gửi lần đầu lúc", "Trạng thái báo cáo"]
         title = f"TÌNH HÌNH GỬI BÁO CÁO CCHC {doc.period_label.upper()} (hạn {compliance.period.due_on:%d/%m/%Y})"
-        _title(sent, title, subtitle, len(cheaders))
+        _title(sent, title, subtitle, len(cheaders), note)
         for column, header in enumerate(cheaders, start=1):
             sent.cell(row=HEADER_ROW, column=column, value=header)
         _style_header(sent, HEADER_ROW, len(cheaders))

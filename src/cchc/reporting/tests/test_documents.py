@@ -133,7 +133,12 @@ def test_xlsx_figures_equal_the_indicators_engine(issued: ProvinceReport, rw: RW
     sheet = book["Chỉ số 766"]
     headers = [c.value for c in sheet[4]]
     rows = {row[1]: row for row in sheet.iter_rows(min_row=5, values_only=True)}
-    # then: the header is styled, the province and Sở Tư pháp equal a direct computation
+    # then: the annex names the report it goes with (NĐ 30/2020 Phụ lục I: "Kèm theo văn bản số … ngày … của …")
+    for name in ("Chỉ số 766", "Hồ sơ", "Tình hình báo cáo"):
+        assert book[name]["A2"].value == (
+            "(Kèm theo Báo cáo số 01/BC-UBND ngày 20 tháng 12 năm 2025 của Ủy ban nhân dân tỉnh Khánh Hòa)"
+        )
+    # the header is styled, the province and Sở Tư pháp equal a direct computation
     assert sheet["A4"].font.bold
     assert sheet["A4"].fill.fgColor.rgb.endswith("1F4E79")
     at = issued.figures_at

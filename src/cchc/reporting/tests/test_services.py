@@ -10,6 +10,8 @@ from cchc.audit.models import AuditEvent
 from cchc.indicators.compute import indicators_compute
 from cchc.indicators.periods import period_parse
 from cchc.indicators.scopes import Scope
+from cchc.org.models import Agency, DocumentRegisterEntry
+from cchc.org.services import document_register_issue
 from cchc.reporting import services as s
 from cchc.reporting.constants import ProvinceReportStatus, ReportError, ReportErrorCode, ReportStatus, Timeliness
 from cchc.reporting.models import AgencyReport, ProvinceReport, ReportPeriod
@@ -195,6 +197,55 @@ def test_return_resubmit_accept(rw: RWorld, period: ReportPeriod) -> None:
         s.agency_report_save(report=accepted, content=filled(accepted), actor=rw.officer, at=AFTER_DUE)
 
 
+def _signed(report: ProvinceReport, name: str = "Trần Hòa Nam") -> ProvinceReport:
+    report.signer_name = name
+    report.save(update_fields=["signer_name"])
+    return report
+
+
+def test_province_report_is_not_issued_without_the_signers_full_name(rw: RWorld, period: ReportPeriod) -> None:
+    # given: a draft whose signer has a title but no name (the default)
+    report = s.province_report_prepare(period=period, actor=rw.reviewer, at=AFTER_DUE)
+    assert report.signer_name == ""
+    # when
+    with pytest.raises(ReportError) as unsigned:
+        s.province_report_issue(report=report, actor=rw.reviewer, at=AFTER_DUE)
+    # then: a clear error, nothing issued, nothing entered in the register
+    assert unsigned.value.code == ReportErrorCode.SIGNER_REQUIRED
+    assert "họ và tên người ký" in unsigned.value.message
+    report.refresh_from_db()
+    assert (report.status, report.number) == (ProvinceReportStatus.DRAFT, None)
+    assert not DocumentRegisterEntry.objects.exists()
+
+
+def test_province_report_number_comes_from_the_committees_register(rw: RWorld, period: ReportPeriod) -> None:
+    # given: Ủy ban nhân dân tỉnh already issued three documents in 2025 (a công văn, a plan, a decision)
+    committee = Agency.objects.valid_on(AFTER_DUE.date()).get(code="ubnd-56")
+    for type_code in ("", "KH", "QĐ"):
+        document_register_issue(
+            agency=committee,
+            on=date(2025, 12, 1),
+            type_code=type_code,
+            subject="Văn bản khác của UBND tỉnh",
+            signer_name="Nguyễn Văn An",
+            signer_title="CHỦ TỊCH",
+            actor=None,
+            at=AFTER_DUE,
+        )
+    report = _signed(s.province_report_prepare(period=period, actor=rw.reviewer, at=AFTER_DUE))
+    # when: the văn thư asks for number 2, then lets the register give the next one
+    with pytest.raises(ReportError) as taken:
+        s.province_report_issue(report=report, number=2, actor=rw.reviewer, at=AFTER_DUE)
+    issued = s.province_report_issue(report=report, actor=rw.reviewer, at=AFTER_DUE)
+    # then: number 04 of the committee's series for 2025, recorded in its register with the signer
+    assert taken.value.code == ReportErrorCode.NUMBER_TAKEN
+    assert (issued.number, issued.year) == (4, 2025)
+    entry = issued.register_entry
+    assert entry is not None
+    assert (entry.agency_id, entry.number_text, entry.signer_name) == (committee.pk, "04/BC-UBND", "Trần Hòa Nam")
+    assert entry.signer_title.splitlines() == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+
+
 def test_province_report_is_synthesised_from_accepted_reports_and_frozen_when_issued(
     rw: RWorld, period: ReportPeriod
 ) -> None:
@@ -213,7 +264,7 @@ def test_province_report_is_synthesised_from_accepted_reports_and_frozen_when_is
     assert "1 báo cáo đã được Sở Nội vụ tiếp nhận" in report.direction
     assert justice.status == ReportStatus.ACCEPTED
     # issue: number 01 of the year, frozen
-    issued = s.province_report_issue(report=report, actor=rw.reviewer, at=AFTER_DUE)
+    issued = s.province_report_issue(report=_signed(report), actor=rw.reviewer, at=AFTER_DUE)
     assert (issued.status, issued.number, issued.year, issued.issued_on) == (
         ProvinceReportStatus.ISSUED,
         1,
@@ -229,12 +280,12 @@ def test_province_report_is_synthesised_from_accepted_reports_and_frozen_when_is
 
 def test_province_report_numbers_run_per_year_and_a_taken_number_is_refused(rw: RWorld, period: ReportPeriod) -> None:
     first = s.province_report_issue(
-        report=s.province_report_prepare(period=period, actor=rw.reviewer, at=AFTER_DUE),
+        report=_signed(s.province_report_prepare(period=period, actor=rw.reviewer, at=AFTER_DUE)),
         actor=rw.reviewer,
         at=AFTER_DUE,
     )
     other = s.report_period_open(key="2025-H2", actor=rw.reviewer, at=AFTER_DUE)
-    draft = s.province_report_prepare(period=other, actor=rw.reviewer, at=AFTER_DUE)
+    draft = _signed(s.province_report_prepare(period=other, actor=rw.reviewer, at=AFTER_DUE))
     with pytest.raises(ReportError) as taken:
         s.province_report_issue(report=draft, number=first.number, actor=rw.reviewer, at=AFTER_DUE)
     assert taken.value.code == ReportErrorCode.NUMBER_TAKEN

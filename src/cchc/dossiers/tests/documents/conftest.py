@@ -13,8 +13,11 @@ from cchc.dossiers import services as s
 from cchc.dossiers.constants import DossierStatus
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.tests.conftest import AT, VN, World, to_status
+from cchc.org.models import Signatory
+from cchc.org.services import MERGER_DAY
 
 A5 = (419.53, 595.28)  # points
+A4 = (595.28, 841.89)
 A4_LANDSCAPE = (841.89, 595.28)
 
 
@@ -46,6 +49,30 @@ def extended(w: World) -> Dossier:
     )
     dossier.refresh_from_db()
     return dossier
+
+
+@pytest.fixture(autouse=True)
+def signatories(request: pytest.FixtureRequest) -> list[Signatory]:
+    """The officers who sign the letters of Sở Tư pháp and of UBND phường Nha Trang (a deputy each)."""
+    if "world" not in request.fixturenames:
+        return []
+    w: World = request.getfixturevalue("world")
+    return [
+        Signatory.objects.create(
+            agency=w.justice,
+            full_name="Trần Văn Bình",
+            position="Phó Giám đốc",
+            head_position="Giám đốc",
+            valid_from=MERGER_DAY,
+        ),
+        Signatory.objects.create(
+            agency=w.nha_trang,
+            full_name="Lê Thị Hoa",
+            position="Phó Chủ tịch",
+            head_position="Chủ tịch",
+            valid_from=MERGER_DAY,
+        ),
+    ]
 
 
 @pytest.fixture

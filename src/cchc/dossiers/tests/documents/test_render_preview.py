@@ -10,7 +10,7 @@ import pytest
 
 from cchc.dossiers.constants import DossierStatus
 from cchc.dossiers.documents.selectors import dossier_form_pdf, dossier_register_pdf, dossier_register_xlsx
-from cchc.dossiers.tests.conftest import World, to_status
+from cchc.dossiers.tests.conftest import World, receive_commune, to_status
 from cchc.dossiers.tests.documents.conftest import extended
 
 OUT = os.environ.get("CCHC_DOCS_PREVIEW")
@@ -23,6 +23,7 @@ def test_write_previews(world: World) -> None:
     returned = to_status(world, DossierStatus.RETURNED)
     (out / "f01.pdf").write_bytes(dossier_form_pdf(dossier=returned, form=1))
     (out / "f06.pdf").write_bytes(dossier_form_pdf(dossier=returned, form=6))
+    (out / "f01-xa.pdf").write_bytes(dossier_form_pdf(dossier=receive_commune(world), form=1))
     (out / "f02.pdf").write_bytes(
         dossier_form_pdf(dossier=to_status(world, DossierStatus.SUPPLEMENT_REQUESTED), form=2)
     )

@@ -28,8 +28,12 @@ def test_member_of_a_dossier_agency_downloads_the_form(client: Client, world: Wo
     response = client.get(_url(returned, 1))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response["Content-Disposition"] == f'attachment; filename="mau-01-{returned.code}.pdf"'
+    # opens in the browser's PDF viewer for printing (inline); "?tai-ve=1" is the download link beside it
+    assert response["Content-Disposition"] == f'inline; filename="mau-01-{returned.code}.pdf"'
     assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in pdf_text(response.content)
+    download = client.get(_url(returned, 1), {"tai-ve": "1"})
+    assert download["Content-Disposition"] == f'attachment; filename="mau-01-{returned.code}.pdf"'
+    assert download.content.startswith(b"%PDF-")
 
 
 @pytest.mark.parametrize("who", ["anonymous", "outsider", "commune_officer"])
@@ -91,3 +95,15 @@ def test_register_refusals(client: Client, world: World) -> None:
     assert reversed_period.status_code == 400
     assert "Ngày bắt đầu" in reversed_period.content.decode()
     assert client.get("/so-theo-doi/999999.xlsx").status_code == 404
+
+
+def test_dossier_page_opens_forms_for_printing_with_a_download_link_beside(
+    client: Client, world: World, returned: Dossier
+) -> None:
+    client.force_login(world.reception)
+
+    html = client.get(reverse("dossiers_web:dossier", kwargs={"code": returned.code})).content.decode()
+
+    form_url = _url(returned, 1)
+    assert f'<a href="{form_url}" data-form="01" target="_blank"' in html
+    assert f'<a href="{form_url}?tai-ve=1" data-download="01">tải về</a>' in html

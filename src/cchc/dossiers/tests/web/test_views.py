@@ -225,7 +225,7 @@ def test_dossier_page_shows_agencies_steps_timeline_fees(login, world: World):
         "Nguyễn Thị Lan",
         "Cấp Phiếu lý lịch tư pháp",
         "phiên bản 1",
-        "Trung tâm Dịch vụ hành chính công trực tuyến",
+        "Trung tâm Phục vụ hành chính công tỉnh Khánh Hòa",
         "Sở Tư pháp",
         "Đã trả kết quả",
         "Thẩm định, tra cứu",
