@@ -47,7 +47,8 @@ from cchc.dossiers.web.presenters import (
     ACTIONS_BY_SLUG,
     CalendarCache,
     Grants,
-    allowed_actions,
+    action_states,
+    blocked_groups,
     form_links,
     may_see,
     money,
@@ -190,7 +191,14 @@ def _detail(
     today = timezone.localdate(now)
     active = next((s for s in steps if s.status == StepStatus.ACTIVE), None)
     following = next_step(steps)
-    actions = allowed_actions(dossier, active, grants)
+    fee_lines = list(dossier.fee_lines.order_by("order"))
+    payments = list(dossier.payments.select_related("recorded_by").order_by("paid_at", "pk"))
+    due = sum((line.amount for line in fee_lines if line.amount is not None), Decimal(0))
+    paid = sum((p.amount for p in payments), Decimal(0))
+    states = action_states(dossier, active, grants, unpaid=due - paid if due else Decimal(0))
+    warnings = {state.action: state.warning for state in states if state.warning}
+    blocked = [state for state in states if not state.available]
+    actions = [state.action for state in states if state.available]
     if bound_action is not None and bound_action not in actions:
         actions.insert(0, bound_action)
     action_forms = [
@@ -203,6 +211,7 @@ def _detail(
             else _make_form(action, dossier, steps, today),
             "open": action == bound_action,
             "danger": action in (Action.REFUSE, Action.STOP, Action.WITHDRAW),
+            "warning": warnings.get(action, ""),
         }
         for action in actions
     ]
@@ -214,12 +223,8 @@ def _detail(
     events = list(audit_events_for(target=dossier))
     users: dict[Any, Any] = {h.receiver_id: h.receiver for h in handovers if h.receiver is not None}
     users.update({s.assignee_id: s.assignee for s in steps if s.assignee is not None})
-    fee_lines = list(dossier.fee_lines.order_by("order"))
-    payments = list(dossier.payments.select_related("recorded_by").order_by("paid_at", "pk"))
     supplements = list(dossier.supplements.select_related("requested_by").order_by("requested_at"))
     extensions = list(dossier.extensions.select_related("actor").order_by("at"))
-    due = sum((line.amount for line in fee_lines if line.amount is not None), Decimal(0))
-    paid = sum((p.amount for p in payments), Decimal(0))
     return render(
         request,
         "dossiers/dossier_detail.html",
@@ -242,6 +247,8 @@ def _detail(
             "rating": DossierRating.objects.filter(dossier=dossier).first(),
             "remaining": CalendarCache().remaining(dossier, now),
             "action_forms": action_forms,
+            "waiting": [state for state in blocked if state.waiting],
+            "blocked": blocked_groups(state for state in blocked if not state.waiting),
             "error": error,
             "bound": bound,
             "form_links": form_links(dossier, has_supplement=bool(supplements), has_extension=bool(extensions)),
