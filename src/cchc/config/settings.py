@@ -124,7 +124,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "vi"
-LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+LANGUAGES = [("vi", "Tiếng Việt")]  # Vietnamese only: see "Language, numbers, e-mail" below
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -184,3 +184,15 @@ CCHC_PROVINCE_CODE = env_str("CCHC_PROVINCE_CODE", "56")
 # Annual reform plans: reminders go out for assignments due within this many days; the e-mails link here.
 CCHC_PLAN_REMINDER_DAYS = int(env_str("CCHC_PLAN_REMINDER_DAYS", "7"))
 CCHC_SITE_URL = env_str("CCHC_SITE_URL", "http://127.0.0.1:8000")  # links in reminder e-mails
+
+# --- Language, numbers, e-mail of the pages people read (issue 12, items 20 and 23) ---------------------
+# The interface is written in Vietnamese only, so LANGUAGES holds only "vi": an English browser no longer
+# gets Django's own strings (admin, form errors, durations) in English beside Vietnamese text.
+# cchc/locale/vi holds the strings Django's `vi` catalogue lacks (durations, password rules).
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Password reset links (/mot-cua/quen-mat-khau/) stay valid this many seconds (default 1 day).
+PASSWORD_RESET_TIMEOUT = int(env_str("CCHC_PASSWORD_RESET_TIMEOUT", str(24 * 3600)))
+EMAIL_PORT = int(env_str("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)

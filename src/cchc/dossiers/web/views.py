@@ -41,6 +41,7 @@ from cchc.dossiers.selectors import (
 from cchc.dossiers.web import forms as f
 from cchc.dossiers.web.actions import action_form, action_perform, next_step
 from cchc.dossiers.web.actions import when as _when
+from cchc.dossiers.web.landing import staff_landing_url
 from cchc.dossiers.web.presenters import (
     ACTION_SLUGS,
     ACTION_TITLES,
@@ -83,9 +84,14 @@ def staff_login_required(view: Any) -> Any:
 
 
 class ConsoleLoginView(auth_views.LoginView):
+    """The staff login; after it each officer lands on their own work (:mod:`cchc.dossiers.web.landing`)
+    unless the address they came for (``?next=``) says otherwise."""
+
     template_name = "dossiers/login.html"
     redirect_authenticated_user = True
-    next_page = reverse_lazy("dossiers_web:queue")  # type: ignore[assignment]
+
+    def get_default_redirect_url(self) -> str:
+        return staff_landing_url(self.request.user, timezone.localdate())
 
 
 class ConsoleLogoutView(auth_views.LogoutView):
