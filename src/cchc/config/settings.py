@@ -190,6 +190,8 @@ CCHC_SITE_URL = env_str("CCHC_SITE_URL", "http://127.0.0.1:8000")  # links in re
 # gets Django's own strings (admin, form errors, durations) in English beside Vietnamese text.
 # cchc/locale/vi holds the strings Django's `vi` catalogue lacks (durations, password rules).
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Numbers: 1.234,5 (cchc.common.numbers; Django's vi formats with the thousands grouping they lack).
+FORMAT_MODULE_PATH = ["cchc.formats"]
 # Password reset links (/mot-cua/quen-mat-khau/) stay valid this many seconds (default 1 day).
 PASSWORD_RESET_TIMEOUT = int(env_str("CCHC_PASSWORD_RESET_TIMEOUT", str(24 * 3600)))
 EMAIL_PORT = int(env_str("EMAIL_PORT", "25"))

@@ -19,6 +19,7 @@ from cchc.accounts.constants import Role
 from cchc.audit.models import AuditEvent
 from cchc.calendars.selectors import WorkingCalendar, working_calendar, working_calendars
 from cchc.catalogue.constants import WORKING_HOURS_PER_DAY
+from cchc.common.numbers import vi_number
 from cchc.dossiers.constants import TRANSITIONS, WAITING_APPLICANT_STATUSES, Action, DossierStatus
 from cchc.dossiers.models import Dossier, DossierStep
 from cchc.dossiers.selectors import VN_TZ
@@ -440,7 +441,7 @@ def money(value: Any) -> str:
     if value is None:
         return ""
     try:
-        return f"{int(Decimal(str(value))):,}".replace(",", ".")
+        return vi_number(int(Decimal(str(value))))
     except (ArithmeticError, ValueError):
         return str(value)
 
