@@ -118,5 +118,9 @@ def user_duties(*, user: AbstractBaseUser, on: date) -> frozenset[tuple[str, str
     so every one is a one-stop-shop duty (:data:`ONE_STOP_AREA`); when they do, read
     ``values_list("area", "role")`` here and nothing else changes.
     """
-    roles = membership_list_valid_on(on=on, user=user).order_by().values_list("role", flat=True).distinct()
+    # every area at once (not one area's memberships): the validity rule of membership_list_valid_on
+    valid = AgencyMembership.objects.valid_on(on).filter(
+        user_id=user.pk, agency__in=Agency.objects.valid_on(on).values("pk")
+    )
+    roles = valid.order_by().values_list("role", flat=True).distinct()
     return frozenset((ONE_STOP_AREA, str(role)) for role in roles)
