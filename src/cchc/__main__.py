@@ -13,9 +13,16 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cchc.config.settings")
     from django.core.management import execute_from_command_line
 
+    from cchc.common.cli import install, os_error_text
+
+    install()  # argparse's messages in Vietnamese for every command
     args = list(sys.argv if argv is None else argv)
     args[0] = "cchc"
-    execute_from_command_line(args)
+    try:
+        execute_from_command_line(args)
+    except OSError as exc:  # a file a command was given: said in Vietnamese, not as a traceback
+        sys.stderr.write(f"Lỗi: {os_error_text(exc)}\n")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

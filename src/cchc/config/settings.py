@@ -125,7 +125,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "vi"
-LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+LANGUAGES = [("vi", "Tiếng Việt")]  # Vietnamese only: see "Language, numbers, e-mail" below
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
@@ -240,3 +240,16 @@ CCHC_CSP = env_str(
     "img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'",
 )
+# --- Language, numbers, e-mail of the pages people read (issue 12, items 20 and 23) ---------------------
+# The interface is written in Vietnamese only, so LANGUAGES holds only "vi": an English browser no longer
+# gets Django's own strings (admin, form errors, durations) in English beside Vietnamese text.
+# cchc/locale/vi holds the strings Django's `vi` catalogue lacks (durations, password rules).
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Numbers: 1.234,5 (cchc.common.numbers; Django's vi formats with the thousands grouping they lack).
+FORMAT_MODULE_PATH = ["cchc.formats"]
+# Password reset links (/mot-cua/quen-mat-khau/) stay valid this many seconds (default 1 day).
+PASSWORD_RESET_TIMEOUT = int(env_str("CCHC_PASSWORD_RESET_TIMEOUT", str(24 * 3600)))
+EMAIL_PORT = int(env_str("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)

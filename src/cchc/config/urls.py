@@ -20,3 +20,8 @@ urlpatterns = [
     path("bao-cao/", include("cchc.reporting.web.urls")),
     path("", include("cchc.org.web.urls")),
 ]
+
+# The administration's headers in Vietnamese (Django's defaults read "Django administration").
+admin.site.site_header = "Quản trị hệ thống CCHC Khánh Hòa"
+admin.site.site_title = "Quản trị CCHC"
+admin.site.index_title = "Quản trị dữ liệu"

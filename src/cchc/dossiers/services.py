@@ -52,6 +52,7 @@ from cchc.catalogue.models import (
     RequiredDocument,
 )
 from cchc.common.db import batch_run
+from cchc.common.numbers import vi_number
 from cchc.dossiers.codes import (
     dossier_code,
     dossier_code_next,
@@ -1364,7 +1365,7 @@ def dossier_return_result(*, dossier: Dossier, actor: AbstractBaseUser, at: date
     if unpaid > 0:
         raise DossierError(
             DossierErrorCode.FEES_UNPAID,
-            f"Người nộp còn phải nộp {unpaid:,.0f} đồng phí, lệ phí trước khi nhận kết quả.".replace(",", "."),
+            f"Người nộp còn phải nộp {vi_number(unpaid, 0)} đồng phí, lệ phí trước khi nhận kết quả.",
         )
     before = audit_snapshot(locked, SNAPSHOT_FIELDS)
     writes = _Writes()

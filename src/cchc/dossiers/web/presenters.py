@@ -19,6 +19,7 @@ from cchc.accounts.constants import Role
 from cchc.audit.models import AuditEvent
 from cchc.calendars.selectors import WorkingCalendar, working_calendar, working_calendars
 from cchc.catalogue.constants import WORKING_HOURS_PER_DAY
+from cchc.common.numbers import vi_number
 from cchc.dossiers.constants import TRANSITIONS, WAITING_APPLICANT_STATUSES, Action, DossierStatus
 from cchc.dossiers.models import Dossier, DossierStep
 from cchc.dossiers.selectors import VN_TZ
@@ -196,8 +197,8 @@ def may_see(dossier: Dossier, steps: Iterable[DossierStep], grants: Grants) -> b
     )
 
 
-def allowed_actions(dossier: Dossier, active_step: DossierStep | None, grants: Grants) -> list[Action]:
-    """The actions allowed now from the dossier's status (TRANSITIONS) AND to this officer's roles.
+def role_checks(dossier: Dossier, active_step: DossierStep | None, grants: Grants) -> dict[Action, bool]:
+    """Whether this officer holds the role each action needs (whatever the dossier's status).
 
     Mirrors the services' checks: reception at the receiving agency receives, refuses, records
     withdrawal and resubmission; the competent agency's specialist or leader stops, extends and marks
@@ -221,8 +222,162 @@ def allowed_actions(dossier: Dossier, active_step: DossierStep | None, grants: G
         Action.MARK_PROCESSED: officer_of_competent or grants.has(step_agency, Role.SPECIALIST, Role.LEADER),
         Action.RETURN_RESULT: grants.has(receiving, Role.CLERK, Role.RECEPTION),
     }
+    return checks
+
+
+def allowed_actions(dossier: Dossier, active_step: DossierStep | None, grants: Grants) -> list[Action]:
+    """The actions allowed now from the dossier's status (TRANSITIONS) AND to this officer's roles: the
+    available part of :func:`action_states` (without wording the reasons of the others)."""
+    checks = role_checks(dossier, active_step, grants)
     allowed = TRANSITIONS[DossierStatus(dossier.status)]
     return [action for action in ACTION_TITLES if action in allowed and checks[action]]
+
+
+@dataclass(frozen=True)
+class ActionState:
+    """One action of the dossier page: available now, or why not and who can unblock it.
+
+    ``waiting`` marks a block someone else can lift (the officer holds the role, the dossier is not
+    there yet): the page shows those first, so that an officer never wonders where a button went.
+    ``warning``: an available action the service will still refuse until something is done (fees).
+    """
+
+    action: Action
+    title: str
+    available: bool
+    reason: str = ""
+    who: str = ""
+    waiting: bool = False
+    warning: str = ""
+
+
+def _roles_at(roles: Iterable[Role], agency: Any) -> str:
+    labels = " hoặc ".join(str(role.label).lower() for role in roles)
+    return f"{labels} tại {agency.name}" if agency is not None else labels
+
+
+def _processing_owner(dossier: Dossier, active_step: DossierStep | None) -> str:
+    """Who can record "đã xử lý xong" now: the officer holding the active step at the competent
+    agency when that step is a specialist's or leader's, else the competent agency's officers."""
+    if (
+        active_step is not None
+        and active_step.assignee is not None
+        and active_step.staff_role in (Role.SPECIALIST, Role.LEADER)
+    ):
+        role = "lãnh đạo" if active_step.staff_role == Role.LEADER else "chuyên viên"
+        return f"{role} {person(active_step.assignee)} ({active_step.agency.name})"
+    return _roles_at((Role.SPECIALIST, Role.LEADER), dossier.competent_agency)
+
+
+def _status_block(action: Action, dossier: Dossier, active_step: DossierStep | None) -> tuple[str, str, bool]:
+    """(reason, who can unblock, waiting) for an action the transition table refuses from the status."""
+    status = DossierStatus(dossier.status)
+    label = status.label
+    desk = _roles_at((Role.RECEPTION,), dossier.receiving_agency)
+    cashier = _roles_at((Role.RECEPTION, Role.CLERK), dossier.receiving_agency)
+    if status in (DossierStatus.REFUSED, DossierStatus.WITHDRAWN, DossierStatus.STOPPED, DossierStatus.RETURNED):
+        return f"Hồ sơ đã kết thúc («{label}»).", "", False
+    if status == DossierStatus.NEW:
+        return "Hồ sơ chưa được tiếp nhận.", desk + " tiếp nhận hồ sơ", True
+    if status == DossierStatus.SUPPLEMENT_REQUESTED:
+        return (
+            "Hồ sơ đang tạm dừng, chờ người nộp bổ sung, hoàn thiện.",
+            f"người nộp bổ sung; {desk} ghi nhận hồ sơ bổ sung",
+            True,
+        )
+    if status == DossierStatus.FINANCIAL_OBLIGATION_REQUESTED:
+        return (
+            "Hồ sơ đang chờ người nộp thực hiện nghĩa vụ tài chính.",
+            f"người nộp nộp tiền; {cashier} ghi nhận thanh toán",
+            True,
+        )
+    if action in (Action.RECEIVE, Action.REFUSE):
+        return "Hồ sơ đã được tiếp nhận.", "", False
+    if action == Action.RESUBMIT_SUPPLEMENT:
+        return "Không có yêu cầu bổ sung nào đang chờ.", "", False
+    if action == Action.RETURN_RESULT:  # received or in process: not yet marked processed
+        return (
+            "Hồ sơ chưa được ghi nhận đã xử lý xong.",
+            f"{_processing_owner(dossier, active_step)} ghi nhận đã xử lý xong",
+            True,
+        )
+    if status == DossierStatus.PROCESSED:
+        return "Hồ sơ đã xử lý xong; chỉ còn ghi nhận thanh toán và trả kết quả.", "", False
+    return f"Không thực hiện được khi hồ sơ ở trạng thái «{label}».", "", False
+
+
+def _role_block(action: Action, dossier: Dossier, active_step: DossierStep | None) -> tuple[str, str]:
+    """(reason, who may do it) for an action the status allows but this officer's roles do not."""
+    receiving, competent = dossier.receiving_agency, dossier.competent_agency
+    reason = "Tài khoản của bạn không được phân công việc này."
+    if action in (Action.RECEIVE, Action.REFUSE, Action.WITHDRAW, Action.RESUBMIT_SUPPLEMENT):
+        return reason, _roles_at((Role.RECEPTION,), receiving)
+    if action in (Action.REQUEST_SUPPLEMENT, Action.REQUEST_FINANCIAL_OBLIGATION):
+        competent_roles = _roles_at((Role.SPECIALIST, Role.LEADER), competent)
+        return reason, f"{competent_roles}; {_roles_at((Role.RECEPTION,), receiving)}"
+    if action in (Action.RECORD_PAYMENT, Action.RETURN_RESULT):
+        return reason, _roles_at((Role.CLERK, Role.RECEPTION), receiving)
+    if action in (Action.STOP, Action.APOLOGISE_EXTEND):
+        return reason, _roles_at((Role.SPECIALIST, Role.LEADER), competent)
+    if action == Action.MARK_PROCESSED:
+        return reason, _processing_owner(dossier, active_step)
+    if active_step is None:  # complete step
+        return "Hồ sơ không còn bước xử lý nào đang thực hiện.", ""
+    holder = person(active_step.assignee) if active_step.assignee is not None else ""
+    at = active_step.agency.name
+    return reason, (f"{holder} ({at}), người đang giữ bước «{active_step.name}»" if holder else f"cán bộ {at}")
+
+
+def action_states(
+    dossier: Dossier, active_step: DossierStep | None, grants: Grants, *, unpaid: Decimal | None = None
+) -> list[ActionState]:
+    """Every action of the page, in the page's order: available now, or why not and who can unblock it.
+
+    The one policy of the console and the API (``allowed_actions`` is its available part). It reads
+    the same preconditions the services check, in the same order: the transition table
+    (``TRANSITIONS``, :func:`cchc.dossiers.services._check_transition`), then the roles
+    (:func:`role_checks`, as ``_require_officer``); ``unpaid`` (đồng still owed, when the caller read
+    it) warns on "Trả kết quả", which ``dossier_return_result`` refuses while fees are unpaid
+    (Nghị định 118/2025/NĐ-CP: the result is returned after the fees are paid). The services check
+    everything again: this only explains.
+    """
+    checks = role_checks(dossier, active_step, grants)
+    allowed = TRANSITIONS[DossierStatus(dossier.status)]
+    states = []
+    for action, title in ACTION_TITLES.items():
+        if action not in allowed:
+            reason, who, waiting = _status_block(action, dossier, active_step)
+            states.append(ActionState(action, title, False, reason, who, waiting and checks[action]))
+        elif not checks[action]:
+            reason, who = _role_block(action, dossier, active_step)
+            states.append(ActionState(action, title, False, reason, who))
+        else:
+            warning = ""
+            if action == Action.RETURN_RESULT and unpaid is not None and unpaid > 0:
+                warning = (
+                    f"Người nộp còn phải nộp {money(unpaid)} đồng phí, lệ phí: "
+                    "ghi nhận thanh toán trước khi trả kết quả."
+                )
+            states.append(ActionState(action, title, True, warning=warning))
+    return states
+
+
+@dataclass
+class BlockedGroup:
+    titles: list[str]
+    reason: str
+    who: str
+
+
+def blocked_groups(states: Iterable[ActionState]) -> list[BlockedGroup]:
+    """The unavailable actions grouped by their reason and unblocker (one line per distinct reason)."""
+    groups: dict[tuple[str, str], BlockedGroup] = {}
+    for state in states:
+        key = (state.reason, state.who)
+        if key not in groups:
+            groups[key] = BlockedGroup([], state.reason, state.who)
+        groups[key].titles.append(state.title)
+    return list(groups.values())
 
 
 # --- timeline ---------------------------------------------------------------------------------------
@@ -286,7 +441,7 @@ def money(value: Any) -> str:
     if value is None:
         return ""
     try:
-        return f"{int(Decimal(str(value))):,}".replace(",", ".")
+        return vi_number(int(Decimal(str(value))))
     except (ArithmeticError, ValueError):
         return str(value)
 

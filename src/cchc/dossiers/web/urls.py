@@ -2,12 +2,24 @@
 
 from django.urls import path
 
-from cchc.dossiers.web import views
+from cchc.dossiers.web import password, views
 
 app_name = "dossiers_web"
 urlpatterns = [
     path("mot-cua/dang-nhap/", views.ConsoleLoginView.as_view(), name="login"),
     path("mot-cua/dang-xuat/", views.ConsoleLogoutView.as_view(), name="logout"),
+    path("mot-cua/quen-mat-khau/", password.StaffPasswordResetView.as_view(), name="password_reset"),
+    path("mot-cua/quen-mat-khau/da-gui/", password.StaffPasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "mot-cua/dat-lai-mat-khau/<uidb64>/<token>/",
+        password.StaffPasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-cua/dat-lai-mat-khau/xong/",
+        password.StaffPasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("mot-cua/", views.queue, name="queue"),
     path("mot-cua/tiep-nhan/", views.counter_reception, name="reception"),
     path("mot-cua/ho-so/<str:code>/", views.dossier_detail, name="dossier"),

@@ -41,13 +41,15 @@ from cchc.dossiers.selectors import (
 from cchc.dossiers.web import forms as f
 from cchc.dossiers.web.actions import action_form, action_perform, next_step
 from cchc.dossiers.web.actions import when as _when
+from cchc.dossiers.web.landing import staff_landing_url
 from cchc.dossiers.web.presenters import (
     ACTION_SLUGS,
     ACTION_TITLES,
     ACTIONS_BY_SLUG,
     CalendarCache,
     Grants,
-    allowed_actions,
+    action_states,
+    blocked_groups,
     form_links,
     may_see,
     money,
@@ -82,9 +84,14 @@ def staff_login_required(view: Any) -> Any:
 
 
 class ConsoleLoginView(auth_views.LoginView):
+    """The staff login; after it each officer lands on their own work (:mod:`cchc.dossiers.web.landing`)
+    unless the address they came for (``?next=``) says otherwise."""
+
     template_name = "dossiers/login.html"
     redirect_authenticated_user = True
-    next_page = reverse_lazy("dossiers_web:queue")  # type: ignore[assignment]
+
+    def get_default_redirect_url(self) -> str:
+        return staff_landing_url(self.request.user, timezone.localdate())
 
 
 class ConsoleLogoutView(auth_views.LogoutView):
@@ -190,7 +197,14 @@ def _detail(
     today = timezone.localdate(now)
     active = next((s for s in steps if s.status == StepStatus.ACTIVE), None)
     following = next_step(steps)
-    actions = allowed_actions(dossier, active, grants)
+    fee_lines = list(dossier.fee_lines.order_by("order"))
+    payments = list(dossier.payments.select_related("recorded_by").order_by("paid_at", "pk"))
+    due = sum((line.amount for line in fee_lines if line.amount is not None), Decimal(0))
+    paid = sum((p.amount for p in payments), Decimal(0))
+    states = action_states(dossier, active, grants, unpaid=due - paid if due else Decimal(0))
+    warnings = {state.action: state.warning for state in states if state.warning}
+    blocked = [state for state in states if not state.available]
+    actions = [state.action for state in states if state.available]
     if bound_action is not None and bound_action not in actions:
         actions.insert(0, bound_action)
     action_forms = [
@@ -203,6 +217,7 @@ def _detail(
             else _make_form(action, dossier, steps, today),
             "open": action == bound_action,
             "danger": action in (Action.REFUSE, Action.STOP, Action.WITHDRAW),
+            "warning": warnings.get(action, ""),
         }
         for action in actions
     ]
@@ -214,12 +229,8 @@ def _detail(
     events = list(audit_events_for(target=dossier))
     users: dict[Any, Any] = {h.receiver_id: h.receiver for h in handovers if h.receiver is not None}
     users.update({s.assignee_id: s.assignee for s in steps if s.assignee is not None})
-    fee_lines = list(dossier.fee_lines.order_by("order"))
-    payments = list(dossier.payments.select_related("recorded_by").order_by("paid_at", "pk"))
     supplements = list(dossier.supplements.select_related("requested_by").order_by("requested_at"))
     extensions = list(dossier.extensions.select_related("actor").order_by("at"))
-    due = sum((line.amount for line in fee_lines if line.amount is not None), Decimal(0))
-    paid = sum((p.amount for p in payments), Decimal(0))
     return render(
         request,
         "dossiers/dossier_detail.html",
@@ -242,6 +253,8 @@ def _detail(
             "rating": DossierRating.objects.filter(dossier=dossier).first(),
             "remaining": CalendarCache().remaining(dossier, now),
             "action_forms": action_forms,
+            "waiting": [state for state in blocked if state.waiting],
+            "blocked": blocked_groups(state for state in blocked if not state.waiting),
             "error": error,
             "bound": bound,
             "form_links": form_links(dossier, has_supplement=bool(supplements), has_extension=bool(extensions)),

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 
+from cchc.common.numbers import vi_number
 from cchc.par.services import fmt_points
 
 register = template.Library()
@@ -21,7 +22,7 @@ def points(value: Decimal | None) -> str:
 def percent(value: Decimal | None) -> str:
     if value is None:
         return "—"
-    return f"{value:.2f}".replace(".", ",") + " %"
+    return vi_number(value, 2) + " %"
 
 
 @register.filter

@@ -16,6 +16,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -41,6 +42,7 @@ from cchc.plans.selectors import (
 from cchc.plans.web import forms as f
 
 LIST_LIMIT = 300
+OVERDUE_PAGE_SIZE = 50
 
 STATUS_COLOURS = {
     ProgressStatus.NOT_STARTED.value: "#8a94a6",
@@ -139,8 +141,20 @@ def overdue(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     raw = request.GET.get("co_quan", "")
     agency_id = int(raw) if raw.isdigit() else None
-    rows = list(overdue_list(today=today, agency_id=agency_id)[:LIST_LIMIT])
-    return render(request, "plans/overdue.html", {"rows": rows, "today": today, "limit": LIST_LIMIT})
+    # a long list is paged (Django's get_page: a page number that is not one gives the first or last page)
+    page = Paginator(overdue_list(today=today, agency_id=agency_id), OVERDUE_PAGE_SIZE).get_page(
+        request.GET.get("trang")
+    )
+    return render(
+        request,
+        "plans/overdue.html",
+        {
+            "rows": list(page.object_list),
+            "page": page,
+            "page_query": f"co_quan={agency_id}&" if agency_id is not None else "",
+            "today": today,
+        },
+    )
 
 
 # --- the assignment page and its actions ------------------------------------------------------------

@@ -205,6 +205,12 @@ class TargetProgress:
     missing_fields: list[str] = field(default_factory=list)
     values: list[TargetValue] = field(default_factory=list)  # manual series: every value, newest first
     responsible: list[Agency] = field(default_factory=list)  # who carries the responsible agency's duty now
+    this_year: int = 0  # the year the figures run to (the period shown)
+
+    @property
+    def milestone_past(self) -> bool:
+        """The milestone year is over: the target is judged on that year's figure, nothing is forecast."""
+        return self.target.milestone_year < self.this_year
 
     @property
     def code(self) -> str:
@@ -473,8 +479,10 @@ def _complete(progress: TargetProgress, *, this_year: int, first_year: int) -> N
         progress.baseline = measured[0]
         progress.baseline_is_first_measured = True
     progress.current = measured[-1] if measured else None
+    progress.this_year = this_year
     progress.projection = projection_fit(measured, share=progress.share)
-    if progress.projection is not None:
+    if progress.projection is not None and target.milestone_year >= this_year:
+        # a forecast only for a milestone still ahead (or this year); a past one is judged on its figure
         progress.projected = progress.projection.at(target.milestone_year)
     progress.status, progress.status_reason = target_status(
         comparator=target.comparator,

@@ -4,6 +4,7 @@ manual values). Views parse the request and hand the selectors' objects to the t
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from cchc.indicators.exports import Cell, Row, Table, table_export
 from cchc.indicators.periods import VN_TZ
 from cchc.program.constants import MeasureKind, TargetStatus, TargetValueError
 from cchc.program.models import Program, Target, TargetValue
@@ -39,16 +41,97 @@ def _program(request: HttpRequest) -> Program | None:
     return program
 
 
+EXPORT_FORMATS = ("csv", "xlsx")
+EXPORT_HEADERS = [
+    "Nội dung cải cách",
+    "Mã chỉ tiêu",
+    "Chỉ tiêu",
+    "Mục tiêu",
+    "Năm mốc",
+    "Cấp",
+    "Số liệu (%)",
+    "Năm số liệu",
+    "Tình trạng",
+    "Lý do",
+    "Cách đo",
+]
+
+
+class _BadQuery(Exception):
+    """A query parameter of the list the page cannot use; the message says which and why."""
+
+
+def _year_choices(program: Program, now_year: int) -> list[int]:
+    """The years a visitor may look at: the program's first year to this year (newest first)."""
+    return list(range(now_year, min(program.period_start, now_year) - 1, -1))
+
+
+def _as_of(raw: str, *, program: Program, now: datetime) -> tuple[int, datetime]:
+    """``?nam=YYYY``: the figures as they stood at the end of that year (this year: up to now)."""
+    this_year = now.astimezone(VN_TZ).year
+    if not raw:
+        return this_year, now
+    years = _year_choices(program, this_year)
+    if not (raw.isdigit() and len(raw) == 4 and int(raw) in years):
+        raise _BadQuery(f"Năm «{raw[:20]}» không hợp lệ; chọn một năm từ {years[-1]} đến {years[0]}.")
+    year = int(raw)
+    if year == this_year:
+        return year, now
+    return year, datetime(year + 1, 1, 1, tzinfo=VN_TZ) - timedelta(microseconds=1)
+
+
+def _export_table(rows: list[TargetProgress], year: int) -> Table:
+    """The list as one table (what the page shows, one row per target) for CSV / XLSX."""
+    table = Table(key=f"chi-tieu-{year}", title=f"Chỉ tiêu năm {year}", headers=EXPORT_HEADERS)
+    for p in rows:
+        current = p.current
+        table.rows.append(
+            Row(
+                [
+                    Cell.of(f"{p.target.area.number}. {p.target.area.name}"),
+                    Cell.of(p.code),
+                    Cell.of(p.target.metric),
+                    Cell.of(p.goal),
+                    Cell.of(p.target.milestone_year),
+                    Cell.of(p.level_label),
+                    Cell.of(current.value if current is not None else None),
+                    Cell.of(current.year if current is not None else None),
+                    Cell.of(str(p.status.label)),
+                    Cell.of(p.status_reason),
+                    Cell.of(str(p.series.get_kind_display()) if p.series is not None else "Chưa liên kết"),
+                ]
+            )
+        )
+    return table
+
+
 def target_list(request: HttpRequest) -> HttpResponse:
+    """``/chi-tieu/``: the targets by reform area with their figure, status and its reason.
+
+    ``?nam=YYYY`` shows the figures as they stood at the end of that year; ``?dinh-dang=csv|xlsx``
+    downloads the same rows. A bad parameter gets a Vietnamese message (HTTP 400), nothing else.
+    """
     program = _program(request)
     if program is None:
         return render(request, "program/empty.html")
-    at = timezone.now()
+    now = timezone.now()
+    fmt = request.GET.get("dinh-dang", "")
+    try:
+        year, at = _as_of(request.GET.get("nam", ""), program=program, now=now)
+        if fmt and fmt not in EXPORT_FORMATS:
+            raise _BadQuery(f"Định dạng tệp xuất «{fmt[:20]}» không hợp lệ; dùng «csv» hoặc «xlsx».")
+    except _BadQuery as exc:
+        context = {"program": program, "error": str(exc), "years": _year_choices(program, now.astimezone(VN_TZ).year)}
+        return render(request, "program/target_list.html", context, status=400)
     rows = target_progress_list(program=program, at=at)
+    if fmt:
+        return table_export(_export_table(rows, year), fmt=fmt, stem="chi-tieu")
     areas: dict[int, tuple[Any, list[TargetProgress]]] = {}
     for row in rows:
         areas.setdefault(row.target.area.number, (row.target.area, []))[1].append(row)
     counts = Counter(row.status for row in rows)
+    this_year = now.astimezone(VN_TZ).year
+    query = f"nam={year}&" if year != this_year else ""
     return render(
         request,
         "program/target_list.html",
@@ -58,6 +141,10 @@ def target_list(request: HttpRequest) -> HttpResponse:
             "count": len(rows),
             "status_counts": [(s, s.label, counts.get(s, 0)) for s in TargetStatus],
             "at": at.astimezone(VN_TZ),
+            "year": year,
+            "years": _year_choices(program, this_year),
+            "past": year != this_year,
+            "export_query": query,
         },
     )
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import template
 
+from cchc.common.numbers import vi_number
+
 register = template.Library()
 
 
@@ -11,4 +13,4 @@ register = template.Library()
 def pct(value: float | None) -> str:
     if value is None or value == "":
         return "—"
-    return f"{float(value) * 100:.1f}".replace(".", ",") + " %"
+    return vi_number(float(value) * 100, 1) + " %"

@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from cchc.common.demo import demo_only
+from cchc.common.numbers import vi_number, vi_seconds
 from cchc.dossiers.constants import DossierStatus
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.simulation import SimulationSetupError, dossiers_simulate
@@ -84,7 +85,7 @@ class Command(BaseCommand):
         path = "ghi theo lô (không ghi nhật ký kiểm toán)" if result.bulk else "qua các nghiệp vụ"
         out.write(
             self.style.SUCCESS(
-                f"Đã mô phỏng {result.written:,} hồ sơ {path} trong {elapsed:.1f} giây (hạt giống {seed})."
+                f"Đã mô phỏng {vi_number(result.written)} hồ sơ {path} trong {vi_seconds(elapsed)} (hạt giống {seed})."
             )
         )
         local = timezone.localtime
@@ -104,12 +105,12 @@ class Command(BaseCommand):
             )
         if result.skipped:
             out.write(f"  Bỏ qua {result.skipped} hồ sơ (không có thủ tục hoặc cơ quan phù hợp vào thời điểm nộp).")
-        out.write(f"  Số thao tác: {result.events:,}; cán bộ mô phỏng mới: {result.officers_created}")
+        out.write(f"  Số thao tác: {vi_number(result.events)}; cán bộ mô phỏng mới: {result.officers_created}")
         for status in DossierStatus:
             if result.statuses[status.value]:
-                out.write(f"  {status.label:<40} {result.statuses[status.value]:>8,}")
+                out.write(f"  {status.label:<40} {vi_number(result.statuses[status.value]):>8}")
         if result.failures:
             out.write(self.style.WARNING(f"  {len(result.failures)} hồ sơ bị từ chối và không được ghi, ví dụ:"))
             for line in result.failures[:5]:
                 out.write(f"    {line}")
-        out.write(f"  Người nộp đánh giá mức độ hài lòng: {result.ratings:,} hồ sơ")
+        out.write(f"  Người nộp đánh giá mức độ hài lòng: {vi_number(result.ratings)} hồ sơ")

@@ -172,3 +172,53 @@ def test_counter_to_returned(page: Page, live_server, world_committed: World, br
         phone.screenshot(path=str(SHOTS / "console-reception-phone.png"), full_page=True)
     finally:
         context.close()
+
+
+def test_the_desk_is_told_why_it_cannot_return_the_result_until_the_leader_acts(
+    page: Page, live_server, world_committed: World
+):
+    """Issue 12, item 18: "Trả kết quả" was hidden without a word until the leader marked processed."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cchc.dossiers import services as s
+    from cchc.dossiers.tests.conftest import receive
+
+    base = live_server.url
+    world = world_committed
+    start = timezone.now() - timedelta(hours=2)
+    dossier = receive(world, start)
+    s.dossier_complete_step(
+        dossier=dossier, actor=world.reception, at=start + timedelta(minutes=10), receiver=world.specialist
+    )
+    s.dossier_complete_step(
+        dossier=dossier, actor=world.specialist, at=start + timedelta(minutes=20), receiver=world.leader
+    )
+
+    # the desk: no button, but the reason and who can unblock it
+    log_in(page, base, "tiepnhan")
+    page.goto(f"{base}/mot-cua/ho-so/{dossier.code}/")
+    waiting = page.locator(".action-waiting")
+    expect(waiting).to_contain_text("Trả kết quả cho người nộp")
+    expect(waiting).to_contain_text("Chờ lãnh đạo Lê Quốc Hùng (Sở Tư pháp) ghi nhận đã xử lý xong.")
+    expect(page.get_by_role("button", name="Trả kết quả cho người nộp")).to_have_count(0)
+    page.screenshot(path=str(SHOTS / "console-why-blocked.png"), full_page=True)
+    log_out(page)
+
+    # the leader marks it processed
+    log_in(page, base, "lanhdao")
+    page.goto(f"{base}/mot-cua/ho-so/{dossier.code}/")
+    act(page, "Ghi nhận đã xử lý xong")
+    page.get_by_label("Chuyển kết quả cho (người trả kết quả)").select_option(label="Nguyễn Thị Lan (tiepnhan)")
+    page.get_by_role("button", name="Ghi nhận đã xử lý xong").click()
+    expect(page.locator("#trang-thai")).to_have_text("Đã xử lý xong")
+    log_out(page)
+
+    # the desk now has the button, and is told about the unpaid fee before pressing it
+    log_in(page, base, "tiepnhan")
+    page.goto(f"{base}/mot-cua/ho-so/{dossier.code}/")
+    expect(page.locator(".action-waiting")).to_have_count(0)
+    act(page, "Trả kết quả cho người nộp")
+    expect(page.get_by_role("button", name="Trả kết quả cho người nộp")).to_be_visible()
+    expect(page.locator(".action-warning")).to_contain_text("còn phải nộp 200.000 đồng")

@@ -14,6 +14,7 @@ from cchc.dossiers import services as s
 from cchc.dossiers.constants import DossierStatus
 from cchc.dossiers.models import Dossier, Handover, Payment
 from cchc.dossiers.tests.conftest import AT, CITIZEN, VN, World, receive, submit, to_status
+from cchc.dossiers.web.presenters import ACTION_TITLES
 
 pytestmark = pytest.mark.django_db
 
@@ -518,3 +519,45 @@ def test_counter_reception_needs_the_reception_role(login, world: World):
     response = login(world.specialist).get(RECEPTION)
     assert response.status_code == 403
     assert "không có vai trò tiếp nhận" in response.content.decode()
+
+
+# --- why an action is not available (issue 12, item 18) ---------------------------------------------
+
+
+def test_the_desk_sees_why_it_cannot_return_the_result_yet_and_who_unblocks_it(client, world: World):
+    # given a dossier at the leader's signing step (in process, not yet marked processed)
+    for user, (last, first) in {world.leader: ("Lê Quốc", "Hùng")}.items():
+        user.last_name, user.first_name = last, first
+        user.save()
+    dossier = to_status(world, DossierStatus.IN_PROCESS)
+    s.dossier_complete_step(dossier=dossier, actor=world.specialist, at=AT + timedelta(hours=1), receiver=world.leader)
+    # when the desk (reception and clerk at the centre) opens it
+    client.force_login(world.reception)
+    response = client.get(page_url(dossier))
+    # then "Trả kết quả" is explained: waiting for the leader holding the step to mark it processed
+    html = response.content.decode()
+    waiting = {state.action: state for state in response.context["waiting"]}
+    assert "return_result" in waiting
+    assert waiting["return_result"].reason == "Hồ sơ chưa được ghi nhận đã xử lý xong."
+    assert "Chờ lãnh đạo Lê Quốc Hùng (Sở Tư pháp) ghi nhận đã xử lý xong." in html
+    # and every other unavailable action has a reason too
+    blocked_titles = {t for group in response.context["blocked"] for t in group.titles}
+    shown = {item["title"] for item in response.context["action_forms"]}
+    assert blocked_titles | shown | {state.title for state in waiting.values()} == set(ACTION_TITLES.values())
+    assert all(group.reason for group in response.context["blocked"])
+
+
+def test_a_specialist_sees_who_may_stop_or_return(client, world: World):
+    dossier = to_status(world, DossierStatus.PROCESSED)
+    client.force_login(world.specialist)
+    response = client.get(page_url(dossier))
+    html = response.content.decode()
+    assert "Trả kết quả cho người nộp" in html  # listed as blocked, with the desk that may do it
+    assert "văn thư trả kết quả hoặc tiếp nhận tại bộ phận một cửa tại" in html
+
+
+def test_return_result_warns_while_fees_are_unpaid(client, world: World):
+    dossier = to_status(world, DossierStatus.PROCESSED)
+    client.force_login(world.reception)
+    html = client.get(page_url(dossier)).content.decode()
+    assert "Người nộp còn phải nộp 200.000 đồng phí, lệ phí" in html

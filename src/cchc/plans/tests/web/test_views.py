@@ -69,6 +69,24 @@ def test_overdue_page(client, plans, django_assert_max_num_queries):
     assert f'data-assignment="{task_item(plans, 1).pk}"' in response.content.decode()
 
 
+def test_overdue_page_is_paged_in_vietnamese(client, plans, monkeypatch):
+    # issue 12, item 22: "300+" overdue tasks were cut at 300; the list is now paged
+    monkeypatch.setattr("cchc.plans.web.views.OVERDUE_PAGE_SIZE", 1)
+    first, second = task_item(plans, 1), task_item(plans, 13)
+    assignment_due_set(assignment=first, user=plans.reviewer, due_on=date(2026, 1, 20), at=AT)
+    assignment_due_set(assignment=second, user=plans.reviewer, due_on=date(2026, 1, 30), at=AT)
+    html = client.get(reverse("plans_web:overdue")).content.decode()
+    assert "(trang 1/2)" in html
+    assert 'rel="next">Trang sau ›</a>' in html
+    assert f'data-assignment="{first.pk}"' in html
+    assert f'data-assignment="{second.pk}"' not in html
+    page2 = client.get(reverse("plans_web:overdue"), {"trang": "2"}).content.decode()
+    assert f'data-assignment="{second.pk}"' in page2
+    assert "‹ Trang trước" in page2
+    for bad in ("abc", "-1", "1e999", "9" * 25):
+        assert client.get(reverse("plans_web:overdue"), {"trang": bad}).status_code == 200
+
+
 def test_assignment_page_shows_the_2021_reference(client, plans):
     a = Assignment.objects.get(year=2026, appendix_task__number=2, lead_agency__code="so-tai-chinh")
     html = client.get(reverse("plans_web:assignment_detail", args=[a.pk])).content.decode()

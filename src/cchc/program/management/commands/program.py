@@ -11,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from cchc.common.cli import os_error_text
 from cchc.common.demo import demo_only
 from cchc.program.export import program_export, program_export_queryset
 from cchc.program.importer.errors import ProgramImportError
@@ -66,7 +67,7 @@ class Command(BaseCommand):
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise CommandError(f"Không đọc được tệp {path}: {exc.strerror}") from None
+            raise CommandError(f"Không đọc được tệp {path}: {os_error_text(exc)}") from None
         try:
             result = program_import(source=data, source_name=str(path), at=timezone.now())
         except ProgramImportError as exc:

@@ -90,3 +90,44 @@ def test_list_target_chart_and_a_manual_value(phone: Page, live_server, transact
     phone.screenshot(path=str(SHOTS / "target-manual.png"), full_page=True)
     value = TargetValue.objects.get()
     assert (str(value.value), value.evidence_type) == ("91.20", "application/pdf")
+
+
+@pytest.fixture
+def desktop(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN", accept_downloads=True)
+    yield context.new_page()
+    context.close()
+
+
+def test_list_reason_period_and_export(desktop: Page, live_server, transactional_db: None):
+    """Issue 12, item 22: each status with its reason, the figures at the end of a chosen year, the export."""
+    world = build_world()
+    build_program(world)
+    to_status(world, DossierStatus.RETURNED)
+    base = live_server.url
+    page = desktop
+    page.goto(base + "/chi-tieu/")
+    card = page.locator("li.target-card", has=page.locator('a[href="/chi-tieu/a2-2025-2/"]'))
+    expect(card.locator(".target-reason")).to_have_text("Không có số liệu năm 2025 (năm mốc) để đánh giá.")
+    # the period: the end of 2025
+    page.get_by_label("Số liệu tính đến hết năm").select_option("2025")
+    page.get_by_role("button", name="Xem").click()
+    expect(page).to_have_url(base + "/chi-tieu/?nam=2025")
+    expect(page.get_by_text("Số liệu như tại cuối năm 2025.")).to_be_visible()
+    # the export of what is shown
+    with page.expect_download() as info:
+        page.get_by_role("link", name="XLSX").click()
+    download = info.value
+    assert download.suggested_filename == "chi-tieu-chi-tieu-2025.xlsx"
+    path = download.path()
+    assert path is not None
+    import io
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(Path(path).read_bytes())).active
+    assert sheet is not None
+    assert sheet.max_row == 25
+    with page.expect_download() as info:
+        page.get_by_role("link", name="CSV").click()
+    assert info.value.suggested_filename == "chi-tieu-chi-tieu-2025.csv"

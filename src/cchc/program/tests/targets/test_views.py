@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from cchc.dossiers.constants import DossierStatus
 from cchc.dossiers.tests.conftest import AT, World, to_status
@@ -124,3 +125,68 @@ def test_staff_of_another_agency_may_not_enter(client: Client, world: World, pro
     response = client.post("/chi-tieu/a3-2030-2/", {"ky": "2025", "gia_tri": "90", "so_van_ban": "1/BC"})
     assert response.status_code == 403
     assert not TargetValue.objects.exists()
+
+
+# --- issue 12, item 22: the reason on the list, no forecast for a past year, the period, the export --------
+
+
+def test_the_list_gives_the_reason_of_each_status(client: Client, world: World, program: Program) -> None:
+    # given figures for this year only (a dossier of January 2026)
+    to_status(world, DossierStatus.RETURNED)
+    html = client.get("/chi-tieu/").content.decode()
+    # then every card says why it has its status: a 2025 target is judged on 2025, which has no figure
+    assert html.count('class="target-reason"') == 24
+    card = html[html.index('href="/chi-tieu/a2-2025-2/"') :]
+    card = card[: card.index("</li>")]
+    assert "Hiện nay" in card
+    assert "Không có số liệu năm 2025 (năm mốc) để đánh giá." in card
+
+
+def test_a_past_milestone_is_not_forecast(client: Client, world: World, program: Program) -> None:
+    to_status(world, DossierStatus.RETURNED)
+    this_year = timezone.localdate().year
+    html = client.get("/chi-tieu/a2-2025-2/").content.decode()
+    assert this_year > 2025
+    assert "Dự báo năm 2025" not in html
+    assert "Năm 2025 (mốc đã qua)" in html
+    assert "Không dự báo cho năm đã qua." in html
+    assert "Dự báo năm 2030" in client.get("/chi-tieu/a2-2030-1/").content.decode()
+
+
+def test_the_period_selector_shows_the_figures_at_the_end_of_a_year(client: Client, program: Program) -> None:
+    response = client.get("/chi-tieu/?nam=2025")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Số liệu như tại cuối năm 2025." in html
+    assert '<option value="2025" selected>' in html
+    assert "dinh-dang=csv" in html
+    assert "nam=2025&amp;dinh-dang=xlsx" in html
+    for bad in ("abc", "1990", "20251", "9999"):
+        refused = client.get(f"/chi-tieu/?nam={bad}")
+        assert refused.status_code == 400
+        assert "không hợp lệ; chọn một năm từ" in refused.content.decode()
+    wrong = client.get("/chi-tieu/?dinh-dang=pdf")
+    assert wrong.status_code == 400
+    assert "Định dạng tệp xuất «pdf» không hợp lệ" in wrong.content.decode()
+
+
+def test_the_list_exports_as_csv_and_xlsx(client: Client, program: Program) -> None:
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    response = client.get("/chi-tieu/?nam=2025&dinh-dang=csv")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert 'filename="chi-tieu-chi-tieu-2025.csv"' in response["Content-Disposition"]
+    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert lines[0][:4] == ["Nội dung cải cách", "Mã chỉ tiêu", "Chỉ tiêu", "Mục tiêu"]
+    assert len(lines) == 25
+    assert all(line[9] for line in lines[1:])  # every row has its reason
+    book = client.get("/chi-tieu/?dinh-dang=xlsx")
+    assert book.status_code == 200
+    sheet = load_workbook(io.BytesIO(book.content)).active
+    assert sheet is not None
+    assert sheet.max_row == 25
+    assert sheet.cell(row=1, column=10).value == "Lý do"
