@@ -184,3 +184,8 @@ CCHC_PROVINCE_CODE = env_str("CCHC_PROVINCE_CODE", "56")
 # Annual reform plans: reminders go out for assignments due within this many days; the e-mails link here.
 CCHC_PLAN_REMINDER_DAYS = int(env_str("CCHC_PLAN_REMINDER_DAYS", "7"))
 CCHC_SITE_URL = env_str("CCHC_SITE_URL", "http://127.0.0.1:8000")  # links in reminder e-mails
+
+# Feedback (PAKN): the registry code of the province's unit for controlling administrative procedures,
+# which receives and handles feedback for the whole province (NĐ 20/2008/NĐ-CP and NĐ 63/2010/NĐ-CP as
+# amended by NĐ 92/2017/NĐ-CP; cchc.feedback.constants.control_agency_code). Default: Văn phòng UBND tỉnh.
+CCHC_FEEDBACK_CONTROL_AGENCY = env_str("CCHC_FEEDBACK_CONTROL_AGENCY", "van-phong-ubnd")

@@ -4,7 +4,7 @@ import pytest
 import rules
 from django.contrib.auth.models import User
 
-from cchc.accounts.constants import Role
+from cchc.accounts.constants import Area, Role
 from cchc.accounts.rules import has_role, is_member_of_agency
 from cchc.accounts.services import membership_grant
 from cchc.accounts.tests.conftest import AT
@@ -18,9 +18,9 @@ ROLE_PERMISSIONS = {
 }
 
 
-def _grant(user, agency, role, valid_from=date(2025, 7, 1), valid_to=None):
+def _grant(user, agency, role, valid_from=date(2025, 7, 1), valid_to=None, area=Area.ONE_STOP):
     return membership_grant(
-        user=user, agency=agency, role=role, valid_from=valid_from, valid_to=valid_to, actor=None, at=AT
+        user=user, agency=agency, area=area, role=role, valid_from=valid_from, valid_to=valid_to, actor=None, at=AT
     )
 
 

@@ -8,6 +8,7 @@ from cchc.accounts.constants import (
     MEMBERSHIP_ENDED,
     MEMBERSHIP_OVERLAP,
     AccountsError,
+    Area,
     Role,
 )
 from cchc.accounts.models import AgencyMembership
@@ -18,9 +19,9 @@ from cchc.audit.selectors import audit_events_for
 from cchc.audit.services import audit_verify
 
 
-def _grant(user, agency, role=Role.SPECIALIST, valid_from=MERGER_DAY, valid_to=None, actor=None):
+def _grant(user, agency, role=Role.SPECIALIST, valid_from=MERGER_DAY, valid_to=None, actor=None, area=Area.ONE_STOP):
     return membership_grant(
-        user=user, agency=agency, role=role, valid_from=valid_from, valid_to=valid_to, actor=actor, at=AT
+        user=user, agency=agency, area=area, role=role, valid_from=valid_from, valid_to=valid_to, actor=actor, at=AT
     )
 
 
@@ -36,6 +37,7 @@ def test_grant_records_the_membership_and_an_audit_event(officer, manager, justi
     assert event.after == {
         "user_id": officer.pk,
         "agency_id": justice.pk,
+        "area": "one_stop",
         "role": "specialist",
         "valid_from": "2025-07-01",
         "valid_to": None,

@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from cchc.accounts.constants import Role
+from cchc.accounts.constants import Area, Role
 from cchc.accounts.models import AgencyMembership
 from cchc.accounts.services import membership_grant
 from cchc.org.constants import AgencyKind, Level
@@ -30,8 +30,8 @@ DEMO_NOTE = "Tài khoản demo (cchc demo_staff)"
 @dataclass(frozen=True)
 class DemoStaff:
     username: str
-    first_name: str
-    last_name: str
+    full_name: str
+    """Written as on the person's papers, family name first (one field: ``cchc.accounts.names``)."""
     role: Role
     agency_codes: tuple[str, ...]
     """Agency codes tried in order (the first one valid today wins)."""
@@ -42,17 +42,16 @@ class DemoStaff:
 DEMO_STAFF: tuple[DemoStaff, ...] = (
     DemoStaff(
         "tiepnhan.tinh",
-        "Lan",
-        "Nguyễn Thị",
+        "Nguyễn Thị Lan",
         Role.RECEPTION,
         ("trung-tam-phuc-vu-hanh-chinh-cong", "trung-tam-dich-vu-hanh-chinh-cong-truc-tuyen", "van-phong-ubnd"),
         AgencyKind.SERVICE_CENTRE,
     ),
-    DemoStaff("chuyenvien.stp", "Minh", "Trần Văn", Role.SPECIALIST, ("so-tu-phap",)),
-    DemoStaff("lanhdao.stp", "Hùng", "Lê Quốc", Role.LEADER, ("so-tu-phap",)),
-    DemoStaff("vanthu.stp", "Hoa", "Phạm Thị", Role.CLERK, ("so-tu-phap",)),
+    DemoStaff("chuyenvien.stp", "Trần Văn Minh", Role.SPECIALIST, ("so-tu-phap",)),
+    DemoStaff("lanhdao.stp", "Lê Quốc Hùng", Role.LEADER, ("so-tu-phap",)),
+    DemoStaff("vanthu.stp", "Phạm Thị Hoa", Role.CLERK, ("so-tu-phap",)),
     # Phường Nha Trang (code 22366), formed on 1/7/2025 under Nghị quyết 1667/NQ-UBTVQH15
-    DemoStaff("tiepnhan.nhatrang", "Thảo", "Võ Thị", Role.RECEPTION, ("ubnd-22366",)),
+    DemoStaff("tiepnhan.nhatrang", "Võ Thị Thảo", Role.RECEPTION, ("ubnd-22366",)),
 )
 
 
@@ -85,11 +84,14 @@ class Command(BaseCommand):
             for spec in DEMO_STAFF:
                 agency = _agency_for(spec, today)
                 user, password = self._reset_user(spec)
-                held = AgencyMembership.objects.valid_on(today).filter(user=user, agency=agency, role=spec.role)
+                held = AgencyMembership.objects.valid_on(today).filter(
+                    user=user, agency=agency, area=Area.ONE_STOP, role=spec.role
+                )
                 if not held.exists():
                     membership_grant(
                         user=user,
                         agency=agency,
+                        area=Area.ONE_STOP,
                         role=spec.role,
                         valid_from=agency.valid_from or today,
                         note=DEMO_NOTE,
@@ -104,8 +106,8 @@ class Command(BaseCommand):
     def _reset_user(self, spec: DemoStaff) -> tuple[Any, str]:
         password = secrets.token_urlsafe(9)
         user, _ = get_user_model().objects.get_or_create(username=spec.username)
-        user.first_name = spec.first_name
-        user.last_name = spec.last_name
+        user.first_name = spec.full_name
+        user.last_name = ""
         user.email = f"{spec.username}@demo.cchc.invalid"
         user.is_active = True
         user.set_password(password)
