@@ -24,9 +24,10 @@ CAMPAIGN_END = date(2026, 3, 31)
 
 
 @pytest.fixture
-def world(world_module: World, db: None) -> World:  # noqa: F811 (the imported fixture)
-    """The dossier tests' world, whose Sở Tư pháp specialist and commune officer also enter survey
-    forms for their agencies (a membership for the surveys area; rolled back after each test)."""
+def world(world_module: World, db: None) -> World:  # noqa: F811 (wraps the imported module fixture)
+    """The dossier tests' world (loaded once per module, rolled back after), whose Sở Tư pháp specialist
+    and commune officer also enter survey forms for their agencies (a membership for the surveys area,
+    rolled back after each test)."""
     _grant(world_module.specialist, world_module.justice, Role.SPECIALIST, area=Area.SURVEYS)
     _grant(world_module.commune_officer, world_module.nha_trang, Role.SPECIALIST, area=Area.SURVEYS)
     return world_module
@@ -41,12 +42,6 @@ def all_answers(questionnaire: Questionnaire, value: int = 5, *, optional: bool 
     return {
         q.code: value for q in Question.objects.filter(factor__questionnaire=questionnaire) if optional or q.required
     }
-
-
-@pytest.fixture
-def world(world_module: World, db: None) -> World:  # noqa: F811 (the imported fixture)  # noqa: F811 (wraps the imported module fixture)
-    """The dossier tests' world, loaded once per module and rolled back after."""
-    return world_module
 
 
 @pytest.fixture
