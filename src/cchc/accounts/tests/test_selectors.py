@@ -115,3 +115,16 @@ def test_roles_held_answer_as_the_membership_list(officer, manager, justice, jus
         user_ids=users, agency_ids=[justice_before_merger.pk], on=date(2025, 6, 30), area=ONE_STOP
     ) == {(officer.pk, justice_before_merger.pk, Role.SPECIALIST)}
     assert membership_roles_held(user_ids=[], agency_ids=agencies, on=MERGER_DAY, area=ONE_STOP) == set()
+
+
+def test_every_read_counts_only_the_memberships_of_its_area(officer, justice):
+    _grant(officer, justice, Role.SPECIALIST, area=Area.PAR)
+
+    assert list(user_agencies(user=officer, on=MERGER_DAY, area=Area.PAR)) == [justice]
+    assert list(user_agencies(user=officer, on=MERGER_DAY, area=ONE_STOP)) == []
+    assert user_roles(user=officer, agency=justice, on=MERGER_DAY, area=ONE_STOP) == frozenset()
+    assert list(agency_staff(agency=justice, on=MERGER_DAY, area=ONE_STOP)) == []
+    assert membership_roles_held(user_ids=[officer.pk], agency_ids=[justice.pk], on=MERGER_DAY, area=ONE_STOP) == set()
+    assert membership_roles_held(user_ids=[officer.pk], agency_ids=[justice.pk], on=MERGER_DAY, area=Area.PAR) == {
+        (officer.pk, justice.pk, Role.SPECIALIST)
+    }

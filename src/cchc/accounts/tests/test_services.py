@@ -123,3 +123,16 @@ def test_revoking_an_ended_membership_is_refused(officer, justice):
     membership.refresh_from_db()
     assert membership.valid_to == date(2025, 9, 1)
     assert AuditEvent.objects.count() == 2
+
+
+def test_the_same_role_in_another_area_is_another_membership(officer, justice):
+    one_stop = _grant(officer, justice)
+
+    par = _grant(officer, justice, area=Area.PAR)
+
+    assert (one_stop.area, par.area) == (Area.ONE_STOP, Area.PAR)
+    assert AgencyMembership.objects.filter(user=officer).count() == 2
+    with pytest.raises(AccountsError) as excinfo:
+        _grant(officer, justice, area=Area.PAR, valid_from=date(2025, 12, 1))
+    assert excinfo.value.code == MEMBERSHIP_OVERLAP
+    assert "Chỉ số cải cách hành chính" in excinfo.value.message

@@ -24,10 +24,10 @@ DAY = date(2025, 8, 4)
 AT = datetime(2025, 7, 1, 8, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 
 
-def _scopes(user: User) -> dict[Area, bool]:
+def _scopes(user: User, home_affairs: Agency) -> dict[Area, bool]:
     """Whether ``user`` acts for Sở Nội vụ in each area that reads memberships here."""
     return {
-        Area.FEEDBACK: feedback_staff_scope(user=user, on=DAY).sees_all,
+        Area.FEEDBACK: home_affairs.pk in feedback_staff_scope(user=user, on=DAY).agency_ids,
         Area.REPORTS: report_scope(user=user, on=DAY).reviewer,
         Area.SURVEYS: survey_access(user, DAY).everything,
         Area.PLANS: is_coordinator(user=user, on=DAY),
@@ -46,6 +46,6 @@ def test_a_membership_counts_in_its_own_area_only(area: Area):
             user=officer, agency=home_affairs, area=area, role=role, valid_from=date(2025, 7, 1), actor=None, at=AT
         )
 
-    scopes = _scopes(officer)
+    scopes = _scopes(officer, home_affairs)
 
     assert {a for a, granted in scopes.items() if granted} == ({area} if area in scopes else set())
