@@ -12,8 +12,9 @@ from django.contrib.auth.admin import UserAdmin
 from django.http import HttpRequest
 from django.utils import timezone
 
-from cchc.accounts.constants import AccountsError, Role
+from cchc.accounts.constants import AccountsError, Area, Role
 from cchc.accounts.models import AgencyMembership
+from cchc.accounts.names import FULL_NAME_FIELD, FULL_NAME_LABEL
 from cchc.accounts.services import (
     membership_check_grant,
     membership_check_revoke,
@@ -25,16 +26,17 @@ from cchc.accounts.services import (
 class AgencyMembershipForm(forms.ModelForm):
     class Meta:
         model = AgencyMembership
-        fields = ["user", "agency", "role", "valid_from", "valid_to", "note"]
+        fields = ["user", "agency", "area", "role", "valid_from", "valid_to", "note"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         try:
             if self.instance.pk is None:
-                if data.get("user") and data.get("agency") and data.get("role") and data.get("valid_from"):
+                if all(data.get(k) for k in ("user", "agency", "area", "role", "valid_from")):
                     membership_check_grant(
                         user=data["user"],
                         agency=data["agency"],
+                        area=Area(data["area"]),
                         role=Role(data["role"]),
                         valid_from=data["valid_from"],
                         valid_to=data.get("valid_to"),
@@ -49,9 +51,9 @@ class AgencyMembershipForm(forms.ModelForm):
 @admin.register(AgencyMembership)
 class AgencyMembershipAdmin(admin.ModelAdmin):
     form = AgencyMembershipForm
-    list_display = ["user", "agency", "role", "valid_from", "valid_to"]
-    list_filter = ["role", "agency__level"]
-    search_fields = ["user__username", "user__first_name", "user__last_name", "agency__name", "agency__code"]
+    list_display = ["user", "agency", "area", "role", "valid_from", "valid_to"]
+    list_filter = ["area", "role", "agency__level"]
+    search_fields = ["user__username", "user__first_name", "agency__name", "agency__code"]
     autocomplete_fields = ["user", "agency"]
     list_select_related = ["user", "agency"]
 
@@ -59,7 +61,7 @@ class AgencyMembershipAdmin(admin.ModelAdmin):
         if obj is None:
             return []
         # only ending an open membership is a change; anything else is a new grant
-        return ["user", "agency", "role", "valid_from", "note"] + ([] if obj.valid_to is None else ["valid_to"])
+        return ["user", "agency", "area", "role", "valid_from", "note"] + ([] if obj.valid_to is None else ["valid_to"])
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -71,6 +73,7 @@ class AgencyMembershipAdmin(admin.ModelAdmin):
                 saved = membership_grant(
                     user=obj.user,
                     agency=obj.agency,
+                    area=obj.area,
                     role=obj.role,
                     valid_from=obj.valid_from,
                     valid_to=obj.valid_to,
@@ -88,8 +91,8 @@ class AgencyMembershipAdmin(admin.ModelAdmin):
 class MembershipInline(admin.TabularInline):
     model = AgencyMembership
     fk_name = "user"
-    fields = ["agency", "role", "valid_from", "valid_to", "note"]
-    readonly_fields = ["agency", "role", "valid_from", "valid_to", "note"]
+    fields = ["agency", "area", "role", "valid_from", "valid_to", "note"]
+    readonly_fields = ["agency", "area", "role", "valid_from", "valid_to", "note"]
     extra = 0
     can_delete = False
     show_change_link = True
@@ -109,4 +112,21 @@ else:
 
 @admin.register(User)
 class StaffUserAdmin(user_admin_class):  # type: ignore[valid-type, misc]
+    """Users with their memberships; the full name is one field, "Họ và tên" (``cchc.accounts.names``)."""
+
     inlines = [*getattr(user_admin_class, "inlines", []), MembershipInline]
+    list_display = ["username", FULL_NAME_FIELD, "email", "is_staff", "is_active"]
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        return [
+            (name, {**options, "fields": tuple(f for f in options.get("fields", ()) if f != "last_name")})
+            for name, options in fieldsets
+        ]
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == FULL_NAME_FIELD and field is not None:
+            field.label = FULL_NAME_LABEL
+            field.help_text = "Viết đầy đủ, đúng thứ tự như trên giấy tờ (ví dụ: Nguyễn Thị Lan)."
+        return field

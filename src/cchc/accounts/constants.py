@@ -15,6 +15,25 @@ class Role(models.TextChoices):
     ADMIN = "admin", "Quản trị"
 
 
+class Area(models.TextChoices):
+    """Lĩnh vực công tác của một phân công: what a membership is for.
+
+    Each area checks only memberships of its own area, so an account created for one duty (for
+    example a commune specialist who self-assesses the PAR Index) cannot act in another (stop a
+    one-stop-shop dossier). The one-stop-shop roles follow Nghị định 118/2025/NĐ-CP (Điều 8-10);
+    the other areas are the province's administrative-reform duties under Nghị quyết 76/NQ-CP and
+    Quyết định 766/QĐ-TTg (PAR Index, plans, reports), Nghị định 20/2008/NĐ-CP (feedback) and the
+    satisfaction surveys (SIPAS).
+    """
+
+    ONE_STOP = "one_stop", "Một cửa — giải quyết thủ tục hành chính"
+    PAR = "par", "Chỉ số cải cách hành chính (PAR Index)"
+    PLANS = "plans", "Chương trình, kế hoạch cải cách hành chính"
+    REPORTS = "reports", "Báo cáo cải cách hành chính"
+    FEEDBACK = "feedback", "Phản ánh, kiến nghị"
+    SURVEYS = "surveys", "Khảo sát sự hài lòng"
+
+
 class AccountsError(Exception):
     """A refused membership change, with a stable ``code`` and a Vietnamese message."""
 

@@ -253,3 +253,7 @@ EMAIL_PORT = int(env_str("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Feedback (PAKN): the registry code of the province's unit for controlling administrative procedures,
+# which receives and handles feedback for the whole province (NĐ 20/2008/NĐ-CP and NĐ 63/2010/NĐ-CP as
+# amended by NĐ 92/2017/NĐ-CP; cchc.feedback.constants.control_agency_code). Default: Văn phòng UBND tỉnh.
+CCHC_FEEDBACK_CONTROL_AGENCY = env_str("CCHC_FEEDBACK_CONTROL_AGENCY", "van-phong-ubnd")

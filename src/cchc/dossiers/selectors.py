@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from cchc.accounts.constants import Role
+from cchc.accounts.constants import Area, Role
 from cchc.accounts.selectors import membership_list_valid_on
 from cchc.calendars.selectors import working_calendar
 from cchc.catalogue.models import ProcedureVersion
@@ -56,7 +56,7 @@ AgencyIds = Collection[int] | QuerySet[Any]
 def officer_agency_ids(*, user: AbstractBaseUser, on: date, role: Role | None = None) -> QuerySet[Any]:
     """The ids of the agencies ``user`` acts for on ``on`` (in ``role`` when given, else any), as a
     subquery for ``agency_id__in``."""
-    return membership_list_valid_on(on=on, user=user, role=role).order_by().values("agency_id")
+    return membership_list_valid_on(on=on, area=Area.ONE_STOP, user=user, role=role).order_by().values("agency_id")
 
 
 def _queue_statuses(queue: Queue) -> list[str]:

@@ -31,7 +31,7 @@ from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.db.models import Sum
 
-from cchc.accounts.constants import Role
+from cchc.accounts.constants import Area, Role
 from cchc.accounts.selectors import membership_roles_held, membership_roles_held_statement
 from cchc.audit.services import (
     PendingEvent,
@@ -243,7 +243,7 @@ def _lock_with_open_steps(
     reads.add(_LOCK_SQL if pg else _DOSSIER_SQL, [dossier.pk])
     reads.add(_OPEN_STEPS_SQL, [dossier.pk, StepStatus.ACTIVE.value, StepStatus.PENDING.value])
     if user_ids and at is not None:
-        reads.add(*membership_roles_held_statement(user_ids=user_ids, on=reception_day(at)))
+        reads.add(*membership_roles_held_statement(user_ids=user_ids, on=reception_day(at), area=Area.ONE_STOP))
     if fees and pg:
         reads.add(_FEES_SQL, [dossier.pk, dossier.pk])
     results = reads.run()
@@ -447,7 +447,7 @@ def _held(users: Iterable[AbstractBaseUser | None], *, at: datetime, agency_ids:
     """The memberships ``users`` hold at ``agency_ids`` on the day of ``at`` (valid memberships at valid
     agencies, ``cchc.accounts``): one query answers every check of a transition (giver and receiver)."""
     user_ids = [user.pk for user in users if user is not None and user.pk is not None]
-    return membership_roles_held(user_ids=user_ids, agency_ids=agency_ids, on=reception_day(at))
+    return membership_roles_held(user_ids=user_ids, agency_ids=agency_ids, on=reception_day(at), area=Area.ONE_STOP)
 
 
 def _require_officer(
@@ -907,7 +907,7 @@ def dossier_receive_counter(
     except DossierError:
         unit_code = None  # refused below, in its turn (_receive)
     reads = _Reads()
-    held_at = reads.add(*membership_roles_held_statement(user_ids=[actor.pk], on=day))
+    held_at = reads.add(*membership_roles_held_statement(user_ids=[actor.pk], on=day, area=Area.ONE_STOP))
     version_at = reads.add(*_version_statement(procedure, at))
     calendar_at = reads.add(*calendar_version_statement())
     number_at = reads.add(*dossier_number_statement(unit_code=unit_code, day=day)) if pg and unit_code else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from django.conf import settings
 from django.db import models
 
 
@@ -98,7 +99,29 @@ class Deadline:
     PUBLISH = 2
 
 
-SO_NOI_VU = "so-noi-vu"  # its staff follow up every agency's feedback (program section V)
+DEFAULT_CONTROL_AGENCY = "van-phong-ubnd"
+
+
+def control_agency_code() -> str:
+    """The registry code of the agency that receives and handles feedback (PAKN) about administrative
+    regulations for the whole province: its staff see and may handle every agency's feedback.
+
+    Rule of law: the handling agency is the province's unit for controlling administrative procedures
+    (cơ quan kiểm soát thủ tục hành chính). Nghị định 63/2010/NĐ-CP on controlling administrative
+    procedures, as amended by Nghị định 92/2017/NĐ-CP (Điều 1), makes the Văn phòng Ủy ban nhân dân
+    cấp tỉnh that unit for the province; Nghị định 20/2008/NĐ-CP on receiving and handling feedback
+    and petitions about administrative regulations, as amended by the same Nghị định 92/2017/NĐ-CP
+    (Điều 2), gives it the reception and handling of feedback about the province's regulations.
+    It is not Sở Nội vụ (which advises on the reform program, not on feedback).
+
+    Chosen: Văn phòng UBND tỉnh (registry code ``van-phong-ubnd``). Where the province has moved the
+    function elsewhere (in Khánh Hòa the merged Trung tâm Phục vụ hành chính công tỉnh took over TTHC
+    control from the former "Phòng Nội chính và kiểm soát TTHC" on 1/7/2025, domain notes §6 — its
+    establishing decision is not confirmed and the centre is not a separate registry entry yet), set
+    ``CCHC_FEEDBACK_CONTROL_AGENCY`` (environment or settings) to that agency's registry code; one
+    deployment serves one province, so the setting is the per-province choice.
+    """
+    return str(getattr(settings, "CCHC_FEEDBACK_CONTROL_AGENCY", "") or DEFAULT_CONTROL_AGENCY)
 
 
 class FeedbackErrorCode(StrEnum):

@@ -12,16 +12,17 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Case, F, OuterRef, QuerySet, Subquery, When
 
+from cchc.accounts.constants import Area
 from cchc.accounts.selectors import membership_list_valid_on
 from cchc.common.text import fold
 from cchc.feedback.codes import lookup_code_hash
 from cchc.feedback.constants import (
     CLOSED_STATUSES,
     OPEN_STATUSES,
-    SO_NOI_VU,
     Classification,
     FeedbackStatus,
     RatingLevel,
+    control_agency_code,
 )
 from cchc.feedback.models import Feedback
 from cchc.feedback.timeliness import FIELDS, Row, is_on_time
@@ -115,14 +116,17 @@ class StaffScope:
 
 def feedback_staff_scope(*, user: AbstractBaseUser, on: date) -> StaffScope:
     """Rule: an officer handles the feedback of the agencies they hold a membership at on ``on`` (any
-    role); staff of Sở Nội vụ (agency ``so-noi-vu``), which follows up the reform program for the
-    province, and superusers see and may handle all of it."""
+    role, a membership for the feedback area); staff of the province's unit for controlling
+    administrative procedures (:func:`cchc.feedback.constants.control_agency_code`, by default Văn
+    phòng UBND tỉnh: NĐ 20/2008/NĐ-CP and NĐ 63/2010/NĐ-CP as amended by NĐ 92/2017/NĐ-CP), which
+    receives and handles feedback for the whole province, and superusers see and may handle all of it."""
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", True):
         return StaffScope(False, frozenset())
     if getattr(user, "is_superuser", False):
         return StaffScope(True, frozenset())
-    rows = list(membership_list_valid_on(on=on, user=user).values_list("agency_id", "agency__code"))
-    return StaffScope(any(code == SO_NOI_VU for _, code in rows), frozenset(agency_id for agency_id, _ in rows))
+    rows = list(membership_list_valid_on(on=on, area=Area.FEEDBACK, user=user).values_list("agency_id", "agency__code"))
+    control = control_agency_code()
+    return StaffScope(any(code == control for _, code in rows), frozenset(agency_id for agency_id, _ in rows))
 
 
 def feedback_list_for_staff(*, scope: StaffScope, open_only: bool = True) -> QuerySet[Feedback]:

@@ -8,7 +8,8 @@ Every service ``feedback_<verb>(*, feedback, ..., at)``:
 - checks the locked status against the transition table and refuses with
   ``FeedbackError(feedback.invalid_transition)`` (HTTP 409) otherwise;
 - for staff actions, checks the officer may act for the feedback's agency on the day of ``at``
-  (a membership there, or at Sở Nội vụ; :func:`cchc.feedback.selectors.feedback_staff_scope`);
+  (a membership there, or at the province's TTHC control unit, by default Văn phòng UBND tỉnh;
+  :func:`cchc.feedback.selectors.feedback_staff_scope`);
 - writes exactly one audit event (``feedback.<action>``) with the state before and after;
 - changes nothing when it refuses (every check runs before the first write).
 
@@ -29,6 +30,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 
+from cchc.accounts.constants import Area
 from cchc.accounts.selectors import membership_roles_held
 from cchc.audit.services import audit_record, audit_snapshot
 from cchc.calendars.selectors import working_calendar
@@ -159,7 +161,8 @@ def _check_staff(actor: AbstractBaseUser | None, agency_id: int, at: datetime) -
     if scope is None or not scope.covers(agency_id):
         raise FeedbackError(
             FeedbackErrorCode.NOT_PERMITTED,
-            "Bạn không được giao xử lý phản ánh của cơ quan này (cần vai trò tại cơ quan hoặc tại Sở Nội vụ).",
+            "Bạn không được giao xử lý phản ánh của cơ quan này (cần phân công xử lý phản ánh tại cơ quan "
+            "hoặc tại cơ quan kiểm soát thủ tục hành chính của tỉnh).",
         )
 
 
@@ -402,7 +405,9 @@ def feedback_assign(
     _check_transition(locked, Action.ASSIGN)
     _check_staff(actor, locked.agency_id, at)
     target = agency if agency is not None else locked.agency
-    if assignee is not None and not membership_roles_held(user_ids=[assignee.pk], agency_ids=[target.pk], on=day):
+    if assignee is not None and not membership_roles_held(
+        user_ids=[assignee.pk], agency_ids=[target.pk], on=day, area=Area.FEEDBACK
+    ):
         raise _invalid(f"Cán bộ «{assignee.get_username()}» không thuộc cơ quan «{target.name}».")
     before = _snapshot(locked)
     locked.status = FeedbackStatus.ASSIGNED

@@ -15,6 +15,7 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Count, Prefetch, Q, QuerySet
 
+from cchc.accounts.constants import Area
 from cchc.accounts.selectors import membership_list_valid_on
 from cchc.par.constants import AssessmentStatus, Grade, Method, RoundStatus
 from cchc.par.models import Assessment, AssessmentRound, Criterion, Evidence, IndexSet, Score
@@ -48,7 +49,7 @@ class Viewer:
 
 def viewer_for(*, user: AbstractBaseUser, on: date) -> Viewer:
     """One query: the agencies ``user`` acts for on ``on`` (any role)."""
-    ids = membership_list_valid_on(on=on, user=user).values_list("agency_id", flat=True)
+    ids = membership_list_valid_on(on=on, area=Area.PAR, user=user).values_list("agency_id", flat=True)
     return Viewer(frozenset(ids), superuser=bool(getattr(user, "is_superuser", False)))
 
 

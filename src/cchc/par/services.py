@@ -24,6 +24,7 @@ from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
 
+from cchc.accounts.constants import Area
 from cchc.accounts.selectors import user_roles
 from cchc.audit.services import audit_record, audit_snapshot
 from cchc.org.models import Agency, AgencyGroup
@@ -185,7 +186,7 @@ def _require_member(actor: AbstractBaseUser | None, agency: Agency, day: date, w
     """``actor`` acts for ``agency`` on ``day`` (any role); None is the system (commands, demo)."""
     if actor is None:
         return
-    if not user_roles(user=actor, agency=agency, on=day):
+    if not user_roles(user=actor, agency=agency, on=day, area=Area.PAR):
         raise ParError(ParErrorCode.NOT_PERMITTED, f"Bạn không có phân công tại {agency.name} để {what}.")
 
 

@@ -21,7 +21,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from cchc.accounts.constants import Role
+from cchc.accounts.constants import Area, Role
 from cchc.accounts.models import AgencyMembership
 from cchc.accounts.services import membership_grant
 from cchc.org.models import Agency
@@ -40,14 +40,14 @@ from cchc.plans.services import (
 DEMO_NOTE = "Tài khoản demo (cchc plans demo)"
 MEMBERSHIP_FROM = date(2025, 7, 1)  # the agencies in office since the 2025 reorganisation
 
-# (username, last name, first name, agency code): Sở Nội vụ reviews; the others carry their plans
-DEMO_ACCOUNTS: tuple[tuple[str, str, str, str], ...] = (
-    ("kehoach.snv", "Nguyễn Văn", "Bình", "so-noi-vu"),
-    ("kehoach.stp", "Trần Thị", "Thu", "so-tu-phap"),
-    ("kehoach.stc", "Lê Minh", "Quân", "so-tai-chinh"),
-    ("kehoach.skhcn", "Phạm Thị", "Ngọc", "so-khoa-hoc-va-cong-nghe"),
-    ("kehoach.vp", "Hoàng Văn", "Nam", "van-phong-ubnd"),
-    ("kehoach.nhatrang", "Võ Thị", "Hạnh", "ubnd-22366"),
+# (username, full name as written, agency code): Sở Nội vụ reviews; the others carry their plans
+DEMO_ACCOUNTS: tuple[tuple[str, str, str], ...] = (
+    ("kehoach.snv", "Nguyễn Văn Bình", "so-noi-vu"),
+    ("kehoach.stp", "Trần Thị Thu", "so-tu-phap"),
+    ("kehoach.stc", "Lê Minh Quân", "so-tai-chinh"),
+    ("kehoach.skhcn", "Phạm Thị Ngọc", "so-khoa-hoc-va-cong-nghe"),
+    ("kehoach.vp", "Hoàng Văn Nam", "van-phong-ubnd"),
+    ("kehoach.nhatrang", "Võ Thị Hạnh", "ubnd-22366"),
 )
 
 
@@ -84,19 +84,20 @@ class DemoResult:
     touched: int
 
 
-def _account(username: str, last: str, first: str, agency: Agency, at: datetime) -> tuple[AbstractBaseUser, str]:
+def _account(username: str, full_name: str, agency: Agency, at: datetime) -> tuple[AbstractBaseUser, str]:
     user_model = get_user_model()
     user, _ = user_model.objects.get_or_create(
-        username=username, defaults={"last_name": last, "first_name": first, "email": f"{username}@khanhhoa.gov.vn"}
+        username=username, defaults={"first_name": full_name, "email": f"{username}@khanhhoa.gov.vn"}
     )
     password = secrets.token_urlsafe(9)
     user.set_password(password)
     user.is_active = True
     user.save()
-    if not AgencyMembership.objects.filter(user=user, agency=agency, role=Role.SPECIALIST).exists():
+    if not AgencyMembership.objects.filter(user=user, agency=agency, area=Area.PLANS, role=Role.SPECIALIST).exists():
         membership_grant(
             user=user,
             agency=agency,
+            area=Area.PLANS,
             role=Role.SPECIALIST,
             valid_from=MEMBERSHIP_FROM,
             note=DEMO_NOTE,
@@ -176,11 +177,11 @@ def plans_demo(*, at: datetime) -> DemoResult:
     accounts: list[tuple[str, str, str]] = []
     officers: dict[int, AbstractBaseUser] = {}
     reviewer: AbstractBaseUser | None = None
-    for username, last, first, code in DEMO_ACCOUNTS:
+    for username, full_name, code in DEMO_ACCOUNTS:
         agency = valid.filter(code=code).first()
         if agency is None:
             continue
-        user, password = _account(username, last, first, agency, at)
+        user, password = _account(username, full_name, agency, at)
         accounts.append((username, password, agency.name))
         officers[agency.pk] = user
         if code == "so-noi-vu":

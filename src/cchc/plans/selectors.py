@@ -31,6 +31,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from cchc.accounts.constants import Area
 from cchc.accounts.models import AgencyMembership
 from cchc.org.models import Agency
 from cchc.plans.constants import (
@@ -60,7 +61,7 @@ def coordinator_agency(*, on: date) -> Agency | None:
 
 def _member_q(user: AbstractBaseUser, on: date) -> QuerySet[AgencyMembership]:
     return AgencyMembership.objects.valid_on(on).filter(
-        user_id=user.pk, agency__in=Agency.objects.valid_on(on).values("pk")
+        user_id=user.pk, area=Area.PLANS, agency__in=Agency.objects.valid_on(on).values("pk")
     )
 
 

@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from cchc.accounts.constants import Area
 from cchc.accounts.selectors import agency_staff
 from cchc.audit.services import audit_record, audit_snapshot
 from cchc.dossiers.constants import DossierError, DossierErrorCode
@@ -684,7 +685,7 @@ def reminders_send(*, on: date, at: datetime, days: int | None = None) -> Remind
             result.skipped_already_sent += 1
             continue
         if assignment.lead_agency_id not in staff_cache:
-            staff = agency_staff(agency=assignment.lead_agency, on=on)
+            staff = agency_staff(agency=assignment.lead_agency, on=on, area=Area.PLANS)
             staff_cache[assignment.lead_agency_id] = sorted({str(getattr(u, "email", "")) for u in staff} - {""})
         recipients = staff_cache[assignment.lead_agency_id]
         if not recipients:

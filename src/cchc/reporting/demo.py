@@ -16,7 +16,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 
-from cchc.accounts.constants import Role
+from cchc.accounts.constants import Area, Role
 from cchc.accounts.models import AgencyMembership
 from cchc.accounts.services import membership_grant
 from cchc.indicators.periods import VN_TZ
@@ -108,7 +108,7 @@ def _moment(day: date, hour: int = 9) -> datetime:
 def _user(username: str, name: str, agency: Agency, result: DemoResult, now: datetime) -> AbstractBaseUser:
     user, created = get_user_model().objects.get_or_create(
         username=username,
-        defaults={"first_name": name, "last_name": "Cán bộ", "email": f"{username}@demo.cchc.invalid"},
+        defaults={"first_name": f"Cán bộ {name}", "email": f"{username}@demo.cchc.invalid"},
     )
     if created:
         password = secrets.token_urlsafe(9)
@@ -116,9 +116,16 @@ def _user(username: str, name: str, agency: Agency, result: DemoResult, now: dat
         user.save()
         result.passwords[username] = password
     start = agency.valid_from or date(2025, 7, 1)
-    if not AgencyMembership.objects.filter(user=user, agency=agency).exists():
+    if not AgencyMembership.objects.filter(user=user, agency=agency, area=Area.REPORTS).exists():
         membership_grant(
-            user=user, agency=agency, role=Role.SPECIALIST, valid_from=start, note=DEMO_NOTE, actor=None, at=now
+            user=user,
+            agency=agency,
+            area=Area.REPORTS,
+            role=Role.SPECIALIST,
+            valid_from=start,
+            note=DEMO_NOTE,
+            actor=None,
+            at=now,
         )
     return user
 

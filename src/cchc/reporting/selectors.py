@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Prefetch, QuerySet
 
+from cchc.accounts.constants import Area
 from cchc.accounts.selectors import membership_list_valid_on
 from cchc.indicators.compute import IndicatorResult, Report, indicators_compute, indicators_compute_units
 from cchc.indicators.constants import Source, Status
@@ -144,7 +145,7 @@ def report_scope(*, user: AbstractBaseUser | None, on: date) -> ReportScope:
     Nội vụ review and consolidate (program QĐ 4831 section V.2); superusers may do both."""
     if user is None or not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", True):
         return ReportScope(False, frozenset())
-    rows = list(membership_list_valid_on(on=on, user=user).values_list("agency_id", "agency__code"))
+    rows = list(membership_list_valid_on(on=on, area=Area.REPORTS, user=user).values_list("agency_id", "agency__code"))
     superuser = bool(getattr(user, "is_superuser", False))
     reviewer = superuser or any(code == SO_NOI_VU for _, code in rows)
     return ReportScope(reviewer, frozenset(pk for pk, _ in rows), superuser)

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from cchc.accounts.constants import Role
+from cchc.accounts.constants import Area, Role
 from cchc.accounts.models import AgencyMembership
 from cchc.accounts.services import membership_grant
 from cchc.accounts.tests.conftest import AT
@@ -23,6 +23,7 @@ def _add(client, officer, agency, **extra):
     data = {
         "user": officer.pk,
         "agency": agency.pk,
+        "area": Area.ONE_STOP,
         "role": Role.RECEPTION,
         "valid_from": "2025-08-01",
         "valid_to": "",
@@ -45,7 +46,13 @@ def test_admin_grant_goes_through_the_service_and_is_audited(root_client, office
 
 def test_admin_grant_that_overlaps_shows_the_reason_and_saves_nothing(root_client, officer, nha_trang):
     membership_grant(
-        user=officer, agency=nha_trang, role=Role.RECEPTION, valid_from=date(2025, 7, 1), actor=None, at=AT
+        user=officer,
+        agency=nha_trang,
+        area=Area.ONE_STOP,
+        role=Role.RECEPTION,
+        valid_from=date(2025, 7, 1),
+        actor=None,
+        at=AT,
     )
 
     response = _add(root_client, officer, nha_trang)
@@ -57,7 +64,13 @@ def test_admin_grant_that_overlaps_shows_the_reason_and_saves_nothing(root_clien
 
 def test_admin_ending_a_membership_revokes_it_through_the_service(root_client, officer, nha_trang):
     membership = membership_grant(
-        user=officer, agency=nha_trang, role=Role.RECEPTION, valid_from=date(2025, 7, 1), actor=None, at=AT
+        user=officer,
+        agency=nha_trang,
+        area=Area.ONE_STOP,
+        role=Role.RECEPTION,
+        valid_from=date(2025, 7, 1),
+        actor=None,
+        at=AT,
     )
 
     response = root_client.post(
@@ -72,7 +85,13 @@ def test_admin_ending_a_membership_revokes_it_through_the_service(root_client, o
 
 def test_admin_cannot_delete_a_membership(root_client, officer, nha_trang):
     membership = membership_grant(
-        user=officer, agency=nha_trang, role=Role.RECEPTION, valid_from=date(2025, 7, 1), actor=None, at=AT
+        user=officer,
+        agency=nha_trang,
+        area=Area.ONE_STOP,
+        role=Role.RECEPTION,
+        valid_from=date(2025, 7, 1),
+        actor=None,
+        at=AT,
     )
 
     response = root_client.post(
@@ -85,7 +104,13 @@ def test_admin_cannot_delete_a_membership(root_client, officer, nha_trang):
 
 def test_user_page_shows_the_memberships_inline(root_client, officer, nha_trang):
     membership_grant(
-        user=officer, agency=nha_trang, role=Role.RECEPTION, valid_from=date(2025, 7, 1), actor=None, at=AT
+        user=officer,
+        agency=nha_trang,
+        area=Area.ONE_STOP,
+        role=Role.RECEPTION,
+        valid_from=date(2025, 7, 1),
+        actor=None,
+        at=AT,
     )
 
     response = root_client.get(reverse("admin:auth_user_change", args=[officer.pk]))

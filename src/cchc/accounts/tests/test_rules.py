@@ -4,7 +4,7 @@ import pytest
 import rules
 from django.contrib.auth.models import User
 
-from cchc.accounts.constants import Role
+from cchc.accounts.constants import Area, Role
 from cchc.accounts.rules import has_role, is_member_of_agency
 from cchc.accounts.services import membership_grant
 from cchc.accounts.tests.conftest import AT
@@ -18,9 +18,9 @@ ROLE_PERMISSIONS = {
 }
 
 
-def _grant(user, agency, role, valid_from=date(2025, 7, 1), valid_to=None):
+def _grant(user, agency, role, valid_from=date(2025, 7, 1), valid_to=None, area=Area.ONE_STOP):
     return membership_grant(
-        user=user, agency=agency, role=role, valid_from=valid_from, valid_to=valid_to, actor=None, at=AT
+        user=user, agency=agency, area=area, role=role, valid_from=valid_from, valid_to=valid_to, actor=None, at=AT
     )
 
 
@@ -73,3 +73,18 @@ def test_user_has_perm_through_the_object_permission_backend(settings, officer, 
     assert not officer.has_perm("accounts.receive_for_agency", justice)
     officer.is_active = False
     assert not officer.has_perm("accounts.approve_for_agency", justice)
+
+
+@pytest.mark.parametrize("area", [a for a in Area if a != Area.ONE_STOP])
+def test_a_membership_of_another_area_gives_no_one_stop_permission(officer, nha_trang, area):
+    # given: every role at the commune, for an area other than the one-stop shop (e.g. `par demo`)
+    for role in Role:
+        _grant(officer, nha_trang, role, area=area)
+
+    granted = {perm for perm in ROLE_PERMISSIONS.values() if rules.has_perm(perm, officer, nha_trang)}
+
+    assert granted == set()
+    assert not rules.has_perm("accounts.act_for_agency", officer, nha_trang)
+    assert rules.has_perm(f"accounts.act_in_{area.value}_for_agency", officer, nha_trang)
+    assert not rules.has_perm("accounts.act_in_one_stop_for_agency", officer, nha_trang)
+    assert rules.has_perm("accounts.manage_agency_staff", officer, nha_trang)  # its admin, in any area

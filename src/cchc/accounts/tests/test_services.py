@@ -8,6 +8,7 @@ from cchc.accounts.constants import (
     MEMBERSHIP_ENDED,
     MEMBERSHIP_OVERLAP,
     AccountsError,
+    Area,
     Role,
 )
 from cchc.accounts.models import AgencyMembership
@@ -18,9 +19,9 @@ from cchc.audit.selectors import audit_events_for
 from cchc.audit.services import audit_verify
 
 
-def _grant(user, agency, role=Role.SPECIALIST, valid_from=MERGER_DAY, valid_to=None, actor=None):
+def _grant(user, agency, role=Role.SPECIALIST, valid_from=MERGER_DAY, valid_to=None, actor=None, area=Area.ONE_STOP):
     return membership_grant(
-        user=user, agency=agency, role=role, valid_from=valid_from, valid_to=valid_to, actor=actor, at=AT
+        user=user, agency=agency, area=area, role=role, valid_from=valid_from, valid_to=valid_to, actor=actor, at=AT
     )
 
 
@@ -36,6 +37,7 @@ def test_grant_records_the_membership_and_an_audit_event(officer, manager, justi
     assert event.after == {
         "user_id": officer.pk,
         "agency_id": justice.pk,
+        "area": "one_stop",
         "role": "specialist",
         "valid_from": "2025-07-01",
         "valid_to": None,
@@ -121,3 +123,16 @@ def test_revoking_an_ended_membership_is_refused(officer, justice):
     membership.refresh_from_db()
     assert membership.valid_to == date(2025, 9, 1)
     assert AuditEvent.objects.count() == 2
+
+
+def test_the_same_role_in_another_area_is_another_membership(officer, justice):
+    one_stop = _grant(officer, justice)
+
+    par = _grant(officer, justice, area=Area.PAR)
+
+    assert (one_stop.area, par.area) == (Area.ONE_STOP, Area.PAR)
+    assert AgencyMembership.objects.filter(user=officer).count() == 2
+    with pytest.raises(AccountsError) as excinfo:
+        _grant(officer, justice, area=Area.PAR, valid_from=date(2025, 12, 1))
+    assert excinfo.value.code == MEMBERSHIP_OVERLAP
+    assert "Chỉ số cải cách hành chính" in excinfo.value.message

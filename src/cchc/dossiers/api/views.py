@@ -26,6 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cchc.accounts.constants import Area
 from cchc.accounts.selectors import membership_list_valid_on
 from cchc.dossiers.api.serializers import (
     ActionResultSerializer,
@@ -75,7 +76,7 @@ def _error(code: str, message: str, status: int, errors: dict[str, list[str]] | 
 
 
 def _grants(user: Any, on: Any) -> Grants:
-    pairs = membership_list_valid_on(on=on, user=user).values_list("agency_id", "role")
+    pairs = membership_list_valid_on(on=on, area=Area.ONE_STOP, user=user).values_list("agency_id", "role")
     return Grants(frozenset((agency_id, role) for agency_id, role in pairs))
 
 

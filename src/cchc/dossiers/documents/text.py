@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from cchc.accounts.names import person_name as accounts_person_name
 from cchc.calendars.constants import WEEKDAY_NAMES
 from cchc.org.constants import AgencyKind, Level
 from cchc.org.models import Agency
@@ -130,7 +131,6 @@ def agency_header(agency: Agency, *, desk: bool, on: date, number: str = "") -> 
 
 
 def person_name(user: Any) -> str:
-    """An officer's full name, or the login when no name is recorded; empty for None."""
-    if user is None:
-        return ""
-    return (user.get_full_name() or user.get_username()).strip()
+    """An officer's full name as written (one field, never reordered: ``cchc.accounts.names``), or the
+    login when no name is recorded; empty for None."""
+    return accounts_person_name(user)

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from cchc.accounts.constants import Area
 from cchc.accounts.selectors import user_agencies
 from cchc.dossiers.documents.constants import DocumentError, DocumentErrorCode
 from cchc.dossiers.documents.selectors import (
@@ -52,7 +53,7 @@ def _may_see_dossier(request: HttpRequest, dossier: Dossier) -> bool:
         return False
     if user.is_superuser:
         return True
-    mine = set(user_agencies(user=user, on=timezone.localdate()).values_list("pk", flat=True))
+    mine = set(user_agencies(user=user, on=timezone.localdate(), area=Area.ONE_STOP).values_list("pk", flat=True))
     theirs = {dossier.receiving_agency_id, dossier.competent_agency_id, dossier.assisted_at_id}
     theirs |= set(dossier.steps.values_list("agency_id", flat=True))
     return bool(mine & theirs)
@@ -94,7 +95,10 @@ def dossier_register(request: HttpRequest, agency_id: int, ext: str) -> HttpResp
     user = request.user
     if not user.is_authenticated or not user.is_active:
         return _forbidden()
-    if not user.is_superuser and not user_agencies(user=user, on=timezone.localdate()).filter(pk=agency.pk).exists():
+    if (
+        not user.is_superuser
+        and not user_agencies(user=user, on=timezone.localdate(), area=Area.ONE_STOP).filter(pk=agency.pk).exists()
+    ):
         return _forbidden()
     today = timezone.localdate()
     try:

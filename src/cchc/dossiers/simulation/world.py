@@ -23,7 +23,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 
-from cchc.accounts.constants import Role
+from cchc.accounts.constants import Area, Role
 from cchc.accounts.models import AgencyMembership
 from cchc.accounts.services import membership_grant
 from cchc.calendars.selectors import WorkingCalendar, working_calendar
@@ -238,13 +238,14 @@ class World:
         user_model = get_user_model()
         user = user_model.objects.filter(username=username).first()
         if user is None:
-            user = user_model(username=username, first_name=Role(role).label, last_name="(mô phỏng)")
+            user = user_model(username=username, first_name=f"{Role(role).label} (mô phỏng)")
             user.set_unusable_password()
             user.save()
         valid_from = agency.valid_from or date(2000, 1, 1)
         membership_grant(
             user=user,
             agency=agency,
+            area=Area.ONE_STOP,
             role=role,
             valid_from=valid_from,
             note=SIMULATED_NOTE,
@@ -372,7 +373,7 @@ def world_load() -> World:
         key=lambda a: (a.code, a.id),
     )
     holders: dict[tuple[int, str], list[Holder]] = {}
-    for m in AgencyMembership.objects.select_related("user").order_by("user_id", "pk"):
+    for m in AgencyMembership.objects.filter(area=Area.ONE_STOP).select_related("user").order_by("user_id", "pk"):
         holders.setdefault((m.agency_id, m.role), []).append(
             Holder(m.user_id, m.user.get_username(), m.valid_from, m.valid_to)
         )

@@ -14,7 +14,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from cchc.accounts.constants import Role
+from cchc.accounts.constants import Area, Role
 from cchc.accounts.services import membership_grant
 from cchc.catalogue.models import Procedure
 from cchc.catalogue.services import catalogue_import
@@ -106,9 +106,11 @@ class World:
     outsider: User  # no membership
 
 
-def _grant(user: User, agency: Agency, *roles: Role) -> None:
+def _grant(user: User, agency: Agency, *roles: Role, area: Area = Area.ONE_STOP) -> None:
     for role in roles:
-        membership_grant(user=user, agency=agency, role=role, valid_from=MERGER_DAY, actor=None, at=PUBLISHED)
+        membership_grant(
+            user=user, agency=agency, area=area, role=role, valid_from=MERGER_DAY, actor=None, at=PUBLISHED
+        )
 
 
 def build_world() -> World:

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.contrib.auth.models import User
 
-from cchc.accounts.constants import Role
+from cchc.accounts.constants import Area, Role
 from cchc.accounts.services import membership_grant
 from cchc.catalogue.models import Procedure
 from cchc.catalogue.services import catalogue_import
@@ -143,7 +143,15 @@ def test_an_open_step_at_an_agency_puts_the_dossier_in_its_queues(world: World) 
     # given: an officer of Công an tỉnh, which is neither the receiving nor the competent agency
     police = Agency.objects.valid_on(AT.date()).get(code=POLICE)
     officer = User.objects.create_user(username="congan")
-    membership_grant(user=officer, agency=police, role=Role.SPECIALIST, valid_from=MERGER_DAY, actor=None, at=PUBLISHED)
+    membership_grant(
+        user=officer,
+        agency=police,
+        area=Area.ONE_STOP,
+        role=Role.SPECIALIST,
+        valid_from=MERGER_DAY,
+        actor=None,
+        at=PUBLISHED,
+    )
     dossier = s.dossier_receive_counter(
         procedure=_inter_agency_procedure(world),
         applicant=CITIZEN,

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils import formats, timezone
 
+from cchc.accounts.constants import Area
 from cchc.accounts.selectors import agency_staff
 from cchc.dossiers import services
 from cchc.dossiers.constants import Action, PaymentChannel, StepStatus
@@ -39,7 +40,7 @@ def action_form(
     form_class = f.ACTION_FORMS[action]
     if form_class in (f.HandoverForm, f.MarkProcessedForm):
         following = next_step(steps)
-        receivers = agency_staff(agency=following.agency, on=on) if following is not None else None
+        receivers = agency_staff(agency=following.agency, on=on, area=Area.ONE_STOP) if following is not None else None
         return form_class(data, prefix=prefix, receivers=receivers)  # type: ignore[call-arg]
     if form_class is f.FinancialObligationForm:
         return f.FinancialObligationForm(data, prefix=prefix, lines=dossier.fee_lines.all())

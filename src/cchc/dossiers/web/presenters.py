@@ -16,6 +16,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.urls import NoReverseMatch, reverse
 
 from cchc.accounts.constants import Role
+from cchc.accounts.names import person_name
 from cchc.audit.models import AuditEvent
 from cchc.calendars.selectors import WorkingCalendar, working_calendar, working_calendars
 from cchc.catalogue.constants import WORKING_HOURS_PER_DAY
@@ -90,11 +91,8 @@ FORM_NAMES: dict[str, str] = {
 
 
 def person(user: Any) -> str:
-    """A user's full name (Vietnamese order: family name first), or the username."""
-    if user is None:
-        return ""
-    full = f"{user.last_name} {user.first_name}".strip()
-    return full or user.get_username()
+    """A user's full name as written (one field, ``cchc.accounts.names``), or the username."""
+    return person_name(user)
 
 
 def _span(seconds: int) -> str:

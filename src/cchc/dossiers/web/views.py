@@ -22,7 +22,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from cchc.accounts.constants import Role
+from cchc.accounts.constants import Area, Role
 from cchc.accounts.selectors import membership_list_valid_on, user_agencies
 from cchc.audit.selectors import audit_events_for
 from cchc.catalogue.models import Procedure, ProcedureVersion
@@ -99,7 +99,7 @@ class ConsoleLogoutView(auth_views.LogoutView):
 
 
 def _grants(user: Any, on: date) -> Grants:
-    pairs = membership_list_valid_on(on=on, user=user).values_list("agency_id", "role")
+    pairs = membership_list_valid_on(on=on, area=Area.ONE_STOP, user=user).values_list("agency_id", "role")
     return Grants(frozenset((agency_id, role) for agency_id, role in pairs))
 
 
@@ -125,7 +125,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     slug = request.GET.get("hang-doi", "cua-toi")
     if slug not in QUEUE_TABS:
         slug = "cua-toi"
-    memberships = list(membership_list_valid_on(on=today, user=user).order_by("agency__level", "agency__name", "pk"))
+    memberships = list(
+        membership_list_valid_on(on=today, area=Area.ONE_STOP, user=user).order_by(
+            "agency__level", "agency__name", "pk"
+        )
+    )
     agency_ids = sorted({m.agency_id for m in memberships})
     desk_ids = sorted({m.agency_id for m in memberships if m.role == Role.RECEPTION})
     counts = dossier_queue_counts(user=user, on=today, at=now, agency_ids=agency_ids, desk_ids=desk_ids)
@@ -328,7 +332,7 @@ def counter_reception(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     today = timezone.localdate(now)
     user: Any = request.user
-    desks = user_agencies(user=user, on=today, role=Role.RECEPTION)
+    desks = user_agencies(user=user, on=today, area=Area.ONE_STOP, role=Role.RECEPTION)
     if not desks.exists():
         return render(request, "dossiers/reception_forbidden.html", status=403)
     code = request.GET.get("thu-tuc", "")

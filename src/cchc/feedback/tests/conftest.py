@@ -1,6 +1,6 @@
 """Fixtures of the feedback tests: the dossier tests' world (the real Khánh Hòa registry, two procedures,
-officers with memberships) plus an officer of Sở Nội vụ, and helpers that file feedback and drive it
-through the services."""
+officers with memberships) plus an officer of Văn phòng UBND tỉnh (the TTHC control unit), and helpers
+that file feedback and drive it through the services."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import transaction
 
-from cchc.accounts.constants import Role
-from cchc.dossiers.tests.conftest import AT, MERGER_DAY, World, build_world, receive
+from cchc.accounts.constants import Area, Role
+from cchc.dossiers.tests.conftest import AT, MERGER_DAY, World, _grant, build_world, receive
 from cchc.feedback import services as s
 from cchc.feedback.constants import Classification
 from cchc.feedback.models import Feedback
@@ -31,8 +31,8 @@ ANSWER = "Sở Tư pháp đã kiểm tra, hồ sơ chậm do phải xác minh; k
 @dataclass
 class FeedbackWorld:
     base: World
-    noi_vu: Agency
-    noi_vu_officer: User  # specialist at Sở Nội vụ: sees and handles every agency's feedback
+    control_unit: Agency  # Văn phòng UBND tỉnh, the province's TTHC control unit (handles all feedback)
+    control_officer: User  # its specialist: sees and handles every agency's feedback
 
     @property
     def justice(self) -> Agency:
@@ -56,10 +56,22 @@ def build_feedback_world() -> FeedbackWorld:
     from cchc.accounts.services import membership_grant
 
     base = build_world()
-    noi_vu = Agency.objects.valid_on(AT.date()).get(code="so-noi-vu")
-    officer = User.objects.create_user(username="noivu", password="x-Secret-123", first_name="Ngọc", last_name="Đặng")
-    membership_grant(user=officer, agency=noi_vu, role=Role.SPECIALIST, valid_from=MERGER_DAY, actor=None, at=AT)
-    return FeedbackWorld(base=base, noi_vu=noi_vu, noi_vu_officer=officer)
+    control_unit = Agency.objects.valid_on(AT.date()).get(code="van-phong-ubnd")
+    officer = User.objects.create_user(username="vpubnd", password="x-Secret-123", first_name="Đặng Ngọc")
+    membership_grant(
+        user=officer,
+        agency=control_unit,
+        area=Area.FEEDBACK,
+        role=Role.SPECIALIST,
+        valid_from=MERGER_DAY,
+        actor=None,
+        at=AT,
+    )
+    # the dossier world's officers also handle their agencies' feedback: a membership for that area
+    _grant(base.specialist, base.justice, Role.SPECIALIST, area=Area.FEEDBACK)
+    _grant(base.leader, base.justice, Role.LEADER, area=Area.FEEDBACK)
+    _grant(base.commune_officer, base.nha_trang, Role.LEADER, area=Area.FEEDBACK)
+    return FeedbackWorld(base=base, control_unit=control_unit, control_officer=officer)
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +83,7 @@ def fworld_module(django_db_setup: None, django_db_blocker: Any) -> Iterator[Fee
 
 @pytest.fixture
 def fw(fworld_module: FeedbackWorld, db: None) -> FeedbackWorld:
-    """The registry, the officers and Sở Nội vụ (loaded once per module, rolled back after each module)."""
+    """The registry, the officers and the TTHC control unit (loaded once per module, rolled back after each module)."""
     return fworld_module
 
 

@@ -131,22 +131,22 @@ def test_published_list_is_searched_without_diacritics(fw: FeedbackWorld, django
     assert list(feedback_list_published(text="không có từ này")) == []
 
 
-def test_staff_scope_own_agencies_or_all_for_so_noi_vu(fw: FeedbackWorld) -> None:
+def test_staff_scope_own_agencies_or_all_for_the_control_unit(fw: FeedbackWorld) -> None:
     # given one feedback each about Sở Tư pháp and phường Nha Trang
     justice = file(fw)
     commune = file(fw, agency=fw.nha_trang)
     day = AT.date()
     officer = feedback_staff_scope(user=fw.officer, on=day)
-    noi_vu = feedback_staff_scope(user=fw.noi_vu_officer, on=day)
+    control = feedback_staff_scope(user=fw.control_officer, on=day)
     outsider = feedback_staff_scope(user=fw.outsider, on=day)
     # then
     assert [f.code for f in feedback_list_for_staff(scope=officer)] == [justice.code]
-    assert {f.code for f in feedback_list_for_staff(scope=noi_vu)} == {justice.code, commune.code}
+    assert {f.code for f in feedback_list_for_staff(scope=control)} == {justice.code, commune.code}
     assert outsider.empty
     assert not list(feedback_list_for_staff(scope=outsider))
     with pytest.raises(Feedback.DoesNotExist):
         feedback_get_for_staff(scope=officer, code=commune.code)
-    assert feedback_get_for_staff(scope=noi_vu, code=commune.code) == commune
+    assert feedback_get_for_staff(scope=control, code=commune.code) == commune
 
 
 def test_staff_queue_is_ordered_by_the_running_deadline(fw: FeedbackWorld) -> None:

@@ -262,7 +262,7 @@ def test_assign_may_transfer_to_another_agency_with_an_officer_there(fw: Feedbac
 # --- refusals -----------------------------------------------------------------------------------------
 
 
-def test_an_officer_of_another_agency_may_not_act_but_so_noi_vu_may(fw: FeedbackWorld) -> None:
+def test_an_officer_of_another_agency_may_not_act_but_the_control_unit_may(fw: FeedbackWorld) -> None:
     # given feedback about Sở Tư pháp
     fb = file(fw)
     before, events = _state(fb), _events()
@@ -274,8 +274,8 @@ def test_an_officer_of_another_agency_may_not_act_but_so_noi_vu_may(fw: Feedback
         )
     # then nothing changed
     assert (_state(fb), _events()) == (before, events)
-    # and Sở Nội vụ's officer may
-    fb = s.feedback_assign(feedback=fb, actor=fw.noi_vu_officer, classification="other", at=AT)
+    # and the TTHC control unit's officer may
+    fb = s.feedback_assign(feedback=fb, actor=fw.control_officer, classification="other", at=AT)
     assert fb.status == FeedbackStatus.ASSIGNED
 
 

@@ -5,9 +5,9 @@ per allowed action).
 Citizens have no login: a feedback is theirs by its code and the phone number (or the lookup code)
 given when filing, and the session remembers what this browser filed or looked up. Staff log in
 through the one-stop-shop console's login; an officer sees the feedback of the agencies they act for
-today, Sở Nội vụ staff see all (404 otherwise). Each POST calls one service; a refusal re-renders the
-page with the Vietnamese message and changes nothing (400 bad input, 403 not permitted, 409 wrong
-state, 413 / 415 for a wrong file).
+today, staff of the province's TTHC control unit (``control_agency_code``) see all (404 otherwise).
+Each POST calls one service; a refusal re-renders the page with the Vietnamese message and changes
+nothing (400 bad input, 403 not permitted, 409 wrong state, 413 / 415 for a wrong file).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cchc.accounts.constants import Area
 from cchc.accounts.selectors import agency_staff
 from cchc.common.throttle import FailureThrottle
 from cchc.feedback import services
@@ -411,7 +412,7 @@ def _action_form(slug: str, fb: Feedback, data: Any = None, files: Any = None) -
             data,
             prefix=slug,
             agencies=feedback_agencies_for_portal(on=today),
-            staff=agency_staff(agency=fb.agency, on=today),
+            staff=agency_staff(agency=fb.agency, on=today, area=Area.FEEDBACK),
             initial={"agency": fb.agency_id, "classification": fb.classification or None},
         )
     if action == Action.ANSWER:

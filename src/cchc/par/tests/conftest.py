@@ -15,7 +15,7 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
-from cchc.accounts.constants import Role
+from cchc.accounts.constants import Area, Role
 from cchc.dossiers.tests.conftest import World, build_world
 from cchc.dossiers.tests.conftest import _grant as grant
 from cchc.org.models import Agency
@@ -117,12 +117,11 @@ def build_par_world(
     day = at.date()
     home_affairs = Agency.objects.valid_on(day).get(code="so-noi-vu")
     finance = Agency.objects.valid_on(day).get(code=FINANCE)
-    appraiser = User.objects.create_user(
-        username="noivu", password="x-Secret-123", last_name="Đặng Thị", first_name="Mai"
-    )
+    appraiser = User.objects.create_user(username="noivu", password="x-Secret-123", first_name="Đặng Thị Mai")
     finance_officer = User.objects.create_user(username="taichinh", password="x-Secret-123")
-    grant(appraiser, home_affairs, Role.SPECIALIST)
-    grant(finance_officer, finance, Role.SPECIALIST)
+    grant(appraiser, home_affairs, Role.SPECIALIST, area=Area.PAR)
+    grant(finance_officer, finance, Role.SPECIALIST, area=Area.PAR)
+    grant(w.specialist, w.justice, Role.SPECIALIST, area=Area.PAR)  # the officer of ParWorld
     index_set = s.index_set_import(spec=parse_index_data(small_set()), actor=None, at=at).index_set
     round_ = s.round_open(
         index_set=index_set,

@@ -17,7 +17,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from cchc.accounts.constants import Role
+from cchc.accounts.constants import Area, Role
 from cchc.accounts.services import membership_grant
 from cchc.org.models import Agency
 from cchc.plans.models import Assignment
@@ -63,7 +63,13 @@ def build_plans() -> PlanWorld:
         users[name] = user
         if agency is not None:
             membership_grant(
-                user=user, agency=agency, role=Role.SPECIALIST, valid_from=MERGER_DAY, actor=None, at=GENERATED_AT
+                user=user,
+                agency=agency,
+                area=Area.PLANS,
+                role=Role.SPECIALIST,
+                valid_from=MERGER_DAY,
+                actor=None,
+                at=GENERATED_AT,
             )
     return PlanWorld(
         program=program,

@@ -16,7 +16,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from cchc.accounts.constants import Role
+from cchc.accounts.constants import Area, Role
 from cchc.accounts.models import AgencyMembership
 from cchc.accounts.services import membership_grant
 from cchc.org.models import Agency
@@ -49,13 +49,14 @@ def demo_targets() -> list[str]:
     with transaction.atomic():
         user, _ = get_user_model().objects.get_or_create(username=USERNAME)
         password = secrets.token_urlsafe(9)
-        user.first_name, user.last_name = "Hạnh", "Đỗ Thị"
+        user.first_name, user.last_name = "Đỗ Thị Hạnh", ""  # one field (cchc.accounts.names)
         user.set_password(password)
         user.save()
-        if not AgencyMembership.objects.valid_on(today).filter(user=user, agency=agency).exists():
+        if not AgencyMembership.objects.valid_on(today).filter(user=user, agency=agency, area=Area.PLANS).exists():
             membership_grant(
                 user=user,
                 agency=agency,
+                area=Area.PLANS,
                 role=Role.SPECIALIST,
                 valid_from=agency.valid_from or today,
                 note="Tài khoản demo (cchc program demo-targets)",

@@ -37,6 +37,7 @@ from fractions import Fraction
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Min
 
+from cchc.accounts.constants import Area
 from cchc.accounts.selectors import membership_roles_held
 from cchc.catalogue.constants import VersionStatus
 from cchc.catalogue.models import Field, ProcedureVersion
@@ -517,7 +518,9 @@ def target_value_entry_agency(*, user: AbstractBaseUser | None, series: MeasureS
     candidates.extend(Agency.objects.valid_on(on).filter(code=SO_NOI_VU))
     held = {
         agency_id
-        for _, agency_id, _ in membership_roles_held(user_ids=[user.pk], agency_ids=[a.pk for a in candidates], on=on)
+        for _, agency_id, _ in membership_roles_held(
+            user_ids=[user.pk], agency_ids=[a.pk for a in candidates], on=on, area=Area.PLANS
+        )
     }
     return next((a for a in candidates if a.pk in held), None)
 

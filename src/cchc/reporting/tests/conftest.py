@@ -14,9 +14,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from cchc.accounts.constants import Role
+from cchc.accounts.constants import Area, Role
 from cchc.accounts.services import membership_grant
-from cchc.dossiers.tests.conftest import MERGER_DAY, PUBLISHED, World, build_world, receive, submit
+from cchc.dossiers.tests.conftest import MERGER_DAY, PUBLISHED, World, _grant, build_world, receive, submit
 from cchc.org.models import Agency
 from cchc.program.models import Program
 from cchc.program.services import program_import
@@ -50,10 +50,19 @@ def build_reporting_world() -> RWorld:
     base = build_world()
     program_import(source=SEED_PATH.read_text(encoding="utf-8"), source_name=SEED_PATH.name, at=PUBLISHED)
     noi_vu = Agency.objects.valid_on(MERGER_DAY).get(code="so-noi-vu")
-    reviewer = User.objects.create_user(username="noivu", password=PASSWORD, first_name="Ngọc", last_name="Đặng Thị")
+    reviewer = User.objects.create_user(username="noivu", password=PASSWORD, first_name="Đặng Thị Ngọc")
     membership_grant(
-        user=reviewer, agency=noi_vu, role=Role.SPECIALIST, valid_from=MERGER_DAY, actor=None, at=PUBLISHED
+        user=reviewer,
+        agency=noi_vu,
+        area=Area.REPORTS,
+        role=Role.SPECIALIST,
+        valid_from=MERGER_DAY,
+        actor=None,
+        at=PUBLISHED,
     )
+    # the dossier world's officers also write their agencies' reports: a membership for that area
+    _grant(base.specialist, base.justice, Role.SPECIALIST, area=Area.REPORTS)
+    _grant(base.commune_officer, base.nha_trang, Role.LEADER, area=Area.REPORTS)
     for index in range(4):  # figures for 2025-Q4: Sở Tư pháp dossiers, online and at the counter
         moment = DOSSIER_DAY + timedelta(days=index)
         (submit if index % 2 else receive)(base, moment)

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth.models import User
 
-from cchc.accounts.constants import Role
+from cchc.accounts.constants import Area, Role
 from cchc.accounts.services import membership_grant
-from cchc.dossiers.tests.conftest import AT, MERGER_DAY, PUBLISHED, World, world_module  # noqa: F401 (fixture)
+from cchc.dossiers.tests.conftest import AT, MERGER_DAY, PUBLISHED, World, _grant, world_module  # noqa: F401 (fixture)
 from cchc.org.models import Agency
 from cchc.surveys.models import Campaign, Question, Questionnaire
 from cchc.surveys.services import SHIPPED_QUESTIONNAIRE, campaign_create, questionnaire_import
@@ -21,6 +21,16 @@ from cchc.surveys.services import SHIPPED_QUESTIONNAIRE, campaign_create, questi
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 CAMPAIGN_START = date(2026, 1, 1)
 CAMPAIGN_END = date(2026, 3, 31)
+
+
+@pytest.fixture
+def world(world_module: World, db: None) -> World:  # noqa: F811 (wraps the imported module fixture)
+    """The dossier tests' world (loaded once per module, rolled back after), whose Sở Tư pháp specialist
+    and commune officer also enter survey forms for their agencies (a membership for the surveys area,
+    rolled back after each test)."""
+    _grant(world_module.specialist, world_module.justice, Role.SPECIALIST, area=Area.SURVEYS)
+    _grant(world_module.commune_officer, world_module.nha_trang, Role.SPECIALIST, area=Area.SURVEYS)
+    return world_module
 
 
 def shipped_data() -> dict[str, Any]:
@@ -32,12 +42,6 @@ def all_answers(questionnaire: Questionnaire, value: int = 5, *, optional: bool 
     return {
         q.code: value for q in Question.objects.filter(factor__questionnaire=questionnaire) if optional or q.required
     }
-
-
-@pytest.fixture
-def world(world_module: World, db: None) -> World:  # noqa: F811 (wraps the imported module fixture)
-    """The dossier tests' world, loaded once per module and rolled back after."""
-    return world_module
 
 
 @pytest.fixture
@@ -66,5 +70,13 @@ def home_affairs_officer(world: World) -> User:
     """A specialist of Sở Nội vụ, which runs the measurement for the province."""
     user = User.objects.create_user(username="noivu", password="x-Secret-123")
     agency = Agency.objects.valid_on(AT.date()).get(code="so-noi-vu")
-    membership_grant(user=user, agency=agency, role=Role.SPECIALIST, valid_from=MERGER_DAY, actor=None, at=PUBLISHED)
+    membership_grant(
+        user=user,
+        agency=agency,
+        area=Area.SURVEYS,
+        role=Role.SPECIALIST,
+        valid_from=MERGER_DAY,
+        actor=None,
+        at=PUBLISHED,
+    )
     return user

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from cchc.accounts.constants import Area
 from cchc.accounts.selectors import user_agencies
 
 HOME_AFFAIRS = "so-noi-vu"
@@ -29,6 +30,6 @@ class SurveyAccess:
 def survey_access(user: Any, on: date) -> SurveyAccess:
     if not user.is_authenticated:
         return SurveyAccess(everything=False, agency_ids=frozenset())
-    agencies = list(user_agencies(user=user, on=on).values_list("pk", "code"))
+    agencies = list(user_agencies(user=user, on=on, area=Area.SURVEYS).values_list("pk", "code"))
     everything = bool(user.is_superuser) or any(code == HOME_AFFAIRS for _, code in agencies)
     return SurveyAccess(everything=everything, agency_ids=frozenset(pk for pk, _ in agencies))

@@ -55,7 +55,7 @@ def desk(browser: Browser) -> Iterator[Page]:
 def world_committed(transactional_db: None) -> World:
     world = build_world()
     import_building_permit()
-    world.commune_officer.last_name, world.commune_officer.first_name = "Võ Thị", "Mai"
+    world.commune_officer.first_name = "Võ Thị Mai"
     world.commune_officer.save()
     return world
 

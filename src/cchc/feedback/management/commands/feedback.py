@@ -4,8 +4,9 @@ Idempotent: an item already there (same subject and phone) is left alone, so run
 nothing. Each item goes through the real services at past moments counted back in working days
 (received, rejected, waiting for information, in progress, one overdue, answered, published, rated,
 one re-raised), linked to a dossier where one exists. Needs the agency registry (``cchc org load``).
-Staff actions are done by the demo account ``canbo.noivu`` (Sở Nội vụ, sees all feedback), created
-on the first run with a password printed once (only with DEBUG on).
+Staff actions are done by the demo account ``phananh.vpubnd`` (the province's TTHC control unit,
+by default Văn phòng UBND tỉnh, which handles all feedback: ``control_agency_code``), created on the
+first run with a password printed once (only with DEBUG on).
 """
 
 from __future__ import annotations
@@ -20,18 +21,18 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
-from cchc.accounts.constants import Role
+from cchc.accounts.constants import Area, Role
 from cchc.accounts.models import AgencyMembership
 from cchc.accounts.services import membership_grant
 from cchc.calendars.selectors import working_calendar
 from cchc.common.demo import demo_only
 from cchc.dossiers.models import Dossier
 from cchc.feedback import services as s
-from cchc.feedback.constants import SO_NOI_VU, Classification, RatingLevel
+from cchc.feedback.constants import Classification, RatingLevel, control_agency_code
 from cchc.feedback.models import Feedback
 from cchc.org.models import Agency
 
-DEMO_USER = "canbo.noivu"
+DEMO_USER = "phananh.vpubnd"
 
 
 @dataclass(frozen=True)
@@ -167,20 +168,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        sub.add_parser("demo", help="Tạo phản ánh mẫu (idempotent) và tài khoản cán bộ Sở Nội vụ demo.")
+        sub.add_parser("demo", help="Tạo phản ánh mẫu (idempotent) và tài khoản cán bộ xử lý phản ánh demo.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         demo_only("cchc feedback demo")
         now = timezone.now()
         today = timezone.localdate(now)
+        control = control_agency_code()
         agencies = {
             a.code: a
-            for a in Agency.objects.valid_on(today).filter(code__in={i.agency_code for i in ITEMS} | {SO_NOI_VU})
+            for a in Agency.objects.valid_on(today).filter(code__in={i.agency_code for i in ITEMS} | {control})
         }
-        if SO_NOI_VU not in agencies:
-            raise CommandError("Chưa có danh mục cơ quan (Sở Nội vụ). Hãy chạy trước: cchc org load")
+        if control not in agencies:
+            raise CommandError(
+                f"Chưa có cơ quan xử lý phản ánh «{control}» trong danh mục cơ quan. Hãy chạy trước: cchc org load"
+            )
         with transaction.atomic():
-            officer, password = self._officer(agencies[SO_NOI_VU], now)
+            officer, password = self._officer(agencies[control], now)
             created = 0
             for item in ITEMS:
                 agency = agencies.get(item.agency_code)
@@ -194,12 +198,13 @@ class Command(BaseCommand):
         total = Feedback.objects.count()
         self.stdout.write(self.style.SUCCESS(f"Phản ánh mẫu: tạo mới {created}, hiện có {total} phản ánh."))
         if password:
-            self.stdout.write(f"  Cán bộ Sở Nội vụ (xem mọi phản ánh): {DEMO_USER} / {password}")
+            name = agencies[control].name
+            self.stdout.write(f"  Cán bộ xử lý phản ánh, {name} (xem mọi phản ánh): {DEMO_USER} / {password}")
 
-    def _officer(self, noi_vu: Agency, now: datetime) -> tuple[Any, str]:
+    def _officer(self, control: Agency, now: datetime) -> tuple[Any, str]:
         user, created = get_user_model().objects.get_or_create(
             username=DEMO_USER,
-            defaults={"first_name": "Ngọc", "last_name": "Đặng Thị", "email": f"{DEMO_USER}@demo.cchc.invalid"},
+            defaults={"first_name": "Đặng Thị Ngọc", "email": f"{DEMO_USER}@demo.cchc.invalid"},
         )
         password = ""
         if created:
@@ -207,12 +212,13 @@ class Command(BaseCommand):
             user.set_password(password)
             user.save()
         today = timezone.localdate(now)
-        if not AgencyMembership.objects.valid_on(today).filter(user=user, agency=noi_vu).exists():
+        if not AgencyMembership.objects.valid_on(today).filter(user=user, agency=control, area=Area.FEEDBACK).exists():
             membership_grant(
                 user=user,
-                agency=noi_vu,
+                agency=control,
+                area=Area.FEEDBACK,
                 role=Role.SPECIALIST,
-                valid_from=noi_vu.valid_from or today,
+                valid_from=control.valid_from or today,
                 note="Tài khoản demo (cchc feedback demo)",
                 actor=None,
                 at=now,

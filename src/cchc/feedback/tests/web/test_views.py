@@ -271,9 +271,9 @@ def test_wrong_file_type_is_415_and_nothing_changes(fw: FeedbackWorld, client: C
     assert not fb.answer
 
 
-def test_so_noi_vu_sees_and_rejects_any_agencys_feedback(fw: FeedbackWorld, client: Client) -> None:
+def test_the_control_unit_sees_and_rejects_any_agencys_feedback(fw: FeedbackWorld, client: Client) -> None:
     fb = _now_file(fw, agency=fw.nha_trang)
-    client.force_login(fw.noi_vu_officer)
+    client.force_login(fw.control_officer)
     assert fb.code in client.get(reverse("feedback_web:staff_queue")).content.decode()
     response = client.post(
         reverse("feedback_web:staff_action", kwargs={"code": fb.code, "slug": "tu-choi"}),

@@ -14,7 +14,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
-from cchc.accounts.constants import Role
+from cchc.accounts.constants import Area, Role
 from cchc.accounts.services import membership_grant
 from cchc.catalogue.models import Procedure
 from cchc.catalogue.services import catalogue_import
@@ -358,7 +358,15 @@ def _old_ward_dossier() -> Dossier:
     )
     ward = Agency.objects.get(code=OLD_WARD)
     officer = User.objects.create_user("canbo.phuongcu", password="x-Secret-123")
-    membership_grant(user=officer, agency=ward, role=Role.RECEPTION, valid_from=date(2025, 1, 1), actor=None, at=before)
+    membership_grant(
+        user=officer,
+        agency=ward,
+        area=Area.ONE_STOP,
+        role=Role.RECEPTION,
+        valid_from=date(2025, 1, 1),
+        actor=None,
+        at=before,
+    )
     return s.dossier_receive_counter(
         procedure=Procedure.objects.get(code="9.000199"),
         applicant=CITIZEN,

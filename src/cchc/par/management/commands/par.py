@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from cchc.accounts.constants import Role
+from cchc.accounts.constants import Area, Role
 from cchc.accounts.models import AgencyMembership
 from cchc.accounts.services import membership_grant
 from cchc.common.demo import demo_only
@@ -34,9 +34,9 @@ from cchc.par.services import index_set_import, index_set_spec
 
 # Demo logins: (username, last name, first name, agency code)
 DEMO_USERS = (
-    ("chiso.snv", "Đặng Thị", "Mai", "so-noi-vu"),
-    ("chiso.stp", "Ngô Văn", "Bình", "so-tu-phap"),
-    ("chiso.nhatrang", "Huỳnh Thị", "Thu", "ubnd-22366"),
+    ("chiso.snv", "Đặng Thị Mai", "so-noi-vu"),
+    ("chiso.stp", "Ngô Văn Bình", "so-tu-phap"),
+    ("chiso.nhatrang", "Huỳnh Thị Thu", "ubnd-22366"),
 )
 
 
@@ -113,19 +113,24 @@ class Command(BaseCommand):
         today = timezone.localdate(now)
         lines = []
         with transaction.atomic():
-            for username, last, first, code in DEMO_USERS:
+            for username, full_name, code in DEMO_USERS:
                 agency = Agency.objects.valid_on(today).filter(code=code).first()
                 if agency is None:
                     continue
                 user, _ = get_user_model().objects.get_or_create(username=username)
                 password = secrets.token_urlsafe(9)
-                user.last_name, user.first_name, user.is_active = last, first, True
+                user.first_name, user.last_name, user.is_active = full_name, "", True  # one field (cchc.accounts.names)
                 user.set_password(password)
                 user.save()
-                if not AgencyMembership.objects.valid_on(today).filter(user=user, agency=agency).exists():
+                if (
+                    not AgencyMembership.objects.valid_on(today)
+                    .filter(user=user, agency=agency, area=Area.PAR)
+                    .exists()
+                ):
                     membership_grant(
                         user=user,
                         agency=agency,
+                        area=Area.PAR,
                         role=Role.SPECIALIST,
                         valid_from=agency.valid_from or today,
                         note="Tài khoản demo Chỉ số CCHC (cchc par demo)",

@@ -48,7 +48,7 @@ def world_now(transactional_db: None) -> ParWorld:
     world = build_par_world(
         at=now, opened=today, deadline=today + timedelta(days=20), appraisal=today + timedelta(days=40)
     )
-    world.officer.last_name, world.officer.first_name = "Trần Văn", "Minh"
+    world.officer.first_name = "Trần Văn Minh"
     world.officer.save()
     return world
 

@@ -11,7 +11,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from cchc.accounts.constants import Role
+from cchc.accounts.constants import Area, Role
 from cchc.accounts.services import membership_grant
 from cchc.dossiers.tests.conftest import MERGER_DAY, PUBLISHED, World, build_world
 from cchc.dossiers.tests.portal.conftest import media_root  # noqa: F401
@@ -30,7 +30,15 @@ def build_program(world: World) -> tuple[Program, User]:
     target_links_sync(program=program, at=LINKED_AT)
     officer = User.objects.create_user(username="chuyenvien.snv", password="x-Secret-123")
     home = Agency.objects.valid_on(MERGER_DAY).get(code="so-noi-vu")
-    membership_grant(user=officer, agency=home, role=Role.SPECIALIST, valid_from=MERGER_DAY, actor=None, at=PUBLISHED)
+    membership_grant(
+        user=officer,
+        agency=home,
+        area=Area.PLANS,
+        role=Role.SPECIALIST,
+        valid_from=MERGER_DAY,
+        actor=None,
+        at=PUBLISHED,
+    )
     return program, officer
 
 

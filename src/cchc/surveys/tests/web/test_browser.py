@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from cchc.accounts.constants import Role
+from cchc.accounts.constants import Area, Role
 from cchc.accounts.services import membership_grant
 from cchc.dossiers.tests.conftest import MERGER_DAY, PUBLISHED, build_world
 from cchc.org.models import Agency
@@ -75,7 +75,13 @@ def survey_world(transactional_db: None):
     officer = User.objects.create_user(username="noivu", password=PASSWORD)
     home_affairs = Agency.objects.valid_on(today).get(code="so-noi-vu")
     membership_grant(
-        user=officer, agency=home_affairs, role=Role.SPECIALIST, valid_from=MERGER_DAY, actor=None, at=PUBLISHED
+        user=officer,
+        agency=home_affairs,
+        area=Area.SURVEYS,
+        role=Role.SPECIALIST,
+        valid_from=MERGER_DAY,
+        actor=None,
+        at=PUBLISHED,
     )
     return world, campaign
 
