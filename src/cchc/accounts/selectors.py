@@ -119,21 +119,14 @@ def agency_staff(*, agency: Agency, on: date, area: Area | str, role: str | None
     )
 
 
-ONE_STOP_AREA = "one_stop"
-"""The area of every membership until memberships name theirs: each role of :class:`Role` is a
-one-stop-shop duty (Nghị định 118/2025/NĐ-CP)."""
-
-
 def user_duties(*, user: AbstractBaseUser, on: date) -> frozenset[tuple[str, str]]:
     """(area, role) of each membership of ``user`` that counts on ``on``: what the user works on.
 
-    The one read behind the staff landing page after login. Memberships do not name their area yet,
-    so every one is a one-stop-shop duty (:data:`ONE_STOP_AREA`); when they do, read
-    ``values_list("area", "role")`` here and nothing else changes.
+    The one read behind the staff landing page after login (every area at once, with the validity
+    rule of ``membership_list_valid_on``).
     """
-    # every area at once (not one area's memberships): the validity rule of membership_list_valid_on
     valid = AgencyMembership.objects.valid_on(on).filter(
         user_id=user.pk, agency__in=Agency.objects.valid_on(on).values("pk")
     )
-    roles = valid.order_by().values_list("role", flat=True).distinct()
-    return frozenset((ONE_STOP_AREA, str(role)) for role in roles)
+    pairs = valid.order_by().values_list("area", "role").distinct()
+    return frozenset((str(area), str(role)) for area, role in pairs)

@@ -14,17 +14,17 @@ from typing import Any
 
 from django.urls import reverse
 
-from cchc.accounts.constants import Role
+from cchc.accounts.constants import Area, Role
 from cchc.accounts.selectors import user_duties
 
 # (area, URL name of the area's work page), in the order a user with several duties is sent to.
 LANDING: tuple[tuple[str, str], ...] = (
-    ("one_stop", "dossiers_web:queue"),
-    ("feedback", "feedback_web:staff_queue"),
-    ("par", "par_web:home"),
-    ("plans", "plans_web:plan_list"),
-    ("reports", "reporting_web:periods"),
-    ("surveys", "surveys_web:campaign_list"),
+    (Area.ONE_STOP, "dossiers_web:queue"),
+    (Area.FEEDBACK, "feedback_web:staff_queue"),
+    (Area.PAR, "par_web:home"),
+    (Area.PLANS, "plans_web:plan_list"),
+    (Area.REPORTS, "reporting_web:periods"),
+    (Area.SURVEYS, "surveys_web:campaign_list"),
 )
 ADMIN_URL = "admin:index"
 NO_DUTY_URL = "program_web:home"

@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 from django.core import mail
 from django.urls import reverse
 
-from cchc.accounts.constants import Role
+from cchc.accounts.constants import Area, Role
 from cchc.accounts.services import membership_grant
 from cchc.dossiers.tests.conftest import MERGER_DAY, PUBLISHED, World
 
@@ -51,8 +51,34 @@ def test_a_reception_officer_lands_on_the_dossier_queue(client, world: World):
 
 def test_an_agency_administrator_lands_on_the_administration(client, world: World):
     admin = User.objects.create_user(username="quantri.stp", password="x-Secret-123", is_staff=True)
-    membership_grant(user=admin, agency=world.justice, role=Role.ADMIN, valid_from=MERGER_DAY, actor=None, at=PUBLISHED)
+    membership_grant(
+        user=admin,
+        agency=world.justice,
+        area=Area.ONE_STOP,
+        role=Role.ADMIN,
+        valid_from=MERGER_DAY,
+        actor=None,
+        at=PUBLISHED,
+    )
     assert log_in(client, "quantri.stp")["Location"] == "/admin/"
+
+
+@pytest.mark.parametrize(
+    ("area", "landing"),
+    [(Area.PAR, "/par-index/"), (Area.FEEDBACK, "/phan-anh/can-bo/"), (Area.PLANS, "/ke-hoach/")],
+)
+def test_an_officer_of_another_area_lands_on_that_area_s_work(client, world: World, area: Area, landing: str):
+    officer = User.objects.create_user(username=f"canbo.{area}", password="x-Secret-123")
+    membership_grant(
+        user=officer,
+        agency=world.justice,
+        area=area,
+        role=Role.SPECIALIST,
+        valid_from=MERGER_DAY,
+        actor=None,
+        at=PUBLISHED,
+    )
+    assert log_in(client, f"canbo.{area}")["Location"] == landing
 
 
 def test_an_account_without_duty_lands_on_the_public_home_page(client, world: World):
