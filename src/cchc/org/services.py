@@ -45,6 +45,7 @@ from cchc.org.models import (
     AgencyName,
     AgencySuccession,
     DocumentRegisterEntry,
+    Signatory,
     UnitSuccession,
 )
 from cchc.org.selectors import agency_symbol
@@ -636,3 +637,39 @@ def document_register_issue(
         at=at,
     )
     return entry
+
+
+@transaction.atomic
+def signatory_record(
+    *,
+    agency: Agency,
+    full_name: str,
+    position: str,
+    head_position: str = "",
+    valid_from: date | None,
+    note: str = "",
+    actor: Any,
+    at: datetime,
+) -> Signatory:
+    """Record who may sign ``agency``'s documents from ``valid_from`` (chức vụ, họ tên người ký).
+
+    legal: NĐ 30/2020/NĐ-CP Điều 8 khoản 2 (the signature block names the signer's position and full
+    name). The name is kept as written (one field). One audit event ``signatory.record``.
+    """
+    signatory = Signatory.objects.create(
+        agency=agency,
+        full_name=" ".join(full_name.split())[:200],
+        position=" ".join(position.split())[:100],
+        head_position=" ".join(head_position.split())[:100],
+        valid_from=valid_from,
+        note=note[:300],
+    )
+    audit_record(
+        actor=actor,
+        action="signatory.record",
+        target=signatory,
+        before=None,
+        after=audit_snapshot(signatory, ["agency_id", "full_name", "position", "head_position", "valid_from"]),
+        at=at,
+    )
+    return signatory

@@ -156,3 +156,50 @@ def test_demo_staff_refuses_without_debug(demo, settings):
     with pytest.raises(CommandError, match="DEBUG"):
         call_command("demo_staff")
     assert not AgencyMembership.objects.exists()
+
+
+def test_every_competent_agency_of_a_journey_has_a_signer_for_its_letters(demo, settings, capsys):
+    """Mẫu 04 and 05 are signed by a real officer (NĐ 30/2020 Điều 8): without one they are refused,
+    so the demo records each agency's demo leader as its signer, once."""
+    from cchc.dossiers.documents.selectors import dossier_form_pdf
+    from cchc.dossiers.tests.documents.conftest import pdf_text
+    from cchc.org.models import Signatory
+    from cchc.org.selectors import signatory_for
+
+    settings.DEBUG = True
+    _run(capsys)
+    _run(capsys)
+    today = timezone.localdate()
+    journeys = demo_journeys(on=today, at=timezone.now())
+    for journey in journeys:
+        signer = signatory_for(journey.competent, on=today)
+        assert signer is not None, journey.competent.name
+        assert signer.full_name == User.objects.get(username=journey.mark_processed.username).first_name
+    assert Signatory.objects.values("agency").distinct().count() == Signatory.objects.count()  # not twice
+
+    # a stopped dossier's notice (Mẫu 05) prints with the leader's name
+    (journey,) = [j for j in journeys if j.version.procedure.code == "9.000203"]
+    users = {u.username: u for u in User.objects.all()}
+    at = timezone.now() - timedelta(hours=3)
+    dossier = s.dossier_submit_online(
+        procedure=journey.version.procedure,
+        applicant=CITIZEN,
+        receiving_agency=journey.receiving,
+        competent_agency=journey.competent,
+        at=at,
+    )
+    dossier = s.dossier_receive(dossier=dossier, actor=users[journey.receive.username], at=at + timedelta(minutes=1))
+    s.dossier_complete_step(
+        dossier=dossier,
+        actor=users[journey.receive.username],
+        receiver=users[journey.steps[1][1].username],
+        at=at + timedelta(minutes=2),
+    )
+    dossier = s.dossier_stop(
+        dossier=dossier,
+        actor=users[journey.mark_processed.username],
+        at=at + timedelta(minutes=3),
+        reason="Người nộp đề nghị dừng",
+    )
+    text = pdf_text(dossier_form_pdf(dossier=dossier, form=5))
+    assert users[journey.mark_processed.username].first_name in text

@@ -18,12 +18,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from cchc.accounts.constants import Area
+from cchc.accounts.constants import Area, Role
 from cchc.accounts.models import AgencyMembership
+from cchc.accounts.names import person_name
 from cchc.accounts.services import membership_grant
 from cchc.common.demo import demo_only
 from cchc.dossiers.demo_staff import Seat, demo_full_name, demo_seats
+from cchc.org.constants import AgencyKind
 from cchc.org.models import Agency
+from cchc.org.selectors import signatory_for
+from cchc.org.services import signatory_record
 
 DEMO_NOTE = "Tài khoản demo (cchc demo_staff)"
 
@@ -66,9 +70,12 @@ class Command(BaseCommand):
                         at=now,
                     )
                 lines.append(f"  {seat.role.label:<30} {user.username} / {password}  — {seat.agency.name}")
+            signers = self._signatories(seats, names, today=today, at=now)
         self.stdout.write(self.style.SUCCESS("Tài khoản cán bộ một cửa demo (http://127.0.0.1:8000/mot-cua/):"))
         for line in lines:
             self.stdout.write(line)
+        if signers:
+            self.stdout.write(f"Người ký văn bản (Mẫu 04, 05) của {signers} cơ quan: lãnh đạo demo của cơ quan đó.")
         if not journeys:
             self.stdout.write("Chưa có thủ tục trực tuyến (cchc catalogue import): chưa in hành trình mẫu.")
             return
@@ -85,6 +92,33 @@ class Command(BaseCommand):
                 f"{steps}; ghi nhận xử lý xong: {names[journey.mark_processed.key]}; "
                 f"trả kết quả: {names[journey.return_result.key]}"
             )
+
+    @staticmethod
+    def _signatories(seats: list[Seat], names: dict[tuple[int, str], str], *, today: Any, at: Any) -> int:
+        """Each demo agency with a leader account and no signatory gets that leader as its signer.
+
+        The letters sent to the applicant (Mẫu 04, 05) are signed by a real officer recorded in the
+        registry (NĐ 30/2020 Điều 8), never a placeholder: without a signer they are refused, so the
+        demo records its leaders as the agencies' signers (a department's "Giám đốc", a People's
+        Committee's "Chủ tịch").
+        """
+        count = 0
+        for seat in seats:
+            if seat.role != Role.LEADER or signatory_for(seat.agency, on=today) is not None:
+                continue
+            leader = get_user_model().objects.get(username=names[seat.key])
+            is_committee = seat.agency.kind == AgencyKind.PEOPLES_COMMITTEE
+            signatory_record(
+                agency=seat.agency,
+                full_name=person_name(leader),
+                position="Chủ tịch" if is_committee else "Giám đốc",
+                valid_from=seat.agency.valid_from or today,
+                note=DEMO_NOTE,
+                actor=None,
+                at=at,
+            )
+            count += 1
+        return count
 
     @staticmethod
     def _unique(seat: Seat, names: dict[tuple[int, str], str]) -> str:
