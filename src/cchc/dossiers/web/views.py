@@ -302,7 +302,8 @@ def dossier_action(request: HttpRequest, slug: str, code: str | None = None, pk:
             **context,
             bound=form,
             bound_action=action,
-            error=refusal_message(action, dossier, exc),
+            # posted to the online dossier's address (opened before it had a code): the loser of a race
+            error=refusal_message(action, dossier, exc) if pk is not None else exc.message,
             status=ERROR_STATUS.get(exc.code, 409),
         )
     messages.success(request, message)
