@@ -13,7 +13,6 @@ from django.contrib import admin
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
 
 from cchc.calendars.constants import WEEKDAY_CHOICES, WEEKDAY_NAMES
 from cchc.calendars.models import CalendarOverride, OfficeHours
@@ -24,10 +23,11 @@ from cchc.calendars.services import (
     office_hours_delete,
     office_hours_save,
 )
+from cchc.common.admin import HistoryAdmin
 
 
 @admin.register(CalendarOverride)
-class CalendarOverrideAdmin(SimpleHistoryAdmin):
+class CalendarOverrideAdmin(HistoryAdmin):
     list_display = ["day", "weekday", "kind", "agency", "legal_basis", "updated_at"]
     list_filter = ["kind", ("agency", admin.EmptyFieldListFilter)]
     search_fields = ["legal_basis", "note", "agency__name"]
@@ -70,7 +70,7 @@ class OfficeHoursForm(forms.ModelForm):
 
 
 @admin.register(OfficeHours)
-class OfficeHoursAdmin(SimpleHistoryAdmin):
+class OfficeHoursAdmin(HistoryAdmin):
     form = OfficeHoursForm
     list_display = ["__str__", "weekday_names", "updated_at"]
     autocomplete_fields = ["agency"]

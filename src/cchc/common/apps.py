@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.urls import register_converter
 
 
 class CommonConfig(AppConfig):
@@ -8,3 +9,7 @@ class CommonConfig(AppConfig):
 
     def ready(self) -> None:
         from cchc.common import checks  # noqa: F401 (registers the system checks)
+        from cchc.common.params import IdConverter
+
+        # <id:pk> in every urls.py: the bounded id of the URL (Django's <int:…> matches any length)
+        register_converter(IdConverter, "id")

@@ -148,6 +148,12 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "EXCEPTION_HANDLER": "cchc.common.api.exception_handler",
+    # JSON bodies obey DATA_UPLOAD_MAX_MEMORY_SIZE like forms (cchc.common.api.JSONParser)
+    "DEFAULT_PARSER_CLASSES": [
+        "cchc.common.api.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CCHC API",

@@ -21,6 +21,7 @@ from cchc.accounts.constants import Area, Role
 from cchc.accounts.selectors import membership_list_valid_on
 from cchc.calendars.selectors import working_calendar
 from cchc.catalogue.models import ProcedureVersion
+from cchc.common.params import id_or_none
 from cchc.dossiers.constants import OPEN_STATUSES, WAITING_APPLICANT_STATUSES, Channel, DossierStatus, StepStatus
 from cchc.dossiers.models import Dossier, DossierStep
 from cchc.org.constants import AgencyKind, Level
@@ -271,9 +272,9 @@ def dossier_lookup_public(*, reference: str, factor: str) -> Dossier | None:
     if not ref or not key:
         return None
     queryset = dossier_public_queryset()
-    if ref.upper().startswith(SUBMISSION_PREFIX) and ref[len(SUBMISSION_PREFIX) :].isdigit():
-        number = int(ref[len(SUBMISSION_PREFIX) :])
-        dossier = queryset.filter(pk=number, channel=Channel.ONLINE).first() if number < 2**62 else None
+    number = id_or_none(ref[len(SUBMISSION_PREFIX) :]) if ref.upper().startswith(SUBMISSION_PREFIX) else None
+    if number is not None:
+        dossier = queryset.filter(pk=number, channel=Channel.ONLINE).first()
     else:
         dossier = queryset.filter(code=ref).first()
     if dossier is None:

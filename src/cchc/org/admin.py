@@ -9,8 +9,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
 
+from cchc.common.admin import HistoryAdmin
 from cchc.org.constants import Confidence
 from cchc.org.models import (
     AdministrativeUnit,
@@ -69,7 +69,7 @@ class UnitSuccessionInInline(admin.TabularInline):
 
 
 @admin.register(AdministrativeUnit)
-class AdministrativeUnitAdmin(SimpleHistoryAdmin):
+class AdministrativeUnitAdmin(HistoryAdmin):
     list_display = ["name", "code", "kind", "level", "parent", "valid_from", "valid_to"]
     list_filter = ["level", "kind", "valid_to"]
     search_fields = ["name", "code", "search_key"]
@@ -81,7 +81,7 @@ class AdministrativeUnitAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(UnitSuccession)
-class UnitSuccessionAdmin(SimpleHistoryAdmin):
+class UnitSuccessionAdmin(HistoryAdmin):
     list_display = ["predecessor", "successor", "kind", "partial", "effective_date", "confidence", needs_review]
     list_filter = [NeedsReviewFilter, "kind", "confidence", "effective_date"]
     search_fields = ["predecessor__name", "successor__name", "legal_basis", "note"]
@@ -122,7 +122,7 @@ class SignatoryInline(admin.TabularInline):
 
 
 @admin.register(Agency)
-class AgencyAdmin(SimpleHistoryAdmin):
+class AgencyAdmin(HistoryAdmin):
     list_display = ["name", "code", "kind", "level", "unit", "valid_from", "valid_to", "confidence", needs_review]
     list_filter = [NeedsReviewFilter, "level", "kind", "confidence", "valid_to"]
     search_fields = ["name", "short_name", "code", "search_key"]
@@ -141,7 +141,7 @@ class AgencyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AgencySuccession)
-class AgencySuccessionAdmin(SimpleHistoryAdmin):
+class AgencySuccessionAdmin(HistoryAdmin):
     list_display = ["predecessor", "successor", "kind", "partial", "effective_date", "confidence", needs_review]
     list_filter = [NeedsReviewFilter, "kind", "partial", "confidence", "effective_date"]
     search_fields = ["predecessor__name", "successor__name", "functions", "legal_basis", "note"]
@@ -150,7 +150,7 @@ class AgencySuccessionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AgencyGroup)
-class AgencyGroupAdmin(SimpleHistoryAdmin):
+class AgencyGroupAdmin(HistoryAdmin):
     list_display = ["name", "code", "kinds", "levels", "scope_unit_code"]
     search_fields = ["name", "code", "search_key"]
     readonly_fields = ["search_key"]

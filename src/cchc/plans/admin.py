@@ -14,6 +14,9 @@ class PlanAdmin(admin.ModelAdmin):
     search_fields = ["agency__name"]
     readonly_fields = ["year", "agency", "generated_at", "updated_at"]
 
+    def has_add_permission(self, request: object) -> bool:
+        return False  # plans are generated from the program (`cchc plans generate`), every field read-only
+
 
 @admin.register(Assignment)
 class AssignmentAdmin(admin.ModelAdmin):

@@ -9,8 +9,8 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
-from simple_history.admin import SimpleHistoryAdmin
 
+from cchc.common.admin import HistoryAdmin
 from cchc.program.models import (
     AgencyRef,
     AppendixTask,
@@ -74,7 +74,7 @@ class RevisionInline(admin.TabularInline):
 
 
 @admin.register(Program)
-class ProgramAdmin(SimpleHistoryAdmin):
+class ProgramAdmin(HistoryAdmin):
     list_display = ["title", "number", "issued_on", "issuer_name", "period_start", "period_end", "imported_at"]
     list_filter = ["issuer_name", "period_start"]
     search_fields = ["title", "number", "issuer_name", "signer_name"]
@@ -91,6 +91,9 @@ class ProgramRevisionAdmin(admin.ModelAdmin):
     search_fields = ["program__number", "source_name", "sha256"]
     list_select_related = ["program"]
     readonly_fields = ["program", "sha256", "source_name", "imported_at", "unplaced_lines", "summary", "source_text"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # a revision is written by the importer (`cchc program import`), every field read-only
 
     @admin.display(description="sha256")
     def short_sha(self, obj: ProgramRevision) -> str:
@@ -118,7 +121,7 @@ class AreaTargetInline(TargetInline):
 
 
 @admin.register(ReformArea)
-class ReformAreaAdmin(SimpleHistoryAdmin):
+class ReformAreaAdmin(HistoryAdmin):
     list_display = ["__str__", "program", "number"]
     list_filter = ["program"]
     search_fields = ["name", "objective", "program__number"]
@@ -128,7 +131,7 @@ class ReformAreaAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(SimpleHistoryAdmin):
+class ObjectiveAdmin(HistoryAdmin):
     list_display = ["__str__", "area", "milestone_year", "is_quantitative"]
     list_filter = ["area__program", "area__number", "milestone_year", "is_quantitative"]
     search_fields = ["text"]
@@ -137,7 +140,7 @@ class ObjectiveAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Target)
-class TargetAdmin(SimpleHistoryAdmin):
+class TargetAdmin(HistoryAdmin):
     list_display = ["code", "metric_short", "comparator", "value", "unit", "milestone_year", "gov_level", "area"]
     list_filter = ["program", "area__number", "milestone_year", "comparator", "gov_level"]
     search_fields = ["code", "metric", "source_text"]
@@ -150,7 +153,7 @@ class TargetAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(AreaTask)
-class AreaTaskAdmin(SimpleHistoryAdmin):
+class AreaTaskAdmin(HistoryAdmin):
     list_display = ["__str__", "area", "order"]
     list_filter = ["area__program", "area__number"]
     search_fields = ["text"]
@@ -159,7 +162,7 @@ class AreaTaskAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Solution)
-class SolutionAdmin(SimpleHistoryAdmin):
+class SolutionAdmin(HistoryAdmin):
     list_display = ["__str__", "program", "number"]
     list_filter = ["program"]
     search_fields = ["text"]
@@ -168,7 +171,7 @@ class SolutionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(FundingClause)
-class FundingClauseAdmin(SimpleHistoryAdmin):
+class FundingClauseAdmin(HistoryAdmin):
     list_display = ["__str__", "program", "number"]
     list_filter = ["program"]
     search_fields = ["text"]
@@ -206,7 +209,7 @@ class DutyInline(admin.TabularInline):
 
 
 @admin.register(DutyGroup)
-class DutyGroupAdmin(SimpleHistoryAdmin):
+class DutyGroupAdmin(HistoryAdmin):
     list_display = ["__str__", "program", "number"]
     list_filter = ["program"]
     search_fields = ["heading"]
@@ -216,7 +219,7 @@ class DutyGroupAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Duty)
-class DutyAdmin(SimpleHistoryAdmin):
+class DutyAdmin(HistoryAdmin):
     list_display = ["__str__", "group", "letter"]
     list_filter = ["group__program", "group__number"]
     search_fields = ["text", "group__heading"]
@@ -231,7 +234,7 @@ class TimelinePhaseInline(admin.TabularInline):
 
 
 @admin.register(AppendixTask)
-class AppendixTaskAdmin(SimpleHistoryAdmin):
+class AppendixTaskAdmin(HistoryAdmin):
     list_display = [
         "number",
         "title_short",
@@ -291,7 +294,7 @@ class TargetLinkInline(admin.TabularInline):
 
 
 @admin.register(MeasureSeries)
-class MeasureSeriesAdmin(SimpleHistoryAdmin):
+class MeasureSeriesAdmin(HistoryAdmin):
     list_display = ("key", "name", "kind", "measure_code", "responsible_agency", "program")
     list_filter = ("kind", "program")
     search_fields = ("key", "name")
@@ -300,7 +303,7 @@ class MeasureSeriesAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TargetLink)
-class TargetLinkAdmin(SimpleHistoryAdmin):
+class TargetLinkAdmin(HistoryAdmin):
     """A link edited here should have its rule emptied: ``cchc program link-targets`` then keeps it."""
 
     list_display = ("target_code", "series", "rule_key", "linked_at", "program")

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from cchc.audit.services import audit_record, audit_snapshot
 from cchc.catalogue.models import Field, Procedure
+from cchc.common.params import int_or_none
 from cchc.org.constants import Level
 from cchc.org.models import Agency
 from cchc.surveys.constants import (
@@ -251,8 +252,9 @@ def _parse_value(raw: object) -> int | None:
         return -1
     if isinstance(raw, int):
         return raw
-    if isinstance(raw, str) and raw.strip().isdigit():
-        return int(raw.strip())
+    if isinstance(raw, str):  # ASCII digits only ("²" passes str.isdigit() but not int())
+        value = int_or_none(raw)
+        return -1 if value is None else value
     return -1
 
 

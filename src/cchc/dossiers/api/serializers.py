@@ -1,16 +1,18 @@
 """JSON shapes of the dossier API (read side): queue rows, the dossier with its steps and hand-overs.
 
 Serializers only read what the selectors already joined; they never query (a list costs the same for
-one row or fifty).
+one row or fifty). The action bodies (write side) are at the end.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
+from cchc.common.params import BIGINT_MAX
 from cchc.dossiers.constants import Action
 from cchc.dossiers.models import Dossier, DossierStep, Handover
 from cchc.dossiers.web.presenters import person
@@ -202,3 +204,156 @@ ErrorSerializer = inline_serializer(
         ),
     },
 )
+
+
+# --- action bodies (write side) ------------------------------------------------------------------------
+# Each action's JSON body is checked here for shape and types (an object; strings are strings, numbers
+# are numbers; lengths bounded); the console's form then checks the content with its own messages, and
+# the service the lifecycle. A body that is a string, a list or a number is refused before any of it.
+
+_INTEGER_TEXT = re.compile(r"-?[0-9]{1,19}")
+
+
+def _messages(label: str) -> dict[str, Any]:
+    return {
+        "required": f"Vui lòng nhập {label}.",
+        "null": f"Vui lòng nhập {label}.",
+        "invalid": f"{label[:1].upper()}{label[1:]} phải là một chuỗi ký tự.",
+        "max_length": f"{label[:1].upper()}{label[1:]} dài tối đa {{max_length}} ký tự.",
+    }
+
+
+class TextField(serializers.CharField):
+    """A JSON string, and only a string (DRF's CharField would store ``["a", "b"]`` of a form's list
+    as text; it also turns numbers into strings)."""
+
+    def __init__(self, *, label: str, max_length: int, required: bool = True, **kwargs: Any) -> None:
+        super().__init__(
+            required=required,
+            allow_blank=True,  # a blank required text gets the form's message
+            trim_whitespace=False,
+            max_length=max_length,
+            error_messages=_messages(label),
+            **kwargs,
+        )
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
+class WholeNumberField(serializers.IntegerField):
+    """A JSON integer, or a string of ASCII digits (form posts): never a boolean, a list or ``1e3``."""
+
+    def __init__(self, *, label: str, required: bool = True, **kwargs: Any) -> None:
+        messages: dict[str, Any] = {
+            "required": f"Vui lòng nhập {label}.",
+            "null": f"Vui lòng nhập {label}.",
+            "invalid": f"{label[:1].upper()}{label[1:]} phải là số nguyên.",
+            "max_value": f"{label[:1].upper()}{label[1:]} quá lớn.",
+            "min_value": f"{label[:1].upper()}{label[1:]} quá nhỏ.",
+            "max_string_length": f"{label[:1].upper()}{label[1:]} quá dài.",
+        }
+        kwargs.setdefault("min_value", -(10**15))
+        kwargs.setdefault("max_value", 10**15)
+        super().__init__(required=required, error_messages=messages, **kwargs)
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("invalid")
+        if isinstance(data, str) and not _INTEGER_TEXT.fullmatch(data.strip()):
+            self.fail("invalid")
+        return int(super().to_internal_value(data))
+
+
+class ActionBodySerializer(serializers.Serializer):
+    """An action without fields (receive, resubmit_supplement): an object, possibly empty."""
+
+    def form_data(self) -> dict[str, str]:
+        """The validated body as the console's form reads a post (every value a string)."""
+        return {name: "" if value is None else str(value) for name, value in self.validated_data.items()}
+
+
+class ReasonBodySerializer(ActionBodySerializer):
+    """refuse, stop."""
+
+    reason = TextField(label="lý do", max_length=2000)
+
+
+class SupplementBodySerializer(ActionBodySerializer):
+    reason = TextField(label="giấy tờ, nội dung cần bổ sung", max_length=2000)
+
+
+class WithdrawBodySerializer(ActionBodySerializer):
+    reason = TextField(label="lý do rút hồ sơ", max_length=2000, required=False)
+
+
+class ReturnBodySerializer(ActionBodySerializer):
+    note = TextField(label="ghi chú", max_length=500, required=False)
+
+
+class MarkProcessedBodySerializer(ActionBodySerializer):
+    receiver = WholeNumberField(
+        label="người nhận",
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=BIGINT_MAX,
+        help_text="Mã người dùng.",
+    )
+
+
+class HandoverBodySerializer(MarkProcessedBodySerializer):
+    note = TextField(label="ghi chú bàn giao", max_length=500, required=False)
+
+
+class FinancialObligationBodySerializer(ActionBodySerializer):
+    """``amount_<thứ tự khoản phí>``: the amount (đồng) of each fee line the catalogue left to the case."""
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        values = dict(super().to_internal_value(data))
+        errors: dict[str, list[str]] = {}
+        for name in data:
+            if not re.fullmatch(r"amount_[0-9]{1,4}", str(name)):
+                continue
+            field = WholeNumberField(label="số tiền")
+            try:
+                values[name] = field.run_validation(data[name])
+            except serializers.ValidationError as exc:
+                errors[name] = [str(item) for item in exc.detail]  # type: ignore[union-attr]
+        if errors:
+            raise serializers.ValidationError(errors)
+        return values
+
+
+class PaymentBodySerializer(ActionBodySerializer):
+    amount = WholeNumberField(label="số tiền", help_text="Số tiền (đồng).")
+    channel = TextField(label="hình thức nộp", max_length=20, help_text="counter | bank_transfer")
+    receipt_number = TextField(label="số biên lai", max_length=60)
+
+
+class ExtendBodySerializer(ActionBodySerializer):
+    new_due_at = TextField(label="thời hạn mới", max_length=40, help_text="Ngày giờ, dạng 2026-01-31T16:00.")
+    reason = TextField(label="lý do chậm trễ", max_length=2000)
+
+
+ACTION_BODIES: dict[Action, type[ActionBodySerializer]] = {
+    Action.RECEIVE: ActionBodySerializer,
+    Action.REFUSE: ReasonBodySerializer,
+    Action.REQUEST_SUPPLEMENT: SupplementBodySerializer,
+    Action.RESUBMIT_SUPPLEMENT: ActionBodySerializer,
+    Action.COMPLETE_STEP: HandoverBodySerializer,
+    Action.REQUEST_FINANCIAL_OBLIGATION: FinancialObligationBodySerializer,
+    Action.RECORD_PAYMENT: PaymentBodySerializer,
+    Action.WITHDRAW: WithdrawBodySerializer,
+    Action.STOP: ReasonBodySerializer,
+    Action.APOLOGISE_EXTEND: ExtendBodySerializer,
+    Action.MARK_PROCESSED: MarkProcessedBodySerializer,
+    Action.RETURN_RESULT: ReturnBodySerializer,
+}
+
+
+def action_body(action: Action) -> type[ActionBodySerializer]:
+    """The body serializer of ``action`` (an action added later without one takes any object)."""
+    return ACTION_BODIES.get(action, ActionBodySerializer)

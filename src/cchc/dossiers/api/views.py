@@ -10,15 +10,16 @@ these cases nothing was changed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import status as http
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.exceptions import APIException
+from rest_framework.exceptions import APIException, NotFound
 from rest_framework.generics import ListAPIView
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
@@ -28,11 +29,14 @@ from rest_framework.views import APIView
 
 from cchc.accounts.constants import Area
 from cchc.accounts.selectors import membership_list_valid_on
+from cchc.common.params import id_or_none
 from cchc.dossiers.api.serializers import (
+    ACTION_BODIES,
     ActionResultSerializer,
     DossierDetailSerializer,
     DossierListItemSerializer,
     ErrorSerializer,
+    action_body,
 )
 from cchc.dossiers.constants import Action, DossierError, DossierErrorCode, StepStatus
 from cchc.dossiers.models import Dossier, DossierStep
@@ -49,6 +53,8 @@ API_QUEUES: dict[str, Queue] = {
     "waiting": "waiting_applicant",
 }
 UNKNOWN_ACTION = "dossier.unknown_action"
+INVALID_PAGE = "dossier.invalid_page"  # ?page= not a positive number (400) or past the last page (404)
+INVALID_BODY = "dossier.invalid_body"  # the body is not a JSON object (a string, a list, a number)
 
 # A refusal's HTTP status: 403 when the officer lacks the role, 400 for malformed input, else 409
 # (the lifecycle or the dossier's state refuses it).
@@ -119,7 +125,11 @@ def _detail_data(request: Request, dossier: Dossier, steps: list[DossierStep], g
 
 
 _ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description="Dữ liệu không hợp lệ (mã dossier.invalid_input)."),
+    400: OpenApiResponse(
+        ErrorSerializer,
+        description="Dữ liệu không hợp lệ: mã dossier.invalid_input (lỗi theo trường trong errors), "
+        "dossier.invalid_body (nội dung không phải đối tượng JSON), parse_error (JSON hỏng hoặc lồng quá sâu).",
+    ),
     403: OpenApiResponse(ErrorSerializer, description="Chưa đăng nhập, hoặc hồ sơ/thao tác ngoài phân công."),
     404: OpenApiResponse(ErrorSerializer, description="Không có hồ sơ (hoặc thao tác) này."),
 }
@@ -127,6 +137,19 @@ _ERRORS = {
 
 class QueuePagination(PageNumberPagination):
     page_size = 50
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any] | None:
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and raw not in self.last_page_strings and id_or_none(raw) is None:
+            raise DossierAPIError(
+                status=http.HTTP_400_BAD_REQUEST, code=INVALID_PAGE, message="Số trang phải là số nguyên dương."
+            )
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except NotFound:
+            raise DossierAPIError(
+                status=http.HTTP_404_NOT_FOUND, code=INVALID_PAGE, message="Không có trang này."
+            ) from None
 
 
 class DossierListView(ListAPIView):  # type: ignore[type-arg]
@@ -167,7 +190,12 @@ class DossierListView(ListAPIView):  # type: ignore[type-arg]
                 "overdue: quá hạn; waiting: chờ người nộp (bổ sung, nghĩa vụ tài chính).",
             )
         ],
-        responses={200: DossierListItemSerializer(many=True), 400: _ERRORS[400], 403: _ERRORS[403]},
+        responses={
+            200: DossierListItemSerializer(many=True),
+            400: _ERRORS[400],
+            403: _ERRORS[403],
+            404: OpenApiResponse(ErrorSerializer, description="Không có trang này (mã dossier.invalid_page)."),
+        },
         tags=["dossiers"],
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -209,7 +237,11 @@ class DossierActionView(APIView):
             "apologise_extend: new_due_at (ISO 8601), reason; return_result: note; receive, "
             "resubmit_supplement: không có trường."
         ),
-        request=OpenApiTypes.OBJECT,
+        request=PolymorphicProxySerializer(
+            component_name="DossierActionBody",
+            serializers={str(action): body for action, body in ACTION_BODIES.items()},
+            resource_type_field_name=None,
+        ),
         responses={
             200: ActionResultSerializer,
             **_ERRORS,
@@ -228,8 +260,13 @@ class DossierActionView(APIView):
         now = timezone.now()
         today = timezone.localdate(now)
         dossier, steps, grants = _load(code=code, user=request.user, on=today)
-        data = request.data if hasattr(request.data, "get") else {}
-        form = action_form(chosen, dossier, steps, today, data=data)
+        if not isinstance(request.data, Mapping):
+            return _error(INVALID_BODY, "Nội dung gửi lên phải là một đối tượng JSON; hồ sơ không bị thay đổi.", 400)
+        body = action_body(chosen)(data=request.data)
+        if not body.is_valid():
+            errors = {name: [str(e) for e in items] for name, items in body.errors.items()}
+            return _error(DossierErrorCode.INVALID_INPUT, "Dữ liệu không hợp lệ; hồ sơ không bị thay đổi.", 400, errors)
+        form = action_form(chosen, dossier, steps, today, data=body.form_data())
         if not form.is_valid():
             errors = {name: [str(e["message"]) for e in items] for name, items in form.errors.get_json_data().items()}
             return _error(DossierErrorCode.INVALID_INPUT, "Dữ liệu không hợp lệ; hồ sơ không bị thay đổi.", 400, errors)

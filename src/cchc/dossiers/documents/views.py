@@ -2,7 +2,9 @@
 
 Who may download: a logged-in officer who acts today (accounts memberships) for one of the dossier's
 agencies — receiving, competent, where the applicant was helped, or one with a step — or, for the
-register, for the agency itself; superusers always. Others get 403, unknown dossiers 404.
+register, for the agency itself; superusers always. A form of a dossier the user may not see answers
+exactly as a form of a dossier that does not exist (404, same body), and each such answer counts against
+the portal's look-up throttle (``LOOKUPS``): the addresses cannot be used to learn which codes exist.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from cchc.accounts.constants import Area
 from cchc.accounts.selectors import user_agencies
+from cchc.common.params import parse_date
 from cchc.dossiers.documents.constants import DocumentError, DocumentErrorCode
 from cchc.dossiers.documents.selectors import (
     dossier_form_filename,
@@ -25,6 +28,7 @@ from cchc.dossiers.documents.selectors import (
     dossier_register_xlsx,
 )
 from cchc.dossiers.models import Dossier
+from cchc.dossiers.portal.views import LOOKUPS
 from cchc.org.models import Agency
 
 PDF = "application/pdf"
@@ -59,9 +63,29 @@ def _may_see_dossier(request: HttpRequest, dossier: Dossier) -> bool:
     return bool(mine & theirs)
 
 
-def _form_response(request: HttpRequest, dossier: Dossier, form: int) -> HttpResponse:
-    if not _may_see_dossier(request, dossier):
-        return _forbidden()
+def _not_found() -> HttpResponse:
+    """The answer for an unknown dossier and for a dossier that is not the user's: the same status and body."""
+    return HttpResponse(
+        "Không tìm thấy hồ sơ, hoặc bạn không có quyền xem hồ sơ này.",
+        status=404,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+def _throttled() -> HttpResponse:
+    return HttpResponse(
+        "Bạn đã tra cứu không thành công quá nhiều lần. Vui lòng thử lại sau 15 phút.",
+        status=429,
+        content_type="text/plain; charset=utf-8",
+    )
+
+
+def _form_response(request: HttpRequest, dossier: Dossier | None, form: int) -> HttpResponse:
+    if LOOKUPS.blocked(request):
+        return _throttled()
+    if dossier is None or not _may_see_dossier(request, dossier):
+        LOOKUPS.failed(request)
+        return _not_found()
     try:
         content = dossier_form_pdf(dossier=dossier, form=form, actor=request.user)
     except DocumentError as error:
@@ -73,19 +97,19 @@ def _form_response(request: HttpRequest, dossier: Dossier, form: int) -> HttpRes
 @require_GET
 def dossier_form(request: HttpRequest, code: str, form: str) -> HttpResponse:
     """``/ho-so/<code>/mau-<nn>.pdf``: form nn (01-06) of the dossier."""
-    dossier = get_object_or_404(Dossier.objects.exclude(code=""), code=code)
+    dossier = Dossier.objects.exclude(code="").filter(code=code).first()
     return _form_response(request, dossier, int(form))
 
 
 @require_GET
 def dossier_form_by_pk(request: HttpRequest, pk: int, form: str) -> HttpResponse:
     """``/ho-so/id/<pk>/mau-<nn>.pdf``: for a dossier that never got a code (refused at reception: form 03)."""
-    dossier = get_object_or_404(Dossier, pk=pk)
+    dossier = Dossier.objects.filter(pk=pk).first()
     return _form_response(request, dossier, int(form))
 
 
 def _parse_day(value: str | None, default: date) -> date:
-    return default if not value else date.fromisoformat(value)
+    return default if not value else parse_date(value)
 
 
 @require_GET

@@ -9,8 +9,8 @@ urlpatterns = [
     path("", views.search, name="search"),
     path("thu-tuc/<str:code>/", views.procedure, name="procedure"),
     path("thu-tuc/<str:code>/nop-truc-tuyen/", views.apply, name="apply"),
-    path("da-nop/<int:pk>/", views.submitted, name="submitted"),
+    path("da-nop/<id:pk>/", views.submitted, name="submitted"),
     path("tra-cuu/", views.lookup, name="lookup"),
-    path("ho-so/<int:pk>/", views.dossier_status, name="status"),
-    path("ho-so/<int:pk>/danh-gia/", views.rate, name="rate"),
+    path("ho-so/<id:pk>/", views.dossier_status, name="status"),
+    path("ho-so/<id:pk>/danh-gia/", views.rate, name="rate"),
 ]

@@ -122,3 +122,29 @@ def test_concurrent_receptions_at_one_unit_get_gapless_codes() -> None:
     assert codes == [f"56-260105-{i:04d}" for i in range(1, n + 1)]
     assert DossierSequence.objects.get(unit_code="56").last_value == n
     assert audit_verify().ok
+
+
+def test_two_officers_receiving_through_the_page_the_loser_is_told_who_won() -> None:
+    from django.test import Client
+
+    from cchc.dossiers.web.presenters import person
+
+    world = build_world()
+    second = User.objects.create_user(username="tiepnhan2", password="x-Secret-123")
+    _grant(second, world.centre, Role.RECEPTION)
+    dossier = submit(world)
+    url = f"/mot-cua/ho-so-truc-tuyen/{dossier.pk}/tiep-nhan/"
+    clients = []
+    for officer in (world.reception, second):
+        client = Client()
+        client.force_login(officer)
+        clients.append(client)
+
+    responses = run_together([lambda: clients[0].post(url), lambda: clients[1].post(url)])
+
+    assert sorted(r.status_code for r in responses) == [302, 409], responses
+    loser = next(r for r in responses if r.status_code == 409)
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.RECEIVED
+    winner = User.objects.get(pk=dossier.received_by_id)
+    assert f"Hồ sơ đã được tiếp nhận bởi {person(winner)} lúc" in loser.content.decode()

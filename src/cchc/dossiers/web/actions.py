@@ -17,9 +17,10 @@ from django.utils import formats, timezone
 from cchc.accounts.constants import Area
 from cchc.accounts.selectors import agency_staff
 from cchc.dossiers import services
-from cchc.dossiers.constants import Action, PaymentChannel, StepStatus
+from cchc.dossiers.constants import Action, DossierError, DossierErrorCode, PaymentChannel, StepStatus
 from cchc.dossiers.models import Dossier, DossierStep
 from cchc.dossiers.web import forms as f
+from cchc.dossiers.web import presenters
 
 
 def next_step(steps: list[DossierStep]) -> DossierStep | None:
@@ -102,3 +103,18 @@ def action_perform(action: Action, form: f.ConsoleForm, *, dossier: Dossier, act
         return "Đã ghi nhận hồ sơ xử lý xong."
     services.dossier_return_result(**common, note=data.get("note", ""))
     return "Đã trả kết quả cho người nộp."
+
+
+def refusal_message(action: Action, dossier: Dossier, error: DossierError) -> str:
+    """The service's refusal as the officer should read it. A reception lost to another officer (two
+    officers received the same online dossier; the service refused the second) names who received it
+    and when, instead of the bare transition message; ``dossier`` is the one re-read after the refusal."""
+    if (
+        action == Action.RECEIVE
+        and error.code == DossierErrorCode.INVALID_TRANSITION
+        and dossier.received_at is not None
+    ):
+        received_by = dossier.received_by
+        who = presenters.person(received_by) if received_by is not None else "một cán bộ khác"
+        return f"Hồ sơ đã được tiếp nhận bởi {who} lúc {when(dossier.received_at)} (mã hồ sơ {dossier.code})."
+    return error.message

@@ -24,7 +24,7 @@ urlpatterns = [
     path("mot-cua/tiep-nhan/", views.counter_reception, name="reception"),
     path("mot-cua/ho-so/<str:code>/", views.dossier_detail, name="dossier"),
     path("mot-cua/ho-so/<str:code>/<slug:slug>/", views.dossier_action, name="action"),
-    path("mot-cua/ho-so-truc-tuyen/<int:pk>/", views.dossier_detail, name="dossier_new"),
-    path("mot-cua/ho-so-truc-tuyen/<int:pk>/<slug:slug>/", views.dossier_action, name="action_new"),
-    path("mot-cua/tep/<int:pk>/<int:order>/", views.dossier_document, name="document"),
+    path("mot-cua/ho-so-truc-tuyen/<id:pk>/", views.dossier_detail, name="dossier_new"),
+    path("mot-cua/ho-so-truc-tuyen/<id:pk>/<slug:slug>/", views.dossier_action, name="action_new"),
+    path("mot-cua/tep/<id:pk>/<id:order>/", views.dossier_document, name="document"),
 ]

@@ -39,7 +39,7 @@ from cchc.dossiers.selectors import (
     dossier_queue_counts,
 )
 from cchc.dossiers.web import forms as f
-from cchc.dossiers.web.actions import action_form, action_perform, next_step
+from cchc.dossiers.web.actions import action_form, action_perform, next_step, refusal_message
 from cchc.dossiers.web.actions import when as _when
 from cchc.dossiers.web.landing import staff_landing_url
 from cchc.dossiers.web.presenters import (
@@ -166,13 +166,17 @@ def queue(request: HttpRequest) -> HttpResponse:
 # --- the dossier page --------------------------------------------------------------------------------
 
 
-def _load(*, code: str | None, pk: int | None, user: Any, on: date) -> tuple[Dossier, list[DossierStep], Grants]:
-    """The dossier with its steps, if the officer may see it; 404 otherwise (as if it did not exist)."""
+def _load(
+    *, code: str | None, pk: int | None, user: Any, on: date, coded_too: bool = False
+) -> tuple[Dossier, list[DossierStep], Grants]:
+    """The dossier with its steps, if the officer may see it; 404 otherwise (as if it did not exist).
+    By ``pk`` only a dossier not yet received (no code), unless ``coded_too``: an action posted to the
+    online dossier's address after another officer received it gets the refusal, not a 404."""
     try:
         if code is not None:
             dossier = dossier_queryset().get(code=code)
         else:
-            dossier = dossier_queryset().get(pk=pk or 0, code="")
+            dossier = dossier_queryset().get(pk=pk or 0, **({} if coded_too else {"code": ""}))
     except Dossier.DoesNotExist as exc:
         raise Http404("Không tìm thấy hồ sơ.") from exc
     steps = list(dossier.steps.select_related("agency", "assignee").order_by("order"))
@@ -300,7 +304,7 @@ def dossier_action(request: HttpRequest, slug: str, code: str | None = None, pk:
         raise Http404("Không có thao tác này.")
     now = timezone.now()
     today = timezone.localdate(now)
-    dossier, steps, grants = _load(code=code, pk=pk, user=request.user, on=today)
+    dossier, steps, grants = _load(code=code, pk=pk, user=request.user, on=today, coded_too=True)
     form = _make_form(action, dossier, steps, today, data=request.POST)
     context: dict[str, Any] = {"dossier": dossier, "steps": steps, "grants": grants, "now": now}
     if not form.is_valid():
@@ -308,14 +312,15 @@ def dossier_action(request: HttpRequest, slug: str, code: str | None = None, pk:
     try:
         message = action_perform(action, form, dossier=dossier, actor=request.user, at=now)
     except DossierError as exc:
-        dossier, steps, grants = _load(code=code, pk=pk, user=request.user, on=today)
+        dossier, steps, grants = _load(code=code, pk=pk, user=request.user, on=today, coded_too=True)
         context = {"dossier": dossier, "steps": steps, "grants": grants, "now": now}
         return _detail(
             request,
             **context,
             bound=form,
             bound_action=action,
-            error=exc.message,
+            # posted to the online dossier's address (opened before it had a code): the loser of a race
+            error=refusal_message(action, dossier, exc) if pk is not None else exc.message,
             status=ERROR_STATUS.get(exc.code, 409),
         )
     messages.success(request, message)

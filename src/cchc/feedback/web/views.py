@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST
 from cchc.accounts.constants import Area
 from cchc.accounts.selectors import agency_staff
 from cchc.common.throttle import FailureThrottle
+from cchc.dossiers.portal.views import LOOKUPS as DOSSIER_LOOKUPS
 from cchc.feedback import services
 from cchc.feedback.constants import TRANSITIONS, Action, FeedbackError, FeedbackErrorCode, FeedbackStatus
 from cchc.feedback.models import Feedback
@@ -208,6 +209,10 @@ def submit(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "feedback/submit.html", {"form": form}, status=400)
     data = form.cleaned_data
+    if str(data["dossier_code"] or "").strip() and DOSSIER_LOOKUPS.blocked(request):
+        # the dossier field tells whether a code exists: guesses share the portal's look-up budget
+        error = "Bạn đã nhập mã hồ sơ không đúng quá nhiều lần. Vui lòng thử lại sau 15 phút, hoặc bỏ trống mã hồ sơ."
+        return render(request, "feedback/submit.html", {"form": form, "error": error}, status=429)
     try:
         result = services.feedback_submit(
             submitter=services.Submitter(
@@ -224,6 +229,8 @@ def submit(request: HttpRequest) -> HttpResponse:
             at=timezone.now(),
         )
     except FeedbackError as exc:
+        if exc.code == FeedbackErrorCode.DOSSIER_NOT_FOUND:
+            DOSSIER_LOOKUPS.failed(request)
         return render(
             request,
             "feedback/submit.html",

@@ -9,7 +9,7 @@ HTTP 400 (bad input), 403 (not permitted) or 409 (wrong state), and changes noth
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cchc.common.params import ParamError, parse_decimal
 from cchc.par import selectors as sel
 from cchc.par import services
 from cchc.par.constants import AssessmentStatus, Method, ParError, ParErrorCode, RoundStatus
@@ -71,13 +72,12 @@ def _points(text: str, code: str, label: str = "Điểm") -> Decimal | None:
     text = (text or "").strip().replace(" ", "").replace(",", ".")
     if not text:
         return None
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise ParError(ParErrorCode.INVALID_INPUT, f"{label} tiêu chí {code} «{text}» không phải là một số.") from None
-    if not value.is_finite():
-        raise ParError(ParErrorCode.INVALID_INPUT, f"{label} tiêu chí {code} phải là một số.")
-    return value
+    if not any(ch.isdigit() for ch in text):
+        raise ParError(ParErrorCode.INVALID_INPUT, f"{label} tiêu chí {code} «{text}» không phải là một số.")
+    try:  # finite, no exponent, within what a points column (6 digits) can hold
+        return parse_decimal(text, low=Decimal(-9999), high=Decimal(9999), places=6, label=f"{label} tiêu chí {code}")
+    except ParamError as exc:
+        raise ParError(ParErrorCode.INVALID_INPUT, exc.message) from None
 
 
 # --- lists -----------------------------------------------------------------------------------------

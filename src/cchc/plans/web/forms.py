@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
+from cchc.common.params import DayField
 from cchc.dossiers.uploads import ACCEPT
 from cchc.plans.constants import ProgressStatus
 
@@ -52,7 +53,7 @@ class AcceptForm(forms.Form):
 
 
 class DueForm(forms.Form):
-    due_on = forms.DateField(
+    due_on = DayField(
         label="Thời hạn mới",
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

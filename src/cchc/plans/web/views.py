@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from cchc.common.params import id_or_none, year_or_none
 from cchc.plans import services
 from cchc.plans.constants import PlanError, PlanErrorCode, ProgressStatus, SourceKind
 from cchc.plans.models import Assignment, AssignmentEvidence, Plan
@@ -77,7 +78,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     data = request.GET.copy()
     data.setdefault("nam", str(default_year))
     year_raw = data.get("nam", "")
-    year = int(year_raw) if year_raw.isdigit() and int(year_raw) in years else default_year
+    parsed = year_or_none(year_raw)
+    year = parsed if parsed is not None and parsed in years else default_year
     agencies = list(plan_agencies(year=year).values_list("pk", "name"))
     form = f.PlanFilterForm(data, years=years, agencies=agencies)
     form.is_valid()
@@ -140,7 +142,7 @@ def agency_plan(request: HttpRequest, year: int, agency_id: int) -> HttpResponse
 def overdue(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     raw = request.GET.get("co_quan", "")
-    agency_id = int(raw) if raw.isdigit() else None
+    agency_id = id_or_none(raw)
     # a long list is paged (Django's get_page: a page number that is not one gives the first or last page)
     page = Paginator(overdue_list(today=today, agency_id=agency_id), OVERDUE_PAGE_SIZE).get_page(
         request.GET.get("trang")

@@ -5,5 +5,5 @@ from cchc.program.api import views
 app_name = "program_api"
 urlpatterns = [
     path("programs/", views.ProgramListView.as_view(), name="program-list"),
-    path("programs/<int:program_id>", views.ProgramDetailView.as_view(), name="program-detail"),
+    path("programs/<str:program_id>", views.ProgramDetailView.as_view(), name="program-detail"),
 ]

@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cchc.common.params import id_or_none
 from cchc.program.export import program_export, program_export_queryset
 from cchc.program.models import Program
 
@@ -64,8 +65,11 @@ class ProgramDetailView(APIView):
         },
         tags=["program"],
     )
-    def get(self, request: Request, program_id: int) -> Response:
-        programs = program_export_queryset().filter(pk=program_id)
+    def get(self, request: Request, program_id: str) -> Response:
+        pk = id_or_none(program_id)  # any text reaches here, so a malformed id answers in JSON too
+        if pk is None:
+            raise NotFound(detail="Không tìm thấy chương trình.", code="program.not_found")
+        programs = program_export_queryset().filter(pk=pk)
         document: dict[str, Any] = program_export(programs)
         if not document["programs"]:
             raise NotFound(detail="Không tìm thấy chương trình.", code="program.not_found")

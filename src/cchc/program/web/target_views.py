@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from cchc.common.params import id_or_none
 from cchc.indicators.exports import Cell, Row, Table, table_export
 from cchc.indicators.periods import VN_TZ
 from cchc.program.constants import MeasureKind, TargetStatus, TargetValueError
@@ -33,9 +34,10 @@ INDICATOR_DOSSIERS_PATH = "/chi-so/ho-so/"
 
 def _program(request: HttpRequest) -> Program | None:
     raw = request.GET.get("chuong_trinh", "")
-    if raw and not raw.isdigit():
+    program_id = id_or_none(raw)
+    if raw and program_id is None:
         raise Http404("Không tìm thấy chương trình.")
-    program = program_for_targets(program_id=int(raw) if raw else None)
+    program = program_for_targets(program_id=program_id)
     if raw and program is None:
         raise Http404("Không tìm thấy chương trình.")
     return program

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from cchc.common.params import id_or_none
 from cchc.org.constants import Confidence
 from cchc.org.models import Agency
 from cchc.org.selectors import AgencySuccessorOn, agency_get, agency_successions_map
@@ -68,10 +69,11 @@ def _program_from_query(request: HttpRequest) -> Program | None:
     raw = request.GET.get("chuong_trinh", "")
     programs = Program.objects.prefetch_related("areas")
     if raw:
-        if not raw.isdigit():
+        program_id = id_or_none(raw)
+        if program_id is None:
             raise Http404("Không tìm thấy chương trình.")
         try:
-            return programs.get(pk=int(raw))
+            return programs.get(pk=program_id)
         except Program.DoesNotExist as exc:
             raise Http404("Không tìm thấy chương trình.") from exc
     return programs.order_by("-issued_on", "-pk").first()

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from cchc.common.params import BoundedIntegerField, DayField
 from cchc.indicators.definitions import BY_CODE
 from cchc.reporting.models import AgencyReport, ProvinceReport
 from cchc.reporting.selectors import MANUAL_CODES
@@ -65,10 +66,10 @@ class AgencyReportForm(forms.Form):
         for code in sorted(MANUAL_CODES, key=lambda c: BY_CODE[c].row):
             current = manual.get(code)
             keys = (f"f-{code}-num", f"f-{code}-den", f"f-{code}-note")
-            self.fields[keys[0]] = forms.IntegerField(
+            self.fields[keys[0]] = BoundedIntegerField(
                 label="Tử số", required=False, min_value=0, initial=current.numerator if current else None
             )
-            self.fields[keys[1]] = forms.IntegerField(
+            self.fields[keys[1]] = BoundedIntegerField(
                 label="Mẫu số", required=False, min_value=0, initial=current.denominator if current else None
             )
             self.fields[keys[2]] = forms.CharField(
@@ -120,12 +121,12 @@ class OpenPeriodForm(forms.Form):
     key = forms.CharField(
         label="Kỳ báo cáo", max_length=10, help_text="Ví dụ 2025-Q4 (quý), 2025-H2 (6 tháng), 2025 (năm)."
     )
-    due_on = forms.DateField(
+    due_on = DayField(
         label="Hạn gửi (để trống: ngày 15 tháng cuối kỳ)",
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    closes_on = forms.DateField(
+    closes_on = DayField(
         label="Ngày khóa sổ (để trống: 30 ngày sau hạn)", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
@@ -191,7 +192,7 @@ class ProvinceReportForm(forms.Form):
 
 
 class IssueForm(forms.Form):
-    number = forms.IntegerField(label="Số văn bản (để trống: số tiếp theo)", required=False, min_value=1)
-    issued_on = forms.DateField(
+    number = BoundedIntegerField(label="Số văn bản (để trống: số tiếp theo)", required=False, min_value=1)
+    issued_on = DayField(
         label="Ngày ban hành (để trống: hôm nay)", required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -217,6 +217,19 @@ def test_missing_required_answers_and_values_outside_the_scale_are_refused_per_q
     assert AuditEvent.objects.count() == events
 
 
+@pytest.mark.parametrize("value", ["²", "٣", "9" * 20])
+def test_an_answer_in_unicode_digits_is_refused_not_a_crash(world, campaign, questionnaire, value):
+    answers = {**all_answers(questionnaire), "cc-lich-su": value}
+
+    with pytest.raises(SurveyError) as caught:
+        response_submit(
+            campaign=campaign, channel=ResponseChannel.ONLINE, agency=world.justice, answers=answers, at=IN_PERIOD
+        )
+
+    assert caught.value.problems["cc-lich-su"] == "Câu 10: mức trả lời phải từ 1 đến 5."
+    assert Response.objects.count() == 0
+
+
 def test_agency_outside_the_campaign_scope_is_refused(world, campaign, questionnaire):
     with pytest.raises(SurveyError) as caught:
         response_submit(

@@ -10,6 +10,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from cchc.catalogue.models import Field
+from cchc.common.params import BoundedIntegerField, DayField
 from cchc.org.constants import Level
 from cchc.org.models import Agency
 from cchc.surveys.constants import GroupBy, RespondentKind
@@ -110,12 +111,12 @@ class ResponseForm(forms.Form):
 class SummaryFilterForm(forms.Form):
     """Period and breakdown of the results page (dates in Vietnam time, both days included)."""
 
-    tu = forms.DateField(
+    tu = DayField(
         label="Từ ngày",
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"required": "Vui lòng chọn ngày bắt đầu.", "invalid": "Ngày bắt đầu không hợp lệ."},
     )
-    den = forms.DateField(
+    den = DayField(
         label="Đến ngày",
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"required": "Vui lòng chọn ngày kết thúc.", "invalid": "Ngày kết thúc không hợp lệ."},
@@ -164,17 +165,17 @@ class CampaignForm(forms.Form):
         empty_label=None,
         error_messages={"required": "Vui lòng chọn bộ câu hỏi.", "invalid_choice": "Bộ câu hỏi không tồn tại."},
     )
-    starts_on = forms.DateField(
+    starts_on = DayField(
         label="Từ ngày",
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"required": "Vui lòng chọn ngày bắt đầu.", "invalid": "Ngày bắt đầu không hợp lệ."},
     )
-    ends_on = forms.DateField(
+    ends_on = DayField(
         label="Đến hết ngày",
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"required": "Vui lòng chọn ngày kết thúc.", "invalid": "Ngày kết thúc không hợp lệ."},
     )
-    sample_target = forms.IntegerField(
+    sample_target = BoundedIntegerField(
         label="Cỡ mẫu dự kiến (số phiếu)",
         min_value=1,
         error_messages={

@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from io import BytesIO
 
 import pytest
+from django.core.cache import cache
 from pypdf import PdfReader
 
 from cchc.dossiers import services as s
@@ -78,3 +80,11 @@ def signatories(request: pytest.FixtureRequest) -> list[Signatory]:
 @pytest.fixture
 def returned(world: World) -> Dossier:
     return to_status(world, DossierStatus.RETURNED)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_lookup_throttle() -> Iterator[None]:
+    """The look-up throttle counts in the cache: each test starts with no failed look-ups."""
+    cache.clear()
+    yield
+    cache.clear()

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from cchc.dossiers.constants import DossierStatus
 from cchc.dossiers.models import Dossier
+from cchc.dossiers.portal.views import LOOKUP_LIMIT
 from cchc.dossiers.tests.conftest import World, to_status
 from cchc.dossiers.tests.documents.conftest import pdf_text
 
@@ -37,12 +38,27 @@ def test_member_of_a_dossier_agency_downloads_the_form(client: Client, world: Wo
 
 
 @pytest.mark.parametrize("who", ["anonymous", "outsider", "commune_officer"])
-def test_others_are_refused(client: Client, world: World, returned: Dossier, who: str) -> None:
+def test_others_get_the_answer_of_an_unknown_dossier(client: Client, world: World, returned: Dossier, who: str) -> None:
     if who != "anonymous":
         client.force_login(getattr(world, who))
+    unknown = client.get("/ho-so/56-260105-9999/mau-01.pdf")
     response = client.get(_url(returned, 1))
-    assert response.status_code == 403
+    by_pk = client.get(f"/ho-so/id/{returned.pk}/mau-01.pdf")
+    unknown_pk = client.get(f"/ho-so/id/{returned.pk + 1000}/mau-01.pdf")
+
+    for answer in (response, by_pk, unknown_pk):  # exists-but-not-yours = does not exist
+        assert (answer.status_code, answer.content) == (unknown.status_code, unknown.content) == (404, unknown.content)
     assert "không có quyền" in response.content.decode()
+
+
+def test_guessing_dossier_codes_is_throttled(client: Client, world: World, returned: Dossier) -> None:
+    client.force_login(world.outsider)
+    for number in range(LOOKUP_LIMIT):
+        assert client.get(f"/ho-so/56-260105-{number:04d}/mau-01.pdf").status_code == 404
+
+    assert client.get(_url(returned, 1)).status_code == 429
+    client.force_login(world.specialist)  # the same address: blocked too, even for a dossier it may see
+    assert client.get(_url(returned, 1)).status_code == 429
 
 
 def test_unknown_dossier_is_404(client: Client, world: World) -> None:

@@ -6,15 +6,18 @@ import re
 from datetime import datetime, time, timedelta
 
 import pytest
+from django.contrib.auth.models import User
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from cchc.accounts.constants import Role
 from cchc.audit.models import AuditEvent
 from cchc.dossiers import services as s
 from cchc.dossiers.constants import DossierStatus
 from cchc.dossiers.models import Dossier, Handover, Payment
-from cchc.dossiers.tests.conftest import AT, CITIZEN, VN, World, receive, submit, to_status
-from cchc.dossiers.web.presenters import ACTION_TITLES
+from cchc.dossiers.tests.conftest import AT, CITIZEN, VN, World, _grant, receive, submit, to_status
+from cchc.dossiers.web.presenters import ACTION_TITLES, person
 
 pytestmark = pytest.mark.django_db
 
@@ -561,3 +564,22 @@ def test_return_result_warns_while_fees_are_unpaid(client, world: World):
     client.force_login(world.reception)
     html = client.get(page_url(dossier)).content.decode()
     assert "Người nộp còn phải nộp 200.000 đồng phí, lệ phí" in html
+
+
+def test_the_second_officer_to_receive_an_online_dossier_is_told_who_received_it(world: World):
+    second = User.objects.create_user(username="tiepnhan2", password="x-Secret-123", first_name="Hoa")
+    _grant(second, world.centre, Role.RECEPTION)
+    dossier = submit(world)
+    url = action_url(dossier, "tiep-nhan")  # both officers opened the dossier before it had a code
+    first, late = Client(), Client()
+    first.force_login(world.reception)
+    late.force_login(second)
+
+    assert first.post(url).status_code == 302
+    response = late.post(url)
+
+    assert response.status_code == 409
+    received = fresh(dossier)
+    assert f"Hồ sơ đã được tiếp nhận bởi {person(world.reception)} lúc" in response.content.decode()
+    assert received.code in response.content.decode()
+    assert received.received_by_id == world.reception.pk

@@ -92,6 +92,21 @@ def test_bad_filing_is_refused_with_a_message_and_nothing_created(
     assert Feedback.objects.count() == 0
 
 
+def test_guessing_dossier_codes_in_the_form_is_throttled(fw: FeedbackWorld, client: Client) -> None:
+    from cchc.dossiers.portal.views import LOOKUP_LIMIT
+
+    dossier = dossier_with_code(fw)
+    for number in range(LOOKUP_LIMIT):
+        guess = {**FORM, "agency": "", "dossier_code": f"56-991231-{number:04d}"}
+        assert client.post(reverse("feedback_web:submit"), guess).status_code == 400
+
+    response = client.post(reverse("feedback_web:submit"), {**FORM, "dossier_code": dossier.code, "agency": ""})
+
+    assert response.status_code == 429
+    assert "quá nhiều lần" in response.content.decode()
+    assert Feedback.objects.count() == 0
+
+
 def test_lookup_then_track_and_add_information(fw: FeedbackWorld, client: Client) -> None:
     # given a feedback for which the agency asked more information
     fb = _now_file(fw)

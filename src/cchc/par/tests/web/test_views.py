@@ -186,3 +186,16 @@ def test_the_assessment_page_runs_a_fixed_number_of_queries(as_user, pw: ParWorl
     )
     with django_assert_max_num_queries(len(first.captured_queries)):
         client.get(_page(pw))
+
+
+@pytest.mark.parametrize("points", ["1E+999999999", "NaN", "Infinity", "10^30", "²"])
+def test_points_no_decimal_column_holds_are_refused_with_a_message(as_user, pw: ParWorld, points: str):
+    client = as_user(pw.officer)
+    score = pw.score(pw.justice, "1.1.2")
+
+    response = client.post(reverse("par_web:score_self", kwargs={"score_id": score.pk}), {"points": points})
+
+    assert response.status_code == 400
+    assert "Điểm tiêu chí 1.1.2" in response.content.decode()
+    score.refresh_from_db()
+    assert score.self_points is None

@@ -46,6 +46,13 @@ def test_unknown_program_is_404_with_code_and_message(db):
     assert response.json() == {"code": "program.not_found", "message": "Không tìm thấy chương trình."}
 
 
+@pytest.mark.parametrize("raw", ["abc", "²", "9" * 20, "-1", "1.5"])
+def test_malformed_program_id_is_404_in_the_json_error_shape(db, raw):
+    response = APIClient().get(f"/api/programs/{raw}")
+    assert response.status_code == 404
+    assert response.json() == {"code": "program.not_found", "message": "Không tìm thấy chương trình."}
+
+
 def test_openapi_schema_lists_the_endpoints(db):
     response = APIClient().get("/api/schema/", HTTP_ACCEPT="application/json")
     assert response.status_code == 200

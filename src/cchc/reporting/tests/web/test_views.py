@@ -129,3 +129,15 @@ def test_period_list_is_a_fixed_number_of_queries(
         response = client.get(reverse("reporting_web:periods"))
     assert response.status_code == 200
     assert rw.justice.name in response.content.decode()
+
+
+def test_manual_figure_beyond_the_integer_column_is_a_form_error(rw: RWorld, open_period: ReportPeriod) -> None:
+    client = _client(rw.officer)
+    url = _url(open_period, rw.justice.pk)
+    client.post(url, {"action": "start"})
+
+    response = client.post(url, {"action": "save", "f-PUBLISH_ON_TIME-num": "2147483648", "f-PUBLISH_ON_TIME-den": "3"})
+
+    assert response.status_code == 400
+    assert "Số quá lớn" in response.content.decode()
+    assert not AgencyReport.objects.get().manual_figures.exists()

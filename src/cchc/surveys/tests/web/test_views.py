@@ -265,3 +265,32 @@ def test_results_page_refuses_a_reversed_period_with_a_message(client, home_affa
 
     assert page.status_code == 400
     assert "Ngày kết thúc phải bằng hoặc sau ngày bắt đầu." in page.content.decode()
+
+
+@pytest.mark.parametrize(("start", "end"), [("0001-01-01", "9999-12-31"), ("2026-01-01", "9999-12-31")])
+def test_results_csv_refuses_dates_outside_1900_2100(client, home_affairs_officer, start, end):
+    client.login(username="noivu", password=PASSWORD)
+
+    page = client.get(reverse("surveys_web:results"), {"tu": start, "den": end, "theo": "level", "format": "csv"})
+
+    assert page.status_code == 400
+    assert "Ngày phải" in page.content.decode()
+
+
+def test_campaign_sample_target_beyond_the_column_is_a_form_error(client, home_affairs_officer, questionnaire):
+    client.login(username="noivu", password=PASSWORD)
+    data = {
+        "code": "quy-3-2026",
+        "name": "Khảo sát quý III/2026",
+        "questionnaire": questionnaire.pk,
+        "starts_on": "2026-07-01",
+        "ends_on": "2026-09-30",
+        "sample_target": str(10**30),
+        "levels": ["commune"],
+    }
+
+    response = client.post(reverse("surveys_web:campaign_new"), data)
+
+    assert response.status_code == 200
+    assert "Số quá lớn" in response.content.decode()
+    assert Campaign.objects.count() == 0
