@@ -201,6 +201,8 @@ class DossierErrorCode(StrEnum):
     FEES_UNPAID = "dossier.fees_unpaid"
     DUPLICATE_RECEIPT = "dossier.duplicate_receipt"
     EXTENSION_NOT_LATER = "dossier.extension_not_later"
+    EXTENSION_TOO_LATE = "dossier.extension_too_late"
+    EXTENSION_REPEATED = "dossier.extension_repeated"
     UPLOAD_TOO_LARGE = "dossier.upload_too_large"
     UPLOAD_TYPE_NOT_ALLOWED = "dossier.upload_type_not_allowed"
     DOCUMENTS_MISSING = "dossier.documents_missing"

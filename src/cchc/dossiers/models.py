@@ -101,8 +101,16 @@ class Dossier(models.Model):
 
     submitted_at = models.DateTimeField("nộp lúc")
     received_at = models.DateTimeField("tiếp nhận lúc", null=True, blank=True)
+    # legal: three appointments are kept apart (NĐ 61/2018/NĐ-CP Điều 19 khoản 1 điểm c, as amended by
+    # NĐ 107/2021/NĐ-CP; carried into NĐ 118/2025/NĐ-CP). ``due_at`` is the appointment the applicant
+    # holds now (the work queues' order): moved by the applicant's supplement time and by the one
+    # apology letter (form 04). ``statutory_due_at`` is the appointment by the statutory processing
+    # time, moved only by the supplement time: QĐ 766 (2.1, 5.4), ``is_late`` and the register judge
+    # lateness against it, so an extension never makes a late dossier on time. ``original_due_at`` is
+    # the one written on the receipt slip (form 01), never moved.
     due_at = models.DateTimeField("hẹn trả kết quả", null=True, blank=True)
-    original_due_at = models.DateTimeField("hẹn trả ban đầu", null=True, blank=True)
+    original_due_at = models.DateTimeField("hẹn trả ban đầu (ghi trên giấy tiếp nhận)", null=True, blank=True)
+    statutory_due_at = models.DateTimeField("hạn giải quyết theo quy định (tính trễ hạn)", null=True, blank=True)
     processed_at = models.DateTimeField("xử lý xong lúc", null=True, blank=True)
     returned_at = models.DateTimeField("trả kết quả lúc", null=True, blank=True)
     ended_at = models.DateTimeField("kết thúc lúc", null=True, blank=True)

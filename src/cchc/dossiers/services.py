@@ -53,6 +53,7 @@ from cchc.catalogue.models import (
 )
 from cchc.common.db import batch_run
 from cchc.dossiers.codes import (
+    VN_TZ,
     dossier_code,
     dossier_code_next,
     dossier_number_statement,
@@ -96,6 +97,7 @@ SNAPSHOT_FIELDS = [
     "competent_agency",
     "received_at",
     "due_at",
+    "statutory_due_at",
     "processed_at",
     "returned_at",
     "ended_at",
@@ -554,10 +556,12 @@ def _outcome(at: datetime, deadline: datetime) -> HandoverOutcome:
 
 
 def _late_at_end(dossier: Dossier, end: datetime) -> bool:
-    """legal (QĐ 766, as the national portal applies it): late when the end is after the due date in
-    force (already moved by the applicant's supplement time), or when more than one supplement was
+    """legal (QĐ 766, as the national portal applies it): late when the end is after the statutory
+    appointment (already moved by the applicant's supplement time, never by an apology: NĐ 61/2018
+    Điều 19 as amended, see :func:`dossier_apologise_extend`), or when more than one supplement was
     requested."""
-    return dossier.is_late or dossier.supplement_count > 1 or (dossier.due_at is not None and end > dossier.due_at)
+    due = dossier.statutory_due_at
+    return dossier.is_late or dossier.supplement_count > 1 or (due is not None and end > due)
 
 
 def _close_open_steps(dossier: Dossier, *, status: StepStatus = StepStatus.SKIPPED) -> None:
@@ -787,10 +791,12 @@ def _receive(
         dossier.due_at = calendar.add_working_hours(at, version.processing_time)
     else:
         dossier.due_at = calendar.add_working_days(at, version.processing_time)
-    dossier.original_due_at = dossier.due_at
+    dossier.original_due_at = dossier.statutory_due_at = dossier.due_at
     writes = _Writes()
     if not dossier._state.adding:
-        writes.update(dossier, ["code", "status", "received_at", "received_by", "due_at", "original_due_at"])
+        writes.update(
+            dossier, ["code", "status", "received_at", "received_by", "due_at", "original_due_at", "statutory_due_at"]
+        )
     elif dossier.pk is not None:
         writes.insert(dossier)
     else:
@@ -1143,6 +1149,8 @@ def dossier_resubmit_supplement(*, dossier: Dossier, actor: AbstractBaseUser | N
     locked.paused_seconds += paused
     if paused and locked.due_at is not None:
         locked.due_at = calendar.add_working_hours(locked.due_at, _hours(paused))
+        if locked.statutory_due_at is not None:
+            locked.statutory_due_at = calendar.add_working_hours(locked.statutory_due_at, _hours(paused))
         open_steps = list(locked.steps.filter(status__in=[StepStatus.ACTIVE, StepStatus.PENDING]))
         for step in open_steps:
             step.deadline = calendar.add_working_hours(step.deadline, _hours(paused))
@@ -1265,14 +1273,36 @@ def dossier_record_payment(
     return payment
 
 
+# legal: how many days before the deadline's day the apology letter must be sent at the latest:
+# NĐ 61/2018/NĐ-CP Điều 19 khoản 1 điểm c as amended by NĐ 107/2021/NĐ-CP ("chậm nhất 01 ngày trước
+# ngày hết hạn"), a rule NĐ 118/2025/NĐ-CP keeps for form 04 of TT 03/2025/TT-VPCP. Counted in calendar
+# days, Vietnam time (the article says "ngày", not "ngày làm việc"): a deadline of 08:00 on the 10th
+# takes an apology dated the 9th at the latest. The article text is not in our notes (domain-vn §7):
+# a province reading it differently sets ``CCHC_EXTENSION_LEAD_DAYS`` (0: any time before the deadline).
+EXTENSION_LEAD_DAYS = 1
+
+
+def _extension_lead_days() -> int:
+    return max(0, int(getattr(settings, "CCHC_EXTENSION_LEAD_DAYS", EXTENSION_LEAD_DAYS)))
+
+
 @transaction.atomic
 def dossier_apologise_extend(
     *, dossier: Dossier, actor: AbstractBaseUser, at: datetime, new_due_at: datetime, reason: str
 ) -> Extension:
-    """Apologise and set a new, later appointment (form 04, TT 03/2025).
+    """Apologise and give the applicant one new, later appointment (form 04, TT 03/2025/TT-VPCP).
 
-    The new appointment must be later than the one in force. The dossier is judged against the new
-    appointment; the first one stays in ``original_due_at``. Audit: ``dossier.apologise_extend``.
+    legal: NĐ 61/2018/NĐ-CP Điều 19 khoản 1 điểm c, as amended by NĐ 107/2021/NĐ-CP and carried into
+    NĐ 118/2025/NĐ-CP: the competent agency of a dossier that will be late sends the applicant an
+    apology with the reason and a new appointment, at the latest :data:`EXTENSION_LEAD_DAYS` day before
+    the deadline's day (else ``dossier.extension_too_late``), and the appointment is given again no
+    more than once (else ``dossier.extension_repeated``). The new appointment must be later than the
+    statutory one (``dossier.extension_not_later``).
+
+    Invariant: the extension never makes a late dossier on time. ``due_at`` (the appointment the
+    applicant holds, the work queues' order) takes the new date; ``statutory_due_at``, against which
+    QĐ 766 and ``is_late`` judge lateness, does not move; ``original_due_at`` (form 01) stays.
+    Audit: ``dossier.apologise_extend``.
     """
     _check_at(at)
     _check_at(new_due_at)
@@ -1283,7 +1313,23 @@ def dossier_apologise_extend(
     reason = reason.strip()
     if not reason:
         raise _invalid("Cần nêu lý do chậm trễ trong văn bản xin lỗi.")
-    assert locked.due_at is not None  # every received dossier has an appointment
+    assert locked.due_at is not None  # set at reception
+    if locked.extensions.exists():
+        raise DossierError(
+            DossierErrorCode.EXTENSION_REPEATED,
+            f"Hồ sơ đã được xin lỗi và hẹn lại ngày trả kết quả ({_when_text(locked.due_at)}); "
+            "việc hẹn lại ngày trả kết quả chỉ thực hiện không quá một lần.",
+        )
+    lead = _extension_lead_days()
+    if at >= locked.due_at or (reception_day(locked.due_at) - reception_day(at)).days < lead:
+        raise DossierError(
+            DossierErrorCode.EXTENSION_TOO_LATE,
+            f"Văn bản xin lỗi và hẹn lại ngày trả kết quả phải gửi chậm nhất {lead} ngày trước ngày hết hạn "
+            f"giải quyết ({_when_text(locked.due_at)}); hồ sơ này không còn gia hạn được và sẽ tính là trễ hạn."
+            if lead
+            else f"Văn bản xin lỗi và hẹn lại ngày trả kết quả phải gửi trước thời hạn giải quyết "
+            f"({_when_text(locked.due_at)}).",
+        )
     if new_due_at <= locked.due_at:
         raise DossierError(
             DossierErrorCode.EXTENSION_NOT_LATER, "Thời hạn trả kết quả mới phải sau thời hạn đã hẹn hiện tại."
@@ -1298,6 +1344,11 @@ def dossier_apologise_extend(
         actor=actor, action=Action.APOLOGISE_EXTEND, dossier=locked, before=before, at=at, details={"reason": reason}
     )
     return extension
+
+
+def _when_text(moment: datetime) -> str:
+    """A moment as the messages write it: "08:00 ngày 10/01/2026" (Vietnam time)."""
+    return moment.astimezone(VN_TZ).strftime("%H:%M ngày %d/%m/%Y")
 
 
 @transaction.atomic

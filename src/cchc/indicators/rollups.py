@@ -160,10 +160,10 @@ def facts_queryset(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier, dict[str, A
         dossier_facts(dossiers.filter(received_at__isnull=False))
         .annotate(
             f_min_end_due=Case(
-                When(end_of_processing__isnull=True, then=F("due_at")),
-                When(due_at__isnull=True, then=F("end_of_processing")),
-                When(end_of_processing__lte=F("due_at"), then=F("end_of_processing")),
-                default=F("due_at"),
+                When(end_of_processing__isnull=True, then=F("statutory_due_at")),
+                When(statutory_due_at__isnull=True, then=F("end_of_processing")),
+                When(end_of_processing__lte=F("statutory_due_at"), then=F("end_of_processing")),
+                default=F("statutory_due_at"),
                 output_field=DateTimeField(),
             )
         )
@@ -194,8 +194,11 @@ def facts_queryset(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier, dict[str, A
             f_paid_online=F("paid_online"),
             f_dissatisfied=F("dissatisfied"),
             f_processed=_flag(processed),
-            # legal (F766 2.1): at most one supplement request, and ended by the appointment (or none)
-            f_end_on_time=_flag(le1 & (Q(due_at__isnull=True) | Q(end_of_processing__lte=F("due_at")))),
+            # legal (F766 2.1): at most one supplement request, and ended by the statutory appointment
+            # (or none), which an apology letter does not move (NĐ 61/2018 Điều 19 as amended)
+            f_end_on_time=_flag(
+                le1 & (Q(statutory_due_at__isnull=True) | Q(end_of_processing__lte=F("statutory_due_at")))
+            ),
             f_elapsed=Case(
                 When(processed, then=_diff("processed_at", "received_at")),
                 default=Value(0),
@@ -301,7 +304,7 @@ def _facts_range_sql() -> str:
     end = "COALESCE(d.processed_at, d.returned_at, d.ended_at, CASE WHEN d.status = %(waiting)s THEN s.open_at END)"
     base = (
         "SELECT d.id AS dossier_id, d.competent_agency_id AS agency_id, v.procedure_id, v.field_id, "
-        "d.received_at, d.due_at, d.processed_at, "
+        "d.received_at, d.statutory_due_at AS due_at, d.processed_at, "
         f"d.supplement_count <= 1 AS le1, d.channel = %(online)s AS online, {end} AS end_at, "
         "COALESCE(doc.upload, false) AS upload, COALESCE(doc.reused, false) AS reused, "
         "fee.dossier_id IS NOT NULL AS fee, paid.dossier_id IS NOT NULL AS paid_online, "

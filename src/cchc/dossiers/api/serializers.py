@@ -160,6 +160,7 @@ class DossierDetailSerializer(DossierListItemSerializer):
             "applicant_email",
             "applicant_address",
             "original_due_at",
+            "statutory_due_at",
             "processed_at",
             "returned_at",
             "ended_at",

@@ -330,6 +330,8 @@ def _status_page(
             "reference": dossier_submission_reference(dossier) if dossier.channel == Channel.ONLINE else "",
             "status_label": DossierStatus(dossier.status).label,
             "due_at": _when(dossier.due_at),
+            # the appointment before the apology letter (form 04), shown beside the new one
+            "first_due_at": _when(dossier.statutory_due_at) if dossier.statutory_due_at != dossier.due_at else "",
             "events": _events(dossier),
             "steps": steps,
             "fee_lines": [{"name": line.name, "amount": money(line.amount)} for line in lines],

@@ -338,7 +338,7 @@ class _BulkDossier:
             d.due_at = self.calendar.add_working_hours(at, version.processing_time)
         else:
             d.due_at = self.calendar.add_working_days(at, version.processing_time)
-        d.original_due_at = d.due_at
+        d.original_due_at = d.statutory_due_at = d.due_at
         deadline = at
         for position, template in enumerate(version.steps):
             deadline = self.calendar.add_working_hours(deadline, template.duration_hours)
@@ -403,7 +403,8 @@ class _BulkDossier:
         self.handovers.append((handover, step))
 
     def _late_at_end(self, d: Dossier, end: datetime) -> bool:
-        return d.is_late or d.supplement_count > 1 or (d.due_at is not None and end > d.due_at)
+        due = d.statutory_due_at
+        return d.is_late or d.supplement_count > 1 or (due is not None and end > due)
 
     def _paid(self) -> Decimal:
         return sum((p.amount for p in self.payments), Decimal(0))
@@ -454,6 +455,8 @@ class _BulkDossier:
             if paused and d.due_at is not None:
                 shift = Decimal(paused) / Decimal(3600)
                 d.due_at = self.calendar.add_working_hours(d.due_at, shift)
+                if d.statutory_due_at is not None:
+                    d.statutory_due_at = self.calendar.add_working_hours(d.statutory_due_at, shift)
                 for step in self.steps:
                     if step.status in (StepStatus.ACTIVE, StepStatus.PENDING):
                         step.deadline = self.calendar.add_working_hours(step.deadline, shift)

@@ -401,9 +401,71 @@ def test_apology_and_extension_needs_a_later_appointment(world: World) -> None:
     )
     dossier.refresh_from_db()
     assert (extension.previous_due_at, extension.new_due_at) == (vn(10, 8), vn(15, 17))
-    assert (dossier.due_at, dossier.original_due_at) == (vn(15, 17), vn(10, 8))
+    # the applicant holds the new appointment; the statutory one and the slip's stay
+    assert (dossier.due_at, dossier.statutory_due_at, dossier.original_due_at) == (vn(15, 17), vn(10, 8), vn(10, 8))
+
+
+def test_an_extended_dossier_finished_after_the_statutory_appointment_is_late(world: World) -> None:
+    # legal: NĐ 61/2018 Điều 19 as amended: the apology gives a new appointment, the dossier still
+    # counts as late (QĐ 766)
+    dossier = to_status(world, DossierStatus.IN_PROCESS)
+    s.dossier_apologise_extend(
+        dossier=dossier, actor=world.leader, at=vn(9, 9), new_due_at=vn(15, 17), reason="Chờ kết quả xác minh"
+    )
     processed = s.dossier_mark_processed(dossier=dossier, actor=world.specialist, at=vn(14, 9))
+    assert processed.is_late
+    assert processed.due_at == vn(15, 17)
+
+
+def test_an_extended_dossier_finished_by_the_statutory_appointment_is_on_time(world: World) -> None:
+    dossier = to_status(world, DossierStatus.IN_PROCESS)
+    s.dossier_apologise_extend(dossier=dossier, actor=world.leader, at=vn(6, 9), new_due_at=vn(15, 17), reason="x")
+    processed = s.dossier_mark_processed(dossier=dossier, actor=world.specialist, at=vn(9, 16))
     assert not processed.is_late
+
+
+def test_an_extension_is_refused_on_the_deadline_s_day_and_after(world: World) -> None:
+    # legal: the apology is sent at the latest one day before the deadline's day (due 08:00 on the 10th)
+    dossier = to_status(world, DossierStatus.IN_PROCESS)
+    for at in (vn(10, 7), vn(10, 9), vn(12, 9)):
+        with pytest.raises(DossierError) as refused:
+            s.dossier_apologise_extend(dossier=dossier, actor=world.leader, at=at, new_due_at=vn(20, 17), reason="x")
+        assert refused.value.code == DossierErrorCode.EXTENSION_TOO_LATE
+        assert "chậm nhất 1 ngày trước ngày hết hạn" in refused.value.message
+    dossier.refresh_from_db()
+    assert (dossier.due_at, dossier.extensions.count()) == (vn(10, 8), 0)
+    assert "dossier.apologise_extend" not in events_for(dossier)
+
+
+def test_the_extension_lead_is_a_setting(world: World, settings) -> None:
+    settings.CCHC_EXTENSION_LEAD_DAYS = 0
+    dossier = to_status(world, DossierStatus.IN_PROCESS)
+    with pytest.raises(DossierError) as refused:
+        s.dossier_apologise_extend(dossier=dossier, actor=world.leader, at=vn(10, 9), new_due_at=vn(20, 17), reason="x")
+    assert refused.value.code == DossierErrorCode.EXTENSION_TOO_LATE
+    s.dossier_apologise_extend(dossier=dossier, actor=world.leader, at=vn(10, 7), new_due_at=vn(20, 17), reason="x")
+
+
+def test_a_second_extension_is_refused(world: World) -> None:
+    # legal: the appointment is given again no more than once
+    dossier = to_status(world, DossierStatus.IN_PROCESS)
+    s.dossier_apologise_extend(dossier=dossier, actor=world.leader, at=vn(6, 9), new_due_at=vn(15, 17), reason="x")
+    with pytest.raises(DossierError) as refused:
+        s.dossier_apologise_extend(dossier=dossier, actor=world.leader, at=vn(7, 9), new_due_at=vn(20, 17), reason="y")
+    assert refused.value.code == DossierErrorCode.EXTENSION_REPEATED
+    assert "không quá một lần" in refused.value.message
+    dossier.refresh_from_db()
+    assert (dossier.due_at, dossier.extensions.count()) == (vn(15, 17), 1)
+
+
+def test_a_supplement_after_an_extension_moves_both_appointments(world: World) -> None:
+    dossier = to_status(world, DossierStatus.IN_PROCESS)
+    s.dossier_apologise_extend(dossier=dossier, actor=world.leader, at=vn(6, 9), new_due_at=vn(15, 17), reason="x")
+    s.dossier_request_supplement(dossier=dossier, actor=world.specialist, at=vn(7, 9), reason="Bổ sung tờ khai")
+    resumed = s.dossier_resubmit_supplement(dossier=dossier, actor=None, at=vn(7, 11))
+    assert resumed.due_at > vn(15, 17)
+    assert resumed.statutory_due_at > vn(10, 8)
+    assert resumed.original_due_at == vn(10, 8)
 
 
 def test_stop_needs_a_reason_and_closes_the_steps(world: World) -> None:

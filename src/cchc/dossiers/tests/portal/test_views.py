@@ -241,6 +241,22 @@ def test_lookup_shows_the_status(client: Client, world):
     assert "tiepnhan" not in page  # no officer names or user names
 
 
+def test_the_status_page_shows_the_new_and_the_first_appointment(client: Client, world):
+    # given a dossier whose appointment an apology letter (form 04) moved
+    dossier = to_status(world, DossierStatus.IN_PROCESS)
+    first = dossier.due_at
+    new_due = first + timedelta(days=10)
+    s.dossier_apologise_extend(
+        dossier=dossier, actor=world.leader, at=first - timedelta(days=2), new_due_at=new_due, reason="Chờ xác minh"
+    )
+    look_up(client, dossier)
+    page = text(client.get(f"/dich-vu-cong/ho-so/{dossier.pk}/"))
+    # then both dates are shown
+    when = views._when
+    assert f'<dd id="hen-tra">{when(new_due)} <span class="muted">(hẹn lại' in page
+    assert f'<dd id="hen-tra-ban-dau">{when(first)}</dd>' in page
+
+
 def test_wrong_factor_and_unknown_code_look_the_same(client: Client, world):
     dossier = to_status(world, DossierStatus.RECEIVED)
 

@@ -353,13 +353,34 @@ def test_withdraw_stop_extend(login, world: World):
     login(world.leader).post(action_url(stopped, "dung-xu-ly"), {"dung-xu-ly-reason": "Người nộp đề nghị"})
     assert fresh(stopped).status == DossierStatus.STOPPED
 
-    extended = to_status(world, DossierStatus.IN_PROCESS)
+    # the apology goes out before the deadline (the page acts now): a dossier received now
+    extended = to_status(world, DossierStatus.IN_PROCESS, at=timezone.now())
+    new_due = datetime.combine(timezone.localdate() + timedelta(days=60), time(16, 0), tzinfo=VN)
     r = login(world.leader).post(
         action_url(extended, "xin-loi-gia-han"),
-        {"xin-loi-gia-han-new_due_at": "2027-01-15T16:00", "xin-loi-gia-han-reason": "Chờ xác minh"},
+        {"xin-loi-gia-han-new_due_at": f"{new_due:%Y-%m-%dT%H:%M}", "xin-loi-gia-han-reason": "Chờ xác minh"},
     )
     assert r.status_code == 302
-    assert fresh(extended).due_at == datetime(2027, 1, 15, 16, 0, tzinfo=VN)
+    assert fresh(extended).due_at == new_due
+    # the page shows the new appointment and the statutory one lateness is judged by
+    page = login(world.leader).get(reverse("dossiers_web:dossier", kwargs={"code": extended.code})).content.decode()
+    statutory = timezone.localtime(fresh(extended).statutory_due_at)
+    assert f"{new_due:%d/%m/%Y}" in page
+    assert "Hạn giải quyết theo quy định" in page
+    assert f"{statutory:%H:%M %d/%m/%Y}" in page
+
+
+def test_an_extension_after_the_deadline_is_refused_on_the_page(login, world: World):
+    late = to_status(world, DossierStatus.IN_PROCESS)  # received in January 2026: past its deadline now
+    new_due = datetime.combine(timezone.localdate() + timedelta(days=60), time(16, 0), tzinfo=VN)
+    r = login(world.leader).post(
+        action_url(late, "xin-loi-gia-han"),
+        {"xin-loi-gia-han-new_due_at": f"{new_due:%Y-%m-%dT%H:%M}", "xin-loi-gia-han-reason": "Chờ xác minh"},
+    )
+    assert r.status_code == 409
+    assert "chậm nhất 1 ngày trước ngày hết hạn" in r.content.decode()
+    assert fresh(late).due_at == late.due_at
+    assert not fresh(late).extensions.exists()
 
 
 def test_mark_processed_and_return_result(login, world: World):
