@@ -564,6 +564,17 @@ def _late_at_end(dossier: Dossier, end: datetime) -> bool:
     return dossier.is_late or dossier.supplement_count > 1 or (due is not None and end > due)
 
 
+def end_of_processing(ended_at: datetime, *, waiting_since: datetime | None) -> datetime:
+    """The end of processing of a dossier stopped or withdrawn at ``ended_at``.
+
+    legal (QĐ 766 as the national portal applies it, domain-vn §1.5 / §2.5): if the applicant never
+    answered the supplement request open since ``waiting_since``, processing ended at that request
+    (the clock was paused from then on), not when the dossier was later closed. The indicators apply
+    the same rule (``cchc.indicators.selectors.dossier_facts``, the rollups' set-based facts).
+    """
+    return waiting_since if waiting_since is not None and waiting_since < ended_at else ended_at
+
+
 def _close_open_steps(dossier: Dossier, *, status: StepStatus = StepStatus.SKIPPED) -> None:
     dossier.steps.filter(status__in=[StepStatus.ACTIVE, StepStatus.PENDING]).update(status=status)
 
@@ -1460,7 +1471,9 @@ def dossier_stop(*, dossier: Dossier, actor: AbstractBaseUser, at: datetime, rea
     """Stop processing, with the reason ("Dừng xử lý", form 05 of TT 03/2025, sync code 8).
 
     Only the competent agency's specialist or leader stops a dossier; lateness is judged as at any end
-    (QĐ 766). Audit: ``dossier.stop``.
+    (QĐ 766), at :func:`end_of_processing`: a dossier stopped while waiting for a supplement the
+    applicant never brought ended when the supplement was requested, not when it was stopped.
+    Audit: ``dossier.stop``.
     """
     _check_at(at)
     seen = dossier.status
@@ -1470,12 +1483,13 @@ def dossier_stop(*, dossier: Dossier, actor: AbstractBaseUser, at: datetime, rea
     reason = reason.strip()
     if not reason:
         raise _invalid("Cần ghi rõ lý do dừng giải quyết hồ sơ.")
+    waiting = locked.supplements.filter(resumed_at__isnull=True).values_list("requested_at", flat=True).first()
     before = audit_snapshot(locked, SNAPSHOT_FIELDS)
     _close_open_steps(locked)
     locked.status = DossierStatus.STOPPED
     locked.ended_at = at
     locked.end_reason = reason
-    locked.is_late = _late_at_end(locked, at)
+    locked.is_late = _late_at_end(locked, end_of_processing(at, waiting_since=waiting))
     locked.save()
     _audit(actor=actor, action=Action.STOP, dossier=locked, before=before, at=at)
     return locked

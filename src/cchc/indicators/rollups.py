@@ -301,7 +301,10 @@ def _facts_range_sql() -> str:
     micro = "CAST(EXTRACT(EPOCH FROM {}) * 1000000 AS bigint)"
     day = "(({}) AT TIME ZONE %(tz)s)::date"
     in_range = "dossier_id >= %(lo)s AND dossier_id < %(hi)s"
-    end = "COALESCE(d.processed_at, d.returned_at, d.ended_at, CASE WHEN d.status = %(waiting)s THEN s.open_at END)"
+    end = (
+        "COALESCE(d.processed_at, d.returned_at, "
+        "CASE WHEN d.status IN (%(waiting)s, %(stopped)s, %(withdrawn)s) THEN s.open_at END, d.ended_at)"
+    )
     base = (
         "SELECT d.id AS dossier_id, d.competent_agency_id AS agency_id, v.procedure_id, v.field_id, "
         "d.received_at, d.statutory_due_at AS due_at, d.processed_at, "
@@ -361,6 +364,8 @@ def _facts_range_insert(lo: int, hi: int) -> int:
         "hi": hi,
         "tz": str(VN_TZ),
         "waiting": DossierStatus.SUPPLEMENT_REQUESTED.value,
+        "stopped": DossierStatus.STOPPED.value,
+        "withdrawn": DossierStatus.WITHDRAWN.value,
         "online": Channel.ONLINE.value,
         "upload": DocumentSource.UPLOAD.value,
         "reused": DocumentSource.REUSED.value,

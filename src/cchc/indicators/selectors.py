@@ -10,7 +10,9 @@ The window of a period ``[start, end)`` computed at moment ``at`` closes at ``T 
 End of processing (QĐ 766 as the national portal applies it, domain-vn §2.5): the first terminal
 status by priority: "Đã xử lý xong" (``processed_at``), then "Đã trả kết quả" (``returned_at``), then
 "Dừng xử lý" / withdrawal (``ended_at``); a dossier waiting for a supplement the applicant never
-brought ends when the supplement was requested. Lateness is judged against the statutory appointment
+brought ends when the supplement was requested, also once it is stopped or withdrawn without the
+supplement (the portal's rule, domain-vn §1.5: the request, not the later stop, ends processing;
+``cchc.dossiers.services.end_of_processing``). Lateness is judged against the statutory appointment
 ``statutory_due_at``: the applicant's supplement time is already added to it by the services, and an
 apology letter (form 04) never moves it (NĐ 61/2018/NĐ-CP Điều 19 as amended: an extended dossier
 still counts as late), so "on time" is simply ``end <= statutory_due_at``; more than one supplement
@@ -36,6 +38,9 @@ from cchc.indicators.constants import IndicatorError, IndicatorErrorCode, Part, 
 from cchc.indicators.definitions import BY_CODE
 from cchc.indicators.periods import Period
 from cchc.indicators.scopes import Organisation, ResolvedScope, Scope, organisation_load, scope_resolve
+
+# The statuses in which a supplement request may still be open: waiting for it, or ended without it.
+ENDED_WAITING_STATUSES = (DossierStatus.SUPPLEMENT_REQUESTED, DossierStatus.STOPPED, DossierStatus.WITHDRAWN)
 
 # The dossier-based indicators, in the order they are counted.
 DOSSIER_INDICATORS = (
@@ -72,8 +77,10 @@ def dossier_facts(queryset: QuerySet[Dossier] | None = None) -> QuerySet[Dossier
         end_of_processing=Coalesce(
             "processed_at",
             "returned_at",
+            # legal (F766 2.1): a supplement never brought ends processing when it was requested, even
+            # when the dossier was stopped or withdrawn later (only these statuses can hold one open)
+            Case(When(status__in=ENDED_WAITING_STATUSES, then=Subquery(open_supplement))),
             "ended_at",
-            Case(When(status=DossierStatus.SUPPLEMENT_REQUESTED, then=Subquery(open_supplement))),
         ),
         has_upload=Exists(documents.filter(source=DocumentSource.UPLOAD)),
         has_reused=Exists(documents.filter(source=DocumentSource.REUSED)),

@@ -24,7 +24,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from cchc.calendars.text import format_appointment
@@ -49,6 +49,7 @@ from cchc.dossiers.documents.text import (
     short_datetime,
 )
 from cchc.dossiers.models import Dossier, Extension, SupplementRequest
+from cchc.dossiers.services import end_of_processing
 from cchc.org.constants import AgencyKind
 from cchc.org.models import Agency
 
@@ -383,9 +384,12 @@ def dossier_register_queryset(*, agency: Agency, start: date, end: date) -> Quer
     since, until = _check_period(start, end)
     received = Q(received_at__gte=since, received_at__lt=until)
     refused = Q(status=DossierStatus.REFUSED, ended_at__gte=since, ended_at__lt=until)
+    # the supplement request still open, if any: a dossier stopped without it ended at the request
+    waiting = SupplementRequest.objects.filter(dossier=OuterRef("pk"), resumed_at__isnull=True).values("requested_at")
     return (
         Dossier.objects.filter(Q(receiving_agency=agency) | Q(competent_agency=agency))
         .filter(received | refused)
+        .annotate(waiting_since=Subquery(waiting[:1]))
         .select_related("procedure_version__procedure", "competent_agency")
         .order_by("received_at", "submitted_at", "code", "pk")
     )
@@ -401,7 +405,10 @@ def _timeliness(dossier: Dossier, as_of: datetime) -> str:
     """
     if dossier.status in (DossierStatus.REFUSED, DossierStatus.WITHDRAWN, DossierStatus.NEW):
         return ""
-    finished = dossier.processed_at or (dossier.ended_at if dossier.status == DossierStatus.STOPPED else None)
+    finished = dossier.processed_at
+    if finished is None and dossier.status == DossierStatus.STOPPED and dossier.ended_at is not None:
+        # legal (QĐ 766, domain-vn §1.5): stopped after a supplement request never answered: the request
+        finished = end_of_processing(dossier.ended_at, waiting_since=getattr(dossier, "waiting_since", None))
     due = dossier.statutory_due_at
     if finished is None:
         if dossier.status == DossierStatus.SUPPLEMENT_REQUESTED:

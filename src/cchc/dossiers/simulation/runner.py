@@ -513,7 +513,8 @@ class _BulkDossier:
         elif action == Action.STOP:
             self._close_open()
             d.status, d.ended_at, d.end_reason = DossierStatus.STOPPED, at, event.reason.strip()
-            d.is_late = self._late_at_end(d, at)
+            waiting = next((x.requested_at for x in self.supplements if x.resumed_at is None), None)
+            d.is_late = self._late_at_end(d, services.end_of_processing(at, waiting_since=waiting))
         else:  # pragma: no cover
             raise ValueError(action)
 

@@ -468,6 +468,18 @@ def test_a_supplement_after_an_extension_moves_both_appointments(world: World) -
     assert resumed.original_due_at == vn(10, 8)
 
 
+def test_a_dossier_stopped_after_an_unanswered_supplement_request_ended_at_the_request(world: World) -> None:
+    # legal (QĐ 766 as the portal applies it, domain-vn §1.5): the request, not the later stop, ends it
+    dossier = to_status(world, DossierStatus.IN_PROCESS)  # due 08:00 on the 10th
+    s.dossier_request_supplement(dossier=dossier, actor=world.specialist, at=vn(6, 9), reason="Bổ sung tờ khai")
+    stopped = s.dossier_stop(dossier=dossier, actor=world.leader, at=vn(26, 9), reason="Không bổ sung hồ sơ")
+    assert (stopped.status, stopped.ended_at) == (DossierStatus.STOPPED, vn(26, 9))
+    assert not stopped.is_late
+    # a dossier stopped while being worked on past its appointment is late
+    other = to_status(world, DossierStatus.IN_PROCESS)
+    assert s.dossier_stop(dossier=other, actor=world.leader, at=vn(26, 9), reason="Trùng hồ sơ").is_late
+
+
 def test_stop_needs_a_reason_and_closes_the_steps(world: World) -> None:
     dossier = to_status(world, DossierStatus.IN_PROCESS)
     with pytest.raises(DossierError) as refused:

@@ -266,6 +266,23 @@ def test_an_extension_does_not_make_a_late_dossier_on_time(world: World, month: 
     assert x.pk in {d.pk for d in indicator_dossiers("PROGRESS_ON_TIME", JANUARY, Scope(), "denominator", at=CLOSE)}
 
 
+def test_a_dossier_stopped_after_an_unanswered_supplement_request_is_on_time(world: World, month: Month) -> None:
+    # given the month's figures
+    direct = indicators_compute(period=JANUARY, at=CLOSE, method=Method.DIRECT)
+    progress = figures(direct, "PROGRESS_ON_TIME")
+    # when a dossier waits for a supplement the applicant never brings, and is stopped after its deadline
+    y = to_status(world, DossierStatus.IN_PROCESS, _day(13))
+    assert y.due_at is not None
+    s.dossier_request_supplement(dossier=y, actor=world.specialist, at=_day(13, 10), reason="Bổ sung bản sao")
+    s.dossier_stop(dossier=y, actor=world.leader, at=y.due_at + timedelta(days=5), reason="Không bổ sung hồ sơ")
+    # then it ended at the request (domain-vn §1.5), on time, in the rollups and directly alike
+    for method in (Method.ROLLUP, Method.DIRECT):
+        report = indicators_compute(period=JANUARY, at=CLOSE, method=method)
+        assert figures(report, "PROGRESS_ON_TIME")[:2] == (progress[0] + 1, progress[1] + 1), method  # type: ignore[operator]
+    on_time = indicator_dossiers("PROGRESS_ON_TIME", JANUARY, Scope(), at=CLOSE)
+    assert y.pk in {d.pk for d in on_time}
+
+
 def test_scopes_agency_commune_procedure(world: World, month: Month) -> None:
     justice = indicators_compute(period=JANUARY, scope=Scope(agency="so-tu-phap"), at=CLOSE)
     assert figures(justice, "PROGRESS_ON_TIME") == (3, 6, Decimal("50.00"), Decimal("10.00"))

@@ -528,6 +528,13 @@ def test_the_rebuild_s_set_based_facts_equal_the_selectors_row_by_row(data: None
     extended = Dossier.objects.filter(processed_at__gt=F("statutory_due_at"), processed_at__lte=F("due_at"))
     assert extended.exists()
     assert not facts_queryset(extended).filter(f_end_on_time=True).exists()
+    # dossiers stopped after a supplement request never answered: they ended at the request
+    abandoned = SupplementRequest.objects.filter(resumed_at__isnull=True, dossier__status=DossierStatus.STOPPED)
+    assert abandoned.exists()
+    ends = dict(
+        facts_queryset(Dossier.objects.filter(pk__in=abandoned.values("dossier"))).values_list("f_dossier", "f_end_at")
+    )
+    assert ends == dict(abandoned.values_list("dossier_id", "requested_at"))
     citizen = Submitter(name="Phạm Thị Dung", phone="0935222333")
     text = {"subject": "Hồ sơ bị trả chậm", "content": "Đề nghị cơ quan xem lại thời hạn giải quyết hồ sơ."}
     satisfied = Dossier.objects.filter(status=DossierStatus.RETURNED).exclude(rating__level=RatingLevel.DISSATISFIED)

@@ -216,6 +216,15 @@ def test_the_register_shows_the_statutory_and_the_new_appointment(world: World) 
     assert "Quá hạn" in text
 
 
+def test_the_register_ends_a_dossier_stopped_without_its_supplement_at_the_request(world: World) -> None:
+    dossier = to_status(world, DossierStatus.SUPPLEMENT_REQUESTED)  # requested 09:00 on 05/01, due 10/01
+    s.dossier_stop(
+        dossier=dossier, actor=world.leader, at=datetime(2026, 1, 26, 9, 0, tzinfo=VN), reason="Không bổ sung"
+    )
+    row = next(r for r in dossier_register_rows(agency=world.centre, start=JANUARY[0], end=JANUARY[1]))
+    assert row.timeliness == "Trước hạn"
+
+
 @pytest.mark.parametrize(
     ("status", "form"),
     [
