@@ -129,8 +129,14 @@ class Dossier(models.Model):
         ordering = ["-submitted_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="dossiers_dossier_code_uniq"),
+            # a dossier has its code from reception on; before it: new, refused, withdrawn, or waiting for
+            # a supplement the desk asked before reception
             models.CheckConstraint(
-                condition=Q(status="new") | Q(status="refused") | Q(status="withdrawn") | ~Q(code=""),
+                condition=Q(status="new")
+                | Q(status="refused")
+                | Q(status="withdrawn")
+                | Q(status="supplement_requested", received_at__isnull=True)
+                | ~Q(code=""),
                 name="dossiers_received_has_code",
             ),
         ]
@@ -272,7 +278,8 @@ class Handover(models.Model):
 
 
 class SupplementRequest(models.Model):
-    """Yêu cầu bổ sung (form 02): pauses the clock from ``requested_at`` until ``resumed_at``."""
+    """Yêu cầu bổ sung (form 02): pauses the clock from ``requested_at`` until ``resumed_at``; asked
+    before reception (``before_reception``) it only holds the online dossier until it is completed."""
 
     dossier = models.ForeignKey(Dossier, verbose_name="hồ sơ", on_delete=models.CASCADE, related_name="supplements")
     requested_at = models.DateTimeField("yêu cầu lúc")
@@ -282,6 +289,9 @@ class SupplementRequest(models.Model):
     reason = models.TextField("nội dung cần bổ sung")
     resumed_at = models.DateTimeField("nộp bổ sung lúc", null=True, blank=True)
     paused_seconds = models.PositiveIntegerField("thời gian tạm dừng (giây làm việc)", default=0)
+    # asked before reception (the clock had not started): never counted as a supplement request of
+    # processing (QĐ 766: "more than one makes it late") nor as paused time (2.2)
+    before_reception = models.BooleanField("yêu cầu trước khi tiếp nhận", default=False)
 
     class Meta:
         verbose_name = "yêu cầu bổ sung"

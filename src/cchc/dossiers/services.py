@@ -29,7 +29,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
-from django.db.models import Sum
+from django.db.models import Max, Sum
 
 from cchc.accounts.constants import Role
 from cchc.accounts.selectors import membership_roles_held, membership_roles_held_statement
@@ -61,7 +61,6 @@ from cchc.dossiers.codes import (
     reception_day,
 )
 from cchc.dossiers.constants import (
-    TRANSITIONS,
     Action,
     ApplicantKind,
     Channel,
@@ -74,6 +73,7 @@ from cchc.dossiers.constants import (
     RatingCriterion,
     RatingLevel,
     StepStatus,
+    actions_from,
 )
 from cchc.dossiers.models import (
     Dossier,
@@ -427,7 +427,7 @@ _NEXT_DOSSIER_ID_SQL = f"SELECT nextval(pg_get_serial_sequence('{Dossier._meta.d
 
 def _check_transition(locked: Dossier, action: Action, *, seen: str) -> None:
     """Refuse ``action`` unless the transition table allows it from the locked (current) status."""
-    if action in TRANSITIONS[DossierStatus(locked.status)]:
+    if action in actions_from(locked.status, received=locked.received_at is not None):
         return
     current = DossierStatus(locked.status).label
     if seen != locked.status:
@@ -1030,7 +1030,8 @@ def dossier_receive(*, dossier: Dossier, actor: AbstractBaseUser, at: datetime) 
 
 @transaction.atomic
 def dossier_refuse(*, dossier: Dossier, actor: AbstractBaseUser, at: datetime, reason: str) -> Dossier:
-    """Refuse to receive a dossier, with the reason (form 03, TT 03/2025). Audit: ``dossier.refuse``."""
+    """Refuse to receive a dossier, with the reason (form 03, TT 03/2025); also one the desk sent back
+    for completion before reception that the applicant did not complete. Audit: ``dossier.refuse``."""
     _check_at(at)
     seen = dossier.status
     locked = _lock(dossier)
@@ -1109,38 +1110,73 @@ def dossier_request_supplement(*, dossier: Dossier, actor: AbstractBaseUser, at:
     """Ask the applicant to supplement the dossier (form 02): the clock pauses until they resubmit.
 
     legal (QĐ 766 as applied by the national portal): a second supplement request on the same dossier
-    makes it late, whatever the dates ("request supplements only once"). Audit:
-    ``dossier.request_supplement``.
+    makes it late, whatever the dates ("request supplements only once").
+
+    Before reception (an online dossier "Mới đăng ký"): only the receiving desk asks (NĐ 118/2025
+    Điều 16: the desk asks for the missing or incomplete documents; form 02 of TT 03/2025). No clock
+    runs yet, so nothing pauses and the request is not one of processing (``supplement_count`` and
+    the indicators ignore it); completed, the dossier returns to the desk's queue as "Mới đăng ký".
+    Audit: ``dossier.request_supplement``.
     """
     _check_at(at)
     seen = dossier.status
     locked = _lock(dossier)
     _check_transition(locked, Action.REQUEST_SUPPLEMENT, seen=seen)
-    _require_officer(actor, at=at, grants=[_competent_officer(locked), _reception_officer(locked)])
+    before_reception = locked.status == DossierStatus.NEW
+    if before_reception:
+        _require_officer(actor, at=at, grants=[_reception_officer(locked)])
+        if at < locked.submitted_at:
+            raise _invalid("Thời điểm yêu cầu bổ sung không được trước thời điểm nộp hồ sơ.")
+    else:
+        _require_officer(actor, at=at, grants=[_competent_officer(locked), _reception_officer(locked)])
     reason = reason.strip()
     if not reason:
         raise _invalid("Cần ghi rõ giấy tờ, nội dung phải bổ sung.")
     before = audit_snapshot(locked, SNAPSHOT_FIELDS)
-    SupplementRequest.objects.create(dossier=locked, requested_at=at, requested_by_id=actor.pk, reason=reason)
-    locked.supplement_count += 1
-    if locked.supplement_count > 1:
-        locked.is_late = True
+    SupplementRequest.objects.create(
+        dossier=locked, requested_at=at, requested_by_id=actor.pk, reason=reason, before_reception=before_reception
+    )
+    if not before_reception:
+        locked.supplement_count += 1
+        if locked.supplement_count > 1:
+            locked.is_late = True
     locked.resume_status = locked.status
     locked.status = DossierStatus.SUPPLEMENT_REQUESTED
     locked.save()
-    _audit(
-        actor=actor, action=Action.REQUEST_SUPPLEMENT, dossier=locked, before=before, at=at, details={"reason": reason}
-    )
+    details: dict[str, Any] = {"reason": reason}
+    if before_reception:
+        details["before_reception"] = True
+    _audit(actor=actor, action=Action.REQUEST_SUPPLEMENT, dossier=locked, before=before, at=at, details=details)
     return locked
 
 
+def _supplement_files_check(
+    version: ProcedureVersion, files: Mapping[int, Any]
+) -> list[tuple[RequiredDocument, CheckedUpload]]:
+    """The files an applicant hands in with a supplement (by catalogue document order): known lines,
+    each file's content, size and type checked; none is mandatory (the request says what is missing)."""
+    lines = {d.order: d for d in _templates(version).documents}
+    present = {order: file for order, file in files.items() if file is not None}
+    limit = int(getattr(settings, "CCHC_UPLOAD_MAX_FILES", 20))
+    if len(present) > limit:
+        raise _invalid(f"Mỗi lần bổ sung đính kèm tối đa {limit} tệp.")
+    if any(order not in lines for order in present):
+        raise _invalid("Tệp đính kèm không ứng với thành phần hồ sơ nào của thủ tục này.")
+    return [(lines[order], upload_check(file=present[order], label=lines[order].name)) for order in sorted(present)]
+
+
 @transaction.atomic
-def dossier_resubmit_supplement(*, dossier: Dossier, actor: AbstractBaseUser | None, at: datetime) -> Dossier:
+def dossier_resubmit_supplement(
+    *, dossier: Dossier, actor: AbstractBaseUser | None, at: datetime, files: Mapping[int, Any] | None = None
+) -> Dossier:
     """The applicant hands in the supplement: the clock resumes and every open deadline moves.
 
     The paused working time (request -> resubmission, office hours only) is added to the appointment
     and to the deadlines of the steps not yet done. ``actor=None``: the applicant online; otherwise a
-    reception officer of the receiving agency. Audit: ``dossier.resubmit_supplement``.
+    reception officer of the receiving agency. ``files`` (catalogue document order -> file, checked
+    by content as at submission) are added to the dossier's components. A supplement asked before
+    reception pauses nothing (no clock ran) and returns the dossier to "Mới đăng ký", back in the
+    desk's queue. Audit: ``dossier.resubmit_supplement``.
     """
     _check_at(at)
     seen = dossier.status
@@ -1151,9 +1187,12 @@ def dossier_resubmit_supplement(*, dossier: Dossier, actor: AbstractBaseUser | N
     request = locked.supplements.get(resumed_at__isnull=True)
     if at < request.requested_at:
         raise _invalid("Thời điểm nộp bổ sung không được trước thời điểm yêu cầu bổ sung.")
+    uploads = _supplement_files_check(locked.procedure_version, files) if files else []
     before = audit_snapshot(locked, SNAPSHOT_FIELDS)
-    calendar = _calendar(locked)
-    paused = calendar.working_seconds_between(request.requested_at, at)
+    paused = 0
+    if not request.before_reception:
+        calendar = _calendar(locked)
+        paused = calendar.working_seconds_between(request.requested_at, at)
     request.resumed_at = at
     request.paused_seconds = paused
     request.save(update_fields=["resumed_at", "paused_seconds"])
@@ -1169,9 +1208,22 @@ def dossier_resubmit_supplement(*, dossier: Dossier, actor: AbstractBaseUser | N
     locked.status = locked.resume_status or DossierStatus.IN_PROCESS
     locked.resume_status = ""
     locked.save()
-    _audit(
-        actor=actor, action=Action.RESUBMIT_SUPPLEMENT, dossier=locked, before=before, at=at, details={"paused": paused}
-    )
+    details: dict[str, Any] = {"paused": paused}
+    written: list[str] = []
+    try:
+        if uploads:
+            details["documents"] = _uploads_store(
+                locked,
+                uploads,
+                at=at,
+                written=written,
+                first=(locked.documents.aggregate(n=Max("order"))["n"] or 0) + 1,
+            )
+        _audit(actor=actor, action=Action.RESUBMIT_SUPPLEMENT, dossier=locked, before=before, at=at, details=details)
+    except BaseException:
+        for name in written:
+            default_storage.delete(name)
+        raise
     return locked
 
 
@@ -1515,12 +1567,18 @@ def _uploads_check(version: ProcedureVersion, files: Mapping[int, Any]) -> list[
 
 
 def _uploads_store(
-    dossier: Dossier, uploads: list[tuple[RequiredDocument, CheckedUpload]], *, at: datetime, written: list[str]
+    dossier: Dossier,
+    uploads: list[tuple[RequiredDocument, CheckedUpload]],
+    *,
+    at: datetime,
+    written: list[str],
+    first: int = 1,
 ) -> list[dict[str, Any]]:
     """Write the checked files to storage (names from ``_document_path``, never the applicant's) and their
-    rows; append each stored name to ``written`` so the caller can delete them if the transaction fails."""
+    rows, numbered from ``first``; append each stored name to ``written`` so the caller can delete them
+    if the transaction fails."""
     rows = []
-    for n, (document, upload) in enumerate(uploads, start=1):
+    for n, (document, upload) in enumerate(uploads, start=first):
         row = DossierDocument(
             dossier=dossier,
             required_document=document,

@@ -147,7 +147,10 @@ def facts_queryset(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier, dict[str, A
     columns are :data:`_FACT_COLUMNS` in order."""
     paused = (
         SupplementRequest.objects.filter(
-            dossier=OuterRef("pk"), resumed_at__isnull=False, resumed_at__lte=OuterRef("processed_at")
+            dossier=OuterRef("pk"),
+            resumed_at__isnull=False,
+            resumed_at__lte=OuterRef("processed_at"),
+            before_reception=False,  # asked before reception: no clock ran, nothing to subtract (2.2)
         )
         .order_by()
         .values("dossier")
@@ -326,7 +329,8 @@ def _facts_range_sql() -> str:
         "AND status <> %(rejected)s) fb ON fb.dossier_id = d.id "
         "LEFT JOIN (SELECT x.dossier_id, MIN(x.requested_at) FILTER (WHERE x.resumed_at IS NULL) AS open_at, "
         f"SUM({micro.format('x.resumed_at - x.requested_at')}) "
-        "FILTER (WHERE x.resumed_at IS NOT NULL AND x.resumed_at <= y.processed_at) AS paused_us "
+        "FILTER (WHERE x.resumed_at IS NOT NULL AND x.resumed_at <= y.processed_at AND NOT x.before_reception) "
+        "AS paused_us "
         f"FROM {table['supplement']} x JOIN {table['dossier']} y ON y.id = x.dossier_id "
         f"WHERE x.{in_range} GROUP BY x.dossier_id) s ON s.dossier_id = d.id "
         "WHERE d.id >= %(lo)s AND d.id < %(hi)s AND d.received_at IS NOT NULL"

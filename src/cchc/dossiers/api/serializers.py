@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from cchc.dossiers.constants import Action
 from cchc.dossiers.models import Dossier, DossierStep, Handover
+from cchc.dossiers.selectors import dossier_submission_reference
 from cchc.dossiers.web.presenters import person
 
 
@@ -92,7 +93,7 @@ class DossierListItemSerializer(serializers.ModelSerializer):
 
     def get_url(self, obj: Dossier) -> str:
         request = self.context.get("request")
-        path = f"/api/dossiers/{obj.code}/"
+        path = f"/api/dossiers/{obj.code or dossier_submission_reference(obj)}/"
         return request.build_absolute_uri(path) if request else path
 
 

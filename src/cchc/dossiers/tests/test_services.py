@@ -480,6 +480,51 @@ def test_a_dossier_stopped_after_an_unanswered_supplement_request_ended_at_the_r
     assert s.dossier_stop(dossier=other, actor=world.leader, at=vn(26, 9), reason="Trùng hồ sơ").is_late
 
 
+def test_the_desk_asks_to_complete_an_online_dossier_before_reception(world: World) -> None:
+    # legal: NĐ 118/2025 Điều 16, form 02 of TT 03/2025: asked at the desk, the clock has not started
+    dossier = submit(world)
+    with pytest.raises(DossierError) as refused:  # only the receiving desk asks before reception
+        s.dossier_request_supplement(dossier=dossier, actor=world.specialist, at=vn(5, 9), reason="Bổ sung")
+    assert refused.value.code == DossierErrorCode.NOT_PERMITTED
+    waiting = s.dossier_request_supplement(
+        dossier=dossier, actor=world.reception, at=vn(5, 9), reason="Bổ sung bản chụp căn cước"
+    )
+    assert (waiting.status, waiting.code, waiting.due_at, waiting.received_at) == (
+        DossierStatus.SUPPLEMENT_REQUESTED,
+        "",
+        None,
+        None,
+    )
+    assert waiting.supplement_count == 0  # not a supplement request of processing (QĐ 766)
+    assert waiting.supplements.get().before_reception
+    # the applicant completes it online: back to the desk's queue as new, nothing paused
+    back = s.dossier_resubmit_supplement(dossier=dossier, actor=None, at=vn(7, 10))
+    assert (back.status, back.paused_seconds, back.due_at) == (DossierStatus.NEW, 0, None)
+    # received later: the clock starts at reception, one later supplement request is not "twice"
+    received = s.dossier_receive(dossier=dossier, actor=world.reception, at=vn(8, 8))
+    assert received.due_at == received.statutory_due_at == received.original_due_at
+    s.dossier_request_supplement(dossier=dossier, actor=world.specialist, at=vn(8, 9), reason="Bổ sung tờ khai")
+    dossier.refresh_from_db()
+    assert (dossier.supplement_count, dossier.is_late) == (1, False)
+    assert events_for(dossier) == [
+        "dossier.submit",
+        "dossier.request_supplement",
+        "dossier.resubmit_supplement",
+        "dossier.receive",
+        "dossier.request_supplement",
+    ]
+
+
+def test_a_dossier_waiting_before_reception_is_refused_not_stopped(world: World) -> None:
+    dossier = submit(world)
+    s.dossier_request_supplement(dossier=dossier, actor=world.reception, at=vn(5, 9), reason="Bổ sung")
+    with pytest.raises(DossierError) as refused:
+        s.dossier_stop(dossier=dossier, actor=world.leader, at=vn(20, 9), reason="Không bổ sung")
+    assert refused.value.code == DossierErrorCode.INVALID_TRANSITION
+    closed = s.dossier_refuse(dossier=dossier, actor=world.reception, at=vn(20, 9), reason="Không bổ sung hồ sơ")
+    assert (closed.status, closed.received_at) == (DossierStatus.REFUSED, None)
+
+
 def test_stop_needs_a_reason_and_closes_the_steps(world: World) -> None:
     dossier = to_status(world, DossierStatus.IN_PROCESS)
     with pytest.raises(DossierError) as refused:

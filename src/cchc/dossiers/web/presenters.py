@@ -19,7 +19,7 @@ from cchc.accounts.constants import Role
 from cchc.audit.models import AuditEvent
 from cchc.calendars.selectors import WorkingCalendar, working_calendar, working_calendars
 from cchc.catalogue.constants import WORKING_HOURS_PER_DAY
-from cchc.dossiers.constants import TRANSITIONS, WAITING_APPLICANT_STATUSES, Action, DossierStatus
+from cchc.dossiers.constants import WAITING_APPLICANT_STATUSES, Action, DossierStatus, actions_from
 from cchc.dossiers.models import Dossier, DossierStep
 from cchc.dossiers.selectors import VN_TZ
 
@@ -143,6 +143,8 @@ class CalendarCache:
         status = DossierStatus(dossier.status)
         if status in (DossierStatus.NEW,):
             return Remaining(None, "chưa tiếp nhận", "remaining-none")
+        if dossier.received_at is None and status == DossierStatus.SUPPLEMENT_REQUESTED:
+            return Remaining(None, "chưa tiếp nhận, chờ người nộp bổ sung", "remaining-paused")
         if dossier.due_at is None or status in (
             DossierStatus.REFUSED,
             DossierStatus.WITHDRAWN,
@@ -221,7 +223,9 @@ def allowed_actions(dossier: Dossier, active_step: DossierStep | None, grants: G
         Action.MARK_PROCESSED: officer_of_competent or grants.has(step_agency, Role.SPECIALIST, Role.LEADER),
         Action.RETURN_RESULT: grants.has(receiving, Role.CLERK, Role.RECEPTION),
     }
-    allowed = TRANSITIONS[DossierStatus(dossier.status)]
+    if dossier.status == DossierStatus.NEW:  # before reception only the desk asks for a supplement
+        checks[Action.REQUEST_SUPPLEMENT] = grants.has(receiving, Role.RECEPTION)
+    allowed = actions_from(dossier.status, received=dossier.received_at is not None)
     return [action for action in ACTION_TITLES if action in allowed and checks[action]]
 
 

@@ -283,6 +283,32 @@ def test_a_dossier_stopped_after_an_unanswered_supplement_request_is_on_time(wor
     assert y.pk in {d.pk for d in on_time}
 
 
+def test_a_supplement_asked_before_reception_is_not_subtracted_from_the_processing_time(
+    world: World, month: Month
+) -> None:
+    # given the month's average processing time (2.2)
+    direct = indicators_compute(period=JANUARY, at=CLOSE, method=Method.DIRECT)
+    seconds, count = figures(direct, "PROCESSING_TIME_AVG")[:2]
+    # when an online dossier is sent back for completion before reception, completed, then received
+    # and processed two hours later
+    z = s.dossier_submit_online(
+        procedure=world.province_procedure,
+        applicant=CITIZEN,
+        receiving_agency=world.centre,
+        competent_agency=world.justice,
+        at=_day(19),
+    )
+    s.dossier_request_supplement(dossier=z, actor=world.reception, at=_day(19, 9), reason="Bổ sung bản chụp")
+    s.dossier_resubmit_supplement(dossier=z, actor=None, at=_day(20, 9))
+    s.dossier_receive(dossier=z, actor=world.reception, at=_day(21))
+    s.dossier_complete_step(dossier=z, actor=world.reception, at=_day(21, 9), receiver=world.specialist)
+    s.dossier_mark_processed(dossier=z, actor=world.specialist, at=_day(21, 10), receiver=world.leader)
+    # then its processing time counts from reception, without the time before it (no clock ran)
+    for method in (Method.ROLLUP, Method.DIRECT):
+        report = indicators_compute(period=JANUARY, at=CLOSE, method=method)
+        assert figures(report, "PROCESSING_TIME_AVG")[:2] == (seconds + 7200, count + 1), method  # type: ignore[operator]
+
+
 def test_scopes_agency_commune_procedure(world: World, month: Month) -> None:
     justice = indicators_compute(period=JANUARY, scope=Scope(agency="so-tu-phap"), at=CLOSE)
     assert figures(justice, "PROGRESS_ON_TIME") == (3, 6, Decimal("50.00"), Decimal("10.00"))

@@ -524,6 +524,19 @@ def test_the_rebuild_s_set_based_facts_equal_the_selectors_row_by_row(data: None
     late.save(update_fields=["resumed_at"])
     assert Dossier.objects.filter(status=DossierStatus.SUPPLEMENT_REQUESTED, received_at__isnull=False).exists()
     assert {level for level in DossierRating.objects.values_list("level", flat=True)} == set(RatingLevel.values)
+    # a supplement asked before reception (form 02, no clock ran) is not subtracted from 2.2's time
+    early = Dossier.objects.filter(processed_at__isnull=False, supplement_count=0).order_by("pk").first()
+    assert early is not None
+    assert early.received_at is not None
+    SupplementRequest.objects.create(
+        dossier=early,
+        requested_at=early.received_at - timedelta(days=2),
+        resumed_at=early.received_at - timedelta(days=1),
+        requested_by=get_user_model().objects.order_by("pk").first(),
+        reason="Bổ sung trước khi tiếp nhận",
+        before_reception=True,
+    )
+    assert facts_queryset(Dossier.objects.filter(pk=early.pk)).get()["f_paused"] == 0
     # extended dossiers (form 04) processed after their statutory appointment, before the new one: late
     extended = Dossier.objects.filter(processed_at__gt=F("statutory_due_at"), processed_at__lte=F("due_at"))
     assert extended.exists()

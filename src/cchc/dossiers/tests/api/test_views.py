@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 from cchc.audit.models import AuditEvent
 from cchc.dossiers.constants import DossierStatus
 from cchc.dossiers.models import Dossier, Handover, Payment
-from cchc.dossiers.tests.conftest import AT, World, receive, to_status
+from cchc.dossiers.tests.conftest import AT, World, receive, submit, to_status
 
 pytestmark = pytest.mark.django_db
 
@@ -229,6 +229,24 @@ def test_an_extension_after_the_deadline_or_a_second_one_is_409(world: World):
     second = api(world.leader).post(action_url(fresh, "apologise_extend"), again, format="json")
     assert second.status_code == 409
     assert second.json()["code"] == "dossier.extension_repeated"
+
+
+def test_a_supplement_before_reception_through_the_api_by_the_submission_reference(world: World):
+    dossier = submit(world)
+    reference = f"TT-{dossier.pk:06d}"
+    url = f"/api/dossiers/{reference}/actions/request_supplement/"
+    refused = api(world.specialist).post(url, {"reason": "Bổ sung"}, format="json")
+    assert refused.status_code == 403  # only the receiving desk asks before reception
+    response = api(world.reception).post(url, {"reason": "Bổ sung bản chụp căn cước"}, format="json")
+    assert response.status_code == 200
+    body = response.json()["dossier"]
+    assert (body["status"], body["due_at"], body["supplement_count"]) == ("supplement_requested", None, 0)
+    assert body["url"].endswith(f"/api/dossiers/{reference}/")
+    assert "refuse" in body["allowed_actions"]
+    assert "stop" not in body["allowed_actions"]
+    again = api(world.reception).post(url, {"reason": "Lần nữa"}, format="json")
+    assert again.status_code == 409
+    assert again.json()["code"] == "dossier.invalid_transition"
 
 
 def test_return_before_processing_is_409(world: World):

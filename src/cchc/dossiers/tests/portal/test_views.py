@@ -257,6 +257,38 @@ def test_the_status_page_shows_the_new_and_the_first_appointment(client: Client,
     assert f'<dd id="hen-tra-ban-dau">{when(first)}</dd>' in page
 
 
+def test_the_applicant_completes_online_a_dossier_sent_back_before_reception(client: Client, world, media_root: Path):
+    # given an online dossier the desk asked to complete before reception (form 02)
+    client.post(APPLY, form_data(world))
+    dossier = Dossier.objects.get()
+    s.dossier_request_supplement(
+        dossier=dossier, actor=world.reception, at=timezone.now(), reason="Tờ khai thiếu chữ ký"
+    )
+    # (this browser filed it, so it sees its status page)
+    page = text(client.get(f"/dich-vu-cong/ho-so/{dossier.pk}/"))
+    assert "trước khi tiếp nhận (thời hạn giải quyết chưa bắt đầu tính)" in page
+    assert '<p class="supplement-reason" id="noi-dung-bo-sung">Tờ khai thiếu chữ ký</p>' in page
+    url = f"/dich-vu-cong/ho-so/{dossier.pk}/bo-sung/"
+    # a disguised file is refused next to its field, nothing changes
+    bad = client.post(url, {"bo-sung-doc_1": upload("to-khai.pdf", HTML_AS_PDF)})
+    assert bad.status_code == 400
+    assert Dossier.objects.get().status == DossierStatus.SUPPLEMENT_REQUESTED
+    assert DossierDocument.objects.filter(dossier=dossier).count() == 1
+    # when the applicant hands in the signed form
+    done = client.post(url, {"bo-sung-doc_1": upload("to-khai-ky.pdf", pdf_bytes())})
+    assert done.status_code == 302
+    # then the dossier is back at the desk as new, with the new file among its components
+    back = Dossier.objects.get()
+    assert (back.status, back.due_at, back.supplement_count) == (DossierStatus.NEW, None, 0)
+    assert list(DossierDocument.objects.filter(dossier=back).values_list("order", "original_name")) == [
+        (1, "to-khai.pdf"),
+        (2, "to-khai-ky.pdf"),
+    ]
+    assert "hồ sơ được chuyển lại bộ phận một cửa để tiếp nhận" in text(client.get(done["Location"]))
+    # a second post finds nothing to supplement
+    assert client.post(url, {"bo-sung-doc_1": upload("x.pdf", pdf_bytes())}).status_code == 409
+
+
 def test_wrong_factor_and_unknown_code_look_the_same(client: Client, world):
     dossier = to_status(world, DossierStatus.RECEIVED)
 

@@ -169,6 +169,26 @@ def test_online_dossiers_wait_for_reception_in_their_own_queue(login, world: Wor
     assert counts(login(world.specialist).get(QUEUE))["cho-tiep-nhan"] == 0
 
 
+def test_the_desk_sends_an_online_dossier_back_for_completion_before_reception(login, world: World):
+    # legal: form 02 before reception (NĐ 118/2025 Điều 16); the clock does not start
+    dossier = submit(world)
+    client = login(world.reception)
+    page = client.get(reverse("dossiers_web:dossier_new", kwargs={"pk": dossier.pk})).content.decode()
+    assert 'data-action="yeu-cau-bo-sung"' in page
+    r = client.post(action_url(dossier, "yeu-cau-bo-sung"), {"yeu-cau-bo-sung-reason": "Bổ sung bản chụp căn cước"})
+    assert r.status_code == 302
+    waiting = fresh(dossier)
+    assert (waiting.status, waiting.due_at, waiting.supplement_count) == (DossierStatus.SUPPLEMENT_REQUESTED, None, 0)
+    assert counts(client.get(QUEUE))["cho-tiep-nhan"] == 0
+    page = client.get(reverse("dossiers_web:dossier_new", kwargs={"pk": dossier.pk})).content.decode()
+    assert "chưa tiếp nhận, chờ người nộp bổ sung" in page
+    assert 'data-action="tu-choi"' in page
+    assert 'data-action="dung-xu-ly"' not in page
+    # completed by the applicant: back in the desk's queue as new
+    s.dossier_resubmit_supplement(dossier=dossier, actor=None, at=timezone.now())
+    assert queue_codes(client.get(QUEUE + "?hang-doi=cho-tiep-nhan")) == [str(dossier.pk)]
+
+
 def test_queue_page_costs_a_constant_number_of_queries(login, world: World, django_assert_max_num_queries):
     for _ in range(2):
         to_status(world, DossierStatus.IN_PROCESS)
