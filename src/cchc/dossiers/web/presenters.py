@@ -306,9 +306,8 @@ class FormLink:
 
 
 def form_links(dossier: Dossier, *, has_supplement: bool, has_extension: bool) -> list[FormLink]:
-    """Links to the forms of TT 03/2025 that exist for this dossier, when the documents app serves them."""
-    if not dossier.code:
-        return []
+    """Links to the forms of TT 03/2025 that exist for this dossier, when the documents app serves them
+    (by the dossier's id before it has a code: form 02 asked before reception, form 03)."""
     wanted = []
     status = DossierStatus(dossier.status)
     if dossier.received_at is not None:
@@ -326,7 +325,10 @@ def form_links(dossier: Dossier, *, has_supplement: bool, has_extension: bool) -
     links = []
     for number in wanted:
         try:
-            url = reverse("dossier_documents:form", kwargs={"code": dossier.code, "form": number})
+            if dossier.code:
+                url = reverse("dossier_documents:form", kwargs={"code": dossier.code, "form": number})
+            else:
+                url = reverse("dossier_documents:form_by_pk", kwargs={"pk": dossier.pk, "form": number})
         except NoReverseMatch:
             continue
         links.append(FormLink(number, FORM_NAMES[number], url))

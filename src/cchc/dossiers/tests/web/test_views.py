@@ -184,6 +184,10 @@ def test_the_desk_sends_an_online_dossier_back_for_completion_before_reception(l
     assert "chưa tiếp nhận, chờ người nộp bổ sung" in page
     assert 'data-action="tu-choi"' in page
     assert 'data-action="dung-xu-ly"' not in page
+    # the request is printed as form 02, by the dossier's id (no code before reception)
+    form_02 = reverse("dossier_documents:form_by_pk", kwargs={"pk": dossier.pk, "form": "02"})
+    assert f'href="{form_02}" data-form="02"' in page
+    assert client.get(form_02).status_code == 200
     # completed by the applicant: back in the desk's queue as new
     s.dossier_resubmit_supplement(dossier=dossier, actor=None, at=timezone.now())
     assert queue_codes(client.get(QUEUE + "?hang-doi=cho-tiep-nhan")) == [str(dossier.pk)]
