@@ -96,7 +96,9 @@ A = Action
 # its service (most go to one fixed status; resubmitting a supplement and paying in full return to
 # the status the dossier was paused from). A status absent from a row refuses the action.
 TRANSITIONS: dict[DossierStatus, frozenset[Action]] = {
-    S.NEW: frozenset({A.RECEIVE, A.REFUSE, A.WITHDRAW}),
+    # legal: before reception the desk may ask the applicant to complete the dossier (form 02, TT 03/2025;
+    # NĐ 118/2025 Điều 16: missing or incomplete documents are asked for), without starting the clock
+    S.NEW: frozenset({A.RECEIVE, A.REFUSE, A.WITHDRAW, A.REQUEST_SUPPLEMENT}),
     S.RECEIVED: frozenset(
         {
             A.COMPLETE_STEP,
@@ -130,12 +132,28 @@ TRANSITIONS: dict[DossierStatus, frozenset[Action]] = {
     S.RETURNED: frozenset(),
 }
 
+# A dossier not yet received (no code, no clock) that waits for a supplement asked before reception:
+# the applicant completes it (back to "Mới đăng ký") or withdraws, the desk refuses it (form 03);
+# it cannot be stopped (form 05 is for a dossier under processing).
+BEFORE_RECEPTION: dict[DossierStatus, frozenset[Action]] = {
+    S.SUPPLEMENT_REQUESTED: frozenset({A.RESUBMIT_SUPPLEMENT, A.WITHDRAW, A.REFUSE}),
+}
+
 del S, A
 
 
-def is_allowed(status: str, action: str) -> bool:
-    """True when ``action`` is allowed from ``status`` by :data:`TRANSITIONS`."""
-    return Action(action) in TRANSITIONS[DossierStatus(status)]
+def actions_from(status: str, *, received: bool) -> frozenset[Action]:
+    """The actions allowed from ``status``: :data:`TRANSITIONS`, or :data:`BEFORE_RECEPTION` for a
+    dossier not yet received where that table has a row."""
+    state = DossierStatus(status)
+    if not received and state in BEFORE_RECEPTION:
+        return BEFORE_RECEPTION[state]
+    return TRANSITIONS[state]
+
+
+def is_allowed(status: str, action: str, *, received: bool = True) -> bool:
+    """True when ``action`` is allowed from ``status`` (:func:`actions_from`)."""
+    return Action(action) in actions_from(status, received=received)
 
 
 class StepStatus(models.TextChoices):
@@ -201,6 +219,8 @@ class DossierErrorCode(StrEnum):
     FEES_UNPAID = "dossier.fees_unpaid"
     DUPLICATE_RECEIPT = "dossier.duplicate_receipt"
     EXTENSION_NOT_LATER = "dossier.extension_not_later"
+    EXTENSION_TOO_LATE = "dossier.extension_too_late"
+    EXTENSION_REPEATED = "dossier.extension_repeated"
     UPLOAD_TOO_LARGE = "dossier.upload_too_large"
     UPLOAD_TYPE_NOT_ALLOWED = "dossier.upload_type_not_allowed"
     DOCUMENTS_MISSING = "dossier.documents_missing"

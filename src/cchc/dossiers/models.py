@@ -101,8 +101,16 @@ class Dossier(models.Model):
 
     submitted_at = models.DateTimeField("nộp lúc")
     received_at = models.DateTimeField("tiếp nhận lúc", null=True, blank=True)
+    # legal: three appointments are kept apart (NĐ 61/2018/NĐ-CP Điều 19 khoản 1 điểm c, as amended by
+    # NĐ 107/2021/NĐ-CP; carried into NĐ 118/2025/NĐ-CP). ``due_at`` is the appointment the applicant
+    # holds now (the work queues' order): moved by the applicant's supplement time and by the one
+    # apology letter (form 04). ``statutory_due_at`` is the appointment by the statutory processing
+    # time, moved only by the supplement time: QĐ 766 (2.1, 5.4), ``is_late`` and the register judge
+    # lateness against it, so an extension never makes a late dossier on time. ``original_due_at`` is
+    # the one written on the receipt slip (form 01), never moved.
     due_at = models.DateTimeField("hẹn trả kết quả", null=True, blank=True)
-    original_due_at = models.DateTimeField("hẹn trả ban đầu", null=True, blank=True)
+    original_due_at = models.DateTimeField("hẹn trả ban đầu (ghi trên giấy tiếp nhận)", null=True, blank=True)
+    statutory_due_at = models.DateTimeField("hạn giải quyết theo quy định (tính trễ hạn)", null=True, blank=True)
     processed_at = models.DateTimeField("xử lý xong lúc", null=True, blank=True)
     returned_at = models.DateTimeField("trả kết quả lúc", null=True, blank=True)
     ended_at = models.DateTimeField("kết thúc lúc", null=True, blank=True)
@@ -121,8 +129,14 @@ class Dossier(models.Model):
         ordering = ["-submitted_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="dossiers_dossier_code_uniq"),
+            # a dossier has its code from reception on; before it: new, refused, withdrawn, or waiting for
+            # a supplement the desk asked before reception
             models.CheckConstraint(
-                condition=Q(status="new") | Q(status="refused") | Q(status="withdrawn") | ~Q(code=""),
+                condition=Q(status="new")
+                | Q(status="refused")
+                | Q(status="withdrawn")
+                | Q(status="supplement_requested", received_at__isnull=True)
+                | ~Q(code=""),
                 name="dossiers_received_has_code",
             ),
         ]
@@ -264,7 +278,8 @@ class Handover(models.Model):
 
 
 class SupplementRequest(models.Model):
-    """Yêu cầu bổ sung (form 02): pauses the clock from ``requested_at`` until ``resumed_at``."""
+    """Yêu cầu bổ sung (form 02): pauses the clock from ``requested_at`` until ``resumed_at``; asked
+    before reception (``before_reception``) it only holds the online dossier until it is completed."""
 
     dossier = models.ForeignKey(Dossier, verbose_name="hồ sơ", on_delete=models.CASCADE, related_name="supplements")
     requested_at = models.DateTimeField("yêu cầu lúc")
@@ -274,6 +289,9 @@ class SupplementRequest(models.Model):
     reason = models.TextField("nội dung cần bổ sung")
     resumed_at = models.DateTimeField("nộp bổ sung lúc", null=True, blank=True)
     paused_seconds = models.PositiveIntegerField("thời gian tạm dừng (giây làm việc)", default=0)
+    # asked before reception (the clock had not started): never counted as a supplement request of
+    # processing (QĐ 766: "more than one makes it late") nor as paused time (2.2)
+    before_reception = models.BooleanField("yêu cầu trước khi tiếp nhận", default=False)
 
     class Meta:
         verbose_name = "yêu cầu bổ sung"

@@ -238,6 +238,16 @@ def dossier_submission_reference(dossier: Dossier) -> str:
     return f"{SUBMISSION_PREFIX}{dossier.pk:06d}"
 
 
+def dossier_pk_from_reference(reference: str) -> int | None:
+    """The dossier id a submission reference (``TT-000123``, any case) names, or ``None``."""
+    ref = "".join(reference.split())
+    digits = ref[len(SUBMISSION_PREFIX) :]
+    if not ref.upper().startswith(SUBMISSION_PREFIX) or not (digits.isascii() and digits.isdigit()):
+        return None
+    number = int(digits)
+    return number if 0 < number < 2**62 else None
+
+
 def _factor_key(value: str) -> str:
     """A phone number or ID number compared without spaces, dots or dashes; +84 counts as a leading 0."""
     key = "".join(value.split()).replace(".", "").replace("-", "")

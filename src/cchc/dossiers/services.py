@@ -29,7 +29,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
-from django.db.models import Sum
+from django.db.models import Max, Sum
 
 from cchc.accounts.constants import Area, Role
 from cchc.accounts.selectors import membership_roles_held, membership_roles_held_statement
@@ -54,6 +54,7 @@ from cchc.catalogue.models import (
 from cchc.common.db import batch_run
 from cchc.common.numbers import vi_number
 from cchc.dossiers.codes import (
+    VN_TZ,
     dossier_code,
     dossier_code_next,
     dossier_number_statement,
@@ -61,7 +62,6 @@ from cchc.dossiers.codes import (
     reception_day,
 )
 from cchc.dossiers.constants import (
-    TRANSITIONS,
     Action,
     ApplicantKind,
     Channel,
@@ -74,6 +74,7 @@ from cchc.dossiers.constants import (
     RatingCriterion,
     RatingLevel,
     StepStatus,
+    actions_from,
 )
 from cchc.dossiers.models import (
     Dossier,
@@ -97,6 +98,7 @@ SNAPSHOT_FIELDS = [
     "competent_agency",
     "received_at",
     "due_at",
+    "statutory_due_at",
     "processed_at",
     "returned_at",
     "ended_at",
@@ -426,7 +428,7 @@ _NEXT_DOSSIER_ID_SQL = f"SELECT nextval(pg_get_serial_sequence('{Dossier._meta.d
 
 def _check_transition(locked: Dossier, action: Action, *, seen: str) -> None:
     """Refuse ``action`` unless the transition table allows it from the locked (current) status."""
-    if action in TRANSITIONS[DossierStatus(locked.status)]:
+    if action in actions_from(locked.status, received=locked.received_at is not None):
         return
     current = DossierStatus(locked.status).label
     if seen != locked.status:
@@ -555,10 +557,23 @@ def _outcome(at: datetime, deadline: datetime) -> HandoverOutcome:
 
 
 def _late_at_end(dossier: Dossier, end: datetime) -> bool:
-    """legal (QĐ 766, as the national portal applies it): late when the end is after the due date in
-    force (already moved by the applicant's supplement time), or when more than one supplement was
+    """legal (QĐ 766, as the national portal applies it): late when the end is after the statutory
+    appointment (already moved by the applicant's supplement time, never by an apology: NĐ 61/2018
+    Điều 19 as amended, see :func:`dossier_apologise_extend`), or when more than one supplement was
     requested."""
-    return dossier.is_late or dossier.supplement_count > 1 or (dossier.due_at is not None and end > dossier.due_at)
+    due = dossier.statutory_due_at
+    return dossier.is_late or dossier.supplement_count > 1 or (due is not None and end > due)
+
+
+def end_of_processing(ended_at: datetime, *, waiting_since: datetime | None) -> datetime:
+    """The end of processing of a dossier stopped or withdrawn at ``ended_at``.
+
+    legal (QĐ 766 as the national portal applies it, domain-vn §1.5 / §2.5): if the applicant never
+    answered the supplement request open since ``waiting_since``, processing ended at that request
+    (the clock was paused from then on), not when the dossier was later closed. The indicators apply
+    the same rule (``cchc.indicators.selectors.dossier_facts``, the rollups' set-based facts).
+    """
+    return waiting_since if waiting_since is not None and waiting_since < ended_at else ended_at
 
 
 def _close_open_steps(dossier: Dossier, *, status: StepStatus = StepStatus.SKIPPED) -> None:
@@ -791,10 +806,12 @@ def _receive(
         unit=version.processing_time_unit,
         cutoff=version.processing_time_cutoff,
     )
-    dossier.original_due_at = dossier.due_at
+    dossier.original_due_at = dossier.statutory_due_at = dossier.due_at
     writes = _Writes()
     if not dossier._state.adding:
-        writes.update(dossier, ["code", "status", "received_at", "received_by", "due_at", "original_due_at"])
+        writes.update(
+            dossier, ["code", "status", "received_at", "received_by", "due_at", "original_due_at", "statutory_due_at"]
+        )
     elif dossier.pk is not None:
         writes.insert(dossier)
     else:
@@ -1017,7 +1034,8 @@ def dossier_receive(*, dossier: Dossier, actor: AbstractBaseUser, at: datetime) 
 
 @transaction.atomic
 def dossier_refuse(*, dossier: Dossier, actor: AbstractBaseUser, at: datetime, reason: str) -> Dossier:
-    """Refuse to receive a dossier, with the reason (form 03, TT 03/2025). Audit: ``dossier.refuse``."""
+    """Refuse to receive a dossier, with the reason (form 03, TT 03/2025); also one the desk sent back
+    for completion before reception that the applicant did not complete. Audit: ``dossier.refuse``."""
     _check_at(at)
     seen = dossier.status
     locked = _lock(dossier)
@@ -1096,38 +1114,73 @@ def dossier_request_supplement(*, dossier: Dossier, actor: AbstractBaseUser, at:
     """Ask the applicant to supplement the dossier (form 02): the clock pauses until they resubmit.
 
     legal (QĐ 766 as applied by the national portal): a second supplement request on the same dossier
-    makes it late, whatever the dates ("request supplements only once"). Audit:
-    ``dossier.request_supplement``.
+    makes it late, whatever the dates ("request supplements only once").
+
+    Before reception (an online dossier "Mới đăng ký"): only the receiving desk asks (NĐ 118/2025
+    Điều 16: the desk asks for the missing or incomplete documents; form 02 of TT 03/2025). No clock
+    runs yet, so nothing pauses and the request is not one of processing (``supplement_count`` and
+    the indicators ignore it); completed, the dossier returns to the desk's queue as "Mới đăng ký".
+    Audit: ``dossier.request_supplement``.
     """
     _check_at(at)
     seen = dossier.status
     locked = _lock(dossier)
     _check_transition(locked, Action.REQUEST_SUPPLEMENT, seen=seen)
-    _require_officer(actor, at=at, grants=[_competent_officer(locked), _reception_officer(locked)])
+    before_reception = locked.status == DossierStatus.NEW
+    if before_reception:
+        _require_officer(actor, at=at, grants=[_reception_officer(locked)])
+        if at < locked.submitted_at:
+            raise _invalid("Thời điểm yêu cầu bổ sung không được trước thời điểm nộp hồ sơ.")
+    else:
+        _require_officer(actor, at=at, grants=[_competent_officer(locked), _reception_officer(locked)])
     reason = reason.strip()
     if not reason:
         raise _invalid("Cần ghi rõ giấy tờ, nội dung phải bổ sung.")
     before = audit_snapshot(locked, SNAPSHOT_FIELDS)
-    SupplementRequest.objects.create(dossier=locked, requested_at=at, requested_by_id=actor.pk, reason=reason)
-    locked.supplement_count += 1
-    if locked.supplement_count > 1:
-        locked.is_late = True
+    SupplementRequest.objects.create(
+        dossier=locked, requested_at=at, requested_by_id=actor.pk, reason=reason, before_reception=before_reception
+    )
+    if not before_reception:
+        locked.supplement_count += 1
+        if locked.supplement_count > 1:
+            locked.is_late = True
     locked.resume_status = locked.status
     locked.status = DossierStatus.SUPPLEMENT_REQUESTED
     locked.save()
-    _audit(
-        actor=actor, action=Action.REQUEST_SUPPLEMENT, dossier=locked, before=before, at=at, details={"reason": reason}
-    )
+    details: dict[str, Any] = {"reason": reason}
+    if before_reception:
+        details["before_reception"] = True
+    _audit(actor=actor, action=Action.REQUEST_SUPPLEMENT, dossier=locked, before=before, at=at, details=details)
     return locked
 
 
+def _supplement_files_check(
+    version: ProcedureVersion, files: Mapping[int, Any]
+) -> list[tuple[RequiredDocument, CheckedUpload]]:
+    """The files an applicant hands in with a supplement (by catalogue document order): known lines,
+    each file's content, size and type checked; none is mandatory (the request says what is missing)."""
+    lines = {d.order: d for d in _templates(version).documents}
+    present = {order: file for order, file in files.items() if file is not None}
+    limit = int(getattr(settings, "CCHC_UPLOAD_MAX_FILES", 20))
+    if len(present) > limit:
+        raise _invalid(f"Mỗi lần bổ sung đính kèm tối đa {limit} tệp.")
+    if any(order not in lines for order in present):
+        raise _invalid("Tệp đính kèm không ứng với thành phần hồ sơ nào của thủ tục này.")
+    return [(lines[order], upload_check(file=present[order], label=lines[order].name)) for order in sorted(present)]
+
+
 @transaction.atomic
-def dossier_resubmit_supplement(*, dossier: Dossier, actor: AbstractBaseUser | None, at: datetime) -> Dossier:
+def dossier_resubmit_supplement(
+    *, dossier: Dossier, actor: AbstractBaseUser | None, at: datetime, files: Mapping[int, Any] | None = None
+) -> Dossier:
     """The applicant hands in the supplement: the clock resumes and every open deadline moves.
 
     The paused working time (request -> resubmission, office hours only) is added to the appointment
     and to the deadlines of the steps not yet done. ``actor=None``: the applicant online; otherwise a
-    reception officer of the receiving agency. Audit: ``dossier.resubmit_supplement``.
+    reception officer of the receiving agency. ``files`` (catalogue document order -> file, checked
+    by content as at submission) are added to the dossier's components. A supplement asked before
+    reception pauses nothing (no clock ran) and returns the dossier to "Mới đăng ký", back in the
+    desk's queue. Audit: ``dossier.resubmit_supplement``.
     """
     _check_at(at)
     seen = dossier.status
@@ -1138,15 +1191,20 @@ def dossier_resubmit_supplement(*, dossier: Dossier, actor: AbstractBaseUser | N
     request = locked.supplements.get(resumed_at__isnull=True)
     if at < request.requested_at:
         raise _invalid("Thời điểm nộp bổ sung không được trước thời điểm yêu cầu bổ sung.")
+    uploads = _supplement_files_check(locked.procedure_version, files) if files else []
     before = audit_snapshot(locked, SNAPSHOT_FIELDS)
-    calendar = _calendar(locked)
-    paused = calendar.working_seconds_between(request.requested_at, at)
+    paused = 0
+    if not request.before_reception:
+        calendar = _calendar(locked)
+        paused = calendar.working_seconds_between(request.requested_at, at)
     request.resumed_at = at
     request.paused_seconds = paused
     request.save(update_fields=["resumed_at", "paused_seconds"])
     locked.paused_seconds += paused
     if paused and locked.due_at is not None:
         locked.due_at = calendar.add_working_hours(locked.due_at, _hours(paused))
+        if locked.statutory_due_at is not None:
+            locked.statutory_due_at = calendar.add_working_hours(locked.statutory_due_at, _hours(paused))
         open_steps = list(locked.steps.filter(status__in=[StepStatus.ACTIVE, StepStatus.PENDING]))
         for step in open_steps:
             step.deadline = calendar.add_working_hours(step.deadline, _hours(paused))
@@ -1154,9 +1212,22 @@ def dossier_resubmit_supplement(*, dossier: Dossier, actor: AbstractBaseUser | N
     locked.status = locked.resume_status or DossierStatus.IN_PROCESS
     locked.resume_status = ""
     locked.save()
-    _audit(
-        actor=actor, action=Action.RESUBMIT_SUPPLEMENT, dossier=locked, before=before, at=at, details={"paused": paused}
-    )
+    details: dict[str, Any] = {"paused": paused}
+    written: list[str] = []
+    try:
+        if uploads:
+            details["documents"] = _uploads_store(
+                locked,
+                uploads,
+                at=at,
+                written=written,
+                first=(locked.documents.aggregate(n=Max("order"))["n"] or 0) + 1,
+            )
+        _audit(actor=actor, action=Action.RESUBMIT_SUPPLEMENT, dossier=locked, before=before, at=at, details=details)
+    except BaseException:
+        for name in written:
+            default_storage.delete(name)
+        raise
     return locked
 
 
@@ -1269,14 +1340,36 @@ def dossier_record_payment(
     return payment
 
 
+# legal: how many days before the deadline's day the apology letter must be sent at the latest:
+# NĐ 61/2018/NĐ-CP Điều 19 khoản 1 điểm c as amended by NĐ 107/2021/NĐ-CP ("chậm nhất 01 ngày trước
+# ngày hết hạn"), a rule NĐ 118/2025/NĐ-CP keeps for form 04 of TT 03/2025/TT-VPCP. Counted in calendar
+# days, Vietnam time (the article says "ngày", not "ngày làm việc"): a deadline of 08:00 on the 10th
+# takes an apology dated the 9th at the latest. The article text is not in our notes (domain-vn §7):
+# a province reading it differently sets ``CCHC_EXTENSION_LEAD_DAYS`` (0: any time before the deadline).
+EXTENSION_LEAD_DAYS = 1
+
+
+def _extension_lead_days() -> int:
+    return max(0, int(getattr(settings, "CCHC_EXTENSION_LEAD_DAYS", EXTENSION_LEAD_DAYS)))
+
+
 @transaction.atomic
 def dossier_apologise_extend(
     *, dossier: Dossier, actor: AbstractBaseUser, at: datetime, new_due_at: datetime, reason: str
 ) -> Extension:
-    """Apologise and set a new, later appointment (form 04, TT 03/2025).
+    """Apologise and give the applicant one new, later appointment (form 04, TT 03/2025/TT-VPCP).
 
-    The new appointment must be later than the one in force. The dossier is judged against the new
-    appointment; the first one stays in ``original_due_at``. Audit: ``dossier.apologise_extend``.
+    legal: NĐ 61/2018/NĐ-CP Điều 19 khoản 1 điểm c, as amended by NĐ 107/2021/NĐ-CP and carried into
+    NĐ 118/2025/NĐ-CP: the competent agency of a dossier that will be late sends the applicant an
+    apology with the reason and a new appointment, at the latest :data:`EXTENSION_LEAD_DAYS` day before
+    the deadline's day (else ``dossier.extension_too_late``), and the appointment is given again no
+    more than once (else ``dossier.extension_repeated``). The new appointment must be later than the
+    statutory one (``dossier.extension_not_later``).
+
+    Invariant: the extension never makes a late dossier on time. ``due_at`` (the appointment the
+    applicant holds, the work queues' order) takes the new date; ``statutory_due_at``, against which
+    QĐ 766 and ``is_late`` judge lateness, does not move; ``original_due_at`` (form 01) stays.
+    Audit: ``dossier.apologise_extend``.
     """
     _check_at(at)
     _check_at(new_due_at)
@@ -1287,7 +1380,23 @@ def dossier_apologise_extend(
     reason = reason.strip()
     if not reason:
         raise _invalid("Cần nêu lý do chậm trễ trong văn bản xin lỗi.")
-    assert locked.due_at is not None  # every received dossier has an appointment
+    assert locked.due_at is not None  # set at reception
+    if locked.extensions.exists():
+        raise DossierError(
+            DossierErrorCode.EXTENSION_REPEATED,
+            f"Hồ sơ đã được xin lỗi và hẹn lại ngày trả kết quả ({_when_text(locked.due_at)}); "
+            "việc hẹn lại ngày trả kết quả chỉ thực hiện không quá một lần.",
+        )
+    lead = _extension_lead_days()
+    if at >= locked.due_at or (reception_day(locked.due_at) - reception_day(at)).days < lead:
+        raise DossierError(
+            DossierErrorCode.EXTENSION_TOO_LATE,
+            f"Văn bản xin lỗi và hẹn lại ngày trả kết quả phải gửi chậm nhất {lead} ngày trước ngày hết hạn "
+            f"giải quyết ({_when_text(locked.due_at)}); hồ sơ này không còn gia hạn được và sẽ tính là trễ hạn."
+            if lead
+            else f"Văn bản xin lỗi và hẹn lại ngày trả kết quả phải gửi trước thời hạn giải quyết "
+            f"({_when_text(locked.due_at)}).",
+        )
     if new_due_at <= locked.due_at:
         raise DossierError(
             DossierErrorCode.EXTENSION_NOT_LATER, "Thời hạn trả kết quả mới phải sau thời hạn đã hẹn hiện tại."
@@ -1302,6 +1411,11 @@ def dossier_apologise_extend(
         actor=actor, action=Action.APOLOGISE_EXTEND, dossier=locked, before=before, at=at, details={"reason": reason}
     )
     return extension
+
+
+def _when_text(moment: datetime) -> str:
+    """A moment as the messages write it: "08:00 ngày 10/01/2026" (Vietnam time)."""
+    return moment.astimezone(VN_TZ).strftime("%H:%M ngày %d/%m/%Y")
 
 
 @transaction.atomic
@@ -1413,7 +1527,9 @@ def dossier_stop(*, dossier: Dossier, actor: AbstractBaseUser, at: datetime, rea
     """Stop processing, with the reason ("Dừng xử lý", form 05 of TT 03/2025, sync code 8).
 
     Only the competent agency's specialist or leader stops a dossier; lateness is judged as at any end
-    (QĐ 766). Audit: ``dossier.stop``.
+    (QĐ 766), at :func:`end_of_processing`: a dossier stopped while waiting for a supplement the
+    applicant never brought ended when the supplement was requested, not when it was stopped.
+    Audit: ``dossier.stop``.
     """
     _check_at(at)
     seen = dossier.status
@@ -1423,12 +1539,13 @@ def dossier_stop(*, dossier: Dossier, actor: AbstractBaseUser, at: datetime, rea
     reason = reason.strip()
     if not reason:
         raise _invalid("Cần ghi rõ lý do dừng giải quyết hồ sơ.")
+    waiting = locked.supplements.filter(resumed_at__isnull=True).values_list("requested_at", flat=True).first()
     before = audit_snapshot(locked, SNAPSHOT_FIELDS)
     _close_open_steps(locked)
     locked.status = DossierStatus.STOPPED
     locked.ended_at = at
     locked.end_reason = reason
-    locked.is_late = _late_at_end(locked, at)
+    locked.is_late = _late_at_end(locked, end_of_processing(at, waiting_since=waiting))
     locked.save()
     _audit(actor=actor, action=Action.STOP, dossier=locked, before=before, at=at)
     return locked
@@ -1454,12 +1571,18 @@ def _uploads_check(version: ProcedureVersion, files: Mapping[int, Any]) -> list[
 
 
 def _uploads_store(
-    dossier: Dossier, uploads: list[tuple[RequiredDocument, CheckedUpload]], *, at: datetime, written: list[str]
+    dossier: Dossier,
+    uploads: list[tuple[RequiredDocument, CheckedUpload]],
+    *,
+    at: datetime,
+    written: list[str],
+    first: int = 1,
 ) -> list[dict[str, Any]]:
     """Write the checked files to storage (names from ``_document_path``, never the applicant's) and their
-    rows; append each stored name to ``written`` so the caller can delete them if the transaction fails."""
+    rows, numbered from ``first``; append each stored name to ``written`` so the caller can delete them
+    if the transaction fails."""
     rows = []
-    for n, (document, upload) in enumerate(uploads, start=1):
+    for n, (document, upload) in enumerate(uploads, start=first):
         row = DossierDocument(
             dossier=dossier,
             required_document=document,

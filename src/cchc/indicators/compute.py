@@ -490,6 +490,7 @@ class _Engine:
             SupplementRequest.objects.filter(
                 _prefixed(self.base, "dossier"),
                 resumed_at__isnull=False,
+                before_reception=False,  # asked before reception: no clock ran, nothing to subtract
                 dossier__processed_at__isnull=False,
                 resumed_at__lte=F("dossier__processed_at"),
                 dossier__received_at__gte=self.window.start,

@@ -147,7 +147,10 @@ def facts_queryset(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier, dict[str, A
     columns are :data:`_FACT_COLUMNS` in order."""
     paused = (
         SupplementRequest.objects.filter(
-            dossier=OuterRef("pk"), resumed_at__isnull=False, resumed_at__lte=OuterRef("processed_at")
+            dossier=OuterRef("pk"),
+            resumed_at__isnull=False,
+            resumed_at__lte=OuterRef("processed_at"),
+            before_reception=False,  # asked before reception: no clock ran, nothing to subtract (2.2)
         )
         .order_by()
         .values("dossier")
@@ -160,10 +163,10 @@ def facts_queryset(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier, dict[str, A
         dossier_facts(dossiers.filter(received_at__isnull=False))
         .annotate(
             f_min_end_due=Case(
-                When(end_of_processing__isnull=True, then=F("due_at")),
-                When(due_at__isnull=True, then=F("end_of_processing")),
-                When(end_of_processing__lte=F("due_at"), then=F("end_of_processing")),
-                default=F("due_at"),
+                When(end_of_processing__isnull=True, then=F("statutory_due_at")),
+                When(statutory_due_at__isnull=True, then=F("end_of_processing")),
+                When(end_of_processing__lte=F("statutory_due_at"), then=F("end_of_processing")),
+                default=F("statutory_due_at"),
                 output_field=DateTimeField(),
             )
         )
@@ -194,8 +197,11 @@ def facts_queryset(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier, dict[str, A
             f_paid_online=F("paid_online"),
             f_dissatisfied=F("dissatisfied"),
             f_processed=_flag(processed),
-            # legal (F766 2.1): at most one supplement request, and ended by the appointment (or none)
-            f_end_on_time=_flag(le1 & (Q(due_at__isnull=True) | Q(end_of_processing__lte=F("due_at")))),
+            # legal (F766 2.1): at most one supplement request, and ended by the statutory appointment
+            # (or none), which an apology letter does not move (NĐ 61/2018 Điều 19 as amended)
+            f_end_on_time=_flag(
+                le1 & (Q(statutory_due_at__isnull=True) | Q(end_of_processing__lte=F("statutory_due_at")))
+            ),
             f_elapsed=Case(
                 When(processed, then=_diff("processed_at", "received_at")),
                 default=Value(0),
@@ -298,10 +304,13 @@ def _facts_range_sql() -> str:
     micro = "CAST(EXTRACT(EPOCH FROM {}) * 1000000 AS bigint)"
     day = "(({}) AT TIME ZONE %(tz)s)::date"
     in_range = "dossier_id >= %(lo)s AND dossier_id < %(hi)s"
-    end = "COALESCE(d.processed_at, d.returned_at, d.ended_at, CASE WHEN d.status = %(waiting)s THEN s.open_at END)"
+    end = (
+        "COALESCE(d.processed_at, d.returned_at, "
+        "CASE WHEN d.status IN (%(waiting)s, %(stopped)s, %(withdrawn)s) THEN s.open_at END, d.ended_at)"
+    )
     base = (
         "SELECT d.id AS dossier_id, d.competent_agency_id AS agency_id, v.procedure_id, v.field_id, "
-        "d.received_at, d.due_at, d.processed_at, "
+        "d.received_at, d.statutory_due_at AS due_at, d.processed_at, "
         f"d.supplement_count <= 1 AS le1, d.channel = %(online)s AS online, {end} AS end_at, "
         "COALESCE(doc.upload, false) AS upload, COALESCE(doc.reused, false) AS reused, "
         "fee.dossier_id IS NOT NULL AS fee, paid.dossier_id IS NOT NULL AS paid_online, "
@@ -320,7 +329,8 @@ def _facts_range_sql() -> str:
         "AND status <> %(rejected)s) fb ON fb.dossier_id = d.id "
         "LEFT JOIN (SELECT x.dossier_id, MIN(x.requested_at) FILTER (WHERE x.resumed_at IS NULL) AS open_at, "
         f"SUM({micro.format('x.resumed_at - x.requested_at')}) "
-        "FILTER (WHERE x.resumed_at IS NOT NULL AND x.resumed_at <= y.processed_at) AS paused_us "
+        "FILTER (WHERE x.resumed_at IS NOT NULL AND x.resumed_at <= y.processed_at AND NOT x.before_reception) "
+        "AS paused_us "
         f"FROM {table['supplement']} x JOIN {table['dossier']} y ON y.id = x.dossier_id "
         f"WHERE x.{in_range} GROUP BY x.dossier_id) s ON s.dossier_id = d.id "
         "WHERE d.id >= %(lo)s AND d.id < %(hi)s AND d.received_at IS NOT NULL"
@@ -358,6 +368,8 @@ def _facts_range_insert(lo: int, hi: int) -> int:
         "hi": hi,
         "tz": str(VN_TZ),
         "waiting": DossierStatus.SUPPLEMENT_REQUESTED.value,
+        "stopped": DossierStatus.STOPPED.value,
+        "withdrawn": DossierStatus.WITHDRAWN.value,
         "online": Channel.ONLINE.value,
         "upload": DocumentSource.UPLOAD.value,
         "reused": DocumentSource.REUSED.value,

@@ -10,12 +10,16 @@ The window of a period ``[start, end)`` computed at moment ``at`` closes at ``T 
 End of processing (QĐ 766 as the national portal applies it, domain-vn §2.5): the first terminal
 status by priority: "Đã xử lý xong" (``processed_at``), then "Đã trả kết quả" (``returned_at``), then
 "Dừng xử lý" / withdrawal (``ended_at``); a dossier waiting for a supplement the applicant never
-brought ends when the supplement was requested. The applicant's supplement time is already added to
-``due_at`` by the services, so "on time" is simply ``end <= due_at``; more than one supplement request
-makes the dossier late whatever the dates.
+brought ends when the supplement was requested, also once it is stopped or withdrawn without the
+supplement (the portal's rule, domain-vn §1.5: the request, not the later stop, ends processing;
+``cchc.dossiers.services.end_of_processing``). Lateness is judged against the statutory appointment
+``statutory_due_at``: the applicant's supplement time is already added to it by the services, and an
+apology letter (form 04) never moves it (NĐ 61/2018/NĐ-CP Điều 19 as amended: an extended dossier
+still counts as late), so "on time" is simply ``end <= statutory_due_at``; more than one supplement
+request makes the dossier late whatever the dates.
 
 Facts are read as they stand at computation time (a dossier finished after a period's end counts as
-"in process at the end" of that period, judged against its appointment in force today).
+"in process at the end" of that period, judged against its statutory appointment).
 """
 
 from __future__ import annotations
@@ -34,6 +38,9 @@ from cchc.indicators.constants import IndicatorError, IndicatorErrorCode, Part, 
 from cchc.indicators.definitions import BY_CODE
 from cchc.indicators.periods import Period
 from cchc.indicators.scopes import Organisation, ResolvedScope, Scope, organisation_load, scope_resolve
+
+# The statuses in which a supplement request may still be open: waiting for it, or ended without it.
+ENDED_WAITING_STATUSES = (DossierStatus.SUPPLEMENT_REQUESTED, DossierStatus.STOPPED, DossierStatus.WITHDRAWN)
 
 # The dossier-based indicators, in the order they are counted.
 DOSSIER_INDICATORS = (
@@ -70,8 +77,10 @@ def dossier_facts(queryset: QuerySet[Dossier] | None = None) -> QuerySet[Dossier
         end_of_processing=Coalesce(
             "processed_at",
             "returned_at",
+            # legal (F766 2.1): a supplement never brought ends processing when it was requested, even
+            # when the dossier was stopped or withdrawn later (only these statuses can hold one open)
+            Case(When(status__in=ENDED_WAITING_STATUSES, then=Subquery(open_supplement))),
             "ended_at",
-            Case(When(status=DossierStatus.SUPPLEMENT_REQUESTED, then=Subquery(open_supplement))),
         ),
         has_upload=Exists(documents.filter(source=DocumentSource.UPLOAD)),
         has_reused=Exists(documents.filter(source=DocumentSource.REUSED)),
@@ -115,9 +124,9 @@ def indicator_filters(window: Window) -> dict[str, tuple[Q, Q]]:
         & (Q(end_of_processing__isnull=True) | Q(end_of_processing__gte=close))
     )
     on_time = Q(supplement_count__lte=1) & (
-        Q(due_at__isnull=True)
-        | (finished & Q(end_of_processing__lte=F("due_at")))
-        | (open_at_close & Q(due_at__gte=close))
+        Q(statutory_due_at__isnull=True)
+        | (finished & Q(end_of_processing__lte=F("statutory_due_at")))
+        | (open_at_close & Q(statutory_due_at__gte=close))
     )
     progress = finished | open_at_close
     completed = received & Q(processed_at__isnull=False)

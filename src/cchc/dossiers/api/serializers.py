@@ -15,6 +15,7 @@ from rest_framework import serializers
 from cchc.common.params import BIGINT_MAX
 from cchc.dossiers.constants import Action
 from cchc.dossiers.models import Dossier, DossierStep, Handover
+from cchc.dossiers.selectors import dossier_submission_reference
 from cchc.dossiers.web.presenters import person
 
 
@@ -94,7 +95,7 @@ class DossierListItemSerializer(serializers.ModelSerializer):
 
     def get_url(self, obj: Dossier) -> str:
         request = self.context.get("request")
-        path = f"/api/dossiers/{obj.code}/"
+        path = f"/api/dossiers/{obj.code or dossier_submission_reference(obj)}/"
         return request.build_absolute_uri(path) if request else path
 
 
@@ -162,6 +163,7 @@ class DossierDetailSerializer(DossierListItemSerializer):
             "applicant_email",
             "applicant_address",
             "original_due_at",
+            "statutory_due_at",
             "processed_at",
             "returned_at",
             "ended_at",

@@ -38,9 +38,9 @@ from cchc.dossiers.api.serializers import (
     ErrorSerializer,
     action_body,
 )
-from cchc.dossiers.constants import Action, DossierError, DossierErrorCode, StepStatus
+from cchc.dossiers.constants import Action, Channel, DossierError, DossierErrorCode, StepStatus
 from cchc.dossiers.models import Dossier, DossierStep
-from cchc.dossiers.selectors import Queue, dossier_list_for_officer, dossier_queryset
+from cchc.dossiers.selectors import Queue, dossier_list_for_officer, dossier_pk_from_reference, dossier_queryset
 from cchc.dossiers.web.actions import action_form, action_perform
 from cchc.dossiers.web.presenters import CalendarCache, Grants, allowed_actions, may_see
 
@@ -90,6 +90,9 @@ def _load(*, code: str, user: Any, on: Any) -> tuple[Dossier, list[DossierStep],
     """The dossier with its steps: 404 when no dossier has ``code``, 403 when it is not one of the
     officer's agencies' dossiers (the console's rule, ``may_see``)."""
     dossier = dossier_queryset().filter(code=code).first() if code else None
+    if dossier is None and (pk := dossier_pk_from_reference(code)) is not None:
+        # an online dossier not yet received has no code: its submission reference (TT-…) names it
+        dossier = dossier_queryset().filter(pk=pk, channel=Channel.ONLINE).first()
     if dossier is None:
         raise DossierAPIError(
             status=http.HTTP_404_NOT_FOUND, code=DossierErrorCode.NOT_FOUND, message="Không tìm thấy hồ sơ."
@@ -230,7 +233,9 @@ class DossierActionView(APIView):
             OpenApiParameter("action", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(Action.values)),
         ],
         description=(
-            "Trường theo thao tác: refuse, stop: reason (bắt buộc); request_supplement: reason (bắt buộc); "
+            "Trường theo thao tác: refuse, stop: reason (bắt buộc); request_supplement: reason (bắt buộc; "
+            "hồ sơ trực tuyến chưa tiếp nhận gọi theo mã nộp TT-…: yêu cầu hoàn thiện trước khi tiếp nhận, "
+            "chưa tính thời hạn); "
             "withdraw: reason; complete_step: receiver (mã người dùng), note; mark_processed: receiver; "
             "request_financial_obligation: amount_<thứ tự khoản phí> cho khoản chưa xác định số tiền; "
             "record_payment: amount, channel (counter | bank_transfer), receipt_number; "

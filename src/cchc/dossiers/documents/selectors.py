@@ -27,7 +27,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from cchc.common.spreadsheets import xlsx_bytes
@@ -54,6 +54,7 @@ from cchc.dossiers.documents.text import (
     short_datetime,
 )
 from cchc.dossiers.models import Dossier, Extension, SupplementRequest
+from cchc.dossiers.services import end_of_processing
 from cchc.org.models import Agency
 from cchc.org.selectors import agency_name_on, one_stop_desk_on
 
@@ -75,6 +76,9 @@ REGISTER_HEADINGS: tuple[str, ...] = (
     "Kết quả (đúng hạn / quá hạn)",
     "Ghi chú",
 )
+
+# legal: the apology's new appointment (form 04) beside the statutory one, which lateness is judged by
+EXTENDED_HEADING = "Hẹn trả mới (xin lỗi, gia hạn)"
 
 
 # --- reading a dossier with everything a form prints ----------------------------------------------
@@ -216,7 +220,9 @@ def _form_context(dossier: Dossier, form: int, *, actor: Any = None, at: datetim
     received_at = dossier.received_at
     received_words = moment_words(received_at) if received_at is not None else ""
     if form == 1:
-        received_at, due_at = _present(received_at), _present(dossier.due_at)
+        # legal: the slip records the appointment given at reception (form 01, TT 03/2025), not one
+        # moved later by a supplement or an apology (those have forms 02 and 04)
+        received_at, due_at = _present(received_at), _present(dossier.original_due_at or dossier.due_at)
         day = local(received_at).date()
         context = _common(dossier, 1, issuer=dossier.receiving_agency, desk=True, day=day)
         fees = [{"name": f.name, "amount_text": _money(f.amount)} for f in dossier.fee_lines.order_by("order")]
@@ -355,6 +361,7 @@ class RegisterRow:
     competent_agency: str
     received_at: datetime | None
     due_at: datetime | None
+    extended_due_at: datetime | None
     processed_at: datetime | None
     returned_at: datetime | None
     status: str
@@ -368,6 +375,10 @@ class RegisterRow:
     @property
     def due_text(self) -> str:
         return short_datetime(self.due_at)
+
+    @property
+    def extended_text(self) -> str:
+        return short_datetime(self.extended_due_at) if self.extended_due_at is not None else ""
 
     @property
     def processed_text(self) -> str:
@@ -400,9 +411,12 @@ def dossier_register_queryset(*, agency: Agency, start: date, end: date) -> Quer
     since, until = _check_period(start, end)
     received = Q(received_at__gte=since, received_at__lt=until)
     refused = Q(status=DossierStatus.REFUSED, ended_at__gte=since, ended_at__lt=until)
+    # the supplement request still open, if any: a dossier stopped without it ended at the request
+    waiting = SupplementRequest.objects.filter(dossier=OuterRef("pk"), resumed_at__isnull=True).values("requested_at")
     return (
         Dossier.objects.filter(Q(receiving_agency=agency) | Q(competent_agency=agency))
         .filter(received | refused)
+        .annotate(waiting_since=Subquery(waiting[:1]))
         .select_related("procedure_version__procedure", "competent_agency")
         .order_by("received_at", "submitted_at", "code", "pk")
     )
@@ -411,14 +425,18 @@ def dossier_register_queryset(*, agency: Agency, start: date, end: date) -> Quer
 def _timeliness(dossier: Dossier, as_of: datetime) -> str:
     """Trước hạn / Đúng hạn / Quá hạn of a finished dossier; for an open one, whether it is overdue.
 
-    legal: QĐ 766/QĐ-TTg as the national portal applies it: late when finished after the appointment in
-    force or when the dossier was flagged late (e.g. a second supplement request); early when finished on
-    an earlier day than the appointment's.
+    legal: QĐ 766/QĐ-TTg as the national portal applies it: late when finished after the statutory
+    appointment (which an apology letter does not move: NĐ 61/2018/NĐ-CP Điều 19 as amended) or when the
+    dossier was flagged late (e.g. a second supplement request); early when finished on an earlier day
+    than the appointment's.
     """
     if dossier.status in (DossierStatus.REFUSED, DossierStatus.WITHDRAWN, DossierStatus.NEW):
         return ""
-    finished = dossier.processed_at or (dossier.ended_at if dossier.status == DossierStatus.STOPPED else None)
-    due = dossier.due_at
+    finished = dossier.processed_at
+    if finished is None and dossier.status == DossierStatus.STOPPED and dossier.ended_at is not None:
+        # legal (QĐ 766, domain-vn §1.5): stopped after a supplement request never answered: the request
+        finished = end_of_processing(dossier.ended_at, waiting_since=getattr(dossier, "waiting_since", None))
+    due = dossier.statutory_due_at
     if finished is None:
         if dossier.status == DossierStatus.SUPPLEMENT_REQUESTED:
             return "Tạm dừng (chờ bổ sung)"
@@ -455,7 +473,9 @@ def dossier_register_rows(*, agency: Agency, start: date, end: date) -> list[Reg
                 procedure_name=dossier.procedure_version.name,
                 competent_agency=dossier.competent_agency.name,
                 received_at=dossier.received_at,
-                due_at=dossier.due_at,
+                due_at=dossier.statutory_due_at or dossier.due_at,
+                # the apology's new appointment (form 04), shown beside the statutory one
+                extended_due_at=dossier.due_at if dossier.due_at != dossier.statutory_due_at else None,
                 processed_at=dossier.processed_at,
                 returned_at=dossier.returned_at,
                 status=DossierStatus(dossier.status).label,
@@ -520,12 +540,13 @@ def dossier_register_xlsx(*, agency: Agency, start: date, end: date) -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "Sổ theo dõi hồ sơ"
-    headings = [*REGISTER_HEADINGS[:3], "Số định danh", "Mã TTHC", *REGISTER_HEADINGS[3:]]
+    headings = [*REGISTER_HEADINGS[:3], "Số định danh", "Mã TTHC", *REGISTER_HEADINGS[3:7], EXTENDED_HEADING]
+    headings += REGISTER_HEADINGS[7:]
     sheet.append(headings)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    date_columns = {headings.index(h) + 1 for h in REGISTER_HEADINGS[5:9]}
+    date_columns = {headings.index(h) + 1 for h in (*REGISTER_HEADINGS[5:9], EXTENDED_HEADING)}
     for row in rows:
         sheet.append(
             [
@@ -538,6 +559,7 @@ def dossier_register_xlsx(*, agency: Agency, start: date, end: date) -> bytes:
                 row.competent_agency,
                 _naive_local(row.received_at),
                 _naive_local(row.due_at),
+                _naive_local(row.extended_due_at),
                 _naive_local(row.processed_at),
                 _naive_local(row.returned_at),
                 row.status,
@@ -548,7 +570,7 @@ def dossier_register_xlsx(*, agency: Agency, start: date, end: date) -> bytes:
     for column in date_columns:
         for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
             cell.number_format = "dd/mm/yyyy hh:mm"
-    widths = [6, 20, 28, 16, 12, 45, 32, 17, 17, 17, 17, 22, 22, 30]
+    widths = [6, 20, 28, 16, 12, 45, 32, 17, 17, 17, 17, 17, 22, 22, 30]
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"

@@ -210,6 +210,55 @@ class ApplicationForm(ConsoleForm):
         }
 
 
+class SupplementForm(ConsoleForm):
+    """The applicant hands in a supplement: one optional file per component of the dossier (the
+    request says which are missing); each file checked by content next to its input."""
+
+    def __init__(self, *args: Any, documents: list[RequiredDocument], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.documents = documents
+        limit = size_text(max_bytes())
+        for document in documents:
+            self.fields[f"doc_{document.order}"] = forms.FileField(
+                label=document.name,
+                required=False,
+                max_length=None,
+                allow_empty_file=True,
+                help_text=f"{ALLOWED_TEXT}, tối đa {limit}.",
+                widget=forms.FileInput(attrs={"accept": ACCEPT}),
+                error_messages={
+                    "invalid": "Tệp gửi lên không hợp lệ. Vui lòng chọn lại tệp.",
+                    "missing": "Không nhận được tệp. Vui lòng chọn lại tệp.",
+                },
+            )
+
+    def document_fields(self) -> list[tuple[RequiredDocument, forms.BoundField]]:
+        return [(d, self[f"doc_{d.order}"]) for d in self.documents]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen = False
+        for document in self.documents:
+            name = f"doc_{document.order}"
+            file = data.get(name)
+            if file:
+                chosen = True
+                try:
+                    upload_check(file=file, label=document.name)
+                except DossierError as exc:
+                    self.add_error(name, exc.message)
+        if self.documents and not chosen and not self.errors:
+            raise forms.ValidationError("Vui lòng đính kèm ít nhất một tệp giấy tờ bổ sung theo yêu cầu.")
+        return data
+
+    def files_by_order(self) -> dict[int, Any]:
+        return {
+            d.order: self.cleaned_data[f"doc_{d.order}"]
+            for d in self.documents
+            if self.cleaned_data.get(f"doc_{d.order}")
+        }
+
+
 class LookupForm(ConsoleForm):
     reference = forms.CharField(
         label="Mã hồ sơ hoặc mã nộp trực tuyến",

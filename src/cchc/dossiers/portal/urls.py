@@ -13,4 +13,5 @@ urlpatterns = [
     path("tra-cuu/", views.lookup, name="lookup"),
     path("ho-so/<id:pk>/", views.dossier_status, name="status"),
     path("ho-so/<id:pk>/danh-gia/", views.rate, name="rate"),
+    path("ho-so/<id:pk>/bo-sung/", views.supplement, name="supplement"),
 ]

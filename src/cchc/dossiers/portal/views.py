@@ -306,8 +306,23 @@ def _events(dossier: Dossier) -> list[dict[str, Any]]:
     return [{"at": _when(at), "iso": at.isoformat(), "label": label, "detail": detail} for at, label, detail in rows]
 
 
+def _supplement_form(dossier: Dossier, data: Any = None, files: Any = None) -> f.SupplementForm | None:
+    """The supplement form while the dossier waits for one (before or after reception), else ``None``."""
+    if dossier.status != DossierStatus.SUPPLEMENT_REQUESTED:
+        return None
+    documents = list(dossier.procedure_version.documents.all())
+    return f.SupplementForm(data, files, documents=documents, prefix="bo-sung")
+
+
 def _status_page(
-    request: HttpRequest, dossier: Dossier, *, form: f.RatingForm | None = None, error: str = "", status: int = 200
+    request: HttpRequest,
+    dossier: Dossier,
+    *,
+    form: f.RatingForm | None = None,
+    error: str = "",
+    status: int = 200,
+    supplement_form: f.SupplementForm | None = None,
+    supplement_error: str = "",
 ) -> HttpResponse:
     try:
         rating: DossierRating | None = dossier.rating
@@ -330,6 +345,8 @@ def _status_page(
             "reference": dossier_submission_reference(dossier) if dossier.channel == Channel.ONLINE else "",
             "status_label": DossierStatus(dossier.status).label,
             "due_at": _when(dossier.due_at),
+            # the appointment before the apology letter (form 04), shown beside the new one
+            "first_due_at": _when(dossier.statutory_due_at) if dossier.statutory_due_at != dossier.due_at else "",
             "events": _events(dossier),
             "steps": steps,
             "fee_lines": [{"name": line.name, "amount": money(line.amount)} for line in lines],
@@ -340,6 +357,10 @@ def _status_page(
             "rating_criteria": _rating_rows(rating),
             "form": form if form is not None else (f.RatingForm() if can_rate else None),
             "error": error,
+            "supplement_form": supplement_form if supplement_form is not None else _supplement_form(dossier),
+            "supplement_request": next((x for x in dossier.supplements.all() if x.resumed_at is None), None),
+            "supplement_error": supplement_error,
+            "limit": size_text(max_bytes()),
         },
         status=status,
     )
@@ -392,4 +413,37 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
         dossier = dossier_get_public(pk=pk)
         return _status_page(request, dossier, form=None, error=exc.message, status=ERROR_STATUS.get(exc.code, 409))
     messages.success(request, "Cảm ơn bạn đã đánh giá. Ý kiến của bạn giúp cơ quan phục vụ tốt hơn.")
+    return HttpResponseRedirect(reverse("portal:status", kwargs={"pk": pk}))
+
+
+@require_POST
+def supplement(request: HttpRequest, pk: int) -> HttpResponse:
+    """The applicant hands in the supplement asked of them (form 02), with the files it names.
+
+    Asked before reception, the dossier goes back to the desk's queue as "Mới đăng ký" (no clock ran);
+    asked during processing, the clock resumes (``dossier_resubmit_supplement``).
+    """
+    dossier = _seen(request, pk)
+    if dossier is None:
+        return HttpResponseRedirect(reverse("portal:lookup"))
+    form = _supplement_form(dossier, request.POST, request.FILES)
+    if form is None:
+        error = "Hồ sơ hiện không có yêu cầu bổ sung nào đang chờ."
+        return _status_page(request, dossier, supplement_error=error, status=409)
+    if not form.is_valid():
+        return _status_page(request, dossier, supplement_form=form, status=400)
+    try:
+        services.dossier_resubmit_supplement(
+            dossier=dossier, actor=None, at=timezone.now(), files=form.files_by_order()
+        )
+    except DossierError as exc:
+        dossier = dossier_get_public(pk=pk)
+        return _status_page(request, dossier, supplement_error=exc.message, status=ERROR_STATUS.get(exc.code, 409))
+    received = dossier.received_at is not None
+    messages.success(
+        request,
+        "Đã nộp bổ sung hồ sơ; thời gian giải quyết được tính tiếp."
+        if received
+        else "Đã nộp bổ sung hồ sơ; hồ sơ được chuyển lại bộ phận một cửa để tiếp nhận.",
+    )
     return HttpResponseRedirect(reverse("portal:status", kwargs={"pk": pk}))

@@ -311,6 +311,10 @@ def _story(
                     work = _later(calendar, back, _seconds(step.duration_hours, rng.uniform(0.1, 0.4)))
                     if round_ == 0:
                         plan.scenario = "supplement_twice" if twice else "supplement"
+            # legal: the apology goes out at the latest one day before the deadline's day
+            # (dossiers.services.dossier_apologise_extend); a delay seen later is not extended
+            if extended and (reception_day(due) - reception_day(start + timedelta(minutes=1))).days < 1:
+                extended = False
             if extended:
                 events.append(
                     Event(

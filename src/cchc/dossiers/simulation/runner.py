@@ -339,7 +339,7 @@ class _BulkDossier:
             unit=version.processing_time_unit,
             cutoff=version.processing_time_cutoff,
         )
-        d.original_due_at = d.due_at
+        d.original_due_at = d.statutory_due_at = d.due_at
         deadline = at
         for position, template in enumerate(version.steps):
             deadline = self.calendar.add_working_hours(deadline, template.duration_hours)
@@ -404,7 +404,8 @@ class _BulkDossier:
         self.handovers.append((handover, step))
 
     def _late_at_end(self, d: Dossier, end: datetime) -> bool:
-        return d.is_late or d.supplement_count > 1 or (d.due_at is not None and end > d.due_at)
+        due = d.statutory_due_at
+        return d.is_late or d.supplement_count > 1 or (due is not None and end > due)
 
     def _paid(self) -> Decimal:
         return sum((p.amount for p in self.payments), Decimal(0))
@@ -455,6 +456,8 @@ class _BulkDossier:
             if paused and d.due_at is not None:
                 shift = Decimal(paused) / Decimal(3600)
                 d.due_at = self.calendar.add_working_hours(d.due_at, shift)
+                if d.statutory_due_at is not None:
+                    d.statutory_due_at = self.calendar.add_working_hours(d.statutory_due_at, shift)
                 for step in self.steps:
                     if step.status in (StepStatus.ACTIVE, StepStatus.PENDING):
                         step.deadline = self.calendar.add_working_hours(step.deadline, shift)
@@ -511,7 +514,8 @@ class _BulkDossier:
         elif action == Action.STOP:
             self._close_open()
             d.status, d.ended_at, d.end_reason = DossierStatus.STOPPED, at, event.reason.strip()
-            d.is_late = self._late_at_end(d, at)
+            waiting = next((x.requested_at for x in self.supplements if x.resumed_at is None), None)
+            d.is_late = self._late_at_end(d, services.end_of_processing(at, waiting_since=waiting))
         else:  # pragma: no cover
             raise ValueError(action)
 

@@ -190,6 +190,13 @@ def receive_commune(w: World, at: datetime = AT) -> Dossier:
     )
 
 
+def waiting_before_reception(w: World, at: datetime = AT) -> Dossier:
+    """An online dossier the desk asked to complete before reception (form 02; no clock yet)."""
+    return s.dossier_request_supplement(
+        dossier=submit(w, at), actor=w.reception, at=at + timedelta(minutes=30), reason="Bổ sung bản chụp căn cước"
+    )
+
+
 def to_status(w: World, status: DossierStatus, at: datetime = AT) -> Dossier:
     """A province dossier brought to ``status`` through the services, starting at ``at``."""
     step = timedelta(minutes=30)
@@ -238,7 +245,11 @@ def perform(w: World, action: Action, dossier: Dossier, at: datetime) -> Any:
             dossier=dossier, actor=w.reception, at=at, reason="Không thuộc thẩm quyền"
         ),
         Action.REQUEST_SUPPLEMENT: lambda: s.dossier_request_supplement(
-            dossier=dossier, actor=w.specialist, at=at, reason="Bổ sung bản sao giấy tờ"
+            # before reception only the desk asks
+            dossier=dossier,
+            actor=w.reception if dossier.status == DossierStatus.NEW else w.specialist,
+            at=at,
+            reason="Bổ sung bản sao giấy tờ",
         ),
         Action.RESUBMIT_SUPPLEMENT: lambda: s.dossier_resubmit_supplement(dossier=dossier, actor=None, at=at),
         Action.COMPLETE_STEP: lambda: s.dossier_complete_step(dossier=dossier, actor=step_officer, at=at),

@@ -401,9 +401,128 @@ def test_apology_and_extension_needs_a_later_appointment(world: World) -> None:
     )
     dossier.refresh_from_db()
     assert (extension.previous_due_at, extension.new_due_at) == (vn(10, 8), vn(15, 17))
-    assert (dossier.due_at, dossier.original_due_at) == (vn(15, 17), vn(10, 8))
+    # the applicant holds the new appointment; the statutory one and the slip's stay
+    assert (dossier.due_at, dossier.statutory_due_at, dossier.original_due_at) == (vn(15, 17), vn(10, 8), vn(10, 8))
+
+
+def test_an_extended_dossier_finished_after_the_statutory_appointment_is_late(world: World) -> None:
+    # legal: NĐ 61/2018 Điều 19 as amended: the apology gives a new appointment, the dossier still
+    # counts as late (QĐ 766)
+    dossier = to_status(world, DossierStatus.IN_PROCESS)
+    s.dossier_apologise_extend(
+        dossier=dossier, actor=world.leader, at=vn(9, 9), new_due_at=vn(15, 17), reason="Chờ kết quả xác minh"
+    )
     processed = s.dossier_mark_processed(dossier=dossier, actor=world.specialist, at=vn(14, 9))
+    assert processed.is_late
+    assert processed.due_at == vn(15, 17)
+
+
+def test_an_extended_dossier_finished_by_the_statutory_appointment_is_on_time(world: World) -> None:
+    dossier = to_status(world, DossierStatus.IN_PROCESS)
+    s.dossier_apologise_extend(dossier=dossier, actor=world.leader, at=vn(6, 9), new_due_at=vn(15, 17), reason="x")
+    processed = s.dossier_mark_processed(dossier=dossier, actor=world.specialist, at=vn(9, 16))
     assert not processed.is_late
+
+
+def test_an_extension_is_refused_on_the_deadline_s_day_and_after(world: World) -> None:
+    # legal: the apology is sent at the latest one day before the deadline's day (due 08:00 on the 10th)
+    dossier = to_status(world, DossierStatus.IN_PROCESS)
+    for at in (vn(10, 7), vn(10, 9), vn(12, 9)):
+        with pytest.raises(DossierError) as refused:
+            s.dossier_apologise_extend(dossier=dossier, actor=world.leader, at=at, new_due_at=vn(20, 17), reason="x")
+        assert refused.value.code == DossierErrorCode.EXTENSION_TOO_LATE
+        assert "chậm nhất 1 ngày trước ngày hết hạn" in refused.value.message
+    dossier.refresh_from_db()
+    assert (dossier.due_at, dossier.extensions.count()) == (vn(10, 8), 0)
+    assert "dossier.apologise_extend" not in events_for(dossier)
+
+
+def test_the_extension_lead_is_a_setting(world: World, settings) -> None:
+    settings.CCHC_EXTENSION_LEAD_DAYS = 0
+    dossier = to_status(world, DossierStatus.IN_PROCESS)
+    with pytest.raises(DossierError) as refused:
+        s.dossier_apologise_extend(dossier=dossier, actor=world.leader, at=vn(10, 9), new_due_at=vn(20, 17), reason="x")
+    assert refused.value.code == DossierErrorCode.EXTENSION_TOO_LATE
+    s.dossier_apologise_extend(dossier=dossier, actor=world.leader, at=vn(10, 7), new_due_at=vn(20, 17), reason="x")
+
+
+def test_a_second_extension_is_refused(world: World) -> None:
+    # legal: the appointment is given again no more than once
+    dossier = to_status(world, DossierStatus.IN_PROCESS)
+    s.dossier_apologise_extend(dossier=dossier, actor=world.leader, at=vn(6, 9), new_due_at=vn(15, 17), reason="x")
+    with pytest.raises(DossierError) as refused:
+        s.dossier_apologise_extend(dossier=dossier, actor=world.leader, at=vn(7, 9), new_due_at=vn(20, 17), reason="y")
+    assert refused.value.code == DossierErrorCode.EXTENSION_REPEATED
+    assert "không quá một lần" in refused.value.message
+    dossier.refresh_from_db()
+    assert (dossier.due_at, dossier.extensions.count()) == (vn(15, 17), 1)
+
+
+def test_a_supplement_after_an_extension_moves_both_appointments(world: World) -> None:
+    dossier = to_status(world, DossierStatus.IN_PROCESS)
+    s.dossier_apologise_extend(dossier=dossier, actor=world.leader, at=vn(6, 9), new_due_at=vn(15, 17), reason="x")
+    s.dossier_request_supplement(dossier=dossier, actor=world.specialist, at=vn(7, 9), reason="Bổ sung tờ khai")
+    resumed = s.dossier_resubmit_supplement(dossier=dossier, actor=None, at=vn(7, 11))
+    assert resumed.due_at > vn(15, 17)
+    assert resumed.statutory_due_at > vn(10, 8)
+    assert resumed.original_due_at == vn(10, 8)
+
+
+def test_a_dossier_stopped_after_an_unanswered_supplement_request_ended_at_the_request(world: World) -> None:
+    # legal (QĐ 766 as the portal applies it, domain-vn §1.5): the request, not the later stop, ends it
+    dossier = to_status(world, DossierStatus.IN_PROCESS)  # due 08:00 on the 10th
+    s.dossier_request_supplement(dossier=dossier, actor=world.specialist, at=vn(6, 9), reason="Bổ sung tờ khai")
+    stopped = s.dossier_stop(dossier=dossier, actor=world.leader, at=vn(26, 9), reason="Không bổ sung hồ sơ")
+    assert (stopped.status, stopped.ended_at) == (DossierStatus.STOPPED, vn(26, 9))
+    assert not stopped.is_late
+    # a dossier stopped while being worked on past its appointment is late
+    other = to_status(world, DossierStatus.IN_PROCESS)
+    assert s.dossier_stop(dossier=other, actor=world.leader, at=vn(26, 9), reason="Trùng hồ sơ").is_late
+
+
+def test_the_desk_asks_to_complete_an_online_dossier_before_reception(world: World) -> None:
+    # legal: NĐ 118/2025 Điều 16, form 02 of TT 03/2025: asked at the desk, the clock has not started
+    dossier = submit(world)
+    with pytest.raises(DossierError) as refused:  # only the receiving desk asks before reception
+        s.dossier_request_supplement(dossier=dossier, actor=world.specialist, at=vn(5, 9), reason="Bổ sung")
+    assert refused.value.code == DossierErrorCode.NOT_PERMITTED
+    waiting = s.dossier_request_supplement(
+        dossier=dossier, actor=world.reception, at=vn(5, 9), reason="Bổ sung bản chụp căn cước"
+    )
+    assert (waiting.status, waiting.code, waiting.due_at, waiting.received_at) == (
+        DossierStatus.SUPPLEMENT_REQUESTED,
+        "",
+        None,
+        None,
+    )
+    assert waiting.supplement_count == 0  # not a supplement request of processing (QĐ 766)
+    assert waiting.supplements.get().before_reception
+    # the applicant completes it online: back to the desk's queue as new, nothing paused
+    back = s.dossier_resubmit_supplement(dossier=dossier, actor=None, at=vn(7, 10))
+    assert (back.status, back.paused_seconds, back.due_at) == (DossierStatus.NEW, 0, None)
+    # received later: the clock starts at reception, one later supplement request is not "twice"
+    received = s.dossier_receive(dossier=dossier, actor=world.reception, at=vn(8, 8))
+    assert received.due_at == received.statutory_due_at == received.original_due_at
+    s.dossier_request_supplement(dossier=dossier, actor=world.specialist, at=vn(8, 9), reason="Bổ sung tờ khai")
+    dossier.refresh_from_db()
+    assert (dossier.supplement_count, dossier.is_late) == (1, False)
+    assert events_for(dossier) == [
+        "dossier.submit",
+        "dossier.request_supplement",
+        "dossier.resubmit_supplement",
+        "dossier.receive",
+        "dossier.request_supplement",
+    ]
+
+
+def test_a_dossier_waiting_before_reception_is_refused_not_stopped(world: World) -> None:
+    dossier = submit(world)
+    s.dossier_request_supplement(dossier=dossier, actor=world.reception, at=vn(5, 9), reason="Bổ sung")
+    with pytest.raises(DossierError) as refused:
+        s.dossier_stop(dossier=dossier, actor=world.leader, at=vn(20, 9), reason="Không bổ sung")
+    assert refused.value.code == DossierErrorCode.INVALID_TRANSITION
+    closed = s.dossier_refuse(dossier=dossier, actor=world.reception, at=vn(20, 9), reason="Không bổ sung hồ sơ")
+    assert (closed.status, closed.received_at) == (DossierStatus.REFUSED, None)
 
 
 def test_stop_needs_a_reason_and_closes_the_steps(world: World) -> None:

@@ -9,16 +9,18 @@ import pytest
 
 from cchc.audit.models import AuditEvent
 from cchc.dossiers.constants import (
+    BEFORE_RECEPTION,
     SYNC_CODES,
     TRANSITIONS,
     Action,
     DossierError,
     DossierErrorCode,
     DossierStatus,
+    actions_from,
     is_allowed,
 )
 from cchc.dossiers.models import Dossier, DossierStep, FeeLine, Handover, Payment, SupplementRequest
-from cchc.dossiers.tests.conftest import AT, World, perform, to_status
+from cchc.dossiers.tests.conftest import AT, World, perform, to_status, waiting_before_reception
 
 # Allowed by the table but refused by a rule for the arguments ``perform`` passes.
 BUSINESS_REFUSALS = {
@@ -98,3 +100,36 @@ def test_every_allowed_pair_passes_the_table(world: World, status: DossierStatus
         assert refusal is None, refusal
         assert AuditEvent.objects.count() == events + 1
         assert AuditEvent.objects.order_by("-sequence").first().action == f"dossier.{action.value}"  # type: ignore[union-attr]
+
+
+# Before reception: an online dossier waiting for the supplement the desk asked (no clock, no code).
+WAITING = DossierStatus.SUPPLEMENT_REQUESTED
+EARLY_ALLOWED = sorted(BEFORE_RECEPTION[WAITING])
+EARLY_DISALLOWED = [a for a in Action if a not in BEFORE_RECEPTION[WAITING]]
+
+
+def test_before_reception_the_desk_may_ask_for_a_supplement_and_nothing_else_new() -> None:
+    assert actions_from("new", received=False) == TRANSITIONS[DossierStatus.NEW]
+    assert is_allowed("new", "request_supplement")
+    assert set(EARLY_ALLOWED) == {Action.RESUBMIT_SUPPLEMENT, Action.WITHDRAW, Action.REFUSE}
+    assert not is_allowed("supplement_requested", "stop", received=False)
+    assert is_allowed("supplement_requested", "stop", received=True)
+
+
+@pytest.mark.parametrize("action", EARLY_DISALLOWED, ids=[a.value for a in EARLY_DISALLOWED])
+def test_before_reception_every_disallowed_action_is_refused_and_changes_nothing(world: World, action: Action) -> None:
+    dossier = waiting_before_reception(world)
+    before = _state(dossier)
+    with pytest.raises(DossierError) as refused:
+        perform(world, action, dossier, AT + timedelta(hours=3))
+    assert refused.value.code == DossierErrorCode.INVALID_TRANSITION
+    assert _state(dossier) == before
+
+
+@pytest.mark.parametrize("action", EARLY_ALLOWED, ids=[a.value for a in EARLY_ALLOWED])
+def test_before_reception_every_allowed_action_passes(world: World, action: Action) -> None:
+    dossier = waiting_before_reception(world)
+    events = AuditEvent.objects.count()
+    perform(world, action, dossier, AT + timedelta(hours=3))
+    assert AuditEvent.objects.order_by("-sequence").first().action == f"dossier.{action.value}"  # type: ignore[union-attr]
+    assert AuditEvent.objects.count() == events + 1

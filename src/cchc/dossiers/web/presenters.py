@@ -21,7 +21,7 @@ from cchc.audit.models import AuditEvent
 from cchc.calendars.selectors import WorkingCalendar, working_calendar, working_calendars
 from cchc.catalogue.constants import WORKING_HOURS_PER_DAY
 from cchc.common.numbers import vi_number
-from cchc.dossiers.constants import TRANSITIONS, WAITING_APPLICANT_STATUSES, Action, DossierStatus
+from cchc.dossiers.constants import WAITING_APPLICANT_STATUSES, Action, DossierStatus, actions_from
 from cchc.dossiers.models import Dossier, DossierStep
 from cchc.dossiers.selectors import VN_TZ
 
@@ -142,6 +142,8 @@ class CalendarCache:
         status = DossierStatus(dossier.status)
         if status in (DossierStatus.NEW,):
             return Remaining(None, "chưa tiếp nhận", "remaining-none")
+        if dossier.received_at is None and status == DossierStatus.SUPPLEMENT_REQUESTED:
+            return Remaining(None, "chưa tiếp nhận, chờ người nộp bổ sung", "remaining-paused")
         if dossier.due_at is None or status in (
             DossierStatus.REFUSED,
             DossierStatus.WITHDRAWN,
@@ -220,14 +222,16 @@ def role_checks(dossier: Dossier, active_step: DossierStep | None, grants: Grant
         Action.MARK_PROCESSED: officer_of_competent or grants.has(step_agency, Role.SPECIALIST, Role.LEADER),
         Action.RETURN_RESULT: grants.has(receiving, Role.CLERK, Role.RECEPTION),
     }
+    if dossier.status == DossierStatus.NEW:  # before reception only the desk asks for a supplement
+        checks[Action.REQUEST_SUPPLEMENT] = grants.has(receiving, Role.RECEPTION)
     return checks
 
 
 def allowed_actions(dossier: Dossier, active_step: DossierStep | None, grants: Grants) -> list[Action]:
-    """The actions allowed now from the dossier's status (TRANSITIONS) AND to this officer's roles: the
-    available part of :func:`action_states` (without wording the reasons of the others)."""
+    """The actions allowed now from the dossier's status (the transition tables, ``actions_from``) AND
+    to this officer's roles: the available part of :func:`action_states` (without the reasons)."""
     checks = role_checks(dossier, active_step, grants)
-    allowed = TRANSITIONS[DossierStatus(dossier.status)]
+    allowed = actions_from(dossier.status, received=dossier.received_at is not None)
     return [action for action in ACTION_TITLES if action in allowed and checks[action]]
 
 
@@ -332,15 +336,15 @@ def action_states(
     """Every action of the page, in the page's order: available now, or why not and who can unblock it.
 
     The one policy of the console and the API (``allowed_actions`` is its available part). It reads
-    the same preconditions the services check, in the same order: the transition table
-    (``TRANSITIONS``, :func:`cchc.dossiers.services._check_transition`), then the roles
+    the same preconditions the services check, in the same order: the transition tables
+    (``actions_from``: ``TRANSITIONS``, ``BEFORE_RECEPTION``; ``services._check_transition``), then the roles
     (:func:`role_checks`, as ``_require_officer``); ``unpaid`` (đồng still owed, when the caller read
     it) warns on "Trả kết quả", which ``dossier_return_result`` refuses while fees are unpaid
     (Nghị định 118/2025/NĐ-CP: the result is returned after the fees are paid). The services check
     everything again: this only explains.
     """
     checks = role_checks(dossier, active_step, grants)
-    allowed = TRANSITIONS[DossierStatus(dossier.status)]
+    allowed = actions_from(dossier.status, received=dossier.received_at is not None)
     states = []
     for action, title in ACTION_TITLES.items():
         if action not in allowed:
@@ -455,9 +459,8 @@ class FormLink:
 
 
 def form_links(dossier: Dossier, *, has_supplement: bool, has_extension: bool) -> list[FormLink]:
-    """Links to the forms of TT 03/2025 that exist for this dossier, when the documents app serves them."""
-    if not dossier.code:
-        return []
+    """Links to the forms of TT 03/2025 that exist for this dossier, when the documents app serves them
+    (by the dossier's id before it has a code: form 02 asked before reception, form 03)."""
     wanted = []
     status = DossierStatus(dossier.status)
     if dossier.received_at is not None:
@@ -475,7 +478,10 @@ def form_links(dossier: Dossier, *, has_supplement: bool, has_extension: bool) -
     links = []
     for number in wanted:
         try:
-            url = reverse("dossier_documents:form", kwargs={"code": dossier.code, "form": number})
+            if dossier.code:
+                url = reverse("dossier_documents:form", kwargs={"code": dossier.code, "form": number})
+            else:
+                url = reverse("dossier_documents:form_by_pk", kwargs={"pk": dossier.pk, "form": number})
         except NoReverseMatch:
             continue
         links.append(FormLink(number, FORM_NAMES[number], url))

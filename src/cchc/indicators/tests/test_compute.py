@@ -239,6 +239,76 @@ def test_a_feedback_about_a_dossier_counts_as_dissatisfaction_in_5_4(world: Worl
     assert list(numerator) == [month.k]
 
 
+def test_an_extension_does_not_make_a_late_dossier_on_time(world: World, month: Month) -> None:
+    # given the month's figures
+    direct = indicators_compute(period=JANUARY, at=CLOSE, method=Method.DIRECT)
+    progress, satisfaction = figures(direct, "PROGRESS_ON_TIME"), figures(direct, "DOSSIER_RECEIVING_SATISFACTION")
+    # when a dossier gets an apology and a new appointment (form 04) before its deadline, and is
+    # processed after its statutory appointment but before the new one
+    x = to_status(world, DossierStatus.IN_PROCESS, _day(13))
+    statutory = x.due_at
+    assert statutory is not None
+    s.dossier_apologise_extend(
+        dossier=x, actor=world.leader, at=_day(14), new_due_at=statutory + timedelta(days=10), reason="Chờ xác minh"
+    )
+    s.dossier_complete_step(dossier=x, actor=world.specialist, at=_day(14, 10), receiver=world.leader)
+    s.dossier_mark_processed(dossier=x, actor=world.leader, at=statutory + timedelta(days=1), receiver=world.reception)
+    # then it counts as late (legal: NĐ 61/2018 Điều 19 as amended), in the rollups and directly alike
+    for method in (Method.ROLLUP, Method.DIRECT):
+        report = indicators_compute(period=JANUARY, at=CLOSE, method=method)
+        assert figures(report, "PROGRESS_ON_TIME")[:2] == (progress[0], progress[1] + 1), method  # type: ignore[operator]
+        assert figures(report, "DOSSIER_RECEIVING_SATISFACTION")[:2] == (  # type: ignore[operator]
+            satisfaction[0],
+            satisfaction[1] + 1,  # type: ignore[operator]
+        ), method
+    on_time = indicator_dossiers("PROGRESS_ON_TIME", JANUARY, Scope(), at=CLOSE)
+    assert x.pk not in {d.pk for d in on_time}
+    assert x.pk in {d.pk for d in indicator_dossiers("PROGRESS_ON_TIME", JANUARY, Scope(), "denominator", at=CLOSE)}
+
+
+def test_a_dossier_stopped_after_an_unanswered_supplement_request_is_on_time(world: World, month: Month) -> None:
+    # given the month's figures
+    direct = indicators_compute(period=JANUARY, at=CLOSE, method=Method.DIRECT)
+    progress = figures(direct, "PROGRESS_ON_TIME")
+    # when a dossier waits for a supplement the applicant never brings, and is stopped after its deadline
+    y = to_status(world, DossierStatus.IN_PROCESS, _day(13))
+    assert y.due_at is not None
+    s.dossier_request_supplement(dossier=y, actor=world.specialist, at=_day(13, 10), reason="Bổ sung bản sao")
+    s.dossier_stop(dossier=y, actor=world.leader, at=y.due_at + timedelta(days=5), reason="Không bổ sung hồ sơ")
+    # then it ended at the request (domain-vn §1.5), on time, in the rollups and directly alike
+    for method in (Method.ROLLUP, Method.DIRECT):
+        report = indicators_compute(period=JANUARY, at=CLOSE, method=method)
+        assert figures(report, "PROGRESS_ON_TIME")[:2] == (progress[0] + 1, progress[1] + 1), method  # type: ignore[operator]
+    on_time = indicator_dossiers("PROGRESS_ON_TIME", JANUARY, Scope(), at=CLOSE)
+    assert y.pk in {d.pk for d in on_time}
+
+
+def test_a_supplement_asked_before_reception_is_not_subtracted_from_the_processing_time(
+    world: World, month: Month
+) -> None:
+    # given the month's average processing time (2.2)
+    direct = indicators_compute(period=JANUARY, at=CLOSE, method=Method.DIRECT)
+    seconds, count = figures(direct, "PROCESSING_TIME_AVG")[:2]
+    # when an online dossier is sent back for completion before reception, completed, then received
+    # and processed two hours later
+    z = s.dossier_submit_online(
+        procedure=world.province_procedure,
+        applicant=CITIZEN,
+        receiving_agency=world.centre,
+        competent_agency=world.justice,
+        at=_day(19),
+    )
+    s.dossier_request_supplement(dossier=z, actor=world.reception, at=_day(19, 9), reason="Bổ sung bản chụp")
+    s.dossier_resubmit_supplement(dossier=z, actor=None, at=_day(20, 9))
+    s.dossier_receive(dossier=z, actor=world.reception, at=_day(21))
+    s.dossier_complete_step(dossier=z, actor=world.reception, at=_day(21, 9), receiver=world.specialist)
+    s.dossier_mark_processed(dossier=z, actor=world.specialist, at=_day(21, 10), receiver=world.leader)
+    # then its processing time counts from reception, without the time before it (no clock ran)
+    for method in (Method.ROLLUP, Method.DIRECT):
+        report = indicators_compute(period=JANUARY, at=CLOSE, method=method)
+        assert figures(report, "PROCESSING_TIME_AVG")[:2] == (seconds + 7200, count + 1), method  # type: ignore[operator]
+
+
 def test_scopes_agency_commune_procedure(world: World, month: Month) -> None:
     justice = indicators_compute(period=JANUARY, scope=Scope(agency="so-tu-phap"), at=CLOSE)
     assert figures(justice, "PROGRESS_ON_TIME") == (3, 6, Decimal("50.00"), Decimal("10.00"))

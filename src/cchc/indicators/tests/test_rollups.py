@@ -259,6 +259,21 @@ def _transitions() -> Counter[str]:
             if _try(partial(ask, at=at + timedelta(minutes=20))):
                 done["supplement"] += 1
                 break
+    # apologies with a new appointment (form 04), before the deadline: lateness keeps the statutory one
+    later_than = datetime.combine(day + timedelta(days=2), datetime.min.time(), tzinfo=VN)
+    for dossier in open_.filter(status=DossierStatus.IN_PROCESS, due_at__gte=later_than)[:10]:
+        assert dossier.due_at is not None
+        for actor in officers(dossier.competent_agency_id):
+            extend = partial(
+                s.dossier_apologise_extend,
+                dossier=dossier,
+                actor=actor,
+                new_due_at=dossier.due_at + timedelta(days=20),
+                reason="Chờ xác minh",
+            )
+            if _try(partial(extend, at=at + timedelta(minutes=25))):
+                done["extend"] += 1
+                break
     for dossier in open_.filter(status=DossierStatus.FINANCIAL_OBLIGATION_REQUESTED)[:10]:
         pay = partial(
             s.dossier_record_payment,
@@ -309,7 +324,7 @@ def test_refresh_follows_the_services_and_equals_a_rebuild(data: None, django_as
 
     # when dossiers move on through the services
     done = _transitions()
-    assert set(done) == {"return", "rate", "resubmit", "supplement", "pay", "feedback"}, done
+    assert set(done) == {"return", "rate", "resubmit", "supplement", "extend", "pay", "feedback"}, done
     assert done["rate"] >= 5
 
     # then the next rollup read catches up and equals the direct figures again
@@ -509,6 +524,30 @@ def test_the_rebuild_s_set_based_facts_equal_the_selectors_row_by_row(data: None
     late.save(update_fields=["resumed_at"])
     assert Dossier.objects.filter(status=DossierStatus.SUPPLEMENT_REQUESTED, received_at__isnull=False).exists()
     assert {level for level in DossierRating.objects.values_list("level", flat=True)} == set(RatingLevel.values)
+    # a supplement asked before reception (form 02, no clock ran) is not subtracted from 2.2's time
+    early = Dossier.objects.filter(processed_at__isnull=False, supplement_count=0).order_by("pk").first()
+    assert early is not None
+    assert early.received_at is not None
+    SupplementRequest.objects.create(
+        dossier=early,
+        requested_at=early.received_at - timedelta(days=2),
+        resumed_at=early.received_at - timedelta(days=1),
+        requested_by=get_user_model().objects.order_by("pk").first(),
+        reason="Bổ sung trước khi tiếp nhận",
+        before_reception=True,
+    )
+    assert facts_queryset(Dossier.objects.filter(pk=early.pk)).get()["f_paused"] == 0
+    # extended dossiers (form 04) processed after their statutory appointment, before the new one: late
+    extended = Dossier.objects.filter(processed_at__gt=F("statutory_due_at"), processed_at__lte=F("due_at"))
+    assert extended.exists()
+    assert not facts_queryset(extended).filter(f_end_on_time=True).exists()
+    # dossiers stopped after a supplement request never answered: they ended at the request
+    abandoned = SupplementRequest.objects.filter(resumed_at__isnull=True, dossier__status=DossierStatus.STOPPED)
+    assert abandoned.exists()
+    ends = dict(
+        facts_queryset(Dossier.objects.filter(pk__in=abandoned.values("dossier"))).values_list("f_dossier", "f_end_at")
+    )
+    assert ends == dict(abandoned.values_list("dossier_id", "requested_at"))
     citizen = Submitter(name="Phạm Thị Dung", phone="0935222333")
     text = {"subject": "Hồ sơ bị trả chậm", "content": "Đề nghị cơ quan xem lại thời hạn giải quyết hồ sơ."}
     satisfied = Dossier.objects.filter(status=DossierStatus.RETURNED).exclude(rating__level=RatingLevel.DISSATISFIED)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from cchc.audit.models import AuditEvent
 from cchc.dossiers.constants import DossierStatus
 from cchc.dossiers.models import Dossier, Handover, Payment
-from cchc.dossiers.tests.conftest import AT, World, receive, to_status
+from cchc.dossiers.tests.conftest import AT, World, receive, submit, to_status
 
 pytestmark = pytest.mark.django_db
 
@@ -206,6 +208,45 @@ def test_invalid_transition_is_409_and_changes_nothing(world: World):
     }
     assert state(dossier) == before
     assert AuditEvent.objects.count() == events
+
+
+def test_an_extension_after_the_deadline_or_a_second_one_is_409(world: World):
+    # legal: NĐ 61/2018 Điều 19 as amended: before the deadline, and no more than once
+    late = to_status(world, DossierStatus.IN_PROCESS)  # received in January 2026: past its deadline now
+    before = state(late)
+    body = {"new_due_at": (timezone.now() + timedelta(days=60)).isoformat(), "reason": "Chờ xác minh"}
+    response = api(world.leader).post(action_url(late, "apologise_extend"), body, format="json")
+    assert response.status_code == 409
+    assert response.json()["code"] == "dossier.extension_too_late"
+    assert "chậm nhất 1 ngày trước ngày hết hạn" in response.json()["message"]
+    assert state(late) == before
+
+    fresh = to_status(world, DossierStatus.IN_PROCESS, at=timezone.now())
+    first = api(world.leader).post(action_url(fresh, "apologise_extend"), body, format="json")
+    assert first.status_code == 200
+    assert first.json()["dossier"]["statutory_due_at"] != first.json()["dossier"]["due_at"]
+    again = {**body, "new_due_at": (timezone.now() + timedelta(days=90)).isoformat()}
+    second = api(world.leader).post(action_url(fresh, "apologise_extend"), again, format="json")
+    assert second.status_code == 409
+    assert second.json()["code"] == "dossier.extension_repeated"
+
+
+def test_a_supplement_before_reception_through_the_api_by_the_submission_reference(world: World):
+    dossier = submit(world)
+    reference = f"TT-{dossier.pk:06d}"
+    url = f"/api/dossiers/{reference}/actions/request_supplement/"
+    refused = api(world.specialist).post(url, {"reason": "Bổ sung"}, format="json")
+    assert refused.status_code == 403  # only the receiving desk asks before reception
+    response = api(world.reception).post(url, {"reason": "Bổ sung bản chụp căn cước"}, format="json")
+    assert response.status_code == 200
+    body = response.json()["dossier"]
+    assert (body["status"], body["due_at"], body["supplement_count"]) == ("supplement_requested", None, 0)
+    assert body["url"].endswith(f"/api/dossiers/{reference}/")
+    assert "refuse" in body["allowed_actions"]
+    assert "stop" not in body["allowed_actions"]
+    again = api(world.reception).post(url, {"reason": "Lần nữa"}, format="json")
+    assert again.status_code == 409
+    assert again.json()["code"] == "dossier.invalid_transition"
 
 
 def test_return_before_processing_is_409(world: World):

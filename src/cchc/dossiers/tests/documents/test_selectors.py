@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from io import BytesIO
 
 import pytest
@@ -25,7 +25,7 @@ from cchc.dossiers.documents.selectors import (
 )
 from cchc.dossiers.documents.text import date_line, date_words
 from cchc.dossiers.models import Dossier
-from cchc.dossiers.tests.conftest import CITIZEN, VN, World, to_status
+from cchc.dossiers.tests.conftest import AT, CITIZEN, VN, World, to_status
 from cchc.dossiers.tests.documents.conftest import A4, A4_LANDSCAPE, A5, extended, page_size, pdf_text, read_pdf
 
 JANUARY = (date(2026, 1, 1), date(2026, 1, 31))
@@ -181,6 +181,49 @@ def test_form_04_apology_and_new_appointment(world: World) -> None:
     assert "16 giờ 30 phút, thứ Ba, ngày 20 tháng 01 năm 2026" in text
     assert "Khánh Hòa, ngày 08 tháng 01 năm 2026" in text
     assert "Nơi nhận:" in text
+
+
+def test_form_01_prints_the_appointment_given_at_reception(world: World) -> None:
+    # given a dossier whose appointment an apology (form 04) moved to 20/01
+    dossier = extended(world)
+    assert dossier.due_at == datetime(2026, 1, 20, 16, 30, tzinfo=VN)
+    # when its receipt slip is printed again, then it shows the appointment given at reception
+    text = pdf_text(dossier_form_pdf(dossier=dossier, form=1))
+    assert "08 giờ 00 phút, thứ Bảy, ngày 10 tháng 01 năm 2026" in text
+    assert "ngày 20 tháng 01 năm 2026" not in text
+
+
+def test_the_register_shows_the_statutory_and_the_new_appointment(world: World) -> None:
+    # given an extended dossier processed after its statutory appointment, before the new one
+    dossier = extended(world)
+    s.dossier_complete_step(dossier=dossier, actor=world.specialist, at=AT + timedelta(days=4), receiver=world.leader)
+    s.dossier_mark_processed(dossier=dossier, actor=world.leader, at=datetime(2026, 1, 13, 9, 0, tzinfo=VN))
+    # then the register judges it late against the statutory appointment, and shows both dates
+    row = next(r for r in dossier_register_rows(agency=world.centre, start=JANUARY[0], end=JANUARY[1]))
+    assert (row.due_at, row.extended_due_at) == (
+        datetime(2026, 1, 10, 8, 0, tzinfo=VN),
+        datetime(2026, 1, 20, 16, 30, tzinfo=VN),
+    )
+    assert row.timeliness == "Quá hạn"
+    sheet = load_workbook(BytesIO(dossier_register_xlsx(agency=world.centre, start=JANUARY[0], end=JANUARY[1]))).active
+    assert sheet is not None
+    headers = [c.value for c in sheet[1]]
+    line = next(sheet.iter_rows(min_row=2, values_only=True))
+    assert line[headers.index("Hẹn trả kết quả")] == datetime(2026, 1, 10, 8, 0)
+    assert line[headers.index("Hẹn trả mới (xin lỗi, gia hạn)")] == datetime(2026, 1, 20, 16, 30)
+    assert line[headers.index("Kết quả (đúng hạn / quá hạn)")] == "Quá hạn"
+    text = pdf_text(dossier_register_pdf(agency=world.centre, start=JANUARY[0], end=JANUARY[1]))
+    assert "hẹn lại:" in text
+    assert "Quá hạn" in text
+
+
+def test_the_register_ends_a_dossier_stopped_without_its_supplement_at_the_request(world: World) -> None:
+    dossier = to_status(world, DossierStatus.SUPPLEMENT_REQUESTED)  # requested 09:00 on 05/01, due 10/01
+    s.dossier_stop(
+        dossier=dossier, actor=world.leader, at=datetime(2026, 1, 26, 9, 0, tzinfo=VN), reason="Không bổ sung"
+    )
+    row = next(r for r in dossier_register_rows(agency=world.centre, start=JANUARY[0], end=JANUARY[1]))
+    assert row.timeliness == "Trước hạn"
 
 
 @pytest.mark.parametrize(

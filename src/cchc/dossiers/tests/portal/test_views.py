@@ -241,6 +241,54 @@ def test_lookup_shows_the_status(client: Client, world):
     assert "tiepnhan" not in page  # no officer names or user names
 
 
+def test_the_status_page_shows_the_new_and_the_first_appointment(client: Client, world):
+    # given a dossier whose appointment an apology letter (form 04) moved
+    dossier = to_status(world, DossierStatus.IN_PROCESS)
+    first = dossier.due_at
+    new_due = first + timedelta(days=10)
+    s.dossier_apologise_extend(
+        dossier=dossier, actor=world.leader, at=first - timedelta(days=2), new_due_at=new_due, reason="Chờ xác minh"
+    )
+    look_up(client, dossier)
+    page = text(client.get(f"/dich-vu-cong/ho-so/{dossier.pk}/"))
+    # then both dates are shown
+    when = views._when
+    assert f'<dd id="hen-tra">{when(new_due)} <span class="muted">(hẹn lại' in page
+    assert f'<dd id="hen-tra-ban-dau">{when(first)}</dd>' in page
+
+
+def test_the_applicant_completes_online_a_dossier_sent_back_before_reception(client: Client, world, media_root: Path):
+    # given an online dossier the desk asked to complete before reception (form 02)
+    client.post(APPLY, form_data(world))
+    dossier = Dossier.objects.get()
+    s.dossier_request_supplement(
+        dossier=dossier, actor=world.reception, at=timezone.now(), reason="Tờ khai thiếu chữ ký"
+    )
+    # (this browser filed it, so it sees its status page)
+    page = text(client.get(f"/dich-vu-cong/ho-so/{dossier.pk}/"))
+    assert "trước khi tiếp nhận (thời hạn giải quyết chưa bắt đầu tính)" in page
+    assert '<p class="supplement-reason" id="noi-dung-bo-sung">Tờ khai thiếu chữ ký</p>' in page
+    url = f"/dich-vu-cong/ho-so/{dossier.pk}/bo-sung/"
+    # a disguised file is refused next to its field, nothing changes
+    bad = client.post(url, {"bo-sung-doc_1": upload("to-khai.pdf", HTML_AS_PDF)})
+    assert bad.status_code == 400
+    assert Dossier.objects.get().status == DossierStatus.SUPPLEMENT_REQUESTED
+    assert DossierDocument.objects.filter(dossier=dossier).count() == 1
+    # when the applicant hands in the signed form
+    done = client.post(url, {"bo-sung-doc_1": upload("to-khai-ky.pdf", pdf_bytes())})
+    assert done.status_code == 302
+    # then the dossier is back at the desk as new, with the new file among its components
+    back = Dossier.objects.get()
+    assert (back.status, back.due_at, back.supplement_count) == (DossierStatus.NEW, None, 0)
+    assert list(DossierDocument.objects.filter(dossier=back).values_list("order", "original_name")) == [
+        (1, "to-khai.pdf"),
+        (2, "to-khai-ky.pdf"),
+    ]
+    assert "hồ sơ được chuyển lại bộ phận một cửa để tiếp nhận" in text(client.get(done["Location"]))
+    # a second post finds nothing to supplement
+    assert client.post(url, {"bo-sung-doc_1": upload("x.pdf", pdf_bytes())}).status_code == 409
+
+
 def test_wrong_factor_and_unknown_code_look_the_same(client: Client, world):
     dossier = to_status(world, DossierStatus.RECEIVED)
 

@@ -173,6 +173,30 @@ def test_online_dossiers_wait_for_reception_in_their_own_queue(login, world: Wor
     assert counts(login(world.specialist).get(QUEUE))["cho-tiep-nhan"] == 0
 
 
+def test_the_desk_sends_an_online_dossier_back_for_completion_before_reception(login, world: World):
+    # legal: form 02 before reception (NĐ 118/2025 Điều 16); the clock does not start
+    dossier = submit(world)
+    client = login(world.reception)
+    page = client.get(reverse("dossiers_web:dossier_new", kwargs={"pk": dossier.pk})).content.decode()
+    assert 'data-action="yeu-cau-bo-sung"' in page
+    r = client.post(action_url(dossier, "yeu-cau-bo-sung"), {"yeu-cau-bo-sung-reason": "Bổ sung bản chụp căn cước"})
+    assert r.status_code == 302
+    waiting = fresh(dossier)
+    assert (waiting.status, waiting.due_at, waiting.supplement_count) == (DossierStatus.SUPPLEMENT_REQUESTED, None, 0)
+    assert counts(client.get(QUEUE))["cho-tiep-nhan"] == 0
+    page = client.get(reverse("dossiers_web:dossier_new", kwargs={"pk": dossier.pk})).content.decode()
+    assert "chưa tiếp nhận, chờ người nộp bổ sung" in page
+    assert 'data-action="tu-choi"' in page
+    assert 'data-action="dung-xu-ly"' not in page
+    # the request is printed as form 02, by the dossier's id (no code before reception)
+    form_02 = reverse("dossier_documents:form_by_pk", kwargs={"pk": dossier.pk, "form": "02"})
+    assert f'href="{form_02}" data-form="02"' in page
+    assert client.get(form_02).status_code == 200
+    # completed by the applicant: back in the desk's queue as new
+    s.dossier_resubmit_supplement(dossier=dossier, actor=None, at=timezone.now())
+    assert queue_codes(client.get(QUEUE + "?hang-doi=cho-tiep-nhan")) == [str(dossier.pk)]
+
+
 def test_queue_page_costs_a_constant_number_of_queries(login, world: World, django_assert_max_num_queries):
     for _ in range(2):
         to_status(world, DossierStatus.IN_PROCESS)
@@ -357,13 +381,34 @@ def test_withdraw_stop_extend(login, world: World):
     login(world.leader).post(action_url(stopped, "dung-xu-ly"), {"dung-xu-ly-reason": "Người nộp đề nghị"})
     assert fresh(stopped).status == DossierStatus.STOPPED
 
-    extended = to_status(world, DossierStatus.IN_PROCESS)
+    # the apology goes out before the deadline (the page acts now): a dossier received now
+    extended = to_status(world, DossierStatus.IN_PROCESS, at=timezone.now())
+    new_due = datetime.combine(timezone.localdate() + timedelta(days=60), time(16, 0), tzinfo=VN)
     r = login(world.leader).post(
         action_url(extended, "xin-loi-gia-han"),
-        {"xin-loi-gia-han-new_due_at": "2027-01-15T16:00", "xin-loi-gia-han-reason": "Chờ xác minh"},
+        {"xin-loi-gia-han-new_due_at": f"{new_due:%Y-%m-%dT%H:%M}", "xin-loi-gia-han-reason": "Chờ xác minh"},
     )
     assert r.status_code == 302
-    assert fresh(extended).due_at == datetime(2027, 1, 15, 16, 0, tzinfo=VN)
+    assert fresh(extended).due_at == new_due
+    # the page shows the new appointment and the statutory one lateness is judged by
+    page = login(world.leader).get(reverse("dossiers_web:dossier", kwargs={"code": extended.code})).content.decode()
+    statutory = timezone.localtime(fresh(extended).statutory_due_at)
+    assert f"{new_due:%d/%m/%Y}" in page
+    assert "Hạn giải quyết theo quy định" in page
+    assert f"{statutory:%H:%M %d/%m/%Y}" in page
+
+
+def test_an_extension_after_the_deadline_is_refused_on_the_page(login, world: World):
+    late = to_status(world, DossierStatus.IN_PROCESS)  # received in January 2026: past its deadline now
+    new_due = datetime.combine(timezone.localdate() + timedelta(days=60), time(16, 0), tzinfo=VN)
+    r = login(world.leader).post(
+        action_url(late, "xin-loi-gia-han"),
+        {"xin-loi-gia-han-new_due_at": f"{new_due:%Y-%m-%dT%H:%M}", "xin-loi-gia-han-reason": "Chờ xác minh"},
+    )
+    assert r.status_code == 409
+    assert "chậm nhất 1 ngày trước ngày hết hạn" in r.content.decode()
+    assert fresh(late).due_at == late.due_at
+    assert not fresh(late).extensions.exists()
 
 
 def test_mark_processed_and_return_result(login, world: World):
