@@ -1,0 +1,16 @@
+"""Every app formats numbers one way, the ``vi`` locale's (1.234,5): the helpers of the apps that print
+money and percentages go through ``cchc.common.numbers`` (issue 12 item 20)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from cchc.dossiers.web.presenters import money
+from cchc.par.templatetags.par_tags import percent
+from cchc.surveys.templatetags.surveys_tags import pct
+
+
+def test_the_apps_print_money_and_percentages_in_the_vi_format() -> None:
+    assert money(1200000) == "1.200.000"
+    assert percent(Decimal("52.25")) == "52,25 %"
+    assert pct(0.8125) == "81,3 %"
