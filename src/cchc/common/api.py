@@ -13,6 +13,8 @@ from rest_framework.response import Response
 from rest_framework.utils.json import strict_constant
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from cchc.common.numbers import vi_number
+
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     response = drf_exception_handler(exc, context)
@@ -45,7 +47,7 @@ class JSONParser(BaseJSONParser):
         request = context.get("request")
         meta = getattr(request, "META", {})
         declared = meta.get("CONTENT_LENGTH") or "0"
-        too_large = RequestTooLarge(f"Dữ liệu gửi lên quá lớn (tối đa {limit:,} byte).".replace(",", "."))
+        too_large = RequestTooLarge(f"Dữ liệu gửi lên quá lớn (tối đa {vi_number(limit)} byte).")
         if limit is not None and declared.isascii() and declared.isdigit() and int(declared) > limit:
             raise too_large
         raw = stream.read(limit + 1) if limit is not None else stream.read()

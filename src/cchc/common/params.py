@@ -168,7 +168,9 @@ class BoundedIntegerField(forms.IntegerField):
 
 
 def _grouped(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
+    from cchc.common.numbers import vi_number
+
+    return vi_number(value)
 
 
 class IdConverter:

@@ -34,6 +34,7 @@ from cchc.accounts.constants import Area
 from cchc.accounts.selectors import membership_roles_held
 from cchc.audit.services import audit_record, audit_snapshot
 from cchc.calendars.selectors import working_calendar
+from cchc.common.numbers import vi_number
 from cchc.common.text import fold, normalize_spaces
 from cchc.dossiers.constants import DossierError, DossierErrorCode
 from cchc.dossiers.models import Dossier
@@ -139,7 +140,7 @@ def _text(value: str, *, label: str, minimum: int = 1, maximum: int = TEXT_MAX) 
             raise _invalid(f"Vui lòng nhập {label}.")
         raise _invalid(f"{label[0].upper()}{label[1:]} cần ít nhất {minimum} ký tự.")
     if len(text) > maximum:
-        raise _invalid(f"{label[0].upper()}{label[1:]} tối đa {maximum:,} ký tự.".replace(",", "."))
+        raise _invalid(f"{label[0].upper()}{label[1:]} tối đa {vi_number(maximum)} ký tự.")
     return text
 
 

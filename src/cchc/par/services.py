@@ -27,6 +27,7 @@ from django.utils import timezone
 from cchc.accounts.constants import Area
 from cchc.accounts.selectors import user_roles
 from cchc.audit.services import audit_record, audit_snapshot
+from cchc.common.numbers import vi_number
 from cchc.org.models import Agency, AgencyGroup
 from cchc.org.selectors import agency_group_members
 from cchc.par.constants import (
@@ -56,8 +57,7 @@ def fmt_points(value: Decimal | None) -> str:
     """Points for people: "7,5", "10" ("—" when empty)."""
     if value is None:
         return "—"
-    text = f"{value.quantize(CENT):f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
+    return vi_number(value, 2, trim=True)
 
 
 # --- index sets ---------------------------------------------------------------------------------

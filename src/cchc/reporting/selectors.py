@@ -18,6 +18,7 @@ from django.db.models import Prefetch, QuerySet
 
 from cchc.accounts.constants import Area
 from cchc.accounts.selectors import membership_list_valid_on
+from cchc.common.numbers import vi_number
 from cchc.indicators.compute import IndicatorResult, Report, indicators_compute, indicators_compute_units
 from cchc.indicators.constants import Source, Status
 from cchc.indicators.definitions import INDICATORS, Indicator
@@ -281,7 +282,7 @@ class FigureRow:
 
 
 def _percent_text(value: Decimal | None) -> str:
-    return "" if value is None else f"{value:.2f}".replace(".", ",")
+    return "" if value is None else vi_number(value, 2)
 
 
 def _manual_percent(numerator: int, denominator: int) -> str:

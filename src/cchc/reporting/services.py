@@ -20,6 +20,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 
 from cchc.audit.services import audit_record, audit_snapshot
+from cchc.common.numbers import vi_number
 from cchc.indicators.periods import VN_TZ
 from cchc.org.constants import RegisterError, RegisterErrorCode
 from cchc.org.models import Agency
@@ -155,7 +156,7 @@ def _day(at: datetime) -> date:
 def _text(value: str, *, label: str, maximum: int = TEXT_MAX) -> str:
     text = (value or "").replace("\r\n", "\n").strip()
     if len(text) > maximum:
-        raise _invalid(f"{label[0].upper()}{label[1:]} tối đa {maximum:,} ký tự.".replace(",", "."))
+        raise _invalid(f"{label[0].upper()}{label[1:]} tối đa {vi_number(maximum)} ký tự.")
     return text
 
 

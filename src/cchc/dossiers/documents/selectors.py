@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from cchc.common.numbers import vi_number
 from cchc.common.spreadsheets import xlsx_bytes
 from cchc.dossiers.constants import DossierStatus, HandoverOutcome
 from cchc.dossiers.documents.constants import (
@@ -155,7 +156,7 @@ def _money(amount: Decimal | None) -> str:
         return "theo quy định"
     if amount == 0:
         return "miễn"
-    return f"{amount:,.0f} đồng".replace(",", ".")
+    return f"{vi_number(amount, 0)} đồng"
 
 
 def _common(dossier: Dossier, form: int, *, issuer: Agency, desk: bool, day: date, number: str = "") -> dict[str, Any]:

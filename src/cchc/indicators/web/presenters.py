@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 
+from cchc.common.numbers import vi_number
 from cchc.dossiers.models import Dossier
 from cchc.indicators.compute import CATALOGUE_INDICATORS, IndicatorResult, Report
 from cchc.indicators.constants import NO_DATA, Group, Status
@@ -36,15 +37,14 @@ MONTH_NAMES = [f"T{m}" for m in range(1, 13)]
 
 
 def vn_int(value: int) -> str:
-    return f"{value:,}".replace(",", ".")
+    return vi_number(value)
 
 
 def vn_decimal(value: Decimal | Fraction | float, places: int = 2) -> str:
+    """``value`` with ``places`` decimals in the one number format (``cchc.common.numbers``)."""
     if isinstance(value, Fraction):
         value = Decimal(value.numerator) / Decimal(value.denominator)
-    number = Decimal(str(value)) if isinstance(value, float) else value
-    text = f"{number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):,.{places}f}"
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+    return vi_number(value, places)
 
 
 def points(value: Fraction) -> Decimal:

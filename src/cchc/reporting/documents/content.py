@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from cchc.common.numbers import vi_number
 from cchc.indicators.definitions import BY_CODE
 from cchc.indicators.periods import VN_TZ
 from cchc.reporting.constants import DOCUMENT_SYMBOL
@@ -52,8 +53,7 @@ def vn_number(value: int | float | None, places: int = 0) -> str:
     """``1.234`` / ``85,71``: Vietnamese thousands and decimal separators; ``—`` for None."""
     if value is None:
         return "—"
-    text = f"{value:,.{places}f}"
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+    return vi_number(value, places)
 
 
 def period_words(period: ReportPeriod) -> str:

@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from cchc.common.numbers import vi_number
 from cchc.indicators.compute import Report, indicators_compute, indicators_compute_units
 from cchc.indicators.constants import IndicatorError, Method, Status, Structure
 from cchc.indicators.periods import EXAMPLES, period_parse
@@ -38,9 +39,7 @@ def _moment(value: str | None) -> datetime:
 def _number(value: Any) -> str:
     if value is None:
         return "—"
-    if isinstance(value, float):
-        return f"{value:,.2f}".replace(",", " ").replace(".", ",")
-    return f"{value:,}".replace(",", ".")
+    return vi_number(value, 2) if isinstance(value, float) else vi_number(value)
 
 
 class Command(BaseCommand):
@@ -82,7 +81,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "refresh":
             count = rollups_refresh()
-            self.stdout.write(f"Đã cập nhật {count:,} hồ sơ.".replace(",", ".") if count else "Không có thay đổi mới.")
+            self.stdout.write(f"Đã cập nhật {vi_number(count)} hồ sơ." if count else "Không có thay đổi mới.")
             return
         if options["action"] == "rebuild":
             result = rollups_rebuild(progress=True)

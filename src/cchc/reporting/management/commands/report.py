@@ -18,6 +18,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from cchc.common.demo import demo_only
+from cchc.common.numbers import vi_number
 from cchc.reporting import services as s
 from cchc.reporting.constants import ReportError
 from cchc.reporting.demo import demo_lines, report_demo
@@ -90,7 +91,7 @@ class Command(BaseCommand):
             path.write_bytes(generated.content)
             written.append(path)
         for path in written:
-            self.stdout.write(self.style.SUCCESS(f"  {path} ({path.stat().st_size:,} byte)".replace(",", ".")))
+            self.stdout.write(self.style.SUCCESS(f"  {path} ({vi_number(path.stat().st_size)} byte)"))
 
     def _demo(self, options: dict[str, Any]) -> None:
         demo_only("cchc report demo")
