@@ -21,7 +21,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from cchc.accounts.constants import Role
+from cchc.accounts.constants import Area, Role
 from cchc.accounts.services import membership_grant
 from cchc.dossiers.tests.conftest import MERGER_DAY, PUBLISHED
 from cchc.reporting.tests.conftest import RWorld, build_reporting_world
@@ -91,8 +91,17 @@ def crawl_world(django_db_setup: None, django_db_blocker: Any) -> Iterator[tuple
         world = build_reporting_world()
         boss = User.objects.create_superuser(username="sieu", password="x-Secret-123", email="s@example.vn")
         for agency in (world.noi_vu, world.justice, world.commune):
-            for role in Role:
-                membership_grant(user=boss, agency=agency, role=role, valid_from=MERGER_DAY, actor=None, at=PUBLISHED)
+            for area in Area:  # every area and role: every page and action is reached
+                for role in Role:
+                    membership_grant(
+                        user=boss,
+                        agency=agency,
+                        area=area,
+                        role=role,
+                        valid_from=MERGER_DAY,
+                        actor=None,
+                        at=PUBLISHED,
+                    )
         yield world, boss
         transaction.set_rollback(True)
 
