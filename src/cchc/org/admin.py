@@ -156,6 +156,27 @@ class AgencyGroupAdmin(HistoryAdmin):
     readonly_fields = ["search_key"]
 
 
+@admin.register(AgencyName)
+class AgencyNameAdmin(HistoryAdmin):
+    """Names by period (also edited inline on the agency)."""
+
+    list_display = ["name", "agency", "valid_from", "valid_to", "confidence", needs_review]
+    list_filter = [NeedsReviewFilter, "confidence"]
+    search_fields = ["name", "agency__name", "legal_basis"]
+    autocomplete_fields = ["agency"]
+    list_select_related = ["agency"]
+
+
+@admin.register(Signatory)
+class SignatoryAdmin(HistoryAdmin):
+    """Who signs an agency's letters (also edited inline on the agency; NĐ 30/2020 Điều 8)."""
+
+    list_display = ["full_name", "position", "head_position", "agency", "valid_from", "valid_to"]
+    search_fields = ["full_name", "position", "agency__name"]
+    autocomplete_fields = ["agency"]
+    list_select_related = ["agency"]
+
+
 @admin.register(DocumentRegisterEntry)
 class DocumentRegisterEntryAdmin(admin.ModelAdmin):
     """The register of outgoing documents is written by the services only (read-only here)."""
