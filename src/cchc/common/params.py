@@ -21,6 +21,8 @@ from typing import Any
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
+from cchc.common.numbers import vi_number
+
 # Bounds of the database columns the values are compared with.
 INT32_MAX = 2_147_483_647  # PostgreSQL integer (IntegerField, PositiveIntegerField)
 BIGINT_MAX = 9_223_372_036_854_775_807  # PostgreSQL bigint (BigAutoField primary keys)
@@ -160,17 +162,11 @@ class BoundedIntegerField(forms.IntegerField):
     def __init__(self, *, max_value: int = INT32_MAX, min_value: int = -INT32_MAX - 1, **kwargs: Any) -> None:
         messages = {
             "invalid": "Vui lòng nhập một số nguyên.",
-            "max_value": f"Số quá lớn (tối đa {_grouped(max_value)}).",
-            "min_value": f"Số quá nhỏ (tối thiểu {_grouped(min_value)}).",
+            "max_value": f"Số quá lớn (tối đa {vi_number(max_value)}).",
+            "min_value": f"Số quá nhỏ (tối thiểu {vi_number(min_value)}).",
             **kwargs.pop("error_messages", {}),
         }
         super().__init__(max_value=max_value, min_value=min_value, error_messages=messages, **kwargs)
-
-
-def _grouped(value: int) -> str:
-    from cchc.common.numbers import vi_number
-
-    return vi_number(value)
 
 
 class IdConverter:

@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from cchc.accounts.names import person_name
 from cchc.common.numbers import vi_number
 from cchc.common.spreadsheets import xlsx_bytes
 from cchc.dossiers.constants import DossierStatus, HandoverOutcome
@@ -50,7 +51,6 @@ from cchc.dossiers.documents.text import (
     date_words,
     local,
     moment_words,
-    person_name,
     procedure_phrase,
     short_datetime,
 )

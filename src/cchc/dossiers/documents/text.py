@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from cchc.accounts.names import person_name as accounts_person_name
 from cchc.calendars.constants import WEEKDAY_NAMES
 from cchc.org.constants import AgencyKind, Level
 from cchc.org.models import Agency
@@ -128,9 +126,3 @@ def agency_header(agency: Agency, *, desk: bool, on: date, number: str = "") -> 
         number=f"Số: {number}" if number else "",
         place=place_name(agency),
     )
-
-
-def person_name(user: Any) -> str:
-    """An officer's full name as written (one field, never reordered: ``cchc.accounts.names``), or the
-    login when no name is recorded; empty for None."""
-    return accounts_person_name(user)

@@ -90,9 +90,8 @@ FORM_NAMES: dict[str, str] = {
 }
 
 
-def person(user: Any) -> str:
-    """A user's full name as written (one field, ``cchc.accounts.names``), or the username."""
-    return person_name(user)
+# a user's full name as written (one field, ``cchc.accounts.names``), or the username
+person = person_name
 
 
 def _span(seconds: int) -> str:
