@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "cchc.common",
     "cchc.audit",
+    "cchc.outbox",
     "cchc.org",
     "cchc.accounts",
     "cchc.calendars",
