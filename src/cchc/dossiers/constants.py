@@ -1,8 +1,8 @@
-"""Statuses, actions, the transition table and the stable error codes of the dossier lifecycle.
+"""Statuses, actions and the stable error codes of the dossier lifecycle.
 
 The statuses map one-to-one to the national portal's sync codes ``TrangThaiHoSo`` 1-10
-(Cổng Dịch vụ công quốc gia; docs: domain-vn §2.5). The transition table :data:`TRANSITIONS` is the
-one place that says which action is allowed from which status; every service checks it first.
+(Cổng Dịch vụ công quốc gia; docs: domain-vn §2.5). Which action is allowed from which status, who may
+take it and what it emits is the transition table, ``cchc.dossiers.transitions``.
 """
 
 from __future__ import annotations
@@ -67,6 +67,14 @@ class Channel(models.TextChoices):
     POSTAL = "postal", "Bưu chính công ích"
 
 
+class NotifyChannel(models.TextChoices):
+    """How the applicant chose to be told of their dossier's progress (``cchc.notifications``)."""
+
+    EMAIL = "email", "Thư điện tử"
+    SMS = "sms", "Tin nhắn SMS"
+    ZALO = "zalo", "Zalo"
+
+
 class ApplicantKind(models.TextChoices):
     CITIZEN = "citizen", "Công dân"
     ORGANISATION = "organisation", "Tổ chức, doanh nghiệp"
@@ -87,73 +95,6 @@ class Action(models.TextChoices):
     APOLOGISE_EXTEND = "apologise_extend", "xin lỗi và gia hạn thời gian giải quyết"
     MARK_PROCESSED = "mark_processed", "ghi nhận đã xử lý xong"
     RETURN_RESULT = "return_result", "trả kết quả"
-
-
-S = DossierStatus
-A = Action
-
-# The transition table: from each status, the actions allowed. Where an action leads is decided by
-# its service (most go to one fixed status; resubmitting a supplement and paying in full return to
-# the status the dossier was paused from). A status absent from a row refuses the action.
-TRANSITIONS: dict[DossierStatus, frozenset[Action]] = {
-    # legal: before reception the desk may ask the applicant to complete the dossier (form 02, TT 03/2025;
-    # NĐ 118/2025 Điều 16: missing or incomplete documents are asked for), without starting the clock
-    S.NEW: frozenset({A.RECEIVE, A.REFUSE, A.WITHDRAW, A.REQUEST_SUPPLEMENT}),
-    S.RECEIVED: frozenset(
-        {
-            A.COMPLETE_STEP,
-            A.REQUEST_SUPPLEMENT,
-            A.REQUEST_FINANCIAL_OBLIGATION,
-            A.RECORD_PAYMENT,
-            A.WITHDRAW,
-            A.STOP,
-            A.APOLOGISE_EXTEND,
-            A.MARK_PROCESSED,
-        }
-    ),
-    S.IN_PROCESS: frozenset(
-        {
-            A.COMPLETE_STEP,
-            A.REQUEST_SUPPLEMENT,
-            A.REQUEST_FINANCIAL_OBLIGATION,
-            A.RECORD_PAYMENT,
-            A.WITHDRAW,
-            A.STOP,
-            A.APOLOGISE_EXTEND,
-            A.MARK_PROCESSED,
-        }
-    ),
-    S.SUPPLEMENT_REQUESTED: frozenset({A.RESUBMIT_SUPPLEMENT, A.WITHDRAW, A.STOP}),
-    S.FINANCIAL_OBLIGATION_REQUESTED: frozenset({A.RECORD_PAYMENT, A.WITHDRAW, A.STOP, A.APOLOGISE_EXTEND}),
-    S.PROCESSED: frozenset({A.RECORD_PAYMENT, A.RETURN_RESULT}),
-    S.REFUSED: frozenset(),
-    S.WITHDRAWN: frozenset(),
-    S.STOPPED: frozenset(),
-    S.RETURNED: frozenset(),
-}
-
-# A dossier not yet received (no code, no clock) that waits for a supplement asked before reception:
-# the applicant completes it (back to "Mới đăng ký") or withdraws, the desk refuses it (form 03);
-# it cannot be stopped (form 05 is for a dossier under processing).
-BEFORE_RECEPTION: dict[DossierStatus, frozenset[Action]] = {
-    S.SUPPLEMENT_REQUESTED: frozenset({A.RESUBMIT_SUPPLEMENT, A.WITHDRAW, A.REFUSE}),
-}
-
-del S, A
-
-
-def actions_from(status: str, *, received: bool) -> frozenset[Action]:
-    """The actions allowed from ``status``: :data:`TRANSITIONS`, or :data:`BEFORE_RECEPTION` for a
-    dossier not yet received where that table has a row."""
-    state = DossierStatus(status)
-    if not received and state in BEFORE_RECEPTION:
-        return BEFORE_RECEPTION[state]
-    return TRANSITIONS[state]
-
-
-def is_allowed(status: str, action: str, *, received: bool = True) -> bool:
-    """True when ``action`` is allowed from ``status`` (:func:`actions_from`)."""
-    return Action(action) in actions_from(status, received=received)
 
 
 class StepStatus(models.TextChoices):

@@ -65,6 +65,12 @@ class Dossier(models.Model):
     applicant_phone = models.CharField("số điện thoại", max_length=20, blank=True)
     applicant_email = models.EmailField("thư điện tử", blank=True)
     applicant_address = models.CharField("địa chỉ", max_length=500, blank=True)
+    notify_channels = models.JSONField(
+        "kênh nhận thông báo",
+        default=list,
+        blank=True,
+        help_text="Các kênh người nộp chọn để nhận thông báo (email, sms, zalo); rỗng: không gửi.",
+    )
 
     assisted_at = models.ForeignKey(
         "org.Agency",

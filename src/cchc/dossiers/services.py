@@ -1,4 +1,4 @@
-"""Writes of the dossier lifecycle: one service per transition of :data:`TRANSITIONS`.
+"""Writes of the dossier lifecycle: one service per transition of ``cchc.dossiers.transitions.TABLE``.
 
 Every service ``dossier_<verb>(*, dossier, actor, at, ...)``:
 
@@ -70,11 +70,11 @@ from cchc.dossiers.constants import (
     DossierErrorCode,
     DossierStatus,
     HandoverOutcome,
+    NotifyChannel,
     PaymentChannel,
     RatingCriterion,
     RatingLevel,
     StepStatus,
-    actions_from,
 )
 from cchc.dossiers.models import (
     Dossier,
@@ -87,6 +87,7 @@ from cchc.dossiers.models import (
     Payment,
     SupplementRequest,
 )
+from cchc.dossiers.transitions import actions_from
 from cchc.dossiers.uploads import CheckedUpload, upload_check
 from cchc.org.models import Agency
 
@@ -126,6 +127,9 @@ class Applicant:
     phone: str = ""
     email: str = ""
     address: str = ""
+    # the channels the applicant chose for notifications (NotifyChannel values); None: thư điện tử when
+    # an address is given (the portal asks for one), nothing otherwise
+    notify_channels: tuple[str, ...] | None = None
 
     def validated(self, *, require_phone: bool) -> Applicant:
         kind = ApplicantKind(self.kind) if self.kind in ApplicantKind.values else None
@@ -150,7 +154,18 @@ class Applicant:
         email = self.email.strip()
         if email and ("@" not in email or email.startswith("@") or email.endswith("@")):
             raise _invalid("Địa chỉ thư điện tử không hợp lệ.")
-        return Applicant(kind, name, id_number, phone, email, " ".join(self.address.split()))
+        if self.notify_channels is None:
+            channels: tuple[str, ...] = (NotifyChannel.EMAIL.value,) if email else ()
+        else:
+            channels = tuple(dict.fromkeys(self.notify_channels))
+        for channel in channels:
+            if channel not in NotifyChannel.values:
+                raise _invalid("Kênh nhận thông báo không hợp lệ.")
+            if channel == NotifyChannel.EMAIL and not email:
+                raise _invalid("Muốn nhận thông báo qua thư điện tử cần ghi địa chỉ thư điện tử.")
+            if channel in (NotifyChannel.SMS, NotifyChannel.ZALO) and not phone:
+                raise _invalid("Muốn nhận thông báo qua tin nhắn hoặc Zalo cần ghi số điện thoại.")
+        return Applicant(kind, name, id_number, phone, email, " ".join(self.address.split()), channels)
 
 
 @dataclass(frozen=True)
@@ -764,6 +779,7 @@ def _new_dossier(
         applicant_phone=applicant.phone,
         applicant_email=applicant.email,
         applicant_address=applicant.address,
+        notify_channels=list(applicant.notify_channels or ()),
         assisted_at=assisted_at,
         receiving_agency=receiving_agency,
         competent_agency=competent_agency,

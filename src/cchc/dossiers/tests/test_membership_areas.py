@@ -15,9 +15,10 @@ from rest_framework.test import APIClient
 from cchc.accounts.constants import Area, Role
 from cchc.audit.models import AuditEvent
 from cchc.dossiers import services as s
-from cchc.dossiers.constants import TRANSITIONS, DossierError, DossierErrorCode, DossierStatus
+from cchc.dossiers.constants import DossierError, DossierErrorCode, DossierStatus
 from cchc.dossiers.models import Dossier, Handover
 from cchc.dossiers.tests.conftest import AT, CITIZEN, World, _grant, receive_commune, to_status
+from cchc.dossiers.transitions import actions_from
 from cchc.dossiers.web.presenters import ACTION_SLUGS
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +32,11 @@ OPEN_STATUSES = [
     DossierStatus.FINANCIAL_OBLIGATION_REQUESTED,
     DossierStatus.PROCESSED,
 ]
-CASES = [(status, action) for status in OPEN_STATUSES for action in sorted(TRANSITIONS[status])]
+CASES = [
+    (status, action)
+    for status in OPEN_STATUSES
+    for action in sorted(actions_from(status, received=status != DossierStatus.NEW))
+]
 
 
 def _intruder(world: World) -> User:

@@ -21,9 +21,10 @@ from cchc.audit.models import AuditEvent
 from cchc.calendars.selectors import WorkingCalendar, working_calendar, working_calendars
 from cchc.catalogue.constants import WORKING_HOURS_PER_DAY
 from cchc.common.numbers import vi_number
-from cchc.dossiers.constants import WAITING_APPLICANT_STATUSES, Action, DossierStatus, actions_from
+from cchc.dossiers.constants import WAITING_APPLICANT_STATUSES, Action, DossierStatus
 from cchc.dossiers.models import Dossier, DossierStep
 from cchc.dossiers.selectors import VN_TZ
+from cchc.dossiers.transitions import actions_from
 
 SECONDS_PER_HOUR = 3600
 SECONDS_PER_DAY = int(WORKING_HOURS_PER_DAY) * SECONDS_PER_HOUR
