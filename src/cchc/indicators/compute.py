@@ -5,12 +5,12 @@ indicator's numerator, denominator, ratio and score, the group totals and the ov
 ``indicators_compute_units`` does the same for the province and every reporting agency at once.
 Both run a constant number of queries, whatever the number of dossiers or agencies. The dossier
 counters come from the rollups (``Method.ROLLUP``, the default: :mod:`cchc.indicators.rollups`,
-refreshed first) or from one grouped aggregate over the dossiers and one over supplement pauses
-(``Method.DIRECT``); then the catalogue in force (with its prefetches), the online (agency,
-procedure) pairs, the online-payment pairs and the organisation (agencies and succession edges). The
-organisation and the catalogue are kept by the process while the reference stamp that every write to
-their tables changes stays the same (:func:`cchc.indicators.scopes.organisation_load`,
-:func:`_catalogue_of`).
+read only: the outbox subscriber keeps them up to date) or from one grouped aggregate over the
+dossiers and one over supplement pauses (``Method.DIRECT``); then the catalogue in force (with its
+prefetches), the online (agency, procedure) pairs, the online-payment pairs and the organisation
+(agencies and succession edges). The organisation and the catalogue are kept by the process while
+the reference stamp that every write to their tables changes stays the same
+(:func:`cchc.indicators.scopes.organisation_load`, :func:`_catalogue_of`).
 
 Counters are integers kept per handling agency and regrouped by the reporting map of
 :mod:`cchc.indicators.scopes`, so the rollups, which store the same counters, reproduce the direct
@@ -448,7 +448,7 @@ class _Engine:
         self._rolled = None
 
     def rolled(self) -> RollupRead:
-        """The rollups' answer for the window and scope (refreshed first; read once per engine)."""
+        """The rollups' answer for the window and scope (read once per engine)."""
         if self._rolled is None:
             self._rolled = rollups_read(window=self.window, scope=self.rollup_base)
         return self._rolled
@@ -836,7 +836,6 @@ class _Batch:
         self.windows = [Window.of(period, at) for period in self.periods]
         self._catalogue: _Catalogue | None = None
         self._reads: dict[tuple[str, str, frozenset[int] | None], list[RollupRead | None]] = {}
-        self._refreshed = False  # the rollups are brought up to date once per batch
         self.petitions = PetitionFacts((w.start, w.close) for w in self.windows)
         self._mapped: dict[int, tuple[Collection[tuple[int, int]], set[tuple[int, int]]]] = {}
 
@@ -876,9 +875,7 @@ class _Batch:
                 windows=[self.windows[i] for i in rolling],
                 scope=scope_rollup_filter(resolved, self.org),
                 detail=bool(resolved.procedure or resolved.field),
-                refresh=not self._refreshed,
             )
-            self._refreshed = True
             found: list[RollupRead | None] = [None] * len(self.windows)
             for i, read in zip(rolling, reads, strict=True):
                 found[i] = read
@@ -915,7 +912,7 @@ def indicators_compute_series(
     method: str = Method.ROLLUP,
 ) -> list[Report]:
     """:func:`indicators_compute` for each of ``periods`` (same order), in the queries of one period:
-    the reference stamp (1), refresh check (1), the rollup counters of every window (1), the (agency,
+    the reference stamp (1), the rollup counters of every window (1), the (agency,
     procedure) pairs (1), the feedback (1); the organisation (2) and the catalogue (3) when the process
     does not hold them for the stamp; 3 more on the facts per distinct mid-day close.
     ``method="direct"`` reads the dossiers per period (2 queries each, plus the pairs)."""
@@ -934,7 +931,7 @@ def indicators_compute_grid(
     method: str = Method.ROLLUP,
 ) -> list[list[Report]]:
     """``reports[i][j]``: every indicator for ``scopes[i]`` over ``periods[j]``, in one batch: the
-    organisation, the catalogue and the refresh check once, one rollup read (2 queries, 3 more per
+    organisation and the catalogue once, one rollup read (2 queries, 3 more per
     distinct mid-day close) per scope of procedures or fields — scopes of agencies share one read."""
     batch = _Batch(periods=periods, at=at, structure=structure, method=method)
     found = []

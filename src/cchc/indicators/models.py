@@ -182,11 +182,14 @@ class AgencyRollup(RollupCounters):
 
 
 class RollupState(models.Model):
-    """The one row saying up to which audit event the rollups are up to date."""
+    """The one row saying up to which audit event the rollups are up to date (the catch-up's watermark)
+    and which outbox event they applied last (the subscriber's mark, for the dashboards' freshness)."""
 
     last_sequence = models.BigIntegerField("sự kiện nhật ký cuối đã áp dụng", default=0)
     rebuilt_at = models.DateTimeField("dựng lại lúc", null=True)
     refreshed_at = models.DateTimeField("cập nhật lúc", null=True)
+    # the highest outbox event id the rollups include (applied, or read by a rebuild or a catch-up)
+    applied_event_id = models.BigIntegerField("sự kiện outbox cuối đã áp dụng", default=0)
 
     class Meta:
         verbose_name = "trạng thái số liệu tổng hợp"

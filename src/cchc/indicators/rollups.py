@@ -17,13 +17,21 @@ cumulative: ``#(received < T) - #(end < T)`` and, on time, ``#(≤ 1 supplement,
 #(≤ 1 supplement, stop < T)``, so the buckets before ``S`` are summed too (years keep that short).
 These identities hold because a dossier ends after it is received (``end >= received``).
 
-Kept up to date from the audit trail: every dossier write appends one event targeting the dossier
-(a feedback write one targeting the feedback, which may be about a dossier), and appends are
-serialised until commit, so ``sequence`` order is commit order.
-:func:`rollups_refresh` takes the dossiers of the events after its watermark, subtracts the
-contributions of their stored facts, recomputes the facts, adds the new contributions and moves the
-watermark, in one transaction under a lock. Writers that skip the audit trail (the simulator's bulk
-path, SQL copies) must be followed by :func:`rollups_rebuild`.
+Kept up to date by the outbox (issue 13 §6): the subscriber ``indicators.rollups``
+(:mod:`cchc.indicators.subscribers`) receives every dossier event and calls :func:`rollups_apply` with
+its dossier, which subtracts the contributions of the dossier's stored facts, recomputes its facts from
+the dossier tables, adds the new contributions, in one transaction under a lock. It recomputes from the
+current state, so a second delivery of an event, or events delivered out of order, leave the rollups
+as a rebuild would. Reads (:func:`rollups_read`, :func:`rollups_read_series`,
+:func:`rollups_read_grouped`) never write; :func:`rollups_freshness` says how far behind the
+subscriber is, for the dashboards to show.
+
+The audit trail is the catch-up for writes that emit no dossier event (a feedback filed about a
+dossier or refused, an admin correction): every dossier write appends one audit event targeting the
+dossier (a feedback write one targeting the feedback), appends are serialised until commit, so
+``sequence`` order is commit order, and :func:`rollups_refresh` (``cchc indicators refresh``, the task
+``rollups_refresh_task``) applies the dossiers of the events after its watermark and moves it. Writers
+that skip both (the simulator's bulk path, SQL copies) must be followed by :func:`rollups_rebuild`.
 
 Rollups are a cache of derived data, not a record: their writes append no audit event (an event would
 itself be a change for the next refresh to apply).
@@ -84,6 +92,7 @@ from cchc.indicators.models import (
 from cchc.indicators.periods import VN_TZ
 from cchc.indicators.scopes import Organisation, ResolvedScope
 from cchc.indicators.selectors import Window, dossier_facts
+from cchc.outbox.models import OutboxEvent
 
 Counters = dict[str, int]
 Pair = tuple[int, int]
@@ -92,6 +101,7 @@ Pair = tuple[int, int]
 LOCK_KEY = 0x43434843_524F4C
 MICRO = 1_000_000
 REBUILD_CHUNK = 250_000
+APPLY_CHUNK = 500  # dossiers per statement of rollups_apply (bound parameters stay few)
 
 _FACT_COLUMNS = (
     "dossier_id",
@@ -510,6 +520,7 @@ def rollups_refresh(*, at: datetime | None = None) -> int:
     with transaction.atomic():
         state = _lock()
         mark = state.last_sequence
+        outbox_head = _outbox_head()  # before the dossiers are read: every event up to it is included
         head = _heads()[1]
         if head <= mark:
             return 0
@@ -531,7 +542,8 @@ def rollups_refresh(*, at: datetime | None = None) -> int:
             _apply(ids_sql, ids_params)
         state.last_sequence = head
         state.refreshed_at = at or timezone.now()
-        state.save(update_fields=["last_sequence", "refreshed_at"])
+        state.applied_event_id = max(state.applied_event_id, outbox_head)
+        state.save(update_fields=["last_sequence", "refreshed_at", "applied_event_id"])
     return touched
 
 
@@ -549,6 +561,70 @@ def _apply(ids_sql: str, ids_params: list[Any]) -> None:
     _payments_insert(Payment.objects.filter(dossier_id__in=chosen))
     for grain in Grain.values:
         _contribute(grain, 1, facts_where=where, payments_where=where, params=params)
+
+
+def _ids_sql(dossier_ids: Collection[int]) -> tuple[str, list[Any]]:
+    """A subquery selecting exactly ``dossier_ids`` (dossiers or not: a deleted dossier's facts go)."""
+    rows = ", ".join(["(CAST(%s AS BIGINT))"] * len(dossier_ids))
+    return f"SELECT * FROM (VALUES {rows}) AS chosen", [int(pk) for pk in dossier_ids]
+
+
+def rollups_apply(dossier_ids: Iterable[int], *, event_id: int | None = None) -> int:
+    """Recompute the facts of ``dossier_ids`` from the dossier tables and move the counters by the
+    difference (what the outbox subscriber ``indicators.rollups`` does for the dossier of each event);
+    returns the number of dossiers given. ``event_id``: the outbox event applied (the highest of a
+    batch), kept as the mark the dashboards' freshness is measured from.
+
+    Rule: the counters always equal the aggregate of the facts, and a dossier's facts are what
+    :func:`cchc.indicators.selectors.dossier_facts` says of it now (basis: issue 4 §5, rollups equal to
+    the direct figures; issue 13 §6, the rollups are an outbox subscriber). Idempotent and
+    order-free: it recomputes from the current state, so applying an event twice, or an older event
+    after a newer one, leaves the rollups as :func:`rollups_rebuild` would.
+    """
+    ids = sorted({int(pk) for pk in dossier_ids})
+    if not ids and event_id is None:
+        return 0
+    with transaction.atomic():
+        state = _lock()
+        for start in range(0, len(ids), APPLY_CHUNK):
+            _apply(*_ids_sql(ids[start : start + APPLY_CHUNK]))
+        if event_id is not None and event_id > state.applied_event_id:
+            RollupState.objects.filter(pk=state.pk).update(applied_event_id=event_id)
+    return len(ids)
+
+
+def _outbox_head() -> int:
+    """The highest outbox event id written so far (0: none)."""
+    return int(OutboxEvent.objects.aggregate(head=Coalesce(Max("pk"), Value(0)))["head"])
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """How far behind the dossiers the rollups are: the dossier events written after the last one the
+    rollups include (``backlog``, counted up to :data:`BACKLOG_COUNTED`) and the moment the oldest of
+    them was written (``as_of``: the figures include every change before it; None when none waits)."""
+
+    backlog: int
+    as_of: datetime | None
+
+    @property
+    def lagging(self) -> bool:
+        return self.backlog > 0
+
+
+BACKLOG_COUNTED = 100_000
+
+
+def rollups_freshness(*, topics: Collection[str]) -> Freshness:
+    """The rollups' :class:`Freshness` against the outbox events of ``topics`` (those the subscriber
+    applies): 1 indexed read when none waits (the query a read's refresh check used to be), 2 when some
+    do; no write."""
+    mark = Coalesce(Subquery(RollupState.objects.filter(pk=1).values("applied_event_id")[:1]), Value(0))
+    waiting = OutboxEvent.objects.filter(pk__gt=mark, topic__in=sorted(topics)).order_by("pk")
+    first = waiting.values_list("created_at", flat=True).first()
+    if first is None:
+        return Freshness(backlog=0, as_of=None)
+    return Freshness(backlog=waiting.values("pk")[:BACKLOG_COUNTED].count(), as_of=first)
 
 
 @dataclass
@@ -603,6 +679,7 @@ def rollups_rebuild(*, at: datetime | None = None, progress: bool = False) -> Re
     postgres = connection.vendor == "postgresql"
     with transaction.atomic():
         state = _lock()
+        outbox_head = _outbox_head()
         head = _heads()[1]
         tables = [DossierFact, PaymentFact, IndicatorRollup, AgencyRollup]
         indexes = _secondary_indexes(tables) if postgres else []
@@ -660,7 +737,8 @@ def rollups_rebuild(*, at: datetime | None = None, progress: bool = False) -> Re
         stage("indexes")
         state.last_sequence = head
         state.rebuilt_at = state.refreshed_at = at or timezone.now()
-        state.save(update_fields=["last_sequence", "rebuilt_at", "refreshed_at"])
+        state.applied_event_id = max(state.applied_event_id, outbox_head)
+        state.save(update_fields=["last_sequence", "rebuilt_at", "refreshed_at", "applied_event_id"])
         rollups = IndicatorRollup.objects.count()
     stage("commit")
     if postgres:
@@ -853,16 +931,14 @@ class RollupRead:
         )
 
 
-def rollups_read(*, window: Window, scope: Q, refresh: bool = True) -> RollupRead:
+def rollups_read(*, window: Window, scope: Q) -> RollupRead:
     """The dossier counters of a window for a scope (a Q from :func:`scope_rollup_filter`), from the
-    counters plus the facts of a partial last day; 2 queries (3 more when the window closes mid-day),
-    after :func:`rollups_refresh` (1 query when nothing is new)."""
-    return rollups_read_series(windows=[window], scope=scope, refresh=refresh)[0]
+    counters plus the facts of a partial last day; 2 queries (3 more when the window closes mid-day).
+    Reads only: the rollups are as fresh as the subscriber has made them (:func:`rollups_freshness`)."""
+    return rollups_read_series(windows=[window], scope=scope)[0]
 
 
-def rollups_read_series(
-    *, windows: Sequence[Window], scope: Q, refresh: bool = True, detail: bool = True
-) -> list[RollupRead]:
+def rollups_read_series(*, windows: Sequence[Window], scope: Q, detail: bool = True) -> list[RollupRead]:
     """:func:`rollups_read` of several windows at once, in the same number of queries as one window:
     one grouped query for the counters of every window, one for the (agency, procedure) pairs, and 3
     on the facts per distinct mid-day close (a running month and its running quarter share theirs).
@@ -878,11 +954,9 @@ def rollups_read_series(
     ``detail=False`` when ``scope`` selects agencies only (no procedure, no field): the counters are
     then read from :class:`AgencyRollup` (the same sums, a few rows per agency and bucket).
     """
-    if refresh:
-        rollups_refresh()
     if len(windows) > MAX_WINDOWS:  # the pairs' segment bits fit a 64-bit integer
-        head = rollups_read_series(windows=windows[:MAX_WINDOWS], scope=scope, refresh=False, detail=detail)
-        tail = rollups_read_series(windows=windows[MAX_WINDOWS:], scope=scope, refresh=False, detail=detail)
+        head = rollups_read_series(windows=windows[:MAX_WINDOWS], scope=scope, detail=detail)
+        tail = rollups_read_series(windows=windows[MAX_WINDOWS:], scope=scope, detail=detail)
         return head + tail
     spans: list[tuple[date, date, datetime | None]] = []
     for window in windows:
@@ -1182,11 +1256,11 @@ def _counters(sums: dict[int, _Sums]) -> dict[int, Counters]:
 GROUP_KEYS = ("agency_id", "procedure_id")
 
 
-def rollups_read_grouped(*, window: Window, scope: Q, by: str, refresh: bool = True) -> dict[int, Counters]:
+def rollups_read_grouped(*, window: Window, scope: Q, by: str) -> dict[int, Counters]:
     """The dossier counters of one window for a scope, grouped by handling agency (``by="agency_id"``)
     or by procedure (``by="procedure_id"``): what a grouped direct count of the dossiers gives
     (``cchc.indicators.web.breakdowns``, ``method="direct"``), in 2 queries (1 more when the window
-    closes mid-day), after :func:`rollups_refresh` (1 query when nothing is new).
+    closes mid-day); reads only.
 
     How: every bucket before the window's first day (prefix ``P(S)``) and the signed buckets tiling
     its whole days (:func:`signed_buckets`), in one query summed by (key, grain, bucket); the window's
@@ -1201,8 +1275,6 @@ def rollups_read_grouped(*, window: Window, scope: Q, by: str, refresh: bool = T
         raise ValueError(f"cannot group the counters by {by!r}")
     if window.close < window.start:
         raise ValueError("a window closing before it starts has no rollup tiling")
-    if refresh:
-        rollups_refresh()
     first = window.start.astimezone(VN_TZ).date()
     close = window.close.astimezone(VN_TZ)
     last = close.date()
@@ -1242,9 +1314,13 @@ def rollups_read_grouped(*, window: Window, scope: Q, by: str, refresh: bool = T
 
 
 __all__ = [
+    "BACKLOG_COUNTED",
+    "Freshness",
     "RebuildResult",
     "RollupRead",
     "facts_queryset",
+    "rollups_apply",
+    "rollups_freshness",
     "rollups_read",
     "rollups_read_grouped",
     "rollups_read_series",

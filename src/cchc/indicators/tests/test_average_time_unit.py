@@ -16,6 +16,7 @@ from cchc.indicators.compute import indicators_compute
 from cchc.indicators.constants import Method, Status
 from cchc.indicators.periods import period_parse
 from cchc.indicators.scopes import Scope
+from cchc.indicators.tests.conftest import apply_events
 
 JANUARY = period_parse("2026-01")
 CLOSE = datetime(2026, 2, 1, 0, 0, tzinfo=VN)
@@ -62,6 +63,7 @@ def _same_day_procedure_with_two_dossiers(w: World) -> int:
 def test_2_2_of_a_same_day_procedure_is_in_hours_and_rollups_equal_direct(world: World) -> None:
     seconds = _same_day_procedure_with_two_dossiers(world)
     assert seconds == (3 * 60 + 17 * 60 + 30) * 60
+    apply_events()
 
     for method in (Method.DIRECT, Method.ROLLUP):
         report = indicators_compute(period=JANUARY, scope=Scope(procedure="2.000815"), at=CLOSE, method=method)

@@ -1,6 +1,7 @@
 """Rollups give exactly the direct figures: on a few thousand simulated dossiers (bulk path, then the
-services), for every indicator, period kind, scope and structure; kept up to date by the refresh after
-more transitions; a rebuild from scratch equals the incremental state; a constant number of queries."""
+services), for every indicator, period kind, scope and structure; kept up to date by the outbox
+subscriber (and the audit-trail catch-up) after more transitions, never by a read; a rebuild from
+scratch equals the incremental state; a constant number of queries."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from django.db.models import F, Max, Min, Sum
 from cchc.accounts.constants import Role
 from cchc.dossiers import services as s
 from cchc.dossiers.constants import DocumentSource, DossierError, DossierStatus, PaymentChannel, RatingLevel
+from cchc.dossiers.events import DossierEvent
 from cchc.dossiers.models import Dossier, DossierDocument, DossierRating, FeeLine, Payment, SupplementRequest
 from cchc.dossiers.simulation import dossiers_simulate
 from cchc.dossiers.simulation.world import world_load
@@ -55,6 +57,8 @@ from cchc.indicators.rollups import (
     window_buckets,
 )
 from cchc.indicators.scopes import Scope, reference_cache_clear
+from cchc.indicators.tests.conftest import apply_events
+from cchc.outbox.models import OutboxEvent
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 PUBLISHED = datetime(2025, 7, 1, 0, 0, tzinfo=VN)
@@ -93,8 +97,9 @@ def data_module(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]
         assert bulk.written > BULK * 0.9
         _components(Dossier.objects.filter(received_at__isnull=False).values_list("pk", "received_at"))
         rollups_rebuild()
-        # then dossiers through the services (audited): the rollups catch up by themselves
+        # then dossiers through the services (audited, with their events), delivered to the rollups
         dossiers_simulate(count=SERVICES, start=date(2026, 1, 1), end=end, seed=22, horizon=HORIZON)
+        apply_events()
         yield
         transaction.set_rollback(True)
 
@@ -152,9 +157,9 @@ def _value(reports: list[tuple[Any, ...]], code: str, index: int = 2) -> Any:
 
 
 def test_the_data_has_every_kind_of_fact(data: None) -> None:
-    # the dossiers written through the services since the rebuild are applied by the refresh
-    audited = Dossier.objects.filter(submitted_at__gte=datetime(2026, 1, 1, tzinfo=VN)).count()
-    assert SERVICES * 0.9 < rollups_refresh() <= audited
+    # the dossiers written through the services since the rebuild are applied (their events delivered)
+    assert Dossier.objects.filter(submitted_at__gte=datetime(2026, 1, 1, tzinfo=VN)).count() > SERVICES * 0.9
+    assert rollups_refresh() == 0
     facts = DossierFact.objects
     assert facts.count() == Dossier.objects.filter(received_at__isnull=False).count() > 2000
     for flag in ("online", "upload", "reused", "fee", "paid_online", "dissatisfied", "processed", "end_on_time"):
@@ -327,7 +332,8 @@ def test_refresh_follows_the_services_and_equals_a_rebuild(data: None, django_as
     assert set(done) == {"return", "rate", "resubmit", "supplement", "extend", "pay", "feedback"}, done
     assert done["rate"] >= 5
 
-    # then the next rollup read catches up and equals the direct figures again
+    # then the catch-up from the audit trail applies them, and the rollups equal the direct figures again
+    assert rollups_refresh() > 0
     for key, at in (("2026-Q1", AFTER), ("2026-03", LATER + timedelta(hours=2)), ("2026", AFTER)):
         rolled, direct = both(period=period_parse(key), at=at, structure=Structure.CURRENT)
         assert rolled == direct, key
@@ -344,6 +350,106 @@ def test_refresh_follows_the_services_and_equals_a_rebuild(data: None, django_as
     assert _state() == incremental
 
 
+def _events_since(sequence: int) -> list[Any]:
+    """The outbox events of the audited writes after ``sequence``, saved in commit order: one dossier
+    event per dossier write (as the transition executor writes them) and one ``feedback.submitted``
+    per feedback filed about a dossier (the topic the subscriber awaits from feedback)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from cchc.audit.models import AuditEvent
+    from cchc.dossiers.events import DossierEvent, dossier_event
+    from cchc.outbox.services import outbox_emit
+
+    kinds = ContentType.objects.get_for_models(Dossier, Feedback)
+    written = AuditEvent.objects.filter(sequence__gt=sequence, target_type__in=kinds.values()).order_by("sequence")
+    events = []
+    for audit in written:
+        if audit.target_type_id == kinds[Dossier].pk:
+            dossier = Dossier.objects.get(pk=audit.target_id)
+            event = dossier_event(
+                DossierEvent.STEP_COMPLETED, dossier, action="x", status_before=None, at=audit.at, actor_id=None
+            )
+            event.save()
+        else:
+            feedback = Feedback.objects.get(pk=audit.target_id)
+            event = outbox_emit(
+                topic="feedback.submitted",
+                stream=f"feedback:{feedback.pk}",
+                payload={"feedback_id": feedback.pk, "dossier_id": feedback.dossier_id},
+                occurred_at=audit.at,
+            )
+        events.append(event)
+    return events
+
+
+def test_the_subscriber_follows_the_services_and_equals_a_rebuild(data: None) -> None:
+    from cchc.indicators.subscribers import SUBSCRIBER, TOPICS, subscriber_freshness
+    from cchc.outbox.registry import subscriber
+
+    # given the subscriber registered for every dossier event (and the feedback's), rollups up to date
+    handler = subscriber(SUBSCRIBER)
+    assert handler is not None
+    assert {event.value for event in DossierEvent} | {"feedback.submitted", "feedback.rejected"} == TOPICS
+    assert handler.topics == TOPICS
+    assert not subscriber_freshness().lagging
+    period, mark = period_parse("2026-Q1"), max_sequence()
+
+    # when dossiers move on through the services and their events are written, not yet delivered
+    done = _transitions()
+    assert done["feedback"] > 0
+    events = _events_since(mark)
+    assert len(events) >= sum(done.values())
+    # then the rollups lag, and say so; a read leaves them as they are (it never writes)
+    freshness = subscriber_freshness()
+    assert (freshness.backlog, freshness.as_of) == (len(events), events[0].created_at)
+    stale = _state()
+    rolled, direct = both(period=period, at=AFTER, structure=Structure.CURRENT)
+    assert rolled != direct
+    assert _state() == stale
+
+    # when the dispatcher delivers the events to the subscriber, one by one
+    for event in events:
+        handler.handle(event)
+    # then the rollups equal the direct figures again, and nothing waits
+    for key, at in (("2026-Q1", AFTER), ("2026-03", LATER + timedelta(hours=2)), ("2026", AFTER)):
+        rolled, direct = both(period=period_parse(key), at=at, structure=Structure.CURRENT)
+        assert rolled == direct, key
+    assert not subscriber_freshness().lagging
+    applied = _state()
+
+    # when every event is delivered again (at least once), newest first (an older one after a newer)
+    for event in reversed(events):
+        handler.handle(event)
+    # then nothing moves, and the state is the one a rebuild from scratch makes
+    assert _state() == applied
+    rollups_rebuild()
+    assert _state() == applied
+
+
+def test_the_batch_handler_applies_many_dossiers_at_once(data: None) -> None:
+    from cchc.dossiers.constants import Channel
+    from cchc.indicators.subscribers import rollups_on_events
+
+    # given 700 received dossiers changed (their channel) and their events not yet handled
+    changed = list(Dossier.objects.filter(received_at__isnull=False).order_by("pk").values_list("pk", flat=True)[:700])
+    Dossier.objects.filter(pk__in=changed[::2]).update(channel=Channel.ONLINE)
+    Dossier.objects.filter(pk__in=changed[1::2]).update(channel=Channel.IN_PERSON)
+    events = [
+        OutboxEvent(topic="dossier.received", stream=f"dossier:{pk}", payload={"dossier_id": pk}, occurred_at=AFTER)
+        for pk in changed
+    ]
+    # when they are handled as one batch (more than one statement's worth of dossiers), twice
+    rollups_on_events(events)
+    applied = _state()
+    rollups_on_events(events)
+    # then the rollups are those a rebuild makes, and equal the direct figures
+    assert _state() == applied
+    rollups_rebuild()
+    assert _state() == applied
+    rolled, direct = both(period=period_parse("2025"), at=AFTER, structure=Structure.CURRENT)
+    assert rolled == direct
+
+
 def max_sequence() -> int:
     from cchc.audit.models import AuditEvent
 
@@ -356,17 +462,17 @@ def test_a_rollup_compute_runs_a_constant_number_of_queries(
     rollups_refresh()
     reference_cache_clear()
     year, mid_day = period_parse("2025"), datetime(2026, 3, 18, 10, 17, tzinfo=VN)
-    # a closed year, nothing kept yet: reference stamp, organisation (2), refresh check, counters, pairs,
-    # catalogue (3), feedback
-    with django_assert_num_queries(10):
+    # a closed year, nothing kept yet: reference stamp, organisation (2), counters, pairs, catalogue (3),
+    # feedback (a read never refreshes: no refresh check)
+    with django_assert_num_queries(9):
         indicators_compute(period=year, at=AFTER)
     # again: the organisation and the catalogue kept by the process, the stamp says they are current
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         indicators_compute(period=year, at=AFTER)
     # another day: its organisation (2), the catalogue kept; mid-day adds 3
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         indicators_compute(period=period_parse("2026-Q1"), at=mid_day)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(7):
         units = indicators_compute_units(period=period_parse("2026-Q1"), at=mid_day)
     assert len(units) > 20
 
@@ -420,8 +526,8 @@ def test_the_dashboard_equals_the_separate_computations(data: None, django_asser
     quarter = period_parse("2026-Q1")
     months = [period_parse(f"2026-{m:02d}") for m in (1, 2, 3)]
     # when a dashboard computes a level's quarter and months together with every unit
-    # (stamp, organisation 2, refresh, counters, pairs, catalogue 3, feedback, mid-day 3)
-    with django_assert_num_queries(13):
+    # (stamp, organisation 2, counters, pairs, catalogue 3, feedback, mid-day 3)
+    with django_assert_num_queries(12):
         dashboard = indicators_dashboard(
             period=quarter, trend=months, scope=Scope(level="commune"), at=MID_DAY, units=True
         )
@@ -441,18 +547,18 @@ def test_the_dashboard_equals_the_separate_computations(data: None, django_asser
 def test_a_series_costs_the_queries_of_one_period(data: None, django_assert_num_queries: Any) -> None:
     rollups_refresh()
     months = [period_parse(f"2025-{m:02d}") for m in range(1, 13)]
-    # closed periods: reference stamp, refresh check, counters, pairs, feedback, whatever their number
+    # closed periods: reference stamp, counters, pairs, feedback, whatever their number
     # (the organisation and the catalogue read once, then kept: 5 queries more the first time)
     reference_cache_clear()
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         indicators_compute_series(periods=[period_parse("2025")], at=AFTER)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         reports = indicators_compute_series(periods=[period_parse("2025"), *months], at=AFTER)
     assert len(reports) == 13
     # running periods sharing their close (the month, the quarter, the year) read the partial day once
     running = [period_parse(k) for k in ("2026-01", "2026-02", "2026-03", "2026-Q1", "2026")]
     indicators_compute_series(periods=running, at=MID_DAY)  # that day's organisation, kept
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         indicators_compute_series(periods=running, at=MID_DAY)
 
 
@@ -505,8 +611,10 @@ def test_the_refresh_task_is_idempotent(data: None, settings: Any) -> None:
     from cchc.indicators.tasks import rollups_refresh_task
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # given a watermark behind the audit trail (the services' dossiers since the rebuild not caught up)
+    RollupState.objects.update(last_sequence=0)
     first = rollups_refresh_task.enqueue()
-    assert first.return_value > 0  # the services' dossiers since the rebuild
+    assert first.return_value > 0
     assert rollups_refresh_task.enqueue().return_value == 0
     assert RollupState.objects.get().last_sequence == max_sequence()
 

@@ -51,7 +51,7 @@ def dossier_breakdown(
     """Rows by reporting agency (``by="agency"``) or by procedure (``by="procedure"``), busiest first.
 
     Queries: the reference stamp (1; the organisation, 2 more, when the process does not hold it),
-    the scope's catalogue check (≤ 1), then from the rollups the refresh check (1), the counters (1)
+    the scope's catalogue check (≤ 1), then from the rollups the counters (1)
     and, when the window closes mid-day, the facts of that day (1); directly one grouped query over
     the dossiers. The procedures of the rows: 1.
     A period not begun at ``at`` has no rollup tiling: it is counted directly, as the engine does.

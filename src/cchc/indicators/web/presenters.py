@@ -25,6 +25,7 @@ from cchc.indicators.constants import NO_DATA, Group, Status
 from cchc.indicators.definitions import DAYS, HOURS, Indicator
 from cchc.indicators.exports import Cell, Row, Table
 from cchc.indicators.periods import VN_TZ, Period
+from cchc.indicators.rollups import BACKLOG_COUNTED, Freshness
 from cchc.indicators.selectors import DOSSIER_INDICATORS
 from cchc.indicators.web.breakdowns import BreakdownRow
 from cchc.indicators.web.params import Query
@@ -53,6 +54,20 @@ def points(value: Fraction) -> Decimal:
 
 def local(moment: datetime | None) -> str:
     return "" if moment is None else f"{moment.astimezone(VN_TZ):%d/%m/%Y %H:%M}"
+
+
+def freshness_note(freshness: Freshness) -> str:
+    """What the dashboards say when the rollups lag behind the dossiers (empty when they do not): up
+    to when the figures are complete and how many dossier changes wait to be counted, both computed
+    from the outbox (:func:`cchc.indicators.subscribers.subscriber_freshness`)."""
+    if not freshness.lagging or freshness.as_of is None:
+        return ""
+    moment = freshness.as_of.astimezone(VN_TZ)
+    count = vn_int(freshness.backlog) if freshness.backlog < BACKLOG_COUNTED else f"hơn {vn_int(BACKLOG_COUNTED)}"
+    return (
+        f"Số liệu cập nhật đến {moment:%H:%M} ngày {moment:%d/%m/%Y}; còn {count} thay đổi hồ sơ "
+        "đang chờ được tổng hợp, các con số sẽ tự cập nhật."
+    )
 
 
 # --- links -----------------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from cchc.indicators.exports import Cell, Row, Table, table_export
 from cchc.indicators.periods import VN_TZ, Period, period_parse
 from cchc.indicators.scopes import Scope
 from cchc.indicators.selectors import DOSSIER_INDICATORS, indicator_dossiers
+from cchc.indicators.subscribers import subscriber_freshness
 from cchc.indicators.web import presenters as p
 from cchc.indicators.web.breakdowns import BreakdownRow, dossier_breakdown
 from cchc.indicators.web.params import LEVELS, STRUCTURES, Query, part_parse, period_choices, query_parse
@@ -63,6 +64,11 @@ def _form_context(query: Query, at: datetime) -> dict[str, object]:
         "structures": [(key, label) for key, (_, label) in STRUCTURES.items()],
         "at": at,
     }
+
+
+def _freshness() -> str:
+    """The note on the rollups' lag (empty when none): the dashboards read rollups, never update them."""
+    return p.freshness_note(subscriber_freshness())
 
 
 def _trend_months(period: Period, at: datetime) -> list[Period]:
@@ -140,6 +146,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "trend_chart": trend_chart,
         "rankings": ranks,
         "targets_url": _targets_url(),
+        "freshness": _freshness(),
     }
     return render(request, "indicators/overview.html", context)
 
@@ -198,6 +205,7 @@ def agency(request: HttpRequest, code: str) -> HttpResponse:
         "trend_table": trend_table,
         "trend_chart": trend_chart,
         "breakdown": procedures_table(),
+        "freshness": _freshness(),
     }
     return render(request, "indicators/agency.html", context)
 
@@ -250,6 +258,7 @@ def procedure(request: HttpRequest, code: str) -> HttpResponse:
         "trend_table": trend_table,
         "trend_chart": trend_chart,
         "breakdown": agencies_table(),
+        "freshness": _freshness(),
     }
     return render(request, "indicators/procedure.html", context)
 

@@ -20,8 +20,8 @@ For every target linked to a series (``cchc.program.targets.services.target_link
 
 Cost: a page reads targets, links and series, manual values, fields and two "first year with data"
 aggregates (a fixed handful of queries), then every (year with data, scope) of the indicator series in
-one batch (``cchc.indicators.compute.indicators_compute_grid``: organisation, catalogue and refresh
-check once, one rollup read of every year per field scope) and one query per year for platform
+one batch (``cchc.indicators.compute.indicators_compute_grid``: organisation and catalogue
+once, one rollup read of every year per field scope) and one query per year for platform
 series: it does not grow with the number of targets, dossiers or values.
 """
 

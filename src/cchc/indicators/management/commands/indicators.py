@@ -3,8 +3,10 @@
 ``compute --period 2025-Q3 [--unit CODE] [--format json|table] [--direct]`` prints every indicator of
 the QĐ 766 index (numerator, denominator, ratio, score) for the province and each reporting agency, or
 for one unit / agency, read from the rollups (``--direct``: straight from the dossier table; the same
-figures). ``refresh`` applies the dossier writes recorded since the last refresh; ``rebuild`` truncates
-and rebuilds the rollups (after a bulk load that wrote no audit events).
+figures; read only, as the dashboards). ``refresh`` applies the dossier writes recorded in the audit
+trail since the last refresh: the catch-up for writes that emit no outbox event (a feedback about a
+dossier, an admin correction), the subscriber ``indicators.rollups`` applying the others as they are
+delivered; ``rebuild`` truncates and rebuilds the rollups (after a bulk load that wrote no audit events).
 """
 
 from __future__ import annotations
@@ -72,7 +74,11 @@ class Command(BaseCommand):
             help="Tính thẳng từ bảng hồ sơ, bỏ qua số liệu tổng hợp (chậm hơn; kết quả như nhau).",
         )
         compute.add_argument("--at", default=None, help="Thời điểm tính (ISO 8601; mặc định: bây giờ).")
-        sub.add_parser("refresh", help="Cập nhật số liệu tổng hợp theo các thay đổi hồ sơ ghi trong nhật ký.")
+        sub.add_parser(
+            "refresh",
+            help="Cập nhật số liệu tổng hợp theo các thay đổi hồ sơ ghi trong nhật ký kể từ lần trước "
+            "(bù cho các thay đổi không phát sự kiện, như phản ánh kiến nghị về một hồ sơ).",
+        )
         sub.add_parser(
             "rebuild",
             help="Xóa và dựng lại toàn bộ số liệu tổng hợp từ bảng hồ sơ (sau khi nạp hồ sơ theo lô, không nhật ký).",

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import transaction
 
+from cchc.indicators.tests.conftest import apply_events
+
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 PUBLISHED = datetime(2025, 7, 1, 0, 0, tzinfo=VN)
 SEED = 11
@@ -25,6 +27,7 @@ def build_simulated() -> None:
     org_load_khanh_hoa()
     catalogue_import_demo(at=PUBLISHED)
     dossiers_simulate(count=COUNT, start=date(2025, 7, 1), end=date(2025, 9, 30), seed=SEED)
+    apply_events()
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,8 @@ from cchc.dossiers.models import Dossier
 from cchc.indicators.compute import indicators_compute
 from cchc.indicators.constants import Method, Structure
 from cchc.indicators.periods import period_parse
-from cchc.indicators.rollups import rollups_refresh
 from cchc.indicators.scopes import Scope, reference_cache_clear
+from cchc.indicators.tests.conftest import apply_events
 from cchc.indicators.tests.test_rollups import AFTER, HORIZON, VN, data_module  # noqa: F401
 from cchc.indicators.web.breakdowns import BREAKDOWN_INDICATORS, BreakdownRow, dossier_breakdown
 
@@ -99,20 +99,20 @@ def test_rollup_breakdowns_add_up_to_the_engine_figures(data: None, key: str, at
 def test_a_rollup_breakdown_runs_a_constant_number_of_queries(
     data: None, at: datetime, extra: int, django_assert_num_queries: Any
 ) -> None:
-    rollups_refresh()
+    apply_events()
     procedure = _popular(1)[0]
     reference_cache_clear()
     for key in ("2026-Q1", "2026"):
         period = period_parse(key)
         # an agency's procedures: reference stamp, organisation (2: the first time only, then kept),
-        # refresh check, counters, procedures (+ the day's facts)
-        with django_assert_num_queries((6 if key == "2026-Q1" else 4) + extra):
+        # counters, procedures (+ the day's facts)
+        with django_assert_num_queries((5 if key == "2026-Q1" else 3) + extra):
             rows = dossier_breakdown(
                 period=period, scope=Scope(agency="ubnd-22366"), at=at, structure=Structure.CURRENT, by="procedure"
             )
         assert rows
-        # a procedure's agencies: reference stamp, the procedure exists, refresh check, counters (+ facts)
-        with django_assert_num_queries(4 + extra):
+        # a procedure's agencies: reference stamp, the procedure exists, counters (+ facts)
+        with django_assert_num_queries(3 + extra):
             rows = dossier_breakdown(
                 period=period, scope=Scope(procedure=procedure), at=at, structure=Structure.CURRENT, by="agency"
             )

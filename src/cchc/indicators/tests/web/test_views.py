@@ -420,12 +420,12 @@ def test_the_structure_switch_moves_a_pre_2025_agency(simulated: None, client: C
 def test_a_constant_number_of_queries(
     simulated: None, client: Client, django_assert_max_num_queries: object, django_assert_num_queries: object
 ) -> None:
-    from cchc.indicators.rollups import rollups_refresh
+    from cchc.indicators.tests.conftest import apply_events
 
-    rollups_refresh()
+    apply_events()
     reference_cache_clear()
     # the quarter, 12 months of trend, every agency's ranking, in one batch: the reference stamp,
-    # organisation (2), refresh check, rollup counters (1 for every window), pairs (1), catalogue (3), the
+    # organisation (2), the rollups' freshness (1), rollup counters (1 for every window), pairs (1), catalogue (3), the
     # agencies' levels (1), feedback (1)
     with django_assert_num_queries(11):  # type: ignore[operator]
         response = client.get("/chi-so/", {"ky": "2025-Q3"})
@@ -459,16 +459,16 @@ def test_page_queries_do_not_grow_with_the_data(simulated: None, client: Client)
     from django.test.utils import CaptureQueriesContext
 
     from cchc.dossiers.simulation import dossiers_simulate
-    from cchc.indicators.rollups import rollups_refresh
+    from cchc.indicators.tests.conftest import apply_events
 
-    rollups_refresh()
+    apply_events()
     client.get("/chi-so/", {"ky": "2025-Q3"})  # the organisation and the catalogue, then kept
     with CaptureQueriesContext(connection) as before:
         client.get("/chi-so/", {"ky": "2025-Q3"})
     received = Dossier.objects.filter(received_at__isnull=False).count()
     dossiers_simulate(count=40, start=date(2025, 7, 1), end=date(2025, 9, 30), seed=99)
     assert Dossier.objects.filter(received_at__isnull=False).count() > received
-    assert rollups_refresh() > 0  # the new dossiers applied before measuring
+    apply_events()  # the new dossiers applied before measuring
     with CaptureQueriesContext(connection) as after:
         client.get("/chi-so/", {"ky": "2025-Q3"})
     assert len(after.captured_queries) == len(before.captured_queries)
@@ -481,7 +481,7 @@ def test_agency_and_procedure_pages_read_no_dossier_table(simulated: None, clien
     from django.test.utils import CaptureQueriesContext
 
     from cchc.dossiers.simulation import dossiers_simulate
-    from cchc.indicators.rollups import rollups_refresh
+    from cchc.indicators.tests.conftest import apply_events
 
     # given the agency and the procedure with the most dossiers of the quarter, rollups up to date
     received = Dossier.objects.filter(received_at__range=(Q3.start, Q3.end))
@@ -489,7 +489,7 @@ def test_agency_and_procedure_pages_read_no_dossier_table(simulated: None, clien
     code = Counter(received.values_list("procedure_version__procedure__code", flat=True)).most_common(1)[0][0]
     urls = [f"/chi-so/co-quan/{agency}/", f"/chi-so/thu-tuc/{code}/"]
     dossier_tables = [t for t in connection.introspection.table_names() if t.startswith("dossiers_")]
-    rollups_refresh()
+    apply_events()
 
     def measure() -> list[tuple[int, int]]:
         found = []
@@ -509,8 +509,96 @@ def test_agency_and_procedure_pages_read_no_dossier_table(simulated: None, clien
     assert all(total > 0 for _, total in before)
     # when more dossiers are received in the quarter and applied to the rollups
     dossiers_simulate(count=40, start=date(2025, 7, 1), end=date(2025, 9, 30), seed=98)
-    assert rollups_refresh() > 0
+    apply_events()
     after = measure()
     # then the pages run the same number of queries, and their tables count the new dossiers
     assert [n for n, _ in after] == [n for n, _ in before]
     assert sum(t for _, t in after) > sum(t for _, t in before)
+
+
+# the tables a request may write for its own sake (none of them is written by these pages today)
+REQUEST_TABLES = ("django_session", "axes_", "audit_")
+
+
+def _writes(captured: list[dict[str, str]]) -> list[str]:
+    """The statements of ``captured`` that write, except to the request's own tables."""
+    found = []
+    for query in captured:
+        sql = " ".join(query["sql"].split())
+        verb = sql.split(" ", 1)[0].upper()
+        if verb == "SELECT" or verb in ("SAVEPOINT", "RELEASE", "ROLLBACK"):
+            continue
+        if any(f'"{table}' in sql or f" {table}" in sql for table in REQUEST_TABLES):
+            continue
+        found.append(sql)
+    return found
+
+
+def test_dashboards_and_their_exports_write_nothing(simulated: None, client: Client) -> None:
+    """Issue 13 §6: the dashboards' reads must not write; the rollups are kept by the outbox subscriber."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cchc.dossiers.simulation import dossiers_simulate
+
+    # given dossier writes not yet applied to the rollups (a read used to apply them)
+    dossiers_simulate(count=15, start=date(2025, 7, 1), end=date(2025, 9, 30), seed=97)
+    received = Dossier.objects.filter(received_at__isnull=False)
+    code = received.values_list("procedure_version__procedure__code", flat=True)[0]
+    drill = {"ky": "2025-Q3", "chi-tieu": "PROGRESS_ON_TIME", "phan": "den"}
+    pages: list[tuple[str, dict[str, str]]] = [
+        ("/chi-so/", {"ky": "2025-Q3"}),
+        ("/chi-so/", {"ky": "2025-Q3", "cap": "xa", "co-cau": "truoc-sap-xep"}),
+        (f"/chi-so/co-quan/{JUSTICE}/", {"ky": "2025-Q3"}),
+        (f"/chi-so/thu-tuc/{code}/", {"ky": "2025-Q3"}),
+        ("/chi-so/ho-so/", drill),
+        ("/chi-so/ho-so/", {**drill, "chi-tieu": "ONLINE_SERVICES_USED", "phan": "num"}),
+        ("/chi-tieu/", {}),
+    ]
+    for fmt in ("csv", "xlsx"):
+        pages += [
+            ("/chi-so/", {"ky": "2025-Q3", "dinh-dang": fmt, "bang": "chi-so"}),
+            ("/chi-so/", {"ky": "2025-Q3", "dinh-dang": fmt, "bang": "xu-huong"}),
+            (f"/chi-so/co-quan/{JUSTICE}/", {"ky": "2025-Q3", "dinh-dang": fmt, "bang": "thu-tuc"}),
+            (f"/chi-so/thu-tuc/{code}/", {"ky": "2025-Q3", "dinh-dang": fmt, "bang": "co-quan"}),
+            ("/chi-so/ho-so/", {**drill, "dinh-dang": fmt}),
+        ]
+    for url, params in pages:
+        # when each page or export is rendered
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, params)
+        # then it reads only
+        assert response.status_code == 200, (url, params)
+        assert _writes(captured.captured_queries) == [], (url, params)
+
+
+def test_the_dashboards_say_how_fresh_the_figures_are_when_the_rollups_lag(simulated: None, client: Client) -> None:
+    from cchc.dossiers.events import DossierEvent, dossier_event
+    from cchc.indicators.subscribers import SUBSCRIBER
+    from cchc.outbox.registry import subscriber
+
+    # given figures up to date: no note
+    assert 'data-testid="freshness"' not in client.get("/chi-so/", {"ky": "2025-Q3"}).content.decode()
+    # when two dossier events are written and not yet delivered to the rollups
+    dossiers = list(Dossier.objects.filter(received_at__isnull=False).order_by("pk")[:2])
+    events = []
+    for dossier in dossiers:
+        event = dossier_event(
+            DossierEvent.RECEIVED, dossier, action="receive", status_before="new", at=timezone.now(), actor_id=None
+        )
+        event.save()
+        events.append(event)
+    # then the pages say up to when the figures are complete and how many changes wait
+    moment = events[0].created_at.astimezone(VN)
+    for url in ("/chi-so/", f"/chi-so/co-quan/{JUSTICE}/"):
+        html = client.get(url, {"ky": "2025-Q3"}).content.decode()
+        assert (
+            f"Số liệu cập nhật đến {moment:%H:%M} ngày {moment:%d/%m/%Y}; còn 2 thay đổi hồ sơ đang chờ được tổng hợp"
+            in html
+        ), url
+    # and once the subscriber has applied them, the note is gone
+    handler = subscriber(SUBSCRIBER)
+    assert handler is not None
+    for event in events:
+        handler.handle(event)
+    assert 'data-testid="freshness"' not in client.get("/chi-so/", {"ky": "2025-Q3"}).content.decode()
