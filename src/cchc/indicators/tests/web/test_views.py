@@ -27,6 +27,7 @@ from cchc.indicators.exports import Table
 from cchc.indicators.periods import period_parse
 from cchc.indicators.scopes import Scope, reference_cache_clear
 from cchc.indicators.selectors import DOSSIER_INDICATORS
+from cchc.indicators.tests.conftest import apply_events
 from cchc.indicators.web.presenters import vn_decimal, vn_int
 from cchc.org.constants import Level
 from cchc.org.models import Agency
@@ -385,6 +386,7 @@ def _commune_rows(response: object) -> dict[str, list]:
 def test_the_structure_switch_moves_a_pre_2025_agency(simulated: None, client: Client) -> None:
     # given a dossier received by a ward that merged into phường Nha Trang on 1/7/2025
     _old_ward_dossier()
+    apply_events()
     old_name = Agency.objects.get(code=OLD_WARD).name
     new_name = Agency.objects.get(code="ubnd-22366", valid_to__isnull=True).name
     # when June 2025 is shown by today's structure, the ward's dossier counts for phường Nha Trang
@@ -420,8 +422,6 @@ def test_the_structure_switch_moves_a_pre_2025_agency(simulated: None, client: C
 def test_a_constant_number_of_queries(
     simulated: None, client: Client, django_assert_max_num_queries: object, django_assert_num_queries: object
 ) -> None:
-    from cchc.indicators.tests.conftest import apply_events
-
     apply_events()
     reference_cache_clear()
     # the quarter, 12 months of trend, every agency's ranking, in one batch: the reference stamp,
@@ -459,7 +459,6 @@ def test_page_queries_do_not_grow_with_the_data(simulated: None, client: Client)
     from django.test.utils import CaptureQueriesContext
 
     from cchc.dossiers.simulation import dossiers_simulate
-    from cchc.indicators.tests.conftest import apply_events
 
     apply_events()
     client.get("/chi-so/", {"ky": "2025-Q3"})  # the organisation and the catalogue, then kept
@@ -481,7 +480,6 @@ def test_agency_and_procedure_pages_read_no_dossier_table(simulated: None, clien
     from django.test.utils import CaptureQueriesContext
 
     from cchc.dossiers.simulation import dossiers_simulate
-    from cchc.indicators.tests.conftest import apply_events
 
     # given the agency and the procedure with the most dossiers of the quarter, rollups up to date
     received = Dossier.objects.filter(received_at__range=(Q3.start, Q3.end))
