@@ -10,6 +10,7 @@ import pytest
 from cchc.audit.models import AuditEvent
 from cchc.dossiers.constants import DossierStatus
 from cchc.dossiers.tests.conftest import to_status
+from cchc.indicators.tests.conftest import apply_events
 from cchc.par import services as s
 from cchc.par.constants import AssessmentStatus, ParError, ParErrorCode, RoundStatus
 from cchc.par.models import Evidence, Score
@@ -208,6 +209,7 @@ def test_survey_points_are_the_maximum_times_the_rate(pw: ParWorld):
 def test_computed_leaves_take_the_766_indicator_of_the_agency(pw: ParWorld):
     # one dossier of Sở Tư pháp returned on time in January 2026: on-time rate 100 %
     to_status(pw.w, DossierStatus.RETURNED, at=datetime(2026, 1, 5, 8, 0, tzinfo=VN))
+    apply_events()  # the rollups follow the events, never a read
     _submitted(pw)
 
     values = s.assessment_compute_linked(assessment=pw.assessment(pw.justice), actor=pw.appraiser, at=AT)

@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from cchc.dossiers.constants import DossierStatus
 from cchc.dossiers.tests.conftest import build_world, to_status
 from cchc.dossiers.tests.portal.conftest import pdf_bytes
+from cchc.indicators.tests.conftest import apply_events
 from cchc.program.models import TargetValue
 from cchc.program.tests.targets.conftest import build_program
 
@@ -49,6 +50,7 @@ def test_list_target_chart_and_a_manual_value(phone: Page, live_server, transact
     world = build_world()
     build_program(world)
     to_status(world, DossierStatus.RETURNED)
+    apply_events()  # the rollups follow the events, never a read
     SHOTS.mkdir(exist_ok=True)
     base = live_server.url
 
@@ -104,6 +106,7 @@ def test_list_reason_period_and_export(desktop: Page, live_server, transactional
     world = build_world()
     build_program(world)
     to_status(world, DossierStatus.RETURNED)
+    apply_events()  # the rollups follow the events, never a read
     base = live_server.url
     page = desktop
     page.goto(base + "/chi-tieu/")

@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 
 from cchc.dossiers.constants import DossierStatus
 from cchc.dossiers.tests.conftest import AT, World, to_status
+from cchc.indicators.tests.conftest import apply_events
 from cchc.program.constants import Comparator, TargetStatus
 from cchc.program.models import MeasureSeries, Program
 from cchc.program.targets.selectors import (
@@ -82,6 +83,7 @@ def test_status_rules(
 def test_years_without_dossiers_are_no_data_not_zero(world: World, program: Program) -> None:
     # given: one dossier returned in January 2026, paid at the counter (not online)
     to_status(world, DossierStatus.RETURNED)
+    apply_events()  # the rollups follow the events, never a read
 
     # when
     progress = target_progress_get(program=program, code="a2-2030-1", at=LATER)
@@ -108,6 +110,7 @@ def test_years_without_dossiers_are_no_data_not_zero(world: World, program: Prog
 
 def test_platform_series_from_dossiers(world: World, program: Program) -> None:
     to_status(world, DossierStatus.RETURNED)
+    apply_events()  # the rollups follow the events, never a read
     progress = target_progress_get(program=program, code="a2-2025-1", at=LATER)
     assert progress.current is not None
     assert (progress.current.year, progress.current.value) == (2026, Decimal("100.00"))
@@ -117,6 +120,7 @@ def test_platform_series_from_dossiers(world: World, program: Program) -> None:
 
 def test_fields_missing_from_the_catalogue_are_named(world: World, program: Program) -> None:
     to_status(world, DossierStatus.RETURNED)
+    apply_events()  # the rollups follow the events, never a read
     progress = target_progress_get(program=program, code="a2-2030-4", at=LATER)
     assert progress.field_codes == []
     assert progress.missing_fields == ["đất đai", "xây dựng", "đầu tư"]
@@ -159,6 +163,7 @@ def test_the_list_costs_the_same_queries_whatever_the_data(
     world: World, program: Program, django_assert_num_queries: object
 ) -> None:
     to_status(world, DossierStatus.RETURNED)
+    apply_events()  # the rollups follow the events, never a read
     target_progress_list(program=program, at=LATER)  # warm-up (indicator rollups refresh once)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -168,6 +173,7 @@ def test_the_list_costs_the_same_queries_whatever_the_data(
     expected = len(few.captured_queries)  # read now: the connection's query log is a bounded deque
     for hour in range(1, 4):
         to_status(world, DossierStatus.RETURNED, AT + timedelta(hours=hour))
+        apply_events()  # the rollups follow the events, never a read
     target_progress_list(program=program, at=LATER)
     with django_assert_num_queries(expected):  # type: ignore[operator]
         again = target_progress_list(program=program, at=LATER)
