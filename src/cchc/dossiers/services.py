@@ -53,6 +53,7 @@ from cchc.catalogue.models import (
 )
 from cchc.common.db import batch_run
 from cchc.common.numbers import vi_number
+from cchc.common.uploads import CheckedUpload
 from cchc.dossiers.codes import (
     VN_TZ,
     dossier_code,
@@ -88,7 +89,7 @@ from cchc.dossiers.models import (
     SupplementRequest,
 )
 from cchc.dossiers.transitions import actions_from
-from cchc.dossiers.uploads import CheckedUpload, upload_check
+from cchc.dossiers.uploads import upload_check
 from cchc.org.models import Agency
 
 SNAPSHOT_FIELDS = [

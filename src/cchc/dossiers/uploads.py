@@ -1,11 +1,7 @@
-"""Checking an uploaded component of an online dossier before anything is stored.
+"""The one-stop-shop's codes for a refused component file.
 
-The type is decided by the file's content (its leading "magic" bytes and, for Word documents, the
-parts inside the ZIP container), never by the name or the browser's ``Content-Type``: an executable
-or a web page renamed ``to-khai.pdf`` is refused. Accepted: PDF, JPEG, PNG and Word (.docx, the
-OOXML format; legacy .doc and macro-enabled .docm are refused). The stored name never comes from the
-applicant: it is built from the dossier id, the content hash and the extension of the sniffed type
-(``cchc.dossiers.models._document_path``); the original name is kept only for display.
+The check itself is the platform's (:func:`cchc.common.uploads.file_check`: content, size, SHA-256);
+here a refusal becomes a :class:`DossierError` whose code the portal and the API answer with.
 
 legal: Nghị định 45/2020/NĐ-CP Điều 9 and TT 01/2023/TT-VPCP: the electronic components of an online
 dossier are files in common formats (PDF, images, office documents) that the portal checks for
@@ -14,156 +10,16 @@ safety before reception.
 
 from __future__ import annotations
 
-import hashlib
-import unicodedata
-import zipfile
-from dataclasses import dataclass
-from typing import IO, Any
+from typing import Any
 
-from django.conf import settings
-
+from cchc.common.uploads import CheckedUpload, FileRejected, file_check
 from cchc.dossiers.constants import DossierError, DossierErrorCode
 
-CHUNK = 64 * 1024
-
-# content type -> (extension, Vietnamese name shown in messages)
-ALLOWED: dict[str, tuple[str, str]] = {
-    "application/pdf": (".pdf", "PDF"),
-    "image/jpeg": (".jpg", "ảnh JPEG"),
-    "image/png": (".png", "ảnh PNG"),
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx", "Word (.docx)"),
+CODES: dict[str, DossierErrorCode] = {
+    "empty": DossierErrorCode.INVALID_INPUT,
+    "too_large": DossierErrorCode.UPLOAD_TOO_LARGE,
+    "type": DossierErrorCode.UPLOAD_TYPE_NOT_ALLOWED,
 }
-# The ``accept=`` attribute of the file inputs: a hint for the browser's picker only; the server decides.
-ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx,application/pdf,image/jpeg,image/png"
-ALLOWED_TEXT = "PDF, JPEG, PNG hoặc Word (.docx)"
-
-# Evidence files (tài liệu kiểm chứng, minh chứng) may also be tables of figures: Excel workbooks.
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-EVIDENCE_TYPES: dict[str, tuple[str, str]] = {**ALLOWED, XLSX: (".xlsx", "Excel (.xlsx)")}
-
-_PNG = b"\x89PNG\r\n\x1a\n"
-_JPEG = b"\xff\xd8\xff"
-_ZIP = b"PK\x03\x04"
-
-
-@dataclass(frozen=True)
-class CheckedUpload:
-    """An upload that passed the checks: what its content is, its size and SHA-256 (hex)."""
-
-    file: Any  # the uploaded file object (read again from the start when stored)
-    original_name: str
-    content_type: str
-    extension: str
-    size: int
-    sha256: str
-
-
-def max_bytes() -> int:
-    return int(getattr(settings, "CCHC_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
-
-
-def size_text(size: int) -> str:
-    """A size for people: "10 MB", "512 KB" (1 MB = 1024 × 1024 bytes)."""
-    if size >= 1024 * 1024:
-        value = size / (1024 * 1024)
-        return f"{value:.0f} MB" if value == int(value) else f"{value:.1f} MB".replace(".", ",")
-    return f"{max(1, round(size / 1024))} KB"
-
-
-def display_name(name: str) -> str:
-    """The applicant's file name, for display only: no directory, no control characters, ≤ 255 chars."""
-    base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    cleaned = "".join(ch for ch in unicodedata.normalize("NFC", base) if unicodedata.category(ch)[0] != "C")
-    return cleaned.strip()[:255] or "tệp không tên"
-
-
-def sniff(head: bytes, tail: bytes, stream: IO[bytes], *, types: dict[str, tuple[str, str]] = ALLOWED) -> str | None:
-    """The content type of a file from its first and last bytes (and its ZIP directory), if it is one of
-    ``types``; None otherwise."""
-    found: str | None = None
-    if head.startswith((b"%PDF-1.", b"%PDF-2.")) and b"%%EOF" in tail:
-        found = "application/pdf"
-    elif head.startswith(_JPEG):
-        found = "image/jpeg"
-    elif head.startswith(_PNG) and head[12:16] == b"IHDR":
-        found = "image/png"
-    elif head.startswith(_ZIP):
-        if _is_ooxml(stream, "word/document.xml", b"wordprocessingml.document.main+xml"):
-            found = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        elif XLSX in types and _is_ooxml(stream, "xl/workbook.xml", b"spreadsheetml.sheet.main+xml"):
-            found = XLSX
-    return found if found in types else None
-
-
-def _is_ooxml(stream: IO[bytes], main_part: str, main_type: bytes) -> bool:
-    """A real Office Open XML file (.docx, .xlsx): a ZIP whose [Content_Types].xml declares ``main_type``
-    for its ``main_part``, without macros.
-
-    Only the central directory and one small XML part are read (no member is extracted to disk).
-    """
-    try:
-        stream.seek(0)
-        with zipfile.ZipFile(stream) as archive:
-            names = set(archive.namelist())
-            if "[Content_Types].xml" not in names or main_part not in names:
-                return False
-            if any(name.lower().endswith("vbaproject.bin") for name in names):
-                return False
-            info = archive.getinfo("[Content_Types].xml")
-            if info.file_size > 1024 * 1024:
-                return False
-            declared = archive.read(info)
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError, NotImplementedError, EOFError):
-        return False
-    return main_type in declared and b"macroEnabled" not in declared
-
-
-class FileRejected(Exception):
-    """A file refused by :func:`file_check`; ``reason``: ``empty``, ``too_large`` or ``type``. Each caller
-    turns it into its own error code and message."""
-
-    def __init__(self, reason: str, *, name: str, limit: int) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.name = name
-        self.limit = limit
-
-
-def file_check(*, file: Any, types: dict[str, tuple[str, str]] = ALLOWED, limit: int | None = None) -> CheckedUpload:
-    """Read ``file`` once: its size (from the bytes actually read, not what the client declared), SHA-256
-    and content type (by content, never by name), one of ``types``; raise :class:`FileRejected`.
-    The file is left at its start."""
-    limit = max_bytes() if limit is None else limit
-    name = display_name(str(getattr(file, "name", "") or ""))
-    file.seek(0)
-    digest = hashlib.sha256()
-    size = 0
-    head = b""
-    tail = b""
-    while chunk := file.read(CHUNK):
-        if len(head) < 16:
-            head = (head + chunk)[:1024]
-        size += len(chunk)
-        if size > limit:
-            file.seek(0)
-            raise FileRejected("too_large", name=name, limit=limit)
-        digest.update(chunk)
-        tail = (tail + chunk)[-2048:]
-    if size == 0:
-        file.seek(0)
-        raise FileRejected("empty", name=name, limit=limit)
-    content_type = sniff(head, tail, file, types=types)
-    file.seek(0)
-    if content_type is None:
-        raise FileRejected("type", name=name, limit=limit)
-    return CheckedUpload(
-        file=file,
-        original_name=name,
-        content_type=content_type,
-        extension=types[content_type][0],
-        size=size,
-        sha256=digest.hexdigest(),
-    )
 
 
 def upload_check(*, file: Any, label: str, limit: int | None = None) -> CheckedUpload:
@@ -178,18 +34,4 @@ def upload_check(*, file: Any, label: str, limit: int | None = None) -> CheckedU
     try:
         return file_check(file=file, limit=limit)
     except FileRejected as rejected:
-        name = rejected.name
-        if rejected.reason == "too_large":
-            raise DossierError(
-                DossierErrorCode.UPLOAD_TOO_LARGE,
-                f"Tệp «{name}» ({label}) vượt quá dung lượng cho phép {size_text(rejected.limit)}.",
-            ) from None
-        if rejected.reason == "empty":
-            raise DossierError(
-                DossierErrorCode.INVALID_INPUT, f"Tệp «{name}» ({label}) rỗng, không có nội dung."
-            ) from None
-        raise DossierError(
-            DossierErrorCode.UPLOAD_TYPE_NOT_ALLOWED,
-            f"Tệp «{name}» ({label}) không phải tệp {ALLOWED_TEXT} hợp lệ. Nội dung tệp được kiểm tra, "
-            "không dựa vào tên hay phần mở rộng của tệp.",
-        ) from None
+        raise DossierError(CODES[rejected.reason], rejected.message_for(label=label)) from None

@@ -36,9 +36,8 @@ from cchc.audit.services import audit_record, audit_snapshot
 from cchc.calendars.selectors import working_calendar
 from cchc.common.numbers import vi_number
 from cchc.common.text import fold, normalize_spaces
-from cchc.dossiers.constants import DossierError, DossierErrorCode
+from cchc.common.uploads import FileRejected, file_check
 from cchc.dossiers.models import Dossier
-from cchc.dossiers.uploads import upload_check
 from cchc.feedback.codes import feedback_code_next, lookup_code_hash, lookup_code_new, reception_day
 from cchc.feedback.constants import (
     TRANSITIONS,
@@ -84,6 +83,12 @@ _CITIZEN_ID = re.compile(r"^(\d{9}|\d{12})$")
 SUBJECT_MIN, SUBJECT_MAX = 5, 300
 CONTENT_MIN, CONTENT_MAX = 20, 10_000
 TEXT_MAX = 10_000
+# a file refused by the platform's check (``FileRejected.reason``) -> this area's code
+UPLOAD_CODES = {
+    "empty": FeedbackErrorCode.INVALID_INPUT,
+    "too_large": FeedbackErrorCode.UPLOAD_TOO_LARGE,
+    "type": FeedbackErrorCode.UPLOAD_TYPE_NOT_ALLOWED,
+}
 
 
 @dataclass(frozen=True)
@@ -434,13 +439,9 @@ def feedback_answer(
     checked = None
     if file is not None:
         try:
-            checked = upload_check(file=file, label="văn bản trả lời")
-        except DossierError as exc:
-            code = {
-                DossierErrorCode.UPLOAD_TOO_LARGE: FeedbackErrorCode.UPLOAD_TOO_LARGE,
-                DossierErrorCode.UPLOAD_TYPE_NOT_ALLOWED: FeedbackErrorCode.UPLOAD_TYPE_NOT_ALLOWED,
-            }.get(exc.code, FeedbackErrorCode.INVALID_INPUT)
-            raise FeedbackError(code, exc.message) from exc
+            checked = file_check(file=file)
+        except FileRejected as rejected:
+            raise FeedbackError(UPLOAD_CODES[rejected.reason], rejected.message_for(label="văn bản trả lời")) from None
     locked = _lock(feedback)
     _check_transition(locked, Action.ANSWER)
     _check_staff(actor, locked.agency_id, at)

@@ -22,7 +22,6 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.core.files import File
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Prefetch
@@ -31,8 +30,7 @@ from django.utils import timezone
 from cchc.accounts.constants import Area
 from cchc.accounts.selectors import agency_staff
 from cchc.audit.services import audit_record, audit_snapshot
-from cchc.dossiers.constants import DossierError, DossierErrorCode
-from cchc.dossiers.uploads import upload_check
+from cchc.common.uploads import FileRejected, file_check, files_written
 from cchc.org.models import Agency
 from cchc.plans.constants import (
     OPEN_STATUSES,
@@ -51,6 +49,12 @@ SNAPSHOT_FIELDS = ["status", "percent", "due_on", "status_reason", "progress_not
 MAX_TEXT = 5000
 MIN_YEAR = 2000
 MAX_YEAR = 2100
+# a file refused by the platform's check (``FileRejected.reason``) -> this area's code
+UPLOAD_CODES = {
+    "empty": PlanErrorCode.INVALID_INPUT,
+    "too_large": PlanErrorCode.UPLOAD_TOO_LARGE,
+    "type": PlanErrorCode.UPLOAD_TYPE_NOT_ALLOWED,
+}
 
 
 def _local_date(at: datetime) -> date:
@@ -362,7 +366,7 @@ def assignment_evidence_add(
 ) -> AssignmentEvidence:
     """Attach a document proving the work (PDF, JPEG, PNG or .docx, checked by content).
 
-    Rule: the file's type is decided by its content, never by its name (``cchc.dossiers.uploads``,
+    Rule: the file's type is decided by its content, never by its name (``cchc.common.uploads``,
     the same check as the citizen portal; NĐ 45/2020/NĐ-CP Điều 9 on electronic documents); the
     size limit is ``CCHC_UPLOAD_MAX_BYTES``. Only the lead agency's staff attach evidence, and not
     once the assignment is accepted or stopped.
@@ -379,13 +383,9 @@ def assignment_evidence_add(
     if file is None:
         raise PlanError(PlanErrorCode.INVALID_INPUT, "Vui lòng chọn tệp minh chứng.")
     try:
-        checked = upload_check(file=file, label="tài liệu minh chứng")
-    except DossierError as exc:
-        code = {
-            DossierErrorCode.UPLOAD_TOO_LARGE: PlanErrorCode.UPLOAD_TOO_LARGE,
-            DossierErrorCode.UPLOAD_TYPE_NOT_ALLOWED: PlanErrorCode.UPLOAD_TYPE_NOT_ALLOWED,
-        }.get(exc.code, PlanErrorCode.INVALID_INPUT)
-        raise PlanError(code, exc.message) from None
+        checked = file_check(file=file)
+    except FileRejected as rejected:
+        raise PlanError(UPLOAD_CODES[rejected.reason], rejected.message_for(label="tài liệu minh chứng")) from None
     before = audit_snapshot(assignment, SNAPSHOT_FIELDS)
     evidence = AssignmentEvidence(
         assignment=assignment,
@@ -398,9 +398,8 @@ def assignment_evidence_add(
         uploaded_by_id=user.pk,
         uploaded_at=at,
     )
-    content = checked.file if isinstance(checked.file, File) else File(checked.file)
-    evidence.file.save(checked.extension, content, save=False)
-    try:
+    with files_written() as written:
+        written.save(evidence.file, checked)
         evidence.save()
         if assignment.status == AssignmentStatus.NOT_STARTED:
             assignment.status = AssignmentStatus.IN_PROGRESS
@@ -408,9 +407,6 @@ def assignment_evidence_add(
         assignment.save(update_fields=["status", "updated_at"])
         _entry(assignment, kind=EntryKind.EVIDENCE, user=user, agency=agency, body=evidence.original_name, at=at)
         _audit(user, "plans.assignment.evidence", assignment, before, at)
-    except Exception:
-        evidence.file.storage.delete(evidence.file.name)
-        raise
     return evidence
 
 

@@ -17,10 +17,6 @@ FORM_NAMES: dict[int, str] = {
 DOSSIER_FORMS = frozenset({1, 2, 3, 4, 5, 6})
 REGISTER_FORM = 7
 
-# The family name given to the shipped fonts in @font-face: no system font has it, so a missing file
-# fails loudly instead of falling back to whatever serif the machine has.
-FONT_FAMILY = "CCHC Liberation Serif"
-
 
 class DocumentErrorCode(StrEnum):
     """Stable error codes of document generation (the views map them to HTTP 404 / 400)."""

@@ -17,7 +17,7 @@ signatory recorded in the registry, never a placeholder) and "Nơi nhận:". Sli
 TT 03/2025 bodies are NOT CONFIRMED), the "Mã hồ sơ" under the title and no "Số:" line (the dossier
 code identifies them; they are not entered in the register of outgoing documents). The register (Mẫu
 07) is A4 landscape. Fonts: NĐ 30 names Times New Roman; the PDFs embed Liberation Serif 2, which has
-Times New Roman's metrics (``rendering.py``). Dates are written one way, NĐ 30's (``text.date_words``).
+Times New Roman's metrics (``cchc.common.pdf``). Dates are written one way, NĐ 30's (``text.date_words``).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from cchc.accounts.names import person_name
 from cchc.common.numbers import vi_number
+from cchc.common.pdf import render_pdf
 from cchc.common.spreadsheets import xlsx_bytes
 from cchc.dossiers.constants import DossierStatus, HandoverOutcome
 from cchc.dossiers.documents.constants import (
@@ -42,7 +43,6 @@ from cchc.dossiers.documents.constants import (
     DocumentErrorCode,
 )
 from cchc.dossiers.documents.qr import qr_payload, qr_png_data_uri
-from cchc.dossiers.documents.rendering import render_pdf
 from cchc.dossiers.documents.services import dossier_letter_issue
 from cchc.dossiers.documents.text import (
     VN_TZ,

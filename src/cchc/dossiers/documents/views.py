@@ -4,7 +4,8 @@ Who may download: a logged-in officer who acts today (accounts memberships) for 
 agencies — receiving, competent, where the applicant was helped, or one with a step — or, for the
 register, for the agency itself; superusers always. A form of a dossier the user may not see answers
 exactly as a form of a dossier that does not exist (404, same body), and each such answer counts against
-the portal's look-up throttle (``LOOKUPS``): the addresses cannot be used to learn which codes exist.
+the budget of failed dossier look-ups (``dossiers.lookups.LOOKUPS``): the addresses cannot be used to
+learn which codes exist.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from cchc.dossiers.documents.selectors import (
     dossier_register_pdf,
     dossier_register_xlsx,
 )
+from cchc.dossiers.lookups import LOOKUPS
 from cchc.dossiers.models import Dossier
-from cchc.dossiers.portal.views import LOOKUPS
 from cchc.org.models import Agency
 
 PDF = "application/pdf"

@@ -14,9 +14,11 @@ from django import forms
 from django.db.models import QuerySet
 
 from cchc.catalogue.models import Field, RequiredDocument
+from cchc.common.forms import ConsoleForm
+from cchc.common.uploads import ACCEPT, ALLOWED_TEXT, max_bytes, size_text
 from cchc.dossiers.constants import ApplicantKind, DossierError, RatingCriterion, RatingLevel
-from cchc.dossiers.uploads import ACCEPT, ALLOWED_TEXT, max_bytes, size_text, upload_check
-from cchc.dossiers.web.forms import AgencyChoiceField, ConsoleForm
+from cchc.dossiers.uploads import upload_check
+from cchc.org.forms import AgencyChoiceField
 from cchc.org.models import Agency
 
 _CITIZEN_ID = re.compile(r"^(\d{9}|\d{12})$")

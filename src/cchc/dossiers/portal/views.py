@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from cchc.catalogue.constants import ServiceType
 from cchc.catalogue.models import Procedure, ProcedureVersion
 from cchc.catalogue.selectors import field_list, procedure_get, procedure_search, procedure_version_current
-from cchc.common.throttle import FailureThrottle
+from cchc.common.uploads import max_bytes, size_text
 from cchc.dossiers import services
 from cchc.dossiers.constants import (
     Channel,
@@ -36,6 +36,7 @@ from cchc.dossiers.constants import (
     RatingLevel,
     StepStatus,
 )
+from cchc.dossiers.lookups import LOOKUPS
 from cchc.dossiers.models import Dossier, DossierRating
 from cchc.dossiers.portal import forms as f
 from cchc.dossiers.selectors import (
@@ -45,7 +46,6 @@ from cchc.dossiers.selectors import (
     dossier_submission_reference,
     portal_desks,
 )
-from cchc.dossiers.uploads import max_bytes, size_text
 from cchc.dossiers.web.presenters import money
 from cchc.org.constants import AgencyKind, Level
 from cchc.org.models import Agency
@@ -53,9 +53,6 @@ from cchc.org.models import Agency
 PAGE_SIZE = 20
 SESSION_FILED = "portal_filed"  # dossiers filed from this browser (the confirmation page)
 SESSION_SEEN = "portal_seen"  # dossiers looked up (or filed) from this browser (the status page)
-LOOKUP_LIMIT = 10  # failed lookups allowed per client address ...
-LOOKUP_WINDOW = 15 * 60  # ... within this many seconds
-LOOKUPS = FailureThrottle("portal-lookup", LOOKUP_LIMIT, LOOKUP_WINDOW)
 
 ERROR_STATUS: dict[DossierErrorCode, int] = {
     DossierErrorCode.INVALID_INPUT: 400,

@@ -16,6 +16,7 @@ from django.utils import formats, timezone
 
 from cchc.accounts.constants import Area
 from cchc.accounts.selectors import agency_staff
+from cchc.common.forms import ConsoleForm
 from cchc.dossiers import services
 from cchc.dossiers.constants import Action, DossierError, DossierErrorCode, PaymentChannel, StepStatus
 from cchc.dossiers.models import Dossier, DossierStep
@@ -35,7 +36,7 @@ def action_form(
     on: date,
     data: Mapping[str, Any] | None = None,
     prefix: str | None = None,
-) -> f.ConsoleForm:
+) -> ConsoleForm:
     """The form of ``action`` for ``dossier``: hand-overs offer the staff of the next step's agency,
     the financial obligation asks the amounts the catalogue left to the case."""
     form_class = f.ACTION_FORMS[action]
@@ -53,7 +54,7 @@ def when(moment: datetime) -> str:
     return formats.date_format(timezone.localtime(moment), "H:i \\n\\g\\à\\y d/m/Y")
 
 
-def action_perform(action: Action, form: f.ConsoleForm, *, dossier: Dossier, actor: Any, at: datetime) -> str:
+def action_perform(action: Action, form: ConsoleForm, *, dossier: Dossier, actor: Any, at: datetime) -> str:
     """Call the one service of ``action`` with the form's cleaned data; return the success message.
 
     Raises the service's ``DossierError`` unchanged (nothing was written then).

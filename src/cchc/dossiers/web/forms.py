@@ -17,38 +17,18 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from cchc.accounts.forms import UserChoiceField
 from cchc.catalogue.models import RequiredDocument
+from cchc.common.forms import ConsoleForm
 from cchc.dossiers import services
 from cchc.dossiers.constants import Action, ApplicantKind, PaymentChannel
 from cchc.dossiers.models import FeeLine
-from cchc.dossiers.web.presenters import person
+from cchc.org.forms import AgencyChoiceField
 from cchc.org.models import Agency
 
 
 def _required(label: str) -> dict[str, str]:
     return {"required": f"Vui lòng nhập {label}."}
-
-
-class UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{person(obj)} ({obj.get_username()})"
-
-
-class AgencyChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.name)
-
-
-class ConsoleForm(forms.Form):
-    """Adds ``aria-invalid`` and ``aria-describedby`` to fields with errors (error summary links to them)."""
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["aria-invalid"] = "true"
-                widget.attrs["aria-describedby"] = f"{self.add_prefix(name)}-loi"
 
 
 class EmptyActionForm(ConsoleForm):

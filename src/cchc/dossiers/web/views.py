@@ -27,6 +27,7 @@ from cchc.accounts.selectors import membership_list_valid_on, user_agencies
 from cchc.audit.selectors import audit_events_for
 from cchc.catalogue.models import Procedure, ProcedureVersion
 from cchc.catalogue.selectors import procedure_search, procedure_version_current
+from cchc.common.forms import ConsoleForm
 from cchc.dossiers import services
 from cchc.dossiers.constants import Action, DossierError, DossierErrorCode, StepStatus
 from cchc.dossiers.models import Dossier, DossierDocument, DossierRating, DossierStep
@@ -186,7 +187,7 @@ def _load(
     return dossier, steps, grants
 
 
-def _make_form(action: Action, dossier: Dossier, steps: list[DossierStep], on: date, data: Any = None) -> f.ConsoleForm:
+def _make_form(action: Action, dossier: Dossier, steps: list[DossierStep], on: date, data: Any = None) -> ConsoleForm:
     return action_form(action, dossier, steps, on, data=data, prefix=ACTION_SLUGS[action])
 
 
@@ -197,7 +198,7 @@ def _detail(
     steps: list[DossierStep],
     grants: Grants,
     now: datetime,
-    bound: f.ConsoleForm | None = None,
+    bound: ConsoleForm | None = None,
     bound_action: Action | None = None,
     error: str = "",
     status: int = 200,

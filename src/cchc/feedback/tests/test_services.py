@@ -9,8 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cchc.audit.models import AuditEvent
+from cchc.common.tests.files import pdf_bytes
 from cchc.dossiers.tests.conftest import VN
-from cchc.dossiers.tests.portal.conftest import pdf_bytes
 from cchc.feedback import services as s
 from cchc.feedback.codes import lookup_code_hash
 from cchc.feedback.constants import Classification, FeedbackErrorCode, FeedbackStatus, RatingLevel

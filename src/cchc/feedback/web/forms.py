@@ -10,10 +10,12 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
-from cchc.dossiers.uploads import ACCEPT, ALLOWED_TEXT, max_bytes, size_text
-from cchc.dossiers.web.forms import AgencyChoiceField, ConsoleForm, UserChoiceField
+from cchc.accounts.forms import UserChoiceField
+from cchc.common.forms import ConsoleForm
+from cchc.common.uploads import ACCEPT, ALLOWED_TEXT, max_bytes, size_text
 from cchc.feedback.constants import Classification, RatingLevel
 from cchc.feedback.services import CONTENT_MIN, SUBJECT_MAX, SUBJECT_MIN
+from cchc.org.forms import AgencyChoiceField
 from cchc.org.models import Agency
 
 _PHONE = re.compile(r"^(0|\+84)\d{9,10}$")

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_POST
 from cchc.accounts.constants import Area
 from cchc.accounts.selectors import agency_staff
 from cchc.common.throttle import FailureThrottle
-from cchc.dossiers.portal.views import LOOKUPS as DOSSIER_LOOKUPS
+from cchc.dossiers.lookups import LOOKUPS as DOSSIER_LOOKUPS
 from cchc.feedback import services
 from cchc.feedback.constants import TRANSITIONS, Action, FeedbackError, FeedbackErrorCode, FeedbackStatus
 from cchc.feedback.models import Feedback

@@ -12,11 +12,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cchc.common.tests.files import pdf_bytes, upload
 from cchc.dossiers import services as s
 from cchc.dossiers.constants import DocumentSource, DossierStatus, PaymentChannel, RatingLevel
 from cchc.dossiers.models import Dossier, DossierDocument
 from cchc.dossiers.tests.conftest import AT, CITIZEN, VN, World, to_status
-from cchc.dossiers.tests.portal.conftest import pdf_bytes, upload
 from cchc.feedback.constants import FeedbackStatus
 from cchc.feedback.models import Feedback
 from cchc.feedback.services import Submitter, feedback_submit

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from cchc.common.params import DayField
-from cchc.dossiers.uploads import ACCEPT
+from cchc.common.uploads import ACCEPT
 from cchc.plans.constants import ProgressStatus
 
 

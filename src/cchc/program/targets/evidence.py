@@ -1,6 +1,6 @@
 """Checking an evidence file of a manual target value before anything is stored.
 
-The type is decided by the content, never by the name (``cchc.dossiers.uploads.file_check``): PDF,
+The type is decided by the content, never by the name (``cchc.common.uploads.file_check``): PDF,
 JPEG, PNG, Word (.docx) and, for tables of figures, Excel (.xlsx: a ZIP whose ``[Content_Types].xml``
 declares the workbook part, without macros).
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cchc.dossiers.uploads import EVIDENCE_TYPES, CheckedUpload, FileRejected, file_check, size_text
+from cchc.common.uploads import EVIDENCE_TYPES, CheckedUpload, FileRejected, file_check, size_text
 from cchc.program.constants import TargetValueError, TargetValueErrorCode
 
 EVIDENCE_TEXT = "PDF, JPEG, PNG, Word (.docx) hoặc Excel (.xlsx)"

@@ -6,16 +6,11 @@ from typing import Any
 
 from django import forms
 
+from cchc.org.forms import AgencyChoiceField
 from cchc.org.models import Agency
 from cchc.program.constants import AgencyRole, TimelineStatus
 from cchc.program.models import Program
 from cchc.program.selectors import YEAR_NOT_FIXED, TaskFilters, program_agencies_named
-
-
-class AgencyChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        agency: Agency = obj
-        return agency.name
 
 
 class TaskFilterForm(forms.Form):

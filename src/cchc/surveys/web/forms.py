@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from cchc.catalogue.models import Field
 from cchc.common.params import BoundedIntegerField, DayField
 from cchc.org.constants import Level
+from cchc.org.forms import AgencyChoiceField
 from cchc.org.models import Agency
 from cchc.surveys.constants import GroupBy, RespondentKind
 from cchc.surveys.models import Campaign, Factor, Questionnaire
@@ -19,15 +20,10 @@ from cchc.surveys.models import Campaign, Factor, Questionnaire
 QUESTION_PREFIX = "q_"
 
 
-class AgencyChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.name)
-
-
 class ResponseForm(forms.Form):
     """One questionnaire: who it is about, one radio group per criterion, a comment."""
 
-    agency = AgencyChoice(
+    agency = AgencyChoiceField(
         label="Cơ quan, đơn vị đã giải quyết thủ tục cho ông/bà",
         queryset=Agency.objects.none(),
         empty_label="— Chọn cơ quan —",

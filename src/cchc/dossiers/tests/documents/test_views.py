@@ -7,8 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from cchc.dossiers.constants import DossierStatus
+from cchc.dossiers.lookups import LOOKUP_LIMIT
 from cchc.dossiers.models import Dossier
-from cchc.dossiers.portal.views import LOOKUP_LIMIT
 from cchc.dossiers.tests.conftest import World, to_status
 from cchc.dossiers.tests.documents.conftest import pdf_text
 

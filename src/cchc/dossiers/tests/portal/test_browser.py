@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from cchc.common.tests.files import EXE_AS_PDF, HTML_AS_PDF, pdf_bytes, stored_files
 from cchc.dossiers.constants import DossierStatus
 from cchc.dossiers.models import Dossier, DossierDocument, DossierRating
 from cchc.dossiers.tests.conftest import World, build_world
-from cchc.dossiers.tests.portal.conftest import EXE_AS_PDF, HTML_AS_PDF, import_building_permit, pdf_bytes, stored_files
+from cchc.dossiers.tests.portal.conftest import import_building_permit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -21,9 +21,9 @@ from django.core.management import call_command
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from cchc.accounts.names import person_name
+from cchc.common.tests.files import pdf_bytes
 from cchc.dossiers.constants import DossierStatus
 from cchc.dossiers.models import Dossier, DossierRating
-from cchc.dossiers.tests.portal.conftest import pdf_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from cchc.audit.models import AuditEvent
+from cchc.common.tests.files import EXE_AS_PDF, HTML_AS_PDF, pdf_bytes, png_bytes, stored_files, upload
 from cchc.dossiers import services as s
 from cchc.dossiers.constants import DossierError, DossierErrorCode, DossierStatus, RatingLevel
 from cchc.dossiers.models import Dossier, DossierDocument, DossierRating
 from cchc.dossiers.tests.conftest import AT, CITIZEN, to_status
-from cchc.dossiers.tests.portal.conftest import EXE_AS_PDF, HTML_AS_PDF, pdf_bytes, png_bytes, stored_files, upload
 
 
 def apply(world, files, **overrides):

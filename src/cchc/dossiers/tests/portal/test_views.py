@@ -13,13 +13,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cchc.audit.models import AuditEvent
+from cchc.common.tests.files import EXE_AS_PDF, HTML_AS_PDF, pdf_bytes, stored_files, upload
 from cchc.dossiers import services as s
 from cchc.dossiers.constants import DossierStatus
+from cchc.dossiers.lookups import LOOKUP_LIMIT
 from cchc.dossiers.models import Dossier, DossierDocument, DossierRating
 from cchc.dossiers.portal import views
 from cchc.dossiers.selectors import dossier_submission_reference
 from cchc.dossiers.tests.conftest import CITIZEN, to_status
-from cchc.dossiers.tests.portal.conftest import EXE_AS_PDF, HTML_AS_PDF, pdf_bytes, stored_files, upload
 
 APPLY = "/dich-vu-cong/thu-tuc/9.000101/nop-truc-tuyen/"
 
@@ -315,7 +316,7 @@ def test_lookup_requires_both_fields(client: Client, world):
 
 def test_failed_lookups_are_limited(client: Client, world):
     dossier = to_status(world, DossierStatus.RECEIVED)
-    for _ in range(views.LOOKUP_LIMIT):
+    for _ in range(LOOKUP_LIMIT):
         assert client.post("/dich-vu-cong/tra-cuu/", {"reference": dossier.code, "factor": "1"}).status_code == 404
 
     blocked = client.post("/dich-vu-cong/tra-cuu/", {"reference": dossier.code, "factor": CITIZEN.phone})

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cchc.audit.models import AuditEvent
-from cchc.dossiers.tests.portal.conftest import pdf_bytes
+from cchc.common.tests.files import pdf_bytes
 from cchc.feedback import services as s
 from cchc.feedback.constants import FeedbackStatus
 from cchc.feedback.models import Feedback
@@ -93,7 +93,7 @@ def test_bad_filing_is_refused_with_a_message_and_nothing_created(
 
 
 def test_guessing_dossier_codes_in_the_form_is_throttled(fw: FeedbackWorld, client: Client) -> None:
-    from cchc.dossiers.portal.views import LOOKUP_LIMIT
+    from cchc.dossiers.lookups import LOOKUP_LIMIT
 
     dossier = dossier_with_code(fw)
     for number in range(LOOKUP_LIMIT):

@@ -13,8 +13,8 @@ from django.db import transaction
 
 from cchc.accounts.constants import Area, Role
 from cchc.accounts.services import membership_grant
+from cchc.common.tests.files import media_root  # noqa: F401
 from cchc.dossiers.tests.conftest import MERGER_DAY, PUBLISHED, World, build_world
-from cchc.dossiers.tests.portal.conftest import media_root  # noqa: F401
 from cchc.org.models import Agency
 from cchc.program.models import Program
 from cchc.program.services import program_import

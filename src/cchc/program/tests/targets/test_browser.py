@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from cchc.common.tests.files import pdf_bytes
 from cchc.dossiers.constants import DossierStatus
 from cchc.dossiers.tests.conftest import build_world, to_status
-from cchc.dossiers.tests.portal.conftest import pdf_bytes
 from cchc.indicators.tests.conftest import apply_events
 from cchc.program.models import TargetValue
 from cchc.program.tests.targets.conftest import build_program

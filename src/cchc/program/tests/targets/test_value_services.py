@@ -12,8 +12,8 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cchc.audit.models import AuditEvent
+from cchc.common.tests.files import pdf_bytes
 from cchc.dossiers.tests.conftest import World
-from cchc.dossiers.tests.portal.conftest import pdf_bytes
 from cchc.program.constants import TargetValueError, TargetValueErrorCode
 from cchc.program.models import MeasureSeries, Program, TargetValue
 from cchc.program.targets.services import target_value_record

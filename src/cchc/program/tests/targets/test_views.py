@@ -12,9 +12,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from cchc.common.tests.files import pdf_bytes
 from cchc.dossiers.constants import DossierStatus
 from cchc.dossiers.tests.conftest import AT, World, to_status
-from cchc.dossiers.tests.portal.conftest import pdf_bytes
 from cchc.indicators.tests.conftest import apply_events
 from cchc.program.models import Program, TargetValue
 

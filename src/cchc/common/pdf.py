@@ -1,4 +1,6 @@
-"""HTML to PDF with WeasyPrint and the shipped Liberation Serif 2 fonts (see ``fonts/README.md``).
+"""HTML to PDF with WeasyPrint and the shipped Liberation Serif 2 fonts (see ``fonts/README.md``), for every
+document the platform prints: the one-stop-shop forms (``cchc.dossiers.documents``) and the consolidated
+reform report (``cchc.reporting.documents``).
 
 legal: NĐ 30/2020/NĐ-CP Phụ lục I requires Times New Roman (Unicode, TCVN 6909:2001); Liberation Serif
 has the same metrics and a free licence (SIL OFL 1.1), and its version 2 covers all of Vietnamese.
@@ -11,8 +13,9 @@ from typing import Any
 
 from django.template.loader import render_to_string
 
-from cchc.dossiers.documents.constants import FONT_FAMILY
-
+# The family name given to the shipped fonts in @font-face: no system font has it, so a missing file
+# fails loudly instead of falling back to whatever serif the machine has.
+FONT_FAMILY = "CCHC Liberation Serif"
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT_FILES = {
     ("normal", "normal"): "LiberationSerif-Regular.ttf",

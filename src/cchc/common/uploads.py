@@ -1,0 +1,252 @@
+"""Uploaded files: checked by their content before anything is stored, then stored under names that never
+come from the uploader, and deleted again if the service that wrote them fails.
+
+The type is decided by the file's content (its leading "magic" bytes and, for Office documents, the
+parts inside the ZIP container), never by the name or the browser's ``Content-Type``: an executable
+or a web page renamed ``to-khai.pdf`` is refused. Accepted: PDF, JPEG, PNG and Word (.docx, the
+OOXML format; legacy .doc and macro-enabled .docm are refused), and for evidence files also Excel
+(.xlsx, without macros). Every app that takes files uses this one check: the one-stop-shop's online
+dossiers and supplements, plans' evidence, feedback answers, PAR evidence and target values' evidence.
+A refused file is a :class:`FileRejected` (``upload.empty``, ``upload.too_large``,
+``upload.type_not_allowed``); each app turns it into its own stable code (``dossier.upload_too_large``,
+``plans.upload_too_large``, ...) with the Vietnamese message of :meth:`FileRejected.message_for`.
+
+The stored name is built by each model's ``upload_to`` from its owner's id, the content hash and the
+extension of the sniffed type; the original name is kept only for display. Files are written through
+the field's storage (Django's storage API, ``default_storage`` unless a field says otherwise), so a
+bucket backend (S3) works as well as the local disk; :func:`files_written` deletes them again when the
+block that wrote them raises.
+
+legal: Nghị định 45/2020/NĐ-CP Điều 9 and TT 01/2023/TT-VPCP: the electronic components of an online
+dossier are files in common formats (PDF, images, office documents) that the portal checks for
+safety before reception.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import Storage
+from django.db.models.fields.files import FieldFile
+
+CHUNK = 64 * 1024
+
+# content type -> (extension, Vietnamese name shown in messages)
+ALLOWED: dict[str, tuple[str, str]] = {
+    "application/pdf": (".pdf", "PDF"),
+    "image/jpeg": (".jpg", "ảnh JPEG"),
+    "image/png": (".png", "ảnh PNG"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (".docx", "Word (.docx)"),
+}
+# The ``accept=`` attribute of the file inputs: a hint for the browser's picker only; the server decides.
+ACCEPT = ".pdf,.jpg,.jpeg,.png,.docx,application/pdf,image/jpeg,image/png"
+ALLOWED_TEXT = "PDF, JPEG, PNG hoặc Word (.docx)"
+
+# Evidence files (tài liệu kiểm chứng, minh chứng) may also be tables of figures: Excel workbooks.
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EVIDENCE_TYPES: dict[str, tuple[str, str]] = {**ALLOWED, XLSX: (".xlsx", "Excel (.xlsx)")}
+
+_PNG = b"\x89PNG\r\n\x1a\n"
+_JPEG = b"\xff\xd8\xff"
+_ZIP = b"PK\x03\x04"
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    """An upload that passed the checks: what its content is, its size and SHA-256 (hex)."""
+
+    file: Any  # the uploaded file object (read again from the start when stored)
+    original_name: str
+    content_type: str
+    extension: str
+    size: int
+    sha256: str
+
+
+def max_bytes() -> int:
+    return int(getattr(settings, "CCHC_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+
+
+def size_text(size: int) -> str:
+    """A size for people: "10 MB", "512 KB" (1 MB = 1024 × 1024 bytes)."""
+    if size >= 1024 * 1024:
+        value = size / (1024 * 1024)
+        return f"{value:.0f} MB" if value == int(value) else f"{value:.1f} MB".replace(".", ",")
+    return f"{max(1, round(size / 1024))} KB"
+
+
+def display_name(name: str) -> str:
+    """The applicant's file name, for display only: no directory, no control characters, ≤ 255 chars."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = "".join(ch for ch in unicodedata.normalize("NFC", base) if unicodedata.category(ch)[0] != "C")
+    return cleaned.strip()[:255] or "tệp không tên"
+
+
+def sniff(head: bytes, tail: bytes, stream: IO[bytes], *, types: dict[str, tuple[str, str]] = ALLOWED) -> str | None:
+    """The content type of a file from its first and last bytes (and its ZIP directory), if it is one of
+    ``types``; None otherwise."""
+    found: str | None = None
+    if head.startswith((b"%PDF-1.", b"%PDF-2.")) and b"%%EOF" in tail:
+        found = "application/pdf"
+    elif head.startswith(_JPEG):
+        found = "image/jpeg"
+    elif head.startswith(_PNG) and head[12:16] == b"IHDR":
+        found = "image/png"
+    elif head.startswith(_ZIP):
+        if _is_ooxml(stream, "word/document.xml", b"wordprocessingml.document.main+xml"):
+            found = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        elif XLSX in types and _is_ooxml(stream, "xl/workbook.xml", b"spreadsheetml.sheet.main+xml"):
+            found = XLSX
+    return found if found in types else None
+
+
+def _is_ooxml(stream: IO[bytes], main_part: str, main_type: bytes) -> bool:
+    """A real Office Open XML file (.docx, .xlsx): a ZIP whose [Content_Types].xml declares ``main_type``
+    for its ``main_part``, without macros.
+
+    Only the central directory and one small XML part are read (no member is extracted to disk).
+    """
+    try:
+        stream.seek(0)
+        with zipfile.ZipFile(stream) as archive:
+            names = set(archive.namelist())
+            if "[Content_Types].xml" not in names or main_part not in names:
+                return False
+            if any(name.lower().endswith("vbaproject.bin") for name in names):
+                return False
+            info = archive.getinfo("[Content_Types].xml")
+            if info.file_size > 1024 * 1024:
+                return False
+            declared = archive.read(info)
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, NotImplementedError, EOFError):
+        return False
+    return main_type in declared and b"macroEnabled" not in declared
+
+
+class FileRejected(Exception):
+    """A file refused by :func:`file_check`; ``reason``: ``empty``, ``too_large`` or ``type``.
+
+    ``code`` and ``http_status`` say the same thing in the platform's terms (``upload.empty`` 400,
+    ``upload.too_large`` 413, ``upload.type_not_allowed`` 415); each app turns the refusal into its own
+    error code, with the Vietnamese message of :meth:`message_for`.
+    """
+
+    CODES = {"empty": "upload.empty", "too_large": "upload.too_large", "type": "upload.type_not_allowed"}
+    HTTP_STATUSES = {"empty": 400, "too_large": 413, "type": 415}
+
+    def __init__(self, reason: str, *, name: str, limit: int) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.name = name
+        self.limit = limit
+
+    @property
+    def code(self) -> str:
+        return self.CODES[self.reason]
+
+    @property
+    def http_status(self) -> int:
+        return self.HTTP_STATUSES[self.reason]
+
+    def message_for(self, *, label: str = "", allowed_text: str = ALLOWED_TEXT) -> str:
+        """The Vietnamese message: the file's name, the component ``label`` it was given for (if any) and,
+        for a wrong type, what is accepted (``allowed_text``)."""
+        file = f"«{self.name}» ({label})" if label else f"«{self.name}»"
+        if self.reason == "too_large":
+            return f"Tệp {file} vượt quá dung lượng cho phép {size_text(self.limit)}."
+        if self.reason == "empty":
+            return f"Tệp {file} rỗng, không có nội dung."
+        return (
+            f"Tệp {file} không phải tệp {allowed_text} hợp lệ. Nội dung tệp được kiểm tra, "
+            "không dựa vào tên hay phần mở rộng của tệp."
+        )
+
+
+def file_check(*, file: Any, types: dict[str, tuple[str, str]] = ALLOWED, limit: int | None = None) -> CheckedUpload:
+    """Read ``file`` once: its size (from the bytes actually read, not what the client declared), SHA-256
+    and content type (by content, never by name), one of ``types``; raise :class:`FileRejected`.
+    The file is left at its start.
+
+    Limit: ``limit`` bytes, by default ``CCHC_UPLOAD_MAX_BYTES`` (10 MB).
+    """
+    limit = max_bytes() if limit is None else limit
+    name = display_name(str(getattr(file, "name", "") or ""))
+    file.seek(0)
+    digest = hashlib.sha256()
+    size = 0
+    head = b""
+    tail = b""
+    while chunk := file.read(CHUNK):
+        if len(head) < 16:
+            head = (head + chunk)[:1024]
+        size += len(chunk)
+        if size > limit:
+            file.seek(0)
+            raise FileRejected("too_large", name=name, limit=limit)
+        digest.update(chunk)
+        tail = (tail + chunk)[-2048:]
+    if size == 0:
+        file.seek(0)
+        raise FileRejected("empty", name=name, limit=limit)
+    content_type = sniff(head, tail, file, types=types)
+    file.seek(0)
+    if content_type is None:
+        raise FileRejected("type", name=name, limit=limit)
+    return CheckedUpload(
+        file=file,
+        original_name=name,
+        content_type=content_type,
+        extension=types[content_type][0],
+        size=size,
+        sha256=digest.hexdigest(),
+    )
+
+
+# --- storage -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class FilesWritten:
+    """The files a service has written to storage so far (each with the storage it went to)."""
+
+    files: list[tuple[Storage, str]] = field(default_factory=list)
+
+    def save(self, target: FieldFile, upload: CheckedUpload, *, name: str | None = None) -> str:
+        """Write ``upload`` through the file field ``target`` (its ``upload_to`` decides the stored name;
+        ``name`` defaults to the sniffed extension), without saving the row; returns the stored name."""
+        content = upload.file if isinstance(upload.file, File) else File(upload.file)
+        content.seek(0)
+        target.save(upload.extension if name is None else name, content, save=False)
+        stored = str(target.name)
+        self.files.append((target.storage, stored))
+        return stored
+
+    def delete(self) -> None:
+        """Delete every file written so far (a missing one is no error)."""
+        for storage, name in self.files:
+            storage.delete(name)
+        self.files.clear()
+
+
+@contextmanager
+def files_written() -> Iterator[FilesWritten]:
+    """Collect the files written inside the block; if the block raises, delete them and re-raise.
+
+    The rows that name the files are rolled back with the service's transaction; the files are not part
+    of it, so they are deleted here. A caller's outer transaction that rolls back after the block has
+    returned leaves the files as unreferenced orphans (content-addressed names, never served).
+    """
+    written = FilesWritten()
+    try:
+        yield written
+    except BaseException:
+        written.delete()
+        raise

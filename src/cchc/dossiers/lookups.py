@@ -1,0 +1,15 @@
+"""The budget of failed public look-ups of a dossier by its code, per client address.
+
+A dossier is looked up by its code plus the applicant's phone or ID number; the answers tell whether a
+code exists. Every page that answers that question counts against one budget: the citizen
+portal's look-up, the addresses of the forms as PDF (``/ho-so/<mã>/mau-0N.pdf``) and the feedback
+form's "mã hồ sơ liên quan". The counter is the platform's (:class:`cchc.common.throttle.FailureThrottle`).
+"""
+
+from __future__ import annotations
+
+from cchc.common.throttle import FailureThrottle
+
+LOOKUP_LIMIT = 10  # failed lookups allowed per client address ...
+LOOKUP_WINDOW = 15 * 60  # ... within this many seconds
+LOOKUPS = FailureThrottle("portal-lookup", LOOKUP_LIMIT, LOOKUP_WINDOW)
