@@ -246,7 +246,7 @@ def deliver_batch(sub: Subscriber, *, at: datetime | None = None, batch: int | N
 def _deliver_claimed(sub: Subscriber, at: datetime, size: int) -> DispatchResult:
     postgres = connection.vendor == "postgresql"
     with connection.cursor() as cursor:
-        cursor.execute(_CLAIM + (" FOR UPDATE OF d SKIP LOCKED" if postgres else ""), [sub.name, at, size])
+        cursor.execute(_CLAIM + (" FOR UPDATE OF d SKIP LOCKED" if postgres else ""), [sub.name, _db_time(at), size])
         claimed = cursor.fetchall()
     if not claimed:
         return DispatchResult()
@@ -277,6 +277,11 @@ def _deliver_claimed(sub: Subscriber, at: datetime, size: int) -> DispatchResult
                 else:
                     outcomes.append(_Outcome(delivery_id, attempts + 1, _ms(started)))
     return _write_outcomes(sub, outcomes, at)
+
+
+def _db_time(value: datetime) -> Any:
+    """A datetime as a raw statement's parameter (SQLite stores UTC text; PostgreSQL takes it as is)."""
+    return connection.ops.adapt_datetimefield_value(value)
 
 
 @contextmanager
@@ -341,7 +346,7 @@ def _write_outcomes(sub: Subscriber, outcomes: list[_Outcome], at: datetime) -> 
                 cursor.executemany(
                     f"UPDATE {DELIVERY_TABLE} SET status = 'delivered', attempts = %s, last_attempt_at = %s,"
                     " delivered_at = %s, duration_ms = %s, last_error = '' WHERE id = %s",
-                    [(o.attempts, now, now, o.ms, o.delivery_id) for o in done],
+                    [(o.attempts, _db_time(now), _db_time(now), o.ms, o.delivery_id) for o in done],
                 )
         result.delivered = len(done)
     limit = conf.max_attempts()
@@ -368,7 +373,7 @@ def _write_outcomes(sub: Subscriber, outcomes: list[_Outcome], at: datetime) -> 
                 f" delivered = {MINUTE_TABLE}.delivered + excluded.delivered,"
                 f" failed = {MINUTE_TABLE}.failed + excluded.failed,"
                 f" duration_ms = {MINUTE_TABLE}.duration_ms + excluded.duration_ms",
-                [sub.name, minute, result.delivered, result.failed, sum(o.ms for o in outcomes)],
+                [sub.name, _db_time(minute), result.delivered, result.failed, sum(o.ms for o in outcomes)],
             )
     return result
 
