@@ -46,7 +46,7 @@ from datetime import datetime, timedelta
 from types import FrameType
 from typing import Any
 
-from django.db import connection, connections, transaction
+from django.db import Error, connection, connections, transaction
 from django.utils import timezone
 
 from cchc.outbox import constants as conf
@@ -177,11 +177,9 @@ def fan_out(*, batch: int | None = None, at: datetime | None = None) -> int:
                 cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [FAN_OUT_LOCK])
                 if not cursor.fetchone()[0]:
                     return 0  # another dispatcher is fanning out
-            cursor.execute(
-                f"SELECT id, topic, stream FROM {EVENT_TABLE} WHERE NOT fanned_out ORDER BY id LIMIT %s"
-                + (" FOR UPDATE SKIP LOCKED" if postgres else ""),
-                [size],
-            )
+            if postgres:
+                return _fan_out_postgres(cursor, size, at)
+            cursor.execute(f"SELECT id, topic, stream FROM {EVENT_TABLE} WHERE NOT fanned_out ORDER BY id LIMIT %s", [size])
             rows = cursor.fetchall()
         if not rows:
             return 0
@@ -198,15 +196,46 @@ def fan_out(*, batch: int | None = None, at: datetime | None = None) -> int:
     return len(rows)
 
 
+def _fan_out_postgres(cursor: Any, size: int, at: datetime) -> int:
+    """The fan-out in one statement: claim the events, insert a delivery per (event, interested
+    subscriber), mark the events; the number of events."""
+    pairs = [(sub.name, topic) for sub in subscribers() for topic in (sorted(sub.topics) if sub.topics else [None])]
+    cursor.execute(
+        f"""
+        WITH claimed AS (
+            SELECT id, topic, stream FROM {EVENT_TABLE} WHERE NOT fanned_out ORDER BY id LIMIT %s
+            FOR UPDATE SKIP LOCKED
+        ), inserted AS (
+            INSERT INTO {DELIVERY_TABLE} (event_id, subscriber, stream, status, attempts, next_attempt_at, last_error,
+                                       created_at, replay_count, discard_reason)
+            SELECT DISTINCT c.id, s.name, c.stream, 'pending', 0, %s::timestamptz, '', %s::timestamptz, 0, ''
+            FROM claimed c JOIN unnest(%s::text[], %s::text[]) AS s(name, topic)
+              ON s.topic IS NULL OR s.topic = c.topic
+            ORDER BY c.id
+            ON CONFLICT (event_id, subscriber) DO NOTHING
+        ), marked AS (
+            UPDATE {EVENT_TABLE} SET fanned_out = true WHERE id = ANY(ARRAY(SELECT id FROM claimed)) RETURNING 1
+        )
+        SELECT count(*) FROM marked
+        """,
+        [size, at, at, [p[0] for p in pairs], [p[1] for p in pairs]],
+    )
+    return int(cursor.fetchone()[0])
+
+
 # --- delivery --------------------------------------------------------------------------------------------
 
+# "d heads its stream": the first undelivered (pending or dead) delivery of its stream to its subscriber.
+# performance: a scalar subquery (one index probe of outbox_delivery_held per candidate), not NOT EXISTS:
+# on a table whose statistics still say "empty" the planner turned the anti-join into a scan of every
+# pending row per candidate (1.8 s per batch of 500 at 10,000 pending).
 _CLAIM = f"""
 SELECT d.id, d.event_id, d.attempts FROM {DELIVERY_TABLE} d
 WHERE d.subscriber = %s AND d.status = 'pending' AND d.next_attempt_at <= %s
-  AND NOT EXISTS (
-    SELECT 1 FROM {DELIVERY_TABLE} e
+  AND d.event_id = (
+    SELECT e.event_id FROM {DELIVERY_TABLE} e
     WHERE e.subscriber = d.subscriber AND e.stream = d.stream AND e.status IN ('pending', 'dead')
-      AND e.event_id < d.event_id
+    ORDER BY e.event_id LIMIT 1
   )
 ORDER BY d.event_id LIMIT %s
 """
@@ -264,7 +293,7 @@ def _deliver_claimed(sub: Subscriber, at: datetime, size: int) -> DispatchResult
                 event.attempt = attempts + 1  # type: ignore[attr-defined]
                 started = time.perf_counter()
                 try:
-                    with transaction.atomic():
+                    with _handler_scope():
                         _call_limited(sub.handle, event, timeout, alarm)
                 except BaseException as exc:
                     if isinstance(exc, KeyboardInterrupt | SystemExit):
@@ -277,6 +306,56 @@ def _deliver_claimed(sub: Subscriber, at: datetime, size: int) -> DispatchResult
                 else:
                     outcomes.append(_Outcome(delivery_id, attempts + 1, _ms(started)))
     return _write_outcomes(sub, outcomes, at)
+
+
+class _LazySavepoint:
+    """An execute wrapper that opens the handler's savepoint just before its first statement."""
+
+    def __init__(self) -> None:
+        self.sid: str | None = None
+        self._opening = False
+
+    def __call__(self, execute: Any, sql: Any, params: Any, many: bool, context: Any) -> Any:
+        if self.sid is None and not self._opening:
+            self._opening = True
+            try:
+                self.sid = connection.savepoint()
+            finally:
+                self._opening = False
+        return execute(sql, params, many, context)
+
+
+@contextmanager
+def _handler_scope() -> Iterator[None]:
+    """A handler's call, in a savepoint when it touches the database (its writes roll back if it fails).
+
+    # performance: the savepoint is opened lazily, before the handler's first statement, so a handler
+    # that does not use the database (a partner's HTTP API, a no-op) costs no round trip; two per event
+    # (SAVEPOINT, RELEASE) capped the dispatch of a no-op subscriber near 1,000 events/s.
+    """
+    lazy = _LazySavepoint()
+    try:
+        with connection.execute_wrapper(lazy):
+            yield
+    except BaseException:
+        _undo(lazy.sid)
+        raise
+    if connection.needs_rollback:  # the handler swallowed a database error: its transaction is broken
+        _undo(lazy.sid)
+        raise RuntimeError("bên nhận đã bỏ qua một lỗi cơ sở dữ liệu: các thay đổi của nó được hoàn tác")
+    if lazy.sid is not None:
+        connection.savepoint_commit(lazy.sid)
+
+
+def _undo(sid: str | None) -> None:
+    if sid is None:
+        return  # nothing written through Django's connection
+    connection.needs_rollback = False
+    try:
+        connection.savepoint_rollback(sid)
+        connection.savepoint_commit(sid)
+    except Error:
+        connection.needs_rollback = True  # the batch cannot go on (_BatchBroken)
 
 
 def _db_time(value: datetime) -> Any:
@@ -305,7 +384,7 @@ def _call_batch(
     started = time.perf_counter()
     failures: Mapping[int, str] = {}
     try:
-        with transaction.atomic():
+        with _handler_scope():
             failures = _call_limited(sub.handle, ordered, timeout, alarm) or {}
     except BaseException as exc:
         if isinstance(exc, KeyboardInterrupt | SystemExit):
@@ -333,13 +412,15 @@ def _write_outcomes(sub: Subscriber, outcomes: list[_Outcome], at: datetime) -> 
                 cursor.execute(
                     f"UPDATE {DELIVERY_TABLE} d SET status = 'delivered', attempts = v.attempts, last_attempt_at = %s,"
                     " delivered_at = %s, duration_ms = v.ms, last_error = ''"
-                    " FROM unnest(%s::bigint[], %s::int[], %s::float8[]) AS v(id, attempts, ms) WHERE d.id = v.id",
+                    " FROM unnest(%s::bigint[], %s::int[], %s::float8[]) AS v(id, attempts, ms)"
+                    " WHERE d.id = v.id AND d.id = ANY(%s::bigint[])",  # the key index, not a scan of the table
                     [
                         now,
                         now,
                         [o.delivery_id for o in done],
                         [o.attempts for o in done],
                         [o.ms for o in done],
+                        [o.delivery_id for o in done],
                     ],
                 )
             else:
