@@ -47,9 +47,7 @@ def _apply(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySe
                 delivery_replay(delivery_id=pk, at=at)
             else:
                 user_id = request.user.pk if request.user.is_authenticated else None
-                delivery_discard(
-                    delivery_id=pk, at=at, actor_id=user_id, reason="Bỏ qua trong trang quản trị."
-                )
+                delivery_discard(delivery_id=pk, at=at, actor_id=user_id, reason="Bỏ qua trong trang quản trị.")
         except OutboxError as exc:
             modeladmin.message_user(request, f"[{exc.code.value}] {exc.message}", messages.ERROR)
         else:
@@ -90,7 +88,9 @@ class DeliveryAdmin(_ReadOnly):
     actions = [replay_action, discard_action]
 
     def has_replay_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_active and request.user.is_staff and request.user.has_perm("outbox.change_delivery"))
+        return bool(
+            request.user.is_active and request.user.is_staff and request.user.has_perm("outbox.change_delivery")
+        )
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return bool(request.user.is_active and request.user.is_staff and request.user.has_perm("outbox.view_delivery"))

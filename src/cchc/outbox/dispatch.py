@@ -179,7 +179,9 @@ def fan_out(*, batch: int | None = None, at: datetime | None = None) -> int:
                     return 0  # another dispatcher is fanning out
             if postgres:
                 return _fan_out_postgres(cursor, size, at)
-            cursor.execute(f"SELECT id, topic, stream FROM {EVENT_TABLE} WHERE NOT fanned_out ORDER BY id LIMIT %s", [size])
+            cursor.execute(
+                f"SELECT id, topic, stream FROM {EVENT_TABLE} WHERE NOT fanned_out ORDER BY id LIMIT %s", [size]
+            )
             rows = cursor.fetchall()
         if not rows:
             return 0
@@ -199,7 +201,12 @@ def fan_out(*, batch: int | None = None, at: datetime | None = None) -> int:
 def _fan_out_postgres(cursor: Any, size: int, at: datetime) -> int:
     """The fan-out in one statement: claim the events, insert a delivery per (event, interested
     subscriber), mark the events; the number of events."""
-    pairs = [(sub.name, topic) for sub in subscribers() for topic in (sorted(sub.topics) if sub.topics else [None])]
+    pairs: list[tuple[str, str | None]] = []
+    for sub in subscribers():
+        if sub.topics is None:
+            pairs.append((sub.name, None))  # every topic
+        else:
+            pairs.extend((sub.name, topic) for topic in sorted(sub.topics))
     cursor.execute(
         f"""
         WITH claimed AS (

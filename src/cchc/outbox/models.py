@@ -60,7 +60,9 @@ class Delivery(models.Model):
     event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, related_name="deliveries", verbose_name="sự kiện")
     subscriber = models.CharField("bên nhận", max_length=64)
     stream = models.CharField("luồng", max_length=64)
-    status = models.CharField("trạng thái", max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    status = models.CharField(
+        "trạng thái", max_length=16, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
     attempts = models.PositiveIntegerField("số lần thử", default=0)
     next_attempt_at = models.DateTimeField("lần thử tới")
     last_attempt_at = models.DateTimeField("lần thử gần nhất", null=True, blank=True)
@@ -133,6 +135,9 @@ class DispatchMinute(models.Model):
         verbose_name = "thống kê chuyển theo phút"
         verbose_name_plural = "thống kê chuyển theo phút"
         constraints = [models.UniqueConstraint(fields=["subscriber", "minute"], name="outbox_dispatch_minute_once")]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber} {self.minute:%d/%m/%Y %H:%M}: {self.delivered} gửi được, {self.failed} lỗi"
 
 
 def idempotency_key(event_id: int, subscriber: str) -> str:

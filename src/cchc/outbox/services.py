@@ -47,9 +47,7 @@ def _locked_delivery(delivery_id: object) -> Delivery:
     # concurrency: a dispatcher claims only pending deliveries, so a dead one is never locked by it
     delivery = Delivery.objects.select_for_update().filter(pk=pk).first()
     if delivery is None:
-        raise OutboxError(
-            OutboxErrorCode.DELIVERY_NOT_FOUND, f"Không có lần chuyển sự kiện số {pk}.", http_status=404
-        )
+        raise OutboxError(OutboxErrorCode.DELIVERY_NOT_FOUND, f"Không có lần chuyển sự kiện số {pk}.", http_status=404)
     return delivery
 
 

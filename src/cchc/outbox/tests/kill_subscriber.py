@@ -1,5 +1,6 @@
-"""A subscriber for the kill -9 test: slow (``CCHC_TEST_OUTBOX_SLEEP`` seconds per event), idempotent by
-its key, writing through its own autocommit connection so that what it did survives the dispatcher.
+"""A subscriber for the kill -9 test (imported by the dispatcher subprocess before the command runs):
+slow (``CCHC_TEST_OUTBOX_SLEEP`` seconds per event), idempotent by its key, writing through its own autocommit
+connection so that what it did survives the dispatcher.
 
 ``outbox_test_calls``: every call (a redelivery shows as a second row); ``outbox_test_keys`` (unique):
 the effect, applied once per key; ``outbox_test_dupes``: calls that found their key already applied.

@@ -22,7 +22,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _snapshot() -> list[tuple[object, ...]]:
-    return list(Delivery.objects.order_by("pk").values_list("pk", "status", "attempts", "next_attempt_at", "replay_count"))
+    return list(
+        Delivery.objects.order_by("pk").values_list("pk", "status", "attempts", "next_attempt_at", "replay_count")
+    )
 
 
 @pytest.fixture
@@ -96,7 +98,8 @@ def test_replay_command_brings_back_the_dead_and_they_are_delivered_once(deliver
 
     dead = deliveries["dead"]
     dead.refresh_from_db()
-    assert dead.status == DeliveryStatus.DELIVERED and dead.replay_count == 1
+    assert dead.status == DeliveryStatus.DELIVERED
+    assert dead.replay_count == 1
     assert got.count(dead.event_id) == 1
     assert deliveries_replay_dead(subscriber="sink", at=T0) == 0
 
@@ -144,7 +147,8 @@ def test_admin_lists_without_writing_and_replays_and_discards_by_post(
         writes = [q["sql"] for q in ctx.captured_queries if re.match(r"\s*(INSERT|UPDATE|DELETE)", q["sql"], re.I)]
         assert writes == [], url
     dead_page = admin_client.get("/admin/outbox/deadletter/").content.decode()
-    assert "Gửi lại" in dead_page and "Bỏ qua" in dead_page
+    assert "Gửi lại" in dead_page
+    assert "Bỏ qua" in dead_page
     assert admin_client.get(f"/admin/outbox/delivery/{deliveries['dead'].pk}/change/").status_code == 200
 
     response = admin_client.post(
@@ -162,4 +166,5 @@ def test_admin_lists_without_writing_and_replays_and_discards_by_post(
         "/admin/outbox/deadletter/", {"action": "discard_action", "_selected_action": [deliveries["dead"].pk]}
     )
     discarded = Delivery.objects.get(pk=deliveries["dead"].pk)
-    assert discarded.status == DeliveryStatus.DISCARDED and discarded.discarded_by_id is not None
+    assert discarded.status == DeliveryStatus.DISCARDED
+    assert discarded.discarded_by_id is not None

@@ -88,13 +88,15 @@ def test_a_dispatcher_killed_mid_batch_delivers_everything_after_restart_none_tw
         events = [emit(f"dossier:{i % 20}", "test.kill", n=i) for i in range(40)]
         env = {
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "cchc.outbox.tests.kill_settings",
+            "DJANGO_SETTINGS_MODULE": "cchc.config.settings",
             "DATABASE_URL": _database_url(),
             "PYTHONPATH": str(Path(cchc.__file__).resolve().parent.parent),
             "CCHC_TEST_OUTBOX_SLEEP": "0.1",
             "DEBUG": "0",
         }
-        command = [sys.executable, "-m", "cchc", "outbox", "dispatch", "--batch", "20", "--idle-sleep", "0.1"]
+        # the project's command, with the test's subscriber registered first (as an app's ready() would)
+        starter = "import sys, cchc.outbox.tests.kill_subscriber; from cchc.__main__ import main; main(sys.argv)"
+        command = [sys.executable, "-c", starter, "outbox", "dispatch", "--batch", "20", "--idle-sleep", "0.1"]
         first = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         deadline = time.monotonic() + 90
         while _count("outbox_test_calls") < 5:  # the first batch (20 events, 2 s) is under way

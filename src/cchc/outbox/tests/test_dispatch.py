@@ -90,8 +90,10 @@ def test_raising_subscriber_backs_off_then_dies_then_replay_delivers_once(settin
     assert calls == [1, 2, 3, 4]
     assert delivery.status == DeliveryStatus.DEAD
     assert "máy chủ nhận trả lỗi 500" in delivery.last_error
-    assert delays[0] <= delays[1] <= delays[2] and delays[0] < delays[2]  # exponential, jittered
-    assert 1 <= delays[0] <= 2 and 4 <= delays[2] <= 8  # base 2 s: [1, 2], [2, 4], [4, 8]
+    assert delays[0] <= delays[1] <= delays[2]
+    assert delays[0] < delays[2]
+    assert 1 <= delays[0] <= 2
+    assert 4 <= delays[2] <= 8
     assert Delivery.objects.get(event=later).status == DeliveryStatus.PENDING
     outbox_drain(at=at + timedelta(days=1))
     assert len(calls) == 4  # dead: no more attempts; the later event of the stream waits
@@ -130,7 +132,11 @@ def test_discarding_a_dead_letter_releases_its_stream_and_is_recorded(django_use
 
     assert delivered == [second.pk]
     dead = Delivery.objects.get(event=first)
-    assert (dead.status, dead.discarded_by_id, dead.discard_reason) == (DeliveryStatus.DISCARDED, user.pk, "Sai dữ liệu")
+    assert (dead.status, dead.discarded_by_id, dead.discard_reason) == (
+        DeliveryStatus.DISCARDED,
+        user.pk,
+        "Sai dữ liệu",
+    )
 
 
 def test_a_hanging_subscriber_is_cut_off_by_the_time_limit(settings: object) -> None:
@@ -143,9 +149,11 @@ def test_a_hanging_subscriber_is_cut_off_by_the_time_limit(settings: object) -> 
     result = outbox_drain(at=T0)
 
     assert time.monotonic() - started < 5
-    assert result.failed == 1 and result.delivered == 1
+    assert result.failed == 1
+    assert result.delivered == 1
     hung = Delivery.objects.get(event=event, subscriber="hangs")
-    assert hung.status == DeliveryStatus.PENDING and hung.attempts == 1
+    assert hung.status == DeliveryStatus.PENDING
+    assert hung.attempts == 1
     assert "Quá thời gian xử lý" in hung.last_error
     assert Delivery.objects.get(event=event, subscriber="fine").status == DeliveryStatus.DELIVERED
 
@@ -168,7 +176,8 @@ def test_the_time_limit_holds_outside_the_main_thread_too(settings: object) -> N
     started = time.monotonic()
     worker.start()
     worker.join(10)
-    assert outcome == ["timeout"] and time.monotonic() - started < 5
+    assert outcome == ["timeout"]
+    assert time.monotonic() - started < 5
 
 
 def test_a_subscriber_that_is_down_is_retried_with_a_clear_error() -> None:

@@ -38,7 +38,9 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
         dispatch = sub.add_parser("dispatch", help="Chuyển sự kiện tới các bên nhận (dừng bằng Ctrl-C hoặc SIGTERM).")
         dispatch.add_argument("--once", action="store_true", help="Chuyển hết những gì đã sẵn sàng rồi dừng")
-        dispatch.add_argument("--batch", type=int, default=None, help="Số lần chuyển mỗi lô (mặc định CCHC_OUTBOX_BATCH)")
+        dispatch.add_argument(
+            "--batch", type=int, default=None, help="Số lần chuyển mỗi lô (mặc định CCHC_OUTBOX_BATCH)"
+        )
         dispatch.add_argument(
             "--idle-sleep", type=float, default=None, help="Số giây nghỉ khi không có gì để chuyển (mặc định 1)"
         )
