@@ -34,8 +34,10 @@ setup: install
 	$(BIN)/cchc program demo-targets
 	$(BIN)/cchc report demo
 
+# The outbox's dispatcher runs beside the development server and stops with it (docs/outbox.md).
 run: setup
-	$(BIN)/cchc runserver $(HOST):$(PORT)
+	$(BIN)/cchc outbox dispatch & dispatcher=$$!; trap 'kill $$dispatcher 2>/dev/null; wait $$dispatcher' EXIT; \
+	trap 'exit 130' INT TERM; $(BIN)/cchc runserver $(HOST):$(PORT)
 
 test: install
 	$(BIN)/pytest -q -p no:cacheprovider
@@ -52,6 +54,7 @@ bench: install
 	env -u DATABASE_URL $(BIN)/python benchmarks/calendar_deadlines.py
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python benchmarks/calendar_deadlines.py
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python benchmarks/dossiers.py
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python benchmarks/outbox.py
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python benchmarks/indicators.py --keep-db cchc_bench_10m
 
 clean:

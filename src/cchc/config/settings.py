@@ -264,3 +264,13 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # which receives and handles feedback for the whole province (NĐ 20/2008/NĐ-CP and NĐ 63/2010/NĐ-CP as
 # amended by NĐ 92/2017/NĐ-CP; cchc.feedback.constants.control_agency_code). Default: Văn phòng UBND tỉnh.
 CCHC_FEEDBACK_CONTROL_AGENCY = env_str("CCHC_FEEDBACK_CONTROL_AGENCY", "van-phong-ubnd")
+# --- The transactional outbox's dispatcher (issue 13 item 6; cchc.outbox, docs/outbox.md) ----------------
+# Retries back off exponentially with jitter from BASE to CAP seconds; after MAX_ATTEMPTS a delivery is dead
+# (shown in the admin, replayed with `cchc outbox replay`). A handler call longer than HANDLER_TIMEOUT_S
+# seconds is interrupted and counts as a failure. BATCH: deliveries claimed per transaction and subscriber.
+CCHC_OUTBOX_BACKOFF_BASE_S = float(env_str("CCHC_OUTBOX_BACKOFF_BASE_S", "2"))
+CCHC_OUTBOX_BACKOFF_CAP_S = float(env_str("CCHC_OUTBOX_BACKOFF_CAP_S", "3600"))
+CCHC_OUTBOX_MAX_ATTEMPTS = int(env_str("CCHC_OUTBOX_MAX_ATTEMPTS", "8"))
+CCHC_OUTBOX_HANDLER_TIMEOUT_S = float(env_str("CCHC_OUTBOX_HANDLER_TIMEOUT_S", "30"))
+CCHC_OUTBOX_BATCH = int(env_str("CCHC_OUTBOX_BATCH", "500"))
+CCHC_OUTBOX_IDLE_SLEEP_S = float(env_str("CCHC_OUTBOX_IDLE_SLEEP_S", "1"))
