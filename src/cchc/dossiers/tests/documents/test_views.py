@@ -53,9 +53,7 @@ def test_others_get_the_answer_of_an_unknown_dossier(client: Client, world: Worl
     assert "không có quyền" in response.content.decode()
 
 
-def test_the_agency_that_only_helped_the_applicant_gets_no_form_nor_page(
-    client: Client, world: World
-) -> None:
+def test_the_agency_that_only_helped_the_applicant_gets_no_form_nor_page(client: Client, world: World) -> None:
     # given a dossier filed with help at UBND phường Nha Trang (assisted_at), received at the centre and
     # decided by Sở Tư pháp: the commune is none of its receiving, competent or step agencies
     dossier = s.dossier_receive_counter(
