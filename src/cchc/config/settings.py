@@ -66,8 +66,9 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
+# Who may see and do what on a dossier is the dossiers' policy (cchc.dossiers.policies), not Django
+# object permissions: the unused `rules` registrations were removed (issue 13).
 AUTHENTICATION_BACKENDS = [
-    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 

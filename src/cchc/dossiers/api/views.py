@@ -1,8 +1,9 @@
 """REST API of the staff console: the work queues, one dossier, and its actions.
 
-Same rules as the console (``cchc.dossiers.web``): session login; an officer reads and acts on only
-the dossiers of the agencies they act for today (NĐ 118/2025); each action is parsed by the console's
-form and performed by its one service. Errors use the envelope of ``cchc.common.api``
+Same rules as the console (``cchc.dossiers.web``), from the one policy (``cchc.dossiers.policies``):
+session login; an officer reads and acts on only the dossiers of the agencies they act for today
+(NĐ 118/2025), a superuser reads every dossier and acts only through their memberships; each action
+is parsed by the console's form and performed by its one service. Errors use the envelope of ``cchc.common.api``
 (``{"code", "message"}``, plus ``errors`` per field for 400): a transition the lifecycle refuses is
 409 with its stable ``dossier.*`` code, a missing role 403, malformed input 400, and in every one of
 these cases nothing was changed.
@@ -27,9 +28,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cchc.accounts.constants import Area
-from cchc.accounts.selectors import membership_list_valid_on
 from cchc.common.params import id_or_none
+from cchc.dossiers import policies
 from cchc.dossiers.api.serializers import (
     ACTION_BODIES,
     ActionResultSerializer,
@@ -40,9 +40,10 @@ from cchc.dossiers.api.serializers import (
 )
 from cchc.dossiers.constants import Action, Channel, DossierError, DossierErrorCode, StepStatus
 from cchc.dossiers.models import Dossier, DossierStep
+from cchc.dossiers.policies import Grants
 from cchc.dossiers.selectors import Queue, dossier_list_for_officer, dossier_pk_from_reference, dossier_queryset
 from cchc.dossiers.web.actions import action_form, action_perform
-from cchc.dossiers.web.presenters import CalendarCache, Grants, allowed_actions, may_see
+from cchc.dossiers.web.presenters import CalendarCache, allowed_actions
 
 # API names of the queues (?queue=...) -> the selector's queue.
 API_QUEUES: dict[str, Queue] = {
@@ -81,14 +82,9 @@ def _error(code: str, message: str, status: int, errors: dict[str, list[str]] | 
     return Response(body, status=status)
 
 
-def _grants(user: Any, on: Any) -> Grants:
-    pairs = membership_list_valid_on(on=on, area=Area.ONE_STOP, user=user).values_list("agency_id", "role")
-    return Grants(frozenset((agency_id, role) for agency_id, role in pairs))
-
-
 def _load(*, code: str, user: Any, on: Any) -> tuple[Dossier, list[DossierStep], Grants]:
     """The dossier with its steps: 404 when no dossier has ``code``, 403 when it is not one of the
-    officer's agencies' dossiers (the console's rule, ``may_see``)."""
+    officer's agencies' dossiers (the policy's ``may_see``, as in the console)."""
     dossier = dossier_queryset().filter(code=code).first() if code else None
     if dossier is None and (pk := dossier_pk_from_reference(code)) is not None:
         # an online dossier not yet received has no code: its submission reference (TT-…) names it
@@ -98,8 +94,8 @@ def _load(*, code: str, user: Any, on: Any) -> tuple[Dossier, list[DossierStep],
             status=http.HTTP_404_NOT_FOUND, code=DossierErrorCode.NOT_FOUND, message="Không tìm thấy hồ sơ."
         )
     steps = list(dossier.steps.select_related("agency", "assignee").order_by("order"))
-    grants = _grants(user, on)
-    if not may_see(dossier, steps, grants):
+    grants = policies.grants_of(user, on=on)
+    if not policies.may_see(grants, dossier, steps=steps):
         raise DossierAPIError(
             status=http.HTTP_403_FORBIDDEN,
             code=DossierErrorCode.NOT_PERMITTED,

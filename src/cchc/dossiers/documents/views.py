@@ -1,11 +1,12 @@
 """PDF and XLSX downloads of the one-stop-shop forms: thin views over ``documents.selectors``.
 
-Who may download: a logged-in officer who acts today (accounts memberships) for one of the dossier's
-agencies — receiving, competent, where the applicant was helped, or one with a step — or, for the
-register, for the agency itself; superusers always. A form of a dossier the user may not see answers
-exactly as a form of a dossier that does not exist (404, same body), and each such answer counts against
-the budget of failed dossier look-ups (``dossiers.lookups.LOOKUPS``): the addresses cannot be used to
-learn which codes exist.
+Who may download: whoever may see the dossier's page (the policy, ``cchc.dossiers.policies.may_see``:
+an officer who acts today for its receiving or competent agency or the agency of one of its steps; a
+superuser) or, for the register, an officer who acts today for the agency itself, or a superuser. A
+form of a dossier the user may not see answers exactly as a form of a dossier that does not exist
+(404, same body), and each such answer counts against the budget of failed dossier look-ups
+(``dossiers.lookups.LOOKUPS``):
+the addresses cannot be used to learn which codes exist.
 """
 
 from __future__ import annotations
@@ -17,9 +18,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from cchc.accounts.constants import Area
-from cchc.accounts.selectors import user_agencies
 from cchc.common.params import parse_date
+from cchc.dossiers import policies
 from cchc.dossiers.documents.constants import DocumentError, DocumentErrorCode
 from cchc.dossiers.documents.selectors import (
     dossier_form_filename,
@@ -52,18 +52,6 @@ def _inline(request: HttpRequest) -> bool:
     return not request.GET.get("tai-ve")
 
 
-def _may_see_dossier(request: HttpRequest, dossier: Dossier) -> bool:
-    user = request.user
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    mine = set(user_agencies(user=user, on=timezone.localdate(), area=Area.ONE_STOP).values_list("pk", flat=True))
-    theirs = {dossier.receiving_agency_id, dossier.competent_agency_id, dossier.assisted_at_id}
-    theirs |= set(dossier.steps.values_list("agency_id", flat=True))
-    return bool(mine & theirs)
-
-
 def _not_found() -> HttpResponse:
     """The answer for an unknown dossier and for a dossier that is not the user's: the same status and body."""
     return HttpResponse(
@@ -84,7 +72,7 @@ def _throttled() -> HttpResponse:
 def _form_response(request: HttpRequest, dossier: Dossier | None, form: int) -> HttpResponse:
     if LOOKUPS.blocked(request):
         return _throttled()
-    if dossier is None or not _may_see_dossier(request, dossier):
+    if dossier is None or not policies.may_see(request.user, dossier, on=timezone.localdate()):
         LOOKUPS.failed(request)
         return _not_found()
     try:
@@ -117,13 +105,7 @@ def _parse_day(value: str | None, default: date) -> date:
 def dossier_register(request: HttpRequest, agency_id: int, ext: str) -> HttpResponse:
     """``/so-theo-doi/<agency_id>.xlsx|.pdf?tu=YYYY-MM-DD&den=YYYY-MM-DD`` (default: this month so far)."""
     agency = get_object_or_404(Agency, pk=agency_id)
-    user = request.user
-    if not user.is_authenticated or not user.is_active:
-        return _forbidden()
-    if (
-        not user.is_superuser
-        and not user_agencies(user=user, on=timezone.localdate(), area=Area.ONE_STOP).filter(pk=agency.pk).exists()
-    ):
+    if not policies.may_see_agency(request.user, agency.pk, on=timezone.localdate()):
         return _forbidden()
     today = timezone.localdate()
     try:

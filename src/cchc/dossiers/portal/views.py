@@ -26,8 +26,9 @@ from cchc.catalogue.constants import ServiceType
 from cchc.catalogue.models import Procedure, ProcedureVersion
 from cchc.catalogue.selectors import field_list, procedure_get, procedure_search, procedure_version_current
 from cchc.common.uploads import max_bytes, size_text
-from cchc.dossiers import services
+from cchc.dossiers import policies, services
 from cchc.dossiers.constants import (
+    Action,
     Channel,
     DossierError,
     DossierErrorCode,
@@ -304,8 +305,9 @@ def _events(dossier: Dossier) -> list[dict[str, Any]]:
 
 
 def _supplement_form(dossier: Dossier, data: Any = None, files: Any = None) -> f.SupplementForm | None:
-    """The supplement form while the dossier waits for one (before or after reception), else ``None``."""
-    if dossier.status != DossierStatus.SUPPLEMENT_REQUESTED:
+    """The supplement form while the applicant may hand one in online (the policy's
+    ``applicant_actions``: the dossier waits for it, before or after reception), else ``None``."""
+    if Action.RESUBMIT_SUPPLEMENT not in policies.applicant_actions(dossier):
         return None
     documents = list(dossier.procedure_version.documents.all())
     return f.SupplementForm(data, files, documents=documents, prefix="bo-sung")

@@ -1,7 +1,8 @@
 """Presentation helpers of the staff console: remaining working time, allowed actions, the timeline.
 
-Nothing here writes; the rules of who may do what live in the services (which check them again). The
-console only hides the actions a service would refuse, so that an officer sees the buttons they can use.
+Nothing here writes, and nothing here decides who may do what: the policy does
+(``cchc.dossiers.policies``, reading the transition table); this module words its answers (which buttons
+show, why an action is unavailable and who can unblock it). The executor checks everything again.
 """
 
 from __future__ import annotations
@@ -21,10 +22,12 @@ from cchc.audit.models import AuditEvent
 from cchc.calendars.selectors import WorkingCalendar, working_calendar, working_calendars
 from cchc.catalogue.constants import WORKING_HOURS_PER_DAY
 from cchc.common.numbers import vi_number
+from cchc.dossiers import policies
 from cchc.dossiers.constants import WAITING_APPLICANT_STATUSES, Action, DossierStatus
 from cchc.dossiers.models import Dossier, DossierStep
+from cchc.dossiers.policies import Grants
 from cchc.dossiers.selectors import VN_TZ
-from cchc.dossiers.transitions import actions_from
+from cchc.dossiers.transitions import Where, actions_from
 
 SECONDS_PER_HOUR = 3600
 SECONDS_PER_DAY = int(WORKING_HOURS_PER_DAY) * SECONDS_PER_HOUR
@@ -167,77 +170,20 @@ class CalendarCache:
         return Remaining(seconds, text, css)
 
 
-# --- who may do what, as the services check it -------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Grants:
-    """The (agency id, role) pairs an officer holds today."""
-
-    pairs: frozenset[tuple[int, str]]
-
-    @property
-    def agency_ids(self) -> frozenset[int]:
-        return frozenset(agency_id for agency_id, _ in self.pairs)
-
-    def has(self, agency_id: int | None, *roles: Role) -> bool:
-        return agency_id is not None and any((agency_id, role.value) in self.pairs for role in roles)
-
-    def any_role(self, agency_id: int | None) -> bool:
-        return agency_id in self.agency_ids
-
-
-def may_see(dossier: Dossier, steps: Iterable[DossierStep], grants: Grants) -> bool:
-    """An officer sees a dossier received by, decided by, or with a step at one of their agencies."""
-    ids = grants.agency_ids
-    return (
-        dossier.receiving_agency_id in ids
-        or dossier.competent_agency_id in ids
-        or any(step.agency_id in ids for step in steps)
-    )
-
-
-def role_checks(dossier: Dossier, active_step: DossierStep | None, grants: Grants) -> dict[Action, bool]:
-    """Whether this officer holds the role each action needs (whatever the dossier's status).
-
-    Mirrors the services' checks: reception at the receiving agency receives, refuses, records
-    withdrawal and resubmission; the competent agency's specialist or leader stops, extends and marks
-    processed; supplement and financial-obligation requests come from either; any role at the active
-    step's agency hands it over; reception or clerk records payments and returns the result.
-    """
-    receiving, competent = dossier.receiving_agency_id, dossier.competent_agency_id
-    step_agency = active_step.agency_id if active_step is not None else None
-    officer_of_competent = grants.has(competent, Role.SPECIALIST, Role.LEADER)
-    checks: dict[Action, bool] = {
-        Action.RECEIVE: grants.has(receiving, Role.RECEPTION),
-        Action.REFUSE: grants.has(receiving, Role.RECEPTION),
-        Action.WITHDRAW: grants.has(receiving, Role.RECEPTION),
-        Action.RESUBMIT_SUPPLEMENT: grants.has(receiving, Role.RECEPTION),
-        Action.REQUEST_SUPPLEMENT: officer_of_competent or grants.has(receiving, Role.RECEPTION),
-        Action.REQUEST_FINANCIAL_OBLIGATION: officer_of_competent or grants.has(receiving, Role.RECEPTION),
-        Action.COMPLETE_STEP: active_step is not None and grants.any_role(step_agency),
-        Action.RECORD_PAYMENT: grants.has(receiving, Role.RECEPTION, Role.CLERK),
-        Action.STOP: officer_of_competent,
-        Action.APOLOGISE_EXTEND: officer_of_competent,
-        Action.MARK_PROCESSED: officer_of_competent or grants.has(step_agency, Role.SPECIALIST, Role.LEADER),
-        Action.RETURN_RESULT: grants.has(receiving, Role.CLERK, Role.RECEPTION),
-    }
-    if dossier.status == DossierStatus.NEW:  # before reception only the desk asks for a supplement
-        checks[Action.REQUEST_SUPPLEMENT] = grants.has(receiving, Role.RECEPTION)
-    return checks
+# --- what this officer may do, worded (the policy: ``cchc.dossiers.policies``) --------------------------
 
 
 def allowed_actions(dossier: Dossier, active_step: DossierStep | None, grants: Grants) -> list[Action]:
-    """The actions allowed now from the dossier's status (the transition tables, ``actions_from``) AND
-    to this officer's roles: the available part of :func:`action_states` (without the reasons)."""
-    checks = role_checks(dossier, active_step, grants)
-    allowed = actions_from(dossier.status, received=dossier.received_at is not None)
-    return [action for action in ACTION_TITLES if action in allowed and checks[action]]
+    """The actions the policy lets this officer take now (:func:`cchc.dossiers.policies.may_do`), in the
+    page's order."""
+    available = set(policies.available_actions(grants, dossier, active_step))
+    return [action for action in ACTION_TITLES if action in available]
 
 
 @dataclass(frozen=True)
 class ActionState:
-    """One action of the dossier page: available now, or why not and who can unblock it.
+    """One action of the dossier page: available now, or why not and who can unblock it (the policy's
+    :class:`cchc.dossiers.policies.ActionState`, worded).
 
     ``waiting`` marks a block someone else can lift (the officer holds the role, the dossier is not
     there yet): the page shows those first, so that an officer never wonders where a button went.
@@ -253,81 +199,90 @@ class ActionState:
     warning: str = ""
 
 
+ROLE_BLOCK_REASON = "Tài khoản của bạn không được phân công việc này."
+NO_STEP_REASON = "Hồ sơ không còn bước xử lý nào đang thực hiện."
+# Why an action waits, by the action that unblocks it (policies.Unblock), and what that action does.
+WAITING_REASONS: dict[Action, str] = {
+    Action.RECEIVE: "Hồ sơ chưa được tiếp nhận.",
+    Action.RESUBMIT_SUPPLEMENT: "Hồ sơ đang tạm dừng, chờ người nộp bổ sung, hoàn thiện.",
+    Action.RECORD_PAYMENT: "Hồ sơ đang chờ người nộp thực hiện nghĩa vụ tài chính.",
+    Action.MARK_PROCESSED: "Hồ sơ chưa được ghi nhận đã xử lý xong.",
+}
+UNBLOCK_DEEDS: dict[Action, str] = {
+    Action.RECEIVE: "tiếp nhận hồ sơ",
+    Action.RESUBMIT_SUPPLEMENT: "ghi nhận hồ sơ bổ sung",
+    Action.RECORD_PAYMENT: "ghi nhận thanh toán",
+    Action.MARK_PROCESSED: "ghi nhận đã xử lý xong",
+}
+APPLICANT_DEEDS: dict[Action, str] = {
+    Action.RESUBMIT_SUPPLEMENT: "người nộp bổ sung",
+    Action.RECORD_PAYMENT: "người nộp nộp tiền",
+    Action.WITHDRAW: "người nộp rút hồ sơ",
+}
+STEP_ROLE_WORDS: dict[str, str] = {Role.SPECIALIST: "chuyên viên", Role.LEADER: "lãnh đạo"}
+
+
 def _roles_at(roles: Iterable[Role], agency: Any) -> str:
     labels = " hoặc ".join(str(role.label).lower() for role in roles)
     return f"{labels} tại {agency.name}" if agency is not None else labels
 
 
-def _processing_owner(dossier: Dossier, active_step: DossierStep | None) -> str:
-    """Who can record "đã xử lý xong" now: the officer holding the active step at the competent
-    agency when that step is a specialist's or leader's, else the competent agency's officers."""
-    if (
-        active_step is not None
-        and active_step.assignee is not None
-        and active_step.staff_role in (Role.SPECIALIST, Role.LEADER)
-    ):
-        role = "lãnh đạo" if active_step.staff_role == Role.LEADER else "chuyên viên"
-        return f"{role} {person(active_step.assignee)} ({active_step.agency.name})"
-    return _roles_at((Role.SPECIALIST, Role.LEADER), dossier.competent_agency)
+def _agency(where: Where, dossier: Dossier, active_step: DossierStep | None) -> Any:
+    if where == Where.RECEIVING:
+        return dossier.receiving_agency
+    if where == Where.COMPETENT:
+        return dossier.competent_agency
+    return active_step.agency if active_step is not None else None
 
 
-def _status_block(action: Action, dossier: Dossier, active_step: DossierStep | None) -> tuple[str, str, bool]:
-    """(reason, who can unblock, waiting) for an action the transition table refuses from the status."""
+def holders_text(holders: Iterable[policies.Holder], dossier: Dossier, active_step: DossierStep | None) -> str:
+    """Who may act, as officers read it: the officer holding the open step when the step's agency is one
+    of the grants ("lãnh đạo Lê Quốc Hùng (Sở Tư pháp)"), else the roles at each agency."""
+    holders = list(holders)
+    step = active_step
+    for holder in holders:
+        if holder.where != Where.STEP or step is None or step.assignee is None:
+            continue
+        if set(holder.roles) == set(Role):  # any role at the step's agency: whoever holds the step
+            return f"{person(step.assignee)} ({step.agency.name}), người đang giữ bước «{step.name}»"
+        if step.staff_role in holder.roles and step.staff_role in STEP_ROLE_WORDS:
+            return f"{STEP_ROLE_WORDS[step.staff_role]} {person(step.assignee)} ({step.agency.name})"
+    parts: list[str] = []
+    for holder in holders:
+        agency = _agency(holder.where, dossier, active_step)
+        if set(holder.roles) == set(Role):
+            part = f"cán bộ {agency.name}" if agency is not None else "cán bộ"
+        else:
+            part = _roles_at(holder.roles, agency)
+        if part not in parts:  # the competent agency is often the step's too
+            parts.append(part)
+    return "; ".join(parts)
+
+
+def _unblock_text(unblock: policies.Unblock, dossier: Dossier, active_step: DossierStep | None) -> str:
+    deed = UNBLOCK_DEEDS.get(unblock.action, str(unblock.action.label))
+    officers = holders_text(unblock.holders, dossier, active_step)
+    text = f"{officers} {deed}" if officers else ""
+    if unblock.applicant and unblock.action in APPLICANT_DEEDS:
+        text = f"{APPLICANT_DEEDS[unblock.action]}; {text}" if text else APPLICANT_DEEDS[unblock.action]
+    return text
+
+
+def _status_reason(state: policies.ActionState, dossier: Dossier) -> str:
+    """Why the status blocks the action: what it waits for, or why it will not come."""
+    if state.unblock:
+        first = state.unblock[0].action
+        return WAITING_REASONS.get(first, f"Hồ sơ đang chờ: {first.label}.")
     status = DossierStatus(dossier.status)
-    label = status.label
-    desk = _roles_at((Role.RECEPTION,), dossier.receiving_agency)
-    cashier = _roles_at((Role.RECEPTION, Role.CLERK), dossier.receiving_agency)
-    if status in (DossierStatus.REFUSED, DossierStatus.WITHDRAWN, DossierStatus.STOPPED, DossierStatus.RETURNED):
-        return f"Hồ sơ đã kết thúc («{label}»).", "", False
-    if status == DossierStatus.NEW:
-        return "Hồ sơ chưa được tiếp nhận.", desk + " tiếp nhận hồ sơ", True
-    if status == DossierStatus.SUPPLEMENT_REQUESTED:
-        return (
-            "Hồ sơ đang tạm dừng, chờ người nộp bổ sung, hoàn thiện.",
-            f"người nộp bổ sung; {desk} ghi nhận hồ sơ bổ sung",
-            True,
-        )
-    if status == DossierStatus.FINANCIAL_OBLIGATION_REQUESTED:
-        return (
-            "Hồ sơ đang chờ người nộp thực hiện nghĩa vụ tài chính.",
-            f"người nộp nộp tiền; {cashier} ghi nhận thanh toán",
-            True,
-        )
-    if action in (Action.RECEIVE, Action.REFUSE):
-        return "Hồ sơ đã được tiếp nhận.", "", False
-    if action == Action.RESUBMIT_SUPPLEMENT:
-        return "Không có yêu cầu bổ sung nào đang chờ.", "", False
-    if action == Action.RETURN_RESULT:  # received or in process: not yet marked processed
-        return (
-            "Hồ sơ chưa được ghi nhận đã xử lý xong.",
-            f"{_processing_owner(dossier, active_step)} ghi nhận đã xử lý xong",
-            True,
-        )
+    if not actions_from(status, received=dossier.received_at is not None):
+        return f"Hồ sơ đã kết thúc («{status.label}»)."
+    if state.action in (Action.RECEIVE, Action.REFUSE) and dossier.received_at is not None:
+        return "Hồ sơ đã được tiếp nhận."
+    if state.action == Action.RESUBMIT_SUPPLEMENT:
+        return "Không có yêu cầu bổ sung nào đang chờ."
     if status == DossierStatus.PROCESSED:
-        return "Hồ sơ đã xử lý xong; chỉ còn ghi nhận thanh toán và trả kết quả.", "", False
-    return f"Không thực hiện được khi hồ sơ ở trạng thái «{label}».", "", False
-
-
-def _role_block(action: Action, dossier: Dossier, active_step: DossierStep | None) -> tuple[str, str]:
-    """(reason, who may do it) for an action the status allows but this officer's roles do not."""
-    receiving, competent = dossier.receiving_agency, dossier.competent_agency
-    reason = "Tài khoản của bạn không được phân công việc này."
-    if action in (Action.RECEIVE, Action.REFUSE, Action.WITHDRAW, Action.RESUBMIT_SUPPLEMENT):
-        return reason, _roles_at((Role.RECEPTION,), receiving)
-    if action in (Action.REQUEST_SUPPLEMENT, Action.REQUEST_FINANCIAL_OBLIGATION):
-        competent_roles = _roles_at((Role.SPECIALIST, Role.LEADER), competent)
-        return reason, f"{competent_roles}; {_roles_at((Role.RECEPTION,), receiving)}"
-    if action in (Action.RECORD_PAYMENT, Action.RETURN_RESULT):
-        return reason, _roles_at((Role.CLERK, Role.RECEPTION), receiving)
-    if action in (Action.STOP, Action.APOLOGISE_EXTEND):
-        return reason, _roles_at((Role.SPECIALIST, Role.LEADER), competent)
-    if action == Action.MARK_PROCESSED:
-        return reason, _processing_owner(dossier, active_step)
-    if active_step is None:  # complete step
-        return "Hồ sơ không còn bước xử lý nào đang thực hiện.", ""
-    holder = person(active_step.assignee) if active_step.assignee is not None else ""
-    at = active_step.agency.name
-    return reason, (f"{holder} ({at}), người đang giữ bước «{active_step.name}»" if holder else f"cán bộ {at}")
+        return "Hồ sơ đã xử lý xong; chỉ còn ghi nhận thanh toán và trả kết quả."
+    return f"Không thực hiện được khi hồ sơ ở trạng thái «{status.label}»."
 
 
 def action_states(
@@ -335,24 +290,24 @@ def action_states(
 ) -> list[ActionState]:
     """Every action of the page, in the page's order: available now, or why not and who can unblock it.
 
-    The one policy of the console and the API (``allowed_actions`` is its available part). It reads
-    the same preconditions the services check, in the same order: the transition tables
-    (``actions_from``: ``TRANSITIONS``, ``BEFORE_RECEPTION``; ``services._check_transition``), then the roles
-    (:func:`role_checks`, as ``_require_officer``); ``unpaid`` (đồng still owed, when the caller read
-    it) warns on "Trả kết quả", which ``dossier_return_result`` refuses while fees are unpaid
-    (Nghị định 118/2025/NĐ-CP: the result is returned after the fees are paid). The services check
-    everything again: this only explains.
+    The policy decides (:func:`cchc.dossiers.policies.action_states`: the transition table's statuses
+    and grants); this only words it. ``unpaid`` (đồng still owed, when the caller read it) warns on
+    "Trả kết quả", which the service refuses while fees are unpaid (Nghị định 118/2025/NĐ-CP: the
+    result is returned after the fees are paid). The services check everything again.
     """
-    checks = role_checks(dossier, active_step, grants)
-    allowed = actions_from(dossier.status, received=dossier.received_at is not None)
+    decided = policies.action_states(grants, dossier, active_step)
     states = []
     for action, title in ACTION_TITLES.items():
-        if action not in allowed:
-            reason, who, waiting = _status_block(action, dossier, active_step)
-            states.append(ActionState(action, title, False, reason, who, waiting and checks[action]))
-        elif not checks[action]:
-            reason, who = _role_block(action, dossier, active_step)
-            states.append(ActionState(action, title, False, reason, who))
+        state = decided[action]
+        if state.block == policies.Block.STATUS:
+            who = "; ".join(text for u in state.unblock if (text := _unblock_text(u, dossier, active_step)))
+            reason = _status_reason(state, dossier)
+            states.append(ActionState(action, title, False, reason, who, state.waiting))
+        elif state.block == policies.Block.NO_STEP:
+            states.append(ActionState(action, title, False, NO_STEP_REASON))
+        elif state.block == policies.Block.ROLE:
+            who = holders_text(state.holders, dossier, active_step)
+            states.append(ActionState(action, title, False, ROLE_BLOCK_REASON, who))
         else:
             warning = ""
             if action == Action.RETURN_RESULT and unpaid is not None and unpaid > 0:

@@ -1,9 +1,11 @@
 """The staff console (bàn làm việc một cửa): work queues, the dossier page with its actions, counter reception.
 
-Every page needs a login; an officer sees and acts on only the dossiers of the agencies they act
-for today (404 otherwise). Each POST calls exactly one service; a refused operation (``DossierError``)
-re-renders the page with its Vietnamese message and HTTP 409 (403 when the officer lacks the role,
-400 for malformed input) and changes nothing (the services check everything before writing).
+Every page needs a login; who sees a dossier (404 otherwise) and which actions they may take is the
+policy's (``cchc.dossiers.policies``): an officer, the dossiers of the agencies they act for today; a
+superuser sees every dossier and acts only through their memberships. Each POST calls exactly one
+service; a refused operation (``DossierError``) re-renders the page with its Vietnamese message and
+HTTP 409 (403 when the officer lacks the role, 400 for malformed input) and changes nothing (the
+services check everything before writing).
 """
 
 from __future__ import annotations
@@ -28,9 +30,10 @@ from cchc.audit.selectors import audit_events_for
 from cchc.catalogue.models import Procedure, ProcedureVersion
 from cchc.catalogue.selectors import procedure_search, procedure_version_current
 from cchc.common.forms import ConsoleForm
-from cchc.dossiers import services
+from cchc.dossiers import policies, services
 from cchc.dossiers.constants import Action, DossierError, DossierErrorCode, StepStatus
 from cchc.dossiers.models import Dossier, DossierDocument, DossierRating, DossierStep
+from cchc.dossiers.policies import Grants
 from cchc.dossiers.selectors import (
     Queue,
     competent_agency_candidates,
@@ -48,11 +51,9 @@ from cchc.dossiers.web.presenters import (
     ACTION_TITLES,
     ACTIONS_BY_SLUG,
     CalendarCache,
-    Grants,
     action_states,
     blocked_groups,
     form_links,
-    may_see,
     money,
     person,
     queue_row,
@@ -97,11 +98,6 @@ class ConsoleLoginView(auth_views.LoginView):
 
 class ConsoleLogoutView(auth_views.LogoutView):
     next_page = reverse_lazy("dossiers_web:login")  # type: ignore[assignment]
-
-
-def _grants(user: Any, on: date) -> Grants:
-    pairs = membership_list_valid_on(on=on, area=Area.ONE_STOP, user=user).values_list("agency_id", "role")
-    return Grants(frozenset((agency_id, role) for agency_id, role in pairs))
 
 
 def dossier_url(dossier: Dossier) -> str:
@@ -181,8 +177,8 @@ def _load(
     except Dossier.DoesNotExist as exc:
         raise Http404("Không tìm thấy hồ sơ.") from exc
     steps = list(dossier.steps.select_related("agency", "assignee").order_by("order"))
-    grants = _grants(user, on)
-    if not may_see(dossier, steps, grants):
+    grants = policies.grants_of(user, on=on)
+    if not policies.may_see(grants, dossier, steps=steps):
         raise Http404("Không tìm thấy hồ sơ.")
     return dossier, steps, grants
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
+from cchc.dossiers import services as s
 from cchc.dossiers.constants import DossierStatus
 from cchc.dossiers.lookups import LOOKUP_LIMIT
 from cchc.dossiers.models import Dossier
-from cchc.dossiers.tests.conftest import World, to_status
+from cchc.dossiers.tests.conftest import AT, CITIZEN, World, to_status
 from cchc.dossiers.tests.documents.conftest import pdf_text
 
 
@@ -49,6 +51,34 @@ def test_others_get_the_answer_of_an_unknown_dossier(client: Client, world: Worl
     for answer in (response, by_pk, unknown_pk):  # exists-but-not-yours = does not exist
         assert (answer.status_code, answer.content) == (unknown.status_code, unknown.content) == (404, unknown.content)
     assert "không có quyền" in response.content.decode()
+
+
+def test_the_agency_that_only_helped_the_applicant_gets_no_form_nor_page(client: Client, world: World) -> None:
+    # given a dossier filed with help at UBND phường Nha Trang (assisted_at), received at the centre and
+    # decided by Sở Tư pháp: the commune is none of its receiving, competent or step agencies
+    dossier = s.dossier_receive_counter(
+        procedure=world.province_procedure,
+        applicant=CITIZEN,
+        receiving_agency=world.centre,
+        competent_agency=world.justice,
+        assisted_at=world.nha_trang,
+        actor=world.reception,
+        at=AT,
+    )
+    client.force_login(world.commune_officer)
+    # when its officer opens the dossier's page and its receipt (form 01)
+    page = client.get(f"/mot-cua/ho-so/{dossier.code}/")
+    form = client.get(_url(dossier, 1))
+    # then both answer "not found" (the one policy, cchc.dossiers.policies.may_see)
+    assert page.status_code == 404
+    assert form.status_code == 404
+
+
+def test_a_superuser_gets_the_forms_and_the_page_alike(client: Client, world: World, returned: Dossier) -> None:
+    root = User.objects.create_superuser(username="quantri", password="x-Secret-123")
+    client.force_login(root)
+    assert client.get(f"/mot-cua/ho-so/{returned.code}/").status_code == 200
+    assert client.get(_url(returned, 1)).status_code == 200
 
 
 def test_guessing_dossier_codes_is_throttled(client: Client, world: World, returned: Dossier) -> None:

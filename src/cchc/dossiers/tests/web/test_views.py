@@ -600,7 +600,8 @@ def test_a_specialist_sees_who_may_stop_or_return(client, world: World):
     response = client.get(page_url(dossier))
     html = response.content.decode()
     assert "Trả kết quả cho người nộp" in html  # listed as blocked, with the desk that may do it
-    assert "văn thư trả kết quả hoặc tiếp nhận tại bộ phận một cửa tại" in html
+    # the roles as the transition table declares them (cchc.dossiers.policies.holders)
+    assert "tiếp nhận tại bộ phận một cửa hoặc văn thư trả kết quả tại" in html
 
 
 def test_return_result_warns_while_fees_are_unpaid(client, world: World):
