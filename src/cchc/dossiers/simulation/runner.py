@@ -7,8 +7,8 @@ transaction (the services nest as savepoints), dossiers in submission order.
 Bulk path (``--bulk``): the same plans, replayed in memory by :class:`_BulkDossier`, which checks each
 action against the transition table (``cchc.dossiers.transitions``) and applies the lifecycle's rules
 through the same functions as the executor's mutations (``cchc.dossiers.rules``: lateness, the one
-supplement, the pause, the obligation and payment, the hand-over outcome) (codes from the daily sequence, appointments and step deadlines on the competent
-agency's calendar, hand-overs with their outcome, supplements moving the deadlines, fees, payments,
+supplement, the pause, the obligation and payment, the hand-over outcome): codes from the daily
+sequence, appointments and step deadlines on the competent agency's calendar, hand-overs with their outcome, supplements moving the deadlines, fees, payments,
 lateness) and writes the rows with ``bulk_create`` in batches. A test proves both paths write the same
 rows for the same seed. What the bulk path does not do:
 

@@ -160,4 +160,4 @@ def test_the_table_names_a_mutation_for_every_action_and_documents_every_precond
     for action, entry in transitions.TABLE.items():
         assert entry.mutate is not None, action
         for check in (*entry.guards, *entry.preconditions):
-            assert check.__doc__ and check.__doc__.strip(), check
+            assert (check.__doc__ or "").strip(), check
