@@ -7,14 +7,14 @@ transaction (the services nest as savepoints), dossiers in submission order.
 Bulk path (``--bulk``): the same plans, replayed in memory by :class:`_BulkDossier`, which checks each
 action against the transition table (``cchc.dossiers.transitions``) and applies the lifecycle's rules
 through the same functions as the executor's mutations (``cchc.dossiers.rules``: lateness, the one
-supplement, the pause, the obligation and payment, the hand-over outcome): codes from the daily
-sequence, appointments and step deadlines on the competent agency's calendar, hand-overs with their outcome, supplements moving the deadlines, fees, payments,
-lateness) and writes the rows with ``bulk_create`` in batches. A test proves both paths write the same
-rows for the same seed. What the bulk path does not do:
+supplement, the pause, the obligation and payment, the hand-over outcome), with codes from the daily
+sequence and appointments and step deadlines on the competent agency's calendar, and writes the rows
+with ``bulk_create`` in batches. A test proves both paths write the same rows for the same seed. What
+the bulk path does not do:
 
-- it writes **no audit events and no outbox events**: the chain stays valid (nothing is appended), but the bulk dossiers
-  have no trail. Rebuilding a chain would mean hashing millions of events one by one, which is what
-  the path exists to avoid; use the services path where the trail matters;
+- it writes **no audit events and no outbox events**: the chain stays valid (nothing is appended), but
+  the bulk dossiers have no trail. Rebuilding a chain would mean hashing millions of events one by one,
+  which is what the path exists to avoid; use the services path where the trail matters;
 - it takes no locks and checks no permissions: run it on a database nobody else writes to;
 - the daily sequences are continued from the stored values and written once at the end.
 """
