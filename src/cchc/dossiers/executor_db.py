@@ -199,10 +199,13 @@ class Reads:
     def __init__(self) -> None:
         self._statements: list[tuple[str, Sequence[Any]]] = []
 
-    @property
-    def postgresql(self) -> bool:
-        """The reads go to PostgreSQL (statements that only it answers may join them)."""
-        return bool(connections[DEFAULT_DB_ALIAS].vendor == "postgresql")
+    def add_batched(self, sql: str, params: Sequence[Any]) -> int | None:
+        """Queue a read that is worth it only inside the batch (PostgreSQL: the new dossier's id from its
+        sequence, the day's number); elsewhere nothing is queued and None tells the caller to take its
+        ordinary path (the row saved to get its id, the number taken by the ORM)."""
+        if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
+            return None
+        return self.add(sql, params)
 
     def add(self, sql: str, params: Sequence[Any]) -> int:
         """Queue a statement; its rows are ``run()[index]``."""

@@ -176,11 +176,10 @@ def dossier_receive_counter(
         unit_code = None  # refused below, in its turn (receive_writes)
 
     def build(reads: Reads) -> Any:
-        pg = reads.postgresql
         version_at = reads.add(*version_statement(procedure, at))
         calendar_at = reads.add(*calendar_version_statement())
-        number_at = reads.add(*dossier_number_statement(unit_code=unit_code, day=day)) if pg and unit_code else None
-        id_at = reads.add(NEXT_DOSSIER_ID_SQL, []) if pg else None
+        number_at = reads.add_batched(*dossier_number_statement(unit_code=unit_code, day=day)) if unit_code else None
+        id_at = reads.add_batched(NEXT_DOSSIER_ID_SQL, [])
 
         def then(rows: list[list[tuple[Any, ...]]]) -> executor.Context:
             dossier = new_dossier(

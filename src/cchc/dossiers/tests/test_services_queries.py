@@ -5,7 +5,7 @@ with the lock, then its writes with the audit event; the version's steps and fee
 cache, no savepoint inside the services' transaction), so a change that adds a round trip to a
 transition is seen here. Inside the test's transaction every service also pays a SAVEPOINT and a
 RELEASE (2 of the counted queries); outside (production) the transaction's BEGIN and COMMIT travel
-with the two round trips instead (``cchc.common.db.batch_run``; counted by
+with the two round trips instead (``cchc.dossiers.executor_db.batch_run``; counted by
 ``test_services_round_trips``).
 """
 
