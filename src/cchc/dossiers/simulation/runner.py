@@ -310,6 +310,7 @@ class _BulkDossier:
             applicant_phone=applicant.phone,
             applicant_email=applicant.email,
             applicant_address=applicant.address,
+            notify_channels=list(applicant.notify_channels or ()),
             assisted_at=None,
             receiving_agency_id=self.plan.receiving.id,
             competent_agency_id=self.plan.competent.id,
