@@ -355,6 +355,83 @@ def bench_transitions_parallel(count: int, workers: int) -> dict[str, object]:
     }
 
 
+PGBENCH_SCRIPT = """\\set id random(1, {rows})
+BEGIN;
+SELECT status FROM {table} WHERE id = :id FOR UPDATE;
+UPDATE {table} SET status = 'received', n = n + 1 WHERE id = :id;
+INSERT INTO {table}_audit (dossier_id, body) VALUES (:id, 'audit event');
+INSERT INTO {table}_outbox (dossier_id, body) VALUES (:id, 'outbox event');
+COMMIT;
+"""
+
+
+def bench_pgbench(*, clients: int, seconds: int = 20, rows: int = 1000) -> dict[str, object]:
+    """The floor of a transition's shape on this database, measured by pgbench in the same run: lock a
+    row, update it, insert two rows (the audit event and the outbox row), ``clients`` clients, against
+    tables created for it and dropped after. Our transitions over its tps is the ratio the issue
+    tracks (issue 13: 0.34 before the outbox, goal ≥ 0.40 with it)."""
+    import re
+    import subprocess
+
+    import psycopg
+
+    url = urlparse(os.environ["DATABASE_URL"])
+    table = f"bench_pgbench_{os.getpid()}"
+    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
+        conn.execute(f"CREATE TABLE {table} (id int PRIMARY KEY, status text NOT NULL, n int NOT NULL)")
+        conn.execute(f"INSERT INTO {table} SELECT g, 'new', 0 FROM generate_series(1, %s) g", [rows])
+        for kind in ("audit", "outbox"):
+            conn.execute(f"CREATE TABLE {table}_{kind} (id bigserial PRIMARY KEY, dossier_id int, body text)")
+    try:
+        with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
+            script.write(PGBENCH_SCRIPT.format(rows=rows, table=table))
+        env = {**os.environ, "PGPASSWORD": url.password or ""}
+        command = [
+            "pgbench", "-n", "-f", script.name, "-c", str(clients), "-j", str(clients), "-T", str(seconds),
+            "-h", url.hostname or "127.0.0.1", "-p", str(url.port or 5432), "-U", url.username or "postgres",
+            url.path.lstrip("/"),
+        ]  # fmt: skip
+        out = subprocess.run(command, capture_output=True, text=True, check=True, env=env).stdout
+        match = re.search(r"tps = ([0-9.]+)", out)
+        assert match, out
+        return {"clients": clients, "seconds": seconds, "tps": round(float(match.group(1)))}
+    finally:
+        os.unlink(script.name)
+        with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as conn:
+            for name in (f"{table}_outbox", f"{table}_audit", table):
+                conn.execute(f"DROP TABLE IF EXISTS {name}")
+
+
+def _loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return ""
+
+
+def _record(figures: dict[str, object], note: str) -> None:
+    """Append this transitions run to docs/benchmarks.json (dossiers → transitions_runs), with the date,
+    the machine and the load average at the end of the run (the machine may be shared)."""
+    out = ROOT / "docs" / "benchmarks.json"
+    data = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+    t, p, g = figures["transitions"], figures.get("transitions_parallel"), figures.get("pgbench")
+    assert isinstance(t, dict)
+    entry = {
+        "date": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "loadavg": _loadavg(),
+        "note": note,
+        "one_process_per_s": t["overall_per_s"],
+        "cpu_ms_per_transition": t["cpu_ms_per_transition"],
+        "round_trips": t.get("round_trips"),
+        "parallel": {"workers": p["workers"], "per_s": p["overall_per_s"]} if isinstance(p, dict) else None,
+        "pgbench": g,
+        "ratio": figures.get("pgbench_ratio"),
+    }
+    data.setdefault("dossiers", {}).setdefault("transitions_runs", []).append(entry)
+    out.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
 def _print_transitions(figures: dict[str, object]) -> None:
     t = figures["transitions"]
     assert isinstance(t, dict)
@@ -386,6 +463,12 @@ def _print_transitions(figures: dict[str, object]) -> None:
             f"      {p['workers']} processes in parallel ({p['dossiers']} dossiers, {p['transitions']} transitions): "
             f"{rate}/s combined (per process {p['per_worker_per_s']}; "
             f"target ≥ {TARGET_TRANSITIONS}: {_met(rate >= TARGET_TRANSITIONS)})"
+        )
+    g = figures.get("pgbench")
+    if isinstance(g, dict):
+        print(
+            f"      pgbench, same shape (lock, update, two inserts; {g['clients']} clients, {g['seconds']} s): "
+            f"{g['tps']} tps; ours/pgbench = {figures['pgbench_ratio']} (issue 13 goal ≥ 0.40)"
         )
     for key in ("transitions", "transitions_parallel"):
         figure = figures.get(key)
@@ -591,6 +674,19 @@ def main() -> int:
         default=2,
         help="processes driving transitions in parallel for the second transitions figure (1: single only)",
     )
+    parser.add_argument(
+        "--pgbench",
+        type=int,
+        default=20,
+        help="seconds of the pgbench run of the same shape, with --workers clients (0: none; PostgreSQL only)",
+    )
+    parser.add_argument(
+        "--record",
+        default="",
+        metavar="NOTE",
+        help="with --only transitions: append the run (date, machine, load average, figures) to "
+        "docs/benchmarks.json under dossiers.transitions_runs",
+    )
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT / "src"))
@@ -619,8 +715,15 @@ def main() -> int:
         figures["transitions"] = bench_transitions(args.transitions)
         if args.workers > 1 and backend == "PostgreSQL":  # SQLite has a single writer: nothing to show
             figures["transitions_parallel"] = bench_transitions_parallel(args.transitions, args.workers)
+        if backend == "PostgreSQL" and args.pgbench:
+            figures["pgbench"] = g = bench_pgbench(clients=max(args.workers, 1), seconds=args.pgbench)
+            parallel = figures.get("transitions_parallel")
+            ours = parallel["overall_per_s"] if isinstance(parallel, dict) else figures["transitions"]["overall_per_s"]  # type: ignore[index]
+            figures["pgbench_ratio"] = round(ours / g["tps"], 2)  # type: ignore[operator]
         if args.only == "transitions":
             _print_transitions(figures)
+            if args.record:
+                _record(figures, args.record)
             return 0
         figures["deadlines"] = bench_deadlines()
         figures["queue"] = bench_queue(args.dossiers, args.seed)

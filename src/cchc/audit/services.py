@@ -23,7 +23,6 @@ from cchc.audit.constants import CHAIN_LOCK_KEY, GENESIS_HASH, SYSTEM_ACTOR_LABE
 from cchc.audit.keys import AuditKey, current_key
 from cchc.audit.middleware import current_request_id
 from cchc.audit.models import AuditAnchor, AuditEvent, UnknownAuditKey
-from cchc.common.db import batch_run
 
 _TABLE = AuditEvent._meta.db_table
 _HEAD_SQL = f"SELECT sequence, hash FROM {_TABLE} ORDER BY sequence DESC LIMIT 1"
@@ -196,20 +195,29 @@ def audit_record(
     )
     # No savepoint inside the caller's transaction (two round trips saved per write): a failure here
     # fails the caller's whole transaction, which is what an audited write needs anyway. Called
-    # outside a transaction, this block is the transaction (on PostgreSQL: one round trip with its
-    # BEGIN and COMMIT, cchc.common.db.batch_run).
+    # outside a transaction, this block is the transaction.
     with transaction.atomic(savepoint=False):
-        if connection.vendor == "postgresql":
-            rows = batch_run(audit_append_statements(pending), first=True, last=True)[-1]
-            return audit_appended(pending, rows[0] if rows else None)
-        head = _chain_head()
-        event = pending.event
-        event.sequence, event.prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
-        event.hash = pending.text.hash(sequence=event.sequence, prev_hash=event.prev_hash, key=pending.key.secret)
-        values = [field.get_db_prep_save(getattr(event, field.attname), connection) for field in _FIELDS]
+        return audit_append(pending)
+
+
+def audit_append(pending: PendingEvent) -> AuditEvent:
+    """Append ``pending`` (:func:`audit_event_new`) to the chain now, in the caller's transaction: on
+    PostgreSQL the statements of :func:`audit_append_statements` one after the other (the dossier
+    transitions send them with their writes instead, ``cchc.dossiers.executor``); on SQLite after the
+    chain's head, read here (its single writer serialises appends)."""
+    if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(_INSERT_SQL, values)
+            for sql, params in audit_append_statements(pending):
+                cursor.execute(sql, params)
             return audit_appended(pending, cursor.fetchone())
+    head = _chain_head()
+    event = pending.event
+    event.sequence, event.prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
+    event.hash = pending.text.hash(sequence=event.sequence, prev_hash=event.prev_hash, key=pending.key.secret)
+    values = [field.get_db_prep_save(getattr(event, field.attname), connection) for field in _FIELDS]
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT_SQL, values)
+        return audit_appended(pending, cursor.fetchone())
 
 
 def audit_snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:

@@ -113,7 +113,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 
 # performance: the dossier transitions run their statements as server-side prepared statements
-# (cchc.common.db.batch_run). They live in the server session: set CCHC_DB_PREPARED_STATEMENTS=0 behind a
+# (cchc.dossiers.executor_db.batch_run). They live in the server session: set CCHC_DB_PREPARED_STATEMENTS=0 behind a
 # pooler that shares sessions between clients (PgBouncer in transaction mode).
 CCHC_DB_PREPARED_STATEMENTS = env_str("CCHC_DB_PREPARED_STATEMENTS", "1").strip().lower() not in ("0", "false", "no")
 

@@ -22,6 +22,8 @@ from typing import Any
 from cchc.accounts.constants import Role
 from cchc.dossiers.constants import Action, DossierStatus
 from cchc.dossiers.events import DossierEvent
+from cchc.dossiers.lifecycle import mutations as M
+from cchc.dossiers.lifecycle import preconditions as P
 
 S = DossierStatus
 A = Action
@@ -63,8 +65,12 @@ class Transition:
     when it returns to the status the dossier was paused from (``resume_status``) or keeps the status.
     ``officers``: any one of these grants allows an officer; ``officers_before_reception`` replaces them
     for a dossier not yet received (None: the same). ``applicant``: the applicant may act online
-    (``actor=None``). ``preconditions``: named checks, each with its legal basis in its docstring, run
-    by the executor after the authorisation (filled in by ``cchc.dossiers.executor``'s table).
+    (``actor=None``), when ``applicant_when`` (a check of the call) allows it. ``preconditions``: named
+    checks (``cchc.dossiers.lifecycle.preconditions``), each with its legal basis in its docstring, run
+    by the executor after the authorisation; ``guards``: the same, run before it (the authorisation
+    depends on them). ``mutate``: what the action changes (``cchc.dossiers.lifecycle.mutations``).
+    ``reads_steps`` / ``reads_fees``: the executor reads the open steps / what is still owed with the
+    lock (one round trip on PostgreSQL).
     """
 
     action: Action
@@ -76,6 +82,11 @@ class Transition:
     officers_before_reception: tuple[Grant, ...] | None = None
     applicant: bool = False
     preconditions: tuple[Callable[..., Any], ...] = field(default=())
+    guards: tuple[Callable[..., Any], ...] = field(default=())
+    mutate: Callable[..., Any] | None = None
+    applicant_when: Callable[..., bool] | None = None
+    reads_steps: bool = False
+    reads_fees: bool = False
 
     @property
     def audit_action(self) -> str:
@@ -106,6 +117,8 @@ TABLE: dict[Action, Transition] = {
             target=S.RECEIVED,
             officers=(DESK,),
             event=DossierEvent.RECEIVED,
+            preconditions=(P.at_not_before_submission,),
+            mutate=M.receive,
         ),
         # legal: form 03 (TT 03/2025); also a dossier sent back for completion before reception
         Transition(
@@ -115,6 +128,8 @@ TABLE: dict[Action, Transition] = {
             target=S.REFUSED,
             officers=(DESK,),
             event=DossierEvent.REFUSED,
+            preconditions=(P.refusal_reason_given,),
+            mutate=M.refuse,
         ),
         # legal: form 02 (TT 03/2025); before reception only the desk asks (NĐ 118/2025 Điều 16)
         Transition(
@@ -125,6 +140,8 @@ TABLE: dict[Action, Transition] = {
             officers=(DECIDER, DESK),
             officers_before_reception=(DESK,),
             event=DossierEvent.SUPPLEMENT_REQUESTED,
+            preconditions=(P.at_not_before_submission_before_reception, P.supplement_reason_given),
+            mutate=M.request_supplement,
         ),
         Transition(
             A.RESUBMIT_SUPPLEMENT,
@@ -134,6 +151,9 @@ TABLE: dict[Action, Transition] = {
             officers=(DESK,),
             applicant=True,
             event=DossierEvent.SUPPLEMENT_RECEIVED,
+            preconditions=(P.supplement_not_before_request,),
+            mutate=M.resubmit_supplement,
+            reads_steps=True,
         ),
         # legal: form 06 (process-control sheet): any role at the open step's agency hands it over
         Transition(
@@ -143,6 +163,10 @@ TABLE: dict[Action, Transition] = {
             target=S.IN_PROCESS,
             officers=(STEP_HOLDER,),
             event=DossierEvent.STEP_COMPLETED,
+            guards=(P.an_active_step_exists,),
+            preconditions=(P.receiver_member_of_next_steps_agency, P.handover_not_before_step_start),
+            mutate=M.complete_step,
+            reads_steps=True,
         ),
         Transition(
             A.REQUEST_FINANCIAL_OBLIGATION,
@@ -151,6 +175,8 @@ TABLE: dict[Action, Transition] = {
             target=S.FINANCIAL_OBLIGATION_REQUESTED,
             officers=(DECIDER, DESK),
             event=DossierEvent.FINANCIAL_OBLIGATION_REQUESTED,
+            preconditions=(P.fees_determined, P.something_left_to_pay),
+            mutate=M.request_financial_obligation,
         ),
         # the applicant pays online through the gateway (actor None, channel online_gateway only)
         Transition(
@@ -161,6 +187,9 @@ TABLE: dict[Action, Transition] = {
             officers=(CASHIER,),
             applicant=True,
             event=DossierEvent.PAYMENT_RECORDED,
+            applicant_when=P.online_payment_by_gateway,
+            preconditions=(P.payment_valid, P.receipt_not_recorded_twice),
+            mutate=M.record_payment,
         ),
         Transition(
             A.WITHDRAW,
@@ -170,6 +199,7 @@ TABLE: dict[Action, Transition] = {
             officers=(DESK,),
             applicant=True,
             event=DossierEvent.WITHDRAWN,
+            mutate=M.withdraw,
         ),
         # legal: form 05 (TT 03/2025) is for a dossier under processing: never before reception
         Transition(
@@ -179,6 +209,8 @@ TABLE: dict[Action, Transition] = {
             target=S.STOPPED,
             officers=(DECIDER,),
             event=DossierEvent.STOPPED,
+            preconditions=(P.stop_reason_given,),
+            mutate=M.stop,
         ),
         # legal: form 04 (TT 03/2025); NĐ 61/2018 Điều 19 as amended
         Transition(
@@ -188,6 +220,13 @@ TABLE: dict[Action, Transition] = {
             target=None,  # the status does not change; the appointment does
             officers=(DECIDER,),
             event=DossierEvent.EXTENDED,
+            preconditions=(
+                P.apology_reason_given,
+                P.extension_not_repeated,
+                P.extension_not_too_late,
+                P.extension_later,
+            ),
+            mutate=M.apologise_extend,
         ),
         Transition(
             A.MARK_PROCESSED,
@@ -196,6 +235,9 @@ TABLE: dict[Action, Transition] = {
             target=S.PROCESSED,
             officers=(DECIDER, STEP_OFFICER),
             event=DossierEvent.RESULT_READY,
+            preconditions=(P.receiver_member_of_next_steps_agency, P.handover_not_before_step_start),
+            mutate=M.mark_processed,
+            reads_steps=True,
         ),
         Transition(
             A.RETURN_RESULT,
@@ -204,9 +246,40 @@ TABLE: dict[Action, Transition] = {
             target=S.RETURNED,
             officers=(CASHIER,),
             event=DossierEvent.RETURNED,
+            preconditions=(P.nothing_left_to_pay,),
+            mutate=M.return_result,
+            reads_steps=True,
+            reads_fees=True,
         ),
     )
 }
+
+
+@dataclass(frozen=True)
+class Special:
+    """A documented special entry: a step of the lifecycle that is not an :class:`Action` of the table,
+    run by the same executor so that its audit event and outbox event go out the same way.
+
+    ``submit`` (the applicant files online: a new dossier "Mới đăng ký"), ``receive_counter`` (the desk
+    creates and receives a paper dossier at once: officers ``DESK``; its event is ``dossier.received``
+    with ``status_before`` null) and ``rate`` (the applicant rates a returned dossier, QĐ 766 indicator
+    5.4: ``sources`` RETURNED, no officer).
+    """
+
+    name: str
+    event: DossierEvent
+    sources: frozenset[DossierStatus] = frozenset()
+    officers: tuple[Grant, ...] = ()
+    audit_name: str = ""
+
+    @property
+    def audit_action(self) -> str:
+        return f"dossier.{self.audit_name or self.name}"
+
+
+SUBMIT = Special("submit", DossierEvent.SUBMITTED)
+RECEIVE_COUNTER = Special("receive", DossierEvent.RECEIVED, officers=(DESK,))
+RATE = Special("rate", DossierEvent.RATED, sources=frozenset({S.RETURNED}))
 
 del S, A
 

@@ -78,6 +78,7 @@ from cchc.audit.models import AuditEvent
 from cchc.catalogue.models import ProcedureVersion
 from cchc.dossiers.constants import Channel, DocumentSource, DossierStatus, PaymentChannel, RatingLevel
 from cchc.dossiers.models import Dossier, DossierDocument, DossierRating, FeeLine, Payment, SupplementRequest
+from cchc.dossiers.rules import SUPPLEMENTS_ON_TIME
 from cchc.feedback.constants import FeedbackStatus
 from cchc.feedback.models import Feedback
 from cchc.indicators.models import (
@@ -167,7 +168,8 @@ def facts_queryset(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier, dict[str, A
         .annotate(total=Sum(_diff("resumed_at", "requested_at")))
         .values("total")
     )
-    le1 = Q(supplement_count__lte=1)
+    # the one-supplement rule of cchc.dossiers.rules.supplement_requested / late_at_end (QĐ 766)
+    le1 = Q(supplement_count__lte=SUPPLEMENTS_ON_TIME)
     processed = Q(processed_at__isnull=False)
     rows = (
         dossier_facts(dossiers.filter(received_at__isnull=False))
@@ -321,7 +323,7 @@ def _facts_range_sql() -> str:
     base = (
         "SELECT d.id AS dossier_id, d.competent_agency_id AS agency_id, v.procedure_id, v.field_id, "
         "d.received_at, d.statutory_due_at AS due_at, d.processed_at, "
-        f"d.supplement_count <= 1 AS le1, d.channel = %(online)s AS online, {end} AS end_at, "
+        f"d.supplement_count <= {SUPPLEMENTS_ON_TIME} AS le1, d.channel = %(online)s AS online, {end} AS end_at, "
         "COALESCE(doc.upload, false) AS upload, COALESCE(doc.reused, false) AS reused, "
         "fee.dossier_id IS NOT NULL AS fee, paid.dossier_id IS NOT NULL AS paid_online, "
         "(r.dossier_id IS NOT NULL OR fb.dossier_id IS NOT NULL) AS dissatisfied, "

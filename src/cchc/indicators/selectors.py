@@ -32,6 +32,7 @@ from django.db.models.functions import Coalesce
 
 from cchc.dossiers.constants import Channel, DocumentSource, DossierStatus, PaymentChannel, RatingLevel
 from cchc.dossiers.models import Dossier, DossierDocument, DossierRating, FeeLine, Payment, SupplementRequest
+from cchc.dossiers.rules import SUPPLEMENTS_ON_TIME
 from cchc.feedback.constants import FeedbackStatus
 from cchc.feedback.models import Feedback
 from cchc.indicators.constants import IndicatorError, IndicatorErrorCode, Part, Structure
@@ -123,7 +124,8 @@ def indicator_filters(window: Window) -> dict[str, tuple[Q, Q]]:
         & Q(received_at__lt=close)
         & (Q(end_of_processing__isnull=True) | Q(end_of_processing__gte=close))
     )
-    on_time = Q(supplement_count__lte=1) & (
+    # the one-supplement rule of cchc.dossiers.rules.supplement_requested / late_at_end (QĐ 766)
+    on_time = Q(supplement_count__lte=SUPPLEMENTS_ON_TIME) & (
         Q(statutory_due_at__isnull=True)
         | (finished & Q(end_of_processing__lte=F("statutory_due_at")))
         | (open_at_close & Q(statutory_due_at__gte=close))

@@ -4,15 +4,17 @@ Services path (default): every event is one call of a ``cchc.dossiers.services``
 rule, lock and audit event of the real system applies. Each dossier's events run in one outer
 transaction (the services nest as savepoints), dossiers in submission order.
 
-Bulk path (``--bulk``): the same plans, replayed in memory by :class:`_BulkDossier`, which applies the
-services' rules (codes from the daily sequence, appointments and step deadlines on the competent
-agency's calendar, hand-overs with their outcome, supplements moving the deadlines, fees, payments,
-lateness) and writes the rows with ``bulk_create`` in batches. A test proves both paths write the same
-rows for the same seed. What the bulk path does not do:
+Bulk path (``--bulk``): the same plans, replayed in memory by :class:`_BulkDossier`, which checks each
+action against the transition table (``cchc.dossiers.transitions``) and applies the lifecycle's rules
+through the same functions as the executor's mutations (``cchc.dossiers.rules``: lateness, the one
+supplement, the pause, the obligation and payment, the hand-over outcome), with codes from the daily
+sequence and appointments and step deadlines on the competent agency's calendar, and writes the rows
+with ``bulk_create`` in batches. A test proves both paths write the same rows for the same seed. What
+the bulk path does not do:
 
-- it writes **no audit events**: the chain stays valid (nothing is appended), but the bulk dossiers
-  have no trail. Rebuilding a chain would mean hashing millions of events one by one, which is what
-  the path exists to avoid; use the services path where the trail matters;
+- it writes **no audit events and no outbox events**: the chain stays valid (nothing is appended), but
+  the bulk dossiers have no trail. Rebuilding a chain would mean hashing millions of events one by one,
+  which is what the path exists to avoid; use the services path where the trail matters;
 - it takes no locks and checks no permissions: run it on a database nobody else writes to;
 - the daily sequences are continued from the stored values and written once at the end.
 """
@@ -34,14 +36,13 @@ from django.db import connection, models, transaction
 
 from cchc.calendars.selectors import WorkingCalendar
 from cchc.catalogue.models import Procedure
-from cchc.dossiers import services
+from cchc.dossiers import rules, services, transitions
 from cchc.dossiers.codes import reception_day
 from cchc.dossiers.constants import (
     Action,
     Channel,
     DossierError,
     DossierStatus,
-    HandoverOutcome,
     PaymentChannel,
     StepStatus,
 )
@@ -252,15 +253,6 @@ def _call(world: World, lookups: _Lookups, plan: DossierPlan, dossier: Dossier |
 # --- the bulk path ------------------------------------------------------------------------------
 
 
-def _outcome(at: datetime, deadline: datetime) -> HandoverOutcome:
-    """The hand-over outcome, as the services judge it (late after the deadline; on time on its day)."""
-    if at > deadline:
-        return HandoverOutcome.LATE
-    if reception_day(at) == reception_day(deadline):
-        return HandoverOutcome.ON_TIME
-    return HandoverOutcome.EARLY
-
-
 class _Sequences:
     """The daily code sequences, continued from the stored values and written once at the end."""
 
@@ -318,6 +310,7 @@ class _BulkDossier:
             applicant_phone=applicant.phone,
             applicant_email=applicant.email,
             applicant_address=applicant.address,
+            notify_channels=list(applicant.notify_channels or ()),
             assisted_at=None,
             receiving_agency_id=self.plan.receiving.id,
             competent_agency_id=self.plan.competent.id,
@@ -398,14 +391,10 @@ class _BulkDossier:
             receiver_agency_id=next_step.agency_id if next_step is not None else None,
             at=at,
             deadline=step.deadline,
-            outcome=_outcome(at, step.deadline),
+            outcome=rules.handover_outcome(at, step.deadline),
             note=note[:500],
         )
         self.handovers.append((handover, step))
-
-    def _late_at_end(self, d: Dossier, end: datetime) -> bool:
-        due = d.statutory_due_at
-        return d.is_late or d.supplement_count > 1 or (due is not None and end > due)
 
     def _paid(self) -> Decimal:
         return sum((p.amount for p in self.payments), Decimal(0))
@@ -429,6 +418,9 @@ class _BulkDossier:
             self.rating = DossierRating(level=event.level, criteria=event.criteria or {}, comment="", rated_at=at)
             return
         action = Action(event.action)
+        if not transitions.transition(action).allowed_from(d.status, received=d.received_at is not None):
+            # the table decides what is allowed: a plan that breaks it is a defect of the plan
+            raise ValueError(f"{action} from {d.status}: not allowed by the transition table")
         if action == Action.RECEIVE:
             self._receive(d, actor_id, at)
         elif action == Action.REFUSE:
@@ -444,29 +436,17 @@ class _BulkDossier:
             self.supplements.append(
                 SupplementRequest(requested_at=at, requested_by_id=actor_id, reason=event.reason.strip())
             )
-            d.supplement_count += 1
-            if d.supplement_count > 1:
-                d.is_late = True
-            d.resume_status, d.status = d.status, DossierStatus.SUPPLEMENT_REQUESTED
+            rules.supplement_requested(d, before_reception=False)
         elif action == Action.RESUBMIT_SUPPLEMENT:
             request = next(s for s in self.supplements if s.resumed_at is None)
             paused = self.calendar.working_seconds_between(request.requested_at, at)
             request.resumed_at, request.paused_seconds = at, paused
-            d.paused_seconds += paused
-            if paused and d.due_at is not None:
-                shift = Decimal(paused) / Decimal(3600)
-                d.due_at = self.calendar.add_working_hours(d.due_at, shift)
-                if d.statutory_due_at is not None:
-                    d.statutory_due_at = self.calendar.add_working_hours(d.statutory_due_at, shift)
-                for step in self.steps:
-                    if step.status in (StepStatus.ACTIVE, StepStatus.PENDING):
-                        step.deadline = self.calendar.add_working_hours(step.deadline, shift)
-            d.status, d.resume_status = d.resume_status or DossierStatus.IN_PROCESS, ""
+            rules.supplement_resumed(d, paused=paused, calendar=self.calendar, open_steps=self.steps)
         elif action == Action.REQUEST_FINANCIAL_OBLIGATION:
             lines = {line.order: line for line in self.fees}
             for order, amount in (event.amounts or {}).items():
                 lines[order].amount = amount
-            d.resume_status, d.status = d.status, DossierStatus.FINANCIAL_OBLIGATION_REQUESTED
+            rules.obligation_requested(d)
         elif action == Action.RECORD_PAYMENT:
             assert event.amount is not None
             self.payments.append(
@@ -478,8 +458,7 @@ class _BulkDossier:
                     recorded_by_id=actor_id,
                 )
             )
-            if d.status == DossierStatus.FINANCIAL_OBLIGATION_REQUESTED and self._paid() >= self._due():
-                d.status, d.resume_status = d.resume_status or DossierStatus.IN_PROCESS, ""
+            rules.payment_recorded(d, due=self._due(), paid=self._paid())
         elif action == Action.APOLOGISE_EXTEND:
             assert actor_id is not None
             assert event.new_due_at is not None
@@ -500,7 +479,7 @@ class _BulkDossier:
                 assert actor_id is not None
                 self._hand_over(step, actor_id, None, at, "Đã xử lý xong")
             d.status, d.processed_at = DossierStatus.PROCESSED, at
-            d.is_late = self._late_at_end(d, at)
+            d.is_late = rules.late_at_end(d, at)
         elif action == Action.RETURN_RESULT:
             step = self._active()
             if step is not None:
@@ -515,7 +494,7 @@ class _BulkDossier:
             self._close_open()
             d.status, d.ended_at, d.end_reason = DossierStatus.STOPPED, at, event.reason.strip()
             waiting = next((x.requested_at for x in self.supplements if x.resumed_at is None), None)
-            d.is_late = self._late_at_end(d, services.end_of_processing(at, waiting_since=waiting))
+            d.is_late = rules.late_at_end(d, rules.end_of_processing(at, waiting_since=waiting))
         else:  # pragma: no cover
             raise ValueError(action)
 

@@ -5,7 +5,7 @@ with the lock, then its writes with the audit event; the version's steps and fee
 cache, no savepoint inside the services' transaction), so a change that adds a round trip to a
 transition is seen here. Inside the test's transaction every service also pays a SAVEPOINT and a
 RELEASE (2 of the counted queries); outside (production) the transaction's BEGIN and COMMIT travel
-with the two round trips instead (``cchc.common.db.batch_run``; counted by
+with the two round trips instead (``cchc.dossiers.executor_db.batch_run``; counted by
 ``test_services_round_trips``).
 """
 
@@ -28,11 +28,12 @@ PG = connection.vendor == "postgresql"
 # query: savepoint + release, the reads, each write (rows of one table inserted together), the chain's
 # head, the audit event. Before session 4 (PostgreSQL): receive 9, complete step 5, mark processed 5,
 # return result 6; SQLite receive 13.
-RECEIVE = 4 if PG else 11  # SQLite: 3 reads, number, dossier, steps, fee lines, head, event
-COMPLETE_STEP_FIRST = 4 if PG else 11  # SQLite: 3 reads, step done, next step, hand-over, dossier, head, event
-COMPLETE_STEP_NEXT = 4 if PG else 10  # the dossier is already "in process": no status write
-MARK_PROCESSED_HANDING_OVER = 4 if PG else 11  # SQLite: 3 reads, step done, next step, hand-over, dossier, ...
-RETURN_RESULT = 4 if PG else 11  # SQLite: 3 reads, fee lines (nothing due), step done, hand-over, dossier, ...
+# Issue 13: the outbox row joins the writes (PostgreSQL: in the same round trip; SQLite: one more query).
+RECEIVE = 4 if PG else 12  # SQLite: 3 reads, number, dossier, steps, fee lines, outbox, head, event
+COMPLETE_STEP_FIRST = 4 if PG else 12  # SQLite: 3 reads, step done, next step, hand-over, dossier, outbox, head, event
+COMPLETE_STEP_NEXT = 4 if PG else 11  # the dossier is already "in process": no status write
+MARK_PROCESSED_HANDING_OVER = 4 if PG else 12  # SQLite: 3 reads, step done, next step, hand-over, dossier, ...
+RETURN_RESULT = 4 if PG else 12  # SQLite: 3 reads, fee lines (nothing due), step done, hand-over, dossier, ...
 
 
 def _commune_receive(world: World, minutes: int) -> Dossier:

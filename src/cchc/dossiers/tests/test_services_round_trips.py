@@ -2,7 +2,7 @@
 BEGIN with the first and COMMIT with the last, and every way out of the block leaves nothing half done.
 
 The other service tests run inside the test's transaction, where the services pay a savepoint instead
-and the BEGIN/COMMIT path is not taken (``cchc.common.db.batch_run``)."""
+and the BEGIN/COMMIT path is not taken (``cchc.dossiers.executor_db.batch_run``)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,12 @@ from django.db import DataError, connection, transaction
 from cchc.audit.models import AuditEvent
 from cchc.audit.services import audit_verify
 from cchc.common.tests.pgtrace import RoundTrips
+from cchc.dossiers import executor_db
 from cchc.dossiers import services as s
 from cchc.dossiers.constants import DossierError, DossierErrorCode, DossierStatus, StepStatus
 from cchc.dossiers.models import Dossier, Handover
 from cchc.dossiers.tests.conftest import AT, World, build_world, receive_commune
+from cchc.outbox.models import OutboxEvent
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="the round-trip path is PostgreSQL's"),
@@ -69,6 +71,11 @@ def test_each_transition_takes_two_round_trips_with_begin_and_commit() -> None:
     assert _idle()
     assert _committed_status(dossier) == DossierStatus.RETURNED
     assert AuditEvent.objects.for_target(dossier).count() == 4
+    # the outbox rows went in the second round trip of each (issue 13): one per transition
+    topics = list(
+        OutboxEvent.objects.filter(stream=f"dossier:{dossier.pk}").order_by("id").values_list("topic", flat=True)
+    )
+    assert topics == ["dossier.received", "dossier.step_completed", "dossier.result_ready", "dossier.returned"]
     assert audit_verify().ok
 
 
@@ -112,9 +119,11 @@ def test_a_failure_in_the_writes_round_trip_leaves_nothing_and_the_next_transiti
     world = build_world()
     dossier = _receive(world, 0)
     events = AuditEvent.objects.count()
-    appended = s.audit_append_statements
-    # a statement that fails on the server after the row writes, in their round trip
-    monkeypatch.setattr(s, "audit_append_statements", lambda pending: [*appended(pending), ("SELECT 1 / %s", [0])])
+    appended = executor_db.audit_append_statements
+    # a statement that fails on the server after the row writes, in their round trip (the executor's)
+    monkeypatch.setattr(
+        executor_db, "audit_append_statements", lambda pending: [*appended(pending), ("SELECT 1 / %s", [0])]
+    )
 
     with pytest.raises(DataError):
         s.dossier_complete_step(

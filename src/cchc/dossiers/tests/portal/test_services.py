@@ -9,6 +9,7 @@ import pytest
 
 from cchc.audit.models import AuditEvent
 from cchc.common.tests.files import EXE_AS_PDF, HTML_AS_PDF, pdf_bytes, png_bytes, stored_files, upload
+from cchc.dossiers import executor
 from cchc.dossiers import services as s
 from cchc.dossiers.constants import DossierError, DossierErrorCode, DossierStatus, RatingLevel
 from cchc.dossiers.models import Dossier, DossierDocument, DossierRating
@@ -139,7 +140,7 @@ def test_files_written_before_a_failure_are_deleted(world, media_root: Path, mon
     def broken(**kwargs):
         raise RuntimeError("audit store unavailable")
 
-    monkeypatch.setattr(s, "audit_record", broken)
+    monkeypatch.setattr(executor, "audit_event_new", broken)  # the executor builds the audit event last
     with pytest.raises(RuntimeError):
         apply(world, {1: upload("a.pdf", pdf_bytes())})
 

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import DataError, connection, transaction
 
-from cchc.common.db import batch_run
 from cchc.common.tests.pgtrace import RoundTrips
+from cchc.dossiers.executor_db import batch_run
 
 pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="batch_run is PostgreSQL only")
 

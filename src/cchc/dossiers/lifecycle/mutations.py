@@ -1,0 +1,271 @@
+"""The transitions' mutations: what each action changes, as writes of the executor's batch
+(``ctx.writes``: sent with the audit event and the outbox row in the transaction's last round trip).
+
+Each sets the locked dossier's new state (through the shared rules, ``cchc.dossiers.rules``), queues its
+rows, and fills ``ctx.details`` (the audit event's details), ``ctx.event_details`` (the outbox event's,
+``cchc.dossiers.events.TOPIC_DETAILS``) and ``ctx.result`` (what the service returns; the dossier by
+default). They run after every check: nothing here refuses.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db.models import Max
+
+from cchc.calendars.selectors import working_calendar
+from cchc.dossiers import rules
+from cchc.dossiers.constants import DossierStatus, PaymentChannel, StepStatus
+from cchc.dossiers.executor_db import Writes
+from cchc.dossiers.lifecycle.catalogue import receive_writes, uploads_store
+from cchc.dossiers.models import Dossier, DossierStep, Extension, Handover, Payment, SupplementRequest
+
+if TYPE_CHECKING:
+    from cchc.dossiers.executor import Context
+
+_CLOSE_OPEN_STEPS_SQL = (
+    f'UPDATE "{DossierStep._meta.db_table}" SET "status" = %s WHERE "dossier_id" = %s AND "status" IN (%s, %s)'
+)
+_SKIP_PENDING_SQL = f'UPDATE "{DossierStep._meta.db_table}" SET "status" = %s WHERE "dossier_id" = %s AND "status" = %s'
+
+
+def hand_over(
+    *,
+    dossier: Dossier,
+    step: DossierStep,
+    next_step: DossierStep | None,
+    giver: AbstractBaseUser,
+    receiver: AbstractBaseUser | None,
+    at: Any,
+    note: str,
+    writes: Writes,
+) -> Handover:
+    """Complete ``step`` and start ``next_step``, the first pending one (assigned to ``receiver``), or
+    none when the result goes to the applicant; record the hand-over (form 06 line)."""
+    step.status = StepStatus.DONE
+    step.completed_at = at
+    writes.update(step, ["status", "completed_at"])
+    if next_step is not None:
+        next_step.status = StepStatus.ACTIVE
+        next_step.started_at = at
+        next_step.assignee_id = receiver.pk if receiver is not None else None
+        writes.update(next_step, ["status", "started_at", "assignee"])
+    handover = Handover(
+        dossier=dossier,
+        step=step,
+        giver_id=giver.pk,
+        giver_agency_id=step.agency_id,
+        receiver_id=receiver.pk if receiver is not None and next_step is not None else None,
+        receiver_agency_id=next_step.agency_id if next_step is not None else None,
+        at=at,
+        deadline=step.deadline,
+        outcome=rules.handover_outcome(at, step.deadline),
+        note=note[:500],
+    )
+    writes.insert(handover)
+    return handover
+
+
+def _close_open_steps(ctx: Context) -> None:
+    ctx.writes.statement(
+        _CLOSE_OPEN_STEPS_SQL,
+        [StepStatus.SKIPPED.value, ctx.dossier.pk, StepStatus.ACTIVE.value, StepStatus.PENDING.value],
+    )
+
+
+def receive(ctx: Context) -> None:
+    """Give the code, set the appointment, copy the steps and fees (``catalogue.receive_writes``)."""
+    assert ctx.actor is not None
+    receive_writes(ctx.dossier, actor=ctx.actor, at=ctx.at, writes=ctx.writes)
+
+
+def refuse(ctx: Context) -> None:
+    d = ctx.dossier
+    d.status, d.ended_at, d.end_reason = DossierStatus.REFUSED, ctx.at, ctx.params["reason"]
+    ctx.writes.update(d, ["status", "ended_at", "end_reason"])
+    ctx.event_details = {"reason": d.end_reason}
+
+
+def request_supplement(ctx: Context) -> None:
+    d, at = ctx.dossier, ctx.at
+    before_reception = d.status == DossierStatus.NEW
+    reason = ctx.params["reason"]
+    assert ctx.actor is not None
+    ctx.writes.insert(
+        SupplementRequest(
+            dossier=d, requested_at=at, requested_by_id=ctx.actor.pk, reason=reason, before_reception=before_reception
+        )
+    )
+    rules.supplement_requested(d, before_reception=before_reception)
+    ctx.writes.update(d, ["status", "resume_status", "supplement_count", "is_late"])
+    ctx.details = {"reason": reason}
+    if before_reception:
+        ctx.details["before_reception"] = True
+    ctx.event_details = {"reason": reason, "before_reception": before_reception}
+
+
+def resubmit_supplement(ctx: Context) -> None:
+    d, at = ctx.dossier, ctx.at
+    request: SupplementRequest = ctx.scratch["request"]
+    paused = 0
+    calendar = working_calendar(agency=d.competent_agency)
+    if not request.before_reception:
+        paused = calendar.working_seconds_between(request.requested_at, at)
+    request.resumed_at = at
+    request.paused_seconds = paused
+    ctx.writes.update(request, ["resumed_at", "paused_seconds"])
+    open_steps = [s for s in (ctx.active, *ctx.pending_steps) if s is not None]
+    rules.supplement_resumed(d, paused=paused, calendar=calendar, open_steps=open_steps)
+    if paused and d.due_at is not None:
+        for step in open_steps:
+            ctx.writes.update(step, ["deadline"])
+    ctx.writes.update(d, ["status", "resume_status", "paused_seconds", "due_at", "statutory_due_at"])
+    ctx.details = {"paused": paused}
+    ctx.event_details = {"paused_seconds": paused}
+    uploads = ctx.scratch["uploads"]
+    if uploads:
+        first = (d.documents.aggregate(n=Max("order"))["n"] or 0) + 1
+        ctx.details["documents"] = uploads_store(d, uploads, at=at, written=ctx.written, first=first, writes=ctx.writes)
+
+
+def complete_step(ctx: Context) -> None:
+    d, step = ctx.dossier, ctx.active
+    assert step is not None
+    assert ctx.actor is not None
+    handover = hand_over(
+        dossier=d,
+        step=step,
+        next_step=ctx.next_pending,
+        giver=ctx.actor,
+        receiver=ctx.params.get("receiver"),
+        at=ctx.at,
+        note=ctx.params.get("note", ""),
+        writes=ctx.writes,
+    )
+    if d.status != DossierStatus.IN_PROCESS:
+        d.status = DossierStatus.IN_PROCESS
+        ctx.writes.update(d, ["status"])
+    ctx.details = {"step": step.order, "outcome": handover.outcome, "receiver_id": handover.receiver_id}
+    ctx.event_details = {"step": step.order, "outcome": handover.outcome}
+    ctx.result = handover
+
+
+def request_financial_obligation(ctx: Context) -> None:
+    d = ctx.dossier
+    lines = ctx.scratch["lines"]
+    for order, amount in (ctx.params.get("amounts") or {}).items():
+        lines[order].amount = amount
+        ctx.writes.update(lines[order], ["amount"])
+    rules.obligation_requested(d)
+    ctx.writes.update(d, ["status", "resume_status"])
+    ctx.details = {"due": ctx.scratch["due"], "paid": ctx.scratch["paid"]}
+    ctx.event_details = dict(ctx.details)
+
+
+def record_payment(ctx: Context) -> None:
+    from cchc.dossiers.lifecycle.preconditions import _paid
+
+    d, p = ctx.dossier, ctx.params
+    channel = PaymentChannel(p["channel"])
+    paid_before = _paid(ctx)
+    payment = Payment(
+        dossier=d,
+        amount=p["amount"],
+        channel=channel,
+        paid_at=ctx.at,
+        receipt_number=p["receipt_number"],
+        recorded_by_id=ctx.actor.pk if ctx.actor is not None else None,
+    )
+    ctx.writes.insert(payment)
+    paid = paid_before + p["amount"]
+    due = sum((a for a in d.fee_lines.order_by().values_list("amount", flat=True) if a is not None), Decimal(0))
+    if rules.payment_recorded(d, due=due, paid=paid):
+        ctx.writes.update(d, ["status", "resume_status"])
+    ctx.details = {"amount": p["amount"], "channel": channel.value, "receipt_number": p["receipt_number"], "paid": paid}
+    ctx.event_details = dict(ctx.details)
+    ctx.result = payment
+
+
+def apologise_extend(ctx: Context) -> None:
+    d = ctx.dossier
+    assert ctx.actor is not None
+    assert d.due_at is not None
+    extension = Extension(
+        dossier=d,
+        at=ctx.at,
+        actor_id=ctx.actor.pk,
+        previous_due_at=d.due_at,
+        new_due_at=ctx.params["new_due_at"],
+        reason=ctx.params["reason"],
+    )
+    ctx.writes.insert(extension)
+    d.due_at = extension.new_due_at
+    ctx.writes.update(d, ["due_at"])
+    ctx.details = {"reason": extension.reason}
+    ctx.event_details = {
+        "reason": extension.reason,
+        "previous_due_at": extension.previous_due_at,
+        "new_due_at": extension.new_due_at,
+    }
+    ctx.result = extension
+
+
+def mark_processed(ctx: Context) -> None:
+    d, step = ctx.dossier, ctx.active
+    if step is not None and ctx.next_pending is not None:
+        assert ctx.actor is not None
+        hand_over(
+            dossier=d,
+            step=step,
+            next_step=ctx.next_pending,
+            giver=ctx.actor,
+            receiver=ctx.params.get("receiver"),
+            at=ctx.at,
+            note="Đã xử lý xong",
+            writes=ctx.writes,
+        )
+    d.status = DossierStatus.PROCESSED
+    d.processed_at = ctx.at
+    d.is_late = rules.late_at_end(d, ctx.at)
+    ctx.writes.update(d, ["status", "processed_at", "is_late"])
+
+
+def return_result(ctx: Context) -> None:
+    d, step = ctx.dossier, ctx.active
+    if step is not None:
+        assert ctx.actor is not None
+        hand_over(
+            dossier=d,
+            step=step,
+            next_step=None,
+            giver=ctx.actor,
+            receiver=None,
+            at=ctx.at,
+            note=ctx.params.get("note", ""),
+            writes=ctx.writes,
+        )
+    if ctx.pending:  # steps never reached: not carried out (the ones read with the lock)
+        ctx.writes.statement(_SKIP_PENDING_SQL, [StepStatus.SKIPPED.value, d.pk, StepStatus.PENDING.value])
+    d.status = DossierStatus.RETURNED
+    d.returned_at = ctx.at
+    ctx.writes.update(d, ["status", "returned_at"])
+
+
+def withdraw(ctx: Context) -> None:
+    d = ctx.dossier
+    _close_open_steps(ctx)
+    d.status, d.ended_at, d.end_reason = DossierStatus.WITHDRAWN, ctx.at, str(ctx.params.get("reason", "")).strip()
+    ctx.writes.update(d, ["status", "ended_at", "end_reason"])
+    ctx.event_details = {"reason": d.end_reason}
+
+
+def stop(ctx: Context) -> None:
+    d = ctx.dossier
+    waiting = d.supplements.filter(resumed_at__isnull=True).values_list("requested_at", flat=True).first()
+    _close_open_steps(ctx)
+    d.status, d.ended_at, d.end_reason = DossierStatus.STOPPED, ctx.at, ctx.params["reason"]
+    d.is_late = rules.late_at_end(d, rules.end_of_processing(ctx.at, waiting_since=waiting))
+    ctx.writes.update(d, ["status", "ended_at", "end_reason", "is_late"])
+    ctx.event_details = {"reason": d.end_reason}

@@ -1,0 +1,236 @@
+"""The transitions' preconditions: each a named check of the locked dossier and the call's arguments,
+with its legal basis, run by the executor (``cchc.dossiers.executor``) in the order the transition
+table (``cchc.dossiers.transitions``) lists them, after the status and the authorisation; a failing
+check raises a :class:`DossierError` with a stable code and nothing is written.
+
+A few are *guards* (the table's ``guards``): they run before the authorisation because the
+authorisation depends on them (an active step exists: its agency is who may act).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from cchc.common.numbers import vi_number
+from cchc.dossiers.codes import VN_TZ, reception_day
+from cchc.dossiers.constants import DossierError, DossierErrorCode, DossierStatus, PaymentChannel
+from cchc.dossiers.lifecycle.applicants import check_at, invalid
+from cchc.dossiers.lifecycle.catalogue import supplement_files_check
+from cchc.dossiers.models import Payment
+from cchc.dossiers.rules import extension_lead_days
+
+if TYPE_CHECKING:
+    from cchc.dossiers.executor import Context
+
+
+def _reason(ctx: Context, message: str) -> None:
+    reason = str(ctx.params.get("reason", "")).strip()
+    if not reason:
+        raise invalid(message)
+    ctx.params["reason"] = reason
+
+
+def refusal_reason_given(ctx: Context) -> None:
+    """legal: form 03 (TT 03/2025/TT-VPCP) states why the dossier is not received."""
+    _reason(ctx, "Cần ghi rõ lý do từ chối tiếp nhận hồ sơ.")
+
+
+def stop_reason_given(ctx: Context) -> None:
+    """legal: form 05 (TT 03/2025/TT-VPCP) states why processing stops."""
+    _reason(ctx, "Cần ghi rõ lý do dừng giải quyết hồ sơ.")
+
+
+def supplement_reason_given(ctx: Context) -> None:
+    """legal: form 02 (TT 03/2025/TT-VPCP) lists what must be supplemented (NĐ 118/2025 Điều 16)."""
+    _reason(ctx, "Cần ghi rõ giấy tờ, nội dung phải bổ sung.")
+
+
+def apology_reason_given(ctx: Context) -> None:
+    """legal: form 04 (TT 03/2025/TT-VPCP): the apology states the reason for the delay."""
+    _reason(ctx, "Cần nêu lý do chậm trễ trong văn bản xin lỗi.")
+
+
+def at_not_before_submission(ctx: Context) -> None:
+    """A dossier is received (or sent back for completion) at or after its submission (NĐ 118/2025
+    Điều 16: the desk examines what was submitted)."""
+    if ctx.at < ctx.dossier.submitted_at:
+        word = "tiếp nhận" if ctx.transition.action.value == "receive" else "yêu cầu bổ sung"
+        raise invalid(f"Thời điểm {word} không được trước thời điểm nộp hồ sơ.")
+
+
+def at_not_before_submission_before_reception(ctx: Context) -> None:
+    """Before reception a supplement request is the desk's examination of what was submitted (NĐ
+    118/2025 Điều 16): not before the submission."""
+    if ctx.dossier.status == DossierStatus.NEW:
+        at_not_before_submission(ctx)
+
+
+def an_active_step_exists(ctx: Context) -> None:
+    """legal: form 06 (process-control sheet): a hand-over completes the step being carried out."""
+    if ctx.active is None:
+        raise DossierError(DossierErrorCode.NO_ACTIVE_STEP, "Hồ sơ không còn bước xử lý nào đang thực hiện.")
+
+
+def receiver_member_of_next_steps_agency(ctx: Context) -> None:
+    """legal: form 06: the dossier is handed to an officer of the agency carrying out the next step."""
+    receiver = ctx.params.get("receiver")
+    step, next_step = ctx.active, ctx.next_pending
+    if receiver is None or step is None or next_step is None:
+        return
+    held = ctx.held or set()
+    if not any(user_id == receiver.pk and agency_id == next_step.agency_id for user_id, agency_id, _ in held):
+        raise DossierError(
+            DossierErrorCode.RECEIVER_NOT_MEMBER,
+            f"Người nhận bàn giao không thuộc {next_step.agency} (cơ quan thực hiện bước «{next_step.name}»).",
+        )
+
+
+def handover_not_before_step_start(ctx: Context) -> None:
+    """A step is handed over at or after it started (form 06 records both moments)."""
+    step = ctx.active
+    if step is not None and (ctx.transition.action.value == "complete_step" or ctx.next_pending is not None):
+        if ctx.at < (step.started_at or ctx.at):
+            raise invalid("Thời điểm bàn giao không được trước thời điểm bắt đầu bước xử lý.")
+
+
+def nothing_left_to_pay(ctx: Context) -> None:
+    """legal: the result is returned once the fees and charges fixed on the dossier are paid (Luật Phí
+    và lệ phí 2015 Điều 3; NĐ 118/2025: the desk collects them before handing over the result)."""
+    unpaid = ctx.unpaid
+    assert unpaid is not None
+    if unpaid > 0:
+        raise DossierError(
+            DossierErrorCode.FEES_UNPAID,
+            f"Người nộp còn phải nộp {vi_number(unpaid, 0)} đồng phí, lệ phí trước khi nhận kết quả.",
+        )
+
+
+def supplement_not_before_request(ctx: Context) -> None:
+    """The supplement answers the open request (form 02): handed in at or after it; its files are
+    checked by content as at submission (NĐ 45/2020 Điều 9-11)."""
+    request = ctx.dossier.supplements.get(resumed_at__isnull=True)
+    if ctx.at < request.requested_at:
+        raise invalid("Thời điểm nộp bổ sung không được trước thời điểm yêu cầu bổ sung.")
+    ctx.scratch["request"] = request
+    files = ctx.params.get("files")
+    ctx.scratch["uploads"] = supplement_files_check(ctx.dossier.procedure_version, files) if files else []
+
+
+def fees_determined(ctx: Context) -> None:
+    """legal: the applicant is asked to pay amounts fixed by the fee tables (Luật Phí và lệ phí 2015;
+    the procedure's fee lines): each amount given is whole đồng, and no line stays undetermined."""
+    lines = {line.order: line for line in ctx.dossier.fee_lines.all()}
+    amounts = ctx.params.get("amounts") or {}
+    for order, amount in amounts.items():
+        if order not in lines:
+            raise invalid(f"Hồ sơ không có khoản phí số {order}.")
+        if not isinstance(amount, Decimal) or not amount.is_finite() or amount < 0 or amount != amount.to_integral():
+            raise invalid("Số tiền phải là số đồng nguyên không âm.")
+    undetermined = [line.name for order, line in lines.items() if line.amount is None and order not in amounts]
+    if undetermined:
+        raise DossierError(
+            DossierErrorCode.FEES_UNDETERMINED, f"Chưa xác định số tiền của khoản: {', '.join(undetermined)}."
+        )
+    ctx.scratch["lines"] = lines
+
+
+def something_left_to_pay(ctx: Context) -> None:
+    """An obligation is requested only for an amount still owed (the fixed lines minus what was paid)."""
+    lines = ctx.scratch["lines"]
+    amounts = ctx.params.get("amounts") or {}
+    due = sum(
+        (
+            amounts.get(order, line.amount)
+            for order, line in lines.items()
+            if amounts.get(order, line.amount) is not None
+        ),
+        Decimal(0),
+    )
+    paid = _paid(ctx)
+    if due <= paid:
+        raise invalid("Hồ sơ không còn khoản phí, lệ phí nào phải nộp.")
+    ctx.scratch["due"], ctx.scratch["paid"] = due, paid
+
+
+def _paid(ctx: Context) -> Decimal:
+    from django.db.models import Sum
+
+    return ctx.dossier.payments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+
+
+def payment_valid(ctx: Context) -> None:
+    """A payment carries its receipt number and a positive whole amount of đồng (Thông tư 78/2021/TT-BTC:
+    the receipt records the amount collected)."""
+    receipt = str(ctx.params.get("receipt_number", "")).strip()
+    if not receipt:
+        raise invalid("Thiếu số biên lai.")
+    ctx.params["receipt_number"] = receipt
+    amount = ctx.params.get("amount")
+    if not isinstance(amount, Decimal) or not amount.is_finite() or amount <= 0 or amount != amount.to_integral():
+        raise invalid("Số tiền thanh toán phải là số đồng nguyên dương.")
+
+
+def receipt_not_recorded_twice(ctx: Context) -> None:
+    """A receipt number is recorded once per dossier (idempotency: a repeated gateway callback is refused,
+    not doubled)."""
+    receipt = ctx.params["receipt_number"]
+    if Payment.objects.filter(dossier_id=ctx.dossier.pk, receipt_number=receipt).exists():
+        raise DossierError(DossierErrorCode.DUPLICATE_RECEIPT, f"Biên lai số {receipt} đã được ghi nhận.")
+
+
+def online_payment_by_gateway(ctx: Context) -> bool:
+    """The applicant (no officer) pays only online through the payment gateway (its callback): a payment
+    at the counter or by bank transfer is recorded by the desk."""
+    return PaymentChannel(ctx.params["channel"]) == PaymentChannel.ONLINE_GATEWAY
+
+
+def _when_text(moment: object) -> str:
+    from datetime import datetime
+
+    assert isinstance(moment, datetime)
+    return moment.astimezone(VN_TZ).strftime("%H:%M ngày %d/%m/%Y")
+
+
+def new_appointment_has_time_zone(ctx: Context) -> None:
+    """The new appointment is a moment with its time zone (as every moment the services take)."""
+    check_at(ctx.params["new_due_at"])
+
+
+def extension_not_repeated(ctx: Context) -> None:
+    """legal: NĐ 61/2018/NĐ-CP Điều 19 khoản 1 điểm c as amended by NĐ 107/2021/NĐ-CP (kept by NĐ
+    118/2025): the appointment is given again no more than once."""
+    locked = ctx.dossier
+    assert locked.due_at is not None  # set at reception
+    if locked.extensions.exists():
+        raise DossierError(
+            DossierErrorCode.EXTENSION_REPEATED,
+            f"Hồ sơ đã được xin lỗi và hẹn lại ngày trả kết quả ({_when_text(locked.due_at)}); "
+            "việc hẹn lại ngày trả kết quả chỉ thực hiện không quá một lần.",
+        )
+
+
+def extension_not_too_late(ctx: Context) -> None:
+    """legal: NĐ 61/2018/NĐ-CP Điều 19 as amended: the apology is sent at the latest
+    ``rules.EXTENSION_LEAD_DAYS`` day before the deadline's day."""
+    locked, at = ctx.dossier, ctx.at
+    assert locked.due_at is not None
+    lead = extension_lead_days()
+    if at >= locked.due_at or (reception_day(locked.due_at) - reception_day(at)).days < lead:
+        raise DossierError(
+            DossierErrorCode.EXTENSION_TOO_LATE,
+            f"Văn bản xin lỗi và hẹn lại ngày trả kết quả phải gửi chậm nhất {lead} ngày trước ngày hết hạn "
+            f"giải quyết ({_when_text(locked.due_at)}); hồ sơ này không còn gia hạn được và sẽ tính là trễ hạn."
+            if lead
+            else f"Văn bản xin lỗi và hẹn lại ngày trả kết quả phải gửi trước thời hạn giải quyết "
+            f"({_when_text(locked.due_at)}).",
+        )
+
+
+def extension_later(ctx: Context) -> None:
+    """legal: form 04: the new appointment is later than the one in force."""
+    assert ctx.dossier.due_at is not None
+    if ctx.params["new_due_at"] <= ctx.dossier.due_at:
+        raise DossierError(
+            DossierErrorCode.EXTENSION_NOT_LATER, "Thời hạn trả kết quả mới phải sau thời hạn đã hẹn hiện tại."
+        )
