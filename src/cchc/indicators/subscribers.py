@@ -60,4 +60,4 @@ def subscriber_register() -> None:
     """Register the handler (``IndicatorsConfig.ready``)."""
     from cchc.outbox.registry import register
 
-    register(SUBSCRIBER, topics=TOPICS)(rollups_on_event)
+    register(SUBSCRIBER, topics=TOPICS, batch=True)(rollups_on_events)
