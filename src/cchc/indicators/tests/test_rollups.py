@@ -415,7 +415,7 @@ def test_the_subscriber_follows_the_services_and_equals_a_rebuild(data: None) ->
 
     # when the dispatcher delivers the events to the subscriber, one by one
     for event in events:
-        handler.handle(event)
+        handler.handle([event])
     # then the rollups equal the direct figures again, and nothing waits
     for key, at in (("2026-Q1", AFTER), ("2026-03", LATER + timedelta(hours=2)), ("2026", AFTER)):
         rolled, direct = both(period=period_parse(key), at=at, structure=Structure.CURRENT)
@@ -425,7 +425,7 @@ def test_the_subscriber_follows_the_services_and_equals_a_rebuild(data: None) ->
 
     # when every event is delivered again (at least once), newest first (an older one after a newer)
     for event in reversed(events):
-        handler.handle(event)
+        handler.handle([event])
     # then nothing moves, and the state is the one a rebuild from scratch makes
     assert _state() == applied
     rollups_rebuild()

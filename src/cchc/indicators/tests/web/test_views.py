@@ -598,5 +598,5 @@ def test_the_dashboards_say_how_fresh_the_figures_are_when_the_rollups_lag(simul
     handler = subscriber(SUBSCRIBER)
     assert handler is not None
     for event in events:
-        handler.handle(event)
+        handler.handle([event])
     assert 'data-testid="freshness"' not in client.get("/chi-so/", {"ky": "2025-Q3"}).content.decode()
