@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # a refusal (cchc.common.errors.DomainError) no page caught: its page and status, never a 500
+    "cchc.common.errors.DomainErrorMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [

@@ -120,7 +120,11 @@ def _is_ooxml(stream: IO[bytes], main_part: str, main_type: bytes) -> bool:
 
 class FileRejected(Exception):
     """A file refused by :func:`file_check`; ``reason``: ``empty``, ``too_large`` or ``type``. Each caller
-    turns it into its own error code and message."""
+    turns it into its own error code and message.
+
+    Not a :class:`cchc.common.errors.DomainError`: it never leaves the app that checks the file; each
+    caller raises its own app's refusal (``dossier.upload_too_large``, ``feedback.upload_too_large``, …).
+    """
 
     def __init__(self, reason: str, *, name: str, limit: int) -> None:
         super().__init__(reason)
