@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from django.db import models
+
+from cchc.common.errors import DomainError
 
 
 class Role(models.TextChoices):
@@ -34,16 +38,28 @@ class Area(models.TextChoices):
     SURVEYS = "surveys", "Khảo sát sự hài lòng"
 
 
-class AccountsError(Exception):
+class AccountsErrorCode(StrEnum):
+    """Stable error codes of a refused membership change."""
+
+    MEMBERSHIP_OVERLAP = "membership_overlap"
+    AGENCY_NOT_VALID = "agency_not_valid"
+    INVALID_PERIOD = "invalid_period"
+    MEMBERSHIP_ENDED = "membership_ended"
+
+
+MEMBERSHIP_OVERLAP = AccountsErrorCode.MEMBERSHIP_OVERLAP
+AGENCY_NOT_VALID = AccountsErrorCode.AGENCY_NOT_VALID
+INVALID_PERIOD = AccountsErrorCode.INVALID_PERIOD
+MEMBERSHIP_ENDED = AccountsErrorCode.MEMBERSHIP_ENDED
+
+
+class AccountsError(DomainError[AccountsErrorCode]):
     """A refused membership change, with a stable ``code`` and a Vietnamese message."""
 
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-
-MEMBERSHIP_OVERLAP = "membership_overlap"
-AGENCY_NOT_VALID = "agency_not_valid"
-INVALID_PERIOD = "invalid_period"
-MEMBERSHIP_ENDED = "membership_ended"
+    codes = AccountsErrorCode
+    statuses = {
+        AccountsErrorCode.MEMBERSHIP_OVERLAP: 409,
+        AccountsErrorCode.AGENCY_NOT_VALID: 400,
+        AccountsErrorCode.INVALID_PERIOD: 400,
+        AccountsErrorCode.MEMBERSHIP_ENDED: 409,
+    }

@@ -22,7 +22,12 @@ from cchc.audit.canonical import chain_hash, utc_iso
 
 
 class AppendOnlyError(Exception):
-    """An attempt to change or delete a recorded audit event."""
+    """An attempt to change or delete a recorded audit event.
+
+    Not a :class:`cchc.common.errors.DomainError`: no user request can ask for it, only code that
+    tries to rewrite the trail, so it is an integrity error (a defect to fix, answered as a server
+    error and logged), never a refusal shown with a status.
+    """
 
     code = "audit_append_only"
 
@@ -31,7 +36,11 @@ class AppendOnlyError(Exception):
 
 
 class UnknownAuditKey(Exception):
-    """An event names a key that is not in CCHC_AUDIT_KEYS."""
+    """An event names a key that is not in CCHC_AUDIT_KEYS.
+
+    Not a :class:`cchc.common.errors.DomainError`: a fault of the deployment's configuration (the key
+    ring), not a refusal of what a user asked.
+    """
 
     code = "audit_unknown_key"
 

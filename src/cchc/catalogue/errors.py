@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 from cchc.catalogue.constants import CatalogueErrorCode
+from cchc.common.errors import DomainError
 
 
-class CatalogueError(Exception):
+class CatalogueError(DomainError[CatalogueErrorCode]):
     """Refusal of a catalogue write. Nothing was saved when it is raised from a service.
 
     ``source`` is the file (for imports), ``procedure`` the procedure code and ``field`` the JSON path
     of the offending value, so an administrator can find it.
     """
+
+    codes = CatalogueErrorCode
+    statuses = {
+        CatalogueErrorCode.INVALID_INPUT: 400,
+        CatalogueErrorCode.STEPS_EXCEED_STATUTORY_TIME: 400,
+        CatalogueErrorCode.NO_STEPS: 400,
+        CatalogueErrorCode.VERSION_NOT_DRAFT: 409,
+        CatalogueErrorCode.VERSION_IMMUTABLE: 409,
+        CatalogueErrorCode.PUBLISH_BEFORE_CURRENT: 409,
+        CatalogueErrorCode.UNKNOWN_AGENCY: 400,
+        CatalogueErrorCode.UNKNOWN_FIELD: 400,
+        CatalogueErrorCode.NO_COMPETENT_AGENCY: 400,
+    }
 
     def __init__(
         self,
@@ -21,12 +35,10 @@ class CatalogueError(Exception):
         procedure: str = "",
         field: str = "",
     ) -> None:
-        self.code = code
-        self.message = message
+        super().__init__(code, message)
         self.source = source
         self.procedure = procedure
         self.field = field
-        super().__init__(str(self))
 
     def located(self, *, source: str = "", procedure: str = "", field: str = "") -> CatalogueError:
         """The same error with missing location parts filled in."""

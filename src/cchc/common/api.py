@@ -1,4 +1,9 @@
-"""API error envelope: every error carries a stable ``code`` and a Vietnamese ``message``."""
+"""API error envelope: every error carries a stable ``code`` and a Vietnamese ``message``.
+
+The one API handler of refusals: a :class:`cchc.common.errors.DomainError` raised anywhere under an
+API view answers ``{"code", "message"}`` with the status its class declares for the code
+(``exc.http_status``); no API view maps codes to statuses itself.
+"""
 
 from __future__ import annotations
 
@@ -12,11 +17,16 @@ from rest_framework.parsers import JSONParser as BaseJSONParser
 from rest_framework.response import Response
 from rest_framework.utils.json import strict_constant
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
+from cchc.common.errors import DomainError
 from cchc.common.numbers import vi_number
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, DomainError):
+        set_rollback()
+        return Response({"code": str(exc.code), "message": exc.message}, status=exc.http_status)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

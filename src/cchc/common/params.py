@@ -21,6 +21,7 @@ from typing import Any
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
+from cchc.common.errors import DomainError
 from cchc.common.numbers import vi_number
 
 # Bounds of the database columns the values are compared with.
@@ -40,14 +41,14 @@ ID_PATTERN = "[0-9]{1,18}"
 PARAM_INVALID = "param.invalid"
 
 
-class ParamError(ValueError):
-    """A URL, query or form parameter that is not a value this platform accepts."""
+class ParamError(DomainError[str], ValueError):
+    """A URL, query or form parameter that is not a value this platform accepts: 400, code
+    ``param.invalid`` (still a ``ValueError`` for the callers that catch one)."""
 
-    code = PARAM_INVALID
+    statuses = {PARAM_INVALID: 400}
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, http_status: int | None = None) -> None:
+        super().__init__(PARAM_INVALID, message, http_status)
 
 
 def _text(raw: object) -> str:

@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # a refusal (cchc.common.errors.DomainError) no page caught: its page and status, never a 500
+    "cchc.common.errors.DomainErrorMiddleware",
 ]
 
 # Who may see and do what on a dossier is the dossiers' policy (cchc.dossiers.policies), not Django

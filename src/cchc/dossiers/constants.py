@@ -11,6 +11,8 @@ from enum import StrEnum
 
 from django.db import models
 
+from cchc.common.errors import DomainError
+
 
 class DossierStatus(models.TextChoices):
     """Trạng thái hồ sơ, in the order of the national sync codes 1-10 (see :attr:`sync_code`)."""
@@ -146,7 +148,7 @@ class RatingCriterion(models.TextChoices):
 
 
 class DossierErrorCode(StrEnum):
-    """Stable error codes that reach API clients (the API maps them to HTTP 409 / 403 / 400)."""
+    """Stable error codes that reach API clients; their HTTP status is declared in ``DossierError.statuses``."""
 
     INVALID_TRANSITION = "dossier.invalid_transition"
     NOT_PERMITTED = "dossier.not_permitted"
@@ -169,13 +171,29 @@ class DossierErrorCode(StrEnum):
     ALREADY_RATED = "dossier.already_rated"
 
 
-class DossierError(Exception):
+class DossierError(DomainError[DossierErrorCode]):
     """A refused dossier operation: a stable ``code`` and a Vietnamese ``message``; nothing was changed."""
 
-    def __init__(self, code: DossierErrorCode, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
+    codes = DossierErrorCode
+    statuses = {
+        DossierErrorCode.INVALID_TRANSITION: 409,
+        DossierErrorCode.NOT_PERMITTED: 403,
+        DossierErrorCode.INVALID_INPUT: 400,
+        DossierErrorCode.VERSION_NOT_IN_FORCE: 409,
+        DossierErrorCode.AGENCY_NOT_COMPETENT: 409,
+        DossierErrorCode.NO_UNIT_CODE: 409,
+        DossierErrorCode.NO_ACTIVE_STEP: 409,
+        DossierErrorCode.RECEIVER_NOT_MEMBER: 400,
+        DossierErrorCode.FEES_UNDETERMINED: 409,
+        DossierErrorCode.FEES_UNPAID: 409,
+        DossierErrorCode.DUPLICATE_RECEIPT: 409,
+        DossierErrorCode.EXTENSION_NOT_LATER: 409,
+        DossierErrorCode.EXTENSION_TOO_LATE: 409,
+        DossierErrorCode.EXTENSION_REPEATED: 409,
+        DossierErrorCode.UPLOAD_TOO_LARGE: 413,
+        DossierErrorCode.UPLOAD_TYPE_NOT_ALLOWED: 415,
+        DossierErrorCode.DOCUMENTS_MISSING: 400,
+        DossierErrorCode.NOT_FOUND: 404,
+        DossierErrorCode.ALREADY_RATED: 409,
+    }
+    default_status = 409

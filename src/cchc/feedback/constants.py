@@ -14,6 +14,8 @@ from enum import StrEnum
 from django.conf import settings
 from django.db import models
 
+from cchc.common.errors import DomainError
+
 
 class FeedbackStatus(models.TextChoices):
     """Trạng thái phản ánh, kiến nghị."""
@@ -125,7 +127,7 @@ def control_agency_code() -> str:
 
 
 class FeedbackErrorCode(StrEnum):
-    """Stable error codes that reach clients (409 for a wrong state, 403 not permitted, 400 bad input)."""
+    """Stable error codes that reach clients; their HTTP status: ``FeedbackError.statuses``."""
 
     INVALID_TRANSITION = "feedback.invalid_transition"
     NOT_PERMITTED = "feedback.not_permitted"
@@ -138,13 +140,19 @@ class FeedbackErrorCode(StrEnum):
     UPLOAD_TYPE_NOT_ALLOWED = "feedback.upload_type_not_allowed"
 
 
-class FeedbackError(Exception):
+class FeedbackError(DomainError[FeedbackErrorCode]):
     """A refused feedback operation: a stable ``code`` and a Vietnamese ``message``; nothing was changed."""
 
-    def __init__(self, code: FeedbackErrorCode, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
+    codes = FeedbackErrorCode
+    statuses = {
+        FeedbackErrorCode.INVALID_TRANSITION: 409,
+        FeedbackErrorCode.NOT_PERMITTED: 403,
+        FeedbackErrorCode.INVALID_INPUT: 400,
+        FeedbackErrorCode.DOSSIER_NOT_FOUND: 400,
+        FeedbackErrorCode.PREVIOUS_NOT_FOUND: 400,
+        FeedbackErrorCode.AGENCY_NOT_VALID: 400,
+        FeedbackErrorCode.ALREADY_RATED: 409,
+        FeedbackErrorCode.UPLOAD_TOO_LARGE: 413,
+        FeedbackErrorCode.UPLOAD_TYPE_NOT_ALLOWED: 415,
+    }
+    default_status = 409

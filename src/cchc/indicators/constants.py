@@ -6,6 +6,8 @@ from enum import StrEnum
 
 from django.db import models
 
+from cchc.common.errors import DomainError
+
 NO_DATA = "Chưa có dữ liệu"
 
 
@@ -81,13 +83,16 @@ class IndicatorErrorCode(StrEnum):
     NO_DATA = "indicator.no_data"
 
 
-class IndicatorError(Exception):
+class IndicatorError(DomainError[IndicatorErrorCode]):
     """A refused indicator request: a stable ``code`` and a Vietnamese ``message``."""
 
-    def __init__(self, code: IndicatorErrorCode, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
+    codes = IndicatorErrorCode
+    statuses = {
+        IndicatorErrorCode.INVALID_PERIOD: 400,
+        IndicatorErrorCode.UNKNOWN_INDICATOR: 400,
+        IndicatorErrorCode.UNKNOWN_SCOPE: 400,
+        IndicatorErrorCode.INVALID_PART: 400,
+        IndicatorErrorCode.NOT_DOSSIER_BASED: 400,
+        IndicatorErrorCode.NO_DATA: 400,
+    }
+    default_status = 400

@@ -6,6 +6,8 @@ from enum import StrEnum
 
 from django.db import models
 
+from cchc.common.errors import DomainError
+
 
 class Level(models.TextChoices):
     """Government level (cấp chính quyền). The district level ended on 1/7/2025."""
@@ -71,13 +73,14 @@ class RegisterErrorCode(StrEnum):
     SUBJECT_REQUIRED = "register.subject_required"
 
 
-class RegisterError(Exception):
+class RegisterError(DomainError[RegisterErrorCode]):
     """A refused registration: a stable ``code`` and a Vietnamese ``message``; nothing was written."""
 
-    def __init__(self, code: RegisterErrorCode, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
+    codes = RegisterErrorCode
+    statuses = {
+        RegisterErrorCode.SIGNER_REQUIRED: 409,
+        RegisterErrorCode.NUMBER_INVALID: 400,
+        RegisterErrorCode.NUMBER_TAKEN: 409,
+        RegisterErrorCode.SUBJECT_REQUIRED: 400,
+    }
+    default_status = 409

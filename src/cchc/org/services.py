@@ -83,7 +83,12 @@ M = TypeVar("M", bound=models.Model)
 
 
 class OrgDataError(ValueError):
-    """The shipped data is inconsistent (an unknown reference, an unknown kind)."""
+    """The shipped data is inconsistent (an unknown reference, an unknown kind).
+
+    Not a :class:`cchc.common.errors.DomainError`: the registry files ship with the code and only the
+    ``cchc org load`` command reads them, so a mismatch is a defect of the release, not a refusal of a
+    user's request.
+    """
 
 
 @dataclass

@@ -6,6 +6,8 @@ from enum import StrEnum
 
 from django.db import models
 
+from cchc.common.errors import DomainError
+
 
 class Audience(models.TextChoices):
     """Who an index set assesses."""
@@ -88,13 +90,27 @@ class ParErrorCode(StrEnum):
     ROUND_EXISTS = "par.round_exists"
 
 
-class ParError(Exception):
+class ParError(DomainError[ParErrorCode]):
     """A refused PAR Index operation: a stable ``code`` and a Vietnamese ``message``; nothing was changed."""
 
-    def __init__(self, code: ParErrorCode, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
+    codes = ParErrorCode
+    statuses = {
+        ParErrorCode.INVALID_FILE: 400,
+        ParErrorCode.POINTS_MISMATCH: 400,
+        ParErrorCode.INDEX_SET_IN_USE: 409,
+        ParErrorCode.INVALID_INPUT: 400,
+        ParErrorCode.SCORE_OUT_OF_RANGE: 400,
+        ParErrorCode.NOT_A_LEAF: 409,
+        ParErrorCode.WRONG_METHOD: 409,
+        ParErrorCode.ROUND_CLOSED: 409,
+        ParErrorCode.ROUND_STATUS: 409,
+        ParErrorCode.ASSESSMENT_STATUS: 409,
+        ParErrorCode.INCOMPLETE: 409,
+        ParErrorCode.REASON_REQUIRED: 400,
+        ParErrorCode.NOT_PERMITTED: 403,
+        ParErrorCode.UPLOAD_TYPE_NOT_ALLOWED: 415,
+        ParErrorCode.UPLOAD_TOO_LARGE: 413,
+        ParErrorCode.NO_AGENCIES: 409,
+        ParErrorCode.ROUND_EXISTS: 409,
+    }
+    default_status = 409

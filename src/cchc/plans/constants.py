@@ -6,6 +6,8 @@ from enum import StrEnum
 
 from django.db import models
 
+from cchc.common.errors import DomainError
+
 COORDINATOR_AGENCY_CODE = "so-noi-vu"
 """Sở Nội vụ: the standing agency that follows the program up (QĐ 4831/QĐ-UBND, mục V.2.a, V.2.đ)."""
 
@@ -77,13 +79,20 @@ class PlanErrorCode(StrEnum):
     NO_PROGRAM = "plans.no_program"
 
 
-class PlanError(Exception):
+class PlanError(DomainError[PlanErrorCode]):
     """A refused plan operation: a stable ``code`` and a Vietnamese ``message``; nothing was changed."""
 
-    def __init__(self, code: PlanErrorCode, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
+    codes = PlanErrorCode
+    statuses = {
+        PlanErrorCode.NOT_PERMITTED: 403,
+        PlanErrorCode.INVALID_INPUT: 400,
+        PlanErrorCode.INVALID_PERCENT: 400,
+        PlanErrorCode.INVALID_TRANSITION: 409,
+        PlanErrorCode.EVIDENCE_REQUIRED: 409,
+        PlanErrorCode.REASON_REQUIRED: 400,
+        PlanErrorCode.UPLOAD_TOO_LARGE: 413,
+        PlanErrorCode.UPLOAD_TYPE_NOT_ALLOWED: 415,
+        PlanErrorCode.INVALID_YEAR: 400,
+        PlanErrorCode.NO_PROGRAM: 409,
+    }
+    default_status = 400

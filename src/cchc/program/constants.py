@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from cchc.common.errors import DomainError
+
 
 class Comparator(models.TextChoices):
     """How a target's value is to be met, as the text words it."""
@@ -82,11 +84,23 @@ class TargetValueErrorCode(models.TextChoices):
     ALREADY_CORRECTED = "program.target_value.already_corrected", "Giá trị đã được đính chính"
 
 
-class TargetValueError(Exception):
-    """A refused manual value: a stable ``code`` and a Vietnamese ``message``; nothing was saved."""
+class TargetValueError(DomainError[TargetValueErrorCode]):
+    """A refused manual value: a stable ``code`` and a Vietnamese ``message``; nothing was saved.
+    ``field`` names the value's part the message is about (``period``, ``value``, ``evidence``, ``note``)."""
+
+    codes = TargetValueErrorCode
+    statuses = {
+        TargetValueErrorCode.NOT_PERMITTED: 403,
+        TargetValueErrorCode.NOT_MANUAL: 409,
+        TargetValueErrorCode.INVALID_VALUE: 400,
+        TargetValueErrorCode.INVALID_PERIOD: 400,
+        TargetValueErrorCode.NO_EVIDENCE: 400,
+        TargetValueErrorCode.EVIDENCE_TYPE: 415,
+        TargetValueErrorCode.EVIDENCE_TOO_LARGE: 413,
+        TargetValueErrorCode.NOTE_REQUIRED: 400,
+        TargetValueErrorCode.ALREADY_CORRECTED: 409,
+    }
 
     def __init__(self, code: TargetValueErrorCode, message: str, *, field: str = "") -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
+        super().__init__(code, message)
         self.field = field

@@ -15,6 +15,8 @@ from enum import StrEnum
 
 from django.db import models
 
+from cchc.common.errors import DomainError
+
 SO_NOI_VU = "so-noi-vu"  # receives the agencies' reports, consolidates the province's (program section V.2)
 PROVINCE_COMMITTEE = "ubnd-56"  # issues the consolidated report
 
@@ -83,7 +85,7 @@ ALLOWED: dict[ReportAction, frozenset[ReportStatus]] = {
 
 
 class ReportErrorCode(StrEnum):
-    """Stable error codes (the pages map them to 400 bad input, 403 not permitted, 409 wrong state)."""
+    """Stable error codes; the HTTP status of each is declared in ``ReportError.statuses``."""
 
     INVALID_INPUT = "report.invalid_input"
     INVALID_PERIOD = "report.invalid_period"
@@ -100,13 +102,23 @@ class ReportErrorCode(StrEnum):
     SIGNER_REQUIRED = "report.signer_required"
 
 
-class ReportError(Exception):
+class ReportError(DomainError[ReportErrorCode]):
     """A refused reporting operation: a stable ``code`` and a Vietnamese ``message``; nothing changed."""
 
-    def __init__(self, code: ReportErrorCode, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
+    codes = ReportErrorCode
+    statuses = {
+        ReportErrorCode.INVALID_INPUT: 400,
+        ReportErrorCode.INVALID_PERIOD: 400,
+        ReportErrorCode.PERIOD_EXISTS: 409,
+        ReportErrorCode.PERIOD_CLOSED: 409,
+        ReportErrorCode.NOT_PERMITTED: 403,
+        ReportErrorCode.WRONG_STATE: 409,
+        ReportErrorCode.MISSING_AREA_TEXT: 400,
+        ReportErrorCode.FIGURE_NOT_MANUAL: 400,
+        ReportErrorCode.ALREADY_EXISTS: 409,
+        ReportErrorCode.NO_PROGRAM: 409,
+        ReportErrorCode.ISSUED: 409,
+        ReportErrorCode.NUMBER_TAKEN: 409,
+        ReportErrorCode.SIGNER_REQUIRED: 409,
+    }
+    default_status = 409

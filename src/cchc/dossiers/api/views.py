@@ -3,10 +3,11 @@
 Same rules as the console (``cchc.dossiers.web``), from the one policy (``cchc.dossiers.policies``):
 session login; an officer reads and acts on only the dossiers of the agencies they act for today
 (NĐ 118/2025), a superuser reads every dossier and acts only through their memberships; each action
-is parsed by the console's form and performed by its one service. Errors use the envelope of ``cchc.common.api``
-(``{"code", "message"}``, plus ``errors`` per field for 400): a transition the lifecycle refuses is
-409 with its stable ``dossier.*`` code, a missing role 403, malformed input 400, and in every one of
-these cases nothing was changed.
+is parsed by the console's form and performed by its one service. Errors use the envelope of
+``cchc.common.api`` (``{"code", "message"}``, plus ``errors`` per field for 400): a refusal is a
+``DossierError`` (or, for this API's own codes, a ``DomainError``) answered with the status
+``DossierError.statuses`` declares for its code — a transition the lifecycle refuses 409, a missing
+role 403, malformed input 400 — and in every one of these cases nothing was changed.
 """
 
 from __future__ import annotations
@@ -18,9 +19,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
-from rest_framework import status as http
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.exceptions import APIException, NotFound
+from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import IsAuthenticated
@@ -28,6 +28,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cchc.common.errors import DomainError
 from cchc.common.params import id_or_none
 from cchc.dossiers import policies
 from cchc.dossiers.api.serializers import (
@@ -57,23 +58,6 @@ UNKNOWN_ACTION = "dossier.unknown_action"
 INVALID_PAGE = "dossier.invalid_page"  # ?page= not a positive number (400) or past the last page (404)
 INVALID_BODY = "dossier.invalid_body"  # the body is not a JSON object (a string, a list, a number)
 
-# A refusal's HTTP status: 403 when the officer lacks the role, 400 for malformed input, else 409
-# (the lifecycle or the dossier's state refuses it).
-ERROR_STATUS: dict[DossierErrorCode, int] = {
-    DossierErrorCode.NOT_PERMITTED: http.HTTP_403_FORBIDDEN,
-    DossierErrorCode.INVALID_INPUT: http.HTTP_400_BAD_REQUEST,
-    DossierErrorCode.RECEIVER_NOT_MEMBER: http.HTTP_400_BAD_REQUEST,
-    DossierErrorCode.NOT_FOUND: http.HTTP_404_NOT_FOUND,
-}
-
-
-class DossierAPIError(APIException):
-    """An error with its stable code and Vietnamese message, rendered by ``cchc.common.api``."""
-
-    def __init__(self, *, status: int, code: str, message: str) -> None:
-        super().__init__(detail=message, code=code)
-        self.status_code = status
-
 
 def _error(code: str, message: str, status: int, errors: dict[str, list[str]] | None = None) -> Response:
     body: dict[str, Any] = {"code": code, "message": message}
@@ -90,17 +74,11 @@ def _load(*, code: str, user: Any, on: Any) -> tuple[Dossier, list[DossierStep],
         # an online dossier not yet received has no code: its submission reference (TT-…) names it
         dossier = dossier_queryset().filter(pk=pk, channel=Channel.ONLINE).first()
     if dossier is None:
-        raise DossierAPIError(
-            status=http.HTTP_404_NOT_FOUND, code=DossierErrorCode.NOT_FOUND, message="Không tìm thấy hồ sơ."
-        )
+        raise DossierError(DossierErrorCode.NOT_FOUND, "Không tìm thấy hồ sơ.")
     steps = list(dossier.steps.select_related("agency", "assignee").order_by("order"))
     grants = policies.grants_of(user, on=on)
     if not policies.may_see(grants, dossier, steps=steps):
-        raise DossierAPIError(
-            status=http.HTTP_403_FORBIDDEN,
-            code=DossierErrorCode.NOT_PERMITTED,
-            message="Hồ sơ không thuộc cơ quan bạn được phân công.",
-        )
+        raise DossierError(DossierErrorCode.NOT_PERMITTED, "Hồ sơ không thuộc cơ quan bạn được phân công.")
     return dossier, steps, grants
 
 
@@ -140,15 +118,11 @@ class QueuePagination(PageNumberPagination):
     def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> list[Any] | None:
         raw = request.query_params.get(self.page_query_param)
         if raw is not None and raw not in self.last_page_strings and id_or_none(raw) is None:
-            raise DossierAPIError(
-                status=http.HTTP_400_BAD_REQUEST, code=INVALID_PAGE, message="Số trang phải là số nguyên dương."
-            )
+            raise DomainError(INVALID_PAGE, "Số trang phải là số nguyên dương.", 400)
         try:
             return super().paginate_queryset(queryset, request, view)
         except NotFound:
-            raise DossierAPIError(
-                status=http.HTTP_404_NOT_FOUND, code=INVALID_PAGE, message="Không có trang này."
-            ) from None
+            raise DomainError(INVALID_PAGE, "Không có trang này.", 404) from None
 
 
 class DossierListView(ListAPIView):  # type: ignore[type-arg]
@@ -162,10 +136,9 @@ class DossierListView(ListAPIView):  # type: ignore[type-arg]
     def get_queryset(self) -> QuerySet[Dossier]:
         name = self.request.query_params.get("queue", "mine")
         if name not in API_QUEUES:
-            raise DossierAPIError(
-                status=http.HTTP_400_BAD_REQUEST,
-                code=DossierErrorCode.INVALID_INPUT,
-                message="Hàng đợi không hợp lệ; chọn một trong: " + ", ".join(API_QUEUES) + ".",
+            raise DossierError(
+                DossierErrorCode.INVALID_INPUT,
+                "Hàng đợi không hợp lệ; chọn một trong: " + ", ".join(API_QUEUES) + ".",
             )
         now = timezone.now()
         user: Any = self.request.user
@@ -256,13 +229,15 @@ class DossierActionView(APIView):
     )
     def post(self, request: Request, code: str, action: str) -> Response:
         if action not in Action.values:
-            return _error(UNKNOWN_ACTION, "Không có thao tác này.", http.HTTP_404_NOT_FOUND)
+            raise DomainError(UNKNOWN_ACTION, "Không có thao tác này.", 404)
         chosen = Action(action)
         now = timezone.now()
         today = timezone.localdate(now)
         dossier, steps, grants = _load(code=code, user=request.user, on=today)
         if not isinstance(request.data, Mapping):
-            return _error(INVALID_BODY, "Nội dung gửi lên phải là một đối tượng JSON; hồ sơ không bị thay đổi.", 400)
+            raise DomainError(
+                INVALID_BODY, "Nội dung gửi lên phải là một đối tượng JSON; hồ sơ không bị thay đổi.", 400
+            )
         body = action_body(chosen)(data=request.data)
         if not body.is_valid():
             errors = {name: [str(e) for e in items] for name, items in body.errors.items()}
@@ -271,9 +246,6 @@ class DossierActionView(APIView):
         if not form.is_valid():
             errors = {name: [str(e["message"]) for e in items] for name, items in form.errors.get_json_data().items()}
             return _error(DossierErrorCode.INVALID_INPUT, "Dữ liệu không hợp lệ; hồ sơ không bị thay đổi.", 400, errors)
-        try:
-            message = action_perform(chosen, form, dossier=dossier, actor=request.user, at=now)
-        except DossierError as exc:
-            return _error(exc.code, exc.message, ERROR_STATUS.get(exc.code, http.HTTP_409_CONFLICT))
+        message = action_perform(chosen, form, dossier=dossier, actor=request.user, at=now)  # refusal: common.api
         dossier, steps, grants = _load(code=dossier.code or code, user=request.user, on=today)
         return Response({"message": message, "dossier": _detail_data(request, dossier, steps, grants)})

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from cchc.common.errors import DomainError
+
 # legal: the seven forms of Thông tư 03/2025/TT-VPCP (15/9/2025), Phụ lục I; names CONFIRMED (vn-data §2.1).
 FORM_NAMES: dict[int, str] = {
     1: "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
@@ -19,7 +21,7 @@ REGISTER_FORM = 7
 
 
 class DocumentErrorCode(StrEnum):
-    """Stable error codes of document generation (the views map them to HTTP 404 / 400)."""
+    """Stable error codes of document generation; their HTTP status: ``DocumentError.statuses``."""
 
     FORM_UNKNOWN = "document.form_unknown"
     FORM_NOT_APPLICABLE = "document.form_not_applicable"
@@ -27,13 +29,14 @@ class DocumentErrorCode(StrEnum):
     SIGNER_MISSING = "document.signer_missing"
 
 
-class DocumentError(Exception):
+class DocumentError(DomainError[DocumentErrorCode]):
     """A refused document request: a stable ``code`` and a Vietnamese ``message``."""
 
-    def __init__(self, code: DocumentErrorCode, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
+    codes = DocumentErrorCode
+    statuses = {
+        DocumentErrorCode.FORM_UNKNOWN: 404,
+        DocumentErrorCode.FORM_NOT_APPLICABLE: 409,
+        DocumentErrorCode.INVALID_PERIOD: 400,
+        DocumentErrorCode.SIGNER_MISSING: 409,
+    }
+    default_status = 409

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 
 from cchc.common.params import parse_date
 from cchc.dossiers import policies
-from cchc.dossiers.documents.constants import DocumentError, DocumentErrorCode
+from cchc.dossiers.documents.constants import DocumentError
 from cchc.dossiers.documents.selectors import (
     dossier_form_filename,
     dossier_form_pdf,
@@ -78,8 +78,7 @@ def _form_response(request: HttpRequest, dossier: Dossier | None, form: int) -> 
     try:
         content = dossier_form_pdf(dossier=dossier, form=form, actor=request.user)
     except DocumentError as error:
-        status = 404 if error.code == DocumentErrorCode.FORM_UNKNOWN else 409
-        return HttpResponse(error.message, status=status, content_type="text/plain; charset=utf-8")
+        return HttpResponse(error.message, status=error.http_status, content_type="text/plain; charset=utf-8")
     return _attachment(content, PDF, dossier_form_filename(dossier=dossier, form=form), inline=_inline(request))
 
 
@@ -120,6 +119,6 @@ def dossier_register(request: HttpRequest, agency_id: int, ext: str) -> HttpResp
         else:
             content, content_type = dossier_register_pdf(agency=agency, start=start, end=end), PDF
     except DocumentError as error:
-        return HttpResponseBadRequest(error.message, content_type="text/plain; charset=utf-8")
+        return HttpResponse(error.message, status=error.http_status, content_type="text/plain; charset=utf-8")
     filename = dossier_register_filename(agency=agency, start=start, end=end, ext=ext)
     return _attachment(content, content_type, filename, inline=ext == "pdf" and _inline(request))

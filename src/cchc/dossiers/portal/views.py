@@ -55,13 +55,6 @@ PAGE_SIZE = 20
 SESSION_FILED = "portal_filed"  # dossiers filed from this browser (the confirmation page)
 SESSION_SEEN = "portal_seen"  # dossiers looked up (or filed) from this browser (the status page)
 
-ERROR_STATUS: dict[DossierErrorCode, int] = {
-    DossierErrorCode.INVALID_INPUT: 400,
-    DossierErrorCode.DOCUMENTS_MISSING: 400,
-    DossierErrorCode.UPLOAD_TOO_LARGE: 413,
-    DossierErrorCode.UPLOAD_TYPE_NOT_ALLOWED: 415,
-}
-
 
 def _remember(request: HttpRequest, key: str, pk: int) -> None:
     known = [int(x) for x in request.session.get(key, []) if isinstance(x, int)]
@@ -215,9 +208,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             at=timezone.now(),
         )
     except DossierError as exc:
-        return render(
-            request, "portal/apply.html", {**context, "error": exc.message}, status=ERROR_STATUS.get(exc.code, 409)
-        )
+        return render(request, "portal/apply.html", {**context, "error": exc.message}, status=exc.http_status)
     _remember(request, SESSION_FILED, dossier.pk)
     _remember(request, SESSION_SEEN, dossier.pk)
     return HttpResponseRedirect(reverse("portal:submitted", kwargs={"pk": dossier.pk}))
@@ -410,7 +401,7 @@ def rate(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except DossierError as exc:
         dossier = dossier_get_public(pk=pk)
-        return _status_page(request, dossier, form=None, error=exc.message, status=ERROR_STATUS.get(exc.code, 409))
+        return _status_page(request, dossier, form=None, error=exc.message, status=exc.http_status)
     messages.success(request, "Cảm ơn bạn đã đánh giá. Ý kiến của bạn giúp cơ quan phục vụ tốt hơn.")
     return HttpResponseRedirect(reverse("portal:status", kwargs={"pk": pk}))
 
@@ -437,7 +428,7 @@ def supplement(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except DossierError as exc:
         dossier = dossier_get_public(pk=pk)
-        return _status_page(request, dossier, supplement_error=exc.message, status=ERROR_STATUS.get(exc.code, 409))
+        return _status_page(request, dossier, supplement_error=exc.message, status=exc.http_status)
     received = dossier.received_at is not None
     messages.success(
         request,

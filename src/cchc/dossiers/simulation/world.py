@@ -66,7 +66,11 @@ DEFAULT_FIELD_WEIGHT = 1.0
 
 
 class SimulationSetupError(Exception):
-    """The database lacks what the simulator needs (the registry, the catalogue); nothing was written."""
+    """The database lacks what the simulator needs (the registry, the catalogue); nothing was written.
+
+    Not a :class:`cchc.common.errors.DomainError`: only the ``simulate`` command meets it, and it tells
+    the operator which set-up step to run first; no request can cause it.
+    """
 
 
 @dataclass(frozen=True)

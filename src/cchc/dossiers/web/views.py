@@ -31,7 +31,7 @@ from cchc.catalogue.models import Procedure, ProcedureVersion
 from cchc.catalogue.selectors import procedure_search, procedure_version_current
 from cchc.common.forms import ConsoleForm
 from cchc.dossiers import policies, services
-from cchc.dossiers.constants import Action, DossierError, DossierErrorCode, StepStatus
+from cchc.dossiers.constants import Action, DossierError, StepStatus
 from cchc.dossiers.models import Dossier, DossierDocument, DossierRating, DossierStep
 from cchc.dossiers.policies import Grants
 from cchc.dossiers.selectors import (
@@ -71,13 +71,6 @@ QUEUE_TABS: dict[str, tuple[str, str]] = {
     "qua-han": ("overdue", "Quá hạn"),
     "cho-nguoi-nop": ("waiting_applicant", "Chờ người nộp"),
     "cho-tiep-nhan": ("new", "Chờ tiếp nhận (trực tuyến)"),
-}
-
-# A refusal's HTTP status: 403 when the officer lacks the role, 400 for malformed input, else 409.
-ERROR_STATUS: dict[DossierErrorCode, int] = {
-    DossierErrorCode.NOT_PERMITTED: 403,
-    DossierErrorCode.INVALID_INPUT: 400,
-    DossierErrorCode.RECEIVER_NOT_MEMBER: 400,
 }
 
 
@@ -318,7 +311,7 @@ def dossier_action(request: HttpRequest, slug: str, code: str | None = None, pk:
             bound_action=action,
             # posted to the online dossier's address (opened before it had a code): the loser of a race
             error=refusal_message(action, dossier, exc) if pk is not None else exc.message,
-            status=ERROR_STATUS.get(exc.code, 409),
+            status=exc.http_status,
         )
     messages.success(request, message)
     dossier.refresh_from_db(fields=["code"])
@@ -388,7 +381,7 @@ def counter_reception(request: HttpRequest) -> HttpResponse:
                 )
             except DossierError as exc:
                 error = exc.message
-                status = ERROR_STATUS.get(exc.code, 409)
+                status = exc.http_status
             else:
                 assert dossier.due_at is not None
                 messages.success(

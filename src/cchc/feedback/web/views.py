@@ -55,16 +55,6 @@ LOOKUP_WINDOW = 15 * 60  # ... within this many seconds
 LOOKUPS = FailureThrottle("feedback-lookup", LOOKUP_LIMIT, LOOKUP_WINDOW)
 LOGIN_URL = reverse_lazy("dossiers_web:login")
 
-ERROR_STATUS: dict[FeedbackErrorCode, int] = {
-    FeedbackErrorCode.INVALID_INPUT: 400,
-    FeedbackErrorCode.DOSSIER_NOT_FOUND: 400,
-    FeedbackErrorCode.PREVIOUS_NOT_FOUND: 400,
-    FeedbackErrorCode.AGENCY_NOT_VALID: 400,
-    FeedbackErrorCode.NOT_PERMITTED: 403,
-    FeedbackErrorCode.UPLOAD_TOO_LARGE: 413,
-    FeedbackErrorCode.UPLOAD_TYPE_NOT_ALLOWED: 415,
-}
-
 # Staff actions: URL slug -> (action, title, danger)
 STAFF_ACTIONS: dict[str, tuple[Action, str, bool]] = {
     "giao-xu-ly": (Action.ASSIGN, "Phân loại và giao xử lý", False),
@@ -235,7 +225,7 @@ def submit(request: HttpRequest) -> HttpResponse:
             request,
             "feedback/submit.html",
             {"form": form, "error": exc.message},
-            status=ERROR_STATUS.get(exc.code, 409),
+            status=exc.http_status,
         )
     code = result.feedback.code
     filed = dict(request.session.get(SESSION_FILED, {}))
@@ -341,7 +331,7 @@ def track_rate(request: HttpRequest, code: str) -> HttpResponse:
         )
     except FeedbackError as exc:
         fb = feedback_get_public(code=code)
-        return _track_page(request, fb, error=exc.message, status=ERROR_STATUS.get(exc.code, 409))
+        return _track_page(request, fb, error=exc.message, status=exc.http_status)
     messages.success(request, "Cảm ơn bạn đã đánh giá kết quả xử lý phản ánh.")
     return HttpResponseRedirect(reverse("feedback_web:track", kwargs={"code": code}))
 
@@ -358,7 +348,7 @@ def track_resubmit(request: HttpRequest, code: str) -> HttpResponse:
         services.feedback_resubmit(feedback=fb, information=form.cleaned_data["information"], at=timezone.now())
     except FeedbackError as exc:
         fb = feedback_get_public(code=code)
-        return _track_page(request, fb, error=exc.message, status=ERROR_STATUS.get(exc.code, 409))
+        return _track_page(request, fb, error=exc.message, status=exc.http_status)
     messages.success(request, "Đã gửi thông tin bổ sung. Cơ quan sẽ tiếp tục xử lý phản ánh của bạn.")
     return HttpResponseRedirect(reverse("feedback_web:track", kwargs={"code": code}))
 
@@ -511,9 +501,7 @@ def staff_action(request: HttpRequest, code: str, slug: str) -> HttpResponse:
             services.feedback_publish(feedback=fb, actor=user, at=now)
     except FeedbackError as exc:
         fb, _ = _staff_feedback(request, code)
-        return _detail_page(
-            request, fb, bound=form, bound_slug=slug, error=exc.message, status=ERROR_STATUS.get(exc.code, 409)
-        )
+        return _detail_page(request, fb, bound=form, bound_slug=slug, error=exc.message, status=exc.http_status)
     messages.success(request, f"Đã thực hiện: {title.lower()}.")
     if action == Action.ASSIGN and not _scope(request).covers(int(data["agency"].pk)):
         return HttpResponseRedirect(reverse("feedback_web:staff_queue"))

@@ -43,8 +43,11 @@ Builders = dict[str, Callable[[], Table]]
 
 
 def _error(request: HttpRequest, error: IndicatorError, *, query: Query | None = None) -> HttpResponse:
-    """400 for bad input; 404 for a scope (agency, procedure) that does not exist."""
-    status = 404 if error.code == IndicatorErrorCode.UNKNOWN_SCOPE and query is not None else 400
+    """The refusal's status (``IndicatorError.statuses``: 400 for bad input), except on the page of one
+    agency or procedure (``query`` parsed): there an unknown scope is the page's own address, 404."""
+    status = error.http_status
+    if query is not None and error.code == IndicatorErrorCode.UNKNOWN_SCOPE:
+        status = 404
     historical = ""
     if status == 404 and query is not None and query.structure_key == "hien-tai":
         historical = "?" + query.querystring(**{"co-cau": "truoc-sap-xep", "co-quan": "", "thu-tuc": ""})

@@ -28,15 +28,6 @@ from cchc.par.exports import ranking_csv, ranking_xlsx
 from cchc.par.models import Assessment, AssessmentRound, Evidence, IndexSet, Score
 from cchc.par.uploads import ACCEPT, ALLOWED_TEXT
 
-ERROR_STATUS: dict[str, int] = {
-    ParErrorCode.NOT_PERMITTED: 403,
-    ParErrorCode.INVALID_INPUT: 400,
-    ParErrorCode.SCORE_OUT_OF_RANGE: 400,
-    ParErrorCode.REASON_REQUIRED: 400,
-    ParErrorCode.UPLOAD_TYPE_NOT_ALLOWED: 400,
-    ParErrorCode.UPLOAD_TOO_LARGE: 400,
-}
-
 
 def _viewer(request: HttpRequest) -> sel.Viewer:
     return sel.viewer_for(user=request.user, on=timezone.localdate())  # type: ignore[arg-type]
@@ -121,7 +112,7 @@ def round_detail(request: HttpRequest, pk: int, *, error: ParError | None = None
     if not appraiser:
         rows = [r for r in rows if viewer.acts_for(r.assessment.agency_id)]
     rows.sort(key=lambda r: r.agency_name)
-    status = ERROR_STATUS.get(error.code, 409) if error else 200
+    status = error.http_status if error else 200
     return render(
         request,
         "par/round.html",
@@ -192,7 +183,7 @@ def assessment_detail(
     rows = sel.assessment_sheet(assessment=assessment)
     result = sel.assessment_result(assessment=assessment)
     missing_self = sum(1 for r in rows if r.score and r.node.method == Method.SELF and r.score.self_points is None)
-    status = ERROR_STATUS.get(error.code, 409) if error else 200
+    status = error.http_status if error else 200
     return render(
         request,
         "par/assessment.html",

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 
 from cchc.common.params import id_or_none, year_or_none
 from cchc.plans import services
-from cchc.plans.constants import PlanError, PlanErrorCode, ProgressStatus, SourceKind
+from cchc.plans.constants import PlanError, ProgressStatus, SourceKind
 from cchc.plans.models import Assignment, AssignmentEvidence, Plan
 from cchc.plans.selectors import (
     abilities_for,
@@ -202,12 +202,6 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, pk)
 
 
-_STATUS_FOR = {
-    PlanErrorCode.NOT_PERMITTED: 403,
-    PlanErrorCode.INVALID_TRANSITION: 409,
-    PlanErrorCode.EVIDENCE_REQUIRED: 409,
-}
-
 Action = tuple[str, type[forms.Form], str, Callable[..., object], str]
 
 # slug -> (form key, form class, prefix, call(assignment, user, cleaned, at), success message)
@@ -292,7 +286,7 @@ def assignment_action(request: HttpRequest, pk: int, action: str) -> HttpRespons
     try:
         call(assignment, request.user, form.cleaned_data, timezone.now())
     except PlanError as exc:
-        return _detail(request, pk, status=_STATUS_FOR.get(exc.code, 400), error=exc.message, bound={key: form})
+        return _detail(request, pk, status=exc.http_status, error=exc.message, bound={key: form})
     messages.success(request, success)
     return HttpResponseRedirect(reverse("plans_web:assignment_detail", args=[pk]))
 

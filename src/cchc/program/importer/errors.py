@@ -10,17 +10,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cchc.common.errors import DomainError
 from cchc.program.constants import ImportError_
 
 
-class ProgramImportError(Exception):
-    """A document that cannot be imported (not text, not a program, truncated, garbled)."""
+class ProgramImportError(DomainError[ImportError_]):
+    """A document that cannot be imported (not text, not a program, truncated, garbled); ``str()`` is
+    ``"<code>: <message>"`` for the command line."""
+
+    codes = ImportError_
+    statuses = {
+        ImportError_.NOT_TEXT: 415,
+        ImportError_.NOT_A_PROGRAM: 400,
+        ImportError_.TRUNCATED: 400,
+        ImportError_.GARBLED: 400,
+    }
 
     def __init__(self, code: ImportError_, message: str, *, line: int | None = None) -> None:
-        self.code = code
-        self.message = message
+        super().__init__(code, message)
         self.line = line
-        super().__init__(f"{code.value}: {message}")
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message}"
 
     def located(self, source_name: str) -> str:
         """The message prefixed with ``file:line`` when the line is known."""

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
-from cchc.common.params import id_or_none
+from cchc.common.params import ParamError, id_or_none
 from cchc.indicators.exports import Cell, Row, Table, table_export
 from cchc.indicators.periods import VN_TZ
 from cchc.program.constants import MeasureKind, TargetStatus, TargetValueError
@@ -59,10 +59,6 @@ EXPORT_HEADERS = [
 ]
 
 
-class _BadQuery(Exception):
-    """A query parameter of the list the page cannot use; the message says which and why."""
-
-
 def _year_choices(program: Program, now_year: int) -> list[int]:
     """The years a visitor may look at: the program's first year to this year (newest first)."""
     return list(range(now_year, min(program.period_start, now_year) - 1, -1))
@@ -75,7 +71,7 @@ def _as_of(raw: str, *, program: Program, now: datetime) -> tuple[int, datetime]
         return this_year, now
     years = _year_choices(program, this_year)
     if not (raw.isdigit() and len(raw) == 4 and int(raw) in years):
-        raise _BadQuery(f"Năm «{raw[:20]}» không hợp lệ; chọn một năm từ {years[-1]} đến {years[0]}.")
+        raise ParamError(f"Năm «{raw[:20]}» không hợp lệ; chọn một năm từ {years[-1]} đến {years[0]}.")
     year = int(raw)
     if year == this_year:
         return year, now
@@ -121,10 +117,11 @@ def target_list(request: HttpRequest) -> HttpResponse:
     try:
         year, at = _as_of(request.GET.get("nam", ""), program=program, now=now)
         if fmt and fmt not in EXPORT_FORMATS:
-            raise _BadQuery(f"Định dạng tệp xuất «{fmt[:20]}» không hợp lệ; dùng «csv» hoặc «xlsx».")
-    except _BadQuery as exc:
-        context = {"program": program, "error": str(exc), "years": _year_choices(program, now.astimezone(VN_TZ).year)}
-        return render(request, "program/target_list.html", context, status=400)
+            raise ParamError(f"Định dạng tệp xuất «{fmt[:20]}» không hợp lệ; dùng «csv» hoặc «xlsx».")
+    except ParamError as exc:
+        years = _year_choices(program, now.astimezone(VN_TZ).year)
+        context = {"program": program, "error": exc.message, "years": years}
+        return render(request, "program/target_list.html", context, status=exc.http_status)
     rows = target_progress_list(program=program, at=at)
     if fmt:
         return table_export(_export_table(rows, year), fmt=fmt, stem="chi-tieu")
@@ -184,6 +181,7 @@ def target_detail(request: HttpRequest, code: str) -> HttpResponse:
         if series is None or agency is None:
             return render(request, "program/target_forbidden.html", {"progress": progress}, status=403)
         form = TargetValueForm(request.POST, request.FILES, standing=progress.standing_values)
+        status = 400
         if form.is_valid():
             data = form.cleaned_data
             corrects = next((v for v in progress.values if v.pk == data["dinh_chinh"]), None)
@@ -202,11 +200,10 @@ def target_detail(request: HttpRequest, code: str) -> HttpResponse:
             except TargetValueError as exc:
                 names = {"period": "ky", "value": "gia_tri", "evidence": "minh_chung", "note": "ghi_chu"}
                 form.add_error(names.get(exc.field), exc.message)
-                error = exc.message
+                error, status = exc.message, exc.http_status
             else:
                 url = reverse("program_web:target_detail", args=[code])
                 return HttpResponseRedirect(f"{url}?da_luu=1#lich-su")
-        status = 400
     dossiers_link = ""
     if series is not None and series.kind == MeasureKind.INDICATOR and not series.field_names and progress.current:
         dossiers_link = f"{INDICATOR_DOSSIERS_PATH}?chi-tieu={series.measure_code}&phan=num&ky={progress.current.year}"

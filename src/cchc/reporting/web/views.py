@@ -25,7 +25,6 @@ from cchc.reporting.constants import (
     EDITABLE_STATUSES,
     UNDER_REVIEW_STATUSES,
     ReportError,
-    ReportErrorCode,
 )
 from cchc.reporting.documents.generate import FORMATS, province_report_file
 from cchc.reporting.models import AgencyReport, ReportPeriod
@@ -42,17 +41,6 @@ from cchc.reporting.selectors import (
 from cchc.reporting.web import forms as f
 
 LOGIN_URL = reverse_lazy("dossiers_web:login")
-ERROR_STATUS = {
-    ReportErrorCode.INVALID_INPUT: 400,
-    ReportErrorCode.INVALID_PERIOD: 400,
-    ReportErrorCode.MISSING_AREA_TEXT: 400,
-    ReportErrorCode.FIGURE_NOT_MANUAL: 400,
-    ReportErrorCode.NOT_PERMITTED: 403,
-}
-
-
-def _status(error: ReportError) -> int:
-    return ERROR_STATUS.get(error.code, 409)
 
 
 def _when(moment: Any) -> str:
@@ -101,7 +89,7 @@ def period_list_view(request: HttpRequest) -> HttpResponse:
                     at=timezone.now(),
                 )
             except ReportError as err:
-                error, status = err.message, _status(err)
+                error, status = err.message, err.http_status
             else:
                 messages.success(request, f"Đã mở kỳ báo cáo {period.label}.")
                 return HttpResponseRedirect(reverse("reporting_web:period", args=[period.key]))
@@ -211,7 +199,7 @@ def agency_report(request: HttpRequest, key: str, agency_id: int) -> HttpRespons
         if "form" in context and action in ("save", "submit"):
             context["form"] = f.AgencyReportForm(request.POST, report=context["report"])
             context["form"].is_valid()
-        return render(request, "reporting/agency_report.html", context, status=_status(error))
+        return render(request, "reporting/agency_report.html", context, status=error.http_status)
 
 
 @login_required(login_url=LOGIN_URL)
@@ -245,7 +233,7 @@ def agency_report_review(request: HttpRequest, key: str, agency_id: int) -> Http
     except ReportError as error:
         context = _report_context(request, period, agency, scope)
         context["error"] = error.message
-        return render(request, "reporting/agency_report.html", context, status=_status(error))
+        return render(request, "reporting/agency_report.html", context, status=error.http_status)
     return HttpResponseRedirect(reverse("reporting_web:agency_report", args=[period.key, agency.pk]))
 
 
@@ -309,7 +297,7 @@ def province_report(request: HttpRequest, key: str) -> HttpResponse:
     except ReportError as error:
         context = _province_context(period, province_report_get(period=period))
         context["error"] = error.message
-        return render(request, "reporting/province_report.html", context, status=_status(error))
+        return render(request, "reporting/province_report.html", context, status=error.http_status)
     return HttpResponseRedirect(here)
 
 

@@ -66,10 +66,11 @@ def _pct(value: float | None) -> float | None:
     return None if value is None else round(value * 100, 1)
 
 
-def _submit(request: HttpRequest, form: ResponseForm, campaign: Campaign, channel: str) -> tuple[bool, str]:
-    """Validate the form, then the service; map the service's per-question problems back onto the form."""
+def _submit(request: HttpRequest, form: ResponseForm, campaign: Campaign, channel: str) -> tuple[bool, str, int]:
+    """Validate the form, then the service; map the service's per-question problems back onto the form.
+    Answers (saved, the message shown above the form, the page's status)."""
     if not form.is_valid():
-        return False, ""
+        return False, "", 400
     data = form.cleaned_data
     try:
         response_submit(
@@ -85,12 +86,12 @@ def _submit(request: HttpRequest, form: ResponseForm, campaign: Campaign, channe
         )
     except SurveyError as exc:
         if not exc.problems:
-            return False, exc.message
+            return False, exc.message, exc.http_status
         for key, message in exc.problems.items():
             name = form.question_field(key) or (key if key in form.fields else None)
             form.add_error(name, message)
-        return False, ""
-    return True, ""
+        return False, "", exc.http_status
+    return True, "", 200
 
 
 # --- public ---------------------------------------------------------------------------------------
@@ -110,16 +111,16 @@ def public_form(request: HttpRequest, code: str) -> HttpResponse:
         agencies=agencies,
         fields=_fields(campaign),
     )
-    error = refusal
+    error, status = refusal, 400 if refusal and request.method == "POST" else 200
     if request.method == "POST" and not refusal:
-        ok, error = _submit(request, form, campaign, ResponseChannel.ONLINE)
+        ok, error, status = _submit(request, form, campaign, ResponseChannel.ONLINE)
         if ok:
             return redirect("surveys_web:thanks", code=campaign.code)
     return render(
         request,
         "surveys/public_form.html",
         {"campaign": campaign, "form": None if refusal else form, "error": error, "closed": bool(refusal)},
-        status=200 if not (request.method == "POST" and (error or form.errors)) else 400,
+        status=status,
     )
 
 
@@ -153,6 +154,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = CampaignForm(request.POST or None, on=today)
     error = ""
+    status = 200  # an invalid form too (pinned by the tests); a refusal of the service answers its status
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -173,10 +175,11 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
             for key, message in exc.problems.items():
                 form.add_error(key if key in form.fields else None, message)
             error = "" if exc.problems else exc.message
+            status = exc.http_status
         else:
             messages.success(request, f"Đã tạo đợt khảo sát «{campaign.name}».")
             return redirect("surveys_web:campaign_detail", code=campaign.code)
-    return render(request, "surveys/campaign_form.html", {"form": form, "error": error})
+    return render(request, "surveys/campaign_form.html", {"form": form, "error": error}, status=status)
 
 
 @staff_login_required
@@ -239,9 +242,9 @@ def staff_entry(request: HttpRequest, code: str) -> HttpResponse:
         fields=_fields(campaign),
     )
     form.fields["agency"].label = "Cơ quan được đánh giá (ghi trên phiếu)"
-    error = refusal
+    error, status = refusal, 400 if refusal and request.method == "POST" else 200
     if request.method == "POST" and not refusal:
-        ok, error = _submit(request, form, campaign, ResponseChannel.PAPER)
+        ok, error, status = _submit(request, form, campaign, ResponseChannel.PAPER)
         if ok:
             messages.success(request, "Đã ghi nhận phiếu. Nhập phiếu tiếp theo.")
             return redirect("surveys_web:staff_entry", code=campaign.code)
@@ -249,7 +252,7 @@ def staff_entry(request: HttpRequest, code: str) -> HttpResponse:
         request,
         "surveys/staff_entry.html",
         {"campaign": campaign, "form": None if refusal else form, "error": error},
-        status=400 if request.method == "POST" and (error or form.errors) else 200,
+        status=status,
     )
 
 

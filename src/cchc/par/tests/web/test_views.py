@@ -87,7 +87,7 @@ def test_self_scoring_with_evidence_through_the_form(as_user, pw: ParWorld):
         ({"points": "3"}, 400, "Điểm tiêu chí 1.1.2 phải từ 0 đến 2,5 (điểm tối đa); đã nhập 3."),
         ({"points": "-1"}, 400, "phải từ 0 đến 2,5"),
         ({"points": "hai"}, 400, "Điểm tiêu chí 1.1.2 «hai» không phải là một số."),
-        ({"points": "2", "evidence": "fake"}, 400, "không phải tệp PDF, Word (.docx), Excel (.xlsx)"),
+        ({"points": "2", "evidence": "fake"}, 415, "không phải tệp PDF, Word (.docx), Excel (.xlsx)"),
     ],
 )
 def test_bad_input_gets_a_clear_message_and_changes_nothing(as_user, pw: ParWorld, data, status, message):

@@ -131,7 +131,7 @@ def test_wrong_file_type_is_refused(officer_client, plans):
     a = task_item(plans, 13)
     fake = SimpleUploadedFile("ket-qua.pdf", b"<html><script>alert(1)</script></html>", content_type="application/pdf")
     response = officer_client.post(action(a, "minh-chung"), {"mc-file": fake})
-    assert response.status_code == 400
+    assert response.status_code == 415  # plans.upload_type_not_allowed, as for every upload (common.errors)
     assert "không phải tệp PDF, JPEG, PNG hoặc Word (.docx) hợp lệ" in response.content.decode()
     assert not AssignmentEvidence.objects.filter(assignment=a).exists()
 
