@@ -134,13 +134,12 @@ def _is_ooxml(stream: IO[bytes], main_part: str, main_type: bytes) -> bool:
 class FileRejected(Exception):
     """A file refused by :func:`file_check`; ``reason``: ``empty``, ``too_large`` or ``type``.
 
-    ``code`` and ``http_status`` say the same thing in the platform's terms (``upload.empty`` 400,
-    ``upload.too_large`` 413, ``upload.type_not_allowed`` 415); each app turns the refusal into its own
-    error code, with the Vietnamese message of :meth:`message_for`.
+    ``code`` says the same thing in the platform's terms (``upload.empty``, ``upload.too_large``,
+    ``upload.type_not_allowed``); each app turns the refusal into its own error code (whose class
+    declares the HTTP status: 400, 413, 415), with the Vietnamese message of :meth:`message_for`.
     """
 
     CODES = {"empty": "upload.empty", "too_large": "upload.too_large", "type": "upload.type_not_allowed"}
-    HTTP_STATUSES = {"empty": 400, "too_large": 413, "type": 415}
 
     def __init__(self, reason: str, *, name: str, limit: int) -> None:
         super().__init__(reason)
@@ -151,10 +150,6 @@ class FileRejected(Exception):
     @property
     def code(self) -> str:
         return self.CODES[self.reason]
-
-    @property
-    def http_status(self) -> int:
-        return self.HTTP_STATUSES[self.reason]
 
     def message_for(self, *, label: str = "", allowed_text: str = ALLOWED_TEXT) -> str:
         """The Vietnamese message: the file's name, the component ``label`` it was given for (if any) and,

@@ -6,6 +6,8 @@ from enum import StrEnum
 
 from django.conf import settings
 
+from cchc.common.errors import DomainError
+
 
 class OutboxErrorCode(StrEnum):
     """Stable error codes of refused outbox operations (they reach the admin, the CLI and API clients)."""
@@ -17,19 +19,17 @@ class OutboxErrorCode(StrEnum):
     INVALID_INPUT = "outbox.invalid_input"
 
 
-class OutboxError(Exception):
+class OutboxError(DomainError[OutboxErrorCode]):
     """A refused outbox operation: a stable ``code``, a Vietnamese ``message``; nothing was changed."""
 
-    http_status = 400
-
-    def __init__(self, code: OutboxErrorCode, message: str, *, http_status: int = 400) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.http_status = http_status
-
-    def __str__(self) -> str:
-        return self.message
+    codes = OutboxErrorCode
+    statuses = {
+        OutboxErrorCode.DELIVERY_NOT_FOUND: 404,
+        OutboxErrorCode.ALREADY_DELIVERED: 409,
+        OutboxErrorCode.NOT_DEAD: 409,
+        OutboxErrorCode.UNKNOWN_SUBSCRIBER: 400,
+        OutboxErrorCode.INVALID_INPUT: 400,
+    }
 
 
 def backoff_base_s() -> float:

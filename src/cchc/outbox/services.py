@@ -47,7 +47,7 @@ def _locked_delivery(delivery_id: object) -> Delivery:
     # concurrency: a dispatcher claims only pending deliveries, so a dead one is never locked by it
     delivery = Delivery.objects.select_for_update().filter(pk=pk).first()
     if delivery is None:
-        raise OutboxError(OutboxErrorCode.DELIVERY_NOT_FOUND, f"Không có lần chuyển sự kiện số {pk}.", http_status=404)
+        raise OutboxError(OutboxErrorCode.DELIVERY_NOT_FOUND, f"Không có lần chuyển sự kiện số {pk}.")
     return delivery
 
 
@@ -56,14 +56,12 @@ def _refuse_unless_dead(delivery: Delivery, verb: str) -> None:
         raise OutboxError(
             OutboxErrorCode.ALREADY_DELIVERED,
             f"Lần chuyển số {delivery.pk} đã gửi xong lúc {delivery.delivered_at:%d/%m/%Y %H:%M}: không {verb}.",
-            http_status=409,
         )
     if delivery.status != DeliveryStatus.DEAD:
         raise OutboxError(
             OutboxErrorCode.NOT_DEAD,
             f"Lần chuyển số {delivery.pk} đang ở trạng thái «{delivery.get_status_display()}»: chỉ {verb} "
             "được thư chết (lần chuyển đã hết số lần thử).",
-            http_status=409,
         )
 
 

@@ -33,6 +33,8 @@ NOT_REFUSALS = {
     "OrgDataError": "the registry files shipped with the release are inconsistent: a defect of the release",
     "SimulationSetupError": "the simulate command's database is not set up: an operator's set-up step",
     "FileRejected": "the upload check's internal answer, turned by each caller into its own app's refusal",
+    "HandlerTimeout": "the outbox dispatcher's time limit interrupting a subscriber: a fault, retried",
+    "_BatchBroken": "the outbox dispatcher's internal signal to roll a batch back and retry it",
     "RequestTooLarge": "DRF's parser protocol (an APIException raised while reading the body)",
 }
 VALID_STATUSES = range(400, 500)
