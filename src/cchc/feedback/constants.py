@@ -148,3 +148,8 @@ class FeedbackError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+# The outbox event of an answer (``cchc.outbox``; the author is notified by ``cchc.notifications``).
+# Payload, schema version 1: {"feedback_id": int, "code": "PA-…", "agency_id": int, "at": ISO 8601}.
+EVENT_ANSWERED = "feedback.answered"

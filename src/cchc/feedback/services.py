@@ -41,6 +41,7 @@ from cchc.dossiers.models import Dossier
 from cchc.dossiers.uploads import upload_check
 from cchc.feedback.codes import feedback_code_next, lookup_code_hash, lookup_code_new, reception_day
 from cchc.feedback.constants import (
+    EVENT_ANSWERED,
     TRANSITIONS,
     Action,
     Classification,
@@ -54,6 +55,7 @@ from cchc.feedback.models import Feedback
 from cchc.feedback.selectors import feedback_staff_scope
 from cchc.org.models import Agency
 from cchc.org.selectors import agency_successors_on
+from cchc.outbox.services import outbox_emit
 
 SNAPSHOT_FIELDS = [
     "code",
@@ -460,6 +462,13 @@ def feedback_answer(
     locked.search_key = _search_key(locked, locked.agency)
     locked.save()
     _audit(locked, Action.ANSWER, actor, before, at)
+    # the author is told of the answer (cchc.notifications), after this transaction commits
+    outbox_emit(
+        topic=EVENT_ANSWERED,
+        stream=f"feedback:{locked.pk}",
+        payload={"feedback_id": locked.pk, "code": locked.code, "agency_id": locked.agency_id, "at": at.isoformat()},
+        occurred_at=at,
+    )
     return locked
 
 
