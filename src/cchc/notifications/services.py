@@ -218,7 +218,9 @@ def template_for(topic: Topic, channel: Channel) -> MessageTemplate | None:
         return row if row.active else None
     subject, body, short = DEFAULTS[topic]
     email = channel == Channel.EMAIL
-    return MessageTemplate(topic=topic, channel=channel, subject=subject if email else "", body=body if email else short)
+    return MessageTemplate(
+        topic=topic, channel=channel, subject=subject if email else "", body=body if email else short
+    )
 
 
 def _deliver(event: OutboxEvent, out: Outgoing) -> Notification | None:

@@ -164,7 +164,7 @@ def make_server(host: str = "127.0.0.1", port: int = 0, token: str = "") -> _Ser
 def serve(host: str = "127.0.0.1", port: int = 0, token: str = "") -> None:
     """Run until interrupted; prints the address on the first line (the tests read it)."""
     server = make_server(host, port, token)
-    bound_host, bound_port = server.server_address[:2]
+    bound_host, bound_port = str(server.server_address[0]), int(server.server_address[1])
     sys.stdout.write(f"Mô phỏng cổng SMS/Zalo đang chạy tại http://{bound_host}:{bound_port}/messages\n")
     sys.stdout.flush()
     try:

@@ -44,7 +44,12 @@ CASES: dict[DossierEvent, tuple[dict[str, Any], str, list[str]]] = {
             "new_due_at": "2026-01-19T16:30:00+07:00",
         },
         "Xin lỗi và hẹn lại ngày trả kết quả hồ sơ {code}",
-        ["chân thành xin lỗi", "Lý do: Cần xác minh tại địa phương khác", "16:30 ngày 19/01/2026", "16:30 ngày 12/01/2026"],
+        [
+            "chân thành xin lỗi",
+            "Lý do: Cần xác minh tại địa phương khác",
+            "16:30 ngày 19/01/2026",
+            "16:30 ngày 12/01/2026",
+        ],
     ),
     DossierEvent.RESULT_READY: ({}, "Hồ sơ {code} đã có kết quả", ["đã có kết quả"]),
     DossierEvent.RETURNED: ({}, "Đã trả kết quả hồ sơ {code}", ["đánh giá mức độ hài lòng"]),
@@ -64,8 +69,10 @@ def test_the_subscriber_is_registered_for_the_topics() -> None:
     registered = subscriber("notifications")
     assert registered is not None
     assert registered.handle is notification_handle_event
-    assert registered.wants("dossier.received") and registered.wants("feedback.answered")
-    assert not registered.wants("dossier.rated") and not registered.wants("dossier.step_completed")
+    assert registered.wants("dossier.received")
+    assert registered.wants("feedback.answered")
+    assert not registered.wants("dossier.rated")
+    assert not registered.wants("dossier.step_completed")
 
 
 @pytest.mark.parametrize("topic", list(CASES), ids=lambda t: t.value)
@@ -89,8 +96,10 @@ def test_each_topic_is_received_in_vietnamese(world: World, smtp_server: SMTPRec
         assert word.format(due=due) in body
     row = Notification.objects.get(dossier=dossier)
     assert (row.status, row.channel, row.recipient) == (Status.SENT, "email", CITIZEN.email)
-    assert row.subject == str(message["Subject"]) and row.body.strip() == body.strip()
-    assert row.sent_at is not None and row.provider_id == message["Message-ID"]
+    assert row.subject == str(message["Subject"])
+    assert row.body.strip() == body.strip()
+    assert row.sent_at is not None
+    assert row.provider_id == message["Message-ID"]
 
 
 @pytest.mark.parametrize(
@@ -119,7 +128,12 @@ def test_each_topic_is_received_in_vietnamese(world: World, smtp_server: SMTPRec
     ids=["submitted", "refused", "withdrawn", "supplement-before-reception"],
 )
 def test_before_reception_the_submission_reference_stands_for_the_code(
-    world: World, smtp_server: SMTPRecorder, topic: DossierEvent, details: dict[str, Any], subject: str, words: list[str]
+    world: World,
+    smtp_server: SMTPRecorder,
+    topic: DossierEvent,
+    details: dict[str, Any],
+    subject: str,
+    words: list[str],
 ) -> None:
     dossier = submit(world)
     ref = dossier_submission_reference(dossier)
@@ -127,7 +141,8 @@ def test_before_reception_the_submission_reference_stands_for_the_code(
     (message,) = smtp_server.wait_for(1)
     assert message["Subject"] == subject.format(ref=ref)
     body = message.get_content()
-    assert LINK in body and _desk(world) in body
+    assert LINK in body
+    assert _desk(world) in body
     for word in words:
         assert word.format(ref=ref) in body
 
@@ -135,14 +150,16 @@ def test_before_reception_the_submission_reference_stands_for_the_code(
 def test_a_counter_submission_sends_no_submission_message(world: World, smtp_server: SMTPRecorder) -> None:
     dossier = receive(world)  # at the counter: the receipt is the first message
     notification_handle_event(dossier_event_saved(DossierEvent.SUBMITTED, dossier, at=AT))
-    assert smtp_server.messages == [] and not Notification.objects.exists()
+    assert smtp_server.messages == []
+    assert not Notification.objects.exists()
 
 
 def test_no_channel_chosen_sends_nothing(world: World, smtp_server: SMTPRecorder) -> None:
     dossier = receive(world)
     Dossier.objects.filter(pk=dossier.pk).update(notify_channels=[])
     notification_handle_event(dossier_event_saved(DossierEvent.RECEIVED, dossier, at=LATER))
-    assert smtp_server.messages == [] and not Notification.objects.exists()
+    assert smtp_server.messages == []
+    assert not Notification.objects.exists()
 
 
 def test_topics_without_a_message_send_nothing(world: World, smtp_server: SMTPRecorder) -> None:
@@ -168,7 +185,8 @@ def test_each_chosen_channel_gets_its_message(
     rows = {n.channel: n for n in Notification.objects.filter(dossier=dossier)}
     assert set(rows) == {"email", "sms", "zalo"}
     assert {n.key for n in rows.values()} == {f"{event.pk}:email", f"{event.pk}:sms", f"{event.pk}:zalo"}
-    assert rows["sms"].recipient == CITIZEN.phone and rows["sms"].provider_id.startswith("log-")
+    assert rows["sms"].recipient == CITIZEN.phone
+    assert rows["sms"].provider_id.startswith("log-")
 
 
 def test_a_second_delivery_sends_nothing_again(world: World, smtp_server: SMTPRecorder) -> None:
@@ -182,9 +200,7 @@ def test_a_second_delivery_sends_nothing_again(world: World, smtp_server: SMTPRe
     assert Notification.objects.filter(dossier=dossier).count() == 1
 
 
-def test_a_failed_send_raises_then_the_retry_sends_once(
-    world: World, smtp_server: SMTPRecorder, settings: Any
-) -> None:
+def test_a_failed_send_raises_then_the_retry_sends_once(world: World, smtp_server: SMTPRecorder, settings: Any) -> None:
     dossier = receive(world)
     event = dossier_event_saved(DossierEvent.RESULT_READY, dossier, at=LATER)
     settings.EMAIL_PORT = free_port()  # nothing listens there: the SMTP server is "down"
@@ -193,7 +209,8 @@ def test_a_failed_send_raises_then_the_retry_sends_once(
     assert caught.value.code == NotificationErrorCode.SEND_FAILED
     assert "Không gửi được thư điện tử" in caught.value.message
     row = Notification.objects.get(dossier=dossier)
-    assert (row.status, row.attempts) == (Status.FAILED, 1) and "Không gửi được" in row.error
+    assert (row.status, row.attempts) == (Status.FAILED, 1)
+    assert "Không gửi được" in row.error
 
     settings.EMAIL_PORT = smtp_server.port  # back up: the dispatcher's retry sends it
     notification_handle_event(event)
