@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from cchc.catalogue.models import Field, RequiredDocument
 from cchc.dossiers.constants import ApplicantKind, DossierError, RatingCriterion, RatingLevel
 from cchc.dossiers.uploads import ACCEPT, ALLOWED_TEXT, max_bytes, size_text, upload_check
-from cchc.dossiers.web.forms import AgencyChoiceField, ConsoleForm
+from cchc.dossiers.web.forms import AgencyChoiceField, ConsoleForm, notify_channels_check, notify_channels_field
 from cchc.org.models import Agency
 
 _CITIZEN_ID = re.compile(r"^(\d{9}|\d{12})$")
@@ -102,6 +102,7 @@ class ApplicationForm(ConsoleForm):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
     )
+    notify_channels = notify_channels_field(initial=["email"])  # the address is asked for online
 
     def __init__(
         self,
@@ -185,6 +186,7 @@ class ApplicationForm(ConsoleForm):
                 self.add_error(
                     "applicant_id_number", "Mã số doanh nghiệp, tổ chức phải gồm 10 chữ số (chi nhánh: thêm -XXX)."
                 )
+        notify_channels_check(self, data)
         for document in self.documents:
             name = f"doc_{document.order}"
             file = data.get(name)
