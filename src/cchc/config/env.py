@@ -38,7 +38,9 @@ def email_url_settings(url: str) -> dict[str, object]:
     if parts.scheme == "file":
         return {"EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend", "EMAIL_FILE_PATH": parts.path}
     if parts.scheme not in ("smtp", "smtps"):
-        raise ValueError(f"EMAIL_URL: không hỗ trợ giao thức «{parts.scheme}» (dùng smtp, smtps, console, file, locmem).")
+        raise ValueError(
+            f"EMAIL_URL: không hỗ trợ giao thức «{parts.scheme}» (dùng smtp, smtps, console, file, locmem)."
+        )
     ssl = parts.scheme == "smtps" or query.get("ssl", "").lower() in {"1", "true", "yes", "on"}
     return {
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
