@@ -273,7 +273,7 @@ CCHC_FEEDBACK_CONTROL_AGENCY = env_str("CCHC_FEEDBACK_CONTROL_AGENCY", "van-phon
 EMAIL_URL = env_str("EMAIL_URL", "")
 if EMAIL_URL:
     globals().update(email_url_settings(EMAIL_URL))
-EMAIL_TIMEOUT = int(env_str("EMAIL_TIMEOUT", "10"))  # seconds: a slow SMTP server never holds a worker long
+EMAIL_TIMEOUT = int(env_str("EMAIL_TIMEOUT", "8"))  # seconds: a slow SMTP server never holds a worker long
 # SMS and Zalo (cchc.notifications.gateways): a provider URL speaking the HttpGateway protocol (the shipped
 # simulator: `cchc notifications sms-simulator --port 8025` → http://127.0.0.1:8025/messages) and its bearer
 # token; no URL: the log gateway (the message is logged, and appended to CCHC_NOTIFY_LOG_FILE when set).
@@ -281,8 +281,10 @@ CCHC_SMS_GATEWAY_URL = env_str("CCHC_SMS_GATEWAY_URL", "")
 CCHC_SMS_GATEWAY_TOKEN = env_str("CCHC_SMS_GATEWAY_TOKEN", "")
 CCHC_ZALO_GATEWAY_URL = env_str("CCHC_ZALO_GATEWAY_URL", "")
 CCHC_ZALO_GATEWAY_TOKEN = env_str("CCHC_ZALO_GATEWAY_TOKEN", "")
-CCHC_GATEWAY_TIMEOUT = float(env_str("CCHC_GATEWAY_TIMEOUT", "5"))  # seconds per attempt
-CCHC_GATEWAY_RETRIES = int(env_str("CCHC_GATEWAY_RETRIES", "3"))  # attempts per message within one delivery
+CCHC_GATEWAY_TIMEOUT = float(env_str("CCHC_GATEWAY_TIMEOUT", "4"))  # seconds per attempt
+# attempts per message within one delivery (the outbox retries the event later); keep the worst case of one
+# event (EMAIL_TIMEOUT + 2 × (RETRIES × TIMEOUT + backoffs)) under CCHC_OUTBOX_HANDLER_TIMEOUT_S (30 s)
+CCHC_GATEWAY_RETRIES = int(env_str("CCHC_GATEWAY_RETRIES", "2"))
 CCHC_GATEWAY_BACKOFF = float(env_str("CCHC_GATEWAY_BACKOFF", "0.5"))  # seconds, doubled after each attempt
 CCHC_NOTIFY_LOG_FILE = env_str("CCHC_NOTIFY_LOG_FILE", "")
 # The links in the messages (the portal's look-up page) start with CCHC_SITE_URL (above).

@@ -76,8 +76,8 @@ class HttpGateway:
         *,
         url: str,
         token: str = "",
-        timeout: float = 5.0,
-        retries: int = 3,
+        timeout: float = 4.0,
+        retries: int = 2,
         backoff: float = 0.5,
     ) -> None:
         self.channel = channel
@@ -147,7 +147,7 @@ def gateway_for(channel: str) -> Gateway:
         channel,
         url=url,
         token=getattr(settings, f"{prefix}_TOKEN", ""),
-        timeout=float(getattr(settings, "CCHC_GATEWAY_TIMEOUT", 5.0)),
-        retries=int(getattr(settings, "CCHC_GATEWAY_RETRIES", 3)),
+        timeout=float(getattr(settings, "CCHC_GATEWAY_TIMEOUT", 4.0)),
+        retries=int(getattr(settings, "CCHC_GATEWAY_RETRIES", 2)),
         backoff=float(getattr(settings, "CCHC_GATEWAY_BACKOFF", 0.5)),
     )

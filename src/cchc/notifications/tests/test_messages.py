@@ -15,6 +15,7 @@ from cchc.dossiers.selectors import dossier_submission_reference
 from cchc.dossiers.tests.conftest import AT, CITIZEN, World, receive, submit
 from cchc.notifications.constants import NotificationError, NotificationErrorCode, Status, Topic
 from cchc.notifications.models import MessageTemplate, Notification
+from cchc.notifications.selectors import notifications_of_dossier
 from cchc.notifications.services import notification_handle_event
 from cchc.notifications.tests.conftest import SITE, dossier_event_saved
 from cchc.notifications.tests.smtp import SMTPRecorder, free_port
@@ -197,7 +198,8 @@ def test_a_second_delivery_sends_nothing_again(world: World, smtp_server: SMTPRe
     notification_handle_event(event)
     notification_handle_event(event)
     assert len(smtp_server.messages) == 1
-    assert Notification.objects.filter(dossier=dossier).count() == 1
+    (row,) = notifications_of_dossier(dossier_id=dossier.pk)
+    assert (row.key, row.attempts) == (f"{event.pk}:email", 1)
 
 
 def test_a_failed_send_raises_then_the_retry_sends_once(world: World, smtp_server: SMTPRecorder, settings: Any) -> None:
