@@ -74,7 +74,10 @@ def _when(value: str | datetime | None) -> str:
     """``08:30 ngày 07/01/2026`` (Vietnam time) from an ISO string or a datetime; "" when absent."""
     if not value:
         return ""
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    try:
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    except ValueError:
+        return str(value)  # not a moment: said as written rather than failing the message
     if timezone.is_naive(moment):
         moment = moment.replace(tzinfo=VN_TZ)
     return moment.astimezone(VN_TZ).strftime("%H:%M ngày %d/%m/%Y")
@@ -95,8 +98,32 @@ def site_url(path: str) -> str:
 
 
 def _day(payload: dict[str, Any]) -> date:
-    at = payload.get("at")
-    return (datetime.fromisoformat(at) if at else timezone.now()).astimezone(VN_TZ).date()
+    try:
+        moment = datetime.fromisoformat(payload["at"])
+    except (KeyError, TypeError, ValueError):
+        moment = timezone.now()
+    return moment.astimezone(VN_TZ).date()
+
+
+def _amount(value: Any) -> Decimal | None:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    return amount if amount.is_finite() else None
+
+
+def _reason(dossier: Dossier, topic: Topic, details: dict[str, Any]) -> str:
+    """The reason the event carries, else the one recorded on the dossier for that kind of step."""
+    if details.get("reason"):
+        return str(details["reason"])
+    if topic == Topic.SUPPLEMENT:
+        latest = dossier.supplements.order_by("-requested_at", "-pk").first()
+        return latest.reason if latest is not None else ""
+    if topic == Topic.EXTENSION:
+        extension = dossier.extensions.order_by("-at", "-pk").first()
+        return extension.reason if extension is not None else ""
+    return dossier.end_reason
 
 
 def _dossier_context(dossier: Dossier, topic: Topic, payload: dict[str, Any]) -> dict[str, str]:
@@ -112,16 +139,16 @@ def _dossier_context(dossier: Dossier, topic: Topic, payload: dict[str, Any]) ->
         "lien_ket_tra_cuu": site_url(reverse("portal:lookup")),
     }
     if topic in (Topic.SUPPLEMENT, Topic.REFUSED, Topic.WITHDRAWN, Topic.STOPPED, Topic.EXTENSION):
-        context["ly_do"] = str(details.get("reason") or dossier.end_reason or "")
+        context["ly_do"] = _reason(dossier, topic, details)
     if topic == Topic.SUPPLEMENT:
         context["han_bo_sung"] = _when(details.get("deadline"))
     if topic == Topic.FINANCIAL_OBLIGATION:
-        due, paid = details.get("due"), details.get("paid") or "0"
-        try:
-            rest: Any = Decimal(str(due)) - Decimal(str(paid))
-        except (InvalidOperation, ValueError):
-            rest = due
-        context.update(so_tien=_money(rest), tong_so_tien=_money(due), da_nop=_money(paid) or "0")
+        due, paid = _amount(details.get("due")), _amount(details.get("paid") or 0)
+        if due is None:  # not in the event: the dossier's fee lines and payments
+            due = sum((line.amount or Decimal(0) for line in dossier.fee_lines.all()), Decimal(0))
+            paid = sum((payment.amount for payment in dossier.payments.all()), Decimal(0))
+        paid = paid or Decimal(0)
+        context.update(so_tien=_money(max(due - paid, Decimal(0))), tong_so_tien=_money(due), da_nop=_money(paid))
     if topic == Topic.EXTENSION:
         context.update(han_cu=_when(details.get("previous_due_at")), han_moi=_when(details.get("new_due_at")))
     return context

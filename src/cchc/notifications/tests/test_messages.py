@@ -251,3 +251,29 @@ def test_a_template_switched_off_sends_nothing_and_a_deleted_one_falls_back(
 def test_the_defaults_are_seeded_for_every_topic_and_channel(db: None) -> None:
     assert MessageTemplate.objects.count() == len(Topic) * 3
     assert not MessageTemplate.objects.filter(channel="email", subject="").exists()
+
+
+@pytest.mark.parametrize(
+    ("details", "line"),
+    [
+        ({"due": "200000", "paid": "50000"}, "Số tiền phải nộp: 150.000 đồng (tổng 200.000 đồng, đã nộp 50.000 đồng)."),
+        ({}, "Số tiền phải nộp: 200.000 đồng."),  # not in the event: the dossier's fee lines
+    ],
+    ids=["partly-paid", "from-the-fee-lines"],
+)
+def test_the_amount_still_to_pay(world: World, smtp_server: SMTPRecorder, details: dict[str, Any], line: str) -> None:
+    dossier = receive(world)
+    topic = DossierEvent.FINANCIAL_OBLIGATION_REQUESTED
+    notification_handle_event(dossier_event_saved(topic, dossier, at=LATER, details=details))
+    (message,) = smtp_server.wait_for(1)
+    assert line in message.get_content()
+
+
+def test_a_reason_missing_from_the_event_is_read_from_the_dossier(world: World, smtp_server: SMTPRecorder) -> None:
+    from cchc.dossiers import services as s
+
+    dossier = receive(world)
+    s.dossier_request_supplement(dossier=dossier, actor=world.reception, at=LATER, reason="Bổ sung tờ khai có chữ ký")
+    notification_handle_event(dossier_event_saved(DossierEvent.SUPPLEMENT_REQUESTED, dossier, at=LATER, details={}))
+    (message,) = smtp_server.wait_for(1)
+    assert "Nội dung cần bổ sung: Bổ sung tờ khai có chữ ký" in message.get_content()
