@@ -10,13 +10,17 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
+import pytest
+from django.contrib.auth import get_user_model
+
 from cchc.notifications.tests.smtp import SMTPRecorder
 
 
-def test_a_live_server_sends_to_the_test_smtp_server(
-    live_server: Any, smtp_server: SMTPRecorder, django_user_model: Any
-) -> None:
-    django_user_model.objects.create_user("hoa", email="hoa@example.vn", password="x-Secret-123")
+# transactional (the live server's thread sees the data), run after the other database tests, and the
+# data the migrations seed (calendar overrides, templates) restored after the flush for the tests after it
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_live_server_sends_to_the_test_smtp_server(live_server: Any, smtp_server: SMTPRecorder) -> None:
+    get_user_model().objects.create_user("hoa", email="hoa@example.vn", password="x-Secret-123")
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
     url = live_server.url + "/mot-cua/quen-mat-khau/"
     page = opener.open(url, timeout=10).read().decode()
