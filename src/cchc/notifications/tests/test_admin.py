@@ -83,3 +83,16 @@ def test_the_messages_sent_are_listed_read_only(admin_client: Client) -> None:
     assert response.status_code == 200
     assert admin_client.get(reverse("admin:notifications_notification_add")).status_code == 403
     assert not Notification.objects.exists()
+
+
+def test_reset_templates_restores_the_defaults(db: None) -> None:
+    from django.core.management import call_command
+
+    from cchc.notifications.services import templates_reset
+
+    MessageTemplate.objects.filter(topic=Topic.RECEIPT, channel="sms").delete()
+    MessageTemplate.objects.filter(topic=Topic.RETURNED, channel="email").update(body="Đã trả {{ ma_ho_so }}.")
+    assert templates_reset() == (1, 0)
+    assert MessageTemplate.objects.get(topic=Topic.RETURNED, channel="email").body == "Đã trả {{ ma_ho_so }}."
+    call_command("notifications", "reset-templates", "--force")
+    assert "đánh giá mức độ hài lòng" in MessageTemplate.objects.get(topic=Topic.RETURNED, channel="email").body
