@@ -16,9 +16,9 @@ from django.contrib.auth import get_user_model
 from cchc.notifications.tests.smtp import SMTPRecorder
 
 
-# transactional (the live server's thread sees the data), run after the other database tests, and the
-# data the migrations seed (calendar overrides, templates) restored after the flush for the tests after it
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# transactional (the live server's thread must see the data): run after the other database tests, like
+# every live-server test (the flush after it empties the tables, as theirs do)
+@pytest.mark.django_db(transaction=True)
 def test_a_live_server_sends_to_the_test_smtp_server(live_server: Any, smtp_server: SMTPRecorder) -> None:
     get_user_model().objects.create_user("hoa", email="hoa@example.vn", password="x-Secret-123")
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
