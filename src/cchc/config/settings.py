@@ -11,7 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from cchc.config.env import env_bool, env_list, env_str
+from cchc.config.env import email_url_settings, env_bool, env_list, env_str
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # The repository root in a source checkout (src/cchc/config -> repo); var/ holds local state.
@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "cchc.dossiers",
     "cchc.feedback",
     "cchc.surveys",
+    "cchc.notifications",
     "cchc.indicators",
     "cchc.program",
     "cchc.plans",
@@ -277,3 +278,26 @@ CCHC_OUTBOX_MAX_ATTEMPTS = int(env_str("CCHC_OUTBOX_MAX_ATTEMPTS", "8"))
 CCHC_OUTBOX_HANDLER_TIMEOUT_S = float(env_str("CCHC_OUTBOX_HANDLER_TIMEOUT_S", "30"))
 CCHC_OUTBOX_BATCH = int(env_str("CCHC_OUTBOX_BATCH", "500"))
 CCHC_OUTBOX_IDLE_SLEEP_S = float(env_str("CCHC_OUTBOX_IDLE_SLEEP_S", "1"))
+
+# --- Notifications to applicants (issue 13 item 7; cchc.notifications, docs/notifications.md) ---------
+# E-mail: EMAIL_URL (smtp://user:password@host:587?tls=1, smtps://…:465, console://, file:///dir) sets the
+# backend and the SMTP settings above in one variable; without it EMAIL_BACKEND / EMAIL_HOST / EMAIL_PORT /
+# EMAIL_HOST_USER / EMAIL_HOST_PASSWORD / EMAIL_USE_TLS apply (default: printed to the console).
+EMAIL_URL = env_str("EMAIL_URL", "")
+if EMAIL_URL:
+    globals().update(email_url_settings(EMAIL_URL))
+EMAIL_TIMEOUT = int(env_str("EMAIL_TIMEOUT", "8"))  # seconds: a slow SMTP server never holds a worker long
+# SMS and Zalo (cchc.notifications.gateways): a provider URL speaking the HttpGateway protocol (the shipped
+# simulator: `cchc notifications sms-simulator --port 8025` → http://127.0.0.1:8025/messages) and its bearer
+# token; no URL: the log gateway (the message is logged, and appended to CCHC_NOTIFY_LOG_FILE when set).
+CCHC_SMS_GATEWAY_URL = env_str("CCHC_SMS_GATEWAY_URL", "")
+CCHC_SMS_GATEWAY_TOKEN = env_str("CCHC_SMS_GATEWAY_TOKEN", "")
+CCHC_ZALO_GATEWAY_URL = env_str("CCHC_ZALO_GATEWAY_URL", "")
+CCHC_ZALO_GATEWAY_TOKEN = env_str("CCHC_ZALO_GATEWAY_TOKEN", "")
+CCHC_GATEWAY_TIMEOUT = float(env_str("CCHC_GATEWAY_TIMEOUT", "4"))  # seconds per attempt
+# attempts per message within one delivery (the outbox retries the event later); keep the worst case of one
+# event (EMAIL_TIMEOUT + 2 × (RETRIES × TIMEOUT + backoffs)) under CCHC_OUTBOX_HANDLER_TIMEOUT_S (30 s)
+CCHC_GATEWAY_RETRIES = int(env_str("CCHC_GATEWAY_RETRIES", "2"))
+CCHC_GATEWAY_BACKOFF = float(env_str("CCHC_GATEWAY_BACKOFF", "0.5"))  # seconds, doubled after each attempt
+CCHC_NOTIFY_LOG_FILE = env_str("CCHC_NOTIFY_LOG_FILE", "")
+# The links in the messages (the portal's look-up page) start with CCHC_SITE_URL (above).

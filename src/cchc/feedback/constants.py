@@ -156,3 +156,8 @@ class FeedbackError(DomainError[FeedbackErrorCode]):
         FeedbackErrorCode.UPLOAD_TYPE_NOT_ALLOWED: 415,
     }
     default_status = 409
+
+
+# The outbox event of an answer (``cchc.outbox``; the author is notified by ``cchc.notifications``).
+# Payload, schema version 1: {"feedback_id": int, "code": "PA-…", "agency_id": int, "at": ISO 8601}.
+EVENT_ANSWERED = "feedback.answered"

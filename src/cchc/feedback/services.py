@@ -40,6 +40,7 @@ from cchc.common.uploads import FileRejected, file_check
 from cchc.dossiers.models import Dossier
 from cchc.feedback.codes import feedback_code_next, lookup_code_hash, lookup_code_new, reception_day
 from cchc.feedback.constants import (
+    EVENT_ANSWERED,
     TRANSITIONS,
     Action,
     Classification,
@@ -53,6 +54,7 @@ from cchc.feedback.models import Feedback
 from cchc.feedback.selectors import feedback_staff_scope
 from cchc.org.models import Agency
 from cchc.org.selectors import agency_successors_on
+from cchc.outbox.services import outbox_emit
 
 SNAPSHOT_FIELDS = [
     "code",
@@ -461,6 +463,13 @@ def feedback_answer(
     locked.search_key = _search_key(locked, locked.agency)
     locked.save()
     _audit(locked, Action.ANSWER, actor, before, at)
+    # the author is told of the answer (cchc.notifications), after this transaction commits
+    outbox_emit(
+        topic=EVENT_ANSWERED,
+        stream=f"feedback:{locked.pk}",
+        payload={"feedback_id": locked.pk, "code": locked.code, "agency_id": locked.agency_id, "at": at.isoformat()},
+        occurred_at=at,
+    )
     return locked
 
 

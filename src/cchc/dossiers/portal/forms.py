@@ -18,6 +18,7 @@ from cchc.common.forms import ConsoleForm
 from cchc.common.uploads import ACCEPT, ALLOWED_TEXT, max_bytes, size_text
 from cchc.dossiers.constants import ApplicantKind, DossierError, RatingCriterion, RatingLevel
 from cchc.dossiers.uploads import upload_check
+from cchc.dossiers.web.forms import notify_channels_check, notify_channels_field
 from cchc.org.forms import AgencyChoiceField
 from cchc.org.models import Agency
 
@@ -104,6 +105,7 @@ class ApplicationForm(ConsoleForm):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
     )
+    notify_channels = notify_channels_field(initial=["email"])  # the address is asked for online
 
     def __init__(
         self,
@@ -187,6 +189,7 @@ class ApplicationForm(ConsoleForm):
                 self.add_error(
                     "applicant_id_number", "Mã số doanh nghiệp, tổ chức phải gồm 10 chữ số (chi nhánh: thêm -XXX)."
                 )
+        notify_channels_check(self, data)
         for document in self.documents:
             name = f"doc_{document.order}"
             file = data.get(name)

@@ -201,6 +201,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
                 phone=data["applicant_phone"],
                 email=data["applicant_email"],
                 address=data["applicant_address"],
+                notify_channels=tuple(data["notify_channels"]),
             ),
             receiving_agency=receiving,
             competent_agency=competent,

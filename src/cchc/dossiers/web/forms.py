@@ -21,7 +21,7 @@ from cchc.accounts.forms import UserChoiceField
 from cchc.catalogue.models import RequiredDocument
 from cchc.common.forms import ConsoleForm
 from cchc.dossiers import services
-from cchc.dossiers.constants import Action, ApplicantKind, PaymentChannel
+from cchc.dossiers.constants import Action, ApplicantKind, NotifyChannel, PaymentChannel
 from cchc.dossiers.models import FeeLine
 from cchc.org.forms import AgencyChoiceField
 from cchc.org.models import Agency
@@ -182,6 +182,29 @@ class ProcedureSearchForm(forms.Form):
     )
 
 
+def notify_channels_field(*, initial: list[str]) -> forms.MultipleChoiceField:
+    """The channels the applicant chooses to be told of the dossier's progress (``cchc.notifications``)."""
+    return forms.MultipleChoiceField(
+        label="Nhận thông báo về hồ sơ qua",
+        choices=NotifyChannel.choices,
+        required=False,
+        initial=initial,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Tiếp nhận, yêu cầu bổ sung, có kết quả, trả kết quả… Không chọn kênh nào: không gửi thông báo.",
+        error_messages={"invalid_choice": "Kênh nhận thông báo không hợp lệ."},
+    )
+
+
+def notify_channels_check(form: forms.Form, data: dict[str, Any]) -> None:
+    """Each channel chosen needs its contact (the service checks it again)."""
+    channels = data.get("notify_channels") or []
+    if NotifyChannel.EMAIL in channels and not data.get("applicant_email") and "applicant_email" not in form.errors:
+        form.add_error("notify_channels", "Muốn nhận thông báo qua thư điện tử cần ghi địa chỉ thư điện tử.")
+    texts = {NotifyChannel.SMS, NotifyChannel.ZALO} & set(channels)
+    if texts and not data.get("applicant_phone") and "applicant_phone" not in form.errors:
+        form.add_error("notify_channels", "Muốn nhận thông báo qua tin nhắn hoặc Zalo cần ghi số điện thoại.")
+
+
 class CounterReceptionForm(ConsoleForm):
     """The paper dossier at the desk: where, who, and the document checklist from the catalogue."""
 
@@ -220,6 +243,7 @@ class CounterReceptionForm(ConsoleForm):
         error_messages={"invalid": "Địa chỉ thư điện tử không hợp lệ."},
     )
     applicant_address = forms.CharField(label="Địa chỉ", max_length=500, required=False)
+    notify_channels = notify_channels_field(initial=[])  # the officer ticks what the applicant asks for
 
     def __init__(
         self,
@@ -274,4 +298,5 @@ class CounterReceptionForm(ConsoleForm):
                     f"doc_{document.order}",
                     f"Thiếu giấy tờ bắt buộc: «{document.name}». Chưa đủ thành phần hồ sơ thì chưa tiếp nhận.",
                 )
+        notify_channels_check(self, data)
         return data

@@ -368,6 +368,7 @@ def counter_reception(request: HttpRequest) -> HttpResponse:
                 phone=data["applicant_phone"],
                 email=data["applicant_email"],
                 address=data["applicant_address"],
+                notify_channels=tuple(data["notify_channels"]),
             )
             try:
                 dossier = services.dossier_receive_counter(
