@@ -6,6 +6,7 @@ from enum import StrEnum
 
 from django.db import models
 
+from cchc.common.errors import DomainError
 from cchc.feedback.constants import EVENT_ANSWERED as FEEDBACK_ANSWERED
 
 
@@ -65,15 +66,17 @@ class NotificationErrorCode(StrEnum):
     SUBJECT_NOT_FOUND = "notifications.subject_not_found"
 
 
-class NotificationError(Exception):
+class NotificationError(DomainError[NotificationErrorCode]):
     """A message that could not be written or sent: a stable ``code`` and a Vietnamese ``message``.
 
-    Raised by the outbox handler, it makes the dispatcher retry the event (then dead-letter it)."""
+    Raised by the outbox handler, it makes the dispatcher retry the event (then dead-letter it); the
+    statuses matter only where an admin page shows the refusal (a template that does not render)."""
 
-    def __init__(self, code: NotificationErrorCode, message: str) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
+    codes = NotificationErrorCode
+    statuses = {
+        NotificationErrorCode.TEMPLATE_INVALID: 400,
+        NotificationErrorCode.TEMPLATE_MISSING: 409,
+        NotificationErrorCode.SEND_FAILED: 409,
+        NotificationErrorCode.GATEWAY_FAILED: 409,
+        NotificationErrorCode.SUBJECT_NOT_FOUND: 404,
+    }

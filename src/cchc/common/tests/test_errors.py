@@ -35,6 +35,7 @@ NOT_REFUSALS = {
     "FileRejected": "the upload check's internal answer, turned by each caller into its own app's refusal",
     "HandlerTimeout": "the outbox dispatcher's time limit interrupting a subscriber: a fault, retried",
     "_BatchBroken": "the outbox dispatcher's internal signal to roll a batch back and retry it",
+    "_Retryable": "the SMS/Zalo gateway's internal signal to try the provider again",
     "RequestTooLarge": "DRF's parser protocol (an APIException raised while reading the body)",
 }
 VALID_STATUSES = range(400, 500)
