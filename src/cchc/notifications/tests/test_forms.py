@@ -10,9 +10,9 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from cchc.common.tests.files import pdf_bytes, upload
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.tests.conftest import World
-from cchc.dossiers.tests.portal.conftest import pdf_bytes, upload
 
 APPLY = "/dich-vu-cong/thu-tuc/9.000101/nop-truc-tuyen/"
 

@@ -105,7 +105,7 @@ def test_search_submit_process_return_rate(phone: Page, desk: Page, live_server,
     phone.get_by_label("Họ và tên (hoặc tên tổ chức)").fill("Phạm Thị Hồng")
     phone.get_by_label("Số định danh cá nhân (hoặc mã số doanh nghiệp)").fill("056190004321")
     phone.get_by_label("Số điện thoại").fill("0905 111 222")
-    phone.get_by_label("Thư điện tử").fill("hong@example.vn")
+    phone.get_by_role("textbox", name="Thư điện tử").fill("hong@example.vn")
     phone.get_by_label("Nộp hồ sơ và nhận kết quả tại").select_option(label=commune.name)
     attach(phone, pdf_file("don.pdf", HTML_AS_PDF))
     phone.get_by_role("button", name="Nộp hồ sơ").click()

@@ -121,7 +121,7 @@ def test_an_online_police_dossier_goes_from_submission_to_rating_with_the_printe
     citizen.get_by_label("Họ và tên (hoặc tên tổ chức)").fill("Phạm Thị Hồng")
     citizen.get_by_label("Số định danh cá nhân (hoặc mã số doanh nghiệp)").fill("056190004321")
     citizen.get_by_label("Số điện thoại").fill("0905111222")
-    citizen.get_by_label("Thư điện tử").fill("hong@example.vn")
+    citizen.get_by_role("textbox", name="Thư điện tử").fill("hong@example.vn")
     citizen.get_by_label(re.compile("^Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp")).set_input_files(pdf("to-khai.pdf"))
     citizen.get_by_label(re.compile("^Giấy tờ tùy thân của người yêu cầu")).set_input_files(pdf("cccd.pdf"))
     citizen.get_by_role("button", name="Nộp hồ sơ").click()
