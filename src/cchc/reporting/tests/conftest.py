@@ -17,6 +17,7 @@ from django.db import transaction
 from cchc.accounts.constants import Area, Role
 from cchc.accounts.services import membership_grant
 from cchc.dossiers.tests.conftest import MERGER_DAY, PUBLISHED, World, _grant, build_world, receive, submit
+from cchc.indicators.tests.conftest import apply_events
 from cchc.org.models import Agency
 from cchc.program.models import Program
 from cchc.program.services import program_import
@@ -66,6 +67,7 @@ def build_reporting_world() -> RWorld:
     for index in range(4):  # figures for 2025-Q4: Sở Tư pháp dossiers, online and at the counter
         moment = DOSSIER_DAY + timedelta(days=index)
         (submit if index % 2 else receive)(base, moment)
+    apply_events()  # the rollups follow the dossier events (the outbox's subscriber), as a deployment's do
     return RWorld(
         base=base,
         program=Program.objects.get(),
