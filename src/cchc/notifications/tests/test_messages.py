@@ -100,7 +100,7 @@ def test_each_topic_is_received_in_vietnamese(world: World, smtp_server: SMTPRec
     assert row.subject == str(message["Subject"])
     assert row.body.strip() == body.strip()
     assert row.sent_at is not None
-    assert row.provider_id == message["Message-ID"]
+    assert row.provider_id == str(message["Message-ID"]).strip()  # a long header is folded
 
 
 @pytest.mark.parametrize(
