@@ -115,13 +115,23 @@ def _applicant(rng: random.Random, index: int, version: VersionInfo, *, online: 
     address = f"Số {rng.randint(1, 300)} đường {rng.choice(STREETS)}, tỉnh Khánh Hòa"
     if organisation:
         name = f"{rng.choice(COMPANY_KINDS)} {rng.choice(COMPANY_NAMES)} {index % 1000:03d}"
-        return Applicant(ApplicantKind.ORGANISATION, name, f"42{index % 10**8:08d}", phone, "", address)
+        return Applicant(
+            ApplicantKind.ORGANISATION, name, f"42{index % 10**8:08d}", phone, "", address, notify_channels=()
+        )
     name = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
     gender_century = rng.choice("0123")
     born = rng.randint(40, 99) if gender_century in "01" else rng.randint(0, 8)
     email = f"nguoinop{index}@example.vn" if online and rng.random() < 0.5 else ""
+    # simulated applicants are not people: they ask for no notifications (the demo of ``make run`` would
+    # otherwise send hundreds of messages to made-up addresses when its dispatcher starts)
     return Applicant(
-        ApplicantKind.CITIZEN, name, f"056{gender_century}{born:02d}{index % 10**6:06d}", phone, email, address
+        ApplicantKind.CITIZEN,
+        name,
+        f"056{gender_century}{born:02d}{index % 10**6:06d}",
+        phone,
+        email,
+        address,
+        notify_channels=(),
     )
 
 
