@@ -161,3 +161,8 @@ class FeedbackError(DomainError[FeedbackErrorCode]):
 # The outbox event of an answer (``cchc.outbox``; the author is notified by ``cchc.notifications``).
 # Payload, schema version 1: {"feedback_id": int, "code": "PA-…", "agency_id": int, "at": ISO 8601}.
 EVENT_ANSWERED = "feedback.answered"
+# The events of the writes that change a dossier's QĐ 766 facts (a feedback about a dossier counts it as
+# dissatisfied, 5.4, unless refused): the indicator rollups' subscriber recomputes ``dossier_id``.
+# Payload, schema version 1: {"feedback_id": int, "code": "PA-…", "dossier_id": int | null, "at": ISO 8601}.
+EVENT_SUBMITTED = "feedback.submitted"
+EVENT_REJECTED = "feedback.rejected"

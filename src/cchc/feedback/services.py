@@ -41,6 +41,8 @@ from cchc.dossiers.models import Dossier
 from cchc.feedback.codes import feedback_code_next, lookup_code_hash, lookup_code_new, reception_day
 from cchc.feedback.constants import (
     EVENT_ANSWERED,
+    EVENT_REJECTED,
+    EVENT_SUBMITTED,
     TRANSITIONS,
     Action,
     Classification,
@@ -298,7 +300,27 @@ def feedback_submit(
         after=_snapshot(feedback),
         at=at,
     )
+    _emit_facts_changed(feedback, EVENT_SUBMITTED, at)
     return Submitted(feedback=feedback, lookup_code=lookup_code)
+
+
+def _emit_facts_changed(feedback: Feedback, topic: str, at: datetime) -> None:
+    """The outbox event of a write that changes the linked dossier's QĐ 766 facts (5.4: a feedback about a
+    dossier counts it as dissatisfied unless refused), in this transaction; only for a feedback about a
+    dossier (the indicator rollups' subscriber recomputes that dossier)."""
+    if feedback.dossier_id is None:
+        return
+    outbox_emit(
+        topic=topic,
+        stream=f"feedback:{feedback.pk}",
+        payload={
+            "feedback_id": feedback.pk,
+            "code": feedback.code,
+            "dossier_id": feedback.dossier_id,
+            "at": at.isoformat(),
+        },
+        occurred_at=at,
+    )
 
 
 @transaction.atomic
@@ -366,6 +388,7 @@ def feedback_reject(*, feedback: Feedback, actor: AbstractBaseUser, reason: str,
     locked.reject_reason = reason
     locked.save()
     _audit(locked, Action.REJECT, actor, before, at)
+    _emit_facts_changed(locked, EVENT_REJECTED, at)
     return locked
 
 

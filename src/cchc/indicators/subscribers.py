@@ -7,9 +7,9 @@ up to date instead of bringing them up to date themselves (a read never writes).
 
 Feedback (PAKN) counts too: a feedback about a dossier makes it dissatisfied (F766 5.4) unless it is
 refused as inadmissible, so filing one (``feedback_submit`` with a dossier code) and refusing one
-(``feedback_reject``) change the dossier's facts. :data:`FEEDBACK_TOPICS` are the topics those writes
-are to emit, with ``payload["dossier_id"]`` (null when the feedback names no dossier); until they do,
-the audit-trail catch-up (``cchc indicators refresh``, ``rollups_refresh_task``) applies them.
+(``feedback_reject``) write :data:`FEEDBACK_TOPICS` (``cchc.feedback.constants.EVENT_SUBMITTED`` and
+``EVENT_REJECTED``) with ``payload["dossier_id"]``. The audit-trail catch-up (``cchc indicators
+refresh``, ``rollups_refresh_task``) remains for writes that emit no event (SQL copies, old data).
 
 Delivery is at least once: the handler recomputes from the current state, so a second delivery, or an
 older event delivered after a newer one, changes nothing more (no idempotency key to record).
