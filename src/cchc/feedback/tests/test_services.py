@@ -13,7 +13,14 @@ from cchc.common.tests.files import pdf_bytes
 from cchc.dossiers.tests.conftest import VN
 from cchc.feedback import services as s
 from cchc.feedback.codes import lookup_code_hash
-from cchc.feedback.constants import Classification, FeedbackErrorCode, FeedbackStatus, RatingLevel
+from cchc.feedback.constants import (
+    EVENT_REJECTED,
+    EVENT_SUBMITTED,
+    Classification,
+    FeedbackErrorCode,
+    FeedbackStatus,
+    RatingLevel,
+)
 from cchc.feedback.models import Feedback
 from cchc.feedback.tests.conftest import (
     ANSWER,
@@ -26,6 +33,7 @@ from cchc.feedback.tests.conftest import (
     file,
     to_published,
 )
+from cchc.outbox.models import OutboxEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +107,23 @@ def test_submit_with_a_dossier_code_takes_the_dossiers_competent_agency(fw: Feed
     # then
     assert fb.dossier_id == dossier.pk
     assert fb.agency_id == dossier.competent_agency_id == fw.justice.pk
+
+
+def test_a_feedback_about_a_dossier_writes_the_events_the_indicator_rollups_follow(fw: FeedbackWorld) -> None:
+    # given a received dossier and a feedback about nothing in particular
+    dossier = dossier_with_code(fw)
+    head = OutboxEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    file(fw)
+    # when a feedback names the dossier, and is then refused as inadmissible
+    fb = file(fw, agency=None, dossier_code=dossier.code)
+    s.feedback_reject(feedback=fb, actor=fw.officer, reason="Không thuộc phạm vi Nghị định 20/2008", at=AT)
+    # then each write that changes the dossier's 5.4 facts wrote its event, naming the dossier; the
+    # feedback about nothing wrote none
+    events = OutboxEvent.objects.filter(pk__gt=head).exclude(topic__startswith="dossier.").order_by("pk")
+    assert [(e.topic, e.stream, e.payload["dossier_id"], e.payload["code"]) for e in events] == [
+        (EVENT_SUBMITTED, f"feedback:{fb.pk}", dossier.pk, fb.code),
+        (EVENT_REJECTED, f"feedback:{fb.pk}", dossier.pk, fb.code),
+    ]
 
 
 def test_a_chosen_agency_wins_over_the_dossiers(fw: FeedbackWorld) -> None:
