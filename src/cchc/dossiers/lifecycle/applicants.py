@@ -84,6 +84,19 @@ class Applicant:
                 raise invalid("Muốn nhận thông báo qua tin nhắn hoặc Zalo cần ghi số điện thoại.")
         return Applicant(kind, name, id_number, phone, email, " ".join(self.address.split()), channels)
 
+    def dossier_fields(self) -> dict[str, object]:
+        """The dossier's applicant columns (of a :meth:`validated` applicant): the services' new dossier
+        and the simulator's bulk path write the same ones."""
+        return {
+            "applicant_kind": self.kind,
+            "applicant_name": self.name,
+            "applicant_id_number": self.id_number,
+            "applicant_phone": self.phone,
+            "applicant_email": self.email,
+            "applicant_address": self.address,
+            "notify_channels": list(self.notify_channels or ()),
+        }
+
 
 @dataclass(frozen=True)
 class PaperDocument:

@@ -25,11 +25,12 @@ from cchc.dossiers.tests.portal.test_browser_demo_journey import (  # noqa: F401
     browser,
     citizen,
     desk,
-    label,
+    hand_over_every_step,
     log_in,
     log_out,
     pdf,
     printed,
+    take_action,
 )
 from cchc.notifications.models import Notification
 from cchc.outbox.dispatch import outbox_drain
@@ -115,30 +116,14 @@ def test_the_applicant_receives_an_email_at_each_step_of_the_dossier(
 
     # 5. every step by the account printed for it, then the competent leader records the result
     log_in(desk, base, steps[0], accounts[steps[0]])
-    for index, (giver, receiver) in enumerate(zip(steps[:-1], steps[1:], strict=True)):
-        if index:
-            log_in(desk, base, giver, accounts[giver])
-        desk.goto(url)
-        act(desk, "Chuyển bước xử lý")
-        desk.get_by_label("Người nhận bàn giao").select_option(label=label(receiver))
-        desk.get_by_role("button", name="Chuyển bước xử lý (bàn giao)").click()
-        expect(desk.locator(".flash")).to_contain_text("Đã chuyển bước")
-        log_out(desk)
-    log_in(desk, base, processed_by, accounts[processed_by])
-    desk.goto(url)
-    act(desk, "Ghi nhận đã xử lý xong")
-    desk.get_by_role("button", name="Ghi nhận đã xử lý xong").click()
-    expect(desk.locator("#trang-thai")).to_have_text("Đã xử lý xong")
+    hand_over_every_step(desk, base, url, steps, accounts)
+    take_action(desk, base, url, processed_by, accounts, "Ghi nhận đã xử lý xong", "Đã xử lý xong")
     log_out(desk)
     ready = delivered(smtp_server, 4)[-1]
     assert str(ready["Subject"]) == f"Hồ sơ {dossier.code} đã có kết quả"
 
     # 6. the centre's clerk returns the result
-    log_in(desk, base, returned_by, accounts[returned_by])
-    desk.goto(url)
-    act(desk, "Trả kết quả cho người nộp")
-    desk.get_by_role("button", name="Trả kết quả cho người nộp").click()
-    expect(desk.locator("#trang-thai")).to_have_text("Đã trả kết quả")
+    take_action(desk, base, url, returned_by, accounts, "Trả kết quả cho người nộp", "Đã trả kết quả")
     messages = delivered(smtp_server, 5)
     returned = messages[-1]
     assert dossier.code in str(returned["Subject"])

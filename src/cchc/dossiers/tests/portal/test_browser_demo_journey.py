@@ -100,6 +100,30 @@ def label(username: str) -> str:
     return f"{person_name(User.objects.get(username=username))} ({username})"
 
 
+def hand_over_every_step(desk: Page, base: str, url: str, steps: list[str], accounts: dict[str, str]) -> None:
+    """Each step by the account printed for it, handed to the next one (``desk`` logged in as the first)."""
+    for index, (giver, receiver) in enumerate(zip(steps[:-1], steps[1:], strict=True)):
+        if index:
+            log_in(desk, base, giver, accounts[giver])
+        desk.goto(url)
+        act(desk, "Chuyển bước xử lý")
+        desk.get_by_label("Người nhận bàn giao").select_option(label=label(receiver))
+        desk.get_by_role("button", name="Chuyển bước xử lý (bàn giao)").click()
+        expect(desk.locator(".flash")).to_contain_text("Đã chuyển bước")
+        log_out(desk)
+
+
+def take_action(
+    desk: Page, base: str, url: str, username: str, accounts: dict[str, str], title: str, status: str
+) -> None:
+    """``username`` logs in, opens the dossier at ``url`` and takes the action ``title``; the status shown after."""
+    log_in(desk, base, username, accounts[username])
+    desk.goto(url)
+    act(desk, title)
+    desk.get_by_role("button", name=title).click()
+    expect(desk.locator("#trang-thai")).to_have_text(status)
+
+
 def pdf(name: str) -> dict[str, object]:
     return {"name": name, "mimeType": "application/pdf", "buffer": pdf_bytes()}
 
@@ -140,30 +164,14 @@ def test_an_online_police_dossier_goes_from_submission_to_rating_with_the_printe
     url = base + f"/mot-cua/ho-so/{dossier.code}/"
 
     # 3. every step, each by the account printed for it, handed to the next one
-    for index, (giver, receiver) in enumerate(zip(steps[:-1], steps[1:], strict=True)):
-        if index:
-            log_in(desk, base, giver, accounts[giver])
-        desk.goto(url)
-        act(desk, "Chuyển bước xử lý")
-        desk.get_by_label("Người nhận bàn giao").select_option(label=label(receiver))
-        desk.get_by_role("button", name="Chuyển bước xử lý (bàn giao)").click()
-        expect(desk.locator(".flash")).to_contain_text("Đã chuyển bước")
-        log_out(desk)
+    hand_over_every_step(desk, base, url, steps, accounts)
 
     # 4. the competent leader records the end of processing
-    log_in(desk, base, processed_by, accounts[processed_by])
-    desk.goto(url)
-    act(desk, "Ghi nhận đã xử lý xong")
-    desk.get_by_role("button", name="Ghi nhận đã xử lý xong").click()
-    expect(desk.locator("#trang-thai")).to_have_text("Đã xử lý xong")
+    take_action(desk, base, url, processed_by, accounts, "Ghi nhận đã xử lý xong", "Đã xử lý xong")
     log_out(desk)
 
     # 5. the centre's clerk returns the result
-    log_in(desk, base, returned_by, accounts[returned_by])
-    desk.goto(url)
-    act(desk, "Trả kết quả cho người nộp")
-    desk.get_by_role("button", name="Trả kết quả cho người nộp").click()
-    expect(desk.locator("#trang-thai")).to_have_text("Đã trả kết quả")
+    take_action(desk, base, url, returned_by, accounts, "Trả kết quả cho người nộp", "Đã trả kết quả")
     desk.screenshot(path=str(SHOTS / "demo-journey-returned.png"), full_page=True)
 
     # 6. the citizen looks it up and rates it
