@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "cchc.feedback",
     "cchc.surveys",
     "cchc.notifications",
+    "cchc.integrations",
     "cchc.indicators",
     "cchc.program",
     "cchc.plans",
@@ -301,3 +302,23 @@ CCHC_GATEWAY_RETRIES = int(env_str("CCHC_GATEWAY_RETRIES", "2"))
 CCHC_GATEWAY_BACKOFF = float(env_str("CCHC_GATEWAY_BACKOFF", "0.5"))  # seconds, doubled after each attempt
 CCHC_NOTIFY_LOG_FILE = env_str("CCHC_NOTIFY_LOG_FILE", "")
 # The links in the messages (the portal's look-up page) start with CCHC_SITE_URL (above).
+
+# --- The national systems (issue 14; cchc.integrations, docs/integrations.md) ---------------------------
+# One gateway (the national portal's sharing platform) serves the dossier sync, the procedure database and
+# the feedback exchange; CCHC_NATIONAL_* apply to all three, CCHC_<DVCQG|CSDL_TTHC|PAKN>_URL overrides one.
+# Development and the demo: the shipped simulator (`cchc simulator national`, started by `make run`) at
+# http://127.0.0.1:8090. No URL: the adapters are not registered and nothing is sent (production must set it).
+CCHC_NATIONAL_URL = env_str("CCHC_NATIONAL_URL", "")
+_national = {
+    "url": CCHC_NATIONAL_URL,
+    "username": env_str("CCHC_NATIONAL_USERNAME", "cchc"),
+    "password": env_str("CCHC_NATIONAL_PASSWORD", "cchc-mo-phong"),
+    "ca_file": env_str("CCHC_NATIONAL_CA_FILE", ""),  # the CA of the partner's certificate (https)
+    "cert_file": env_str("CCHC_NATIONAL_CERT_FILE", ""),  # our client certificate (mutual TLS)
+    "key_file": env_str("CCHC_NATIONAL_KEY_FILE", ""),
+    "timeout_s": float(env_str("CCHC_NATIONAL_TIMEOUT_S", "5")),
+}
+CCHC_PARTNERS = {
+    partner: {**_national, "url": env_str(f"CCHC_{partner.upper()}_URL", CCHC_NATIONAL_URL)}
+    for partner in ("dvcqg", "csdl_tthc", "pakn")
+}

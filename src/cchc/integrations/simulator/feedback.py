@@ -1,0 +1,3 @@
+"""The simulator's feedback services (to be written: see docs/integrations.md)."""
+
+from __future__ import annotations
