@@ -114,6 +114,18 @@ class HandoverOutcome(models.TextChoices):
     LATE = "late", "Quá hạn"
 
 
+class IdentityLevel(models.TextChoices):
+    """How the applicant was identified when the dossier was filed (issue 15): an account of the
+    national electronic identity (VNeID; levels of NĐ 69/2024/NĐ-CP Điều 12) or none (typed details,
+    counter). Feeds the program's target "90 % of users authenticated by electronic identity" and the
+    QĐ 766 indicators on identity (TaiKhoanDuocXacThucVoiVNeID, domain-vn §2.6)."""
+
+    NONE = "", "Không xác thực định danh điện tử"
+    VNEID_1 = "vneid_1", "Định danh điện tử mức 1"
+    VNEID_2 = "vneid_2", "Định danh điện tử mức 2"
+    VNEID_ORGANISATION = "vneid_org", "Tài khoản định danh điện tử của tổ chức"
+
+
 class PaymentChannel(models.TextChoices):
     ONLINE_GATEWAY = "online_gateway", "Cổng thanh toán trực tuyến"
     COUNTER = "counter", "Nộp tại quầy"

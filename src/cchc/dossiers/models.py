@@ -22,6 +22,7 @@ from cchc.dossiers.constants import (
     DocumentSource,
     DossierStatus,
     HandoverOutcome,
+    IdentityLevel,
     PaymentChannel,
     RatingLevel,
     StepStatus,
@@ -65,6 +66,9 @@ class Dossier(models.Model):
     applicant_phone = models.CharField("số điện thoại", max_length=20, blank=True)
     applicant_email = models.EmailField("thư điện tử", blank=True)
     applicant_address = models.CharField("địa chỉ", max_length=500, blank=True)
+    applicant_identity = models.CharField(
+        "xác thực định danh", max_length=20, choices=IdentityLevel.choices, blank=True, default=""
+    )
     notify_channels = models.JSONField(
         "kênh nhận thông báo",
         default=list,

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from cchc.dossiers.constants import ApplicantKind, DossierError, DossierErrorCode, NotifyChannel
+from cchc.dossiers.constants import ApplicantKind, DossierError, DossierErrorCode, IdentityLevel, NotifyChannel
 
 SNAPSHOT_FIELDS = [
     "code",
@@ -47,6 +47,9 @@ class Applicant:
     # the channels the applicant chose for notifications (NotifyChannel values); None: thư điện tử when
     # an address is given (the portal asks for one), nothing otherwise
     notify_channels: tuple[str, ...] | None = None
+    # how the applicant was identified (IdentityLevel): set by the portal from the signed-in identity,
+    # never from what was typed; "" for typed details and the counter
+    identity: str = ""
 
     def validated(self, *, require_phone: bool) -> Applicant:
         kind = ApplicantKind(self.kind) if self.kind in ApplicantKind.values else None
@@ -82,7 +85,9 @@ class Applicant:
                 raise invalid("Muốn nhận thông báo qua thư điện tử cần ghi địa chỉ thư điện tử.")
             if channel in (NotifyChannel.SMS, NotifyChannel.ZALO) and not phone:
                 raise invalid("Muốn nhận thông báo qua tin nhắn hoặc Zalo cần ghi số điện thoại.")
-        return Applicant(kind, name, id_number, phone, email, " ".join(self.address.split()), channels)
+        if self.identity not in IdentityLevel.values:
+            raise invalid("Hình thức xác thực định danh không hợp lệ.")
+        return Applicant(kind, name, id_number, phone, email, " ".join(self.address.split()), channels, self.identity)
 
     def dossier_fields(self) -> dict[str, object]:
         """The dossier's applicant columns (of a :meth:`validated` applicant): the services' new dossier
@@ -95,6 +100,7 @@ class Applicant:
             "applicant_email": self.email,
             "applicant_address": self.address,
             "notify_channels": list(self.notify_channels or ()),
+            "applicant_identity": self.identity,
         }
 
 
