@@ -3,7 +3,6 @@ module adds its own with ``cchc.outbox.registry.register``)."""
 
 from __future__ import annotations
 
-
 # --- the national feedback system (PAKN): answers sent back (cchc.integrations.national_feedback) ---
 
 

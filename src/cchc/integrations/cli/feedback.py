@@ -4,8 +4,9 @@ received by the national feedback system (``cchc.integrations.national_feedback.
 from __future__ import annotations
 
 import argparse
+import time
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from cchc.integrations.constants import Partner
@@ -14,7 +15,8 @@ from cchc.integrations.national_feedback.protocol import PAGE_SIZE
 
 def _day(value: str) -> date:
     try:
-        return datetime.strptime(value.strip(), "%d/%m/%Y").date()
+        parsed = time.strptime(value.strip(), "%d/%m/%Y")
+        return date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday)
     except ValueError:
         raise argparse.ArgumentTypeError(f"ngày «{value}» phải có dạng DD/MM/YYYY (ví dụ 01/01/2026)") from None
 

@@ -198,4 +198,3 @@ def pakn_pull(
         if not more:
             break
     return report
-

@@ -27,7 +27,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from datetime import datetime
 from typing import Any
 
 from cchc.integrations.simulator.server import SCHEMAS, Rejected, Store, inspector, service
@@ -48,7 +47,7 @@ PAGE_MAX = 500
 def _date(value: Any, field: str) -> str:
     text = str(value or "")
     try:
-        datetime.strptime(text, DATE_FORMAT)
+        time.strptime(text, DATE_FORMAT)
     except ValueError:
         raise Rejected("400", f"«{field}» phải có dạng yyyyMMddHHmmss (nhận «{text}»).") from None
     return text
@@ -141,6 +140,4 @@ def show_answers(store: Store, query: dict[str, str]) -> list[dict[str, Any]]:
     if query.get("MaPAKN"):
         sql, args = sql + " WHERE ma = ?", [query["MaPAKN"]]
     rows = store.db.execute(sql + " ORDER BY id", args).fetchall()
-    return [
-        {"MaPAKN": ma, "idempotency_key": key, "calls": calls, **json.loads(data)} for ma, key, data, calls in rows
-    ]
+    return [{"MaPAKN": ma, "idempotency_key": key, "calls": calls, **json.loads(data)} for ma, key, data, calls in rows]

@@ -4,6 +4,7 @@ answer goes back exactly once, through failures."""
 
 from __future__ import annotations
 
+import io
 import json
 import urllib.request
 from collections.abc import Iterator
@@ -12,14 +13,14 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 
 from cchc.calendars.selectors import working_calendar
 from cchc.dossiers.tests.conftest import AT
 from cchc.feedback import services as fs
 from cchc.feedback.constants import Classification, FeedbackStatus
 from cchc.feedback.models import Feedback, NationalFeedbackCursor
-from cchc.feedback.tests.conftest import ANSWER, CITIZEN, CONTENT, SUBJECT, FeedbackWorld
-from cchc.feedback.tests.conftest import fw, fworld_module  # noqa: F401  (fixtures)
+from cchc.feedback.tests.conftest import ANSWER, CITIZEN, CONTENT, SUBJECT, FeedbackWorld, build_feedback_world
 from cchc.integrations.constants import IntegrationErrorCode, Outcome
 from cchc.integrations.models import Attempt
 from cchc.integrations.national_feedback.answers import SUBSCRIBER, answers_send, register_answers_subscriber
@@ -65,6 +66,19 @@ def file_nationally(sim: NationalSimulator, *items: dict[str, Any]) -> list[str]
     return [row["MaPAKN"] for row in answer["result"]]
 
 
+@pytest.fixture(scope="module")
+def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[FeedbackWorld]:
+    """The Khánh Hòa registry and the feedback officers (built once per module, rolled back after it)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_feedback_world()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def fw(world: FeedbackWorld, db: None) -> FeedbackWorld:
+    return world
+
+
 @pytest.fixture
 def answers_subscriber() -> Iterator[None]:
     register_answers_subscriber()
@@ -87,9 +101,12 @@ def test_feedback_filed_nationally_is_imported_once_with_its_agency_and_deadline
 
     report = pakn_pull(at=PULLED)
 
-    assert report.error is None and not report.skipped and len(report.imported) == 1
+    assert report.error is None
+    assert not report.skipped
+    assert len(report.imported) == 1
     fb = Feedback.objects.get(national_id=ma)
-    assert fb.code == report.imported[0] and fb.code.startswith("PA-260105-")
+    assert fb.code == report.imported[0]
+    assert fb.code.startswith("PA-260105-")
     assert fb.status == FeedbackStatus.RECEIVED
     assert fb.agency == fw.justice
     assert (fb.submitter_name, fb.submitter_phone, fb.submitter_email) == ("Lê Thị Hoa", "0912345678", "hoa@example.vn")
@@ -153,11 +170,14 @@ def test_an_item_for_an_unknown_agency_or_malformed_is_skipped_with_its_reason_a
     report = pakn_pull(at=PULLED)
 
     assert report.error is None
-    assert len(report.imported) == 1 and Feedback.objects.get().national_id == good
+    assert len(report.imported) == 1
+    assert Feedback.objects.get().national_id == good
     reasons = {s.national_id: (s.code, s.reason) for s in report.skipped}
-    assert reasons[unknown][0] == "pakn.agency_unknown" and "so-khong-ton-tai" in reasons[unknown][1]
+    assert reasons[unknown][0] == "pakn.agency_unknown"
+    assert "so-khong-ton-tai" in reasons[unknown][1]
     assert reasons[malformed] == ("pakn.malformed", "Thiếu trường «TieuDe».")
-    assert reasons[bad_date][0] == "pakn.malformed" and "yyyyMMddHHmmss" in reasons[bad_date][1]
+    assert reasons[bad_date][0] == "pakn.malformed"
+    assert "yyyyMMddHHmmss" in reasons[bad_date][1]
     recorded = Attempt.objects.get(subject=f"pakn:{unknown}")
     assert (recorded.outcome, recorded.error_code) == (Outcome.REJECTED, "pakn.agency_unknown")
     assert "Không có cơ quan mã «so-khong-ton-tai»" in recorded.error
@@ -173,7 +193,8 @@ def test_a_contact_the_feedback_service_refuses_is_skipped_with_its_code(
 
     [skipped] = report.skipped
     assert (skipped.national_id, skipped.code) == (ma, "pakn.refused")
-    assert "feedback.invalid_input" in skipped.reason and "12ab" in skipped.reason
+    assert "feedback.invalid_input" in skipped.reason
+    assert "12ab" in skipped.reason
     assert not Feedback.objects.exists()
 
 
@@ -185,7 +206,8 @@ def test_a_pull_while_the_national_system_is_down_changes_nothing_then_catches_u
 
     failed = pakn_pull(at=PULLED)
 
-    assert failed.error is not None and failed.error.code == IntegrationErrorCode.UNREACHABLE
+    assert failed.error is not None
+    assert failed.error.code == IntegrationErrorCode.UNREACHABLE
     assert not Feedback.objects.exists()
     assert Attempt.objects.get(operation="LayDanhSachPAKN").outcome == Outcome.ERROR
     assert NationalFeedbackCursor.objects.get(source="pakn").position == ""
@@ -196,7 +218,7 @@ def test_a_pull_while_the_national_system_is_down_changes_nothing_then_catches_u
 
 def test_the_command_pulls_and_says_what_it_did(national_simulator: NationalSimulator, fw: FeedbackWorld) -> None:
     file_nationally(national_simulator, pakn(), pakn(MaDonVi="so-khong-ton-tai"))
-    out = __import__("io").StringIO()
+    out = io.StringIO()
 
     call_command("integrations", "feedback", "pull", stdout=out)
 
