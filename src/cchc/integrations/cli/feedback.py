@@ -41,14 +41,13 @@ def add(subparsers: Any) -> argparse.ArgumentParser:
         help="Nhận các phản ánh, kiến nghị hệ thống quốc gia tiếp nhận về cơ quan của tỉnh từ lần nhận trước "
         "(mỗi phản ánh chỉ nhận một lần).",
     )
-    again = pull.add_mutually_exclusive_group()
-    again.add_argument(
+    pull.add_argument(
         "--tu-dau",
         dest="restart",
         action="store_true",
         help="Đọc lại từ đầu (ví dụ sau khi bổ sung danh mục cơ quan); không đổi vị trí đã lưu.",
     )
-    again.add_argument(
+    pull.add_argument(
         "--tu-ngay", dest="since", type=_day, help="Đọc lại các phản ánh tiếp nhận từ ngày này (DD/MM/YYYY)."
     )
     pull.add_argument(
@@ -60,6 +59,9 @@ def add(subparsers: Any) -> argparse.ArgumentParser:
 def run(options: dict[str, Any], out: Callable[[str], None]) -> int:
     from cchc.integrations.national_feedback.pull import pakn_pull
 
+    if options["restart"] and options["since"] is not None:
+        out("Chọn một trong hai: --tu-dau (đọc lại từ đầu) hoặc --tu-ngay (đọc lại từ một ngày).")
+        return 2
     report = pakn_pull(restart=options["restart"], since=options["since"], page_size=options["page_size"])
     out(
         f"Đã nhận {len(report.imported)} phản ánh mới, {report.already} phản ánh đã có, "

@@ -185,6 +185,8 @@ def pakn_pull(
                 report.error = exc
                 break
             report.pages += 1
+            if more and (not items or position == query["TuViTri"]):
+                more = False  # a page that does not move forward: stop rather than loop
             skipped_before, imported_before = len(report.skipped), len(report.imported)
             for raw in items:
                 _import(raw, at, report)

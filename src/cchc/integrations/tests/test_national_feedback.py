@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from cchc.calendars.selectors import working_calendar
@@ -321,3 +321,61 @@ def test_an_answer_the_national_system_refuses_is_recorded_with_its_reason(
     assert f"Không tìm thấy phản ánh, kiến nghị mã «{ma}»" in delivery.last_error
     refused = Attempt.objects.get(operation="TraLoiPAKN")
     assert (refused.outcome, refused.error_code) == (Outcome.REJECTED, IntegrationErrorCode.REJECTED)
+
+
+def test_the_subscriber_is_registered_only_when_the_national_system_is_configured(settings: Any) -> None:
+    from cchc.integrations.subscribers import _register_national_feedback
+    from cchc.outbox.registry import subscriber
+
+    try:
+        settings.CCHC_PARTNERS = {"pakn": {"url": ""}}
+        unregister(SUBSCRIBER)
+        _register_national_feedback()
+        assert subscriber(SUBSCRIBER) is None
+
+        settings.CCHC_PARTNERS = {"pakn": {"url": "https://pakn.example.gov.vn"}}
+        _register_national_feedback()
+        registered = subscriber(SUBSCRIBER)
+        assert registered is not None
+        assert (registered.topics, registered.batch) == (frozenset({"feedback.answered"}), True)
+    finally:
+        unregister(SUBSCRIBER)
+
+
+def test_a_pull_not_configured_says_so_and_changes_nothing(settings: Any, fw: FeedbackWorld) -> None:
+    settings.CCHC_PARTNERS = {"pakn": {"url": ""}}
+    out = io.StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("integrations", "feedback", "pull", stdout=out)
+
+    assert "Chưa cấu hình địa chỉ của Hệ thống tiếp nhận, trả lời phản ánh, kiến nghị quốc gia" in out.getvalue()
+    assert NationalFeedbackCursor.objects.get(source="pakn").position == ""
+    assert not Feedback.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--tu-ngay", "2026-01-05"], "ngày «2026-01-05» phải có dạng DD/MM/YYYY"),
+        (["--so-luong", "0"], "số phản ánh mỗi trang phải từ 1 đến 500"),
+    ],
+)
+def test_the_command_refuses_bad_arguments_before_any_call(
+    national_simulator: NationalSimulator, args: list[str], message: str
+) -> None:
+    with pytest.raises(CommandError) as refused:
+        call_command("integrations", "feedback", "pull", *args)
+
+    assert message in str(refused.value)
+    assert national_simulator.stats()["calls"] == 0
+
+
+def test_the_command_refuses_two_ways_of_reading_again(national_simulator: NationalSimulator) -> None:
+    out = io.StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("integrations", "feedback", "pull", "--tu-dau", "--tu-ngay", "05/01/2026", stdout=out)
+
+    assert "Chọn một trong hai: --tu-dau" in out.getvalue()
+    assert national_simulator.stats()["calls"] == 0
