@@ -44,6 +44,11 @@ DATE_FORMAT = "%Y%m%d%H%M%S"
 PAGE_MAX = 500
 
 
+def _now_vn() -> str:
+    """Now, ``yyyyMMddHHmmss`` in Vietnam time (UTC+7, no daylight saving), whatever the machine's zone."""
+    return time.strftime(DATE_FORMAT, time.gmtime(time.time() + 7 * 3600))
+
+
 def _date(value: Any, field: str) -> str:
     text = str(value or "")
     try:
@@ -60,7 +65,7 @@ def file_feedback(store: Store, request: dict[str, Any]) -> dict[str, Any]:
         raise Rejected("400", "«data» phải là danh sách các phản ánh, kiến nghị.")
     result = []
     for item in items:
-        received = str(item.get("NgayTiepNhan") or time.strftime(DATE_FORMAT))
+        received = str(item.get("NgayTiepNhan") or _now_vn())
         next_seq = store.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM pakn").fetchone()[0]
         ma = str(item.get("MaPAKN") or f"PAKN-{received[:4]}-{next_seq:06d}")
         stored = {**item, "MaPAKN": ma, "NgayTiepNhan": item.get("NgayTiepNhan", received)}

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.utils import timezone
 
 from cchc.calendars.selectors import working_calendar
 from cchc.dossiers.tests.conftest import AT
@@ -379,3 +380,31 @@ def test_the_command_refuses_two_ways_of_reading_again(national_simulator: Natio
 
     assert "Chọn một trong hai: --tu-dau" in out.getvalue()
     assert national_simulator.stats()["calls"] == 0
+
+
+def test_the_demo_files_sample_feedback_nationally_that_the_pull_imports(
+    national_simulator: NationalSimulator, fw: FeedbackWorld, settings: Any
+) -> None:
+    settings.DEBUG = True
+    out = io.StringIO()
+
+    call_command("integrations", "feedback", "demo", "--don-vi", "so-tu-phap", stdout=out)
+
+    assert "Đã gửi 2 phản ánh mẫu" in out.getvalue()
+    report = pakn_pull()
+    assert len(report.imported) == 2
+    # received "now" in Vietnam time by the national system, whatever the machine's time zone
+    for submitted_at in Feedback.objects.values_list("submitted_at", flat=True):
+        assert abs(timezone.now() - submitted_at) < timedelta(minutes=1)
+    assert set(Feedback.objects.values_list("agency", flat=True)) == {fw.justice.pk}
+
+
+def test_the_demo_is_refused_outside_development(national_simulator: NationalSimulator, settings: Any) -> None:
+    settings.DEBUG = False
+    out = io.StringIO()
+
+    with pytest.raises(CommandError):
+        call_command("integrations", "feedback", "demo", stdout=out)
+
+    assert "chỉ dùng khi phát triển" in out.getvalue()
+    assert national_simulator.data("pakn") == []
