@@ -408,3 +408,15 @@ def test_the_demo_is_refused_outside_development(national_simulator: NationalSim
 
     assert "chỉ dùng khi phát triển" in out.getvalue()
     assert national_simulator.data("pakn") == []
+
+
+def test_the_task_pulls_once_and_reports_in_numbers(national_simulator: NationalSimulator, fw: FeedbackWorld) -> None:
+    from cchc.integrations.national_feedback.tasks import pull_national_feedback
+
+    file_nationally(national_simulator, pakn(), pakn(MaDonVi="so-khong-ton-tai"))
+
+    first = pull_national_feedback.call()
+    second = pull_national_feedback.call()
+
+    assert first == {"imported": 1, "already": 0, "skipped": 1, "position": "2", "error": ""}
+    assert second == {"imported": 0, "already": 0, "skipped": 0, "position": "2", "error": ""}
