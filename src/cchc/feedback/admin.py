@@ -15,7 +15,7 @@ from cchc.feedback.models import Feedback
 class FeedbackAdmin(admin.ModelAdmin):
     list_display = ["code", "subject", "agency", "status", "classification", "submitted_at", "published_at", "rating"]
     list_filter = ["status", "classification", "rating"]
-    search_fields = ["code", "subject", "submitter_name", "submitter_phone"]
+    search_fields = ["code", "national_id", "subject", "submitter_name", "submitter_phone"]
     list_select_related = ["agency"]
     exclude = ["lookup_key_hash", "search_key"]
 

@@ -107,6 +107,10 @@ class Feedback(models.Model):
 
     search_key = models.TextField("khóa tìm kiếm (không dấu)", blank=True, editable=False)
 
+    # received through the national feedback system (cchc.integrations.national_feedback): its id there
+    # (MaPAKN), where the answer is sent back; empty for feedback filed on the provincial portal
+    national_id = models.CharField("mã PAKN trên hệ thống quốc gia", max_length=64, blank=True)
+
     class Meta:
         verbose_name = "phản ánh, kiến nghị"
         verbose_name_plural = "phản ánh, kiến nghị"
@@ -120,6 +124,9 @@ class Feedback(models.Model):
                 condition=Q(rating="") | Q(status="published"),
                 name="feedback_rated_only_published",
             ),
+            models.UniqueConstraint(
+                fields=["national_id"], condition=~Q(national_id=""), name="feedback_national_id_uniq"
+            ),
         ]
         indexes = [models.Index(fields=["agency", "status"], name="feedback_agency_status_idx")]
 
@@ -129,3 +136,27 @@ class Feedback(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+    @property
+    def is_national(self) -> bool:
+        """Received through the national feedback system (its answer goes back there)."""
+        return bool(self.national_id)
+
+
+class NationalFeedbackCursor(models.Model):
+    """Where the import from the national feedback system stopped: the position the system gave with
+    its last page (``cchc.integrations.national_feedback``). One row per source; the pull locks it, so
+    two pulls at once take turns."""
+
+    source = models.CharField("nguồn", max_length=20, unique=True)
+    position = models.CharField("vị trí tiếp theo", max_length=100, blank=True)
+    pulled_at = models.DateTimeField("lần nhận gần nhất", null=True, blank=True)
+    imported = models.PositiveIntegerField("số phản ánh đã nhận", default=0)
+    skipped = models.PositiveIntegerField("số phản ánh bỏ qua", default=0)
+
+    class Meta:
+        verbose_name = "vị trí nhận phản ánh từ hệ thống quốc gia"
+        verbose_name_plural = "vị trí nhận phản ánh từ hệ thống quốc gia"
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.position or '(từ đầu)'}"

@@ -511,3 +511,97 @@ def feedback_publish(*, feedback: Feedback, actor: AbstractBaseUser, at: datetim
     locked.save()
     _audit(locked, Action.PUBLISH, actor, before, at)
     return locked
+
+
+# --- the national feedback system ----------------------------------------------------------------------
+
+NATIONAL_ID_MAX = 64
+
+
+@dataclass(frozen=True)
+class NationalReceived:
+    """A feedback received from the national system: the row, and whether this call created it."""
+
+    feedback: Feedback
+    created: bool
+
+
+@transaction.atomic
+def feedback_receive_national(
+    *,
+    national_id: str,
+    submitter_name: str,
+    phone: str = "",
+    email: str = "",
+    subject: str,
+    content: str,
+    agency: Agency,
+    received_at: datetime,
+    at: datetime,
+) -> NationalReceived:
+    """Receive a feedback filed on the national feedback system (Hệ thống tiếp nhận, trả lời phản ánh,
+    kiến nghị quốc gia, on the Cổng Dịch vụ công quốc gia) about one of the province's agencies, once:
+    a second call with the same national id returns the feedback already received and changes nothing.
+
+    It is handled like any feedback (same code, same transitions): the stage deadlines (2 working days
+    to reject, 5 to ask for more information, 15 to answer) run from the national reception
+    ``received_at`` (not later than ``at``, the moment we receive it), on the agency's working
+    calendar, since the national system measures QĐ 766 indicator 5.2 from its own reception (inferred:
+    the national system's rules are not published; domain-vn §1.5, §2.6). The agency is today's
+    successor when it was merged away. The contact is a phone or an e-mail address (the national system
+    may give either); the citizen follows it on the national system, so no lookup code is given out.
+    Legal basis: Nghị định 20/2008/NĐ-CP (amended by NĐ 92/2017/NĐ-CP) on receiving and handling
+    feedback and petitions, which the national system channels to the competent agency.
+    """
+    _check_at(at)
+    _check_at(received_at)
+    ref = national_id.strip()
+    if not ref or len(ref) > NATIONAL_ID_MAX:
+        raise _invalid(f"Mã PAKN trên hệ thống quốc gia phải có từ 1 đến {NATIONAL_ID_MAX} ký tự.")
+    existing = Feedback.objects.filter(national_id=ref).first()
+    if existing is not None:
+        return NationalReceived(feedback=existing, created=False)
+    name = normalize_spaces(submitter_name)
+    if not name:
+        raise _invalid("Thiếu họ và tên người phản ánh.")
+    if len(name) > 200:
+        raise _invalid("Họ và tên người phản ánh tối đa 200 ký tự.")
+    phone = phone.replace(" ", "").replace(".", "")
+    if phone and not _PHONE.match(phone):
+        raise _invalid(f"Số điện thoại «{phone}» không hợp lệ.")
+    email = email.strip()
+    if email and (email.count("@") != 1 or email.startswith("@") or email.endswith("@") or len(email) > 254):
+        raise _invalid(f"Địa chỉ thư điện tử «{email}» không hợp lệ.")
+    if not phone and not email:
+        raise _invalid("Thiếu cách liên hệ với người phản ánh (số điện thoại hoặc thư điện tử).")
+    subject = _text(subject, label="tiêu đề phản ánh", maximum=SUBJECT_MAX)
+    content = _text(content, label="nội dung phản ánh")
+    received = min(received_at, at)
+    resolved = _agency_today(agency, received)
+    if resolved is None:
+        raise FeedbackError(
+            FeedbackErrorCode.AGENCY_NOT_VALID,
+            f"Cơ quan «{agency.name}» không còn hoạt động và chưa xác định được cơ quan kế thừa.",
+        )
+    calendar = working_calendar(agency=resolved)
+    feedback = Feedback(
+        code=feedback_code_next(day=reception_day(received)),
+        lookup_key_hash=lookup_code_hash(lookup_code_new()),  # never given out: followed nationally
+        status=FeedbackStatus.RECEIVED,
+        submitter_name=name,
+        submitter_phone=phone,
+        submitter_email=email,
+        subject=subject,
+        content=content,
+        agency=resolved,
+        submitted_at=received,
+        reject_due_at=calendar.add_working_days(received, Deadline.REJECT),
+        info_due_at=calendar.add_working_days(received, Deadline.REQUEST_INFO),
+        answer_due_at=calendar.add_working_days(received, Deadline.ANSWER),
+        national_id=ref,
+    )
+    feedback.search_key = _search_key(feedback, resolved)
+    feedback.save()
+    after = _snapshot(feedback) | {"national_id": ref}
+    audit_record(actor=None, action="feedback.receive_national", target=feedback, before=None, after=after, at=at)
+    return NationalReceived(feedback=feedback, created=True)
