@@ -182,6 +182,8 @@ def validate_item(item: Any) -> tuple[int, int]:
     sequence = _int_in(item["SoThuTu"], 1, 2**63 - 1)
     if sequence is None:
         raise _ItemRejected(BAD_TYPE, f"SoThuTu «{item['SoThuTu']}» phải là số nguyên dương.")
+    if not isinstance(item["MaGiaoDich"], str) or len(item["MaGiaoDich"]) > 128:
+        raise _ItemRejected(BAD_TYPE, "MaGiaoDich phải là chuỗi tối đa 128 ký tự.")
     return status, sequence
 
 
@@ -214,6 +216,13 @@ def dong_bo_ho_so(store: Store, request: dict[str, Any]) -> dict[str, Any]:
     now = time.time()
     result = []
     for item in items:
+        key = item.get("MaGiaoDich") if isinstance(item, dict) else None
+        if isinstance(key, str) and key:
+            seen = store.db.execute("SELECT 1 FROM sim_dossier_event WHERE ma_giao_dich = ?", (key,)).fetchone()
+            if seen:  # idempotency: a repeat of a stored transaction is acknowledged, not stored again
+                _count(store, "duplicates")
+                result.append(_ack(item, "0", "Giao dịch đã được tiếp nhận trước đó (trùng MaGiaoDich)."))
+                continue
         try:
             status, sequence = validate_item(item)
         except _ItemRejected as exc:
@@ -234,10 +243,6 @@ def dong_bo_ho_so(store: Store, request: dict[str, Any]) -> dict[str, Any]:
             result.append(_ack(item, exc.code, exc.message))
             continue
         code, key = item["MaHoSo"], str(item["MaGiaoDich"])
-        if store.db.execute("SELECT 1 FROM sim_dossier_event WHERE ma_giao_dich = ?", (key,)).fetchone():
-            _count(store, "duplicates")
-            result.append(_ack(item, "0", "Giao dịch đã được tiếp nhận trước đó (trùng MaGiaoDich)."))
-            continue
         last = store.db.execute("SELECT so_thu_tu FROM sim_dossier WHERE ma_ho_so = ?", (code,)).fetchone()
         late = last is not None and sequence < last[0]
         text = json.dumps(item, ensure_ascii=False)
