@@ -23,7 +23,11 @@ from cchc.dossiers.tests.conftest import AT, World, receive, submit, to_status
 from cchc.integrations.constants import IntegrationErrorCode, Outcome
 from cchc.integrations.models import Attempt, DossierSync
 from cchc.integrations.national_portal.payload import RESYNC_TOPIC, SUBSCRIBER
-from cchc.integrations.national_portal.subscriber import subscriber_register, subscriber_register_if_configured
+from cchc.integrations.national_portal.subscriber import (
+    dossiers_sync,
+    subscriber_register,
+    subscriber_register_if_configured,
+)
 from cchc.integrations.tests.simulator import NationalSimulator
 from cchc.outbox.dispatch import outbox_drain
 from cchc.outbox.models import Delivery, DeliveryStatus, OutboxEvent
@@ -230,6 +234,16 @@ def test_duplicate_acknowledgements_are_harmless(world: World, portal: NationalS
         assert (sync.sent, sync.status_code) == (4, 9)
         assert len(portal.data("dossier_events", MaHoSo=dossier.code)) == 4
     assert portal.data("dossier_stats")["duplicates"] == 0  # the portal stored each once; only the answers doubled
+
+    # at least once: an acknowledged event handed to the subscriber again (as after a crash) changes nothing
+    portal.heal()
+    first = stream_events(dossiers[0])[0]
+    first.idempotency_key = f"{first.pk}:{SUBSCRIBER}"  # type: ignore[attr-defined]
+    assert dossiers_sync([first]) is None
+    sync = DossierSync.objects.get(dossier=dossiers[0])
+    assert (sync.sent, sync.status_code) == (4, 9)
+    assert len(portal.data("dossier_events", MaHoSo=dossiers[0].code)) == 4
+    assert portal.data("dossier_stats")["duplicates"] == 1
 
 
 def _reconcile(*args: str) -> str:
