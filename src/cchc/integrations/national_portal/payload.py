@@ -157,10 +157,9 @@ class SyncContext:
     dossiers: dict[int, Dossier] = field(default_factory=dict)
     history: dict[str, list[HistoryEvent]] = field(default_factory=dict)  # stream → its dossier events, id order
     actors: dict[int, str] = field(default_factory=dict)  # user id → name (≤ 50 characters)
-    fees: dict[int, list[tuple[int, str, str, Decimal | None]]] = field(
-        default_factory=dict
-    )  # order, kind, name, amount
-    payments: dict[int, list[tuple[datetime, Decimal, str, str]]] = field(default_factory=dict)  # paid_at, amount, …
+    # per dossier: its fee lines (order, kind, name, amount) and payments (paid at, amount, channel, receipt)
+    fees: dict[int, list[tuple[int, str, str, Decimal | None]]] = field(default_factory=dict)
+    payments: dict[int, list[tuple[datetime, Decimal, str, str]]] = field(default_factory=dict)
     digitised: set[int] = field(default_factory=set)  # dossiers with a digitised component
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from io import StringIO
 from typing import Any
@@ -28,6 +28,7 @@ from cchc.integrations.national_portal.subscriber import (
     subscriber_register,
     subscriber_register_if_configured,
 )
+from cchc.integrations.national_portal.tasks import reconcile_dossiers
 from cchc.integrations.tests.simulator import NationalSimulator
 from cchc.outbox.dispatch import outbox_drain
 from cchc.outbox.models import Delivery, DeliveryStatus, OutboxEvent
@@ -331,3 +332,14 @@ def test_payments_are_those_made_by_the_event(world: World, portal: NationalSimu
     assert [len(e["item"]["DanhSachThanhToan"]) for e in stored] == [0, 0, 0, 0, 1]
     assert stored[-1]["item"]["DuocThanhToanTrucTuyen"] == 2
     assert stored[-1]["item"]["QuaTrinhXuLyHoSo"][-1]["NguoiXuLy"] == "Cổng thanh toán trực tuyến"
+
+
+def test_the_nightly_task_reconciles_the_last_days(world: World, portal: NationalSimulator) -> None:
+    receive(world)
+    outcome = reconcile_dossiers.call(days=(date.today() - AT.date()).days + 2)
+    # its event is still on its way (not fanned out yet): waiting, not re-sent
+    assert (outcome["ours"], outcome["portal"], outcome["differences"], outcome["waiting"]) == (1, 0, 1, 1)
+    assert outcome["resent"] == 0
+    drain()
+    outcome = reconcile_dossiers.call(days=(date.today() - AT.date()).days + 2)
+    assert (outcome["ours"], outcome["portal"], outcome["differences"]) == (1, 1, 0)
