@@ -34,9 +34,12 @@ setup: install
 	$(BIN)/cchc program demo-targets
 	$(BIN)/cchc report demo
 
-# The outbox's dispatcher runs beside the development server and stops with it (docs/outbox.md).
+# The outbox's dispatcher and the national systems' simulator run beside the development server and stop
+# with it (docs/outbox.md, docs/integrations.md); the dispatcher and the server talk to the simulator.
 run: setup
-	$(BIN)/cchc outbox dispatch & dispatcher=$$!; trap 'kill $$dispatcher 2>/dev/null; wait $$dispatcher' EXIT; \
+	$(BIN)/cchc simulator national --port 8090 & simulator=$$!; export CCHC_NATIONAL_URL=http://127.0.0.1:8090; \
+	$(BIN)/cchc outbox dispatch & dispatcher=$$!; \
+	trap 'kill $$dispatcher $$simulator 2>/dev/null; wait $$dispatcher $$simulator' EXIT; \
 	trap 'exit 130' INT TERM; $(BIN)/cchc runserver $(HOST):$(PORT)
 
 test: install
