@@ -318,6 +318,8 @@ _national = {
     "key_file": env_str("CCHC_NATIONAL_KEY_FILE", ""),
     "timeout_s": float(env_str("CCHC_NATIONAL_TIMEOUT_S", "5")),
 }
+# attempts of one delivery to a national system before it is a dead letter (about 10 hours of retries)
+CCHC_NATIONAL_MAX_ATTEMPTS = int(env_str("CCHC_NATIONAL_MAX_ATTEMPTS", "20"))
 CCHC_PARTNERS = {
     partner: {**_national, "url": env_str(f"CCHC_{partner.upper()}_URL", CCHC_NATIONAL_URL)}
     for partner in ("dvcqg", "csdl_tthc", "pakn")

@@ -57,6 +57,14 @@ class PartnerSettings:
         return bool(self.url)
 
 
+def partner_max_attempts() -> int:
+    """Attempts of one outbox delivery to a national system before it is dead-lettered
+    (``CCHC_NATIONAL_MAX_ATTEMPTS``, default 20): with the outbox's backoff (2 s doubling, capped at an
+    hour) about ten hours of retries, so that an outage of the national portal overnight needs no
+    replay by hand; the outbox's own default (8, about 4 minutes) suits e-mail and SMS."""
+    return int(getattr(settings, "CCHC_NATIONAL_MAX_ATTEMPTS", 20))
+
+
 # sessions per (partner, url, username), shared by the threads of a process
 _sessions: dict[tuple[str, str, str, str], str] = {}
 _sessions_lock = threading.Lock()

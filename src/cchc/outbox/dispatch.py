@@ -437,7 +437,7 @@ def _write_outcomes(sub: Subscriber, outcomes: list[_Outcome], at: datetime) -> 
                     [(o.attempts, _db_time(now), _db_time(now), o.ms, o.delivery_id) for o in done],
                 )
         result.delivered = len(done)
-    limit = conf.max_attempts()
+    limit = sub.max_attempts or conf.max_attempts()
     for outcome in outcomes:
         if not outcome.error:
             continue

@@ -40,6 +40,7 @@ class Subscriber:
     handle: Handler | BatchHandler
     topics: frozenset[str] | None  # None: every topic
     batch: bool = False  # handle(list of events) instead of handle(event)
+    max_attempts: int | None = None  # attempts before a delivery is dead; None: CCHC_OUTBOX_MAX_ATTEMPTS
 
     def wants(self, topic: str) -> bool:
         return self.topics is None or topic in self.topics
@@ -48,15 +49,23 @@ class Subscriber:
 _subscribers: dict[str, Subscriber] = {}
 
 
-def register(name: str, *, topics: Iterable[str] | None = None, batch: bool = False) -> Callable[[Any], Any]:
+def register(
+    name: str, *, topics: Iterable[str] | None = None, batch: bool = False, max_attempts: int | None = None
+) -> Callable[[Any], Any]:
     """Register ``handler`` under ``name`` for ``topics`` (all when None). Registering a name twice
     replaces the handler (module reloads); two different apps must not share a name. ``batch``: the
-    handler takes a list of events (see the module's docstring)."""
+    handler takes a list of events (see the module's docstring). ``max_attempts``: this subscriber's
+    attempts before a delivery is dead, when it differs from ``CCHC_OUTBOX_MAX_ATTEMPTS`` (a partner
+    system whose outages may last hours keeps retrying longer than an e-mail relay)."""
+    if max_attempts is not None and max_attempts < 1:
+        raise ValueError(f"subscriber {name!r}: max_attempts must be at least 1")
     if not name or len(name) > 64 or ":" in name:
         raise ValueError(f"subscriber name {name!r}: 1-64 characters, no ':' (it is part of the idempotency key)")
 
     def decorator(handler: Any) -> Any:
-        _subscribers[name] = Subscriber(name, handler, frozenset(topics) if topics is not None else None, batch)
+        _subscribers[name] = Subscriber(
+            name, handler, frozenset(topics) if topics is not None else None, batch, max_attempts
+        )
         return handler
 
     return decorator

@@ -20,7 +20,7 @@ from typing import Any
 
 from cchc.feedback.constants import EVENT_ANSWERED
 from cchc.feedback.models import Feedback
-from cchc.integrations.client import PartnerClient
+from cchc.integrations.client import PartnerClient, partner_max_attempts
 from cchc.integrations.constants import IntegrationError, IntegrationErrorCode, Partner
 from cchc.integrations.national_feedback.protocol import ANSWER_SERVICE, date_format
 from cchc.outbox.registry import register
@@ -76,4 +76,4 @@ def answers_send(events: list[Any]) -> dict[int, str] | None:
 def register_answers_subscriber() -> None:
     """Register ``integrations.pakn`` with the outbox (``cchc.integrations.subscribers`` does it at start
     when the national feedback system's URL is set; the tests call it)."""
-    register(SUBSCRIBER, topics={EVENT_ANSWERED}, batch=True)(answers_send)
+    register(SUBSCRIBER, topics={EVENT_ANSWERED}, batch=True, max_attempts=partner_max_attempts())(answers_send)

@@ -37,7 +37,7 @@ from django.db import connection
 from django.utils import timezone
 
 from cchc.dossiers.events import DossierEvent
-from cchc.integrations.client import PartnerClient
+from cchc.integrations.client import PartnerClient, partner_max_attempts
 from cchc.integrations.constants import IntegrationError, IntegrationErrorCode, Outcome, Partner
 from cchc.integrations.models import Attempt, DossierSync
 from cchc.integrations.national_portal.payload import RESYNC_TOPIC, SUBSCRIBER, sync_items
@@ -162,7 +162,7 @@ def subscriber_register() -> None:
     """Register ``integrations.dvcqg`` with the outbox (the tests call it with a simulator running)."""
     from cchc.outbox.registry import register
 
-    register(SUBSCRIBER, topics=TOPICS, batch=True)(dossiers_sync)
+    register(SUBSCRIBER, topics=TOPICS, batch=True, max_attempts=partner_max_attempts())(dossiers_sync)
 
 
 def subscriber_register_if_configured() -> bool:

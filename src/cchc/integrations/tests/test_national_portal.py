@@ -149,7 +149,8 @@ def test_an_online_dossier_is_sent_from_its_reception_with_its_submission_in_the
 def test_a_rejected_payload_is_recorded_with_its_reason_and_dead_lettered_after_the_retries(
     world: World, portal: NationalSimulator, settings: Any
 ) -> None:
-    settings.CCHC_OUTBOX_MAX_ATTEMPTS = 4
+    settings.CCHC_NATIONAL_MAX_ATTEMPTS = 4  # the subscriber's own limit (the outbox's default stays 8)
+    subscriber_register()
     dossier = receive(world)
     # an owner's name lost by an old data import: the portal refuses the item (ChuHoSo is required)
     Dossier.objects.filter(pk=dossier.pk).update(applicant_name="")

@@ -57,9 +57,9 @@ LIFECYCLE: list[Step] = [
 
 @pytest.fixture
 def portal(national_simulator: NationalSimulator, settings: Any) -> Iterator[NationalSimulator]:
-    # a national portal's outage lasts longer than the outbox's default 8 attempts (≈ 4 minutes of
-    # backoff): an installation raises CCHC_OUTBOX_MAX_ATTEMPTS for it (docs/integrations.md)
-    settings.CCHC_OUTBOX_MAX_ATTEMPTS = 40
+    # the test drains with the clock moved on; the subscriber's own limit (CCHC_NATIONAL_MAX_ATTEMPTS)
+    # is raised so that the drain loop, not the limit, decides when the outage ends
+    settings.CCHC_NATIONAL_MAX_ATTEMPTS = 40
     subscriber_register()
     try:
         yield national_simulator
