@@ -145,6 +145,7 @@ def bench_faults(
     dossiers = max(3, transitions // per_dossier)
     chunk = max(1, dossiers // 30)
     events_before = _dossier_events()
+    stored_before = int(_sim(base, "GET", "/_data/dossier_stats").get("events", 0))
     dispatch_env = {
         **env,
         "CCHC_OUTBOX_BACKOFF_BASE_S": "0.2",
@@ -215,6 +216,9 @@ def bench_faults(
         "drained_after_heal_s": round(drained_s, 1),
         "deliveries": counts,
         "simulator": stats,
+        "stored": int(stats.get("events", 0)) - stored_before,
+        "stored_once": int(stats.get("events", 0)) - stored_before == events,
+        "lost": events - (int(stats.get("events", 0)) - stored_before),
         "status_differences": len(differ),
         "status_differences_sample": differ[:5],
         "reconcile_output": out.getvalue().strip()[-500:],
@@ -290,7 +294,8 @@ def main() -> int:
                 f"(b) {b['transitions']:,} transitions ({b['dossiers']} dossiers) in {b['driven_s']} s "
                 f"({b['transitions_per_s_during_faults']}/s) with 10 % HTTP 500, the middle third down, the "
                 f"dispatcher killed (SIGKILL) at {b['kills_at_s']} s; drained {b['drained_after_heal_s']} s after "
-                f"healing. Deliveries {b['deliveries']}; simulator {s}; status differences "
+                f"healing. Deliveries {b['deliveries']}; simulator {s}; every event stored once: {b['stored_once']}, "
+                f"lost {b['lost']}; status differences "
                 f"{b['status_differences']}; reconcile: {b['reconcile_output'].splitlines()[-1:]}"
             )
     finally:
