@@ -37,7 +37,7 @@ from typing import Any
 
 from django.db import transaction
 
-from cchc.catalogue.constants import CodeStatus, ServiceType, VersionStatus
+from cchc.catalogue.constants import ApplicantType, CodeStatus, ServiceType, VersionStatus
 from cchc.catalogue.errors import CatalogueError
 from cchc.catalogue.models import Procedure, ProcedurePublication, ProcedureVersion
 from cchc.catalogue.selectors import procedure_version_queryset, version_to_spec
@@ -425,7 +425,10 @@ def _content_changes(old: ProcedureSpec | None, new: ProcedureSpec) -> list[str]
             f"{', '.join(Level(v).label for v in new.levels)}"
         )
     if old.applicant_types != new.applicant_types:
-        changes.append(f"Đối tượng thực hiện: {', '.join(old.applicant_types)} → {', '.join(new.applicant_types)}")
+        changes.append(
+            f"Đối tượng thực hiện: {', '.join(ApplicantType(v).label for v in old.applicant_types) or '(chưa có)'} → "
+            f"{', '.join(ApplicantType(v).label for v in new.applicant_types) or '(chưa có)'}"
+        )
     old_time = processing_time_text(old.processing_time, old.processing_time_unit, old.processing_time_cutoff)
     new_time = processing_time_text(new.processing_time, new.processing_time_unit, new.processing_time_cutoff)
     if old_time != new_time or old.processing_time_note != new.processing_time_note:
