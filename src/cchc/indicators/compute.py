@@ -947,7 +947,8 @@ def indicators_compute_series(
 ) -> list[Report]:
     """:func:`indicators_compute` for each of ``periods`` (same order), in the queries of one period:
     the reference stamp (1), the rollup counters of every window (1), the (agency,
-    procedure) pairs (1), the feedback (1); the organisation (2) and the catalogue (3) when the process
+    procedure) pairs (1), the feedback (1); the organisation (2) and the catalogue (3, and 1 for the
+    publications of 1.1 and 1.2) when the process
     does not hold them for the stamp; 3 more on the facts per distinct mid-day close.
     ``method="direct"`` reads the dossiers per period (2 queries each, plus the pairs)."""
     scope = scope or Scope()

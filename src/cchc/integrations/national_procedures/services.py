@@ -261,7 +261,7 @@ def _publication_record(
     """Record the publication facts of ``national``; the changes, in Vietnamese ([] when none)."""
     decision = national.decision
     row = ProcedurePublication.objects.filter(procedure=procedure, decision_number=decision.number).first()
-    values = {
+    values: dict[str, date | str | None] = {
         "decision_date": decision.issued,
         "decision_issuer": decision.issuer,
         "legal_basis_effective_date": national.latest_effective,
@@ -271,7 +271,12 @@ def _publication_record(
         previous = ProcedurePublication.objects.filter(procedure=procedure).order_by("-decision_date", "-pk").first()
         before = f"{previous.decision_number} ngày {previous.decision_date:%d/%m/%Y}" if previous else "(chưa có)"
         ProcedurePublication.objects.create(
-            procedure=procedure, decision_number=decision.number, version=version, recorded_at=at, updated_at=at, **values
+            procedure=procedure,
+            decision_number=decision.number,
+            version=version,
+            recorded_at=at,
+            updated_at=at,
+            **values,
         )
         changes = [f"Quyết định công bố: {before} → {decision.number} ngày {decision.issued:%d/%m/%Y}"]
         if national.latest_effective:
