@@ -19,7 +19,7 @@ from cchc.indicators.constants import Method, Status
 from cchc.indicators.definitions import BY_CODE
 from cchc.indicators.periods import period_parse
 from cchc.indicators.publications import Publication, made_public_on_time, published_on_time
-from cchc.indicators.scopes import Scope
+from cchc.indicators.scopes import Scope, reference_stamp
 from cchc.integrations.national_procedures.format import parse_export
 from cchc.integrations.national_procedures.services import procedures_import
 from cchc.integrations.tests.test_national_procedures import national
@@ -171,3 +171,23 @@ def test_an_agency_counts_the_procedures_it_holds_and_other_periods_theirs(publi
     assert (march.results["PUBLISH_ON_TIME"].numerator, march.results["PUBLISH_ON_TIME"].denominator) == (1, 1)
     january = indicators_compute(period=period_parse("2026-01"), at=AT)
     assert january.results["PUBLISH_ON_TIME"].status == Status.EMPTY
+
+
+def test_an_import_after_a_computation_is_seen_by_the_next_one(published: None) -> None:
+    # given figures computed (the catalogue and the publications then kept by the process)
+    before = indicators_compute(period=period_parse("2026-Q2"), at=AT)
+    assert before.results["PUBLIC_UPDATE_ON_TIME"].numerator == 1
+    stamp = reference_stamp()
+    # when the national database says 2.000635 was made public on time after all
+    _import(
+        AT,
+        national(MaTTHC="2.000635", QuyetDinhCongBo=_decision("11/QĐ-UBND", "28/04/2026"),
+                 CanCuPhapLy=_basis("07/05/2026"), NgayCongKhai="04/05/2026"),
+    )  # fmt: skip
+    # then the write to the publications changed the reference stamp, and the next figures show it
+    assert reference_stamp() != stamp
+    after = indicators_compute(period=period_parse("2026-Q2"), at=AT)
+    assert (after.results["PUBLIC_UPDATE_ON_TIME"].numerator, after.results["PUBLIC_UPDATE_ON_TIME"].denominator) == (
+        2,
+        2,
+    )
