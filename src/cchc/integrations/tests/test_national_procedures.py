@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from cchc.catalogue.constants import CodeStatus, VersionStatus
 from cchc.catalogue.models import Procedure, ProcedurePublication, ProcedureVersion
@@ -357,3 +358,32 @@ def test_the_command_from_the_portal_and_a_portal_that_is_down(
         call_command("integrations", "procedures", "import", "--from-portal", stdout=out)
     assert "[integration.partner_error]" in out.getvalue()
     assert state() == before
+
+
+def test_since_keeps_the_procedures_changed_on_or_after_the_day(tmp_path: Path) -> None:
+    path = export(
+        tmp_path,
+        national(NgayCapNhat="31/12/2025 23:59:59"),
+        national(MaTTHC="2.000635", NgayCapNhat="01/01/2026 00:00:00"),
+        national(MaTTHC="2.000636", NgayCapNhat=None),
+    )
+
+    kept = procedures_read_file(path=path, since=date(2026, 1, 1))
+
+    assert [p.code for p in kept] == ["2.000635", "2.000636"]  # without NgayCapNhat: kept
+    assert len(procedures_read_file(path=path)) == 3
+
+
+def test_the_recorded_publications_are_listed_read_only_in_the_admin(
+    catalogue: None, tmp_path: Path, admin_client: Any
+) -> None:
+    run_file(export(tmp_path, national()))
+
+    response = admin_client.get(reverse("admin:catalogue_procedurepublication_changelist"))
+
+    assert response.status_code == 200
+    assert "12/QĐ-UBND" in response.content.decode()
+    publication = ProcedurePublication.objects.get()
+    page = admin_client.get(reverse("admin:catalogue_procedurepublication_change", args=[publication.pk]))
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()  # read only: no save button
