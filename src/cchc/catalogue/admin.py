@@ -20,6 +20,7 @@ from cchc.catalogue.models import (
     FeeItem,
     Field,
     Procedure,
+    ProcedurePublication,
     ProcedureStep,
     ProcedureVersion,
     RequiredDocument,
@@ -167,3 +168,31 @@ class ProcedureVersionAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{version.procedure.code}: {exc}", messages.ERROR)
             else:
                 self.message_user(request, f"Đã tạo bản nháp {draft.procedure.code} phiên bản {draft.number}.")
+
+
+@admin.register(ProcedurePublication)
+class ProcedurePublicationAdmin(admin.ModelAdmin):
+    """The publication facts recorded from the national procedure database (read only: they come from
+    ``cchc integrations procedures import``; indicators 1.1 and 1.2 of QĐ 766 read them)."""
+
+    list_display = [
+        "procedure",
+        "decision_number",
+        "decision_date",
+        "legal_basis_effective_date",
+        "public_date",
+        "updated_at",
+    ]
+    list_filter = ["decision_date", "public_date"]
+    search_fields = ["procedure__code", "procedure__search_key", "decision_number"]
+    list_select_related = ["procedure"]
+    date_hierarchy = "decision_date"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -296,3 +296,54 @@ class FeeItem(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ProcedurePublication(models.Model):
+    """A publication of a procedure as the national procedure database (CSDL quốc gia về TTHC) records it:
+    the publication decision (quyết định công bố), the latest effective date of the legal bases it
+    publishes, and the day it was made public (công khai) on the national database.
+
+    One row per procedure and decision; written by the national import (``cchc.integrations``), read by
+    indicators 1.1 and 1.2 of QĐ 766/QĐ-TTg. These are facts about the publication, not the procedure's
+    content: they are not versioned with it (a later "công khai" of the same decision updates its row),
+    and a procedure not yet in force locally (a draft) still has its publications counted.
+
+    legal: Điều 15 NĐ 63/2010/NĐ-CP (sửa đổi bởi NĐ 48/2013/NĐ-CP và NĐ 92/2017/NĐ-CP): the decision is
+    issued at the latest 5 working days (province; 20 for a ministry) before the legal basis takes
+    effect, and made public on the national database within 5 working days of its signature.
+    """
+
+    procedure = models.ForeignKey(
+        Procedure, verbose_name="thủ tục", on_delete=models.CASCADE, related_name="publications"
+    )
+    decision_number = models.CharField("số, ký hiệu quyết định công bố", max_length=100)
+    decision_date = models.DateField("ngày ban hành quyết định công bố")
+    decision_issuer = models.CharField("cơ quan ban hành", max_length=300, blank=True)
+    legal_basis_effective_date = models.DateField(
+        "ngày có hiệu lực muộn nhất của căn cứ pháp lý", null=True, blank=True
+    )
+    public_date = models.DateField("ngày công khai trên CSDL quốc gia", null=True, blank=True)
+    version = models.ForeignKey(
+        ProcedureVersion,
+        verbose_name="phiên bản ghi nhận",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField("ghi nhận lúc")
+    updated_at = models.DateTimeField("cập nhật lúc")
+
+    class Meta:
+        verbose_name = "công bố thủ tục (CSDL quốc gia)"
+        verbose_name_plural = "công bố thủ tục (CSDL quốc gia)"
+        ordering = ["procedure", "decision_date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procedure", "decision_number"], name="catalogue_publication_decision_uniq"
+            ),
+        ]
+        indexes = [models.Index(fields=["decision_date"], name="catalogue_publication_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.procedure.code}: {self.decision_number} ngày {self.decision_date:%d/%m/%Y}"

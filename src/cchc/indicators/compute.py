@@ -34,6 +34,8 @@ from typing import Any, cast
 
 from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Sum
 
+from cchc.calendars.selectors import working_calendar
+from cchc.calendars.working import WorkingCalendar
 from cchc.catalogue.constants import ServiceType, TimeUnit, VersionStatus
 from cchc.catalogue.models import CompetentAgency, Procedure, ProcedureStep, ProcedureVersion, RequiredDocument
 from cchc.dossiers.constants import Channel, PaymentChannel
@@ -52,6 +54,7 @@ from cchc.indicators.constants import (
 from cchc.indicators.definitions import BY_CODE, INDICATORS, Indicator, average_time_unit
 from cchc.indicators.periods import VN_TZ, Period
 from cchc.indicators.petitions import PetitionFacts, petition_counters_for
+from cchc.indicators.publications import Publication, publication_counters, publications_read
 from cchc.indicators.rollups import RollupRead, rollups_read, rollups_read_series, scope_rollup_filter
 from cchc.indicators.scopes import (
     Organisation,
@@ -327,9 +330,12 @@ class _Catalogue:
     is memoised. Kept with a shared organisation (:func:`_catalogue_of`): read under the same reference
     stamp, it lives as long as the organisation does."""
 
-    def __init__(self, versions: list[_Published], *, org: Organisation) -> None:
+    def __init__(
+        self, versions: list[_Published], *, org: Organisation, publications: list[Publication] | None = None
+    ) -> None:
         self.org = org
         self.versions = versions
+        self.publications = publications or []  # the publication facts of 1.1 and 1.2, read with the versions
         self._memo: dict[tuple[Any, ...], dict[int, _Version]] = {}
         # by id of a dict of ``_memo``, with that dict (kept alive, so its id is not reused)
         self._holdings: dict[int, tuple[dict[int, _Version], _Holdings]] = {}
@@ -401,14 +407,17 @@ def _catalogue_of(org: Organisation) -> _Catalogue:
     for it alone."""
     memo = reference_memo(org.stamp)
     if memo is None:
-        return _Catalogue(_published_read(), org=org)
+        return _Catalogue(_published_read(), org=org, publications=publications_read())
     found = org.memo.get("catalogue")
     if isinstance(found, _Catalogue):
         return found
     versions = memo.get("catalogue_versions")
     if not isinstance(versions, list):
         versions = memo["catalogue_versions"] = _published_read()
-    found = org.memo["catalogue"] = _Catalogue(versions, org=org)
+    publications = memo.get("catalogue_publications")
+    if not isinstance(publications, list):
+        publications = memo["catalogue_publications"] = publications_read()
+    found = org.memo["catalogue"] = _Catalogue(versions, org=org, publications=publications)
     return found
 
 
@@ -438,6 +447,7 @@ class _Engine:
         self._rolled: RollupRead | None = None
         self._catalogue = catalogue
         self.petitions: PetitionFacts | None = None  # the batch's feedback, read once for all windows
+        self._calendar: WorkingCalendar | None = None  # 1.1 and 1.2: read when a publication is counted
         # pairs mapped to reporting agencies, by id of the part of a rollup read (kept with it, so the id
         # is not reused): shared by the engines of a batch
         self.mapped: dict[int, tuple[Collection[tuple[int, int]], set[tuple[int, int]]]] = {}
@@ -520,6 +530,30 @@ class _Engine:
 
     def holdings(self, versions: dict[int, _Version]) -> _Holdings:
         return self._catalogue.holdings(versions) if self._catalogue else _Holdings(versions)
+
+    def calendar(self) -> WorkingCalendar:
+        """The province's working calendar (1.1 and 1.2 count working days), read once per engine."""
+        if self._calendar is None:
+            self._calendar = working_calendar()
+        return self._calendar
+
+    def publication_counters(
+        self, procedures: set[int] | None, *, procedure: str = "", field_code: str = ""
+    ) -> Counters:
+        """1.1 and 1.2 for the decisions dated in the window (:mod:`cchc.indicators.publications`), of
+        ``procedures`` (an agency's, in force at the close) or of every recorded one (``None``)."""
+        source = self._catalogue or _catalogue_of(self.org)
+        self._catalogue = source
+        return publication_counters(
+            source.publications,
+            first_day=self.window.start.astimezone(VN_TZ).date(),
+            last_day=(self.window.close - timedelta(microseconds=1)).astimezone(VN_TZ).date(),
+            today=self.at.astimezone(VN_TZ).date(),
+            calendar=self.calendar,
+            procedures=procedures,
+            procedure_code=procedure,
+            field_code=field_code,
+        )
 
     def online_pairs(self) -> set[tuple[int, int]]:
         """(reporting agency, procedure) with at least one online dossier received in the window."""
@@ -913,7 +947,8 @@ def indicators_compute_series(
 ) -> list[Report]:
     """:func:`indicators_compute` for each of ``periods`` (same order), in the queries of one period:
     the reference stamp (1), the rollup counters of every window (1), the (agency,
-    procedure) pairs (1), the feedback (1); the organisation (2) and the catalogue (3) when the process
+    procedure) pairs (1), the feedback (1); the organisation (2) and the catalogue (3, and 1 for the
+    publications of 1.1 and 1.2) when the process
     does not hold them for the stamp; 3 more on the facts per distinct mid-day close.
     ``method="direct"`` reads the dossiers per period (2 queries each, plus the pairs)."""
     scope = scope or Scope()
@@ -944,7 +979,16 @@ def indicators_compute_grid(
 def _scope_report(engine: _Engine, resolved: ResolvedScope, scope: Scope) -> Report:
     counters: Counters = {}
     _add_all(counters, engine.dossier_counters().values())
-    _add(counters, _catalogue_counters(_scope_sets(engine, resolved)))
+    sets = _scope_sets(engine, resolved)
+    _add(counters, _catalogue_counters(sets))
+    _add(
+        counters,
+        engine.publication_counters(
+            None if resolved.reporting_ids is None else sets.procedures,
+            procedure=resolved.procedure,
+            field_code=resolved.field,
+        ),
+    )
     _add(
         counters,
         petition_counters_for(
@@ -1005,6 +1049,7 @@ def _units(engine: _Engine) -> list[Report]:
         _add_all(per_agency[target], rows)
     index = _CatalogueIndex(versions, online, paid, engine.holdings(versions))
     _add(province, _catalogue_counters(index.sets(None)))
+    _add(province, engine.publication_counters(None))
     holders = set(index.held)
     # feedback counts for the province and for the agencies listed anyway (dossiers or procedures held)
     for target, counters in engine.petition_counters().items():
@@ -1016,7 +1061,9 @@ def _units(engine: _Engine) -> list[Report]:
     levels = list(Level.values)
     for agency in sorted(agencies, key=lambda a: (levels.index(a.level), a.name, a.pk)):
         counters = dict(per_agency.get(agency.pk, {}))
-        _add(counters, _catalogue_counters(index.sets({agency.pk})))
+        sets = index.sets({agency.pk})
+        _add(counters, _catalogue_counters(sets))
+        _add(counters, engine.publication_counters(sets.procedures))
         reports.append(
             _report(
                 engine,

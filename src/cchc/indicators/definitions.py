@@ -113,13 +113,16 @@ INDICATORS: tuple[Indicator, ...] = (
         row=1,
         name="Tỷ lệ TTHC được công bố đúng hạn",
         group=Group.PUBLICITY,
-        numerator="Số TTHC có quyết định công bố ban hành đúng thời hạn (Điều 15 NĐ 63/2010/NĐ-CP)",
-        denominator="Số TTHC được công bố trong kỳ",
+        numerator="Số TTHC có quyết định công bố ban hành đúng thời hạn: chậm nhất 5 ngày làm việc trước ngày "
+        "văn bản quy định TTHC có hiệu lực (Điều 15 NĐ 63/2010/NĐ-CP, sửa đổi bởi NĐ 92/2017/NĐ-CP)",
+        denominator="Số TTHC được công bố trong kỳ (theo ngày ban hành quyết định công bố; mỗi TTHC tính một lần, "
+        "chậm nếu có một lần công bố chậm trong kỳ)",
         unit="thủ tục",
         max_points=6,
-        source=Source.NONE,
-        no_data_reason="Hệ thống chưa lưu số, ngày của quyết định công bố TTHC và ngày có hiệu lực của văn "
-        "bản quy định TTHC, nên không xác định được công bố đúng hạn hay chậm.",
+        source=Source.CATALOGUE,
+        note="Tính từ số, ngày quyết định công bố và ngày có hiệu lực muộn nhất của căn cứ pháp lý, ghi nhận khi "
+        "nạp từ CSDL quốc gia về TTHC (cchc integrations procedures import); đếm ngày làm việc theo lịch làm "
+        "việc của tỉnh. Lần công bố không có ngày hiệu lực của căn cứ pháp lý không được đánh giá.",
     ),
     Indicator(
         code="PUBLIC_UPDATE_ON_TIME",
@@ -127,12 +130,14 @@ INDICATORS: tuple[Indicator, ...] = (
         row=2,
         name="Tỷ lệ TTHC được cập nhật, công khai đúng hạn trên CSDL quốc gia về TTHC",
         group=Group.PUBLICITY,
-        numerator="Số TTHC được công khai trên CSDL quốc gia trong 5 ngày làm việc kể từ ngày ký quyết định",
-        denominator="Số TTHC phải công khai trong kỳ",
+        numerator="Số TTHC được công khai trên CSDL quốc gia trong 5 ngày làm việc kể từ ngày ký quyết định "
+        "công bố (Điều 15 NĐ 63/2010/NĐ-CP, sửa đổi)",
+        denominator="Số TTHC phải công khai trong kỳ (có quyết định công bố ban hành trong kỳ)",
         unit="thủ tục",
         max_points=4,
-        source=Source.NONE,
-        no_data_reason="Hệ thống chưa kết nối CSDL quốc gia về TTHC: không có thời điểm công khai trên CSDL.",
+        source=Source.CATALOGUE,
+        note="Tính từ ngày ký quyết định công bố và ngày công khai trên CSDL quốc gia, ghi nhận khi nạp từ CSDL "
+        "quốc gia về TTHC. Thủ tục chưa công khai tính là chậm khi đã quá hạn, chưa tính khi chưa đến hạn.",
     ),
     Indicator(
         code="PUBLIC_CONTENT_FULL",

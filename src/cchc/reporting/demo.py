@@ -140,7 +140,9 @@ def _content(report: AgencyReport, spec: DemoReport) -> s.ReportContent:
     for section in report.sections.select_related("area"):
         texts = spec.texts.get(section.area.number) or GENERIC.get(section.area.number) or ("Triển khai", "Đạt", "", "")
         sections[section.area_id] = s.SectionInput(*texts)
-    figures: dict[str, s.FigureInput | None] = {"PUBLISH_ON_TIME": s.FigureInput(8, 9, "Sổ theo dõi công bố TTHC")}
+    figures: dict[str, s.FigureInput | None] = {
+        "ORIGINAL_RESULT_AVAILABLE": s.FigureInput(8, 9, "Sổ theo dõi trả kết quả điện tử")
+    }
     return s.ReportContent(
         sections=sections, figures=figures, general=f"{spec.first_name} triển khai đầy đủ kế hoạch CCHC."
     )

@@ -193,6 +193,9 @@ def test_the_month_as_computed_by_hand(world: World, month: Month) -> None:
     sync = report.results["DOSSIER_SYNC"]
     assert (sync.status, sync.numerator, sync.score) == (Status.NO_DATA, None, None)
     assert sync.reason.startswith("Chưa có dữ liệu")
+    # 1.1 and 1.2: computed from recorded publications; none in the period here, so N/A (not "no data")
+    for code in ("PUBLISH_ON_TIME", "PUBLIC_UPDATE_ON_TIME"):
+        assert (report.results[code].status, report.results[code].denominator) == (Status.EMPTY, 0)
     excluded = {r.indicator.code for r in report.excluded}
     assert excluded == {
         "PUBLISH_ON_TIME",

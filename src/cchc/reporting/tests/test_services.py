@@ -149,7 +149,7 @@ def test_manual_figures_only_where_the_platform_has_no_data(rw: RWorld, period: 
     with pytest.raises(ReportError) as ratio:
         s.agency_report_save(
             report=report,
-            content=s.ReportContent(figures={"PUBLISH_ON_TIME": s.FigureInput(5, 4)}),
+            content=s.ReportContent(figures={"ORIGINAL_RESULT_AVAILABLE": s.FigureInput(5, 4)}),
             actor=rw.officer,
             at=BEFORE_DUE,
         )
@@ -158,12 +158,12 @@ def test_manual_figures_only_where_the_platform_has_no_data(rw: RWorld, period: 
     # a manual figure is kept and shown with its source in the frozen figures
     s.agency_report_save(
         report=report,
-        content=s.ReportContent(figures={"PUBLISH_ON_TIME": s.FigureInput(8, 9, "Sổ công bố")}),
+        content=s.ReportContent(figures={"ORIGINAL_RESULT_AVAILABLE": s.FigureInput(8, 9, "Sổ trả kết quả điện tử")}),
         actor=rw.officer,
         at=BEFORE_DUE,
     )
     sent = s.agency_report_submit(report=report, content=filled(report), actor=rw.officer, at=BEFORE_DUE)
-    row = next(r for r in sent.figures if r["code"] == "PUBLISH_ON_TIME")
+    row = next(r for r in sent.figures if r["code"] == "ORIGINAL_RESULT_AVAILABLE")
     assert (row["numerator"], row["denominator"], row["percent"], row["manual"]) == (8, 9, "88,89", True)
 
 
