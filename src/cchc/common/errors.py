@@ -9,7 +9,8 @@ does not exist is 404; named in a filter it is 400).
 
 The statuses, by HTTP semantics: 400 malformed or invalid input, 403 not permitted, 404 not found,
 409 the current state refuses it, 413 an upload too large, 415 an upload of a type not accepted,
-429 too many attempts.
+429 too many attempts; 502 a partner system (a national system) failed or answered outside its
+protocol, 503 it is not configured.
 
 Two handlers render them, and no view keeps its own code -> status table:
 

@@ -37,8 +37,13 @@ NOT_REFUSALS = {
     "_BatchBroken": "the outbox dispatcher's internal signal to roll a batch back and retry it",
     "_Retryable": "the SMS/Zalo gateway's internal signal to try the provider again",
     "RequestTooLarge": "DRF's parser protocol (an APIException raised while reading the body)",
+    "Rejected": "the national simulator's answer in the portal's error shape (a separate process, no Django)",
+    "_ItemRejected": "the national simulator's refusal of one sync item, answered in its acknowledgements",
+    "ItemSkipped": "the national feedback import's signal that one item is skipped and recorded with its reason",
 }
-VALID_STATUSES = range(400, 500)
+# 4xx: the request was refused; 502/503: a national system failed or is not configured (cchc.integrations),
+# still a Vietnamese message and never a 500
+VALID_STATUSES = [*range(400, 500), 502, 503]
 # The same refusal answers the same status in every app (by the code's last part).
 SAME_EVERYWHERE = {"NOT_PERMITTED": 403, "UPLOAD_TOO_LARGE": 413, "UPLOAD_TYPE_NOT_ALLOWED": 415, "INVALID_INPUT": 400}
 
