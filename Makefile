@@ -23,6 +23,7 @@ setup: install
 	$(BIN)/cchc program import src/cchc/program/data/qd-4831-2021-khanh-hoa.txt
 	$(BIN)/cchc program link-targets
 	$(BIN)/cchc catalogue import --at 2025-07-01T00:00+07:00
+	$(BIN)/cchc integrations procedures demo
 	$(BIN)/cchc demo_admin
 	$(BIN)/cchc demo_staff
 	$(BIN)/cchc simulate --dossiers 300 --seed 1 --from 2025-07-01 --if-empty

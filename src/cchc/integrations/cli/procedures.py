@@ -44,11 +44,24 @@ def add(subparsers: Any) -> argparse.ArgumentParser:
     where.add_argument("--from-portal", action="store_true", help="Lấy từ CSDL quốc gia về TTHC (LayDanhSachTTHC).")
     load.add_argument("--since", type=_date, default=None, help="Chỉ các thủ tục cập nhật từ ngày này (YYYY-MM-DD).")
     load.add_argument("--dry-run", action="store_true", help="Chỉ báo cáo thay đổi, không ghi gì vào danh mục.")
+    actions.add_parser(
+        "demo",
+        help="(Chỉ khi DEBUG) ghi nhận quyết định công bố và ngày công khai minh họa cho các thủ tục của bản "
+        "trình diễn, để chỉ số 1.1 và 1.2 (QĐ 766) có dữ liệu.",
+    )
     return parser
 
 
 def run(options: dict[str, Any], out: Callable[[str], None]) -> int:
     at = timezone.now()
+    if options.get("procedures_action") == "demo":
+        from cchc.common.demo import demo_only
+        from cchc.integrations.national_procedures.demo import publications_demo
+
+        demo_only("cchc integrations procedures demo")
+        recorded = publications_demo(at=at)
+        out(f"Đã ghi nhận {recorded} quyết định công bố minh họa (dữ liệu trình diễn, không phải quyết định thật).")
+        return 0
     since: date | None = options.get("since")
     path: Path | None = options.get("file")
     source = str(path) if path else "CSDL quốc gia về TTHC"
