@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# the development identity provider's port (issue 15; docs/identity.md)
+IDP_PORT ?= 8070
 
 .PHONY: run setup install test lint bench browsers clean
 
@@ -34,9 +36,11 @@ setup: install
 	$(BIN)/cchc program demo-targets
 	$(BIN)/cchc report demo
 
-# The outbox's dispatcher runs beside the development server and stops with it (docs/outbox.md).
+# The development identity provider (docs/identity.md) and the outbox's dispatcher run beside the development server
+# and stop with it (docs/outbox.md).
 run: setup
-	$(BIN)/cchc outbox dispatch & dispatcher=$$!; trap 'kill $$dispatcher 2>/dev/null; wait $$dispatcher' EXIT; \
+	$(BIN)/cchc identity dev-provider --port $(IDP_PORT) & identity=$$!; \
+	$(BIN)/cchc outbox dispatch & dispatcher=$$!; trap 'kill $$dispatcher $$identity 2>/dev/null; wait $$dispatcher' EXIT; \
 	trap 'exit 130' INT TERM; $(BIN)/cchc runserver $(HOST):$(PORT)
 
 test: install

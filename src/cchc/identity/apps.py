@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class IdentityConfig(AppConfig):
+    name = "cchc.identity"
+    verbose_name = "Định danh điện tử của người dân, tổ chức"
+    default_auto_field = "django.db.models.BigAutoField"
