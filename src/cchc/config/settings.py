@@ -354,6 +354,4 @@ OIDC_AUTHENTICATION_CALLBACK_URL = "identity:callback"
 OIDC_REDIRECT_ALLOWED_HOSTS: list[str] = []
 # the provider's claim names (CCHC_OIDC_CLAIMS="id_number=so_dinh_danh,level=muc_do_dinh_danh,..."):
 # kind, id_number, name, birth_date, level, tax_code, organisation_name (defaults: cchc.identity.claims)
-CCHC_OIDC_CLAIMS = dict(
-    item.split("=", 1) for item in env_list("CCHC_OIDC_CLAIMS", []) if "=" in item
-)
+CCHC_OIDC_CLAIMS = dict(item.split("=", 1) for item in env_list("CCHC_OIDC_CLAIMS", []) if "=" in item)

@@ -53,9 +53,7 @@ class SignInStart(OIDCAuthenticationRequestView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         try:
-            answer = requests.get(
-                settings.OIDC_OP_JWKS_ENDPOINT, timeout=getattr(settings, "OIDC_PROBE_TIMEOUT_S", 3)
-            )
+            answer = requests.get(settings.OIDC_OP_JWKS_ENDPOINT, timeout=getattr(settings, "OIDC_PROBE_TIMEOUT_S", 3))
             answer.raise_for_status()
         except requests.RequestException as exc:
             return _refused(request, SignInRefused(Outcome.PROVIDER_UNAVAILABLE, f"{type(exc).__name__}: {exc}"))

@@ -25,9 +25,7 @@ def _signing_key(directory: Path) -> None:
     if path.exists():
         return
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
     path.write_bytes(pem)
     path.chmod(0o600)
 
@@ -91,7 +89,8 @@ def main(argv: list[str] | None = None) -> None:
     from django.core.wsgi import get_wsgi_application
 
     server.set_app(get_wsgi_application())
-    print(f"Nhà cung cấp định danh điện tử (mô phỏng) đang chạy, issuer {base}/o", flush=True)
+    sys.stdout.write(f"Nhà cung cấp định danh điện tử (mô phỏng) đang chạy, issuer {base}/o\n")
+    sys.stdout.flush()
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -35,7 +35,10 @@ class Provider:
 
     def control(self, **data: Any) -> Any:
         request = urllib.request.Request(
-            self.base + "/_control", data=json.dumps(data).encode(), method="POST", headers={"Content-Type": "application/json"}
+            self.base + "/_control",
+            data=json.dumps(data).encode(),
+            method="POST",
+            headers={"Content-Type": "application/json"},
         )
         with urllib.request.urlopen(request, timeout=5) as response:
             return json.loads(response.read())

@@ -43,7 +43,9 @@ def test_a_citizen_at_level_2():
     assert identity.tax_code == ""
 
 
-@pytest.mark.parametrize(("raw", "level"), [("1", IdentityLevel.VNEID_1), (2, IdentityLevel.VNEID_2), ("muc_1", IdentityLevel.VNEID_1)])
+@pytest.mark.parametrize(
+    ("raw", "level"), [("1", IdentityLevel.VNEID_1), (2, IdentityLevel.VNEID_2), ("muc_1", IdentityLevel.VNEID_1)]
+)
 def test_the_level_maps_to_identity_level(raw, level):
     assert identity_from_claims({**CITIZEN, "muc_do_dinh_danh": raw}).level == level
 

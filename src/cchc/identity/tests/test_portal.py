@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
 from django.test import Client
 from django.utils import timezone
 
@@ -60,12 +59,19 @@ def test_posted_details_cannot_override_the_identity(provider: Provider, citizen
     sign_in(citizen_client, HONG)
 
     response = citizen_client.post(
-        APPLY, form_data(world, applicant_name="Người Khác", applicant_id_number="056190009999", applicant_kind="organisation")
+        APPLY,
+        form_data(
+            world, applicant_name="Người Khác", applicant_id_number="056190009999", applicant_kind="organisation"
+        ),
     )
 
     assert response.status_code == 302, text(response)[:3000]
     dossier = Dossier.objects.get()
-    assert (dossier.applicant_kind, dossier.applicant_name, dossier.applicant_id_number) == ("citizen", "Phạm Thị Hồng", HONG)
+    assert (dossier.applicant_kind, dossier.applicant_name, dossier.applicant_id_number) == (
+        "citizen",
+        "Phạm Thị Hồng",
+        HONG,
+    )
     assert dossier.applicant_identity == IdentityLevel.VNEID_2
     assert dossier.applicant_phone == "0905111222"
 
@@ -93,20 +99,35 @@ def test_anonymous_online_submission_stays_possible(client: Client, world):
     assert Dossier.objects.get().applicant_identity == IdentityLevel.NONE
 
 
-def test_my_dossiers_lists_the_persons_dossiers_with_what_is_asked_now(provider: Provider, citizen_client: Client, world):
+def test_my_dossiers_lists_the_persons_dossiers_with_what_is_asked_now(
+    provider: Provider, citizen_client: Client, world
+):
     now = timezone.now()
     typed = s.dossier_submit_online(  # filed without signing in, with the same number
-        procedure=world.province_procedure, applicant=applicant(), receiving_agency=world.centre,
-        competent_agency=world.justice, at=now - timedelta(days=2),
+        procedure=world.province_procedure,
+        applicant=applicant(),
+        receiving_agency=world.centre,
+        competent_agency=world.justice,
+        at=now - timedelta(days=2),
     )
-    s.dossier_request_supplement(dossier=typed, actor=world.reception, at=now - timedelta(days=1), reason="Bổ sung bản chụp căn cước")
+    s.dossier_request_supplement(
+        dossier=typed, actor=world.reception, at=now - timedelta(days=1), reason="Bổ sung bản chụp căn cước"
+    )
     counter = s.dossier_receive_counter(
-        procedure=world.province_procedure, applicant=applicant(), receiving_agency=world.centre,
-        competent_agency=world.justice, actor=world.reception, at=now - timedelta(hours=3),
+        procedure=world.province_procedure,
+        applicant=applicant(),
+        receiving_agency=world.centre,
+        competent_agency=world.justice,
+        actor=world.reception,
+        at=now - timedelta(hours=3),
     )
     other = s.dossier_receive_counter(
-        procedure=world.province_procedure, applicant=applicant("056190001111", "Người Khác"), receiving_agency=world.centre,
-        competent_agency=world.justice, actor=world.reception, at=now - timedelta(hours=2),
+        procedure=world.province_procedure,
+        applicant=applicant("056190001111", "Người Khác"),
+        receiving_agency=world.centre,
+        competent_agency=world.justice,
+        actor=world.reception,
+        at=now - timedelta(hours=2),
     )
     sign_in(citizen_client, HONG)
 
@@ -130,7 +151,11 @@ def test_my_dossiers_shows_the_persons_feedback(provider: Provider, citizen_clie
     def submit(id_number: str, subject: str) -> str:
         person = Submitter(name="Phạm Thị Hồng", phone="0905111222", id_number=id_number)
         content = "Nội dung phản ánh đủ dài để được tiếp nhận theo quy định của hệ thống."
-        return str(feedback_submit(submitter=person, subject=subject, content=content, agency=world.justice, at=timezone.now()).feedback.code)
+        return str(
+            feedback_submit(
+                submitter=person, subject=subject, content=content, agency=world.justice, at=timezone.now()
+            ).feedback.code
+        )
 
     mine = submit(HONG, "Thời gian trả kết quả chậm")
     theirs = submit("056190001111", "Phản ánh của người khác")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import socket
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -39,18 +40,25 @@ def test_a_citizen_signs_in_and_lands_on_my_dossiers(provider: Provider, citizen
     assert citizen.issuer == provider.issuer
     assert citizen_client.session[SESSION_KEY] == citizen.pk
     page = text(citizen_client.get("/dich-vu-cong/ho-so-cua-toi/"))
-    assert "<h1>Hồ sơ của tôi</h1>" in page and "số định danh 056190004321" in page
+    assert "<h1>Hồ sơ của tôi</h1>" in page
+    assert "số định danh 056190004321" in page
     (attempt,) = SignInAttempt.objects.all()
-    assert attempt.outcome == Outcome.SIGNED_IN and attempt.citizen == citizen
+    assert (attempt.outcome, attempt.citizen) == (Outcome.SIGNED_IN, citizen)
     assert AuditEvent.objects.filter(action="identity.sign_in").count() == 1
 
 
-def test_the_authentication_request_carries_state_nonce_and_a_pkce_challenge(provider: Provider, citizen_client: Client):
+def test_the_authentication_request_carries_state_nonce_and_a_pkce_challenge(
+    provider: Provider, citizen_client: Client
+):
     start = citizen_client.get("/dich-vu-cong/dinh-danh/dang-nhap/")
-    query = dict(requests.utils.urlparse(start["Location"]).query.split("&")[i].split("=", 1) for i in range(6 + 2))
+    query = parse_qs(urlsplit(start["Location"]).query)
     assert start["Location"].startswith(provider.issuer + "/authorize/?")
-    assert query["code_challenge_method"] == "S256" and len(query["code_challenge"]) == 43
-    assert query["response_type"] == "code" and len(query["state"]) == 32 and len(query["nonce"]) == 32
+    assert query["code_challenge_method"] == ["S256"]
+    assert len(query["code_challenge"][0]) == 43  # S256 of the verifier, base64url without padding
+    assert query["response_type"] == ["code"]
+    assert len(query["state"][0]) == 32
+    assert len(query["nonce"][0]) == 32
+    assert query["scope"] == ["openid profile"]
 
 
 def test_the_name_is_kept_as_the_provider_wrote_it_and_a_second_sign_in_updates_the_account(
@@ -68,7 +76,7 @@ def test_an_organisation_signs_in_with_its_tax_code(provider: Provider, citizen_
     sign_in(citizen_client, "4201234567")
 
     citizen = Citizen.objects.get()
-    assert citizen.kind == ApplicantKind.ORGANISATION and citizen.level == IdentityLevel.VNEID_ORGANISATION
+    assert (citizen.kind, citizen.level) == (ApplicantKind.ORGANISATION, IdentityLevel.VNEID_ORGANISATION)
     assert (citizen.tax_code, citizen.applicant_name) == ("4201234567", "Công ty TNHH Thương mại Hòn Chồng")
     assert citizen.applicant_id_number == "4201234567"
 
@@ -111,7 +119,8 @@ def test_a_bad_id_token_is_refused_and_nobody_is_signed_in(
 
 def test_a_replayed_callback_is_refused_and_signs_the_citizen_out(provider: Provider, citizen_client: Client):
     first, callback = sign_in(citizen_client, "056190004321")
-    assert first.status_code == 302 and signed_in(citizen_client)
+    assert first.status_code == 302
+    assert signed_in(citizen_client)
 
     again = citizen_client.get(callback)
 
@@ -151,7 +160,11 @@ def test_a_provider_that_is_down_is_a_clear_message_before_leaving(citizen_clien
     response = citizen_client.get("/dich-vu-cong/dinh-danh/dang-nhap/")
 
     assert_refused(
-        response, citizen_client, Outcome.PROVIDER_UNAVAILABLE, "Hệ thống định danh điện tử tạm thời không phản hồi", 503
+        response,
+        citizen_client,
+        Outcome.PROVIDER_UNAVAILABLE,
+        "Hệ thống định danh điện tử tạm thời không phản hồi",
+        503,
     )
     assert "vẫn có thể nộp hồ sơ trực tuyến" in text(response)
 
