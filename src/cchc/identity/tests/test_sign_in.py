@@ -180,21 +180,36 @@ def test_a_provider_failing_at_the_token_exchange_is_a_clear_message(provider: P
 
 
 def test_the_provider_requires_pkce(provider: Provider):
-    answer = requests.get(
-        provider.issuer + "/authorize/",
-        params={
-            "response_type": "code",
-            "client_id": "cchc-dich-vu-cong",
-            "redirect_uri": "http://127.0.0.1/dich-vu-cong/dinh-danh/xac-thuc/",
-            "scope": "openid",
-            "state": "s",
-        },
-        allow_redirects=False,
-        timeout=10,
+    authorize = (
+        provider.issuer
+        + "/authorize/?response_type=code&client_id=cchc-dich-vu-cong&scope=openid&state=s&nonce=n"
+        + "&redirect_uri=http%3A%2F%2F127.0.0.1%2Fdich-vu-cong%2Fdinh-danh%2Fxac-thuc%2F"
     )
-    # no code_challenge: refused (sent back with an error, or the login never offered a code)
-    location = answer.headers.get("Location", "")
-    assert "code=" not in location
+
+    back = provider_login(authorize, "056190004321")  # no code_challenge
+
+    query = parse_qs(urlsplit(back).query)
+    assert query["error"] == ["invalid_request"]
+    assert "code" not in query
+
+
+def test_the_code_is_worthless_without_the_verifier(provider: Provider, citizen_client: Client):
+    start = citizen_client.get("/dich-vu-cong/dinh-danh/dang-nhap/")
+    code = parse_qs(urlsplit(provider_login(start["Location"], "056190004321")).query)["code"][0]
+    exchange = {
+        "grant_type": "authorization_code",
+        "code": code,
+        "redirect_uri": "http://127.0.0.1/dich-vu-cong/dinh-danh/xac-thuc/",
+        "client_id": "cchc-dich-vu-cong",
+        "client_secret": "cchc-mo-phong-bi-mat",
+    }
+
+    without = requests.post(provider.issuer + "/token/", data=exchange, timeout=10)
+    wrong = requests.post(provider.issuer + "/token/", data={**exchange, "code_verifier": "x" * 64}, timeout=10)
+
+    assert without.status_code == 400
+    assert wrong.status_code == 400
+    assert "id_token" not in without.text + wrong.text
 
 
 def test_a_wrong_client_secret_is_refused_by_the_provider(provider: Provider, citizen_client: Client, settings):
