@@ -59,4 +59,6 @@ class SignInRefused(Exception):
 
     @property
     def http_status(self) -> int:
-        return 503 if self.outcome == Outcome.PROVIDER_UNAVAILABLE else 400
+        # the provider being down is not this request's fault and no page of the platform answers 5xx (the
+        # project's rule, checked by the hostile-parameter crawl): the page with the message answers 200
+        return 200 if self.outcome == Outcome.PROVIDER_UNAVAILABLE else 400
