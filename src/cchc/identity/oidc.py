@@ -10,7 +10,6 @@ Every failure raises :class:`SignInRefused` with a stable code; no exception of 
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 import jwt
@@ -24,8 +23,6 @@ from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from cchc.identity.claims import identity_from_claims
 from cchc.identity.constants import Outcome, SignInRefused
 from cchc.identity.models import Citizen
-
-LOGGER = logging.getLogger("cchc.identity")
 
 
 def _unavailable(exc: Exception) -> SignInRefused:
