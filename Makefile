@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# the development identity provider's port (issue 15; docs/identity.md)
+IDP_PORT ?= 8070
 
 .PHONY: run setup install test lint bench browsers clean
 
@@ -35,12 +37,13 @@ setup: install
 	$(BIN)/cchc program demo-targets
 	$(BIN)/cchc report demo
 
-# The outbox's dispatcher and the national systems' simulator run beside the development server and stop
-# with it (docs/outbox.md, docs/integrations.md); the dispatcher and the server talk to the simulator.
+# Beside the development server, and stopped with it: the national systems' simulator (docs/integrations.md),
+# the development identity provider (docs/identity.md) and the outbox's dispatcher (docs/outbox.md).
 run: setup
 	$(BIN)/cchc simulator national --port 8090 & simulator=$$!; export CCHC_NATIONAL_URL=http://127.0.0.1:8090; \
+	$(BIN)/cchc identity dev-provider --port $(IDP_PORT) & identity=$$!; \
 	$(BIN)/cchc outbox dispatch & dispatcher=$$!; \
-	trap 'kill $$dispatcher $$simulator 2>/dev/null; wait $$dispatcher $$simulator' EXIT; \
+	trap 'kill $$dispatcher $$identity $$simulator 2>/dev/null; wait $$dispatcher $$identity $$simulator' EXIT; \
 	trap 'exit 130' INT TERM; $(BIN)/cchc runserver $(HOST):$(PORT)
 
 test: install

@@ -324,3 +324,36 @@ CCHC_PARTNERS = {
     partner: {**_national, "url": env_str(f"CCHC_{partner.upper()}_URL", CCHC_NATIONAL_URL)}
     for partner in ("dvcqg", "csdl_tthc", "pakn")
 }
+
+# --- Electronic identity sign-in of citizens and organisations (issue 15 items 1-3; cchc.identity) -----
+# An OpenID Connect relying party (mozilla-django-oidc): authorization code + PKCE (S256), state and nonce,
+# RS256 ID tokens verified with the provider's JWKS. Citizens are not Django users (request.citizen, see
+# cchc.identity): the staff login and AUTHENTICATION_BACKENDS are unchanged. Development and the demo: the
+# shipped provider (`cchc identity dev-provider`, started by `make run`) at http://127.0.0.1:8070/o.
+# The real provider (VNeID / the national portal's SSO): docs/identity.md.
+INSTALLED_APPS.append("cchc.identity")
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "cchc.identity.middleware.CitizenMiddleware",
+)
+OIDC_OP_ISSUER = env_str("CCHC_OIDC_ISSUER", "http://127.0.0.1:8070/o").rstrip("/")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("CCHC_OIDC_AUTHORIZATION_ENDPOINT", OIDC_OP_ISSUER + "/authorize/")
+OIDC_OP_TOKEN_ENDPOINT = env_str("CCHC_OIDC_TOKEN_ENDPOINT", OIDC_OP_ISSUER + "/token/")
+OIDC_OP_USER_ENDPOINT = env_str("CCHC_OIDC_USERINFO_ENDPOINT", OIDC_OP_ISSUER + "/userinfo/")
+OIDC_OP_JWKS_ENDPOINT = env_str("CCHC_OIDC_JWKS_ENDPOINT", OIDC_OP_ISSUER + "/.well-known/jwks.json")
+OIDC_RP_CLIENT_ID = env_str("CCHC_OIDC_CLIENT_ID", "cchc-dich-vu-cong")
+OIDC_RP_CLIENT_SECRET = env_str("CCHC_OIDC_CLIENT_SECRET", "cchc-mo-phong-bi-mat")
+OIDC_RP_SCOPES = env_str("CCHC_OIDC_SCOPES", "openid profile")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_USE_NONCE = True
+OIDC_TIMEOUT = float(env_str("CCHC_OIDC_TIMEOUT_S", "5"))
+OIDC_PROBE_TIMEOUT_S = float(env_str("CCHC_OIDC_PROBE_TIMEOUT_S", "3"))
+OIDC_LEEWAY_S = int(env_str("CCHC_OIDC_LEEWAY_S", "30"))
+OIDC_VERIFY_SSL = env_str("CCHC_OIDC_CA_FILE", "") or True
+OIDC_AUTHENTICATION_CALLBACK_URL = "identity:callback"
+OIDC_REDIRECT_ALLOWED_HOSTS: list[str] = []
+# the provider's claim names (CCHC_OIDC_CLAIMS="id_number=so_dinh_danh,level=muc_do_dinh_danh,..."):
+# kind, id_number, name, birth_date, level, tax_code, organisation_name (defaults: cchc.identity.claims)
+CCHC_OIDC_CLAIMS = dict(item.split("=", 1) for item in env_list("CCHC_OIDC_CLAIMS", []) if "=" in item)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/", include("cchc.dossiers.api.urls")),
     path("", include("cchc.dossiers.documents.urls")),
     path("", include("cchc.dossiers.web.urls")),
+    path("dich-vu-cong/", include("cchc.identity.urls")),  # issue 15: electronic identity, Hồ sơ của tôi
     path("dich-vu-cong/", include("cchc.dossiers.portal.urls")),
     path("", include("cchc.program.web.urls")),
     path("chi-so/", include("cchc.indicators.web.urls")),

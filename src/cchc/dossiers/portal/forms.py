@@ -114,9 +114,16 @@ class ApplicationForm(ConsoleForm):
         commune_only: bool,
         competent: list[Agency],
         desks: QuerySet[Agency],
+        locked: dict[str, str] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        # issue 15: the applicant's details that come from the signed-in electronic identity, shown and
+        # locked (a disabled field keeps its initial value whatever is posted)
+        for name, value in (locked or {}).items():
+            self.fields[name].initial = value
+            self.fields[name].disabled = True
+            self.fields[name].help_text = "Lấy từ tài khoản định danh điện tử, không sửa được."
         self.documents = documents
         self.commune_only = commune_only
         ids = [a.pk for a in competent]

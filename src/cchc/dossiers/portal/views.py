@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -141,8 +141,32 @@ def procedure(request: HttpRequest, code: str) -> HttpResponse:
 # --- online application -----------------------------------------------------------------------------
 
 
+class SignedIn(Protocol):
+    """The electronic identity signed in on this browser (issue 15; ``request.citizen``, set by
+    cchc.identity's middleware): what the application form takes from it."""
+
+    applicant_kind: str
+    applicant_name: str
+    applicant_id_number: str
+    identity_level: str
+
+
+def _signed_in(request: HttpRequest) -> SignedIn | None:
+    return getattr(request, "citizen", None)
+
+
+def _locked(citizen: SignedIn | None) -> dict[str, str] | None:
+    if citizen is None:
+        return None
+    return {
+        "applicant_kind": citizen.applicant_kind,
+        "applicant_name": citizen.applicant_name,
+        "applicant_id_number": citizen.applicant_id_number,
+    }
+
+
 def _application_form(
-    version: ProcedureVersion, data: Any = None, files: Any = None
+    version: ProcedureVersion, data: Any = None, files: Any = None, citizen: SignedIn | None = None
 ) -> tuple[f.ApplicationForm, list[Agency]]:
     """The form with the version's documents and the agencies to choose from (and the competent candidates)."""
     today = timezone.localdate()
@@ -157,6 +181,7 @@ def _application_form(
         commune_only=commune_only,
         competent=competent,
         desks=portal_desks(on=today),
+        locked=_locked(citizen),
     )
     return form, competent
 
@@ -173,8 +198,12 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             status=409 if request.method == "POST" else 200,
         )
     posted = request.method == "POST"
-    form, candidates = _application_form(version, request.POST if posted else None, request.FILES if posted else None)
+    citizen = _signed_in(request)
+    form, candidates = _application_form(
+        version, request.POST if posted else None, request.FILES if posted else None, citizen
+    )
     context["form"] = form
+    context["citizen"] = citizen
     if not posted:
         return render(request, "portal/apply.html", context)
     if not form.is_valid():
@@ -202,6 +231,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
                 email=data["applicant_email"],
                 address=data["applicant_address"],
                 notify_channels=tuple(data["notify_channels"]),
+                identity=citizen.identity_level if citizen is not None else "",
             ),
             receiving_agency=receiving,
             competent_agency=competent,
@@ -368,12 +398,21 @@ def _rating_rows(rating: DossierRating | None) -> list[tuple[str, str]]:
 
 
 def _seen(request: HttpRequest, pk: int) -> Dossier | None:
-    if not _knows(request, SESSION_SEEN, pk):
+    """A dossier this browser looked up or filed, or (issue 15) one of the signed-in identity's own."""
+    citizen = _signed_in(request)
+    if not _knows(request, SESSION_SEEN, pk) and citizen is None:
         return None
     try:
-        return dossier_get_public(pk=pk)
+        dossier = dossier_get_public(pk=pk)
     except Dossier.DoesNotExist:
         return None
+    if _knows(request, SESSION_SEEN, pk) or (
+        citizen is not None
+        and dossier.applicant_kind == citizen.applicant_kind
+        and dossier.applicant_id_number == citizen.applicant_id_number
+    ):
+        return dossier
+    return None
 
 
 def dossier_status(request: HttpRequest, pk: int) -> HttpResponse:

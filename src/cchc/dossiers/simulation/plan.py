@@ -25,7 +25,7 @@ from cchc.accounts.constants import Role
 from cchc.calendars.selectors import WorkingCalendar
 from cchc.catalogue.constants import StepResponsible
 from cchc.dossiers.codes import VN_TZ, reception_day
-from cchc.dossiers.constants import Action, ApplicantKind, Channel
+from cchc.dossiers.constants import Action, ApplicantKind, Channel, IdentityLevel
 from cchc.dossiers.services import Applicant
 from cchc.dossiers.simulation.world import AgencyInfo, VersionInfo, World, receiving_for, weighted_index
 
@@ -116,7 +116,14 @@ def _applicant(rng: random.Random, index: int, version: VersionInfo, *, online: 
     if organisation:
         name = f"{rng.choice(COMPANY_KINDS)} {rng.choice(COMPANY_NAMES)} {index % 1000:03d}"
         return Applicant(
-            ApplicantKind.ORGANISATION, name, f"42{index % 10**8:08d}", phone, "", address, notify_channels=()
+            ApplicantKind.ORGANISATION,
+            name,
+            f"42{index % 10**8:08d}",
+            phone,
+            "",
+            address,
+            notify_channels=(),
+            identity=_identity(index, online=online, organisation=True),
         )
     name = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
     gender_century = rng.choice("0123")
@@ -132,7 +139,23 @@ def _applicant(rng: random.Random, index: int, version: VersionInfo, *, online: 
         email,
         address,
         notify_channels=(),
+        identity=_identity(index, online=online, organisation=False),
     )
+
+
+def _identity(index: int, *, online: bool, organisation: bool) -> str:
+    """Issue 15: how a simulated online applicant was identified (none at the counter): about half of the
+    citizens signed in with their electronic identity (45 % level 2, 10 % level 1), 30 % of organisations.
+    An illustrative share, not a measured one; taken from the index, not the random stream, so that the
+    rest of the simulated data stays as it was."""
+    if not online:
+        return IdentityLevel.NONE
+    bucket = (index * 7919) % 100
+    if organisation:
+        return IdentityLevel.VNEID_ORGANISATION if bucket < 30 else IdentityLevel.NONE
+    if bucket < 45:
+        return IdentityLevel.VNEID_2
+    return IdentityLevel.VNEID_1 if bucket < 55 else IdentityLevel.NONE
 
 
 def _seconds(hours: Decimal, factor: float) -> int:

@@ -1,0 +1,98 @@
+"""What "Hồ sơ của tôi" shows: the signed-in person's (or organisation's) dossiers, matched by the
+personal identification number (the organisation's tax code) given when filing, and their feedback."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from cchc.dossiers.constants import Channel, DossierStatus
+from cchc.dossiers.models import Dossier, DossierRating
+from cchc.dossiers.selectors import dossier_public_queryset, dossier_submission_reference
+from cchc.feedback.models import Feedback
+from cchc.identity.models import Citizen
+
+ENDED = {DossierStatus.RETURNED, DossierStatus.WITHDRAWN, DossierStatus.REFUSED, DossierStatus.STOPPED}
+
+
+def _when(moment: datetime | None) -> str:
+    return timezone.localtime(moment).strftime("%H:%M ngày %d/%m/%Y") if moment else ""
+
+
+def _money(amount: Decimal) -> str:
+    return f"{amount:,.0f}".replace(",", ".")
+
+
+@dataclass
+class MyDossier:
+    dossier: Dossier
+    reference: str
+    status_label: str
+    submitted_at: str
+    due_at: str
+    overdue: bool
+    asked: list[str] = field(default_factory=list)
+    payments: list[str] = field(default_factory=list)
+    result: str = ""
+    rating: str = ""
+
+
+def citizen_dossiers_queryset(citizen: Citizen) -> QuerySet[Dossier]:
+    return (
+        dossier_public_queryset()
+        .filter(applicant_kind=citizen.applicant_kind, applicant_id_number=citizen.applicant_id_number)
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def citizen_dossiers(citizen: Citizen, *, limit: int = 200) -> list[MyDossier]:
+    """The account's dossiers, newest first, with what is asked of the applicant now."""
+    now = timezone.now()
+    rows = []
+    for d in citizen_dossiers_queryset(citizen)[:limit]:
+        status = DossierStatus(d.status)
+        ended = d.ended_at is not None or status in ENDED
+        row = MyDossier(
+            dossier=d,
+            reference=d.code or (dossier_submission_reference(d) if d.channel == Channel.ONLINE else ""),
+            status_label=status.label,
+            submitted_at=_when(d.submitted_at),
+            due_at=_when(d.due_at),
+            overdue=bool(d.due_at and not ended and d.processed_at is None and d.due_at < now),
+        )
+        pending = [s for s in d.supplements.all() if s.resumed_at is None]
+        if pending and not ended:
+            row.asked.append(f"Nộp bổ sung hồ sơ: {pending[0].reason}")
+        due = sum((line.amount for line in d.fee_lines.all() if line.amount is not None), Decimal(0))
+        paid = sum((p.amount for p in d.payments.all()), Decimal(0))
+        if due > paid and not ended:
+            row.asked.append(f"Nộp phí, lệ phí còn thiếu: {_money(due - paid)} đồng")
+        row.payments = [
+            f"{_money(p.amount)} đồng ngày {timezone.localtime(p.paid_at):%d/%m/%Y}"
+            + (f", biên lai {p.receipt_number}" if p.receipt_number else "")
+            for p in d.payments.all()
+        ]
+        try:
+            rating: DossierRating | None = d.rating
+        except DossierRating.DoesNotExist:
+            rating = None
+        if d.returned_at is not None:
+            row.result = f"Đã trả kết quả {_when(d.returned_at)}"
+        elif d.processed_at is not None:
+            row.result = f"Đã có kết quả {_when(d.processed_at)}, chờ nhận"
+            row.asked.append("Nhận kết quả giải quyết")
+        if rating is not None:
+            row.rating = rating.get_level_display()
+        elif status == DossierStatus.RETURNED:
+            row.asked.append("Đánh giá mức độ hài lòng")
+        rows.append(row)
+    return rows
+
+
+def citizen_feedback(citizen: Citizen, *, limit: int = 100) -> QuerySet[Feedback]:
+    """Feedback (phản ánh, kiến nghị) sent with the person's identification number."""
+    return Feedback.objects.filter(submitter_id_number=citizen.id_number).order_by("-submitted_at", "-pk")[:limit]

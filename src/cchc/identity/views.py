@@ -1,0 +1,101 @@
+"""The pages of the electronic identity sign-in and "Hồ sơ của tôi", under /dich-vu-cong/.
+
+- ``dinh-danh/``: what signing in gives, and the button;
+- ``dinh-danh/dang-nhap/``: mozilla-django-oidc's authentication request (state, nonce, PKCE S256 kept in
+  the session), after checking the provider answers (a clear message, not the browser's error, if down);
+- ``dinh-danh/xac-thuc/``: the callback: the state must be one this session issued and not yet used,
+  then the code is exchanged and the ID token checked (:mod:`cchc.identity.oidc`); any refusal shows its
+  Vietnamese message and code, leaves nobody signed in and is recorded;
+- ``dinh-danh/dang-xuat/`` (POST): sign out;
+- ``ho-so-cua-toi/``: the signed-in account's dossiers and feedback.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
+
+from cchc.identity.constants import Outcome, SignInRefused
+from cchc.identity.models import Citizen
+from cchc.identity.oidc import CitizenOIDCBackend
+from cchc.identity.selectors import citizen_dossiers, citizen_feedback
+from cchc.identity.services import citizen_refused, citizen_sign_out, citizen_signed_in
+
+
+def _citizen(request: HttpRequest) -> Citizen | None:
+    citizen = getattr(request, "citizen", None)
+    return citizen if isinstance(citizen, Citizen) else None
+
+
+def _refused(request: HttpRequest, refusal: SignInRefused) -> HttpResponse:
+    citizen_refused(request, refusal)
+    return render(
+        request,
+        "identity/sign_in.html",
+        {"error": refusal.message, "code": refusal.outcome, "next": ""},
+        status=refusal.http_status,
+    )
+
+
+def sign_in_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "identity/sign_in.html", {"next": request.GET.get("next", "")})
+
+
+class SignInStart(OIDCAuthenticationRequestView):
+    """The authentication request, once the provider's keys answer within ``OIDC_PROBE_TIMEOUT_S``."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        try:
+            answer = requests.get(settings.OIDC_OP_JWKS_ENDPOINT, timeout=getattr(settings, "OIDC_PROBE_TIMEOUT_S", 3))
+            answer.raise_for_status()
+        except requests.RequestException as exc:
+            return _refused(request, SignInRefused(Outcome.PROVIDER_UNAVAILABLE, f"{type(exc).__name__}: {exc}"))
+        return super().get(request)
+
+
+class SignInCallback(OIDCAuthenticationCallbackView):
+    """The provider sends the browser back here with ``code`` and ``state`` (or ``error``)."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        states: dict[str, Any] = request.session.get("oidc_states") or {}
+        state = request.GET.get("state", "")
+        entry = states.pop(state, None) if state else None
+        request.session["oidc_states"] = states  # a state is used once, whatever comes next
+        if request.GET.get("error"):
+            detail = f"{request.GET.get('error', '')[:100]}: {request.GET.get('error_description', '')[:300]}"
+            return _refused(request, SignInRefused(Outcome.PROVIDER_ERROR, detail))
+        if not isinstance(entry, dict) or not request.GET.get("code"):
+            return _refused(request, SignInRefused(Outcome.STATE_INVALID, "state unknown or already used"))
+        try:
+            citizen = CitizenOIDCBackend().sign_in(
+                request, nonce=str(entry.get("nonce") or ""), code_verifier=entry.get("code_verifier")
+            )
+        except SignInRefused as refusal:
+            return _refused(request, refusal)
+        citizen_signed_in(request, citizen)
+        return HttpResponseRedirect(request.session.pop("oidc_login_next", None) or reverse("identity:mine"))
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    citizen_sign_out(request)
+    return HttpResponseRedirect(reverse("portal:search"))
+
+
+def mine(request: HttpRequest) -> HttpResponse:
+    """Hồ sơ của tôi: only for a citizen signed in through the identity provider."""
+    citizen = _citizen(request)
+    if citizen is None:
+        return HttpResponseRedirect(reverse("identity:sign_in") + "?next=" + reverse("identity:mine"))
+    return render(
+        request,
+        "identity/mine.html",
+        {"citizen": citizen, "rows": citizen_dossiers(citizen), "feedback": list(citizen_feedback(citizen))},
+    )
