@@ -60,7 +60,7 @@ def test_the_integer_scoring_is_the_rule_worked_out_in_fractions() -> None:
 
 def test_indicators_without_data_say_why() -> None:
     without = [i for i in INDICATORS if i.source == Source.NONE]
-    assert {i.code for i in without} >= {"PUBLISH_ON_TIME", "DOSSIER_SYNC", "ORIGINAL_RESULT_AVAILABLE"}
+    assert {i.code for i in without} >= {"PUBLISH_ON_TIME", "ORIGINAL_RESULT_AVAILABLE"}
     assert all(i.no_data_reason for i in without)
     assert not any(i.no_data_reason for i in INDICATORS if i.source != Source.NONE)
 

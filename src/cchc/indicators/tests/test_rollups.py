@@ -394,7 +394,8 @@ def test_the_subscriber_follows_the_services_and_equals_a_rebuild(data: None) ->
     # given the subscriber registered for every dossier event (and the feedback's), rollups up to date
     handler = subscriber(SUBSCRIBER)
     assert handler is not None
-    assert {event.value for event in DossierEvent} | {"feedback.submitted", "feedback.rejected"} == TOPICS
+    expected = {event.value for event in DossierEvent} | {"feedback.submitted", "feedback.rejected"}
+    assert expected | {"integrations.dossier_synced"} == TOPICS
     assert handler.topics == TOPICS
     assert not subscriber_freshness().lagging
     period, mark = period_parse("2026-Q1"), max_sequence()
