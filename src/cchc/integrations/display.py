@@ -21,7 +21,7 @@ def age(seconds: float | None) -> str:
 
 
 def rate(failed: int, calls: int) -> str:
-    """"12,5 % (1/8 lần gọi)", or "— (chưa có lần gọi)"."""
+    """ "12,5 % (1/8 lần gọi)", or "— (chưa có lần gọi)"."""
     if not calls:
         return "— (chưa có lần gọi)"
     return f"{vi_number(failed * 100 / calls, 1)} % ({vi_number(failed)}/{vi_number(calls)} lần gọi)"

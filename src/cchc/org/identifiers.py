@@ -172,17 +172,13 @@ def _agency_for(row: IdentifierRow, agencies: dict[str, list[Agency]]) -> Agency
     """The record of the agency code whose own validity overlaps the identifier's period (a code may
     have a record before 1/7/2025 and another from then); ``None`` when none or several do."""
     candidates = [
-        a
-        for a in agencies.get(row.agency_code, [])
-        if _overlap(a.valid_from, a.valid_to, row.valid_from, row.valid_to)
+        a for a in agencies.get(row.agency_code, []) if _overlap(a.valid_from, a.valid_to, row.valid_from, row.valid_to)
     ]
     return candidates[0] if len(candidates) == 1 else None
 
 
 @transaction.atomic
-def identifiers_import(
-    *, text: str, actor: AbstractBaseUser | None = None, at: datetime | None = None
-) -> ImportResult:
+def identifiers_import(*, text: str, actor: AbstractBaseUser | None = None, at: datetime | None = None) -> ImportResult:
     """Import an identifier file (module doc) in one transaction: every row or none.
 
     Refused (``IdentifierError``, nothing written): a malformed row, an unknown agency code, two
@@ -273,7 +269,12 @@ def identifiers_import(
         else:
             result.updated += 1
         audit_record(
-            actor=actor, action="org.identifier.import", target=record, before=before, after=audit_snapshot(record), at=at
+            actor=actor,
+            action="org.identifier.import",
+            target=record,
+            before=before,
+            after=audit_snapshot(record),
+            at=at,
         )
     identifiers_flush()
     transaction.on_commit(identifiers_flush)

@@ -423,9 +423,10 @@ class AgencyIdentifier(ValidityPeriod):
     identifier of the QCVN 102:2016 structure (``IDENTIFIER_RE``); the deciding body publishes it in a
     decision (``decision``). The 2025 reorganisation (NQ 202/2025/QH15 merging Khánh Hòa and Ninh
     Thuận; two-level local government from 1/7/2025) gives the merged agencies new identifiers, so an
-    agency may hold one until 30/6/2025 and another from 1/7/2025: periods of one agency never overlap, and one identifier is never held
-    by two agencies in overlapping periods (``cchc.org.identifiers``). The dossier code starts with the
-    identifier valid on the reception day (``cchc.dossiers.codes``).
+    agency may hold one until 30/6/2025 and another from 1/7/2025: periods of one agency never
+    overlap, and one identifier is never held by two agencies in overlapping periods
+    (``cchc.org.identifiers``). The dossier code starts with the identifier valid on the reception day
+    (``cchc.dossiers.codes``).
     """
 
     agency = models.ForeignKey(Agency, verbose_name="cơ quan", on_delete=models.PROTECT, related_name="identifiers")

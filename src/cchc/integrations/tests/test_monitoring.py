@@ -140,9 +140,7 @@ def test_the_page_shows_each_partner_and_replays_a_dead_letter(
     response = client.post(REPLAY, {"partner": "dvcqg"})
     assert response.status_code == 302
     assert not Delivery.objects.filter(status=DeliveryStatus.DEAD).exists()
-    assert "Đã đưa 1 thư chết của Cổng Dịch vụ công quốc gia (đồng bộ hồ sơ) về hàng chờ gửi." in text(
-        client.get(PAGE)
-    )
+    assert "Đã đưa 1 thư chết của Cổng Dịch vụ công quốc gia (đồng bộ hồ sơ) về hàng chờ gửi." in text(client.get(PAGE))
 
 
 def test_rates_over_the_hour_and_the_day(national_simulator: NationalSimulator) -> None:
@@ -200,9 +198,7 @@ def test_only_administrators_see_the_page_and_replay(
     assert Delivery.objects.get(pk=dead.pk).status == DeliveryStatus.DEAD
 
 
-def test_a_replay_without_the_csrf_token_is_refused(
-    national_simulator: NationalSimulator, settings: Any
-) -> None:
+def test_a_replay_without_the_csrf_token_is_refused(national_simulator: NationalSimulator, settings: Any) -> None:
     dead = dead_letters(national_simulator, settings, count=1)[0]
     client = Client(enforce_csrf_checks=True)
     client.force_login(User.objects.create_superuser(username="quantri", password="x-Secret-123"))
