@@ -120,7 +120,6 @@ _FACT_COLUMNS = (
     "online",
     "upload",
     "reused",
-    "synced",
     "fee",
     "paid_online",
     "dissatisfied",
@@ -128,6 +127,7 @@ _FACT_COLUMNS = (
     "end_on_time",
     "elapsed_us",
     "paused_us",
+    "synced",
 )
 _PAYMENT_COLUMNS = ("payment_id", "dossier_id", "agency_id", "procedure_id", "field_id", "paid_at", "paid_day")
 _KEY = ("agency_id", "procedure_id", "field_id")
@@ -245,7 +245,6 @@ def facts_queryset(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier, dict[str, A
         "f_online",
         "f_upload",
         "f_reused",
-        "f_synced",
         "f_fee",
         "f_paid_online",
         "f_dissatisfied",
@@ -253,6 +252,7 @@ def facts_queryset(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier, dict[str, A
         "f_end_on_time",
         "f_elapsed",
         "f_paused",
+        "f_synced",
     )
 
 
