@@ -287,7 +287,9 @@ def identifiers_import(*, text: str, actor: AbstractBaseUser | None = None, at: 
 # process's copy (and again on commit); another process sees it within CACHE_SECONDS. An import is
 # made before the identifiers' first day, so no code is given with a stale one in practice.
 CACHE_SECONDS = 300.0
-_cache: dict[str, object] = {}
+Periods = dict[int, list[tuple[date | None, date | None, str]]]
+# one entry, replaced whole (threads of one process read it without a lock): (loaded at, periods)
+_cache: dict[str, tuple[float, Periods]] = {}
 
 
 def identifiers_flush() -> None:
@@ -295,17 +297,17 @@ def identifiers_flush() -> None:
     _cache.clear()
 
 
-def _periods() -> dict[int, list[tuple[date | None, date | None, str]]]:
-    loaded = _cache.get("loaded_at")
-    if not isinstance(loaded, float) or time.monotonic() - loaded > CACHE_SECONDS:
-        table: dict[int, list[tuple[date | None, date | None, str]]] = {}
-        for agency_id, start, end, identifier in AgencyIdentifier.objects.values_list(
-            "agency_id", "valid_from", "valid_to", "identifier"
-        ):
-            table.setdefault(agency_id, []).append((start, end, identifier))
-        _cache["table"] = table
-        _cache["loaded_at"] = time.monotonic()
-    return _cache["table"]  # type: ignore[return-value]
+def _periods() -> Periods:
+    entry = _cache.get("periods")
+    if entry is not None and time.monotonic() - entry[0] <= CACHE_SECONDS:
+        return entry[1]
+    table: Periods = {}
+    for agency_id, start, end, identifier in AgencyIdentifier.objects.values_list(
+        "agency_id", "valid_from", "valid_to", "identifier"
+    ):
+        table.setdefault(agency_id, []).append((start, end, identifier))
+    _cache["periods"] = (time.monotonic(), table)
+    return table
 
 
 def agency_identifier_on(agency: Agency, day: date) -> str | None:

@@ -94,3 +94,11 @@ def test_an_acknowledgement_without_its_event_is_read_directly_not_yet_by_the_ro
     assert indicators_compute(period=JANUARY, at=CLOSE).results["DOSSIER_SYNC"].numerator == 0
     # ...but the direct computation sees it at once
     assert indicators_compute(period=JANUARY, at=CLOSE, method=Method.DIRECT).results["DOSSIER_SYNC"].numerator == 1
+
+
+def test_the_dashboard_counts_1_4_among_the_measured_points(world, month: Month, client) -> None:
+    _acknowledge(month.a)
+    apply_events()
+    page = client.get("/chi-so/", {"ky": "2026-01"}).content.decode()
+    assert '/<span data-testid="measured-max">60</span> điểm đo được' in page
+    assert "Hệ thống chưa đồng bộ hồ sơ lên Cổng Dịch vụ công quốc gia" not in page
