@@ -310,9 +310,10 @@ def _periods() -> Periods:
     return table
 
 
-def agency_identifier_on(agency: Agency, day: date) -> str | None:
-    """The identifier of ``agency`` valid on ``day`` (``None``: the agency has none that day)."""
-    for start, end, identifier in _periods().get(agency.pk, ()):
+def agency_identifier_on(agency: Agency | int, day: date) -> str | None:
+    """The identifier of ``agency`` (or the agency of that id) valid on ``day`` (``None``: none that day)."""
+    key = agency if isinstance(agency, int) else agency.pk
+    for start, end, identifier in _periods().get(key, ()):
         if (start is None or start <= day) and (end is None or day < end):
             return identifier
     return None
