@@ -19,6 +19,7 @@ urlpatterns = [
     path("ke-hoach/", include("cchc.plans.web.urls")),
     path("par-index/", include("cchc.par.web.urls")),
     path("bao-cao/", include("cchc.reporting.web.urls")),
+    path("lien-thong/", include("cchc.integrations.web.urls")),
     path("", include("cchc.org.web.urls")),
 ]
 

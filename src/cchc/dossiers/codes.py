@@ -1,14 +1,24 @@
 """The dossier code (mã hồ sơ) ``<receiving unit code>-<YYMMDD>-<NNNN>`` and its daily sequence.
 
-legal: TT 01/2018/TT-VPCP Điều 19 gives ``<receiving unit code>-<YYMMDD>-<XXXX>``: the unit's code,
+legal: TT 01/2018/TT-VPCP Điều 19 gives ``<receiving unit code>-<YYMMDD>-<XXXX>``: the receiving unit's
+code under the QCVN for agency identifiers (TT 10/2016/TT-BTTTT, QCVN 102:2016: ``000.00.15.H34``),
 the reception date and a 4-digit number within the day. TT 03/2025/TT-VPCP now regulates the code;
 its exact 2025 format was not found (domain-vn §2.3), so the shape above is kept.
 
-The receiving unit code: the QCVN 102:2016 agency identifiers (``000.00.15.H34``) are not in the
-registry yet, so the code is the administrative unit code of the receiving agency's area: ``56``
-for every provincial agency (the province public-service centre and the departments' desks share
-one daily sequence) and the commune's code (``22366``) for a commune's one-stop desk. An agency
-without an area takes its parent's. Beyond 9,999 dossiers a day the number simply grows a digit.
+The receiving unit code (:func:`receiving_unit_code`):
+
+- the receiving agency's electronic identifier valid on the reception day (QĐ 20/2020/QĐ-TTg;
+  ``cchc.org.models.AgencyIdentifier``), e.g. ``000.00.15.H34-260105-0001``: an agency reorganised on
+  1/7/2025 numbers under its old identifier until 30/6/2025 and under its new one from 1/7/2025;
+- otherwise (no identifier on record for that day; the real identifiers of Khánh Hòa's agencies are
+  not in the registry yet) the fallback: the administrative unit code of the receiving agency's area,
+  ``56`` for every provincial agency (the province public-service centre and the departments' desks
+  share one daily sequence) and the commune's code (``22366``) for a commune's one-stop desk. An
+  agency without an area takes its parent's.
+
+The daily sequence is kept per unit code (``DossierSequence.unit_code``): an agency numbering under its
+identifier has its own sequence, apart from the area code's. Beyond 9,999 dossiers a day the number
+simply grows a digit.
 """
 
 from __future__ import annotations
@@ -21,13 +31,20 @@ from django.db import connection
 
 from cchc.dossiers.constants import DossierError, DossierErrorCode
 from cchc.dossiers.models import DossierSequence
+from cchc.org.identifiers import agency_identifier_on
 from cchc.org.models import Agency
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
-def receiving_unit_code(agency: Agency) -> str:
-    """The unit code that starts the codes of dossiers received by ``agency`` (see the module doc)."""
+def receiving_unit_code(agency: Agency, *, day: date | None = None) -> str:
+    """The unit code that starts the codes of dossiers received by ``agency`` on ``day`` (see the module
+    doc): its identifier valid that day, else its area's code. Without ``day`` the area's code only
+    (the callers that only check that a desk can number a dossier)."""
+    if day is not None:
+        identifier = agency_identifier_on(agency, day)
+        if identifier:
+            return identifier
     current: Agency | None = agency
     seen: set[int] = set()
     while current is not None and current.pk not in seen:

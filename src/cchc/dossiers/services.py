@@ -171,7 +171,7 @@ def dossier_receive_counter(
     check_at(at)
     day = reception_day(at)
     try:
-        unit_code: str | None = receiving_unit_code(receiving_agency)
+        unit_code: str | None = receiving_unit_code(receiving_agency, day=day)
     except DossierError:
         unit_code = None  # refused below, in its turn (receive_writes)
 

@@ -159,12 +159,18 @@ INDICATORS: tuple[Indicator, ...] = (
         row=4,
         name="Tỷ lệ hồ sơ được đồng bộ lên Cổng Dịch vụ công quốc gia",
         group=Group.PUBLICITY,
-        numerator="Số hồ sơ tiếp nhận trong kỳ đã đồng bộ lên Cổng DVCQG",
-        denominator="Số hồ sơ tiếp nhận trong kỳ theo hệ thống báo cáo quốc gia hoặc Cổng DVCQG",
+        numerator="Số hồ sơ tiếp nhận trong kỳ đã được Cổng DVCQG xác nhận đồng bộ",
+        denominator="Số hồ sơ tiếp nhận trong kỳ trên hệ thống",
         unit="hồ sơ",
         max_points=6,
-        source=Source.NONE,
-        no_data_reason="Hệ thống chưa đồng bộ hồ sơ lên Cổng Dịch vụ công quốc gia (chưa có nhật ký đồng bộ).",
+        # F766 1.4: the numerator is a dossier received in the window that the national portal
+        # acknowledged (a cchc.integrations.models.DossierSync row, written by the portal adapter on
+        # the portal's answer); the denominator is the portal's own count ("theo hệ thống báo cáo quốc
+        # gia hoặc Cổng DVCQG"), which the portal does not give us: our own count of dossiers received
+        # in the window stands for it, so a dossier the portal holds but we do not is not seen.
+        source=Source.DOSSIERS,
+        note="Mẫu số là số hồ sơ tiếp nhận trên hệ thống này (không lấy được số liệu của Cổng DVCQG); tử số là "
+        "hồ sơ đã được Cổng DVCQG xác nhận đồng bộ (nhật ký đồng bộ).",
     ),
     # --- Tiến độ, kết quả giải quyết (20) ---
     Indicator(

@@ -52,6 +52,7 @@ class DossierFact(models.Model):
     online = models.BooleanField("nộp trực tuyến")
     upload = models.BooleanField("có thành phần số hóa")
     reused = models.BooleanField("có thành phần tái sử dụng")
+    synced = models.BooleanField("đã đồng bộ lên Cổng DVCQG", default=False)  # a DossierSync row (1.4)
     fee = models.BooleanField("có phí, lệ phí")
     paid_online = models.BooleanField("thanh toán trực tuyến")
     dissatisfied = models.BooleanField("không hài lòng")
@@ -100,6 +101,7 @@ ROLLUP_COUNTERS = (
     "received_online",
     "received_upload",
     "received_reused",
+    "received_synced",
     "received_fee",
     "received_fee_paid",
     "received_le1",
@@ -124,6 +126,7 @@ class RollupCounters(models.Model):
     received_online = models.BigIntegerField(default=0)
     received_upload = models.BigIntegerField(default=0)
     received_reused = models.BigIntegerField(default=0)
+    received_synced = models.BigIntegerField(default=0)
     received_fee = models.BigIntegerField(default=0)
     received_fee_paid = models.BigIntegerField(default=0)
     received_le1 = models.BigIntegerField(default=0)

@@ -93,6 +93,7 @@ from cchc.indicators.models import (
 from cchc.indicators.periods import VN_TZ
 from cchc.indicators.scopes import Organisation, ResolvedScope
 from cchc.indicators.selectors import Window, dossier_facts
+from cchc.integrations.models import DossierSync
 from cchc.outbox.models import OutboxEvent
 
 Counters = dict[str, int]
@@ -126,6 +127,7 @@ _FACT_COLUMNS = (
     "end_on_time",
     "elapsed_us",
     "paused_us",
+    "synced",
 )
 _PAYMENT_COLUMNS = ("payment_id", "dossier_id", "agency_id", "procedure_id", "field_id", "paid_at", "paid_day")
 _KEY = ("agency_id", "procedure_id", "field_id")
@@ -205,6 +207,7 @@ def facts_queryset(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier, dict[str, A
             f_online=_flag(Q(channel=Channel.ONLINE)),
             f_upload=F("has_upload"),
             f_reused=F("has_reused"),
+            f_synced=F("synced"),
             f_fee=F("has_fee"),
             f_paid_online=F("paid_online"),
             f_dissatisfied=F("dissatisfied"),
@@ -249,6 +252,7 @@ def facts_queryset(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier, dict[str, A
         "f_end_on_time",
         "f_elapsed",
         "f_paused",
+        "f_synced",
     )
 
 
@@ -311,6 +315,7 @@ def _facts_range_sql() -> str:
             ("rating", DossierRating),
             ("supplement", SupplementRequest),
             ("feedback", Feedback),
+            ("sync", DossierSync),
         )
     }
     micro = "CAST(EXTRACT(EPOCH FROM {}) * 1000000 AS bigint)"
@@ -325,12 +330,14 @@ def _facts_range_sql() -> str:
         "d.received_at, d.statutory_due_at AS due_at, d.processed_at, "
         f"d.supplement_count <= {SUPPLEMENTS_ON_TIME} AS le1, d.channel = %(online)s AS online, {end} AS end_at, "
         "COALESCE(doc.upload, false) AS upload, COALESCE(doc.reused, false) AS reused, "
+        "sync.dossier_id IS NOT NULL AS synced, "
         "fee.dossier_id IS NOT NULL AS fee, paid.dossier_id IS NOT NULL AS paid_online, "
         "(r.dossier_id IS NOT NULL OR fb.dossier_id IS NOT NULL) AS dissatisfied, "
         "COALESCE(s.paused_us, 0) AS paused_us "
         f"FROM {table['dossier']} d JOIN {table['version']} v ON v.id = d.procedure_version_id "
         f"LEFT JOIN (SELECT dossier_id, bool_or(source = %(upload)s) AS upload, bool_or(source = %(reused)s) AS reused "
         f"FROM {table['document']} WHERE {in_range} GROUP BY dossier_id) doc ON doc.dossier_id = d.id "
+        f"LEFT JOIN (SELECT dossier_id FROM {table['sync']} WHERE {in_range}) sync ON sync.dossier_id = d.id "
         f"LEFT JOIN (SELECT DISTINCT dossier_id FROM {table['fee']} WHERE {in_range} "
         "AND (amount IS NULL OR amount > 0)) fee ON fee.dossier_id = d.id "
         f"LEFT JOIN (SELECT DISTINCT dossier_id FROM {table['payment']} WHERE {in_range} "
@@ -416,6 +423,7 @@ _RECEIVED_PARTS = {
     "received_online": _when("online"),
     "received_upload": _when("upload"),
     "received_reused": _when("reused"),
+    "received_synced": _when("synced"),
     "received_fee": _when("fee"),
     "received_fee_paid": _when("fee AND paid_online"),
     "received_le1": _when("le1"),
@@ -888,6 +896,7 @@ _WINDOW_RECEIVED = (
     "received_online",
     "received_upload",
     "received_reused",
+    "received_synced",
     "received_fee",
     "received_fee_paid",
     "completed",
@@ -1137,6 +1146,7 @@ _PARTIAL = (
     ("w_received_online", "received", "t.online", "1"),
     ("w_received_upload", "received", "t.upload", "1"),
     ("w_received_reused", "received", "t.reused", "1"),
+    ("w_received_synced", "received", "t.synced", "1"),
     ("w_received_fee", "received", "t.fee", "1"),
     ("w_received_fee_paid", "received", "t.fee AND t.paid_online", "1"),
     ("w_completed", "received", "t.processed", "1"),
@@ -1163,6 +1173,7 @@ _PARTIAL_COLUMNS = (
     "online",
     "upload",
     "reused",
+    "synced",
     "fee",
     "paid_online",
     "processed",
@@ -1210,6 +1221,7 @@ def _counters(sums: dict[int, _Sums]) -> dict[int, Counters]:
             received_online,
             received_upload,
             received_reused,
+            received_synced,
             fee,
             fee_paid,
             completed,
@@ -1240,6 +1252,8 @@ def _counters(sums: dict[int, _Sums]) -> dict[int, Counters]:
             "SO_HOA_GIAY_TO_GIAI_QUYET:den": received,
             "REUSED_DIGITIZED_DATA:num": received_reused,
             "REUSED_DIGITIZED_DATA:den": received,
+            "DOSSIER_SYNC:num": received_synced,
+            "DOSSIER_SYNC:den": received,
             "DOSSIER_RECEIVING_SATISFACTION:num": satisfied,
             "DOSSIER_RECEIVING_SATISFACTION:den": finished,
             "ONLINE_PAYMENT:num": fee_paid,

@@ -39,6 +39,7 @@ from cchc.indicators.constants import IndicatorError, IndicatorErrorCode, Part, 
 from cchc.indicators.definitions import BY_CODE
 from cchc.indicators.periods import Period
 from cchc.indicators.scopes import Organisation, ResolvedScope, Scope, organisation_load, scope_resolve
+from cchc.integrations.models import DossierSync
 
 # The statuses in which a supplement request may still be open: waiting for it, or ended without it.
 ENDED_WAITING_STATUSES = (DossierStatus.SUPPLEMENT_REQUESTED, DossierStatus.STOPPED, DossierStatus.WITHDRAWN)
@@ -52,6 +53,7 @@ DOSSIER_INDICATORS = (
     "REUSED_DIGITIZED_DATA",
     "DOSSIER_RECEIVING_SATISFACTION",
     "ONLINE_PAYMENT",
+    "DOSSIER_SYNC",
 )
 
 
@@ -101,6 +103,8 @@ def dossier_facts(queryset: QuerySet[Dossier] | None = None) -> QuerySet[Dossier
         # an amount still to be fixed (a table of amounts) counts as a fee.
         has_fee=Exists(FeeLine.objects.filter(dossier=OuterRef("pk")).filter(Q(amount__isnull=True) | Q(amount__gt=0))),
         paid_online=Exists(Payment.objects.filter(dossier=OuterRef("pk"), channel=PaymentChannel.ONLINE_GATEWAY)),
+        # F766 1.4: the national portal acknowledged the dossier (cchc.integrations.models.DossierSync)
+        synced=Exists(DossierSync.objects.filter(dossier=OuterRef("pk"))),
     )
 
 
@@ -141,6 +145,7 @@ def indicator_filters(window: Window) -> dict[str, tuple[Q, Q]]:
         "REUSED_DIGITIZED_DATA": (received & Q(has_reused=True), received),
         "DOSSIER_RECEIVING_SATISFACTION": (finished & on_time & Q(dissatisfied=False), finished),
         "ONLINE_PAYMENT": (fee & Q(paid_online=True), fee),
+        "DOSSIER_SYNC": (received & Q(synced=True), received),
     }
 
 

@@ -11,6 +11,11 @@ refused as inadmissible, so filing one (``feedback_submit`` with a dossier code)
 ``EVENT_REJECTED``) with ``payload["dossier_id"]``. The audit-trail catch-up (``cchc indicators
 refresh``, ``rollups_refresh_task``) remains for writes that emit no event (SQL copies, old data).
 
+The national portal's acknowledgement counts too (F766 1.4, ``DOSSIER_SYNC``): the portal adapter writes
+``cchc.integrations.models.DossierSync`` after the dossier's own event was delivered, so it writes
+:data:`SYNC_TOPICS` (``integrations.dossier_synced`` with ``payload["dossier_id"]``) when it records an
+acknowledgement, and the dossier is recomputed.
+
 Delivery is at least once: the handler recomputes from the current state, so a second delivery, or an
 older event delivered after a newer one, changes nothing more (no idempotency key to record).
 """
@@ -28,7 +33,8 @@ if TYPE_CHECKING:
 
 SUBSCRIBER = "indicators.rollups"
 FEEDBACK_TOPICS = ("feedback.submitted", "feedback.rejected")
-TOPICS = frozenset({*(topic.value for topic in DossierEvent), *FEEDBACK_TOPICS})
+SYNC_TOPICS = ("integrations.dossier_synced",)
+TOPICS = frozenset({*(topic.value for topic in DossierEvent), *FEEDBACK_TOPICS, *SYNC_TOPICS})
 
 
 def _dossier_id(event: OutboxEvent) -> int | None:

@@ -6,16 +6,21 @@ so an editor can check them against the source decision.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from cchc.common.admin import HistoryAdmin
 from cchc.org.constants import Confidence
+from cchc.org.identifiers import identifiers_flush
 from cchc.org.models import (
     AdministrativeUnit,
     Agency,
     AgencyGroup,
+    AgencyIdentifier,
     AgencyName,
     AgencySuccession,
     DocumentRegisterEntry,
@@ -165,6 +170,27 @@ class AgencyNameAdmin(HistoryAdmin):
     search_fields = ["name", "agency__name", "legal_basis"]
     autocomplete_fields = ["agency"]
     list_select_related = ["agency"]
+
+
+@admin.register(AgencyIdentifier)
+class AgencyIdentifierAdmin(HistoryAdmin):
+    """Electronic identifiers by period (QĐ 20/2020/QĐ-TTg); a file of them: ``cchc org identifiers import``.
+
+    The model's validator refuses an identifier not of the QCVN 102:2016 shape; the periods of one
+    agency must not overlap (checked by the import; here the unique start and the order of the dates)."""
+
+    list_display = ["identifier", "agency", "valid_from", "valid_to", "decision"]
+    search_fields = ["identifier", "agency__name", "agency__code", "decision"]
+    autocomplete_fields = ["agency"]
+    list_select_related = ["agency"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        transaction.on_commit(identifiers_flush)  # the dossier code's in-memory copy (cchc.org.identifiers)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        transaction.on_commit(identifiers_flush)
 
 
 @admin.register(Signatory)

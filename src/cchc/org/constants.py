@@ -84,3 +84,33 @@ class RegisterError(DomainError[RegisterErrorCode]):
         RegisterErrorCode.SUBJECT_REQUIRED: 400,
     }
     default_status = 409
+
+
+class IdentifierErrorCode(StrEnum):
+    """Stable error codes of the agency electronic identifiers (mã định danh điện tử) and their import."""
+
+    FORMAT = "identifier.format"  # not V1V2V3.Z1Z2.Y1Y2.MX1X2
+    UNKNOWN_AGENCY = "identifier.unknown_agency"
+    BAD_DATE = "identifier.bad_date"
+    VALIDITY_ORDER = "identifier.validity_order"  # valid_to not after valid_from
+    OVERLAP = "identifier.overlap"  # two periods of one agency overlap
+    TAKEN = "identifier.taken"  # the identifier is another agency's in an overlapping period
+    DECISION_REQUIRED = "identifier.decision_required"
+    FILE = "identifier.file"  # unreadable file, missing columns, no rows
+
+
+class IdentifierError(DomainError[IdentifierErrorCode]):
+    """A refused identifier or identifier file: a stable ``code``, a Vietnamese ``message`` (for a file,
+    one line per bad row, ``dòng N: …``); nothing was written."""
+
+    codes = IdentifierErrorCode
+    statuses = {
+        IdentifierErrorCode.FORMAT: 400,
+        IdentifierErrorCode.UNKNOWN_AGENCY: 400,
+        IdentifierErrorCode.BAD_DATE: 400,
+        IdentifierErrorCode.VALIDITY_ORDER: 400,
+        IdentifierErrorCode.OVERLAP: 409,
+        IdentifierErrorCode.TAKEN: 409,
+        IdentifierErrorCode.DECISION_REQUIRED: 400,
+        IdentifierErrorCode.FILE: 400,
+    }

@@ -8,8 +8,10 @@ on code and validity start, never on code alone.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -385,3 +387,81 @@ class DocumentRegisterEntry(models.Model):
     def number_text(self) -> str:
         """``05/TB-STP``: numbers below 10 with a leading 0 (NĐ 30/2020 Phụ lục I Mục II.3)."""
         return f"{self.number:02d}/{self.symbol}"
+
+
+# legal: QĐ 20/2020/QĐ-TTg (mã định danh điện tử của các cơ quan, tổ chức) with the structure of QCVN
+# 102:2016/BTTTT (TT 10/2016/TT-BTTTT): V1V2V3.Z1Z2.Y1Y2.MX1X2, e.g. 000.00.15.H34. The groups are read
+# as the published identifiers write them (three digits, two, two, then a capital letter and two digits
+# for the level-1 body: H34 is a province); the QCVN's text was not at hand (inferred from published
+# identifiers, domain-vn §2.3).
+IDENTIFIER_RE = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")
+
+
+def identifier_normalise(value: str) -> str:
+    """The identifier as stored: spaces removed, the letter in capitals (``000.00.15.h34`` → ``…H34``)."""
+    return "".join(str(value).split()).upper()
+
+
+def identifier_is_valid(value: str) -> bool:
+    """True when ``value`` (already normalised) has the shape V1V2V3.Z1Z2.Y1Y2.MX1X2."""
+    return bool(IDENTIFIER_RE.fullmatch(value))
+
+
+def validate_identifier(value: str) -> None:
+    if not identifier_is_valid(value):
+        raise ValidationError(
+            "Mã định danh «%(value)s» không đúng cấu trúc V1V2V3.Z1Z2.Y1Y2.MX1X2 (ví dụ 000.00.15.H34).",
+            code="identifier.format",
+            params={"value": value},
+        )
+
+
+class AgencyIdentifier(ValidityPeriod):
+    """An agency's electronic identifier (mã định danh điện tử) over a validity period.
+
+    legal: QĐ 20/2020/QĐ-TTg gives every agency exchanging documents and data electronically an
+    identifier of the QCVN 102:2016 structure (``IDENTIFIER_RE``); the deciding body publishes it in a
+    decision (``decision``). The 2025 reorganisation (NQ 202/2025/QH15 merging Khánh Hòa and Ninh
+    Thuận; two-level local government from 1/7/2025) gives the merged agencies new identifiers, so an
+    agency may hold one until 30/6/2025 and another from 1/7/2025: periods of one agency never
+    overlap, and one identifier is never held by two agencies in overlapping periods
+    (``cchc.org.identifiers``). The dossier code starts with the identifier valid on the reception day
+    (``cchc.dossiers.codes``).
+    """
+
+    agency = models.ForeignKey(Agency, verbose_name="cơ quan", on_delete=models.PROTECT, related_name="identifiers")
+    identifier = models.CharField(
+        "mã định danh điện tử",
+        max_length=13,
+        validators=[validate_identifier],
+        help_text="Cấu trúc V1V2V3.Z1Z2.Y1Y2.MX1X2 (QCVN 102:2016/BTTTT), ví dụ 000.00.15.H34.",
+    )
+    decision = models.CharField(
+        "văn bản quyết định", max_length=300, help_text="Số, ký hiệu và ngày của văn bản cấp hoặc thay đổi mã."
+    )
+    note = models.TextField("ghi chú", blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "mã định danh điện tử"
+        verbose_name_plural = "mã định danh điện tử của cơ quan"
+        ordering = ["agency_id", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "valid_from"], condition=Q(valid_from__isnull=False), name="org_identifier_from_uniq"
+            ),
+            models.UniqueConstraint(
+                fields=["agency"], condition=Q(valid_from__isnull=True), name="org_identifier_open_uniq"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gt=models.F("valid_from")),
+                name="org_identifier_validity_order",
+            ),
+        ]
+        indexes = [models.Index(fields=["identifier"], name="org_identifier_idx")]
+
+    def __str__(self) -> str:
+        return self.identifier

@@ -173,8 +173,8 @@ def receive_writes(
     A new dossier needs its id before the writes are built (its steps and fee lines point to it):
     given by the caller (PostgreSQL: taken from the sequence with the reads) or by saving it now."""
     version = dossier.procedure_version
-    unit_code = receiving_unit_code(dossier.receiving_agency)
     day = reception_day(at)
+    unit_code = receiving_unit_code(dossier.receiving_agency, day=day)
     if number is None:
         dossier.code = dossier_code_next(unit_code=unit_code, day=day)
     else:

@@ -59,6 +59,7 @@ from cchc.dossiers.models import (
 )
 from cchc.dossiers.simulation.plan import RATE, RECEIVE_COUNTER, SUBMIT, DossierPlan, Event, Slot, clip, plan_dossier
 from cchc.dossiers.simulation.world import World
+from cchc.org.identifiers import agency_identifier_on
 from cchc.org.models import Agency
 
 
@@ -314,9 +315,11 @@ class _BulkDossier:
     # services: _receive
     def _receive(self, d: Dossier, actor_id: int | None, at: datetime) -> None:
         version = self.plan.version
-        unit_code = self.plan.receiving.unit_code
+        day = reception_day(at)
+        # the same unit part as the services (cchc.dossiers.codes.receiving_unit_code)
+        unit_code = agency_identifier_on(self.plan.receiving.id, day) or self.plan.receiving.unit_code
         assert unit_code is not None
-        d.code = self.sequences.next_code(unit_code, reception_day(at))
+        d.code = self.sequences.next_code(unit_code, day)
         d.status = DossierStatus.RECEIVED
         d.received_at = at
         d.received_by_id = actor_id

@@ -189,18 +189,21 @@ def test_the_month_as_computed_by_hand(world: World, month: Month) -> None:
     # 3.5b: the only procedure with a non-zero fee had an online payment in January
     assert figures(report, "PAYMENT_PROCEDURES_USED") == (1, 1, Decimal("100.00"), Decimal("2.00"))
 
-    # no data: reported, not counted, not 0
+    # 1.4 measured from the sync log (issue 14): no dossier acknowledged by the national portal here
     sync = report.results["DOSSIER_SYNC"]
-    assert (sync.status, sync.numerator, sync.score) == (Status.NO_DATA, None, None)
-    assert sync.reason.startswith("Chưa có dữ liệu")
+    received = report.results["ONLINE_SUBMISSION"].denominator
+    assert (sync.status, sync.numerator, sync.denominator, sync.score) == (Status.COMPUTED, 0, received, 0)
     # 1.1 and 1.2: computed from recorded publications; none in the period here, so N/A (not "no data")
     for code in ("PUBLISH_ON_TIME", "PUBLIC_UPDATE_ON_TIME"):
         assert (report.results[code].status, report.results[code].denominator) == (Status.EMPTY, 0)
+    # no data: reported, not counted, not 0
+    original = report.results["ORIGINAL_RESULT_AVAILABLE"]
+    assert (original.status, original.numerator, original.score) == (Status.NO_DATA, None, None)
+    assert original.reason.startswith("Chưa có dữ liệu")
     excluded = {r.indicator.code for r in report.excluded}
     assert excluded == {
         "PUBLISH_ON_TIME",
         "PUBLIC_UPDATE_ON_TIME",
-        "DOSSIER_SYNC",
         "ORIGINAL_RESULT_AVAILABLE",
         "ELECTRONIC_CERTIFIED_COPY",
         "SYNCED_WITH_DVCQG_PERSONAL_STORAGE",
@@ -210,7 +213,7 @@ def test_the_month_as_computed_by_hand(world: World, month: Month) -> None:
         "PETITION_HANDLING_SATISFACTION",
         "PAYMENT_INTEGRATED",
     }
-    assert report.measured_max == 100 - sum(r.indicator.max_points for r in report.excluded) == 54
+    assert report.measured_max == 100 - sum(r.indicator.max_points for r in report.excluded) == 60
     expected_total = (
         Fraction(2)  # 1.3
         + 20 * Fraction(4, 7)  # 2.1
@@ -335,7 +338,7 @@ def test_scopes_agency_commune_procedure(world: World, month: Month) -> None:
         result = commune.results[code]
         assert (result.status, result.score) == (Status.NOT_APPLICABLE, points)
     # 4.5a/4.5b now count (full marks), 3.2 counted already; 3.6 and 3.5b have nothing to count (below)
-    assert commune.measured_max == 54 + 2 + 2 - 6 - 2
+    assert commune.measured_max == 60 + 2 + 2 - 6 - 2
     # the commune procedure has no non-zero fee: 3.6 and 3.5b have nothing to count there
     assert commune.results["ONLINE_PAYMENT"].status == Status.EMPTY
     assert "ONLINE_PAYMENT" in {r.indicator.code for r in commune.excluded}
@@ -390,7 +393,7 @@ def test_drill_down_matches_every_dossier_figure(world: World, month: Month) -> 
         indicator_dossiers("ONLINE_PROCEDURES", JANUARY, Scope(), "numerator", at=CLOSE)
     assert caught.value.code == IndicatorErrorCode.NOT_DOSSIER_BASED
     with pytest.raises(IndicatorError) as caught:
-        indicator_dossiers("DOSSIER_SYNC", JANUARY, Scope(), "numerator", at=CLOSE)
+        indicator_dossiers("ORIGINAL_RESULT_AVAILABLE", JANUARY, Scope(), "numerator", at=CLOSE)
     assert caught.value.code == IndicatorErrorCode.NO_DATA
     with pytest.raises(IndicatorError) as caught:
         indicator_dossiers("PROGRESS_ON_TIME", JANUARY, Scope(), "tử số", at=CLOSE)

@@ -59,6 +59,7 @@ from cchc.indicators.rollups import (
 from cchc.indicators.scopes import Scope, reference_cache_clear
 from cchc.indicators.subscribers import subscriber_freshness
 from cchc.indicators.tests.conftest import apply_events
+from cchc.integrations.models import DossierSync
 from cchc.outbox.models import OutboxEvent
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -394,7 +395,8 @@ def test_the_subscriber_follows_the_services_and_equals_a_rebuild(data: None) ->
     # given the subscriber registered for every dossier event (and the feedback's), rollups up to date
     handler = subscriber(SUBSCRIBER)
     assert handler is not None
-    assert {event.value for event in DossierEvent} | {"feedback.submitted", "feedback.rejected"} == TOPICS
+    expected = {event.value for event in DossierEvent} | {"feedback.submitted", "feedback.rejected"}
+    assert expected | {"integrations.dossier_synced"} == TOPICS
     assert handler.topics == TOPICS
     assert not subscriber_freshness().lagging
     period, mark = period_parse("2026-Q1"), max_sequence()
@@ -671,7 +673,10 @@ def test_the_rebuild_s_set_based_facts_equal_the_selectors_row_by_row(data: None
     feedback_submit(submitter=citizen, agency=None, dossier_code=first.code, at=LATER, **text)
     refused = feedback_submit(submitter=citizen, agency=None, dossier_code=second.code, at=LATER, **text)
     Feedback.objects.filter(pk=refused.feedback.pk).update(status=FeedbackStatus.REJECTED)
+    # a dossier the national portal acknowledged (F766 1.4)
+    DossierSync.objects.create(dossier=first, first_synced_at=LATER, synced_at=LATER, last_event_id=1, status_code=2)
     expected = sorted(tuple(row.values()) for row in facts_queryset(Dossier.objects.all()))
+    assert {row[0] for row in expected if row[-1]} == {first.pk}  # synced, the last column
     assert any(row[6] is not None and row[17] is False for row in expected)  # ended, not processed
     dissatisfied = {row[0]: row[16] for row in expected}
     assert (dissatisfied[first.pk], dissatisfied[second.pk]) == (True, False)

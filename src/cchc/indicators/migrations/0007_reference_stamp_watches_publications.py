@@ -42,7 +42,7 @@ def triggers_drop(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("indicators", "0005_rollup_state_applied_event"),
+        ("indicators", "0006_dossier_sync"),
         ("catalogue", "0003_procedure_publication"),
     ]
 
