@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from cchc.common.errors import DomainError
+
 SESSION_KEY = "cchc_citizen"  # the signed-in citizen account's id (never the staff user's session key)
 SIGN_IN_ACTION = "identity.sign_in"
 REFUSED_ACTION = "identity.sign_in_refused"
@@ -45,20 +47,17 @@ MESSAGES: dict[str, str] = {
 }
 
 
-class SignInRefused(Exception):
-    """A sign-in attempt refused with a stable code (:class:`Outcome`) and its Vietnamese message."""
+class SignInRefused(DomainError[Outcome]):
+    """A sign-in attempt refused with a stable code (:class:`Outcome`) and its Vietnamese message; ``detail``
+    (what the provider or the token said) goes to the attempt log, never to the page."""
+
+    codes = Outcome
+    # the provider being down is not this request's fault (503 by its nature), but no page of the platform
+    # answers 5xx (the project's rule, checked by the hostile-parameter crawl): that page is rendered with 200
+    statuses = {**{o: 400 for o in Outcome}, Outcome.PROVIDER_UNAVAILABLE: 503}
 
     def __init__(self, outcome: Outcome, detail: str = "") -> None:
-        super().__init__(f"{outcome}: {detail}")
+        shown = 200 if outcome == Outcome.PROVIDER_UNAVAILABLE else None
+        super().__init__(outcome, MESSAGES.get(outcome, outcome.label), http_status=shown)
         self.outcome = outcome
         self.detail = detail[:500]
-
-    @property
-    def message(self) -> str:
-        return MESSAGES[self.outcome]
-
-    @property
-    def http_status(self) -> int:
-        # the provider being down is not this request's fault and no page of the platform answers 5xx (the
-        # project's rule, checked by the hostile-parameter crawl): the page with the message answers 200
-        return 200 if self.outcome == Outcome.PROVIDER_UNAVAILABLE else 400

@@ -25,6 +25,8 @@ ROOT = Path(cchc.__file__).parent
 # Modules not imported by the walk: the entry points run things when imported (the WSGI/ASGI apps call
 # ``startup.process_ready``: ``gc.freeze``), the production settings refuse a development environment.
 NOT_IMPORTED = ("cchc.__main__", "cchc.config.wsgi", "cchc.config.asgi", "cchc.config.production")
+# the development identity provider: a separate Django project with its own settings (docs/identity.md)
+NOT_IMPORTED_PACKAGES = ("cchc.identity.provider",)
 
 # Exceptions that are not refusals of a request, each with why (their docstrings say the same).
 NOT_REFUSALS = {
@@ -64,6 +66,8 @@ def _source_modules() -> list[str]:
     for info in pkgutil.walk_packages([str(ROOT)], prefix="cchc."):
         parts = info.name.split(".")
         if "tests" in parts or "migrations" in parts or info.name in NOT_IMPORTED:
+            continue
+        if any(info.name == p or info.name.startswith(p + ".") for p in NOT_IMPORTED_PACKAGES):
             continue
         names.append(info.name)
     return names
