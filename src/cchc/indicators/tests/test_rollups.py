@@ -536,8 +536,8 @@ def test_the_dashboard_equals_the_separate_computations(data: None, django_asser
     quarter = period_parse("2026-Q1")
     months = [period_parse(f"2026-{m:02d}") for m in (1, 2, 3)]
     # when a dashboard computes a level's quarter and months together with every unit
-    # (stamp, organisation 2, counters, pairs, catalogue 3, feedback, mid-day 3)
-    with django_assert_num_queries(12):
+    # (stamp, organisation 2, counters, pairs, catalogue 3, the publications of 1.1 and 1.2, feedback, mid-day 3)
+    with django_assert_num_queries(13):
         dashboard = indicators_dashboard(
             period=quarter, trend=months, scope=Scope(level="commune"), at=MID_DAY, units=True
         )
