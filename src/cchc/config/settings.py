@@ -340,4 +340,6 @@ CCHC_OTP_REQUIRED_ROLES = env_list("CCHC_OTP_REQUIRED_ROLES", ["leader"])
 CCHC_OTP_REQUIRE_SUPERUSER = env_bool("CCHC_OTP_REQUIRE_SUPERUSER", False)
 CCHC_STAFF_IDLE_MINUTES = int(env_str("CCHC_STAFF_IDLE_MINUTES", "30"))
 OTP_TOTP_ISSUER = "CCHC Khánh Hòa"
+# the API authenticates by the session only (DRF's default Basic authentication would skip the second factor)
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = ["rest_framework.authentication.SessionAuthentication"]
 # --- end of issue 15 items 5-6 ----------------------------------------------------------------------------

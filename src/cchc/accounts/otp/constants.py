@@ -27,6 +27,7 @@ class OtpError(DomainError[OtpErrorCode]):
 
 
 MSG_INVALID = "Mã xác thực không đúng hoặc đã hết hạn. Vui lòng nhập mã đang hiển thị trên ứng dụng xác thực."
+MSG_THROTTLED = "Mã vừa nhập sai: vui lòng đợi vài giây rồi nhập mã mới đang hiển thị trên ứng dụng xác thực."
 MSG_REQUIRED = "Vai trò của Ông/Bà cần xác thực hai yếu tố: nhập mã từ ứng dụng xác thực để tiếp tục."
 MSG_ENROL_REQUIRED = "Vai trò của Ông/Bà cần xác thực hai yếu tố: đăng ký ứng dụng xác thực trước khi tiếp tục."
 MSG_EXPIRED = "Phiên làm việc đã hết hạn vì không hoạt động quá {minutes} phút. Vui lòng đăng nhập lại."

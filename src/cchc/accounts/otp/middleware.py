@@ -24,7 +24,7 @@ from django.urls import reverse
 from django_otp import devices_for_user
 
 from cchc.accounts.otp.constants import MSG_ENROL_REQUIRED, MSG_EXPIRED, MSG_REQUIRED, OtpErrorCode
-from cchc.accounts.otp.policy import SEEN_GRANULARITY, SESSION_SEEN, session_flags
+from cchc.accounts.otp.policy import SEEN_GRANULARITY, SESSION_LAST_ACTIVE, session_flags
 
 
 def _is_api(request: HttpRequest) -> bool:
@@ -58,11 +58,11 @@ class StaffSessionMiddleware:
         flags = session_flags(request, now=now)
         if flags.staff:
             idle = int(getattr(settings, "CCHC_STAFF_IDLE_MINUTES", 30)) * 60
-            seen = request.session.get(SESSION_SEEN)
+            seen = request.session.get(SESSION_LAST_ACTIVE)
             if idle > 0 and seen is not None and now - float(seen) > idle:
                 return self._expired(request, idle // 60)
             if seen is None or now - float(seen) >= SEEN_GRANULARITY:
-                request.session[SESSION_SEEN] = int(now)
+                request.session[SESSION_LAST_ACTIVE] = int(now)
         if flags.otp_required and not user.is_verified():
             if not request.path.startswith(_open_paths()):
                 return self._second_factor(request, user)

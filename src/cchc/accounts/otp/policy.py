@@ -28,7 +28,7 @@ from cchc.accounts.models import AgencyMembership
 SESSION_REQUIRED = "cchc_otp_required"
 SESSION_STAFF = "cchc_staff"
 SESSION_CHECKED = "cchc_flags_at"
-SESSION_SEEN = "cchc_seen"
+SESSION_LAST_ACTIVE = "cchc_last_active"
 RECHECK_SECONDS = 300
 SEEN_GRANULARITY = 60  # the last-seen moment is rewritten at most once a minute (one session write)
 
@@ -73,7 +73,7 @@ def on_login(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any)
         return
     now = time.time()
     _store(request, _flags_compute(user), now)
-    request.session[SESSION_SEEN] = int(now)
+    request.session[SESSION_LAST_ACTIVE] = int(now)
 
 
 def session_flags(request: HttpRequest, *, now: float) -> Flags:

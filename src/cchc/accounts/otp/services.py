@@ -14,7 +14,7 @@ from django_otp import devices_for_user
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cchc.accounts.otp.constants import MSG_INVALID, RECOVERY_CODES, OtpError, OtpErrorCode
+from cchc.accounts.otp.constants import MSG_INVALID, MSG_THROTTLED, RECOVERY_CODES, OtpError, OtpErrorCode
 from cchc.accounts.otp.models import RecoveryCode, RecoveryCodeDevice, code_hash
 
 TOTP_NAME = "Ứng dụng xác thực"
@@ -42,14 +42,14 @@ def recovery_codes_new(*, user: Any) -> list[str]:
     return codes
 
 
-def _refuse(request: HttpRequest, user: Any) -> NoReturn:
+def _refuse(request: HttpRequest, user: Any, message: str = MSG_INVALID) -> NoReturn:
     """A wrong code: counted by axes as a failed login of ``user`` from this address (lockout after
     ``AXES_FAILURE_LIMIT``), then refused with a Vietnamese message."""
     credentials = {"username": user.get_username()}
     user_login_failed.send(sender=__name__, credentials=credentials, request=request)
     if AxesProxyHandler.is_locked(request, credentials):
         raise OtpError(OtpErrorCode.LOCKED, "")
-    raise OtpError(OtpErrorCode.INVALID, MSG_INVALID)
+    raise OtpError(OtpErrorCode.INVALID, message)
 
 
 def otp_locked(request: HttpRequest, user: Any) -> bool:
@@ -63,16 +63,20 @@ def otp_verify(*, request: HttpRequest, user: Any, token: str) -> Any:
     if otp_locked(request, user):
         raise OtpError(OtpErrorCode.LOCKED, "")
     digits = token.replace(" ", "")
+    throttled = False
     for device in devices_for_user(user, confirmed=True):
         if isinstance(device, RecoveryCodeDevice):
             ok = len(digits) > 6 and device.verify_token(token)
         else:
+            # django-otp's throttle: after a wrong code the device waits 1, 2, 4 ... seconds (kept on the
+            # device, so a new password login does not reset it); a code given meanwhile is not checked
+            throttled = throttled or not device.verify_is_allowed()[0]
             ok = digits.isdigit() and len(digits) == 6 and device.verify_token(digits)
         if ok:
             request.session.cycle_key()
             otp_login(request, device)
             return device
-    _refuse(request, user)
+    _refuse(request, user, MSG_THROTTLED if throttled else MSG_INVALID)
 
 
 def totp_enrol_confirm(*, request: HttpRequest, user: Any, device: TOTPDevice, token: str) -> list[str]:

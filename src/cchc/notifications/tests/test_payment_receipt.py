@@ -13,6 +13,7 @@ from cchc.notifications.tests.smtp import SMTPRecorder
 from cchc.outbox.dispatch import outbox_drain
 from cchc.receipts.models import Receipt
 from cchc.receipts.tests.conftest import SITE, World, pay
+from cchc.receipts.tests.conftest import _site as _receipts_site  # noqa: F401  (the site URL the links start with)
 
 pytestmark = pytest.mark.django_db
 
