@@ -13,7 +13,7 @@ from cchc.receipts.services import channel_label, issued_on_text, receipt_verify
 from cchc.receipts.words import amount_in_words
 
 
-def qr_svg_data_uri(text: str) -> str:
+def qr_png_data_uri(text: str) -> str:
     """A ``data:image/png`` URI of the QR code of ``text`` (error correction M)."""
     import segno
 
@@ -41,5 +41,5 @@ def receipt_context(receipt: Receipt) -> dict[str, Any]:
 def receipt_pdf(receipt: Receipt) -> bytes:
     """The PDF of ``receipt`` (Vietnamese, the content of NĐ 123/2020/NĐ-CP Điều 32)."""
     context = receipt_context(receipt)
-    context["qr"] = qr_svg_data_uri(context["verify_url"])
+    context["qr"] = qr_png_data_uri(context["verify_url"])
     return render_pdf("receipts/receipt_pdf.html", context)
