@@ -357,3 +357,24 @@ OIDC_REDIRECT_ALLOWED_HOSTS: list[str] = []
 # the provider's claim names (CCHC_OIDC_CLAIMS="id_number=so_dinh_danh,level=muc_do_dinh_danh,..."):
 # kind, id_number, name, birth_date, level, tax_code, organisation_name (defaults: cchc.identity.claims)
 CCHC_OIDC_CLAIMS = dict(item.split("=", 1) for item in env_list("CCHC_OIDC_CLAIMS", []) if "=" in item)
+
+# --- Issue 15 items 5-6 (helper h-staff): electronic receipts; staff second factor ------------------------
+# Receipts (cchc.receipts, docs/receipts.md). AUTO_SERIES: an agency without a series for the year gets one
+# with the placeholder symbols below (development, tests, the demo); production sets it off and enters the
+# symbols each agency registered with the tax authority.
+INSTALLED_APPS.append("cchc.receipts")
+CCHC_RECEIPTS_AUTO_SERIES = env_bool("CCHC_RECEIPTS_AUTO_SERIES", True)
+CCHC_RECEIPTS_FORM_SYMBOL = env_str("CCHC_RECEIPTS_FORM_SYMBOL", "01BLP0-001")
+CCHC_RECEIPTS_SYMBOL = env_str("CCHC_RECEIPTS_SYMBOL", "CC-{yy}E")  # {yy}: the year's two last digits
+# Second factor (cchc.accounts.otp, docs/staff-security.md): TOTP (django-otp) and recovery codes, required
+# for the roles listed (and superusers when CCHC_OTP_REQUIRE_SUPERUSER); staff sessions end after
+# CCHC_STAFF_IDLE_MINUTES without a request.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "cchc.accounts.otp"]
+MIDDLEWARE += ["django_otp.middleware.OTPMiddleware", "cchc.accounts.otp.middleware.StaffSessionMiddleware"]
+CCHC_OTP_REQUIRED_ROLES = env_list("CCHC_OTP_REQUIRED_ROLES", ["leader"])
+CCHC_OTP_REQUIRE_SUPERUSER = env_bool("CCHC_OTP_REQUIRE_SUPERUSER", False)
+CCHC_STAFF_IDLE_MINUTES = int(env_str("CCHC_STAFF_IDLE_MINUTES", "30"))
+OTP_TOTP_ISSUER = "CCHC Khánh Hòa"
+# the API authenticates by the session only (DRF's default Basic authentication would skip the second factor)
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = ["rest_framework.authentication.SessionAuthentication"]
+# --- end of issue 15 items 5-6 ----------------------------------------------------------------------------

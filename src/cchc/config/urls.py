@@ -21,6 +21,9 @@ urlpatterns = [
     path("bao-cao/", include("cchc.reporting.web.urls")),
     path("lien-thong/", include("cchc.integrations.web.urls")),
     path("", include("cchc.org.web.urls")),
+    # issue 15 items 5-6 (h-staff): receipts' verification page, the staff second factor
+    path("bien-lai/", include("cchc.receipts.web.urls")),
+    path("", include("cchc.accounts.otp.urls")),
 ]
 
 # The administration's headers in Vietnamese (Django's defaults read "Django administration").

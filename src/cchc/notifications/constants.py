@@ -8,6 +8,7 @@ from django.db import models
 
 from cchc.common.errors import DomainError
 from cchc.feedback.constants import EVENT_ANSWERED as FEEDBACK_ANSWERED
+from cchc.receipts.constants import ISSUED_TOPIC as RECEIPT_ISSUED  # issue 15 item 5
 
 
 class Topic(models.TextChoices):
@@ -24,6 +25,7 @@ class Topic(models.TextChoices):
     WITHDRAWN = "withdrawn", "Rút hồ sơ"
     STOPPED = "stopped", "Dừng xử lý hồ sơ"
     FEEDBACK_ANSWERED = "feedback_answered", "Trả lời phản ánh, kiến nghị"
+    PAYMENT_RECEIPT = "payment_receipt", "Đã nhận tiền phí, lệ phí (biên lai điện tử)"  # issue 15 item 5
 
 
 class Channel(models.TextChoices):
@@ -53,6 +55,7 @@ EVENT_TOPICS: dict[str, Topic] = {
     "dossier.withdrawn": Topic.WITHDRAWN,
     "dossier.stopped": Topic.STOPPED,
     FEEDBACK_ANSWERED: Topic.FEEDBACK_ANSWERED,
+    RECEIPT_ISSUED: Topic.PAYMENT_RECEIPT,  # after each payment recorded, with its receipt (issue 15 item 5)
 }
 
 SUBSCRIBER = "notifications"  # the outbox subscriber's stable name (idempotency keys, dead letters)

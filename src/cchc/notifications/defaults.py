@@ -119,6 +119,18 @@ Lý do: {{ ly_do }}
         + _SIGN,
         "Hồ sơ {{ ma_ho_so }} đã dừng giải quyết. Lý do: {{ ly_do }}",
     ),
+    Topic.PAYMENT_RECEIPT: (  # issue 15 item 5: sent with the receipt after each payment recorded
+        "Đã nhận {{ so_tien }} đồng phí, lệ phí của hồ sơ {{ ma_ho_so }}: biên lai điện tử số {{ so_bien_lai }}",
+        """Kính gửi {{ ten_nguoi_nop }},
+
+{{ co_quan }} đã nhận {{ so_tien }} đồng phí, lệ phí của hồ sơ {{ ma_ho_so }} («{{ ten_thu_tuc }}»).
+Biên lai điện tử: ký hiệu {{ ky_hieu_bien_lai }}, số {{ so_bien_lai }}.
+Tải biên lai (PDF): {{ lien_ket_bien_lai }}
+Kiểm tra biên lai: {{ lien_ket_kiem_tra_bien_lai }}
+"""
+        + _SIGN,
+        "{{ co_quan }}: đã nhận {{ so_tien }} đồng phí, lệ phí hồ sơ {{ ma_ho_so }}. Biên lai {{ ky_hieu_bien_lai }} số {{ so_bien_lai }}: {{ lien_ket_bien_lai }}",
+    ),
     Topic.FEEDBACK_ANSWERED: (
         "Trả lời phản ánh, kiến nghị {{ ma_phan_anh }}",
         """Kính gửi {{ ten_nguoi_gui }},

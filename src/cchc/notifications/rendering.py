@@ -41,6 +41,13 @@ TOPIC_VARIABLES: dict[Topic, dict[str, str]] = {
     Topic.REFUSED: {"ly_do": "Hồ sơ không thuộc thẩm quyền"},
     Topic.WITHDRAWN: {"ly_do": "Người nộp đề nghị rút hồ sơ"},
     Topic.STOPPED: {"ly_do": "Người nộp đề nghị dừng"},
+    Topic.PAYMENT_RECEIPT: {  # issue 15 item 5
+        "so_tien": "200.000",
+        "ky_hieu_bien_lai": "CC-26E",
+        "so_bien_lai": "0000001",
+        "lien_ket_bien_lai": "https://dichvucong.example.vn/bien-lai/3f2a9c/tai-ve/?k=abc",
+        "lien_ket_kiem_tra_bien_lai": "https://dichvucong.example.vn/bien-lai/3f2a9c/",
+    },
 }
 FEEDBACK_VARIABLES: dict[str, str] = {
     "ma_phan_anh": "PA-2026-000123",

@@ -149,6 +149,14 @@ def _dossier_context(dossier: Dossier, topic: Topic, payload: dict[str, Any]) ->
             paid = sum((payment.amount for payment in dossier.payments.all()), Decimal(0))
         paid = paid or Decimal(0)
         context.update(so_tien=_money(max(due - paid, Decimal(0))), tong_so_tien=_money(due), da_nop=_money(paid))
+    if topic == Topic.PAYMENT_RECEIPT:  # issue 15 item 5: the receipt's event carries its links
+        context.update(
+            so_tien=_money(details.get("amount")),
+            ky_hieu_bien_lai=str(details.get("symbol", "")),
+            so_bien_lai=str(details.get("number", "")),
+            lien_ket_bien_lai=str(details.get("download_url", "")),
+            lien_ket_kiem_tra_bien_lai=str(details.get("verify_url", "")),
+        )
     if topic == Topic.EXTENSION:
         context.update(han_cu=_when(details.get("previous_due_at")), han_moi=_when(details.get("new_due_at")))
     return context

@@ -13,6 +13,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from cchc.accounts.constants import Area, Role
+from cchc.accounts.otp.testing import login_verified
 from cchc.audit.models import AuditEvent
 from cchc.dossiers import services as s
 from cchc.dossiers.constants import DossierError, DossierErrorCode, DossierStatus
@@ -75,15 +76,13 @@ def test_an_account_of_another_area_is_refused_every_one_stop_action(world: Worl
 
     # the API (a dossier with a code; a new online dossier has none yet and is reached by the console)
     if dossier.code:
-        api = APIClient()
-        api.force_login(intruder)
+        api = login_verified(APIClient(), intruder)  # a leader elsewhere: past the second factor
         response = api.post(f"/api/dossiers/{dossier.code}/actions/{action.value}/", _body(world), format="json")
         assert response.status_code == 403, response.content
         assert response.json()["code"] == "dossier.not_permitted"
         assert api.get(f"/api/dossiers/{dossier.code}/").status_code == 403
     # the console page
-    page = Client()
-    page.force_login(intruder)
+    page = login_verified(Client(), intruder)
     slug = ACTION_SLUGS[action]
     where = f"/mot-cua/ho-so/{dossier.code}" if dossier.code else f"/mot-cua/ho-so-truc-tuyen/{dossier.pk}"
     data = {f"{slug}-{key}": value for key, value in _body(world).items()}
@@ -138,7 +137,6 @@ def test_the_services_refuse_every_role_of_another_area(world: World):
 def test_a_one_stop_membership_still_acts(world: World):
     """The one-stop officers keep their rights (the same grants, in the one-stop area)."""
     dossier = to_status(world, DossierStatus.IN_PROCESS)
-    api = APIClient()
-    api.force_login(world.leader)
+    api = login_verified(APIClient(), world.leader)
     response = api.post(f"/api/dossiers/{dossier.code}/actions/stop/", {"reason": "Dừng"}, format="json")
     assert response.status_code == 200

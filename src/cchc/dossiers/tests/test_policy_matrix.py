@@ -52,6 +52,7 @@ from rest_framework.test import APIClient
 
 from cchc.accounts.constants import Area, Role
 from cchc.accounts.models import AgencyMembership
+from cchc.accounts.otp.testing import login_verified
 from cchc.audit.models import AuditEvent
 from cchc.catalogue.models import Procedure
 from cchc.catalogue.services import catalogue_import
@@ -264,7 +265,7 @@ def _build() -> Matrix:
     for relation, role, user in rows:
         client = APIClient()
         if user is not None:
-            client.force_login(user)
+            login_verified(client, user)  # a leader passes the second factor (issue 15 item 6)
         who.append(Who(relation, role, user, policies.grants_of(user, on=today), client))
     return Matrix(agencies, who, dossiers, steps)
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from cchc.accounts.otp.testing import login_verified
 from cchc.dossiers.constants import DossierStatus
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.tests.api.test_views import action_url, api, state
@@ -83,8 +84,7 @@ def test_payment_amount_must_be_a_whole_number(world: World, amount):
 
 def test_a_deeply_nested_body_is_400(world: World):
     dossier = to_status(world, DossierStatus.IN_PROCESS)
-    client = Client(raise_request_exception=False)
-    client.force_login(world.leader)
+    client = login_verified(Client(raise_request_exception=False), world.leader)
 
     response = client.post(action_url(dossier, "stop"), "[" * 100_000, content_type="application/json")
 

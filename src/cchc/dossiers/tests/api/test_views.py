@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from cchc.accounts.otp.testing import login_verified
 from cchc.audit.models import AuditEvent
 from cchc.dossiers.constants import DossierStatus
 from cchc.dossiers.models import Dossier, Handover, Payment
@@ -30,9 +31,7 @@ def action_url(dossier: Dossier, action: str) -> str:
 
 
 def api(user: Any) -> APIClient:
-    client = APIClient()
-    client.force_login(user)
-    return client
+    return login_verified(APIClient(), user)  # a leader passes the second factor (issue 15 item 6)
 
 
 def state(dossier: Dossier) -> tuple[Any, ...]:
@@ -314,8 +313,7 @@ def test_unknown_action_is_404_and_get_is_405(world: World):
 def test_actions_need_the_csrf_token(world: World):
     dossier = to_status(world, DossierStatus.IN_PROCESS)
     before = state(dossier)
-    client = APIClient(enforce_csrf_checks=True)
-    client.force_login(world.leader)
+    client = login_verified(APIClient(enforce_csrf_checks=True), world.leader)
     response = client.post(action_url(dossier, "stop"), {"reason": "Dừng"}, format="json")
     assert response.status_code == 403
     assert "CSRF" in response.json()["message"]

@@ -21,6 +21,7 @@ from django.core.management import call_command
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from cchc.accounts.names import person_name
+from cchc.accounts.otp.testing import browser_second_factor
 from cchc.common.tests.files import pdf_bytes
 from cchc.dossiers.constants import DossierStatus
 from cchc.dossiers.models import Dossier, DossierRating
@@ -81,6 +82,7 @@ def log_in(page: Page, base: str, username: str, password: str) -> None:
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
+    browser_second_factor(page, username)  # a leader: the TOTP code (issue 15 item 6)
     expect(page.locator("h1")).not_to_have_text("Đăng nhập")
 
 

@@ -9,13 +9,14 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from cchc.accounts.otp.testing import login_verified
+
 
 @pytest.fixture
 def login(client: Client) -> Callable[[Any], Client]:
-    """Log ``client`` in as the given user and return it."""
+    """Log ``client`` in as the given user and return it (a leader with the second factor passed)."""
 
     def do(user: Any) -> Client:
-        client.force_login(user)
-        return client
+        return login_verified(client, user)
 
     return do

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from cchc.accounts.otp.testing import browser_second_factor
 from cchc.dossiers.constants import DossierStatus
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.tests.conftest import World, build_world
@@ -59,6 +60,7 @@ def log_in(page: Page, base: str, username: str) -> None:
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
+    browser_second_factor(page, username)  # a leader: the TOTP code (issue 15 item 6)
     expect(page.locator("h1")).to_have_text("Hồ sơ thủ tục hành chính")
 
 

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from cchc.accounts.otp.testing import login_verified
 from cchc.reporting import services as s
 from cchc.reporting.constants import ReportStatus
 from cchc.reporting.models import AgencyReport, ReportPeriod
@@ -24,9 +25,7 @@ def open_period(rw: RWorld) -> ReportPeriod:
 
 
 def _client(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    return login_verified(Client(), user)  # a leader passes the second factor (issue 15 item 6)
 
 
 def _url(period: ReportPeriod, agency_id: int) -> str:

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cchc.accounts.otp.testing import otp_verify_session
 from cchc.surveys.constants import ResponseChannel
 from cchc.surveys.models import Campaign, Question, Response
 from cchc.surveys.services import campaign_create, response_submit
@@ -125,6 +126,7 @@ def test_staff_pages_need_a_login_and_an_agency(client, world, open_campaign):
 
 def test_agency_staff_enter_paper_forms_only_for_their_own_agency(client, world, open_campaign, questionnaire):
     client.login(username=world.commune_officer.username, password=PASSWORD)
+    otp_verify_session(client, world.commune_officer)  # a leader at the commune: the second factor (issue 15)
     url = reverse("surveys_web:staff_entry", args=[open_campaign.code])
 
     form_page = client.get(url).content.decode()
