@@ -27,13 +27,14 @@ from typing import TYPE_CHECKING
 
 from cchc.dossiers.events import DossierEvent
 from cchc.indicators.rollups import Freshness, rollups_apply, rollups_freshness
+from cchc.integrations.national_portal.payload import SYNCED_TOPIC
 
 if TYPE_CHECKING:
     from cchc.outbox.models import OutboxEvent
 
 SUBSCRIBER = "indicators.rollups"
 FEEDBACK_TOPICS = ("feedback.submitted", "feedback.rejected")
-SYNC_TOPICS = ("integrations.dossier_synced",)
+SYNC_TOPICS = (SYNCED_TOPIC,)
 TOPICS = frozenset({*(topic.value for topic in DossierEvent), *FEEDBACK_TOPICS, *SYNC_TOPICS})
 
 

@@ -102,3 +102,28 @@ def test_the_dashboard_counts_1_4_among_the_measured_points(world, month: Month,
     page = client.get("/chi-so/", {"ky": "2026-01"}).content.decode()
     assert '/<span data-testid="measured-max">60</span> điểm đo được' in page
     assert "Hệ thống chưa đồng bộ hồ sơ lên Cổng Dịch vụ công quốc gia" not in page
+
+
+def test_the_real_adapter_s_acknowledgements_reach_the_rollups_without_another_transition(
+    world, month: Month, national_simulator
+) -> None:
+    from cchc.integrations.national_portal.payload import SUBSCRIBER
+    from cchc.integrations.national_portal.subscriber import subscriber_register
+    from cchc.outbox.dispatch import outbox_drain
+    from cchc.outbox.registry import unregister
+
+    apply_events()
+    assert indicators_compute(period=JANUARY, at=CLOSE, method=Method.ROLLUP).results["DOSSIER_SYNC"].numerator == 0
+    subscriber_register()  # the month's events were fanned out before: replay them to the new subscriber
+    try:
+        from cchc.outbox.models import OutboxEvent
+
+        OutboxEvent.objects.update(fanned_out=False)
+        outbox_drain(only=[SUBSCRIBER])
+    finally:
+        unregister(SUBSCRIBER)
+    assert DossierSync.objects.exists()
+    apply_events()  # the rollups follow the adapter's integrations.dossier_synced events, nothing else
+    by_rollups = indicators_compute(period=JANUARY, at=CLOSE, method=Method.ROLLUP).results["DOSSIER_SYNC"]
+    direct = indicators_compute(period=JANUARY, at=CLOSE, method=Method.DIRECT).results["DOSSIER_SYNC"]
+    assert (by_rollups.numerator, by_rollups.denominator) == (direct.numerator, direct.denominator) == (7, 7)

@@ -63,6 +63,7 @@ VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 PORTAL_TIME = "%Y%m%d%H%M%S"  # yyyyMMddHHmmss, Vietnam time (domain-vn §2.6)
 SUBSCRIBER = "integrations.dvcqg"
 RESYNC_TOPIC = "integrations.resync"  # the reconciliation's re-send of a dossier's current state
+SYNCED_TOPIC = "integrations.dossier_synced"  # the portal acknowledged the dossier for the first time (rollups)
 HISTORY_TOPICS = frozenset(topic.value for topic in DossierEvent)
 SUMMARY_MAX = 1000  # TrichYeuHoSo ≤ 1000 characters
 HANDLER_NAME_MAX = 50  # NguoiXuLy ≤ 50 characters

@@ -40,8 +40,9 @@ from cchc.dossiers.events import DossierEvent
 from cchc.integrations.client import PartnerClient, partner_max_attempts
 from cchc.integrations.constants import IntegrationError, IntegrationErrorCode, Outcome, Partner
 from cchc.integrations.models import Attempt, DossierSync
-from cchc.integrations.national_portal.payload import RESYNC_TOPIC, SUBSCRIBER, sync_items
+from cchc.integrations.national_portal.payload import RESYNC_TOPIC, SUBSCRIBER, SYNCED_TOPIC, sync_items
 from cchc.outbox.models import OutboxEvent
+from cchc.outbox.services import outbox_event_new
 
 SERVICE = "DongBoHoSoMC"
 TOPICS = frozenset({*(topic.value for topic in DossierEvent), RESYNC_TOPIC})
@@ -69,7 +70,7 @@ def dossiers_sync(events: Sequence[OutboxEvent]) -> dict[int, str] | None:
     if not to_send:
         return None  # nothing the portal can key (no dossier code yet): delivered, nothing sent
     dossier_ids = [int(event.payload["dossier_id"]) for event, _ in to_send]
-    known = DossierSync.objects.filter(dossier_id__in=dossier_ids).exists()
+    known = set(DossierSync.objects.filter(dossier_id__in=dossier_ids).values_list("dossier_id", flat=True))
     body = {"isUpdating": "true" if known else "false", "data": [item for _, item in to_send]}
     first = to_send[0][0]
     subject = f"dossier:{first.payload['dossier_id']}" if len(to_send) == 1 else f"{len(to_send)} hồ sơ"
@@ -101,8 +102,34 @@ def dossiers_sync(events: Sequence[OutboxEvent]) -> dict[int, str] | None:
             accepted.append((event, item))
     if failures:
         _mark_attempt(first.pk, called_at, failures, accepted=len(accepted))
-    _record(accepted, at=timezone.now())
+    now = timezone.now()
+    _record(accepted, at=now)
+    _announce_first_syncs(accepted, known=known, at=now)
     return failures or None
+
+
+def _announce_first_syncs(accepted: list[tuple[OutboxEvent, dict[str, Any]]], *, known: set[int], at: datetime) -> None:
+    """An ``integrations.dossier_synced`` event for each dossier the portal acknowledged for the first time,
+    on the dossier's stream, in the handler's transaction: the indicator rollups (QĐ 766 indicator 1.4,
+    "hồ sơ đã đồng bộ") follow it, so the dashboards count the dossier as synced without waiting for its
+    next transition. A redelivery finds the dossier known and announces nothing twice."""
+    first: dict[int, OutboxEvent] = {}
+    for event, _ in accepted:
+        dossier_id = int(event.payload["dossier_id"])
+        if dossier_id not in known:
+            first.setdefault(dossier_id, event)
+    if first:
+        OutboxEvent.objects.bulk_create(
+            [
+                outbox_event_new(
+                    topic=SYNCED_TOPIC,
+                    stream=event.stream,
+                    payload={"dossier_id": dossier_id, "event_id": event.pk},
+                    occurred_at=at,
+                )
+                for dossier_id, event in first.items()
+            ]
+        )
 
 
 def _mark_attempt(event_id: int, since: datetime, failures: dict[int, str], *, accepted: int) -> None:
