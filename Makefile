@@ -34,9 +34,11 @@ setup: install
 	$(BIN)/cchc program demo-targets
 	$(BIN)/cchc report demo
 
-# The outbox's dispatcher runs beside the development server and stops with it (docs/outbox.md).
+# The outbox's dispatcher runs beside the development server and stops with it (docs/outbox.md); so does
+# the payment gateway simulator (issue 15 part 4, docs/payments.md).
 run: setup
 	$(BIN)/cchc outbox dispatch & dispatcher=$$!; trap 'kill $$dispatcher 2>/dev/null; wait $$dispatcher' EXIT; \
+	$(BIN)/cchc payments gateway-simulator --ipn-url http://$(HOST):$(PORT)/thanh-toan/vnpay/ipn/ & payments_simulator=$$!; trap 'kill $$dispatcher $$payments_simulator 2>/dev/null; wait' EXIT; \
 	trap 'exit 130' INT TERM; $(BIN)/cchc runserver $(HOST):$(PORT)
 
 test: install

@@ -19,6 +19,8 @@ urlpatterns = [
     path("par-index/", include("cchc.par.web.urls")),
     path("bao-cao/", include("cchc.reporting.web.urls")),
     path("", include("cchc.org.web.urls")),
+    # issue 15 part 4: online payment (cchc.payments)
+    path("thanh-toan/", include("cchc.payments.web.urls")),
 ]
 
 # The administration's headers in Vietnamese (Django's defaults read "Django administration").
