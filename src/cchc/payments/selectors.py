@@ -15,11 +15,12 @@ from cchc.payments.models import PaymentOrder
 
 def dossier_amount_unpaid(dossier: Dossier) -> Decimal | None:
     """The fees fixed on the dossier minus what was paid; None while a fee line is undetermined."""
-    amounts = list(dossier.fee_lines.order_by().values_list("amount", flat=True))
-    if any(a is None for a in amounts):
+    amounts: list[Decimal | None] = list(dossier.fee_lines.order_by().values_list("amount", flat=True))
+    fixed = [a for a in amounts if a is not None]
+    if len(fixed) != len(amounts):
         return None
-    paid = dossier.payments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
-    return sum(amounts, Decimal(0)) - paid
+    paid: Decimal = dossier.payments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    return sum(fixed, Decimal(0)) - paid
 
 
 def dossier_payable_online(dossier: Dossier) -> Decimal:

@@ -58,6 +58,11 @@ from cchc.payments.selectors import dossier_amount_unpaid, dossier_payable_onlin
 REFUND_DOSSIER_TOPICS = frozenset({DossierEvent.REFUSED.value, DossierEvent.STOPPED.value})
 
 
+def _config() -> dict[str, Any]:
+    config: dict[str, Any] = settings.CCHC_PAYMENTS
+    return config
+
+
 def _ascii(text: str) -> str:
     """Vietnamese without diacritics (the gateway's ``vnp_OrderInfo`` takes no accents)."""
     text = text.replace("đ", "d").replace("Đ", "D")
@@ -83,7 +88,7 @@ def order_start(*, dossier: Dossier, client_ip: str, at: datetime) -> PaymentOrd
     starts insert; the other reuses its order.
     """
     amount = dossier_payable_online(dossier)
-    minutes = int(settings.CCHC_PAYMENTS["order_minutes"])
+    minutes = int(_config()["order_minutes"])
     with transaction.atomic():
         current = PaymentOrder.objects.select_for_update().filter(dossier=dossier, status=OrderStatus.PENDING).first()
         if current is not None and current.expires_at > at and current.amount == amount:
@@ -94,7 +99,7 @@ def order_start(*, dossier: Dossier, client_ip: str, at: datetime) -> PaymentOrd
         order = PaymentOrder(
             txn_ref=_txn_ref(at),
             dossier=dossier,
-            gateway=settings.CCHC_PAYMENTS["gateway"],
+            gateway=str(_config()["gateway"]),
             amount=amount,
             order_info=_ascii(f"Nop phi, le phi ho so {dossier.code or dossier.pk}")[:255],
             client_ip=client_ip[:45] or "127.0.0.1",
@@ -275,7 +280,7 @@ def orders_expire(*, at: datetime, gw: PaymentGateway | None = None) -> ExpiryRe
     idempotency: each order is settled under its row lock; a run after another finds nothing to do.
     """
     gw = gw or gateway()
-    grace = timedelta(minutes=int(settings.CCHC_PAYMENTS["expiry_grace_minutes"]))
+    grace = timedelta(minutes=int(_config()["expiry_grace_minutes"]))
     result = ExpiryResult()
     due = PaymentOrder.objects.filter(status=OrderStatus.PENDING, expires_at__lte=at - grace, gateway=gw.name)
     for order in list(due.order_by("expires_at", "id")):
@@ -386,12 +391,12 @@ def refund_request(*, order: PaymentOrder, reason: RefundReason, note: str, at: 
 
 
 def refund_send(*, refund: Refund, at: datetime, gw: PaymentGateway | None = None) -> Refund:
-    """Ask the gateway to return the money. Done once (idempotency: a refund already done is left
-    alone; the simulator and VNPay answer a second request for the same transaction without paying
+    """Ask the gateway to return the money. Sent while requested only (idempotency: a refund done or
+    refused is left alone; the simulator and VNPay answer a second request for the same transaction without paying
     twice). A refusal in the protocol marks it failed (staff follow up); the gateway unreachable raises
     ``GatewayError`` (the outbox retries later). Audit: ``payments.refund_done`` / ``payments.refund_failed``."""
     refund = Refund.objects.select_for_update().select_related("order").get(pk=refund.pk)
-    if refund.status == RefundStatus.DONE:
+    if refund.status != RefundStatus.REQUESTED:  # done, or refused (staff decide what next)
         return refund
     order = refund.order
     gw = gw or gateway(order.gateway)
@@ -438,17 +443,17 @@ def refunds_for_dossier(*, dossier_id: int, at: datetime, note: str) -> list[Ref
 
 
 def refunds_handle_event(event: OutboxEvent) -> None:
-    """The outbox subscriber ``payments-refunds``: a dossier refused or stopped → refund its online
-    payments; a refund requested → send it. idempotency: one refund per order, and a refund done is
-    not sent again, so a second delivery changes nothing."""
+    """The outbox subscriber ``payments-refunds``: a dossier refused or stopped → request the refund of
+    its online payments (each request is an event of its own); a refund requested → send it.
+    idempotency: one refund per order, and a refund done is not sent again, so a second delivery
+    changes nothing."""
     at = timezone.now()
     payload = event.payload or {}
     if event.topic in REFUND_DOSSIER_TOPICS:
         reason = str((payload.get("details") or {}).get("reason") or "")
-        for refund in refunds_for_dossier(dossier_id=int(payload["dossier_id"]), at=at, note=reason):
-            refund_send(refund=refund, at=at)
+        refunds_for_dossier(dossier_id=int(payload["dossier_id"]), at=at, note=reason)  # each sent by its event
         return
-    refund = Refund.objects.filter(pk=payload.get("refund_id")).first()
+    refund = Refund.objects.filter(pk=int(payload.get("refund_id") or 0)).first()
     if refund is not None:
         refund_send(refund=refund, at=at)
 

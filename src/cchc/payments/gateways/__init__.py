@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 
 from cchc.payments.gateways.base import PaymentGateway
@@ -9,8 +11,8 @@ from cchc.payments.gateways.base import PaymentGateway
 
 def gateway(name: str | None = None) -> PaymentGateway:
     """The configured gateway (or the one named): built from ``settings.CCHC_PAYMENTS``."""
-    config = settings.CCHC_PAYMENTS
-    name = name or config["gateway"]
+    config: dict[str, Any] = settings.CCHC_PAYMENTS
+    name = name or str(config["gateway"])
     if name == "vnpay":
         from cchc.payments.gateways.vnpay import VNPayGateway
 

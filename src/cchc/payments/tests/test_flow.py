@@ -22,7 +22,7 @@ from cchc.payments import services
 from cchc.payments import vnpay_protocol as p
 from cchc.payments.constants import OrderStatus
 from cchc.payments.models import CallbackLog, PaymentOrder
-from cchc.payments.tests.conftest import CANCEL, FAIL, SECRET, SUCCESS, TIMEOUT, TMN_CODE, browser, deliver, pay, start
+from cchc.payments.tests.conftest import CANCEL, FAIL, SECRET, TIMEOUT, TMN_CODE, browser, deliver, pay, start
 from cchc.payments.web.views import PORTAL_SEEN
 
 
@@ -50,20 +50,25 @@ def test_the_applicant_pays_the_fee_and_the_ipn_records_it_on_the_dossier(world,
     dossier = receive(world)
     client = browser(dossier.pk)
     page = client.get(f"/dich-vu-cong/ho-so/{dossier.pk}/").content.decode()
-    assert "Thanh toán trực tuyến" in page and "200.000" in page
+    assert "Thanh toán trực tuyến" in page
+    assert "200.000" in page
 
     journey = pay(client, gateway_sim, dossier.pk)
 
-    assert journey.gateway_page.status == 200 and "200.000" in journey.gateway_page.body
+    assert journey.gateway_page.status == 200
+    assert "200.000" in journey.gateway_page.body
     assert _query(journey.gateway_url)["vnp_Amount"] == "20000000"
     assert journey.ipn_answers == [{"RspCode": "00", "Message": "Confirm Success"}]
     assert _state(dossier) == (DossierStatus.RECEIVED, [(Decimal(200000), PaymentChannel.ONLINE_GATEWAY)], ["paid"])
     order = PaymentOrder.objects.get(dossier=dossier)
-    assert order.payment.recorded_by_id is None and order.payment.receipt_number == order.txn_ref
+    assert order.payment.recorded_by_id is None
+    assert order.payment.receipt_number == order.txn_ref
     assert AuditEvent.objects.filter(action="dossier.record_payment", target_id=str(dossier.pk)).count() == 1
-    assert journey.return_page.status_code == 200 and "Đã thanh toán" in journey.return_page.content.decode()
+    assert journey.return_page.status_code == 200
+    assert "Đã thanh toán" in journey.return_page.content.decode()
     after = client.get(f"/dich-vu-cong/ho-so/{dossier.pk}/").content.decode()
-    assert "Thanh toán trực tuyến" not in after and "biên lai " + order.txn_ref in after
+    assert "Thanh toán trực tuyến" not in after
+    assert "biên lai " + order.txn_ref in after
 
 
 def test_paying_a_requested_obligation_returns_the_dossier_to_processing(world, gateway_sim):
@@ -81,12 +86,15 @@ def test_the_return_url_shows_the_recorded_state_not_what_the_browser_carries(wo
     journey = pay(client, gateway_sim, dossier.pk, ipn=False)  # the IPN has not come yet
 
     body = journey.return_page.content.decode()
-    assert journey.return_page.status_code == 200 and "Chờ thanh toán" in body and "đang chờ cổng xác nhận" in body
+    assert journey.return_page.status_code == 200
+    assert "Chờ thanh toán" in body
+    assert "đang chờ cổng xác nhận" in body
     assert _state(dossier)[1] == []
     forged = _query(journey.paid_page.location)
     forged["vnp_Amount"] = "100"
     response = client.get("/thanh-toan/vnpay/ket-qua/", forged)
-    assert response.status_code == 400 and "không hợp lệ" in response.content.decode()
+    assert response.status_code == 400
+    assert "không hợp lệ" in response.content.decode()
     assert client.get("/thanh-toan/vnpay/ket-qua/").status_code == 400
 
 
@@ -147,7 +155,8 @@ def test_an_ipn_for_an_unknown_reference_answers_01(world, gateway_sim):
 def test_bad_input_answers_the_protocols_code_never_a_500(world, gateway_sim, query, code):
     response = browser().get("/thanh-toan/vnpay/ipn/?" + query)
 
-    assert response.status_code == 200 and response.json()["RspCode"] == code
+    assert response.status_code == 200
+    assert response.json()["RspCode"] == code
 
 
 def test_an_ipn_for_a_non_whole_amount_answers_04(world, gateway_sim):
@@ -200,13 +209,15 @@ def test_a_timed_out_card_leaves_the_order_pending_until_it_expires(world, gatew
 
     journey = pay(browser(dossier.pk), gateway_sim, dossier.pk, TIMEOUT)
 
-    assert journey.paid_page.status == 504 and journey.ipn_answers == []
+    assert journey.paid_page.status == 504
+    assert journey.ipn_answers == []
     order = PaymentOrder.objects.get(dossier=dossier)
     assert services.orders_expire(at=order.expires_at).expired == 0  # not before the grace period
     result = services.orders_expire(at=order.expires_at + timedelta(minutes=6))
     assert (result.expired, result.paid, result.unchecked) == (1, 0, [])
     assert _state(dossier) == (DossierStatus.RECEIVED, [], ["expired"])
-    assert len(_state(dossier)[1]) == 0 and pay(browser(dossier.pk), gateway_sim, dossier.pk).ipn_answers[0]["RspCode"] == "00"
+    assert len(_state(dossier)[1]) == 0
+    assert pay(browser(dossier.pk), gateway_sim, dossier.pk).ipn_answers[0]["RspCode"] == "00"
 
 
 def test_the_gateway_down_during_the_redirect_leaves_the_dossier_unpaid_and_payable_later(world, gateway_sim):
@@ -234,7 +245,8 @@ def test_a_second_tab_reuses_the_pending_order_and_the_gateway_takes_it_once(wor
     pay(first, gateway_sim, dossier.pk)
     again = gateway_sim.http("GET", url_two)
 
-    assert again.status == 400 and "đã được thanh toán" in again.body
+    assert again.status == 400
+    assert "đã được thanh toán" in again.body
     assert len(_state(dossier)[1]) == 1
 
 
@@ -242,7 +254,8 @@ def test_a_lost_ipn_is_found_by_reconciliation_and_settled_by_the_expiry_query(w
     dossier = receive(world)
     gateway_sim.control(mode="ipn_none", times=1)
     journey = pay(browser(dossier.pk), gateway_sim, dossier.pk)
-    assert journey.ipn_answers == [] and _state(dossier)[2] == ["pending"]
+    assert journey.ipn_answers == []
+    assert _state(dossier)[2] == ["pending"]
     order = PaymentOrder.objects.get(dossier=dossier)
     day = timezone.localdate(order.created_at)
 
@@ -289,7 +302,8 @@ def test_the_start_refuses_a_dossier_that_cannot_be_paid_online(world, gateway_s
 
     for dossier, code in ((new, "payment.not_payable"), (returned, "payment.not_payable")):
         response = client.post(f"/thanh-toan/ho-so/{dossier.pk}/")
-        assert response.status_code == 409 and code in response.content.decode()
+        assert response.status_code == 409
+        assert code in response.content.decode()
     assert not PaymentOrder.objects.exists()
     assert browser().post(f"/thanh-toan/ho-so/{new.pk}/")["Location"] == "/dich-vu-cong/tra-cuu/"
     assert browser(10**9).post(f"/thanh-toan/ho-so/{10**9}/")["Location"] == "/dich-vu-cong/tra-cuu/"
@@ -310,7 +324,8 @@ def test_nothing_due_after_a_counter_payment(world, gateway_sim):
 
     response = client.post(f"/thanh-toan/ho-so/{dossier.pk}/")
 
-    assert response.status_code == 409 and "payment.nothing_due" in response.content.decode()
+    assert response.status_code == 409
+    assert "payment.nothing_due" in response.content.decode()
     assert "Thanh toán trực tuyến" not in client.get(f"/dich-vu-cong/ho-so/{dossier.pk}/").content.decode()
 
 

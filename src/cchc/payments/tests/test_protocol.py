@@ -20,11 +20,18 @@ SECRET = "khoa-bi-mat"
 
 
 def _gateway() -> VNPayGateway:
-    return VNPayGateway(pay_url="https://sandbox.example/paymentv2/vpcpay.html", api_url="", tmn_code="TMN1", hash_secret=SECRET)
+    return VNPayGateway(
+        pay_url="https://sandbox.example/paymentv2/vpcpay.html", api_url="", tmn_code="TMN1", hash_secret=SECRET
+    )
 
 
 def test_the_signature_is_hmac_sha512_over_the_sorted_quote_plus_encoded_parameters():
-    params = {"vnp_TxnRef": "A1", "vnp_Amount": "20000000", "vnp_OrderInfo": "Nop phi ho so/1", "vnp_SecureHashType": "x"}
+    params = {
+        "vnp_TxnRef": "A1",
+        "vnp_Amount": "20000000",
+        "vnp_OrderInfo": "Nop phi ho so/1",
+        "vnp_SecureHashType": "x",
+    }
     by_hand = "vnp_Amount=20000000&vnp_OrderInfo=Nop+phi+ho+so%2F1&vnp_TxnRef=A1"
 
     assert p.query_string(params) == by_hand
@@ -46,10 +53,15 @@ def test_the_payment_address_carries_the_protocol_fields_amount_times_100_and_vi
     params = dict(parse_qsl(urlsplit(url).query))
 
     assert url.startswith("https://sandbox.example/paymentv2/vpcpay.html?")
-    assert params["vnp_Version"] == "2.1.0" and params["vnp_Command"] == "pay" and params["vnp_TmnCode"] == "TMN1"
-    assert params["vnp_Amount"] == "20000000" and params["vnp_CurrCode"] == "VND" and params["vnp_Locale"] == "vn"
+    assert params["vnp_Version"] == "2.1.0"
+    assert params["vnp_Command"] == "pay"
+    assert params["vnp_TmnCode"] == "TMN1"
+    assert params["vnp_Amount"] == "20000000"
+    assert params["vnp_CurrCode"] == "VND"
+    assert params["vnp_Locale"] == "vn"
     assert (params["vnp_CreateDate"], params["vnp_ExpireDate"]) == ("20261207080203", "20261207081703")
-    assert params["vnp_ReturnUrl"] == request.return_url and params["vnp_IpAddr"] == "203.0.113.5"
+    assert params["vnp_ReturnUrl"] == request.return_url
+    assert params["vnp_IpAddr"] == "203.0.113.5"
     assert p.verify(params, SECRET)
 
 
@@ -70,7 +82,9 @@ def _callback(**changes: str) -> dict[str, str]:
 def test_a_verified_callback_gives_the_amount_in_dong_and_the_pay_date_in_vietnam_time():
     outcome = _gateway().verify_callback(_callback())
 
-    assert outcome.success and outcome.amount == Decimal(200000) and outcome.txn_ref == "261207ABC"
+    assert outcome.success
+    assert outcome.amount == Decimal(200000)
+    assert outcome.txn_ref == "261207ABC"
     assert outcome.paid_at == datetime(2026, 12, 7, 1, 10, tzinfo=UTC)
 
 
@@ -98,7 +112,10 @@ def test_the_merchant_api_signs_its_fields_joined_by_a_bar_in_the_documented_ord
     data = {name: f"v{i}" for i, name in enumerate(p.QUERY_FIELDS)}
     by_hand = "|".join(f"v{i}" for i in range(len(p.QUERY_FIELDS)))
 
-    assert p.sign_fields(data, p.QUERY_FIELDS, SECRET) == hmac.new(SECRET.encode(), by_hand.encode(), hashlib.sha512).hexdigest()
+    assert (
+        p.sign_fields(data, p.QUERY_FIELDS, SECRET)
+        == hmac.new(SECRET.encode(), by_hand.encode(), hashlib.sha512).hexdigest()
+    )
 
 
 def test_the_ipn_answers_are_the_protocols():

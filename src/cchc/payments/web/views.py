@@ -64,7 +64,7 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
 def gateway_return(request: HttpRequest) -> HttpResponse:
     """Where the gateway sends the browser back: the order's state as recorded (only the IPN or the
     transaction query settle it; what the browser carries is shown as the gateway's word, nothing more)."""
-    params = {k: v for k, v in request.GET.items()}
+    params: dict[str, str] = {k: str(v) for k, v in request.GET.items()}
     try:
         outcome = gateway().verify_callback(params)
     except (SignatureInvalid, MalformedCallback):
@@ -100,7 +100,7 @@ def ipn(request: HttpRequest) -> HttpResponse:
     """The gateway's IPN (GET, server to server). Always 200 with the protocol's JSON answer."""
     gw = gateway()
     try:
-        params = {k: v for k, v in request.GET.items()}
+        params: dict[str, str] = {k: str(v) for k, v in request.GET.items()}
         handled = services.ipn_handle(params=params, remote_addr=_client_ip(request), at=timezone.now(), gw=gw)
         code = handled.code
     except Exception:  # noqa: BLE001  the protocol's 99 (the failure is in the log when it could be written)

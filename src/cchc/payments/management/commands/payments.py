@@ -45,7 +45,8 @@ class Command(BaseCommand):
         if action == "gateway-simulator":
             from cchc.payments.simulator import serve
 
-            config = settings.CCHC_PAYMENTS["vnpay"]
+            payments: dict[str, Any] = settings.CCHC_PAYMENTS
+            config: dict[str, Any] = payments["vnpay"]
             serve(
                 options["host"],
                 options["port"],
