@@ -26,17 +26,18 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from cchc.audit.services import audit_record
 from cchc.dossiers import services as dossier_services
 from cchc.dossiers.constants import Action, DossierError, PaymentChannel
 from cchc.dossiers.events import DossierEvent
-from cchc.dossiers.models import Dossier
+from cchc.dossiers.models import Dossier, FeeLine, Payment
 from cchc.dossiers.transitions import TABLE
 from cchc.outbox.models import OutboxEvent
 from cchc.outbox.services import outbox_emit
@@ -53,7 +54,7 @@ from cchc.payments.constants import (
 from cchc.payments.gateways import PaymentGateway, gateway
 from cchc.payments.gateways.base import GatewayError, MalformedCallback, Outcome, PaymentRequest, SignatureInvalid
 from cchc.payments.models import CallbackLog, PaymentOrder, Reconciliation, Refund
-from cchc.payments.selectors import dossier_amount_unpaid, dossier_payable_online
+from cchc.payments.selectors import dossier_payable_online
 
 REFUND_DOSSIER_TOPICS = frozenset({DossierEvent.REFUSED.value, DossierEvent.STOPPED.value})
 
@@ -217,8 +218,25 @@ def _settle(outcome: Outcome, *, source: CallbackSource, gateway_name: str, at: 
     order.status = OrderStatus.FAILED
     order.response_code = outcome.response_code[:4]
     order.settled_at, order.settled_by = at, source
-    order.save(update_fields=["status", "response_code", "settled_at", "settled_by"])
+    order.save(update_fields=_SETTLED_FIELDS)
     return Handled(RspCode.CONFIRMED, "failed", order, f"mã phản hồi {outcome.response_code}")
+
+
+_SETTLED_FIELDS = ["status", "response_code", "settled_at", "settled_by"]
+_OWED_SQL = (
+    f'SELECT (SELECT COUNT(*) FROM "{FeeLine._meta.db_table}" WHERE "dossier_id" = %s AND "amount" IS NULL), '
+    f'(SELECT COALESCE(SUM("amount"), 0) FROM "{FeeLine._meta.db_table}" WHERE "dossier_id" = %s), '
+    f'(SELECT COALESCE(SUM("amount"), 0) FROM "{Payment._meta.db_table}" WHERE "dossier_id" = %s)'
+)
+
+
+def _owed(dossier_id: int) -> Decimal | None:
+    """What the dossier still owes (``selectors.dossier_amount_unpaid``) in one round trip; None while
+    a fee line is undetermined."""
+    with connection.cursor() as cursor:
+        cursor.execute(_OWED_SQL, [dossier_id] * 3)
+        undetermined, due, paid = cursor.fetchone()
+    return None if undetermined else Decimal(due) - Decimal(paid)
 
 
 def _paid(order: PaymentOrder, outcome: Outcome, *, source: CallbackSource, at: datetime) -> Handled:
@@ -230,22 +248,22 @@ def _paid(order: PaymentOrder, outcome: Outcome, *, source: CallbackSource, at: 
     order.transaction_no, order.bank_code = outcome.transaction_no, outcome.bank_code
     order.paid_at = outcome.paid_at or at
     order.settled_at, order.settled_by = at, source
-    # concurrency: the order row first (above), then the dossier's (here and in the executor)
-    dossier = Dossier.objects.select_for_update().get(pk=order.dossier_id)
+    # concurrency: the order and its dossier were locked together (``_settle``), before the executor
+    # locks the dossier again: a counter payment recorded meanwhile waits, so the amount owed holds
+    dossier = order.dossier
     allowed = TABLE[Action.RECORD_PAYMENT].allowed_from(dossier.status, received=dossier.received_at is not None)
-    unpaid = dossier_amount_unpaid(dossier) if allowed else None
+    unpaid = _owed(dossier.pk) if allowed else None
     note = ""
     if allowed and unpaid is not None and unpaid >= order.amount:
-        try:
-            with transaction.atomic():
-                order.payment = dossier_services.dossier_record_payment(
-                    dossier=dossier,
-                    actor=None,  # the applicant through the gateway: the table's entry for online_gateway
-                    at=at,
-                    amount=order.amount,
-                    channel=PaymentChannel.ONLINE_GATEWAY,
-                    receipt_number=order.txn_ref,
-                )
+        try:  # every refusal of the executor comes before its first write (and rolls back its savepoint)
+            order.payment = dossier_services.dossier_record_payment(
+                dossier=dossier,
+                actor=None,  # the applicant through the gateway: the table's entry for online_gateway
+                at=at,
+                amount=order.amount,
+                channel=PaymentChannel.ONLINE_GATEWAY,
+                receipt_number=order.txn_ref,
+            )
         except DossierError as exc:
             note = exc.message
     else:
@@ -254,7 +272,7 @@ def _paid(order: PaymentOrder, outcome: Outcome, *, source: CallbackSource, at: 
             if not allowed
             else "Hồ sơ không còn nợ đủ số tiền của giao dịch (đã nộp bằng hình thức khác)."
         )
-    order.save()
+    order.save(update_fields=[*_SETTLED_FIELDS, "transaction_no", "bank_code", "paid_at", "payment"])
     if order.payment_id is None:
         refund_request(order=order, reason=RefundReason.NOT_APPLICABLE, note=note, at=at)
         return Handled(RspCode.CONFIRMED, "paid_refund_requested", order, note)
