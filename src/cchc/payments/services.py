@@ -197,12 +197,16 @@ def ipn_handle(
     return handled
 
 
+_ORDER_FIELDS = [f.name for f in PaymentOrder._meta.concrete_fields]
+
+
 def _settle(outcome: Outcome, *, source: CallbackSource, gateway_name: str, at: datetime) -> Handled:
     """Settle the order of a verified outcome (inside the caller's transaction; the order row locked)."""
     order = (
         PaymentOrder.objects.select_for_update()
         .filter(txn_ref=outcome.txn_ref, gateway=gateway_name)
         .select_related("dossier")
+        .only(*_ORDER_FIELDS, "dossier__status", "dossier__received_at")  # performance: the dossier's two
         .first()
     )
     if order is None:
