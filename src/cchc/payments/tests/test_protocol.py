@@ -123,3 +123,16 @@ def test_the_ipn_answers_are_the_protocols():
 
     assert gateway.ipn_answer(RspCode.CONFIRMED) == {"RspCode": "00", "Message": "Confirm Success"}
     assert [gateway.ipn_answer(c)["RspCode"] for c in RspCode] == ["00", "01", "02", "04", "97", "99"]
+
+
+def test_production_refuses_the_development_merchant_secret(settings):
+    from cchc.payments.checks import DEV_HASH_SECRET, development_secret_in_production
+
+    settings.DEBUG = False
+    settings.CCHC_PAYMENTS = {"vnpay": {"hash_secret": DEV_HASH_SECRET}}
+    assert [e.id for e in development_secret_in_production()] == ["cchc.payments.W001"]
+    settings.CCHC_PAYMENTS = {"vnpay": {"hash_secret": "do-VNPay-cap-" + "x" * 20}}
+    assert development_secret_in_production() == []
+    settings.DEBUG = True
+    settings.CCHC_PAYMENTS = {"vnpay": {"hash_secret": DEV_HASH_SECRET}}
+    assert development_secret_in_production() == []
