@@ -37,6 +37,11 @@ NOT_REFUSALS = {
     "_BatchBroken": "the outbox dispatcher's internal signal to roll a batch back and retry it",
     "_Retryable": "the SMS/Zalo gateway's internal signal to try the provider again",
     "RequestTooLarge": "DRF's parser protocol (an APIException raised while reading the body)",
+    # issue 15 part 4 (cchc.payments): the gateway adapter's internal answers, each turned into the
+    # payment protocol's code (97, 99) or retried (the gateway down: a fault, like HandlerTimeout)
+    "SignatureInvalid": "a payment callback whose signature does not verify: answered 97 by the IPN view",
+    "MalformedCallback": "a payment callback lacking what the protocol requires: answered 99 by the IPN view",
+    "GatewayError": "the payment gateway down or answering garbage: a fault, retried (outbox, next expiry run)",
 }
 VALID_STATUSES = range(400, 500)
 # The same refusal answers the same status in every app (by the code's last part).
