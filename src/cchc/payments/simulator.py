@@ -49,6 +49,12 @@ CARDS = {
     "9704000000000034": "timeout",
     "9704000000000042": "cancel",
 }
+CARD_LABELS = {
+    "success": "thanh toán thành công",
+    "fail": "không đủ số dư (mã 51)",
+    "timeout": "ngân hàng không phản hồi (quá thời gian chờ)",
+    "cancel": "khách hàng hủy giao dịch (mã 24)",
+}
 RESPONSE_CODES = {"success": "00", "fail": "51", "cancel": "24"}
 QUERY_STATUS = {"paid": "00", "pending": "01", "failed": "02", "refunded": "06"}
 MODES = {None, "down", "slow", "ipn_none", "ipn_duplicate", "ipn_tamper", "ipn_wrong_amount"}
@@ -268,7 +274,7 @@ class _Handler(BaseHTTPRequestHandler):
                     "pay_date": "",
                 }
         dong = f"{int(amount) // 100:,}".replace(",", ".")
-        cards = "".join(f"<li><code>{c}</code>: {k}</li>" for c, k in CARDS.items())
+        cards = "".join(f"<li><code>{c}</code>: {CARD_LABELS[k]}</li>" for c, k in CARDS.items())
         self._html(
             200,
             "Thanh toán trực tuyến",
