@@ -3,9 +3,11 @@ subprocess (``cchc payments gateway-simulator``), and a driver that pays a dossi
 
 from __future__ import annotations
 
+import html
 import http.client
 import json
 import os
+import re
 import subprocess
 import sys
 import urllib.request
@@ -131,10 +133,15 @@ class Journey:
 
 
 def start(client: Client, pk: int) -> str:
-    """POST the portal's button; the gateway address the browser is sent to."""
+    """POST the portal's button; the gateway address the page sends the browser to (its link and its
+    meta refresh say the same)."""
     response = client.post(f"/thanh-toan/ho-so/{pk}/")
-    assert response.status_code == 302, response.content.decode()[:500]
-    return str(response["Location"])
+    assert response.status_code == 200, response.content.decode()[:500]
+    body = response.content.decode()
+    link = html.unescape(re.search(r'id="cong-thanh-toan" href="([^"]+)"', body).group(1))
+    refresh = html.unescape(re.search(r'http-equiv="refresh" content="0;url=([^"]+)"', body).group(1))
+    assert link == refresh
+    return link
 
 
 def deliver(client: Client, queries: list[str]) -> list[dict[str, Any]]:

@@ -1,7 +1,7 @@
 """The payment pages and the gateway's endpoints, under /thanh-toan/.
 
 - ``POST ho-so/<id>/``: start paying a dossier's fees (the browser must have looked the dossier up in
-  the portal); the order is created, then the browser is redirected to the gateway.
+  the portal); the order is created, then a page sends the browser on to the gateway.
 - ``GET vnpay/ket-qua/``: the return URL: shows the order's state as recorded (the IPN decides it).
 - ``GET vnpay/ipn/``: the IPN, server to server: JSON ``{"RspCode", "Message"}``, never a 500.
 """
@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from cchc.common.numbers import vi_number
 from cchc.dossiers.models import Dossier
 from cchc.payments import services
 from cchc.payments.constants import OrderStatus, PaymentError, RspCode
@@ -56,7 +57,19 @@ def start(request: HttpRequest, pk: int) -> HttpResponse:
     except PaymentError as exc:
         return _refusal(request, exc)
     return_url = request.build_absolute_uri(reverse("payments:return"))
-    return HttpResponseRedirect(services.order_payment_url(order=order, return_url=return_url))
+    # Not a redirect: the portal page's Content-Security-Policy (form-action 'self') forbids a form
+    # submission to end on another origin; a page that moves on by itself (meta refresh) and by a
+    # link is a plain navigation the policy does not govern.
+    return render(
+        request,
+        "payments/redirect.html",
+        {
+            "order": order,
+            "gateway_url": services.order_payment_url(order=order, return_url=return_url),
+            "amount": vi_number(int(order.amount)),
+            "expires_at": timezone.localtime(order.expires_at).strftime("%H:%M ngày %d/%m/%Y"),
+        },
+    )
 
 
 @never_cache
