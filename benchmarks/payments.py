@@ -241,9 +241,9 @@ def main() -> int:
         if args.workers > 1:
             figures["confirm_parallel"] = _run_parallel(parallel, args.workers)
         figures["record_payment_baseline"] = _baseline(spare)
-        from cchc.dossiers.models import Payment
+        from cchc.payments.models import PaymentOrder
 
-        figures["payments_recorded"] = Payment.objects.filter(online_order__isnull=False).count()
+        figures["payments_recorded"] = PaymentOrder.objects.filter(applied=True).count()
     finally:
         if drop is not None:
             drop()  # type: ignore[operator]

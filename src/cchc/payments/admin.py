@@ -25,7 +25,7 @@ class _ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(PaymentOrder)
 class PaymentOrderAdmin(_ReadOnly):
-    list_display = ["txn_ref", "dossier", "amount", "status", "created_at", "paid_at", "response_code"]
+    list_display = ["txn_ref", "dossier", "amount", "status", "applied", "created_at", "paid_at", "response_code"]
     list_filter = ["status", "gateway"]
     search_fields = ["txn_ref", "dossier__code", "transaction_no"]
     list_select_related = ["dossier"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from cchc.dossiers.models import Payment
 from cchc.payments.constants import CallbackSource, OrderStatus, RefundReason, RefundStatus
 
 
@@ -34,14 +35,9 @@ class PaymentOrder(models.Model):
     paid_at = models.DateTimeField("thanh toán lúc", null=True, blank=True)
     settled_at = models.DateTimeField("cập nhật trạng thái lúc", null=True, blank=True)
     settled_by = models.CharField("cập nhật theo", max_length=10, choices=CallbackSource.choices, blank=True)
-    payment = models.OneToOneField(
-        "dossiers.Payment",
-        verbose_name="khoản nộp đã ghi vào hồ sơ",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="online_order",
-    )
+    # the payment is on the dossier (``dossiers.Payment`` with receipt number ``txn_ref``); False for a
+    # paid order whose money the dossier could not take (refunded)
+    applied = models.BooleanField("đã ghi vào hồ sơ", default=False)
 
     class Meta:
         verbose_name = "giao dịch thanh toán trực tuyến"
@@ -58,6 +54,13 @@ class PaymentOrder(models.Model):
 
     def __str__(self) -> str:
         return self.txn_ref
+
+    def dossier_payment(self) -> Payment | None:
+        """The payment this order recorded on the dossier (its receipt number is the order's reference,
+        recorded once per dossier)."""
+        if not self.applied:
+            return None
+        return Payment.objects.filter(dossier_id=self.dossier_id, receipt_number=self.txn_ref).first()
 
 
 class CallbackLog(models.Model):

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import secrets
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -153,8 +153,8 @@ def _log(
     handled: Handled,
     remote_addr: str,
     at: datetime,
-) -> None:
-    CallbackLog.objects.create(
+) -> CallbackLog:
+    return CallbackLog.objects.create(
         source=source,
         received_at=at,
         remote_addr=remote_addr[:45],
@@ -188,9 +188,15 @@ def ipn_handle(
     else:
         try:
             with transaction.atomic():
-                handled = _settle(outcome, source=CallbackSource.IPN, gateway_name=gw.name, at=at)
-                _log(source=CallbackSource.IPN, params=params, handled=handled, remote_addr=remote_addr, at=at)
-            return handled
+                return _settle(
+                    outcome,
+                    source=CallbackSource.IPN,
+                    gateway_name=gw.name,
+                    at=at,
+                    record=lambda h: _log(
+                        source=CallbackSource.IPN, params=params, handled=h, remote_addr=remote_addr, at=at
+                    ),
+                )
         except Exception as exc:  # noqa: BLE001  the protocol's 99, never a 500 to the gateway
             handled = Handled(RspCode.UNKNOWN_ERROR, "error", detail=f"{type(exc).__name__}: {exc}")
     _log(source=CallbackSource.IPN, params=params, handled=handled, remote_addr=remote_addr, at=at)
@@ -200,8 +206,12 @@ def ipn_handle(
 _ORDER_FIELDS = [f.name for f in PaymentOrder._meta.concrete_fields]
 
 
-def _settle(outcome: Outcome, *, source: CallbackSource, gateway_name: str, at: datetime) -> Handled:
-    """Settle the order of a verified outcome (inside the caller's transaction; the order row locked)."""
+Record = Callable[[Handled], CallbackLog]
+
+
+def _settle(outcome: Outcome, *, source: CallbackSource, gateway_name: str, at: datetime, record: Record) -> Handled:
+    """Settle the order of a verified outcome (inside the caller's transaction; the order row locked);
+    ``record`` writes the log row, once, before the dossier's transition (see ``_paid``)."""
     order = (
         PaymentOrder.objects.select_for_update()
         .filter(txn_ref=outcome.txn_ref, gateway=gateway_name)
@@ -210,20 +220,23 @@ def _settle(outcome: Outcome, *, source: CallbackSource, gateway_name: str, at: 
         .first()
     )
     if order is None:
-        return Handled(RspCode.ORDER_NOT_FOUND, "order_not_found")
-    if outcome.amount != order.amount:
-        return Handled(RspCode.INVALID_AMOUNT, "invalid_amount", order, f"{outcome.amount} ≠ {order.amount}")
-    if order.status == OrderStatus.PAID:
-        return Handled(RspCode.ALREADY_CONFIRMED, "duplicate", order)
-    if outcome.success:
-        return _paid(order, outcome, source=source, at=at)
-    if order.status == OrderStatus.FAILED:
-        return Handled(RspCode.ALREADY_CONFIRMED, "duplicate", order)
-    order.status = OrderStatus.FAILED
-    order.response_code = outcome.response_code[:4]
-    order.settled_at, order.settled_by = at, source
-    order.save(update_fields=_SETTLED_FIELDS)
-    return Handled(RspCode.CONFIRMED, "failed", order, f"mã phản hồi {outcome.response_code}")
+        handled = Handled(RspCode.ORDER_NOT_FOUND, "order_not_found")
+    elif outcome.amount != order.amount:
+        handled = Handled(RspCode.INVALID_AMOUNT, "invalid_amount", order, f"{outcome.amount} ≠ {order.amount}")
+    elif order.status == OrderStatus.PAID:
+        handled = Handled(RspCode.ALREADY_CONFIRMED, "duplicate", order)
+    elif outcome.success:
+        return _paid(order, outcome, source=source, at=at, record=record)
+    elif order.status == OrderStatus.FAILED:
+        handled = Handled(RspCode.ALREADY_CONFIRMED, "duplicate", order)
+    else:
+        order.status = OrderStatus.FAILED
+        order.response_code = outcome.response_code[:4]
+        order.settled_at, order.settled_by = at, source
+        order.save(update_fields=_SETTLED_FIELDS)
+        handled = Handled(RspCode.CONFIRMED, "failed", order, f"mã phản hồi {outcome.response_code}")
+    record(handled)
+    return handled
 
 
 _SETTLED_FIELDS = ["status", "response_code", "settled_at", "settled_by"]
@@ -243,9 +256,13 @@ def _owed(dossier_id: int) -> Decimal | None:
     return None if undetermined else Decimal(due) - Decimal(paid)
 
 
-def _paid(order: PaymentOrder, outcome: Outcome, *, source: CallbackSource, at: datetime) -> Handled:
+def _paid(order: PaymentOrder, outcome: Outcome, *, source: CallbackSource, at: datetime, record: Record) -> Handled:
     """The gateway took the money: record it on the dossier, or request its refund when the dossier
-    cannot take it (ended, or owing less than the order now: paid meanwhile at the counter)."""
+    cannot take it (ended, or owing less than the order now: paid meanwhile at the counter).
+
+    performance: the order's update and the log row are written before the dossier's transition, whose
+    audit append (a transaction-scoped lock on the audit chain, ``cchc.audit.services``) must come last:
+    the lock is then held only from there to the commit, as in a bare transition."""
     late = order.status != OrderStatus.PENDING
     order.status = OrderStatus.PAID
     order.response_code = outcome.response_code[:4]
@@ -257,10 +274,13 @@ def _paid(order: PaymentOrder, outcome: Outcome, *, source: CallbackSource, at: 
     dossier = order.dossier
     allowed = TABLE[Action.RECORD_PAYMENT].allowed_from(dossier.status, received=dossier.received_at is not None)
     unpaid = _owed(dossier.pk) if allowed else None
-    note = ""
-    if allowed and unpaid is not None and unpaid >= order.amount:
+    order.applied = bool(allowed and unpaid is not None and unpaid >= order.amount)
+    order.save(update_fields=[*_SETTLED_FIELDS, "transaction_no", "bank_code", "paid_at", "applied"])
+    if order.applied:
+        handled = Handled(RspCode.CONFIRMED, "paid_late" if late else "paid", order)
+        log = record(handled)
         try:  # every refusal of the executor comes before its first write (and rolls back its savepoint)
-            order.payment = dossier_services.dossier_record_payment(
+            dossier_services.dossier_record_payment(
                 dossier=dossier,
                 actor=None,  # the applicant through the gateway: the table's entry for online_gateway
                 at=at,
@@ -268,19 +288,23 @@ def _paid(order: PaymentOrder, outcome: Outcome, *, source: CallbackSource, at: 
                 channel=PaymentChannel.ONLINE_GATEWAY,
                 receipt_number=order.txn_ref,
             )
-        except DossierError as exc:
-            note = exc.message
+            return handled
+        except DossierError as exc:  # rare: the checks above and the executor's disagree
+            order.applied = False
+            order.save(update_fields=["applied"])
+            handled = Handled(RspCode.CONFIRMED, "paid_refund_requested", order, exc.message)
+            log.outcome, log.detail = handled.outcome, handled.detail[:500]
+            log.save(update_fields=["outcome", "detail"])
     else:
         note = (
             "Hồ sơ đã kết thúc, không nhận thêm khoản nộp."
             if not allowed
             else "Hồ sơ không còn nợ đủ số tiền của giao dịch (đã nộp bằng hình thức khác)."
         )
-    order.save(update_fields=[*_SETTLED_FIELDS, "transaction_no", "bank_code", "paid_at", "payment"])
-    if order.payment_id is None:
-        refund_request(order=order, reason=RefundReason.NOT_APPLICABLE, note=note, at=at)
-        return Handled(RspCode.CONFIRMED, "paid_refund_requested", order, note)
-    return Handled(RspCode.CONFIRMED, "paid_late" if late else "paid", order)
+        handled = Handled(RspCode.CONFIRMED, "paid_refund_requested", order, note)
+        record(handled)
+    refund_request(order=order, reason=RefundReason.NOT_APPLICABLE, note=handled.detail, at=at)
+    return handled
 
 
 # --- expiry and reconciliation ----------------------------------------------------------------------
@@ -313,9 +337,8 @@ def orders_expire(*, at: datetime, gw: PaymentGateway | None = None) -> ExpiryRe
             continue
         with transaction.atomic():
             if answer.success:
-                handled = _settle(answer, source=CallbackSource.QUERY, gateway_name=gw.name, at=at)
-                _log(
-                    source=CallbackSource.QUERY, params=_outcome_params(answer), handled=handled, remote_addr="", at=at
+                handled = _settle(
+                    answer, source=CallbackSource.QUERY, gateway_name=gw.name, at=at, record=_query_log(answer, at)
                 )
                 result.paid += handled.code == RspCode.CONFIRMED
                 continue
@@ -327,6 +350,16 @@ def orders_expire(*, at: datetime, gw: PaymentGateway | None = None) -> ExpiryRe
             locked.save(update_fields=["status", "settled_at", "settled_by", "response_code"])
             result.expired += 1
     return result
+
+
+def _query_log(answer: Outcome, at: datetime) -> Record:
+    """The log writer of a transaction query's answer (what it carried, as an IPN's parameters)."""
+    params = _outcome_params(answer)
+
+    def record(handled: Handled) -> CallbackLog:
+        return _log(source=CallbackSource.QUERY, params=params, handled=handled, remote_addr="", at=at)
+
+    return record
 
 
 def _outcome_params(outcome: Outcome) -> dict[str, str]:
@@ -457,7 +490,7 @@ def refund_send(*, refund: Refund, at: datetime, gw: PaymentGateway | None = Non
 
 def refunds_for_dossier(*, dossier_id: int, at: datetime, note: str) -> list[Refund]:
     """Refund every online payment of a dossier refused or stopped after it was paid."""
-    orders = PaymentOrder.objects.filter(dossier_id=dossier_id, status=OrderStatus.PAID, payment__isnull=False)
+    orders = PaymentOrder.objects.filter(dossier_id=dossier_id, status=OrderStatus.PAID, applied=True)
     return [
         refund_request(order=order, reason=RefundReason.DOSSIER_ENDED, note=note, at=at)
         for order in orders.select_for_update().order_by("id")

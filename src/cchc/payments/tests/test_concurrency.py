@@ -102,4 +102,4 @@ def test_two_orders_both_paid_at_the_gateway_end_with_one_payment_and_one_refund
     assert PaymentOrder.objects.filter(dossier=dossier, status=OrderStatus.PAID).count() == 2
     refund = Refund.objects.get()
     assert refund.reason == RefundReason.NOT_APPLICABLE
-    assert refund.order.payment_id is None
+    assert refund.order.applied is False

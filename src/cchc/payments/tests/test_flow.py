@@ -61,8 +61,10 @@ def test_the_applicant_pays_the_fee_and_the_ipn_records_it_on_the_dossier(world,
     assert journey.ipn_answers == [{"RspCode": "00", "Message": "Confirm Success"}]
     assert _state(dossier) == (DossierStatus.RECEIVED, [(Decimal(200000), PaymentChannel.ONLINE_GATEWAY)], ["paid"])
     order = PaymentOrder.objects.get(dossier=dossier)
-    assert order.payment.recorded_by_id is None
-    assert order.payment.receipt_number == order.txn_ref
+    payment = order.dossier_payment()
+    assert payment is not None
+    assert payment.recorded_by_id is None
+    assert payment.receipt_number == order.txn_ref
     assert AuditEvent.objects.filter(action="dossier.record_payment", target_id=str(dossier.pk)).count() == 1
     assert journey.return_page.status_code == 200
     assert "Đã thanh toán" in journey.return_page.content.decode()
