@@ -38,12 +38,14 @@ setup: install
 	$(BIN)/cchc report demo
 
 # Beside the development server, and stopped with it: the national systems' simulator (docs/integrations.md),
-# the development identity provider (docs/identity.md) and the outbox's dispatcher (docs/outbox.md).
+# the development identity provider (docs/identity.md), the payment gateway simulator (docs/payments.md) and
+# the outbox's dispatcher (docs/outbox.md).
 run: setup
 	$(BIN)/cchc simulator national --port 8090 & simulator=$$!; export CCHC_NATIONAL_URL=http://127.0.0.1:8090; \
 	$(BIN)/cchc identity dev-provider --port $(IDP_PORT) & identity=$$!; \
+	$(BIN)/cchc payments gateway-simulator --ipn-url http://$(HOST):$(PORT)/thanh-toan/vnpay/ipn/ & payments=$$!; \
 	$(BIN)/cchc outbox dispatch & dispatcher=$$!; \
-	trap 'kill $$dispatcher $$identity $$simulator 2>/dev/null; wait $$dispatcher $$identity $$simulator' EXIT; \
+	trap 'kill $$dispatcher $$payments $$identity $$simulator 2>/dev/null; wait $$dispatcher $$payments $$identity $$simulator' EXIT; \
 	trap 'exit 130' INT TERM; $(BIN)/cchc runserver $(HOST):$(PORT)
 
 test: install

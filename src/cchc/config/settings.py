@@ -378,3 +378,22 @@ OTP_TOTP_ISSUER = "CCHC Khánh Hòa"
 # the API authenticates by the session only (DRF's default Basic authentication would skip the second factor)
 REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = ["rest_framework.authentication.SessionAuthentication"]
 # --- end of issue 15 items 5-6 ----------------------------------------------------------------------------
+
+# --- Online payment (issue 15 part 4; cchc.payments, docs/payments.md) ----------------------------------
+# The gateway (VNPay 2.1.0). Development and the tests: the shipped simulator (`cchc payments
+# gateway-simulator`, started by `make run`) at http://127.0.0.1:8027 with the development merchant code
+# and secret below; production sets the addresses, the merchant code and the secret VNPay issued.
+INSTALLED_APPS.append("cchc.payments")
+_payments_gateway_url = env_str("CCHC_PAYMENT_GATEWAY_URL", "http://127.0.0.1:8027").rstrip("/")
+CCHC_PAYMENTS = {
+    "gateway": env_str("CCHC_PAYMENT_GATEWAY", "vnpay"),
+    "order_minutes": int(env_str("CCHC_PAYMENT_ORDER_MINUTES", "15")),  # vnp_ExpireDate after creation
+    "expiry_grace_minutes": int(env_str("CCHC_PAYMENT_EXPIRY_GRACE_MINUTES", "5")),
+    "vnpay": {
+        "pay_url": env_str("CCHC_VNPAY_PAY_URL", _payments_gateway_url + "/paymentv2/vpcpay.html"),
+        "api_url": env_str("CCHC_VNPAY_API_URL", _payments_gateway_url + "/merchant_webapi/api/transaction"),
+        "tmn_code": env_str("CCHC_VNPAY_TMN_CODE", "CCHCKH01"),
+        "hash_secret": env_str("CCHC_VNPAY_HASH_SECRET", "cchc-mo-phong-vnpay-secret"),
+        "timeout_s": float(env_str("CCHC_VNPAY_TIMEOUT_S", "10")),
+    },
+}

@@ -24,6 +24,8 @@ urlpatterns = [
     # issue 15 items 5-6 (h-staff): receipts' verification page, the staff second factor
     path("bien-lai/", include("cchc.receipts.web.urls")),
     path("", include("cchc.accounts.otp.urls")),
+    # issue 15 part 4: online payment (cchc.payments)
+    path("thanh-toan/", include("cchc.payments.web.urls")),
 ]
 
 # The administration's headers in Vietnamese (Django's defaults read "Django administration").

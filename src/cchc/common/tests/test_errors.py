@@ -42,6 +42,11 @@ NOT_REFUSALS = {
     "Rejected": "the national simulator's answer in the portal's error shape (a separate process, no Django)",
     "_ItemRejected": "the national simulator's refusal of one sync item, answered in its acknowledgements",
     "ItemSkipped": "the national feedback import's signal that one item is skipped and recorded with its reason",
+    # issue 15 part 4 (cchc.payments): the gateway adapter's internal answers, each turned into the
+    # payment protocol's code (97, 99) or retried (the gateway down: a fault, like HandlerTimeout)
+    "SignatureInvalid": "a payment callback whose signature does not verify: answered 97 by the IPN view",
+    "MalformedCallback": "a payment callback lacking what the protocol requires: answered 99 by the IPN view",
+    "GatewayError": "the payment gateway down or answering garbage: a fault, retried (outbox, next expiry run)",
 }
 # 4xx: the request was refused; 502/503: a national system failed or is not configured (cchc.integrations),
 # still a Vietnamese message and never a 500

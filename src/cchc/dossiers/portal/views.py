@@ -353,6 +353,12 @@ def _status_page(
     due = sum((line.amount for line in lines if line.amount is not None), Decimal(0))
     paid = sum((p.amount for p in dossier.payments.all()), Decimal(0))
     can_rate = dossier.status == DossierStatus.RETURNED and rating is None
+    # issue 15 part 4: online payment (cchc.payments) where the applicant may pay and every fee is fixed
+    pay_online = (
+        Action.RECORD_PAYMENT in policies.applicant_actions(dossier)
+        and all(line.amount is not None for line in lines)
+        and due > paid
+    )
     steps = [
         {"name": s.name, "agency": s.agency.name, "state": StepStatus(s.status).label, "status": s.status}
         for s in dossier.steps.all()
@@ -373,6 +379,7 @@ def _status_page(
             "fee_lines": [{"name": line.name, "amount": money(line.amount)} for line in lines],
             "fees_due": money(due),
             "fees_paid": money(paid),
+            "pay_online": money(due - paid) if pay_online else "",
             "documents": [{"d": d, "size": size_text(d.size) if d.size else ""} for d in dossier.documents.all()],
             "rating": rating,
             "rating_criteria": _rating_rows(rating),
