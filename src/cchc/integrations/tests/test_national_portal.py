@@ -60,9 +60,7 @@ def drain(at: datetime | None = None) -> Any:
 
 def stream_events(dossier: Dossier) -> list[OutboxEvent]:
     """The dossier's events the portal is sent (not the adapter's own announcement of a first sync)."""
-    return list(
-        OutboxEvent.objects.filter(stream=f"dossier:{dossier.pk}").exclude(topic=SYNCED_TOPIC).order_by("id")
-    )
+    return list(OutboxEvent.objects.filter(stream=f"dossier:{dossier.pk}").exclude(topic=SYNCED_TOPIC).order_by("id"))
 
 
 def test_the_subscriber_is_registered_only_with_the_portal_address(settings: Any) -> None:
