@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
+from cchc.accounts.otp.testing import login_verified
 from cchc.dossiers import services as s
 from cchc.dossiers.constants import DossierStatus
 from cchc.dossiers.lookups import LOOKUP_LIMIT
@@ -27,7 +28,7 @@ def test_url_shapes(returned: Dossier, world: World) -> None:
 
 
 def test_member_of_a_dossier_agency_downloads_the_form(client: Client, world: World, returned: Dossier) -> None:
-    client.force_login(world.specialist)  # Sở Tư pháp: the competent agency
+    login_verified(client, world.specialist)  # Sở Tư pháp: the competent agency
     response = client.get(_url(returned, 1))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -42,7 +43,7 @@ def test_member_of_a_dossier_agency_downloads_the_form(client: Client, world: Wo
 @pytest.mark.parametrize("who", ["anonymous", "outsider", "commune_officer"])
 def test_others_get_the_answer_of_an_unknown_dossier(client: Client, world: World, returned: Dossier, who: str) -> None:
     if who != "anonymous":
-        client.force_login(getattr(world, who))
+        login_verified(client, getattr(world, who))
     unknown = client.get("/ho-so/56-260105-9999/mau-01.pdf")
     response = client.get(_url(returned, 1))
     by_pk = client.get(f"/ho-so/id/{returned.pk}/mau-01.pdf")
@@ -65,7 +66,7 @@ def test_the_agency_that_only_helped_the_applicant_gets_no_form_nor_page(client:
         actor=world.reception,
         at=AT,
     )
-    client.force_login(world.commune_officer)
+    login_verified(client, world.commune_officer)
     # when its officer opens the dossier's page and its receipt (form 01)
     page = client.get(f"/mot-cua/ho-so/{dossier.code}/")
     form = client.get(_url(dossier, 1))
@@ -76,29 +77,29 @@ def test_the_agency_that_only_helped_the_applicant_gets_no_form_nor_page(client:
 
 def test_a_superuser_gets_the_forms_and_the_page_alike(client: Client, world: World, returned: Dossier) -> None:
     root = User.objects.create_superuser(username="quantri", password="x-Secret-123")
-    client.force_login(root)
+    login_verified(client, root)
     assert client.get(f"/mot-cua/ho-so/{returned.code}/").status_code == 200
     assert client.get(_url(returned, 1)).status_code == 200
 
 
 def test_guessing_dossier_codes_is_throttled(client: Client, world: World, returned: Dossier) -> None:
-    client.force_login(world.outsider)
+    login_verified(client, world.outsider)
     for number in range(LOOKUP_LIMIT):
         assert client.get(f"/ho-so/56-260105-{number:04d}/mau-01.pdf").status_code == 404
 
     assert client.get(_url(returned, 1)).status_code == 429
-    client.force_login(world.specialist)  # the same address: blocked too, even for a dossier it may see
+    login_verified(client, world.specialist)  # the same address: blocked too, even for a dossier it may see
     assert client.get(_url(returned, 1)).status_code == 429
 
 
 def test_unknown_dossier_is_404(client: Client, world: World) -> None:
-    client.force_login(world.reception)
+    login_verified(client, world.reception)
     assert client.get("/ho-so/56-260105-9999/mau-01.pdf").status_code == 404
     assert client.get("/ho-so/56-260105-9999/mau-09.pdf").status_code == 404
 
 
 def test_form_not_applicable_is_409_with_message(client: Client, world: World, returned: Dossier) -> None:
-    client.force_login(world.reception)
+    login_verified(client, world.reception)
     response = client.get(_url(returned, 3))
     assert response.status_code == 409
     assert "không bị từ chối" in response.content.decode()
@@ -106,7 +107,7 @@ def test_form_not_applicable_is_409_with_message(client: Client, world: World, r
 
 def test_refused_dossier_without_code_by_id(client: Client, world: World) -> None:
     refused = to_status(world, DossierStatus.REFUSED)
-    client.force_login(world.reception)
+    login_verified(client, world.reception)
     url = reverse("dossier_documents:form_by_pk", kwargs={"pk": refused.pk, "form": "03"})
     response = client.get(url)
     assert response.status_code == 200
@@ -114,7 +115,7 @@ def test_refused_dossier_without_code_by_id(client: Client, world: World) -> Non
 
 
 def test_register_downloads(client: Client, world: World, returned: Dossier) -> None:
-    client.force_login(world.reception)
+    login_verified(client, world.reception)
     base = f"/so-theo-doi/{world.centre.pk}"
     xlsx = client.get(f"{base}.xlsx", {"tu": "2026-01-01", "den": "2026-01-31"})
     assert xlsx.status_code == 200
@@ -131,9 +132,9 @@ def test_register_downloads(client: Client, world: World, returned: Dossier) -> 
 def test_register_refusals(client: Client, world: World) -> None:
     base = f"/so-theo-doi/{world.centre.pk}.xlsx"
     assert client.get(base).status_code == 403  # anonymous
-    client.force_login(world.specialist)  # not a member of the centre
+    login_verified(client, world.specialist)  # not a member of the centre
     assert client.get(base).status_code == 403
-    client.force_login(world.reception)
+    login_verified(client, world.reception)
     bad = client.get(base, {"tu": "01/01/2026"})
     assert bad.status_code == 400
     assert "YYYY-MM-DD" in bad.content.decode()
@@ -146,7 +147,7 @@ def test_register_refusals(client: Client, world: World) -> None:
 def test_dossier_page_opens_forms_for_printing_with_a_download_link_beside(
     client: Client, world: World, returned: Dossier
 ) -> None:
-    client.force_login(world.reception)
+    login_verified(client, world.reception)
 
     html = client.get(reverse("dossiers_web:dossier", kwargs={"code": returned.code})).content.decode()
 
