@@ -4,10 +4,7 @@ no row locks, so it cannot show either."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -16,6 +13,7 @@ from django.db import connection
 from cchc.accounts.constants import Role
 from cchc.audit.models import AuditEvent
 from cchc.audit.services import audit_verify
+from cchc.common.tests.concurrency import run_together
 from cchc.dossiers import services as s
 from cchc.dossiers.constants import DossierError, DossierErrorCode, DossierStatus
 from cchc.dossiers.models import Dossier, DossierSequence
@@ -25,28 +23,6 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locking needs PostgreSQL (SQLite has none)"),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def run_together(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run the calls in threads released at the same moment; each result is a value or the exception."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def worker(index: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as exc:  # noqa: BLE001 - collected for the assertions
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def test_two_officers_receiving_one_dossier_exactly_one_wins() -> None:

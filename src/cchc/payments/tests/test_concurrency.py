@@ -3,17 +3,15 @@ unique index; SQLite has a single writer and cannot show it)."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 
+from cchc.common.tests.concurrency import run_together
 from cchc.dossiers.models import Payment
 from cchc.dossiers.tests.conftest import build_world, receive
 from cchc.payments import services
@@ -25,28 +23,6 @@ pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="row locking needs PostgreSQL (SQLite has none)"),
     pytest.mark.django_db(transaction=True),
 ]
-
-
-def run_together(calls: list[Callable[[], Any]]) -> list[Any]:
-    """Run the calls in threads released at the same moment; each result is a value or the exception."""
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def worker(index: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as exc:  # noqa: BLE001 - collected for the assertions
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def _ref(url: str) -> str:

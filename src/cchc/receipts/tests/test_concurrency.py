@@ -3,15 +3,13 @@ gap or a duplicate, and an issue rolled back gives its number back. SQLite has n
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from django.db import connection, transaction
 
+from cchc.common.tests.concurrency import run_together
 from cchc.dossiers import services as s
 from cchc.dossiers.constants import DossierStatus, PaymentChannel
 from cchc.dossiers.models import Payment
@@ -29,27 +27,6 @@ WORKERS = 8
 
 class Rollback(Exception):
     pass
-
-
-def run_together(calls: list[Callable[[], Any]]) -> list[Any]:
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = [None] * len(calls)
-
-    def worker(index: int, call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            results[index] = call()
-        except Exception as exc:  # noqa: BLE001 - collected for the assertions
-            results[index] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker, args=(i, call)) for i, call in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def test_numbers_stay_gapless_when_issuers_race_and_some_roll_back() -> None:
