@@ -42,3 +42,19 @@ def vi_seconds(seconds: float) -> str:
     if minutes < 1:
         return f"{vi_number(rest, 1)} giây"
     return f"{vi_number(int(minutes))} phút {vi_number(rest, 1)} giây"
+
+
+def vi_age(seconds: float | None) -> str:
+    """How long something has waited, as the status pages and commands show it: "—" (nothing waits),
+    "12 giây", "3 phút 5 giây", "2 giờ 3 phút", "2 ngày 1 giờ"."""
+    if seconds is None:
+        return "—"
+    if seconds < 60:
+        return f"{vi_number(int(seconds))} giây"
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        return f"{vi_number(minutes)} phút {vi_number(int(seconds % 60))} giây"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{vi_number(hours)} giờ {vi_number(minutes)} phút"
+    return f"{vi_number(hours // 24)} ngày {vi_number(hours % 24)} giờ"

@@ -103,3 +103,15 @@ def test_one_number_format():
             Context({"a": 2657, "b": 1234.56, "y": 2025})
         )
     assert rendered == "2.657 1.234,6 1.234,6 2025"
+
+
+def test_waiting_times_read_in_the_unit_that_fits() -> None:
+    from cchc.common.numbers import vi_age
+
+    assert [vi_age(s) for s in (None, 12.7, 185, 7380, 2 * 86400 + 3600 * 5)] == [
+        "—",
+        "12 giây",
+        "3 phút 5 giây",
+        "2 giờ 3 phút",
+        "2 ngày 5 giờ",
+    ]

@@ -9,22 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from cchc.common.numbers import vi_number
+from cchc.common.numbers import vi_age, vi_number
 from cchc.outbox.constants import OutboxError
-
-
-def _age(seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    if seconds < 60:
-        return f"{vi_number(seconds, 1)} giây"
-    minutes = int(seconds // 60)
-    if minutes < 60:
-        return f"{vi_number(minutes)} phút {vi_number(int(seconds % 60))} giây"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 48:
-        return f"{vi_number(hours)} giờ {vi_number(minutes)} phút"
-    return f"{vi_number(hours // 24)} ngày {vi_number(hours % 24)} giờ"
 
 
 class Command(BaseCommand):
@@ -94,7 +80,8 @@ class Command(BaseCommand):
 
         status = outbox_status(at=timezone.now())
         self.stdout.write(
-            f"Sự kiện chờ phân phối: {vi_number(status.waiting_events)} (chờ lâu nhất: {_age(status.oldest_waiting_s)})"
+            f"Sự kiện chờ phân phối: {vi_number(status.waiting_events)} "
+            f"(chờ lâu nhất: {vi_age(status.oldest_waiting_s)})"
         )
         if not status.subscribers:
             self.stdout.write("Chưa có bên nhận nào đăng ký.")
@@ -104,7 +91,7 @@ class Command(BaseCommand):
             note = "" if row.registered else " (không còn đăng ký)"
             self.stdout.write(
                 f"{row.name}{note}: tồn đọng {vi_number(row.pending)} (đang thử lại {vi_number(row.retrying)}), "
-                f"thư chết {vi_number(row.dead)}, chờ lâu nhất {_age(row.oldest_undelivered_s)}; 1 giờ qua: gửi được "
+                f"thư chết {vi_number(row.dead)}, chờ lâu nhất {vi_age(row.oldest_undelivered_s)}; 1 giờ qua: gửi được "
                 f"{vi_number(row.delivered_last_hour)}, lỗi {vi_number(row.failed_last_hour)}, tỉ lệ lỗi {rate}"
             )
 
