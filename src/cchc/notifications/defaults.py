@@ -10,7 +10,7 @@ from __future__ import annotations
 from cchc.notifications.constants import Topic
 
 _SIGN = """
-Tra cứu tình trạng hồ sơ tại {{ lien_ket_tra_cuu }} (nhập mã hồ sơ và số điện thoại hoặc số định danh đã khai).
+Tra cứu tình trạng hồ sơ tại {{ lien_ket_tra_cuu }} (nhập mã hồ sơ và số điện thoại hoặc số định danh đã khai), hoặc đăng nhập bằng tài khoản định danh điện tử để xem mọi hồ sơ của bạn tại {{ lien_ket_ho_so_cua_toi }}.
 Mọi thắc mắc xin liên hệ {{ co_quan }}.
 
 Thư này được gửi tự động, xin vui lòng không trả lời thư."""

@@ -25,6 +25,7 @@ DOSSIER_VARIABLES: dict[str, str] = {
     "han_tra_ket_qua": "16:30 ngày 14/01/2026",
     "co_quan": "Trung tâm Phục vụ hành chính công tỉnh Khánh Hòa",
     "lien_ket_tra_cuu": "https://dichvucong.example.vn/dich-vu-cong/tra-cuu/",
+    "lien_ket_ho_so_cua_toi": "https://dichvucong.example.vn/dich-vu-cong/ho-so-cua-toi/",  # signed in (issue 15)
 }
 TOPIC_VARIABLES: dict[Topic, dict[str, str]] = {
     Topic.SUBMITTED: {},

@@ -137,6 +137,7 @@ def _dossier_context(dossier: Dossier, topic: Topic, payload: dict[str, Any]) ->
         "han_tra_ket_qua": _when(payload.get("due_at") or dossier.due_at),
         "co_quan": one_stop_desk_on(dossier.receiving_agency, on=_day(payload)).full_name,
         "lien_ket_tra_cuu": site_url(reverse("portal:lookup")),
+        "lien_ket_ho_so_cua_toi": site_url(reverse("identity:mine")),
     }
     if topic in (Topic.SUPPLEMENT, Topic.REFUSED, Topic.WITHDRAWN, Topic.STOPPED, Topic.EXTENSION):
         context["ly_do"] = _reason(dossier, topic, details)

@@ -23,6 +23,7 @@ from cchc.org.selectors import one_stop_desk_on
 from cchc.outbox.registry import subscriber
 
 LINK = SITE + "/dich-vu-cong/tra-cuu/"
+MINE = SITE + "/dich-vu-cong/ho-so-cua-toi/"  # "Hồ sơ của tôi", for an applicant who signs in (issue 15)
 LATER = AT + timedelta(hours=2)
 
 # topic -> (details, the subject's start, words the body must hold)
@@ -91,6 +92,7 @@ def test_each_topic_is_received_in_vietnamese(world: World, smtp_server: SMTPRec
     assert f"Kính gửi {CITIZEN.name}," in body
     assert dossier.code in body
     assert LINK in body
+    assert MINE in body
     assert _desk(world) in body
     assert "Cấp Phiếu lý lịch tư pháp" in body
     for word in words:
