@@ -324,6 +324,9 @@ def sync_item(event: OutboxEvent, context: SyncContext) -> dict[str, Any] | None
         "DonViXuLy": dossier.competent_agency.name,
         "NoiNopHoSo": dossier.receiving_agency.name,
         "HoSoCoThanhPhanSoHoa": 1 if dossier.pk in context.digitised else 0,
+        # the applicant signed in with an account of the national electronic identity (issue 15): the flag
+        # QĐ 766 indicator 4.5b counts (domain-vn §1.5, §2.6)
+        "TaiKhoanDuocXacThucVoiVNeID": 1 if dossier.applicant_identity else 0,
         "QuaTrinhXuLyHoSo": lines,
         "DanhSachLePhi": fees,
         "DanhSachThanhToan": [

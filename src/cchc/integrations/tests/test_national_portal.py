@@ -16,7 +16,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from cchc.dossiers import services as s
-from cchc.dossiers.constants import DossierStatus, PaymentChannel
+from cchc.dossiers.constants import DossierStatus, IdentityLevel, PaymentChannel
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.tests import conftest as dossier_fixtures
 from cchc.dossiers.tests.conftest import AT, World, receive, submit, to_status
@@ -111,6 +111,7 @@ def test_a_dossier_through_its_lifecycle_reaches_the_portal_with_its_history_in_
     assert last["DanhSachLePhi"][0]["Gia"] == 200000
     assert last["DanhSachThanhToan"][0]["SoBienLai"] == "BL-0001"
     assert last["DuocThanhToanTrucTuyen"] == 3
+    assert last["TaiKhoanDuocXacThucVoiVNeID"] == 0  # typed details at the counter, not a VNeID account
     assert last["DanhSachGiayToKetQua"][0]["TenGiayTo"] == "Phiếu lý lịch tư pháp"
     # what we recorded of the acknowledgements
     sync = DossierSync.objects.get(dossier=dossier)
@@ -129,6 +130,8 @@ def test_an_online_dossier_is_sent_from_its_reception_with_its_submission_in_the
     world: World, portal: NationalSimulator
 ) -> None:
     dossier = submit(world)
+    # filed by an applicant signed in with VNeID (the portal sets it from the identity: cchc.identity)
+    Dossier.objects.filter(pk=dossier.pk).update(applicant_identity=IdentityLevel.VNEID_2)
     drain()
     assert portal.data("dossier_stats")["events"] == 0  # no code yet: nothing the portal can key
     assert Delivery.objects.get(subscriber=SUBSCRIBER).status == DeliveryStatus.DELIVERED
@@ -145,6 +148,7 @@ def test_an_online_dossier_is_sent_from_its_reception_with_its_submission_in_the
         (2, "Tiếp nhận hồ sơ"),
     ]
     assert item["QuaTrinhXuLyHoSo"][0]["NguoiXuLy"] == "Nguyễn Thị Lan"  # the applicant acted online
+    assert item["TaiKhoanDuocXacThucVoiVNeID"] == 1
 
 
 def test_a_rejected_payload_is_recorded_with_its_reason_and_dead_lettered_after_the_retries(
