@@ -5,6 +5,9 @@ import os
 # Playwright's sync API runs an event loop; Django refuses ORM calls from it unless told otherwise.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# The browser of the browser tests: `browser` (cchc/common/tests/browser.py, Chromium through Playwright).
+from cchc.common.tests.browser import browser  # noqa: E402, F401
+
 # The national systems' simulator as a subprocess: `national_simulator` (cchc/integrations/tests/simulator.py);
 # a real SMTP server in-process for any test: `smtp_server` (cchc/notifications/tests/smtp.py).
 from cchc.integrations.tests.simulator import national_simulator, national_simulator_process  # noqa: E402, F401

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from cchc.accounts.names import person_name
 from cchc.accounts.otp.testing import browser_second_factor
@@ -28,20 +28,9 @@ from cchc.dossiers.models import Dossier, DossierRating
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path("/tmp/cchc-screens")
 PROCEDURE = "9.000203"  # Cấp Phiếu lý lịch tư pháp: Công an tỉnh decides, filed at the province's centre
 ACCOUNT = re.compile(r"(\S+) / (\S+)  — (.+)$")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from cchc.feedback.constants import FeedbackStatus
 from cchc.feedback.models import Feedback
@@ -21,23 +21,12 @@ from cchc.feedback.tests.conftest import FeedbackWorld, build_feedback_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path("/tmp/cchc-screens")
 PASSWORD = "x-Secret-123"
 ANSWER = (
     "Sở Tư pháp đã kiểm tra hồ sơ của bà: việc xác minh tại cơ quan công an làm chậm 2 ngày làm việc. "
     "Kết quả đã được trả; Sở xin lỗi và sẽ nhắn tin cho người nộp khi hồ sơ cần xác minh thêm."
 )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"], headless=True)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
