@@ -22,7 +22,6 @@ from cchc.dossiers.models import Dossier
 from cchc.dossiers.tests.portal.test_browser_demo_journey import (  # noqa: F401 (fixtures)
     PROCEDURE,
     act,
-    browser,
     citizen,
     desk,
     hand_over_every_step,

@@ -6,10 +6,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from cchc.dossiers.tests.conftest import World
-from cchc.dossiers.tests.web.test_browser import PASSWORD, browser, page, world_committed
+from cchc.dossiers.tests.web.test_browser import PASSWORD, page, world_committed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-__all__ = ["browser", "page", "world_committed"]
+__all__ = ["page", "world_committed"]
 
 
 def open_menu(page: Page) -> None:
