@@ -172,6 +172,7 @@ class DossierErrorCode(StrEnum):
     RECEIVER_NOT_MEMBER = "dossier.receiver_not_member"
     FEES_UNDETERMINED = "dossier.fees_undetermined"
     FEES_UNPAID = "dossier.fees_unpaid"
+    PAYMENT_EXCEEDS_OWED = "dossier.payment_exceeds_owed"
     DUPLICATE_RECEIPT = "dossier.duplicate_receipt"
     EXTENSION_NOT_LATER = "dossier.extension_not_later"
     EXTENSION_TOO_LATE = "dossier.extension_too_late"
@@ -198,6 +199,7 @@ class DossierError(DomainError[DossierErrorCode]):
         DossierErrorCode.RECEIVER_NOT_MEMBER: 400,
         DossierErrorCode.FEES_UNDETERMINED: 409,
         DossierErrorCode.FEES_UNPAID: 409,
+        DossierErrorCode.PAYMENT_EXCEEDS_OWED: 409,
         DossierErrorCode.DUPLICATE_RECEIPT: 409,
         DossierErrorCode.EXTENSION_NOT_LATER: 409,
         DossierErrorCode.EXTENSION_TOO_LATE: 409,

@@ -20,7 +20,7 @@ branch on SQLite.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -33,6 +33,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from cchc.accounts.constants import Area
 from cchc.accounts.selectors import membership_roles_held_statement
 from cchc.audit.services import audit_event_new, audit_snapshot
+from cchc.common.errors import DomainError
 from cchc.dossiers import policies
 from cchc.dossiers import transitions as table
 from cchc.dossiers.codes import reception_day
@@ -55,8 +56,20 @@ _STEP_STATUS = [f.name for f in DossierStep._meta.concrete_fields].index("status
 _OPEN_STEPS_SQL = select_sql(DossierStep, 'dossier_id = %s AND status IN (%s, %s) ORDER BY "order"')
 _FEES_SQL = (
     f'SELECT (SELECT SUM("amount") FROM "{FeeLine._meta.db_table}" WHERE "dossier_id" = %s), '
-    f'(SELECT SUM("amount") FROM "{Payment._meta.db_table}" WHERE "dossier_id" = %s)'
+    f'(SELECT SUM("amount") FROM "{Payment._meta.db_table}" WHERE "dossier_id" = %s), '
+    f'EXISTS (SELECT 1 FROM "{Payment._meta.db_table}" WHERE "dossier_id" = %s AND "receipt_number" = %s), '
+    f'EXISTS (SELECT 1 FROM "{FeeLine._meta.db_table}" WHERE "dossier_id" = %s AND "amount" IS NULL)'
 )
+
+
+@dataclass(frozen=True)
+class Joined:
+    """A row of the caller's own written with a transition, in its last round trip (before the audit
+    event): ``fields`` given, an update of those fields of ``instance``; else its insert. Only when
+    the transition is not refused (the caller writes it otherwise if it must)."""
+
+    instance: Any
+    fields: Sequence[str] | None = None
 
 
 @dataclass
@@ -76,6 +89,13 @@ class Context:
     pending: int = 0  # pending steps (the first one is ``next_pending``)
     held: Held | None = None
     unpaid: Decimal | None = None
+    # with ``reads_fees`` on PostgreSQL (read with the lock): what the fee lines add up to (None: no
+    # amount yet), what was paid, whether the call's ``receipt_number`` is already recorded, whether a
+    # fee line has no amount yet
+    due: Decimal | None = None
+    paid: Decimal | None = None
+    receipt_recorded: bool | None = None
+    fees_undetermined: bool | None = None
     status_before: str | None = None
     before: dict[str, Any] | None = None
     details: dict[str, Any] | None = None  # the audit event's details
@@ -83,6 +103,7 @@ class Context:
     result: Any = None
     written: list[str] = field(default_factory=list)  # stored files, deleted if the transaction fails
     scratch: dict[str, Any] = field(default_factory=dict)  # what a precondition read for the mutation
+    joined: Sequence[Joined] = ()  # the caller's rows written with the transition
     _pending_rows: list[Any] = field(default_factory=list)
 
     @property
@@ -118,7 +139,8 @@ def _read(
         if user_ids
         else None
     )
-    fees_at = reads.add(_FEES_SQL, [dossier.pk, dossier.pk]) if fees and pg else None
+    receipt = str(params.get("receipt_number", "")).strip()
+    fees_at = reads.add(_FEES_SQL, [dossier.pk, dossier.pk, dossier.pk, receipt, dossier.pk]) if fees and pg else None
     results = reads.run()
     if not results[0]:
         raise Dossier.DoesNotExist("Dossier matching query does not exist.")
@@ -135,8 +157,9 @@ def _read(
     ctx.held = {(int(u), int(a), str(r)) for u, a, r in results[held_at]} if held_at is not None else set()
     if fees:
         if fees_at is not None:
-            due, paid = results[fees_at][0]
-            ctx.unpaid = Decimal(due) - Decimal(paid or 0) if due else Decimal(0)
+            due, paid, ctx.receipt_recorded, ctx.fees_undetermined = results[fees_at][0]
+            ctx.due, ctx.paid = (Decimal(due) if due is not None else None), Decimal(paid or 0)
+            ctx.unpaid = ctx.due - ctx.paid if ctx.due else Decimal(0)
         else:
             ctx.unpaid = _unpaid(locked)
     return ctx
@@ -203,6 +226,11 @@ def _finish(ctx: Context, *, audit_action: str, event_action: str) -> None:
         actor=ctx.actor, action=audit_action, target=dossier, before=ctx.before, after=after, at=ctx.at
     )
     details = ctx.event_details
+    for row in ctx.joined:
+        if row.fields is None:
+            ctx.writes.insert(row.instance)
+        else:
+            ctx.writes.update(row.instance, row.fields)
     ctx.writes.insert(
         dossier_event(
             entry.event,
@@ -226,32 +254,53 @@ def _guarded(ctx: Context, body: Callable[[], None]) -> None:
         raise
 
 
-def run(action: Action, *, dossier: Dossier, actor: AbstractBaseUser | None, at: datetime, **params: Any) -> Any:
+def run(
+    action: Action,
+    *,
+    dossier: Dossier,
+    actor: AbstractBaseUser | None,
+    at: datetime,
+    joined: Sequence[Joined] = (),
+    **params: Any,
+) -> Any:
     """Run ``action`` of the transition table on ``dossier`` (see the module); returns what the
-    mutation set as its result (a hand-over, a payment, an extension) or the dossier."""
+    mutation set as its result (a hand-over, a payment, an extension) or the dossier. ``joined``: the
+    caller's own rows written with it (:class:`Joined`)."""
     entry: Transition = table.TABLE[action]
     check_at(at)
     seen = dossier.status
-    with transaction.atomic():
-        ctx = _read(entry, dossier, actor, at, params)
-        ctx.seen = seen
-        locked = ctx.dossier
-        check_status(locked, entry.action, seen=seen)
-        for guard in entry.guards:
-            guard(ctx)
-        step_agency = ctx.active.agency_id if ctx.active is not None else None
-        authorise(ctx, policies.required_grants(entry, locked, step_agency_id=step_agency))
-        for precondition in entry.preconditions:
-            precondition(ctx)
-        ctx.status_before = locked.status
-        ctx.before = audit_snapshot(locked, SNAPSHOT_FIELDS)
-        assert entry.mutate is not None
+    refusal: Exception | None = None
+    # performance: no savepoint inside a caller's transaction (the IPN's, the simulation's: two round
+    # trips saved). Every refusal comes before the first write and leaves the block without an
+    # exception, so the caller's transaction stays usable; an error after a write (the database, the
+    # storage) still fails the caller's transaction as a whole, which rolls back.
+    with transaction.atomic(savepoint=False):
+        try:
+            ctx = _read(entry, dossier, actor, at, params)
+            ctx.seen = seen
+            ctx.joined = joined
+            locked = ctx.dossier
+            check_status(locked, entry.action, seen=seen)
+            for guard in entry.guards:
+                guard(ctx)
+            step_agency = ctx.active.agency_id if ctx.active is not None else None
+            authorise(ctx, policies.required_grants(entry, locked, step_agency_id=step_agency))
+            for precondition in entry.preconditions:
+                precondition(ctx)
+        except (DomainError, Dossier.DoesNotExist) as exc:
+            refusal = exc
+        else:
+            ctx.status_before = locked.status
+            ctx.before = audit_snapshot(locked, SNAPSHOT_FIELDS)
+            assert entry.mutate is not None
 
-        def body() -> None:
-            entry.mutate(ctx)  # type: ignore[misc]
-            _finish(ctx, audit_action=entry.audit_action, event_action=entry.action.value)
+            def body() -> None:
+                entry.mutate(ctx)  # type: ignore[misc]
+                _finish(ctx, audit_action=entry.audit_action, event_action=entry.action.value)
 
-        _guarded(ctx, body)
+            _guarded(ctx, body)
+    if refusal is not None:
+        raise refusal
     return ctx.result if ctx.result is not None else ctx.dossier
 
 

@@ -23,7 +23,7 @@ Legal basis: Nghị định 118/2025/NĐ-CP (one-stop-shop mechanism) and Thông
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -347,12 +347,14 @@ def dossier_record_payment(
     amount: Decimal,
     channel: PaymentChannel,
     receipt_number: str,
+    joined: Sequence[executor.Joined] = (),
 ) -> Payment:
     """Record a payment towards the dossier's fees; paying in full ends a financial-obligation request.
 
-    ``actor=None`` only for the online gateway (its callback comes in a later issue); a counter or bank
+    ``actor=None`` only for the online gateway (its callback, ``cchc.payments``); a counter or bank
     payment is recorded by a reception officer or clerk of the receiving agency. A receipt number is
     recorded once per dossier (idempotency: a repeated gateway callback is refused, not doubled).
+    ``joined``: the caller's own rows written with the payment (the gateway's order and callback log).
     Audit: ``dossier.record_payment``.
     """
     channel = PaymentChannel(channel)
@@ -361,6 +363,7 @@ def dossier_record_payment(
         dossier=dossier,
         actor=actor,
         at=at,
+        joined=joined,
         amount=amount,
         channel=channel,
         receipt_number=receipt_number,

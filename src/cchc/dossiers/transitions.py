@@ -188,8 +188,9 @@ TABLE: dict[Action, Transition] = {
             applicant=True,
             event=DossierEvent.PAYMENT_RECORDED,
             applicant_when=P.online_payment_by_gateway,
-            preconditions=(P.payment_valid, P.receipt_not_recorded_twice),
+            preconditions=(P.payment_valid, P.receipt_not_recorded_twice, P.online_payment_within_owed),
             mutate=M.record_payment,
+            reads_fees=True,
         ),
         Transition(
             A.WITHDRAW,

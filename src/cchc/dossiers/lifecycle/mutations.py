@@ -180,7 +180,10 @@ def record_payment(ctx: Context) -> None:
     )
     ctx.writes.insert(payment)
     paid = paid_before + p["amount"]
-    due = sum((a for a in d.fee_lines.order_by().values_list("amount", flat=True) if a is not None), Decimal(0))
+    if ctx.paid is not None:  # read with the lock (``reads_fees`` on PostgreSQL)
+        due = ctx.due or Decimal(0)
+    else:
+        due = sum((a for a in d.fee_lines.order_by().values_list("amount", flat=True) if a is not None), Decimal(0))
     if rules.payment_recorded(d, due=due, paid=paid):
         ctx.writes.update(d, ["status", "resume_status"])
     ctx.details = {"amount": p["amount"], "channel": channel.value, "receipt_number": p["receipt_number"], "paid": paid}

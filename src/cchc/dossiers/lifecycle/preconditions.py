@@ -154,8 +154,11 @@ def something_left_to_pay(ctx: Context) -> None:
 
 
 def _paid(ctx: Context) -> Decimal:
+    """What the dossier's payments add up to (read with the lock when the entry ``reads_fees``)."""
     from django.db.models import Sum
 
+    if ctx.paid is not None:
+        return ctx.paid
     return ctx.dossier.payments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
 
 
@@ -175,8 +178,39 @@ def receipt_not_recorded_twice(ctx: Context) -> None:
     """A receipt number is recorded once per dossier (idempotency: a repeated gateway callback is refused,
     not doubled)."""
     receipt = ctx.params["receipt_number"]
-    if Payment.objects.filter(dossier_id=ctx.dossier.pk, receipt_number=receipt).exists():
+    recorded = ctx.receipt_recorded  # read with the lock (``reads_fees`` on PostgreSQL)
+    if recorded is None:
+        recorded = Payment.objects.filter(dossier_id=ctx.dossier.pk, receipt_number=receipt).exists()
+    if recorded:
         raise DossierError(DossierErrorCode.DUPLICATE_RECEIPT, f"Biên lai số {receipt} đã được ghi nhận.")
+
+
+def online_payment_within_owed(ctx: Context) -> None:
+    """A payment through the gateway is applied only to what the dossier owes now, every fee line's
+    amount fixed (Luật Phí và lệ phí 2015 Điều 3: the fee collected is the amount fixed). The gateway
+    took the money before the check: the payment platform refunds what cannot be applied (paid
+    meanwhile at the counter, or an amount not fixed yet; ``cchc.payments``). Counter and transfer
+    payments are the desk's record of what it collected and are not limited here."""
+    if PaymentChannel(ctx.params["channel"]) != PaymentChannel.ONLINE_GATEWAY:
+        return
+    undetermined = ctx.fees_undetermined
+    if undetermined is None:
+        undetermined = ctx.dossier.fee_lines.filter(amount__isnull=True).exists()
+    if undetermined:
+        raise DossierError(DossierErrorCode.FEES_UNDETERMINED, "Hồ sơ còn khoản phí, lệ phí chưa xác định số tiền.")
+    if ctx.due is not None or ctx.paid is not None:
+        due = ctx.due or Decimal(0)
+    else:
+        due = sum(
+            (a for a in ctx.dossier.fee_lines.order_by().values_list("amount", flat=True) if a is not None), Decimal(0)
+        )
+    owed = due - _paid(ctx)
+    if ctx.params["amount"] > owed:
+        raise DossierError(
+            DossierErrorCode.PAYMENT_EXCEEDS_OWED,
+            f"Hồ sơ chỉ còn phải nộp {vi_number(max(owed, Decimal(0)), 0)} đồng; khoản thanh toán trực tuyến "
+            f"{vi_number(ctx.params['amount'], 0)} đồng không được ghi nhận và sẽ được hoàn trả.",
+        )
 
 
 def online_payment_by_gateway(ctx: Context) -> bool:

@@ -161,3 +161,53 @@ def test_the_table_names_a_mutation_for_every_action_and_documents_every_precond
         assert entry.mutate is not None, action
         for check in (*entry.guards, *entry.preconditions):
             assert (check.__doc__ or "").strip(), check
+
+
+def _pay_online(dossier: Dossier, amount: int, receipt: str) -> None:
+    s.dossier_record_payment(
+        dossier=dossier,
+        actor=None,
+        at=LATER,
+        amount=Decimal(amount),
+        channel=PaymentChannel.ONLINE_GATEWAY,
+        receipt_number=receipt,
+    )
+
+
+def test_an_online_payment_is_applied_only_to_what_is_owed(world: World) -> None:
+    """``online_payment_within_owed``: the gateway's payment of more than is owed now (paid meanwhile at
+    the counter) is refused with its own code, nothing written; the desk's record is not limited."""
+    dossier = to_status(world, DossierStatus.FINANCIAL_OBLIGATION_REQUESTED)  # 200,000 đồng due
+    s.dossier_record_payment(
+        dossier=dossier,
+        actor=world.reception,
+        at=LATER,
+        amount=Decimal(150000),
+        channel=PaymentChannel.COUNTER,
+        receipt_number="TM-1",
+    )
+    before = _counts()
+
+    with pytest.raises(DossierError) as refused:
+        _pay_online(dossier, 200000, "GW-9")
+
+    assert refused.value.code == DossierErrorCode.PAYMENT_EXCEEDS_OWED
+    assert "50.000 đồng" in refused.value.message
+    assert _counts() == before
+    _pay_online(dossier, 50000, "GW-10")
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.IN_PROCESS
+
+
+def test_a_refusal_inside_a_callers_transaction_leaves_it_usable(world: World) -> None:
+    """No savepoint around a transition (``executor.run``): its refusals come before its first write
+    and leave the caller's transaction as it was; the caller goes on writing in it (the IPN: the order
+    kept paid, its refund requested)."""
+    from django.db import transaction
+
+    dossier = to_status(world, DossierStatus.RETURNED)
+    with transaction.atomic():
+        with pytest.raises(DossierError):
+            _pay_online(dossier, 1000, "GW-LATE")
+        Dossier.objects.filter(pk=dossier.pk).update(applicant_email="sau@example.vn")  # still usable
+    assert Dossier.objects.get(pk=dossier.pk).applicant_email == "sau@example.vn"

@@ -3,10 +3,11 @@
 Pinned at the figures of the lean path (on PostgreSQL every transition in two round trips: its reads
 with the lock, then its writes with the audit event; the version's steps and fees from the per-process
 cache, no savepoint inside the services' transaction), so a change that adds a round trip to a
-transition is seen here. Inside the test's transaction every service also pays a SAVEPOINT and a
-RELEASE (2 of the counted queries); outside (production) the transaction's BEGIN and COMMIT travel
-with the two round trips instead (``cchc.dossiers.executor_db.batch_run``; counted by
-``test_services_round_trips``).
+transition is seen here. Inside the test's transaction the creation of a dossier also pays a
+SAVEPOINT and a RELEASE (2 of the counted queries); a transition of an existing dossier none (its
+refusals come before its first write: ``cchc.dossiers.executor.run``). Outside (production) the
+transaction's BEGIN and COMMIT travel with the two round trips instead
+(``cchc.dossiers.executor_db.batch_run``; counted by ``test_services_round_trips``).
 """
 
 from __future__ import annotations
@@ -29,11 +30,12 @@ PG = connection.vendor == "postgresql"
 # head, the audit event. Before session 4 (PostgreSQL): receive 9, complete step 5, mark processed 5,
 # return result 6; SQLite receive 13.
 # Issue 13: the outbox row joins the writes (PostgreSQL: in the same round trip; SQLite: one more query).
+# Session 9: no savepoint around a transition inside a caller's transaction (2 fewer each but RECEIVE).
 RECEIVE = 4 if PG else 12  # SQLite: 3 reads, number, dossier, steps, fee lines, outbox, head, event
-COMPLETE_STEP_FIRST = 4 if PG else 12  # SQLite: 3 reads, step done, next step, hand-over, dossier, outbox, head, event
-COMPLETE_STEP_NEXT = 4 if PG else 11  # the dossier is already "in process": no status write
-MARK_PROCESSED_HANDING_OVER = 4 if PG else 12  # SQLite: 3 reads, step done, next step, hand-over, dossier, ...
-RETURN_RESULT = 4 if PG else 12  # SQLite: 3 reads, fee lines (nothing due), step done, hand-over, dossier, ...
+COMPLETE_STEP_FIRST = 2 if PG else 10  # SQLite: 3 reads, step done, next step, hand-over, dossier, outbox, head, event
+COMPLETE_STEP_NEXT = 2 if PG else 9  # the dossier is already "in process": no status write
+MARK_PROCESSED_HANDING_OVER = 2 if PG else 10  # SQLite: 3 reads, step done, next step, hand-over, dossier, ...
+RETURN_RESULT = 2 if PG else 10  # SQLite: 3 reads, fee lines (nothing due), step done, hand-over, dossier, ...
 
 
 def _commune_receive(world: World, minutes: int) -> Dossier:
