@@ -22,6 +22,7 @@ from cchc.dossiers.models import Dossier
 from cchc.dossiers.tests.portal.journey import (  # noqa: F401 (fixtures)
     PROCEDURE,
     act,
+    catalogue,
     citizen,
     desk,
     hand_over_every_step,

@@ -32,6 +32,7 @@ from cchc.dossiers.models import Dossier, Payment
 from cchc.dossiers.tests.portal.journey import (  # noqa: F401 (fixtures)
     PROCEDURE,
     act,
+    catalogue,
     citizen,
     desk,
     log_in,

@@ -40,13 +40,18 @@ def desk(browser: Browser) -> Iterator[Page]:
 
 
 @pytest.fixture
-def printed(transactional_db: None, settings: Any) -> tuple[dict[str, str], list[str]]:
-    """What ``make run`` prints: the accounts (username → password) and the journey of PROCEDURE."""
+def catalogue(transactional_db: None) -> None:
+    """The registry and the demo catalogue, as ``make run`` loads them."""
     from cchc.catalogue.services import catalogue_import_demo
     from cchc.org.services import org_load_khanh_hoa
 
     org_load_khanh_hoa()
     catalogue_import_demo(at=datetime(2025, 7, 1, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
+
+
+@pytest.fixture
+def printed(catalogue: None, settings: Any) -> tuple[dict[str, str], list[str]]:
+    """What ``make run`` prints: the accounts (username → password) and the journey of PROCEDURE."""
     settings.DEBUG = True
     out = StringIO()
     call_command("demo_staff", stdout=out)

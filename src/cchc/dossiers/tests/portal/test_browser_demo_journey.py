@@ -18,6 +18,7 @@ from cchc.dossiers.models import Dossier, DossierRating
 from cchc.dossiers.tests.portal.journey import (  # noqa: F401 (fixtures)
     PROCEDURE,
     act,
+    catalogue,
     citizen,
     desk,
     hand_over_every_step,
