@@ -258,11 +258,10 @@ def _handle_refund_done(event: OutboxEvent) -> None:
     two events travel on different streams), so the receipt is issued first, then cancelled."""
     payload = event.payload or {}
     details = payload.get("details") or {}
-    payment = (
-        Payment.objects.filter(dossier_id=payload.get("dossier_id"), receipt_number=details.get("payment_reference"))
-        .order_by("pk")
-        .first()
-    )
+    dossier_id, reference = payload.get("dossier_id"), details.get("payment_reference")
+    if dossier_id is None or not reference:
+        return
+    payment = Payment.objects.filter(dossier_id=dossier_id, receipt_number=reference).order_by("pk").first()
     if payment is None:
         return
     receipt = Receipt.objects.filter(payment=payment).first()
