@@ -11,10 +11,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from cchc.dossiers.constants import Channel, DossierStatus
-from cchc.dossiers.models import Dossier, DossierRating
+from cchc.dossiers.models import Dossier, DossierRating, Payment
 from cchc.dossiers.selectors import dossier_public_queryset, dossier_submission_reference
 from cchc.feedback.models import Feedback
 from cchc.identity.models import Citizen
+from cchc.receipts.models import Receipt
+from cchc.receipts.services import receipt_download_path, time_text
 
 ENDED = {DossierStatus.RETURNED, DossierStatus.WITHDRAWN, DossierStatus.REFUSED, DossierStatus.STOPPED}
 
@@ -28,6 +30,36 @@ def _money(amount: Decimal) -> str:
 
 
 @dataclass
+class MyPayment:
+    """A payment on the dossier and its electronic receipt (none yet: issued shortly after the payment)."""
+
+    text: str
+    status: str
+    receipt: str = ""
+    receipt_url: str = ""
+    receipt_cancelled: str = ""  # "Đã hủy lúc …: <reason>" for the receipt of a refunded payment
+
+
+def _my_payment(payment: Payment) -> MyPayment:
+    row = MyPayment(
+        text=f"{_money(payment.amount)} đồng ngày {timezone.localtime(payment.paid_at):%d/%m/%Y}"
+        + (f", mã giao dịch {payment.receipt_number}" if payment.receipt_number else ""),
+        status="Đã thanh toán",
+    )
+    try:
+        receipt: Receipt | None = payment.receipt  # type: ignore[attr-defined]
+    except Receipt.DoesNotExist:
+        receipt = None
+    if receipt is not None:
+        row.receipt = f"Biên lai {receipt.series.symbol} số {receipt.number_text}"
+        row.receipt_url = receipt_download_path(receipt)
+        if receipt.cancelled_at is not None:
+            row.status = "Đã hoàn tiền"
+            row.receipt_cancelled = f"Đã hủy lúc {time_text(receipt.cancelled_at)}: {receipt.cancel_reason}"
+    return row
+
+
+@dataclass
 class MyDossier:
     dossier: Dossier
     reference: str
@@ -36,7 +68,7 @@ class MyDossier:
     due_at: str
     overdue: bool
     asked: list[str] = field(default_factory=list)
-    payments: list[str] = field(default_factory=list)
+    payments: list[MyPayment] = field(default_factory=list)
     result: str = ""
     rating: str = ""
 
@@ -45,6 +77,7 @@ def citizen_dossiers_queryset(citizen: Citizen) -> QuerySet[Dossier]:
     return (
         dossier_public_queryset()
         .filter(applicant_kind=citizen.applicant_kind, applicant_id_number=citizen.applicant_id_number)
+        .prefetch_related("payments__receipt__series")
         .order_by("-submitted_at", "-pk")
     )
 
@@ -71,11 +104,7 @@ def citizen_dossiers(citizen: Citizen, *, limit: int = 200) -> list[MyDossier]:
         paid = sum((p.amount for p in d.payments.all()), Decimal(0))
         if due > paid and not ended:
             row.asked.append(f"Nộp phí, lệ phí còn thiếu: {_money(due - paid)} đồng")
-        row.payments = [
-            f"{_money(p.amount)} đồng ngày {timezone.localtime(p.paid_at):%d/%m/%Y}"
-            + (f", biên lai {p.receipt_number}" if p.receipt_number else "")
-            for p in d.payments.all()
-        ]
+        row.payments = [_my_payment(p) for p in d.payments.all()]
         try:
             rating: DossierRating | None = d.rating
         except DossierRating.DoesNotExist:

@@ -93,3 +93,5 @@ class PaymentError(DomainError[PaymentErrorCode]):
 # The outbox topic a refund request travels on (delivered by the "payments-refunds" subscriber).
 REFUND_TOPIC = "payments.refund_requested"
 REFUND_SUBSCRIBER = "payments-refunds"
+# Written when the gateway returned a payment's money; the subscriber ``receipts`` cancels its receipt.
+REFUND_DONE_TOPIC = "payments.refund_done"  # = cchc.receipts.constants.REFUND_DONE_TOPIC

@@ -42,6 +42,7 @@ from cchc.outbox.models import OutboxEvent
 from cchc.outbox.services import outbox_emit
 from cchc.payments import vnpay_protocol
 from cchc.payments.constants import (
+    REFUND_DONE_TOPIC,
     REFUND_TOPIC,
     CallbackSource,
     MismatchKind,
@@ -486,6 +487,8 @@ def refund_send(*, refund: Refund, at: datetime, gw: PaymentGateway | None = Non
     if refund.status == RefundStatus.DONE:
         refund.completed_at = at
     refund.save()
+    if refund.status == RefundStatus.DONE:
+        _refund_done_emit(refund, order, at)
     audit_record(
         actor=None,
         action=f"payments.refund_{refund.status}",
@@ -495,6 +498,33 @@ def refund_send(*, refund: Refund, at: datetime, gw: PaymentGateway | None = Non
         at=at,
     )
     return refund
+
+
+def _money(amount: Decimal) -> str:
+    return f"{amount:,.0f}".replace(",", ".")
+
+
+def _refund_done_emit(refund: Refund, order: PaymentOrder, at: datetime) -> None:
+    """The outbox event ``payments.refund_done`` (in the refund's transaction): the subscriber ``receipts``
+    cancels the receipt of the payment the order recorded (``receipts.services.receipt_cancel``)."""
+    reason = f"Đã hoàn trả {_money(refund.amount)} đồng cho người nộp: {RefundReason(refund.reason).label}"
+    if refund.note:
+        reason += f" ({refund.note})"
+    outbox_emit(
+        topic=REFUND_DONE_TOPIC,
+        stream=f"payment:{order.pk}",
+        payload={
+            "dossier_id": order.dossier_id,
+            "at": at.isoformat(),
+            "details": {
+                "refund_id": refund.pk,
+                "payment_reference": order.txn_ref,
+                "amount": str(refund.amount),
+                "reason": reason[:500],
+            },
+        },
+        occurred_at=at,
+    )
 
 
 def refunds_for_dossier(*, dossier_id: int, at: datetime, note: str) -> list[Refund]:

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from cchc.receipts.models import Receipt, ReceiptSeries
+from cchc.receipts.services import time_text
 
 
 @admin.register(ReceiptSeries)
@@ -14,11 +15,28 @@ class ReceiptSeriesAdmin(admin.ModelAdmin):
 
 @admin.register(Receipt)
 class ReceiptAdmin(admin.ModelAdmin):
-    """Read-only: a receipt is issued once by the service and never edited."""
+    """Read-only: a receipt is issued once by the service and never edited (cancelled only by the
+    service, when its payment is refunded: shown in «tình trạng»)."""
 
-    list_display = ("series", "number", "issued_at", "dossier_code", "payer_name", "amount", "collector_name")
-    list_filter = ("series__year",)
+    list_display = (
+        "series",
+        "number",
+        "issued_at",
+        "dossier_code",
+        "payer_name",
+        "amount",
+        "collector_name",
+        "state",
+    )
+    list_filter = ("series__year", ("cancelled_at", admin.EmptyFieldListFilter))
     search_fields = ("dossier_code", "payer_name", "code")
+
+    @admin.display(description="tình trạng", ordering="cancelled_at")
+    def state(self, obj: Receipt) -> str:
+        """«Đã hủy» (with the time) for the receipt of a refunded payment, else «Có hiệu lực»."""
+        if obj.cancelled_at is None:
+            return "Có hiệu lực"
+        return f"Đã hủy ({time_text(obj.cancelled_at)})"
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

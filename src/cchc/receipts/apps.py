@@ -9,7 +9,7 @@ class ReceiptsConfig(AppConfig):
 
     def ready(self) -> None:
         from cchc.outbox.registry import register
-        from cchc.receipts.constants import PAYMENT_TOPIC, SUBSCRIBER
+        from cchc.receipts.constants import PAYMENT_TOPIC, REFUND_DONE_TOPIC, SUBSCRIBER
         from cchc.receipts.services import receipt_handle_event
 
-        register(SUBSCRIBER, topics={PAYMENT_TOPIC})(receipt_handle_event)
+        register(SUBSCRIBER, topics={PAYMENT_TOPIC, REFUND_DONE_TOPIC})(receipt_handle_event)

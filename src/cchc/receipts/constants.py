@@ -17,7 +17,11 @@ from cchc.common.errors import DomainError
 SUBSCRIBER = "receipts"  # the outbox subscriber's stable name
 PAYMENT_TOPIC = "dossier.payment_recorded"  # cchc.dossiers.events.DossierEvent.PAYMENT_RECORDED
 ISSUED_TOPIC = "receipt.issued"  # written by the subscriber with the receipt; notifications send it
+CANCELLED_TOPIC = "receipt.cancelled"  # written with the cancellation of a refunded payment's receipt
+# cchc.payments.constants.REFUND_DONE_TOPIC: the gateway returned a payment's money → its receipt is cancelled
+REFUND_DONE_TOPIC = "payments.refund_done"
 SCHEMA_VERSION = 1
+CANCELLED_MARK = "ĐÃ HỦY"  # printed across the PDF and on the verification page of a cancelled receipt
 
 # Tên loại biên lai (NĐ 123/2020 Điều 32 khoản 1 điểm a): the amount is typed, not printed in advance.
 RECEIPT_KIND = "BIÊN LAI THU PHÍ, LỆ PHÍ"
@@ -30,6 +34,7 @@ class ReceiptErrorCode(StrEnum):
     PAYMENT_NOT_FOUND = "receipts.payment_not_found"
     NOT_FOUND = "receipts.not_found"
     SERIES_FULL = "receipts.series_full"
+    NOT_ISSUED_YET = "receipts.not_issued_yet"
 
 
 class ReceiptError(DomainError[ReceiptErrorCode]):
@@ -41,4 +46,5 @@ class ReceiptError(DomainError[ReceiptErrorCode]):
         ReceiptErrorCode.PAYMENT_NOT_FOUND: 404,
         ReceiptErrorCode.NOT_FOUND: 404,
         ReceiptErrorCode.SERIES_FULL: 409,
+        ReceiptErrorCode.NOT_ISSUED_YET: 409,
     }

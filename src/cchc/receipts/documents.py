@@ -7,9 +7,9 @@ from typing import Any
 
 from cchc.common.numbers import vi_number
 from cchc.common.pdf import render_pdf
-from cchc.receipts.constants import RECEIPT_KIND, RECEIPT_KIND_NOTE
+from cchc.receipts.constants import CANCELLED_MARK, RECEIPT_KIND, RECEIPT_KIND_NOTE
 from cchc.receipts.models import Receipt
-from cchc.receipts.services import channel_label, issued_on_text, receipt_verify_url
+from cchc.receipts.services import channel_label, issued_on_text, receipt_verify_url, time_text
 from cchc.receipts.words import amount_in_words
 
 
@@ -35,6 +35,9 @@ def receipt_context(receipt: Receipt) -> dict[str, Any]:
         "amount_words": amount_in_words(receipt.amount),
         "channel": channel_label(receipt.channel),
         "verify_url": verify_url,
+        "cancelled": receipt.cancelled,
+        "cancelled_mark": CANCELLED_MARK,
+        "cancelled_on": time_text(receipt.cancelled_at) if receipt.cancelled_at else "",
     }
 
 

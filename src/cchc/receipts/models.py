@@ -83,6 +83,10 @@ class Receipt(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Đã hủy: the payment was refunded (``services.receipt_cancel``). The row and its number stay (the
+    # series is gapless: a number is never taken again); only these two fields are ever written later.
+    cancelled_at = models.DateTimeField("hủy lúc", null=True, blank=True)
+    cancel_reason = models.CharField("lý do hủy", max_length=500, blank=True)
 
     class Meta:
         verbose_name = "biên lai điện tử"
@@ -91,10 +95,17 @@ class Receipt(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["series", "number"], name="receipts_receipt_series_number_uniq"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="receipts_receipt_positive"),
+            models.CheckConstraint(
+                condition=Q(cancelled_at__isnull=True) | ~Q(cancel_reason=""), name="receipts_receipt_cancel_reason"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.series.symbol} số {self.number_text}"
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
     @property
     def number_text(self) -> str:

@@ -15,7 +15,10 @@ finds it and does nothing. With the receipt the subscriber writes the event ``re
 ``receipt:<dossier id>``), which the notifications send to the applicant with the link to the receipt:
 the message therefore only ever names a receipt that was committed.
 
-No audit event: the receipt is derived from the payment (audited as ``dossier.record_payment``) and is
+Cancellation (:func:`receipt_cancel`, on ``payments.refund_done``): the receipt of a refunded payment is
+marked cancelled (đã hủy) with the reason and the time; its number stays used. See the function.
+
+No audit event on issue: the receipt is derived from the payment (audited as ``dossier.record_payment``) and is
 itself an immutable record; taking the global audit-chain lock in the dispatcher's batch would make the
 transitions wait (docs/receipts.md).
 """
@@ -33,6 +36,7 @@ from django.core import signing
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
+from cchc.audit.services import audit_record
 from cchc.dossiers.codes import VN_TZ
 from cchc.dossiers.constants import PaymentChannel
 from cchc.dossiers.models import Payment
@@ -40,8 +44,10 @@ from cchc.org.models import Agency
 from cchc.org.selectors import agency_name_on
 from cchc.outbox.services import outbox_emit
 from cchc.receipts.constants import (
+    CANCELLED_TOPIC,
     ISSUED_TOPIC,
     NUMBER_DIGITS,
+    REFUND_DONE_TOPIC,
     SCHEMA_VERSION,
     ReceiptError,
     ReceiptErrorCode,
@@ -191,12 +197,97 @@ def receipt_issue(*, payment: Payment) -> tuple[Receipt, bool]:
     return receipt, True
 
 
+@transaction.atomic
+def receipt_cancel(*, receipt: Receipt, reason: str, at: datetime) -> tuple[Receipt, bool]:
+    """Mark ``receipt`` cancelled (đã hủy) because its payment was refunded. Returns ``(receipt, cancelled
+    now)``; a receipt cancelled before is returned unchanged (idempotency: a second refund notification
+    cancels nothing twice, writes no second event).
+
+    legal: Nghị định 123/2020/NĐ-CP, Chương IV (chứng từ, biên lai), as amended by Nghị định
+    70/2025/NĐ-CP, and Thông tư 32/2025/TT-BTC (biên lai thu phí, lệ phí): a receipt once issued is a
+    document of the series, never deleted, and its number is never given again (numbers run without a
+    gap, Điều 32). What was chosen, and why: the money it acknowledges went back to the payer, so the
+    receipt is kept and marked cancelled with the reason and the time, printed «ĐÃ HỦY» on its PDF and on
+    the verification page. The article that governs cancelling a biên lai điện tử, and whether the agency
+    must also issue a document (biên bản) for it, was **not checked against the published text** (no copy
+    at hand, as for the symbols in ``constants``): an agency that needs another form records it beside.
+
+    Writes: the two cancellation fields, the outbox event ``receipt.cancelled`` (stream
+    ``receipt:<dossier id>``, like ``receipt.issued``) and the audit event ``receipt.cancel`` (unlike
+    issuing, cancelling changes a document already issued; refunds are rare, so the audit-chain lock in
+    the dispatcher's batch costs nothing measurable).
+    concurrency: the receipt row is locked (``select_for_update``) before it is read: of two cancellations
+    at once (a redelivered refund event, a replay), the second waits, then finds it cancelled.
+    """
+    reason = reason.strip() or "Đã hoàn trả tiền cho người nộp."
+    receipt = Receipt.objects.select_for_update().select_related("series", "payment__dossier").get(pk=receipt.pk)
+    if receipt.cancelled_at is not None:
+        return receipt, False
+    receipt.cancelled_at, receipt.cancel_reason = at, reason[:500]
+    receipt.save(update_fields=["cancelled_at", "cancel_reason"])
+    payload = _event_payload(receipt, receipt.payment)
+    payload["at"] = at.astimezone(VN_TZ).isoformat()
+    payload["details"]["reason"] = receipt.cancel_reason
+    outbox_emit(
+        topic=CANCELLED_TOPIC,
+        stream=f"receipt:{receipt.dossier_id}",
+        payload=payload,
+        occurred_at=at,
+        schema_version=SCHEMA_VERSION,
+    )
+    audit_record(
+        actor=None,
+        action="receipt.cancel",
+        target=receipt,
+        before={"cancelled_at": None},
+        after={
+            "symbol": receipt.series.symbol,
+            "number": receipt.number_text,
+            "cancelled_at": at,
+            "cancel_reason": receipt.cancel_reason,
+        },
+        at=at,
+    )
+    return receipt, True
+
+
+def _handle_refund_done(event: OutboxEvent) -> None:
+    """A refund done: cancel the receipt of the payment the order recorded on the dossier. An order that
+    recorded no payment (money taken that the dossier could not take) has no receipt: nothing to do. A
+    payment whose receipt is not issued yet raises ``receipts.not_issued_yet``: the outbox retries (the
+    two events travel on different streams), so the receipt is issued first, then cancelled."""
+    payload = event.payload or {}
+    details = payload.get("details") or {}
+    dossier_id, reference = payload.get("dossier_id"), details.get("payment_reference")
+    if dossier_id is None or not reference:
+        return
+    payment = Payment.objects.filter(dossier_id=dossier_id, receipt_number=reference).order_by("pk").first()
+    if payment is None:
+        return
+    receipt = Receipt.objects.filter(payment=payment).first()
+    if receipt is None:
+        raise ReceiptError(
+            ReceiptErrorCode.NOT_ISSUED_YET,
+            f"Khoản thanh toán «{payment.receipt_number}» đã hoàn tiền nhưng chưa có biên lai để hủy: "
+            "thử lại sau khi biên lai được cấp.",
+        )
+    moment = payload.get("at")
+    at = datetime.fromisoformat(moment) if moment else event.occurred_at
+    receipt, cancelled = receipt_cancel(receipt=receipt, reason=str(details.get("reason") or ""), at=at)
+    if cancelled:
+        logger.info("Hủy biên lai %s số %s (hoàn tiền).", receipt.series.symbol, receipt.number_text)
+
+
 def receipt_handle_event(event: OutboxEvent) -> None:
-    """The outbox subscriber ``receipts``: issue the receipt of the payment ``event`` records.
+    """The outbox subscriber ``receipts``: issue the receipt of the payment ``event`` records, or cancel
+    the receipt of a payment refunded (``payments.refund_done``).
 
     idempotency: :func:`receipt_issue` returns the receipt issued by an earlier delivery. The payment is
     found by the dossier and the reference the event carries (unique per dossier).
     """
+    if event.topic == REFUND_DONE_TOPIC:
+        _handle_refund_done(event)
+        return
     payload = event.payload
     details = payload.get("details") or {}
     payment = (
@@ -239,10 +330,15 @@ def receipt_download_token_valid(code: str, token: str) -> bool:
     return secrets.compare_digest(receipt_download_token(code), token or "")
 
 
+def receipt_download_path(receipt: Receipt) -> str:
+    """The PDF's address on this site (``/bien-lai/<code>/tai-ve/?k=…``), for the payer's own pages."""
+    path = reverse("receipts:download", kwargs={"code": receipt.code})
+    return f"{path}?k={receipt_download_token(receipt.code)}"
+
+
 def receipt_download_url(receipt: Receipt) -> str:
     """The PDF, for the payer (sent in the notification): the verification code and its signature."""
-    path = reverse("receipts:download", kwargs={"code": receipt.code})
-    return _site(f"{path}?k={receipt_download_token(receipt.code)}")
+    return _site(receipt_download_path(receipt))
 
 
 def channel_label(value: str) -> str:
@@ -255,3 +351,8 @@ def channel_label(value: str) -> str:
 def issued_on_text(moment: datetime) -> str:
     day = moment.astimezone(VN_TZ)
     return f"Ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
+
+
+def time_text(moment: datetime) -> str:
+    """``14:05 ngày 07/12/2026`` (Vietnam time)."""
+    return f"{moment.astimezone(VN_TZ):%H:%M} ngày {moment.astimezone(VN_TZ):%d/%m/%Y}"

@@ -5,18 +5,16 @@ page, its own process), files a dossier with the details prefilled and locked, a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
-from cchc.common.tests.files import pdf_bytes
 from cchc.dossiers.constants import IdentityLevel
 from cchc.dossiers.models import Dossier
+from cchc.dossiers.tests.portal.journey import PROCEDURE, catalogue, pdf  # noqa: F401 (fixture)
+from cchc.dossiers.tests.portal.journey import citizen as page  # noqa: F401 (fixture: the citizen's page)
 from cchc.identity.models import Citizen
 from cchc.identity.provider.citizens import PASSWORD
 from cchc.identity.tests.conftest import Provider
@@ -24,31 +22,13 @@ from cchc.identity.tests.conftest import Provider
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path("/tmp/cchc-screens")
-PROCEDURE = "9.000203"  # Cấp Phiếu lý lịch tư pháp: filed at the province's centre
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
-def catalogue(transactional_db: None) -> None:
-    from cchc.catalogue.services import catalogue_import_demo
-    from cchc.org.services import org_load_khanh_hoa
-
-    org_load_khanh_hoa()
-    catalogue_import_demo(at=datetime(2025, 7, 1, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
-
-
-def pdf(name: str) -> dict[str, Any]:
-    return {"name": name, "mimeType": "application/pdf", "buffer": pdf_bytes()}
 
 
 def test_a_citizen_signs_in_files_with_locked_details_and_sees_it_in_my_dossiers(
-    page: Page, live_server: Any, provider: Provider, catalogue: None
+    page: Page,  # noqa: F811
+    live_server: Any,
+    provider: Provider,
+    catalogue: None,  # noqa: F811
 ):
     SHOTS.mkdir(exist_ok=True)
     base = live_server.url

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 from django.test import Client
 from django.utils import timezone
 
 from cchc.common.tests.files import pdf_bytes, upload
 from cchc.dossiers import services as s
-from cchc.dossiers.constants import IdentityLevel
+from cchc.dossiers.constants import IdentityLevel, PaymentChannel
 from cchc.dossiers.models import Dossier
 from cchc.identity.tests.conftest import Provider, sign_in
+from cchc.outbox.dispatch import outbox_drain
+from cchc.receipts.models import Receipt
+from cchc.receipts.services import receipt_cancel
 
 APPLY = "/dich-vu-cong/thu-tuc/9.000101/nop-truc-tuyen/"
 MINE = "/dich-vu-cong/ho-so-cua-toi/"
@@ -175,3 +179,47 @@ def test_my_dossiers_needs_a_signed_in_identity(client: Client, db):
     page = text(client.get(response["Location"]))
     assert "Đăng nhập bằng tài khoản định danh điện tử" in page
     assert 'href="/dich-vu-cong/dinh-danh/dang-nhap/?next=/dich-vu-cong/ho-so-cua-toi/"' in page
+
+
+def test_my_dossiers_shows_each_payment_with_its_receipt_and_a_cancelled_one(
+    provider: Provider, citizen_client: Client, world
+):
+    now = timezone.now()
+    dossier = s.dossier_receive_counter(
+        procedure=world.province_procedure,
+        applicant=applicant(),
+        receiving_agency=world.centre,
+        competent_agency=world.justice,
+        actor=world.reception,
+        at=now - timedelta(hours=3),
+    )
+    s.dossier_record_payment(
+        dossier=dossier,
+        actor=world.reception,
+        at=now - timedelta(hours=2),
+        amount=Decimal(200000),
+        channel=PaymentChannel.COUNTER,
+        receipt_number="BL-0001",
+    )
+    sign_in(citizen_client, HONG)
+    page = text(citizen_client.get(MINE))
+    assert "200.000 đồng ngày" in page
+    assert "Biên lai điện tử đang được lập" in page  # the receipt follows the payment through the outbox
+
+    outbox_drain(only=["receipts"])
+    receipt = Receipt.objects.select_related("series").get()
+    page = text(citizen_client.get(MINE))
+    assert '<span class="tag payment-status">Đã thanh toán</span>' in page
+    link = re.search(r'<a class="receipt-link" href="([^"]+)">([^<]+)</a>', page)
+    assert link is not None
+    assert link.group(2) == f"Biên lai {receipt.series.symbol} số 0000001 (PDF)"
+    pdf = citizen_client.get(link.group(1).replace("&amp;", "&"))
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF")
+    assert "Biên lai đã hủy" not in page
+
+    receipt_cancel(receipt=receipt, reason="Đã hoàn trả 200.000 đồng cho người nộp", at=now)
+    page = text(citizen_client.get(MINE))
+    assert '<span class="tag payment-status">Đã hoàn tiền</span>' in page
+    assert '<span class="tag receipt-cancelled">Biên lai đã hủy</span>' in page
+    assert "Đã hoàn trả 200.000 đồng cho người nộp" in page

@@ -19,9 +19,10 @@ from playwright.sync_api import Page, expect
 from cchc.common.tests.files import media_root  # noqa: F401 (fixture)
 from cchc.dossiers.constants import DossierStatus
 from cchc.dossiers.models import Dossier
-from cchc.dossiers.tests.portal.test_browser_demo_journey import (  # noqa: F401 (fixtures)
+from cchc.dossiers.tests.portal.journey import (  # noqa: F401 (fixtures)
     PROCEDURE,
     act,
+    catalogue,
     citizen,
     desk,
     hand_over_every_step,

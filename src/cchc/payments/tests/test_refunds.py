@@ -1,5 +1,6 @@
 """Refunds: a dossier stopped after it was paid online, money taken for a dossier that could no longer
-take it, the gateway down while refunding (the outbox retries), a refund the gateway refuses."""
+take it, the gateway down while refunding (the outbox retries), a refund the gateway refuses, and the
+receipt of a refunded payment cancelled."""
 
 from __future__ import annotations
 
@@ -17,10 +18,13 @@ from cchc.dossiers.constants import DossierStatus, PaymentChannel
 from cchc.dossiers.models import Payment
 from cchc.dossiers.tests.conftest import AT, receive, to_status
 from cchc.outbox.dispatch import outbox_drain
+from cchc.outbox.models import OutboxEvent
+from cchc.outbox.services import outbox_emit
 from cchc.payments import services
 from cchc.payments.constants import RefundReason, RefundStatus
 from cchc.payments.models import CallbackLog, PaymentOrder, Refund
 from cchc.payments.tests.conftest import browser, pay, start
+from cchc.receipts.models import Receipt
 
 
 def _drain(at=None):
@@ -51,6 +55,53 @@ def test_an_online_payment_is_refunded_when_the_dossier_is_stopped(world, gatewa
     assert Refund.objects.count() == 1
     assert len(gateway_sim.data()["refunds"]) == 1
     assert services.reconcile(day=timezone.localdate(), at=timezone.now()).mismatches == []
+
+
+def test_the_receipt_of_a_refunded_payment_is_cancelled_once(world, gateway_sim):
+    """The whole chain: paid online → receipt issued → dossier stopped → refund done at the gateway →
+    ``payments.refund_done`` → the receipt is cancelled (đã hủy), its number kept; a second notification
+    of the refund cancels nothing twice."""
+
+    dossier = to_status(world, DossierStatus.IN_PROCESS)
+    pay(browser(dossier.pk), gateway_sim, dossier.pk)
+    outbox_drain(only=["receipts"])
+    receipt = Receipt.objects.get()
+    assert not receipt.cancelled
+    s.dossier_stop(dossier=dossier, actor=world.leader, at=timezone.now(), reason="Người nộp đề nghị dừng")
+
+    outbox_drain(only=["payments-refunds", "receipts"])
+
+    receipt.refresh_from_db()
+    refund = Refund.objects.get()
+    assert refund.status == RefundStatus.DONE
+    assert receipt.cancelled_at == refund.completed_at
+    assert receipt.cancel_reason == (
+        "Đã hoàn trả 200.000 đồng cho người nộp: Hồ sơ bị từ chối hoặc dừng xử lý sau khi đã nộp phí"
+        " (Người nộp đề nghị dừng)"
+    )
+    assert receipt.number == 1
+    done = OutboxEvent.objects.get(topic="payments.refund_done")
+    assert done.payload["details"]["payment_reference"] == refund.order.txn_ref
+    assert OutboxEvent.objects.filter(topic="receipt.cancelled").count() == 1
+
+    # the refund notified again (the event redelivered, the refund sent again): nothing cancelled twice
+    services.refund_send(refund=refund, at=timezone.now())
+    outbox_emit(topic=done.topic, stream=done.stream, payload=done.payload, occurred_at=done.occurred_at)
+    outbox_drain(only=["payments-refunds", "receipts"])
+    assert OutboxEvent.objects.filter(topic="receipt.cancelled").count() == 1
+    receipt.refresh_from_db()
+    assert receipt.cancelled_at == refund.completed_at
+
+
+def test_a_refund_the_gateway_refuses_leaves_the_receipt_valid(world, gateway_sim):
+    dossier = to_status(world, DossierStatus.IN_PROCESS)
+    journey = pay(browser(dossier.pk), gateway_sim, dossier.pk)
+    outbox_drain(only=["receipts"])
+    gateway_sim.control(set_status={"txn_ref": _ref(journey.gateway_url), "status": "pending"})
+    s.dossier_stop(dossier=dossier, actor=world.leader, at=timezone.now(), reason="Dừng")
+    outbox_drain(only=["payments-refunds", "receipts"])
+    assert Refund.objects.get().status == RefundStatus.FAILED
+    assert not Receipt.objects.get().cancelled
 
 
 def test_a_dossier_stopped_before_the_ipn_gets_its_money_back_and_no_payment(world, gateway_sim):

@@ -67,3 +67,39 @@ def test_numbers_stay_gapless_when_issuers_race_and_some_roll_back() -> None:
     again = run_together([lambda p=payments[i]: issue(p, fail=False) for i in sorted(failing)])  # type: ignore[misc]
     assert sorted(again) == list(range(len(issued) + 1, WORKERS + 1))
     assert sorted(Receipt.objects.values_list("number", flat=True)) == list(range(1, WORKERS + 1))
+
+
+def test_two_cancellations_at_once_cancel_once() -> None:
+    """A refund notified twice at the same moment (a redelivery racing a replay): the receipt row is
+    locked, the second waits and finds it cancelled; one event, the first reason kept."""
+    from cchc.outbox.models import OutboxEvent
+    from cchc.receipts.constants import CANCELLED_TOPIC
+    from cchc.receipts.services import receipt_cancel
+
+    world = build_world()
+    dossier = to_status(world, DossierStatus.PROCESSED)
+    payment = s.dossier_record_payment(
+        dossier=dossier,
+        actor=world.reception,
+        at=AT + timedelta(hours=3),
+        amount=Decimal(200000),
+        channel=PaymentChannel.ONLINE_GATEWAY,
+        receipt_number="TXN-RACE",
+    )
+    receipt, _ = receipt_issue(payment=payment)
+    at = AT + timedelta(days=1)
+
+    def cancel(reason: str):  # type: ignore[no-untyped-def]
+        def call():  # type: ignore[no-untyped-def]
+            with transaction.atomic():
+                return receipt_cancel(receipt=receipt, reason=reason, at=at)[1]
+
+        return call
+
+    results = run_together([cancel("hoàn tiền A"), cancel("hoàn tiền B")])
+
+    assert sorted(results) == [False, True], results
+    receipt.refresh_from_db()
+    assert receipt.cancel_reason in {"hoàn tiền A", "hoàn tiền B"}
+    assert OutboxEvent.objects.filter(topic=CANCELLED_TOPIC).count() == 1
+    assert ReceiptSeries.objects.get().last_number == 1
