@@ -23,8 +23,9 @@ What it does not see: agencies that do not use the platform at all (their dossie
 exchanges that happen inside one step (a specialist e-mailing another agency).
 
 ``IDENTIFIED_ONLINE_USERS`` — người sử dụng dịch vụ công trực tuyến được cấp định danh, xác thực điện tử
-(QĐ 4831/QĐ-UBND Khánh Hòa and NQ 76/NQ-CP: "đến năm 2030: 90 %"; electronic identity levels of
-NĐ 69/2024/NĐ-CP Điều 12), from the platform's own transactions (issue 15):
+(NQ 76/NQ-CP, copied by QĐ 4831/QĐ-UBND Khánh Hòa, target a6-2025-6: "100 % ... được cấp định danh và
+xác thực điện tử" by 2025; electronic identity levels of NĐ 69/2024/NĐ-CP Điều 12), from the platform's
+own transactions (issue 15):
 
 * the unit is the *person*, as "người sử dụng" says, not the dossier: a person is the applicant's
   identification number (``Dossier.applicant_id_number``: the 12-digit personal identification number

@@ -134,8 +134,8 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
-        # NQ 76/NQ-CP, QĐ 4831/QĐ-UBND Khánh Hòa: "đến năm 2030: 90 %"; measured from the platform's online
-        # submissions, counting persons (cchc.indicators.measures.IDENTIFIED_ONLINE_USERS)
+        # NQ 76/NQ-CP, QĐ 4831/QĐ-UBND Khánh Hòa (a6-2025-6: 100 % by 2025); measured from the platform's
+        # online submissions, counting persons (cchc.indicators.measures.IDENTIFIED_ONLINE_USERS)
         key="dinh-danh-nguoi-dung-dvc",
         name="Người sử dụng dịch vụ công trực tuyến được cấp định danh, xác thực điện tử",
         kind=MeasureKind.PLATFORM,
