@@ -320,12 +320,23 @@ INDICATORS: tuple[Indicator, ...] = (
         row=16,
         name="Tỷ lệ hồ sơ TTHC có sử dụng thông tin, dữ liệu dân cư",
         group=Group.DIGITISATION,
-        numerator="Số hồ sơ có tài khoản xác thực VNeID hoặc dùng dữ liệu từ CSDL quốc gia về dân cư",
+        numerator="Số hồ sơ tiếp nhận trong kỳ có người nộp xác thực bằng tài khoản định danh điện tử (VNeID)",
         denominator="Số hồ sơ tiếp nhận trong kỳ",
         unit="hồ sơ",
         max_points=2,
-        source=Source.NONE,
-        no_data_reason="Hệ thống chưa kết nối CSDL quốc gia về dân cư và chưa xác thực tài khoản VNeID.",
+        # F766 4.5b (domain-vn §1.5, row 4.5): a dossier counts when TaiKhoanDuocXacThucVoiVNeID = 1, or a
+        # component was taken from the personal store (DuocLayTuKhoDMQG), or it carries the population
+        # database's MaCSDL. Here: the first, read from Dossier.applicant_identity (issue 15: set from
+        # the signed-in account, never from the form; any level, and an organisation's account, counts,
+        # as the flag the national sync sends is 1 for all of them). The other two need the population
+        # database and the personal store, which are not connected: a dossier using only them is not
+        # seen (the figure can be lower than the portal's, never higher). Denominator: every dossier
+        # received in the period, counter ones included (F766: "all dossiers"). Not applicable at
+        # commune level (row 16, COMMUNE_NOT_APPLICABLE_ROWS): full marks there.
+        source=Source.DOSSIERS,
+        note="Tử số là hồ sơ có người nộp đăng nhập bằng tài khoản định danh điện tử (TaiKhoanDuocXacThucVoiVNeID "
+        "= 1); hồ sơ dùng dữ liệu lấy từ CSDL quốc gia về dân cư hoặc kho dữ liệu cá nhân chưa được tính vì "
+        "hệ thống chưa kết nối các nguồn này. Mẫu số gồm cả hồ sơ nộp trực tiếp.",
     ),
     Indicator(
         code="CITIZEN_DATA_CONNECTED_FORMALITY",
@@ -337,8 +348,18 @@ INDICATORS: tuple[Indicator, ...] = (
         denominator="Số TTHC có đối tượng thực hiện là công dân",
         unit="thủ tục",
         max_points=2,
+        # F766 4.5a: procedures for citizens "connected to the population database" (dossiers of them
+        # with TaiKhoanDuocXacThucVoiVNeID, DuocLayTuKhoDMQG or the database's MaCSDL). Not computed:
+        # the catalogue knows each procedure's applicant types (ProcedureVersion.applicant_types), but
+        # the platform holds no connection to the population database, and the electronic identity
+        # sign-in (issue 15) is offered alike on every online procedure: counting the procedures that
+        # "accept" it would count every online procedure for citizens, which says nothing of a
+        # connection; counting those that had an identified applicant would measure the applicants'
+        # choice, not the procedure's connection. Revisit when procedures read the population
+        # database (a per-procedure connection recorded in the catalogue).
         source=Source.NONE,
-        no_data_reason="Hệ thống chưa kết nối CSDL quốc gia về dân cư.",
+        no_data_reason="Hệ thống chưa kết nối CSDL quốc gia về dân cư theo từng thủ tục; đăng nhập bằng định danh "
+        "điện tử áp dụng chung cho mọi thủ tục trực tuyến nên không cho biết thủ tục nào đã kết nối.",
     ),
     # --- Mức độ hài lòng (18) ---
     Indicator(

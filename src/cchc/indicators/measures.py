@@ -21,6 +21,28 @@ A measure is computed straight from the dossier tables, for one period (half-ope
 
 What it does not see: agencies that do not use the platform at all (their dossiers are not here) and
 exchanges that happen inside one step (a specialist e-mailing another agency).
+
+``IDENTIFIED_ONLINE_USERS`` — người sử dụng dịch vụ công trực tuyến được cấp định danh, xác thực điện tử
+(NQ 76/NQ-CP, copied by QĐ 4831/QĐ-UBND Khánh Hòa, target a6-2025-6: "100 % ... được cấp định danh và
+xác thực điện tử" by 2025; electronic identity levels of NĐ 69/2024/NĐ-CP Điều 12), from the platform's
+own transactions (issue 15):
+
+* the unit is the *person*, as "người sử dụng" says, not the dossier: a person is the applicant's
+  identification number (``Dossier.applicant_id_number``: the 12-digit personal identification number
+  of a citizen, the tax code of an organisation), which every dossier holds; one person counts once
+  in the period however many dossiers they filed;
+* denominator: the persons who submitted at least one dossier online (``channel = online``) in the
+  period (``submitted_at`` in the window: using the online service is submitting, whether the dossier
+  was then received or refused); numerator: those of them who signed in with an electronic identity
+  account (``applicant_identity`` not empty: VNeID level 1 or 2, or an organisation's account) when
+  submitting at least one of those dossiers — they hold an electronic identity and used it here;
+* counter and postal dossiers do not count (not an online service); the drill-down lists dossiers
+  (the persons' online dossiers of the period, and those filed signed in).
+
+What it does not see: people who hold an electronic identity but submitted without signing in (signing
+in is offered, never required), and online services outside this platform (the national portal's own).
+Distinct persons are not additive, so this is read from the dossier table (one query per period), not
+from the rollups (which count dossiers: 4.5b, ``CITIZEN_DATA_CONNECTED_DOSSIER``).
 """
 
 from __future__ import annotations
@@ -32,6 +54,7 @@ from fractions import Fraction
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from cchc.dossiers.constants import Channel, IdentityLevel
 from cchc.dossiers.models import Dossier, DossierStep, Handover
 from cchc.indicators.constants import IndicatorError, IndicatorErrorCode, Part, Status
 from cchc.indicators.periods import Period
@@ -62,7 +85,20 @@ INTER_AGENCY_ELECTRONIC = Measure(
     ),
 )
 
-MEASURES: dict[str, Measure] = {m.code: m for m in (INTER_AGENCY_ELECTRONIC,)}
+IDENTIFIED_ONLINE_USERS = Measure(
+    code="IDENTIFIED_ONLINE_USERS",
+    name="Tỷ lệ người sử dụng dịch vụ công trực tuyến được xác thực định danh điện tử",
+    numerator="Số người nộp hồ sơ trực tuyến trong kỳ đã đăng nhập bằng tài khoản định danh điện tử khi nộp "
+    "(mỗi số định danh cá nhân hoặc mã số thuế tính một lần)",
+    denominator="Số người nộp hồ sơ trực tuyến trong kỳ (mỗi số định danh cá nhân hoặc mã số thuế tính một lần)",
+    unit="người",
+    note=(
+        "Đếm người theo số định danh của người nộp, không đếm hồ sơ. Người có định danh điện tử nhưng nộp "
+        "không đăng nhập chưa được tính; giao dịch trên Cổng DVCQG ngoài nền tảng không thấy được."
+    ),
+)
+
+MEASURES: dict[str, Measure] = {m.code: m for m in (INTER_AGENCY_ELECTRONIC, IDENTIFIED_ONLINE_USERS)}
 
 
 @dataclass(frozen=True)
@@ -125,10 +161,28 @@ def _measure(code: str) -> Measure:
         raise IndicatorError(IndicatorErrorCode.UNKNOWN_INDICATOR, f"Không có số đo mã «{code}».") from None
 
 
+def _identified_filters(window: Window) -> tuple[Q, Q]:
+    """(numerator, denominator) dossier conditions of ``IDENTIFIED_ONLINE_USERS``."""
+    denominator = Q(channel=Channel.ONLINE, submitted_at__gte=window.start, submitted_at__lt=window.close)
+    return denominator & ~Q(applicant_identity=IdentityLevel.NONE), denominator
+
+
+def _identified_compute(measure: Measure, period: Period, window: Window) -> MeasureResult:
+    numerator, denominator = _identified_filters(window)
+    counts = Dossier.objects.filter(denominator).aggregate(
+        num=Count("applicant_id_number", filter=numerator, distinct=True),
+        den=Count("applicant_id_number", distinct=True),
+    )
+    status = Status.COMPUTED if counts["den"] else Status.EMPTY
+    return MeasureResult(measure, period, status, counts["num"], counts["den"])
+
+
 def measure_compute(code: str, *, period: Period, at: datetime) -> MeasureResult:
     """One platform measure for the province over ``period`` closed at ``at`` (one query)."""
     measure = _measure(code)
     window = Window.of(period, at)
+    if measure is IDENTIFIED_ONLINE_USERS:
+        return _identified_compute(measure, period, window)
     numerator, denominator = _filters(window)
     counts = _annotated(Dossier.objects.filter(received_at__gte=window.start, received_at__lt=window.close)).aggregate(
         num=Count("pk", filter=numerator), den=Count("pk", filter=denominator)
@@ -142,9 +196,21 @@ def measure_dossiers(code: str, *, period: Period, at: datetime, part: str = Par
     _measure(code)
     if part not in Part.values:
         raise IndicatorError(IndicatorErrorCode.INVALID_PART, "Phần cần xem phải là «numerator» hoặc «denominator».")
+    if MEASURES[code] is IDENTIFIED_ONLINE_USERS:
+        numerator, denominator = _identified_filters(Window.of(period, at))
+        condition = numerator if Part(part) == Part.NUMERATOR else denominator
+        return Dossier.objects.filter(condition).order_by("submitted_at", "pk")
     numerator, denominator = _filters(Window.of(period, at))
     condition = numerator if Part(part) == Part.NUMERATOR else denominator
     return _annotated(Dossier.objects.all()).filter(condition).order_by("received_at", "pk")
 
 
-__all__ = ["INTER_AGENCY_ELECTRONIC", "MEASURES", "Measure", "MeasureResult", "measure_compute", "measure_dossiers"]
+__all__ = [
+    "IDENTIFIED_ONLINE_USERS",
+    "INTER_AGENCY_ELECTRONIC",
+    "MEASURES",
+    "Measure",
+    "MeasureResult",
+    "measure_compute",
+    "measure_dossiers",
+]

@@ -53,6 +53,8 @@ class DossierFact(models.Model):
     upload = models.BooleanField("có thành phần số hóa")
     reused = models.BooleanField("có thành phần tái sử dụng")
     synced = models.BooleanField("đã đồng bộ lên Cổng DVCQG", default=False)  # a DossierSync row (1.4)
+    # the applicant signed in with an electronic identity account (Dossier.applicant_identity, 4.5b)
+    identified = models.BooleanField("người nộp xác thực định danh điện tử", default=False)
     fee = models.BooleanField("có phí, lệ phí")
     paid_online = models.BooleanField("thanh toán trực tuyến")
     dissatisfied = models.BooleanField("không hài lòng")
@@ -102,6 +104,7 @@ ROLLUP_COUNTERS = (
     "received_upload",
     "received_reused",
     "received_synced",
+    "received_identified",
     "received_fee",
     "received_fee_paid",
     "received_le1",
@@ -127,6 +130,7 @@ class RollupCounters(models.Model):
     received_upload = models.BigIntegerField(default=0)
     received_reused = models.BigIntegerField(default=0)
     received_synced = models.BigIntegerField(default=0)
+    received_identified = models.BigIntegerField(default=0)
     received_fee = models.BigIntegerField(default=0)
     received_fee_paid = models.BigIntegerField(default=0)
     received_le1 = models.BigIntegerField(default=0)

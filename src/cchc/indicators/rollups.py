@@ -76,7 +76,14 @@ from django.utils import timezone
 
 from cchc.audit.models import AuditEvent
 from cchc.catalogue.models import ProcedureVersion
-from cchc.dossiers.constants import Channel, DocumentSource, DossierStatus, PaymentChannel, RatingLevel
+from cchc.dossiers.constants import (
+    Channel,
+    DocumentSource,
+    DossierStatus,
+    IdentityLevel,
+    PaymentChannel,
+    RatingLevel,
+)
 from cchc.dossiers.models import Dossier, DossierDocument, DossierRating, FeeLine, Payment, SupplementRequest
 from cchc.dossiers.rules import SUPPLEMENTS_ON_TIME
 from cchc.feedback.constants import FeedbackStatus
@@ -128,6 +135,7 @@ _FACT_COLUMNS = (
     "elapsed_us",
     "paused_us",
     "synced",
+    "identified",
 )
 _PAYMENT_COLUMNS = ("payment_id", "dossier_id", "agency_id", "procedure_id", "field_id", "paid_at", "paid_day")
 _KEY = ("agency_id", "procedure_id", "field_id")
@@ -208,6 +216,7 @@ def facts_queryset(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier, dict[str, A
             f_upload=F("has_upload"),
             f_reused=F("has_reused"),
             f_synced=F("synced"),
+            f_identified=F("identified"),
             f_fee=F("has_fee"),
             f_paid_online=F("paid_online"),
             f_dissatisfied=F("dissatisfied"),
@@ -253,6 +262,7 @@ def facts_queryset(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier, dict[str, A
         "f_elapsed",
         "f_paused",
         "f_synced",
+        "f_identified",
     )
 
 
@@ -330,7 +340,7 @@ def _facts_range_sql() -> str:
         "d.received_at, d.statutory_due_at AS due_at, d.processed_at, "
         f"d.supplement_count <= {SUPPLEMENTS_ON_TIME} AS le1, d.channel = %(online)s AS online, {end} AS end_at, "
         "COALESCE(doc.upload, false) AS upload, COALESCE(doc.reused, false) AS reused, "
-        "sync.dossier_id IS NOT NULL AS synced, "
+        "sync.dossier_id IS NOT NULL AS synced, d.applicant_identity <> %(anonymous)s AS identified, "
         "fee.dossier_id IS NOT NULL AS fee, paid.dossier_id IS NOT NULL AS paid_online, "
         "(r.dossier_id IS NOT NULL OR fb.dossier_id IS NOT NULL) AS dissatisfied, "
         "COALESCE(s.paused_us, 0) AS paused_us "
@@ -390,6 +400,7 @@ def _facts_range_insert(lo: int, hi: int) -> int:
         "stopped": DossierStatus.STOPPED.value,
         "withdrawn": DossierStatus.WITHDRAWN.value,
         "online": Channel.ONLINE.value,
+        "anonymous": IdentityLevel.NONE.value,
         "upload": DocumentSource.UPLOAD.value,
         "reused": DocumentSource.REUSED.value,
         "gateway": PaymentChannel.ONLINE_GATEWAY.value,
@@ -424,6 +435,7 @@ _RECEIVED_PARTS = {
     "received_upload": _when("upload"),
     "received_reused": _when("reused"),
     "received_synced": _when("synced"),
+    "received_identified": _when("identified"),
     "received_fee": _when("fee"),
     "received_fee_paid": _when("fee AND paid_online"),
     "received_le1": _when("le1"),
@@ -897,6 +909,7 @@ _WINDOW_RECEIVED = (
     "received_upload",
     "received_reused",
     "received_synced",
+    "received_identified",
     "received_fee",
     "received_fee_paid",
     "completed",
@@ -1147,6 +1160,7 @@ _PARTIAL = (
     ("w_received_upload", "received", "t.upload", "1"),
     ("w_received_reused", "received", "t.reused", "1"),
     ("w_received_synced", "received", "t.synced", "1"),
+    ("w_received_identified", "received", "t.identified", "1"),
     ("w_received_fee", "received", "t.fee", "1"),
     ("w_received_fee_paid", "received", "t.fee AND t.paid_online", "1"),
     ("w_completed", "received", "t.processed", "1"),
@@ -1174,6 +1188,7 @@ _PARTIAL_COLUMNS = (
     "upload",
     "reused",
     "synced",
+    "identified",
     "fee",
     "paid_online",
     "processed",
@@ -1222,6 +1237,7 @@ def _counters(sums: dict[int, _Sums]) -> dict[int, Counters]:
             received_upload,
             received_reused,
             received_synced,
+            received_identified,
             fee,
             fee_paid,
             completed,
@@ -1254,6 +1270,8 @@ def _counters(sums: dict[int, _Sums]) -> dict[int, Counters]:
             "REUSED_DIGITIZED_DATA:den": received,
             "DOSSIER_SYNC:num": received_synced,
             "DOSSIER_SYNC:den": received,
+            "CITIZEN_DATA_CONNECTED_DOSSIER:num": received_identified,
+            "CITIZEN_DATA_CONNECTED_DOSSIER:den": received,
             "DOSSIER_RECEIVING_SATISFACTION:num": satisfied,
             "DOSSIER_RECEIVING_SATISFACTION:den": finished,
             "ONLINE_PAYMENT:num": fee_paid,

@@ -30,7 +30,14 @@ from datetime import datetime
 from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 
-from cchc.dossiers.constants import Channel, DocumentSource, DossierStatus, PaymentChannel, RatingLevel
+from cchc.dossiers.constants import (
+    Channel,
+    DocumentSource,
+    DossierStatus,
+    IdentityLevel,
+    PaymentChannel,
+    RatingLevel,
+)
 from cchc.dossiers.models import Dossier, DossierDocument, DossierRating, FeeLine, Payment, SupplementRequest
 from cchc.dossiers.rules import SUPPLEMENTS_ON_TIME
 from cchc.feedback.constants import FeedbackStatus
@@ -54,6 +61,7 @@ DOSSIER_INDICATORS = (
     "DOSSIER_RECEIVING_SATISFACTION",
     "ONLINE_PAYMENT",
     "DOSSIER_SYNC",
+    "CITIZEN_DATA_CONNECTED_DOSSIER",
 )
 
 
@@ -65,6 +73,10 @@ class Window:
     @classmethod
     def of(cls, period: Period, at: datetime) -> Window:
         return cls(start=period.start, close=min(period.end, at))
+
+
+def _flag_of(condition: Q) -> Case:
+    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
 
 
 def dossier_facts(queryset: QuerySet[Dossier] | None = None) -> QuerySet[Dossier]:
@@ -105,6 +117,9 @@ def dossier_facts(queryset: QuerySet[Dossier] | None = None) -> QuerySet[Dossier
         paid_online=Exists(Payment.objects.filter(dossier=OuterRef("pk"), channel=PaymentChannel.ONLINE_GATEWAY)),
         # F766 1.4: the national portal acknowledged the dossier (cchc.integrations.models.DossierSync)
         synced=Exists(DossierSync.objects.filter(dossier=OuterRef("pk"))),
+        # F766 4.5b: the applicant signed in with an electronic identity account (issue 15), the flag
+        # TaiKhoanDuocXacThucVoiVNeID the national sync sends (integrations.national_portal.payload)
+        identified=_flag_of(~Q(applicant_identity=IdentityLevel.NONE)),
     )
 
 
@@ -146,6 +161,7 @@ def indicator_filters(window: Window) -> dict[str, tuple[Q, Q]]:
         "DOSSIER_RECEIVING_SATISFACTION": (finished & on_time & Q(dissatisfied=False), finished),
         "ONLINE_PAYMENT": (fee & Q(paid_online=True), fee),
         "DOSSIER_SYNC": (received & Q(synced=True), received),
+        "CITIZEN_DATA_CONNECTED_DOSSIER": (received & Q(identified=True), received),
     }
 
 

@@ -16,6 +16,11 @@ The national portal's acknowledgement counts too (F766 1.4, ``DOSSIER_SYNC``): t
 :data:`SYNC_TOPICS` (``integrations.dossier_synced`` with ``payload["dossier_id"]``) when it records an
 acknowledgement, and the dossier is recomputed.
 
+How the applicant was identified (F766 4.5b, ``DossierFact.identified``, issue 15) needs no topic of its
+own: ``Dossier.applicant_identity`` is written with the dossier by the submission or counter reception
+and never changes after, so the dossier's own events (its reception above all, which makes the fact)
+carry it.
+
 Delivery is at least once: the handler recomputes from the current state, so a second delivery, or an
 older event delivered after a newer one, changes nothing more (no idempotency key to record).
 """

@@ -64,8 +64,17 @@ def test_indicators_without_data_say_why() -> None:
     # 1.1 and 1.2 are computed from the publication facts the national procedure import records, 1.4 from
     # the national portal's acknowledgements (issue 14)
     assert not {i.code for i in without} & {"PUBLISH_ON_TIME", "PUBLIC_UPDATE_ON_TIME", "DOSSIER_SYNC"}
+    # 4.5b from the applicants' electronic identity (issue 15); 4.5a stays without data
+    assert "CITIZEN_DATA_CONNECTED_DOSSIER" not in {i.code for i in without}
+    assert "CITIZEN_DATA_CONNECTED_FORMALITY" in {i.code for i in without}
     assert all(i.no_data_reason for i in without)
     assert not any(i.no_data_reason for i in INDICATORS if i.source != Source.NONE)
+
+
+def test_the_points_the_platform_can_measure() -> None:
+    # the figure docs/indicators.md states: 84 of the 100 points have a data source (82 before 4.5b)
+    assert sum(i.max_points for i in INDICATORS if i.has_data) == 84
+    assert sum(i.max_points for i in INDICATORS if not i.has_data) == 16
 
 
 def test_commune_rows_that_do_not_apply() -> None:

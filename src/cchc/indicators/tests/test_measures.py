@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
 from cchc.dossiers import services as s
-from cchc.dossiers.constants import DossierStatus, PaymentChannel, StepStatus
+from cchc.dossiers.constants import DossierStatus, IdentityLevel, PaymentChannel, StepStatus
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.tests.conftest import AT, CITIZEN, World, receive, to_status
 from cchc.indicators.constants import IndicatorError, IndicatorErrorCode, Part, Status
@@ -109,3 +110,53 @@ def test_unknown_measure_and_part_are_refused(world: World) -> None:
         measure_dossiers(CODE, period=JANUARY, at=LATER, part="both")
     assert caught.value.code == IndicatorErrorCode.INVALID_PART
     assert MEASURES[CODE].name.startswith("Tỷ lệ hồ sơ liên thông")
+
+
+# --- IDENTIFIED_ONLINE_USERS: persons using the online service signed in with an electronic identity ---
+
+USERS = "IDENTIFIED_ONLINE_USERS"
+
+
+def _online(w: World, at: datetime, *, number: str, identity: str = IdentityLevel.NONE) -> Dossier:
+    """An online dossier of the person ``number``, identified as the portal passes it (issue 15)."""
+    return s.dossier_submit_online(
+        procedure=w.province_procedure,
+        applicant=replace(CITIZEN, id_number=number, identity=identity),
+        receiving_agency=w.centre,
+        competent_agency=w.justice,
+        at=at,
+    )
+
+
+def test_persons_who_signed_in_over_persons_who_filed_online(world: World) -> None:
+    # given January's online applicants: one person filed twice (once signed in, once not), one never
+    # signed in, one signed in at level 1, one signed in and was refused at reception (used the service
+    # all the same); a counter applicant and a December one do not count
+    twice_signed = _online(world, AT, number="056190004321", identity=IdentityLevel.VNEID_2)
+    twice_plain = _online(world, AT + timedelta(days=1), number="056190004321")
+    plain = _online(world, AT + timedelta(hours=1), number="056085001234")
+    level_1 = _online(world, AT + timedelta(hours=2), number="056201007777", identity=IdentityLevel.VNEID_1)
+    refused = _online(world, AT + timedelta(hours=3), number="056078009999", identity=IdentityLevel.VNEID_2)
+    s.dossier_refuse(dossier=refused, actor=world.reception, at=AT + timedelta(hours=4), reason="Sai thủ tục")
+    to_status(world, DossierStatus.RECEIVED)  # at the counter (CITIZEN's number)
+    _online(world, AT - timedelta(days=10), number="056099001111", identity=IdentityLevel.VNEID_2)
+
+    # when
+    result = measure_compute(USERS, period=JANUARY, at=LATER)
+
+    # then persons, not dossiers: 3 of the 4 persons who filed online in January signed in
+    assert (result.status, result.numerator, result.denominator) == (Status.COMPUTED, 3, 4)
+    assert result.percent == Decimal("75.00")
+    assert MEASURES[USERS].unit == "người"
+    # the drill-down lists their dossiers: the signed-in ones, and every online one of the period
+    signed_in = set(measure_dossiers(USERS, period=JANUARY, at=LATER, part=Part.NUMERATOR))
+    assert signed_in == {twice_signed, level_1, refused}
+    online = set(measure_dossiers(USERS, period=JANUARY, at=LATER, part=Part.DENOMINATOR))
+    assert online == {twice_signed, twice_plain, plain, level_1, refused}
+
+
+def test_no_online_applicant_is_empty_not_zero(world: World, django_assert_num_queries: object) -> None:
+    to_status(world, DossierStatus.RECEIVED)  # a counter dossier only
+    with django_assert_num_queries(1):  # type: ignore[operator]
+        result = measure_compute(USERS, period=JANUARY, at=LATER)
+    assert (result.status, result.numerator, result.denominator, result.percent) == (Status.EMPTY, 0, 0, None)

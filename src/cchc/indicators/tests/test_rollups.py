@@ -21,7 +21,15 @@ from django.db.models import F, Max, Min, Sum
 
 from cchc.accounts.constants import Role
 from cchc.dossiers import services as s
-from cchc.dossiers.constants import DocumentSource, DossierError, DossierStatus, PaymentChannel, RatingLevel
+from cchc.dossiers.constants import (
+    Channel,
+    DocumentSource,
+    DossierError,
+    DossierStatus,
+    IdentityLevel,
+    PaymentChannel,
+    RatingLevel,
+)
 from cchc.dossiers.events import DossierEvent
 from cchc.dossiers.models import Dossier, DossierDocument, DossierRating, FeeLine, Payment, SupplementRequest
 from cchc.dossiers.simulation import dossiers_simulate
@@ -165,7 +173,18 @@ def test_the_data_has_every_kind_of_fact(data: None) -> None:
     assert subscriber_freshness().backlog == 0
     facts = DossierFact.objects
     assert facts.count() == Dossier.objects.filter(received_at__isnull=False).count() > 2000
-    for flag in ("online", "upload", "reused", "fee", "paid_online", "dissatisfied", "processed", "end_on_time"):
+    flags = (
+        "online",
+        "upload",
+        "reused",
+        "identified",
+        "fee",
+        "paid_online",
+        "dissatisfied",
+        "processed",
+        "end_on_time",
+    )
+    for flag in flags:
         assert facts.filter(**{flag: True}).exists(), flag
         assert facts.filter(**{flag: False}).exists(), flag
     assert facts.filter(le1=False).exists()  # two supplement requests
@@ -677,7 +696,13 @@ def test_the_rebuild_s_set_based_facts_equal_the_selectors_row_by_row(data: None
     # a dossier the national portal acknowledged (F766 1.4)
     DossierSync.objects.create(dossier=first, first_synced_at=LATER, synced_at=LATER, last_event_id=1, status_code=2)
     expected = sorted(tuple(row.values()) for row in facts_queryset(Dossier.objects.all()))
-    assert {row[0] for row in expected if row[-1]} == {first.pk}  # synced, the last column
+    assert {row[0] for row in expected if row[-2]} == {first.pk}  # synced, the last column but one
+    # the applicants who signed in with an electronic identity (F766 4.5b; the simulator's online ones)
+    identified = {row[0] for row in expected if row[-1]}  # identified, the last column
+    signed_in = Dossier.objects.filter(received_at__isnull=False).exclude(applicant_identity=IdentityLevel.NONE)
+    assert identified == set(signed_in.values_list("pk", flat=True))
+    assert identified
+    assert not signed_in.exclude(channel=Channel.ONLINE).exists()
     assert any(row[6] is not None and row[17] is False for row in expected)  # ended, not processed
     dissatisfied = {row[0]: row[16] for row in expected}
     assert (dissatisfied[first.pk], dissatisfied[second.pk]) == (True, False)

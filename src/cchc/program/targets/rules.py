@@ -127,15 +127,27 @@ RULES: tuple[Rule, ...] = (
         kind=MeasureKind.MANUAL,
         all_of=("tham gia", "định danh điện tử"),
         agency="cong-an-tinh",
-        note="Người dân chưa đăng nhập nền tảng bằng định danh điện tử (VNeID); số liệu do Công an tỉnh cung cấp.",
+        note=(
+            "Người tham gia hệ thống Chính phủ điện tử gồm cả người dùng các hệ thống khác của tỉnh và của "
+            "Trung ương; nền tảng chỉ biết người nộp hồ sơ trên nền tảng (chỉ tiêu “người sử dụng dịch vụ công "
+            "trực tuyến” đo phần này). Số liệu do Công an tỉnh cung cấp."
+        ),
     ),
     Rule(
+        # NQ 76/NQ-CP, QĐ 4831/QĐ-UBND Khánh Hòa (a6-2025-6: 100 % by 2025); measured from the platform's
+        # online submissions, counting persons (cchc.indicators.measures.IDENTIFIED_ONLINE_USERS)
         key="dinh-danh-nguoi-dung-dvc",
         name="Người sử dụng dịch vụ công trực tuyến được cấp định danh, xác thực điện tử",
-        kind=MeasureKind.MANUAL,
+        kind=MeasureKind.PLATFORM,
         all_of=("sử dụng dịch vụ công trực tuyến", "định danh"),
+        measure_code="IDENTIFIED_ONLINE_USERS",
         agency="cong-an-tinh",
-        note="Người nộp hồ sơ trực tuyến chưa đăng nhập bằng định danh điện tử trên nền tảng.",
+        note=(
+            "Người nộp hồ sơ trực tuyến trong kỳ đã đăng nhập bằng tài khoản định danh điện tử khi nộp / người "
+            "nộp hồ sơ trực tuyến trong kỳ; đếm người theo số định danh cá nhân (mã số thuế với tổ chức), mỗi "
+            "người một lần. Không thấy người có định danh điện tử mà nộp không đăng nhập, và giao dịch trên "
+            "Cổng DVCQG ngoài nền tảng."
+        ),
     ),
     Rule(
         key="hai-long-phuc-vu-hanh-chinh",

@@ -15,7 +15,7 @@ from django.db import models, transaction
 
 from cchc.audit.models import AuditEvent
 from cchc.audit.services import audit_verify
-from cchc.dossiers.constants import DossierStatus
+from cchc.dossiers.constants import ApplicantKind, Channel, DossierStatus, IdentityLevel
 from cchc.dossiers.models import (
     Dossier,
     DossierRating,
@@ -27,7 +27,7 @@ from cchc.dossiers.models import (
     Payment,
     SupplementRequest,
 )
-from cchc.dossiers.simulation import SimulationResult, SimulationSetupError, dossiers_simulate
+from cchc.dossiers.simulation import SimulationResult, SimulationSetupError, dossiers_simulate, plan
 
 from .conftest import VN
 
@@ -195,3 +195,33 @@ def test_if_empty_leaves_existing_dossiers_alone(catalogue: None, capsys: pytest
     call_command("simulate", "--dossiers", "5", "--seed", "4", "--if-empty", "--no-progress")
     assert Dossier.objects.count() == before
     assert "bỏ qua mô phỏng" in capsys.readouterr().out
+
+
+def test_online_applicants_sign_in_in_realistic_shares() -> None:
+    # the identity of a simulated applicant is a function of its index (not of the random stream): over
+    # any 100 consecutive online citizens 65 level 2 and 10 level 1, over 100 organisations 60 accounts;
+    # nobody at the counter
+    citizens = [plan._identity(i, online=True, organisation=False) for i in range(1000, 1100)]
+    assert citizens.count(IdentityLevel.VNEID_2) == 65
+    assert citizens.count(IdentityLevel.VNEID_1) == 10
+    assert citizens.count(IdentityLevel.NONE) == 25
+    organisations = [plan._identity(i, online=True, organisation=True) for i in range(500, 600)]
+    assert organisations.count(IdentityLevel.VNEID_ORGANISATION) == 60
+    assert set(organisations) == {IdentityLevel.VNEID_ORGANISATION, IdentityLevel.NONE}
+    assert {plan._identity(i, online=False, organisation=o) for i in range(100) for o in (True, False)} == {
+        IdentityLevel.NONE
+    }
+
+
+def test_simulated_dossiers_carry_the_applicants_identity(catalogue: None) -> None:
+    simulate(seed=3, bulk=True, count=120)
+    online = Dossier.objects.filter(channel=Channel.ONLINE)
+    assert online.count() >= 20
+    identified = online.exclude(applicant_identity=IdentityLevel.NONE).count()
+    assert 0.5 <= identified / online.count() <= 0.95
+    assert not Dossier.objects.exclude(channel=Channel.ONLINE).exclude(applicant_identity=IdentityLevel.NONE).exists()
+    organisations = Dossier.objects.filter(applicant_kind=ApplicantKind.ORGANISATION)
+    assert not organisations.filter(applicant_identity__in=[IdentityLevel.VNEID_1, IdentityLevel.VNEID_2]).exists()
+    assert not Dossier.objects.filter(
+        applicant_kind=ApplicantKind.CITIZEN, applicant_identity=IdentityLevel.VNEID_ORGANISATION
+    ).exists()

@@ -87,6 +87,30 @@ def test_overview_shows_the_engine_figures(simulated: None, client: Client) -> N
     assert "cdn" not in html.lower()
 
 
+def test_the_identity_indicator_shows_a_figure(simulated: None, client: Client) -> None:
+    # given the simulated quarter, whose online applicants mostly signed in with an electronic identity
+    received = Dossier.objects.filter(
+        received_at__gte=datetime(2025, 7, 1, tzinfo=VN), received_at__lt=datetime(2025, 10, 1, tzinfo=VN)
+    )
+    identified = received.exclude(applicant_identity="").count()
+    assert 0 < identified < received.count()
+    # when the overview is opened
+    response = client.get("/chi-so/", {"ky": "2025-Q3"})
+    # then 4.5b has its figures (numerator linked to its dossiers) and points, not "Chưa có dữ liệu"
+    cells = rows_by_code(response.context["indicators"])["CITIZEN_DATA_CONNECTED_DOSSIER"]
+    assert (cells[2].value, cells[3].value) == (identified, received.count())
+    assert cells[2].text == vn_int(identified)
+    assert cells[2].href
+    assert cells[6].value is not None
+    assert NO_DATA not in [c.text for c in cells]
+    html = response.content.decode()
+    assert "Tỷ lệ hồ sơ TTHC có sử dụng thông tin, dữ liệu dân cư" in html
+    # 4.5a stays without data, with its reason
+    formality = rows_by_code(response.context["indicators"])["CITIZEN_DATA_CONNECTED_FORMALITY"]
+    assert formality[2].text == NO_DATA
+    assert "mọi thủ tục trực tuyến" in formality[8].text
+
+
 def test_the_trend_has_one_computation_per_month(simulated: None, client: Client) -> None:
     response = client.get("/chi-so/", {"ky": "2025-08"})
     trend = response.context["trend_table"]

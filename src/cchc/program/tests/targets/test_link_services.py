@@ -34,7 +34,7 @@ EXPECTED = {
     "a3-2030-1": ("bien-che-su-nghiep", MeasureKind.MANUAL, ""),
     "a5-2030-1": ("chi-ngan-sach-su-nghiep", MeasureKind.MANUAL, ""),
     "a6-2025-1": ("dvc-da-phuong-tien", MeasureKind.MANUAL, ""),
-    "a6-2025-6": ("dinh-danh-nguoi-dung-dvc", MeasureKind.MANUAL, ""),
+    "a6-2025-6": ("dinh-danh-nguoi-dung-dvc", MeasureKind.PLATFORM, "IDENTIFIED_ONLINE_USERS"),
     "a6-2025-2": ("ho-so-cong-viec-cap-tinh", MeasureKind.MANUAL, ""),
     "a6-2025-3": ("ho-so-cong-viec-cap-huyen", MeasureKind.MANUAL, ""),
     "a6-2025-4": ("ho-so-cong-viec-cap-xa", MeasureKind.MANUAL, ""),

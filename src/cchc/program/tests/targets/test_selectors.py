@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -9,10 +10,11 @@ from fractions import Fraction
 import pytest
 from django.contrib.auth.models import User
 
-from cchc.dossiers.constants import DossierStatus
-from cchc.dossiers.tests.conftest import AT, World, to_status
+from cchc.dossiers import services as s
+from cchc.dossiers.constants import DossierStatus, IdentityLevel
+from cchc.dossiers.tests.conftest import AT, CITIZEN, World, to_status
 from cchc.indicators.tests.conftest import apply_events
-from cchc.program.constants import Comparator, TargetStatus
+from cchc.program.constants import Comparator, MeasureKind, TargetStatus
 from cchc.program.models import MeasureSeries, Program
 from cchc.program.targets.selectors import (
     YearPoint,
@@ -178,3 +180,35 @@ def test_the_list_costs_the_same_queries_whatever_the_data(
     with django_assert_num_queries(expected):  # type: ignore[operator]
         again = target_progress_list(program=program, at=LATER)
     assert len(rows) == len(again) == 24
+
+
+def test_the_identity_target_counts_the_persons_who_signed_in(world: World, program: Program) -> None:
+    # given January's online applicants (issue 15): two persons signed in with their electronic identity
+    # (one of them filed twice), one did not; a counter dossier is not an online service
+    for number, identity, hours in [
+        ("056190004321", IdentityLevel.VNEID_2, 0),
+        ("056190004321", IdentityLevel.VNEID_2, 1),
+        ("056201007777", IdentityLevel.VNEID_1, 2),
+        ("056085001234", IdentityLevel.NONE, 3),
+    ]:
+        s.dossier_submit_online(
+            procedure=world.province_procedure,
+            applicant=replace(CITIZEN, id_number=number, identity=identity),
+            receiving_agency=world.centre,
+            competent_agency=world.justice,
+            at=AT + timedelta(hours=hours),
+        )
+    to_status(world, DossierStatus.RECEIVED)
+
+    # when the target "người sử dụng dịch vụ công trực tuyến được cấp định danh, xác thực điện tử" is read
+    progress = target_progress_get(program=program, code="a6-2025-6", at=LATER)
+
+    # then it is measured on the platform, in persons: 2 of 3 this year (partial), no figure for 2025
+    assert progress.series is not None
+    assert (progress.series.kind, progress.series.measure_code) == (MeasureKind.PLATFORM, "IDENTIFIED_ONLINE_USERS")
+    assert progress.current is not None
+    current = progress.current
+    assert (current.year, current.numerator, current.denominator, current.partial) == (2026, 2, 3, True)
+    assert current.value == Decimal("66.67")
+    assert [m.value for m in progress.milestones] == [Decimal(100)]
+    assert progress.status == TargetStatus.NO_DATA  # the 2025 milestone is over, nothing filed in 2025
