@@ -246,10 +246,23 @@ TABLE: dict[Action, Transition] = {
             target=S.RETURNED,
             officers=(CASHIER,),
             event=DossierEvent.RETURNED,
-            preconditions=(P.nothing_left_to_pay,),
+            preconditions=(P.nothing_left_to_pay, P.result_signed_if_attached),
             mutate=M.return_result,
             reads_steps=True,
             reads_fees=True,
+        ),
+        # legal: the competent agency issues the result as an electronic document signed with its digital
+        # signature (NĐ 23/2025/NĐ-CP; Luật Giao dịch điện tử 2023 Điều 22-23); signed after the commit by
+        # the outbox subscriber dossiers.results.sign (issue 16 item 1); the status does not change
+        Transition(
+            A.ATTACH_RESULT,
+            sources=frozenset({S.RECEIVED, S.IN_PROCESS, S.PROCESSED}),
+            before_reception=frozenset(),
+            target=None,
+            officers=(DECIDER,),
+            event=DossierEvent.RESULT_ATTACHED,
+            preconditions=(P.result_file_valid,),
+            mutate=M.attach_result,
         ),
     )
 }

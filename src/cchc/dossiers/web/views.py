@@ -176,8 +176,10 @@ def _load(
     return dossier, steps, grants
 
 
-def _make_form(action: Action, dossier: Dossier, steps: list[DossierStep], on: date, data: Any = None) -> ConsoleForm:
-    return action_form(action, dossier, steps, on, data=data, prefix=ACTION_SLUGS[action])
+def _make_form(
+    action: Action, dossier: Dossier, steps: list[DossierStep], on: date, data: Any = None, files: Any = None
+) -> ConsoleForm:
+    return action_form(action, dossier, steps, on, data=data, prefix=ACTION_SLUGS[action], files=files)
 
 
 def _detail(
@@ -295,7 +297,7 @@ def dossier_action(request: HttpRequest, slug: str, code: str | None = None, pk:
     now = timezone.now()
     today = timezone.localdate(now)
     dossier, steps, grants = _load(code=code, pk=pk, user=request.user, on=today, coded_too=True)
-    form = _make_form(action, dossier, steps, today, data=request.POST)
+    form = _make_form(action, dossier, steps, today, data=request.POST, files=request.FILES)
     context: dict[str, Any] = {"dossier": dossier, "steps": steps, "grants": grants, "now": now}
     if not form.is_valid():
         return _detail(request, **context, bound=form, bound_action=action, status=400)
