@@ -129,7 +129,7 @@ class LocalCertificateSigner:
             )
         stamp = source.stat().st_mtime
         with self._lock:
-            cached = self._cache.get(code)
+            cached = self._cache.get(str(source))
             if cached is not None and cached[0] == stamp:
                 return cached[1]
         root = self._directory() / pki.ROOT_CERT
@@ -151,7 +151,7 @@ class LocalCertificateSigner:
                 SigningErrorCode.NO_CERTIFICATE, f"Không đọc được khóa hoặc chứng thư số của cơ quan «{code}»."
             )
         with self._lock:
-            self._cache[code] = (stamp, signer)
+            self._cache[str(source)] = (stamp, signer)
         return signer
 
     def sign(self, request: SignRequest) -> bytes:
