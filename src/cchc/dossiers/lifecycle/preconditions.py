@@ -270,20 +270,13 @@ def result_signed_if_attached(ctx: Context) -> None:
     """An electronic result attached to the dossier is returned only once signed by the competent agency
     (Nghị định 23/2025/NĐ-CP; Luật Giao dịch điện tử 2023 Điều 22-23: without the agency's digital
     signature the electronic document does not carry the agency's authority). A dossier without an
-    electronic result (a paper result) is not concerned."""
-    from cchc.dossiers.models import ResultDocument
-
+    electronic result (a paper result) is not concerned. The last result not signed is read with the
+    lock (``reads_results``)."""
     from cchc.dossiers.constants import ResultStatus
 
-    waiting = (
-        ResultDocument.objects.filter(dossier_id=ctx.dossier.pk, status__in=[ResultStatus.PENDING, ResultStatus.FAILED])
-        .order_by("-attached_at", "-pk")
-        .values_list("title", "status", "failure")
-        .first()
-    )
-    if waiting is None:
+    if ctx.unsigned_result is None:
         return
-    title, status, failure = waiting
+    title, status, failure = ctx.unsigned_result
     if status == ResultStatus.FAILED:
         message = (
             f"Kết quả điện tử «{title}» chưa được ký số: ký số không thành công ({failure}). "
