@@ -341,3 +341,76 @@ def test_a_pending_result_is_not_valid_yet(world: World, certificates: Path) -> 
 
     assert "đang chờ cơ quan có thẩm quyền ký số" in page.content.decode()
     assert OutboxEvent.objects.count() == reads  # reads never write
+
+
+# --- downloads: staff who may see the dossier; the applicant once the result is returned ------------
+
+
+def _returned_with_result(w: World) -> tuple[Dossier, ResultDocument]:
+    dossier = to_status(w, DossierStatus.PROCESSED)
+    _pay(w, dossier)
+    result = _attach(w, dossier, title="Giấy phép xây dựng")
+    _sign_all()
+    s.dossier_return_result(dossier=dossier, actor=w.reception, at=LATER + timedelta(minutes=2))
+    result.refresh_from_db()
+    return dossier, result
+
+
+def _staff(user: Any) -> Client:
+    from cchc.accounts.otp.testing import login_verified
+
+    client = Client()
+    login_verified(client, user)
+    return client
+
+
+def test_staff_who_see_the_dossier_download_the_signed_result(world: World, certificates: Path) -> None:
+    dossier, result = _returned_with_result(world)
+    url = f"/mot-cua/ket-qua/{dossier.pk}/{result.pk}/"
+
+    page = _staff(world.specialist).get(f"/mot-cua/ho-so/{dossier.code}/")
+    got = _staff(world.reception).get(url)
+    original = _staff(world.reception).get(url + "?ban=goc")
+    stranger = _staff(world.outsider).get(url)
+
+    assert "Kết quả giải quyết điện tử" in page.content.decode() and "Đã ký số" in page.content.decode()
+    assert got.status_code == 200 and b"".join(got.streaming_content) == _stored(result)  # type: ignore[attr-defined]
+    assert b"".join(original.streaming_content) == result_pdf()  # type: ignore[attr-defined]
+    assert stranger.status_code == 404
+
+
+def test_the_applicant_downloads_the_signed_result_once_returned(world: World, certificates: Path) -> None:
+    from cchc.dossiers.portal.views import SESSION_SEEN
+
+    dossier, result = _returned_with_result(world)
+    applicant = Client()
+    session = applicant.session
+    session[SESSION_SEEN] = [dossier.pk]
+    session.save()
+
+    status_page = applicant.get(f"/dich-vu-cong/ho-so/{dossier.pk}/")
+    got = applicant.get(f"/dich-vu-cong/ho-so/{dossier.pk}/ket-qua.pdf")
+    stranger = Client().get(f"/dich-vu-cong/ho-so/{dossier.pk}/ket-qua.pdf")
+
+    assert "Tải kết quả (PDF đã ký số)" in status_page.content.decode()
+    assert f"/xac-minh/{result.token}/" in status_page.content.decode()
+    assert got.status_code == 200
+    assert b"".join(got.streaming_content) == _stored(result)  # type: ignore[attr-defined]
+    assert stranger.status_code == 302  # to the look-up form
+
+
+def test_the_applicant_cannot_download_before_the_result_is_returned(world: World, certificates: Path) -> None:
+    from cchc.dossiers.portal.views import SESSION_SEEN
+
+    dossier = to_status(world, DossierStatus.PROCESSED)
+    _attach(world, dossier)
+    _sign_all()
+    applicant = Client()
+    session = applicant.session
+    session[SESSION_SEEN] = [dossier.pk]
+    session.save()
+
+    got = applicant.get(f"/dich-vu-cong/ho-so/{dossier.pk}/ket-qua.pdf")
+
+    assert got.status_code == 404
+    assert "Tải kết quả" not in applicant.get(f"/dich-vu-cong/ho-so/{dossier.pk}/").content.decode()
