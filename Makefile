@@ -22,6 +22,7 @@ install: $(STAMP)
 setup: install
 	$(BIN)/cchc migrate --noinput
 	$(BIN)/cchc org load
+	$(BIN)/cchc signing setup
 	$(BIN)/cchc program import src/cchc/program/data/qd-4831-2021-khanh-hoa.txt
 	$(BIN)/cchc program link-targets
 	$(BIN)/cchc catalogue import --at 2025-07-01T00:00+07:00

@@ -508,9 +508,7 @@ class ResultDocument(models.Model):
     title = models.CharField("tên kết quả", max_length=300)
     status = models.CharField("trạng thái", max_length=10, choices=ResultStatus.choices, default=ResultStatus.PENDING)
     token = models.CharField("mã xác minh", max_length=43, unique=True)
-    agency = models.ForeignKey(
-        "org.Agency", verbose_name="cơ quan ký", on_delete=models.PROTECT, related_name="+"
-    )
+    agency = models.ForeignKey("org.Agency", verbose_name="cơ quan ký", on_delete=models.PROTECT, related_name="+")
     original = models.FileField("tệp đính kèm", upload_to=_result_path, max_length=200)
     original_sha256 = models.CharField("mã băm SHA-256 tệp đính kèm", max_length=64)
     size = models.PositiveIntegerField("kích thước (byte)")

@@ -16,11 +16,7 @@ def signing_setup(*, on: date, directory: Path | None = None) -> pki.SetupResult
     valid on ``on`` (idempotent)."""
     from cchc.org.models import Agency
 
-    agencies = (
-        Agency.objects.valid_on(on)
-        .order_by("code", "valid_from")
-        .values_list("code", "name")
-    )
+    agencies = Agency.objects.valid_on(on).order_by("code", "valid_from").values_list("code", "name")
     seen: dict[str, str] = {}
     for code, name in agencies:
         seen[code] = name  # one certificate per code: the latest period's name

@@ -15,11 +15,14 @@ default (which needs the ``qrcode`` package).
 from __future__ import annotations
 
 import unicodedata
+import zlib
 from functools import lru_cache
 from io import BytesIO
 from typing import Any
 
+from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
+from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.layout import BoxConstraints
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.pdf_utils.writer import BasePdfFileWriter, init_xobject_dictionary
@@ -32,6 +35,7 @@ FONT_SIZE = 10  # NĐ 30/2020 Phụ lục I: cỡ chữ 10
 BLOCK_WIDTH = 300  # points
 BLOCK_HEIGHT = 84
 QR_BORDER = 2  # modules of quiet zone (the block's white margin adds to it)
+QR_MASK = 2  # a fixed mask (any of the eight is valid; choosing the best one costs most of segno's time)
 
 STAMP_TEXT = "Ký bởi: %(signer)s\nCơ quan: %(organisation)s\nThời gian ký: %(at)s\nXác minh: %(short_url)s"
 
@@ -47,8 +51,8 @@ def _vietnamese_alphabet() -> str:
 
 @lru_cache(maxsize=1)
 def font_bytes() -> bytes:
-    """Liberation Serif cut down once per process to the characters of Vietnamese text (performance:
-    pyHanko re-reads and subsets the font at every signature; a small font makes that cheap)."""
+    """Liberation Serif cut down once per process to the characters of Vietnamese text, at 1000 units per
+    em (performance: pyHanko re-reads the font at every signature; a small font makes that cheap)."""
     from fontTools import subset
 
     options = subset.Options()
@@ -60,29 +64,60 @@ def font_bytes() -> bytes:
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=_vietnamese_alphabet())
     subsetter.subset(font)
+    # pyHanko writes the glyph widths (/W) in font units, which PDF reads as thousandths of an em:
+    # Liberation Serif has 2048 units per em, so the font is rescaled to 1000 (else every letter is
+    # spaced twice too wide)
+    from fontTools.ttLib.scaleUpem import scale_upem
+
+    scale_upem(font, 1000)
     out = BytesIO()
     font.save(out)
     return out.getvalue()
 
 
+@lru_cache(maxsize=1)
+def _font_stream_data() -> bytes:
+    return zlib.compress(font_bytes())
+
+
 class _VietnameseFontFactory(GlyphAccumulatorFactory):
-    """pyHanko's OpenType font engine over :func:`font_bytes` instead of the whole TTF file."""
+    """pyHanko's OpenType font engine over :func:`font_bytes` instead of the whole TTF file, embedded as it
+    is (performance: the font is already cut down to Vietnamese; pyHanko would subset and recompile it at
+    every signature, most of a signature's time)."""
 
     def create_font_engine(self, writer: BasePdfFileWriter, obj_stream: Any = None) -> GlyphAccumulator:
         if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
             obj_stream = writer.prepare_object_stream()
-        return GlyphAccumulator(
+        engine = GlyphAccumulator(
             writer=writer, font_handle=BytesIO(font_bytes()), font_size=self.font_size, obj_stream=obj_stream
         )
+        engine._subset_created = True  # keep every glyph: the glyph ids stay those of font_bytes()
+        cidfont = engine.cidfont_obj
+
+        def set_font_file(target: BasePdfFileWriter) -> Any:
+            stream = generic.StreamObject(
+                {pdf_name("/Filter"): pdf_name("/FlateDecode")}, encoded_data=_font_stream_data()
+            )
+            ref = target.add_object(stream)
+            cidfont._font_descriptor[pdf_name("/FontFile2")] = ref
+            return ref
+
+        cidfont.set_font_file = set_font_file  # type: ignore[method-assign,assignment]
+        return engine
+
+
+def qr_code(url: str) -> Any:
+    """The QR code of ``url`` (segno; error correction M, as the receipts' and forms' codes)."""
+    import segno
+
+    return segno.make(url, error="m", micro=False, boost_error=False, mask=QR_MASK)
 
 
 class SegnoQRStamp(QRStamp):
     """pyHanko's QR stamp, the code drawn from segno's matrix."""
 
     def _qr_xobject(self) -> tuple[Any, int]:
-        import segno
-
-        code = segno.make(self.url, error="m", micro=False, boost_error=False)
+        code = qr_code(self.url)
         matrix = code.matrix
         n = len(matrix)
         size = n + 2 * QR_BORDER
@@ -95,7 +130,9 @@ class SegnoQRStamp(QRStamp):
         commands.append(b"f")
         xobject = init_xobject_dictionary(b"\n".join(commands), size, size)
         xobject.compress()
-        return self.writer.add_object(xobject), size
+        writer = self.writer
+        assert writer is not None
+        return writer.add_object(xobject), size
 
 
 class SegnoQRStampStyle(QRStampStyle):

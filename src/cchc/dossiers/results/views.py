@@ -56,14 +56,22 @@ def result_check(result: ResultDocument) -> dict[str, object]:
     if not checked.valid:
         return {"state": "invalid", "verdict": f"Chữ ký số không hợp lệ: {checked.problem}", "signature": checked}
     if result.status == ResultStatus.REVOKED:
-        return {"state": "revoked", "verdict": "Chữ ký số hợp lệ, nhưng kết quả này đã bị thu hồi.", "signature": checked}
+        return {
+            "state": "revoked",
+            "verdict": "Chữ ký số hợp lệ, nhưng kết quả này đã bị thu hồi.",
+            "signature": checked,
+        }
     if result.status == ResultStatus.REPLACED:
         return {
             "state": "replaced",
             "verdict": "Chữ ký số hợp lệ, nhưng kết quả này đã được thay thế bằng kết quả khác.",
             "signature": checked,
         }
-    return {"state": "valid", "verdict": "Kết quả hợp lệ: chữ ký số đúng, nội dung không bị thay đổi.", "signature": checked}
+    return {
+        "state": "valid",
+        "verdict": "Kết quả hợp lệ: chữ ký số đúng, nội dung không bị thay đổi.",
+        "signature": checked,
+    }
 
 
 @require_GET

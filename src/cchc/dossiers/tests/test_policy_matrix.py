@@ -79,8 +79,8 @@ from cchc.dossiers.transitions import TABLE, Where
 from cchc.dossiers.web.presenters import ACTION_SLUGS
 from cchc.dossiers.web.views import dossier_url
 from cchc.org.models import Agency
-from cchc.signing.tests.pdfs import result_pdf
 from cchc.outbox.models import OutboxEvent
+from cchc.signing.tests.pdfs import result_pdf
 
 ROLES = (Role.RECEPTION, Role.SPECIALIST, Role.LEADER, Role.CLERK)
 # the agency relations of an officer to the world's dossiers

@@ -48,7 +48,7 @@ def action_form(
     if form_class is f.FinancialObligationForm:
         return f.FinancialObligationForm(data, prefix=prefix, lines=dossier.fee_lines.all())
     if form_class is f.AttachResultForm:
-        return f.AttachResultForm(data, files, prefix=prefix)
+        return f.AttachResultForm(data, files, prefix=prefix)  # type: ignore[arg-type]
     return form_class(data, prefix=prefix)
 
 

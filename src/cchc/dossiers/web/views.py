@@ -33,8 +33,8 @@ from cchc.common.forms import ConsoleForm
 from cchc.dossiers import policies, services
 from cchc.dossiers.constants import Action, DossierError, StepStatus
 from cchc.dossiers.models import Dossier, DossierDocument, DossierRating, DossierStep, ResultDocument
-from cchc.dossiers.results.selectors import result_list_for_dossier
 from cchc.dossiers.policies import Grants
+from cchc.dossiers.results.selectors import result_list_for_dossier
 from cchc.dossiers.selectors import (
     Queue,
     competent_agency_candidates,

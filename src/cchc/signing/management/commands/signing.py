@@ -43,7 +43,7 @@ class Command(BaseCommand):
             data = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"Không đọc được tệp {path}: {exc.strerror}.") from None
-        result = verify(data)
-        if not result.valid:
-            raise CommandError(f"Chữ ký số không hợp lệ: {result.problem}")
-        self.stdout.write(f"Chữ ký số hợp lệ: {result.signer} ({result.organisation}), ký lúc {result.signed_at}.")
+        checked = verify(data)
+        if not checked.valid:
+            raise CommandError(f"Chữ ký số không hợp lệ: {checked.problem}")
+        self.stdout.write(f"Chữ ký số hợp lệ: {checked.signer} ({checked.organisation}), ký lúc {checked.signed_at}.")
