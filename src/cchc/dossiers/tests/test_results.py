@@ -401,3 +401,55 @@ def test_the_applicant_cannot_download_before_the_result_is_returned(world: Worl
 
     assert got.status_code == 404
     assert "Tải kết quả" not in applicant.get(f"/dich-vu-cong/ho-so/{dossier.pk}/").content.decode()
+
+
+def test_the_console_attaches_a_result_through_its_form(world: World, certificates: Path) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    dossier = to_status(world, DossierStatus.IN_PROCESS)
+    client = _staff(world.specialist)
+
+    bad = client.post(
+        f"/mot-cua/ho-so/{dossier.code}/dinh-kem-ket-qua/",
+        {
+            "dinh-kem-ket-qua-title": "Giấy phép",
+            "dinh-kem-ket-qua-file": SimpleUploadedFile("a.pdf", b"not a pdf", content_type="application/pdf"),
+        },
+    )
+    good = client.post(
+        f"/mot-cua/ho-so/{dossier.code}/dinh-kem-ket-qua/",
+        {
+            "dinh-kem-ket-qua-title": "Giấy phép",
+            "dinh-kem-ket-qua-file": SimpleUploadedFile("a.pdf", result_pdf(), content_type="application/pdf"),
+        },
+    )
+    page = client.get(f"/mot-cua/ho-so/{dossier.code}/")
+
+    assert bad.status_code == 400
+    assert "Tệp kết quả không phải là tệp PDF." in bad.content.decode()
+    assert good.status_code == 302
+    assert "Đang chờ ký số" in page.content.decode()
+    assert 'enctype="multipart/form-data"' in page.content.decode()
+    assert ResultDocument.objects.filter(dossier=dossier, status=ResultStatus.PENDING).count() == 1
+
+
+def test_the_api_attaches_a_result_as_base64(world: World, certificates: Path) -> None:
+    import base64
+
+    from rest_framework.test import APIClient
+
+    from cchc.accounts.otp.testing import login_verified
+
+    dossier = to_status(world, DossierStatus.IN_PROCESS)
+    client = APIClient()
+    login_verified(client, world.specialist)  # type: ignore[arg-type]
+    url = f"/api/dossiers/{dossier.code}/actions/attach_result/"
+
+    bad = client.post(url, {"title": "Giấy phép", "pdf_base64": "!!!"}, format="json")
+    good = client.post(
+        url, {"title": "Giấy phép", "pdf_base64": base64.b64encode(result_pdf()).decode()}, format="json"
+    )
+
+    assert bad.status_code == 400
+    assert good.status_code == 200, good.content
+    assert ResultDocument.objects.filter(dossier=dossier).count() == 1
