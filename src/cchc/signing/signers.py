@@ -156,7 +156,10 @@ class LocalCertificateSigner:
 
     def sign(self, request: SignRequest) -> bytes:
         from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+        from pyhanko.pdf_utils.layout import LayoutError
+        from pyhanko.pdf_utils.misc import PdfError
         from pyhanko.sign import fields, signers
+        from pyhanko.sign.general import SigningError as PyHankoSigningError
 
         from cchc.signing.stamp import BLOCK_HEIGHT, BLOCK_WIDTH, stamp_style
 
@@ -170,8 +173,9 @@ class LocalCertificateSigner:
         box = _page_box(writer, last) or (0.0, 0.0, 595.0, 842.0)
         x2 = box[2] - MARGIN
         y1 = box[1] + MARGIN
+        field_name = f"{FIELD_NAME}-{at:%Y%m%d%H%M%S%f}"  # a new field even on a document signed before
         meta = signers.PdfSignatureMetadata(
-            field_name=FIELD_NAME,
+            field_name=field_name,
             reason=request.reason[:200],
             location=request.location,
             name=request.agency_name,
@@ -183,22 +187,28 @@ class LocalCertificateSigner:
             signer=signer,
             stamp_style=stamp_style(),
             new_field_spec=fields.SigFieldSpec(
-                FIELD_NAME, on_page=last, box=(int(x2 - BLOCK_WIDTH), int(y1), int(x2), int(y1 + BLOCK_HEIGHT))
+                field_name, on_page=last, box=(int(x2 - BLOCK_WIDTH), int(y1), int(x2), int(y1 + BLOCK_HEIGHT))
             ),
         )
         out = BytesIO()
-        pdf_signer.sign_pdf(
-            writer,
-            output=out,
-            bytes_reserved=BYTES_RESERVED,
-            appearance_text_params={
-                "signer": request.agency_name,
-                "organisation": f"{request.agency_name}, {request.province}",
-                "at": _display_time(at),
-                "url": request.verify_url,
-                "short_url": _short(request.verify_url),
-            },
-        )
+        try:
+            pdf_signer.sign_pdf(
+                writer,
+                output=out,
+                bytes_reserved=BYTES_RESERVED,
+                appearance_text_params={
+                    "signer": request.agency_name,
+                    "organisation": f"{request.agency_name}, {request.province}",
+                    "at": _display_time(at),
+                    "url": request.verify_url,
+                    "short_url": _short(request.verify_url),
+                },
+            )
+        except (PdfError, PyHankoSigningError, LayoutError, ValueError, KeyError, TypeError) as exc:
+            # a document the check let through but pyHanko cannot update (a damaged page tree, …)
+            raise SigningError(
+                SigningErrorCode.PDF_MALFORMED, f"Không ký số được tệp PDF này ({type(exc).__name__})."
+            ) from exc
         return out.getvalue()
 
 

@@ -314,3 +314,15 @@ def test_setup_is_idempotent_and_covers_the_registrys_agencies(tmp_path: Path, s
     assert not (tmp_path / "dir" / pki.AGENCIES / "cu.pem").exists()  # no longer in force
     assert "CA gốc đã tạo" in first.getvalue()
     assert "CA gốc đã có; cấp mới 0 chứng thư" in second.getvalue()
+
+
+def test_a_document_signed_before_is_signed_again_in_a_new_field(pki_dir: Path) -> None:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    once = _sign(pki_dir)
+    twice = _sign(pki_dir, once)
+
+    signatures = PdfFileReader(BytesIO(twice)).embedded_signatures
+    assert len(signatures) == 2
+    assert signatures[0].field_name != signatures[1].field_name
+    assert verify(twice).valid
