@@ -22,6 +22,7 @@ install: $(STAMP)
 setup: install
 	$(BIN)/cchc migrate --noinput
 	$(BIN)/cchc org load
+	$(BIN)/cchc signing setup
 	$(BIN)/cchc program import src/cchc/program/data/qd-4831-2021-khanh-hoa.txt
 	$(BIN)/cchc program link-targets
 	$(BIN)/cchc catalogue import --at 2025-07-01T00:00+07:00
@@ -67,6 +68,7 @@ bench: install
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python benchmarks/integrations.py
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python benchmarks/payments.py
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python benchmarks/identity.py
+	env -u DATABASE_URL $(BIN)/python benchmarks/signing.py
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python benchmarks/indicators.py --keep-db cchc_bench_10m
 
 clean:

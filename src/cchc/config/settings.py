@@ -397,3 +397,14 @@ CCHC_PAYMENTS = {
         "timeout_s": float(env_str("CCHC_VNPAY_TIMEOUT_S", "10")),
     },
 }
+
+# --- Signed electronic results (issue 16 items 1-2; cchc.signing, docs/digital.md) -------------------------
+# CCHC_SIGNING_DIR holds the certificates and keys: a development province root CA and one signing
+# certificate per agency (`cchc signing setup`); production puts there the files the agencies' CA issued
+# (or a PKCS#11 token / remote signing service replaces the local signer: CCHC_SIGNER). The verifier trusts
+# the roots in CCHC_SIGNING_TRUST_ROOTS (PEM files; default: the development root in CCHC_SIGNING_DIR).
+INSTALLED_APPS.append("cchc.signing")
+CCHC_SIGNING_DIR = Path(env_str("CCHC_SIGNING_DIR", str(VAR_DIR / "signing")))
+CCHC_SIGNER = env_str("CCHC_SIGNER", "local")
+CCHC_SIGNING_TRUST_ROOTS = [p for p in env_str("CCHC_SIGNING_TRUST_ROOTS", "").split(",") if p.strip()]
+CCHC_SIGNING_P12_PASSPHRASE = env_str("CCHC_SIGNING_P12_PASSPHRASE", "")

@@ -26,6 +26,8 @@ urlpatterns = [
     path("", include("cchc.accounts.otp.urls")),
     # issue 15 part 4: online payment (cchc.payments)
     path("thanh-toan/", include("cchc.payments.web.urls")),
+    # issue 16 items 1-2: the public verification page of signed electronic results
+    path("xac-minh/", include("cchc.dossiers.results.urls")),
 ]
 
 # The administration's headers in Vietnamese (Django's defaults read "Django administration").

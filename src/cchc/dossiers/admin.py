@@ -18,6 +18,7 @@ from cchc.dossiers.models import (
     FeeLine,
     Handover,
     Payment,
+    ResultDocument,
     SupplementRequest,
 )
 
@@ -87,6 +88,17 @@ class DossierRatingAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_filter = ["level"]
     list_select_related = ["dossier"]
     date_hierarchy = "rated_at"
+
+
+@admin.register(ResultDocument)
+class ResultDocumentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    """Electronic results (issue 16): read-only; they change only through the lifecycle and the signer."""
+
+    list_display = ["dossier", "title", "status", "agency", "attached_at", "signed_at"]
+    list_filter = ["status"]
+    list_select_related = ["dossier", "agency"]
+    search_fields = ["dossier__code", "title"]
+    date_hierarchy = "attached_at"
 
 
 @admin.register(Dossier)

@@ -97,6 +97,18 @@ class Action(models.TextChoices):
     APOLOGISE_EXTEND = "apologise_extend", "xin lỗi và gia hạn thời gian giải quyết"
     MARK_PROCESSED = "mark_processed", "ghi nhận đã xử lý xong"
     RETURN_RESULT = "return_result", "trả kết quả"
+    ATTACH_RESULT = "attach_result", "đính kèm kết quả giải quyết"
+
+
+class ResultStatus(models.TextChoices):
+    """The state of an electronic result (issue 16): attached, waiting for the agency's digital
+    signature (the outbox subscriber ``dossiers.results.sign``), signed, failed, or no longer in force."""
+
+    PENDING = "pending", "Đang chờ ký số"
+    SIGNED = "signed", "Đã ký số"
+    FAILED = "failed", "Ký số không thành công"
+    REPLACED = "replaced", "Đã được thay thế"
+    REVOKED = "revoked", "Đã thu hồi"
 
 
 class StepStatus(models.TextChoices):
@@ -182,6 +194,8 @@ class DossierErrorCode(StrEnum):
     DOCUMENTS_MISSING = "dossier.documents_missing"
     NOT_FOUND = "dossier.not_found"
     ALREADY_RATED = "dossier.already_rated"
+    RESULT_FILE_REJECTED = "dossier.result_file_rejected"
+    RESULT_NOT_SIGNED = "dossier.result_not_signed"
 
 
 class DossierError(DomainError[DossierErrorCode]):
@@ -209,5 +223,7 @@ class DossierError(DomainError[DossierErrorCode]):
         DossierErrorCode.DOCUMENTS_MISSING: 400,
         DossierErrorCode.NOT_FOUND: 404,
         DossierErrorCode.ALREADY_RATED: 409,
+        DossierErrorCode.RESULT_FILE_REJECTED: 400,
+        DossierErrorCode.RESULT_NOT_SIGNED: 409,
     }
     default_status = 409

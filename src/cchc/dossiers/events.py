@@ -52,6 +52,7 @@ class DossierEvent(StrEnum):
     RESULT_READY = "dossier.result_ready"
     RETURNED = "dossier.returned"
     RATED = "dossier.rated"
+    RESULT_ATTACHED = "dossier.result_attached"
 
 
 # The keys of "details" per topic (all values JSON: amounts as strings of whole đồng, moments ISO).
@@ -70,6 +71,7 @@ TOPIC_DETAILS: dict[DossierEvent, tuple[str, ...]] = {
     DossierEvent.RESULT_READY: (),
     DossierEvent.RETURNED: (),
     DossierEvent.RATED: ("level",),
+    DossierEvent.RESULT_ATTACHED: ("title",),
 }
 
 

@@ -37,11 +37,18 @@ from cchc.common.errors import DomainError
 from cchc.dossiers import policies
 from cchc.dossiers import transitions as table
 from cchc.dossiers.codes import reception_day
-from cchc.dossiers.constants import Action, DossierError, DossierErrorCode, DossierStatus, StepStatus
+from cchc.dossiers.constants import (
+    Action,
+    DossierError,
+    DossierErrorCode,
+    DossierStatus,
+    ResultStatus,
+    StepStatus,
+)
 from cchc.dossiers.events import TOPIC_DETAILS, dossier_event
 from cchc.dossiers.executor_db import Reads, Writes, from_row, select_sql
 from cchc.dossiers.lifecycle.applicants import SNAPSHOT_FIELDS, check_at
-from cchc.dossiers.models import Dossier, DossierStep, FeeLine, Payment
+from cchc.dossiers.models import Dossier, DossierStep, FeeLine, Payment, ResultDocument
 from cchc.org.models import Agency
 
 if TYPE_CHECKING:
@@ -54,6 +61,10 @@ _DOSSIER_SQL = select_sql(Dossier, "id = %s")
 _LOCK_SQL = f"{_DOSSIER_SQL} FOR UPDATE"
 _STEP_STATUS = [f.name for f in DossierStep._meta.concrete_fields].index("status")
 _OPEN_STEPS_SQL = select_sql(DossierStep, 'dossier_id = %s AND status IN (%s, %s) ORDER BY "order"')
+_UNSIGNED_RESULT_SQL = (
+    f'SELECT "title", "status", "failure" FROM "{ResultDocument._meta.db_table}" '
+    'WHERE "dossier_id" = %s AND "status" IN (%s, %s) ORDER BY "attached_at" DESC, "id" DESC LIMIT 1'
+)
 _FEES_SQL = (
     f'SELECT (SELECT SUM("amount") FROM "{FeeLine._meta.db_table}" WHERE "dossier_id" = %s), '
     f'(SELECT SUM("amount") FROM "{Payment._meta.db_table}" WHERE "dossier_id" = %s), '
@@ -96,6 +107,7 @@ class Context:
     paid: Decimal | None = None
     receipt_recorded: bool | None = None
     fees_undetermined: bool | None = None
+    unsigned_result: tuple[str, str, str] | None = None  # (title, status, failure) of a result not signed
     status_before: str | None = None
     before: dict[str, Any] | None = None
     details: dict[str, Any] | None = None  # the audit event's details
@@ -128,6 +140,7 @@ def _read(
     pg = db.vendor == "postgresql"
     steps = getattr(entry, "reads_steps", False)
     fees = getattr(entry, "reads_fees", False)
+    results_read = getattr(entry, "reads_results", False)
     user_ids = _members(actor, params)
     reads = Reads()
     reads.add(_LOCK_SQL if pg else _DOSSIER_SQL, [dossier.pk])
@@ -141,6 +154,11 @@ def _read(
     )
     receipt = str(params.get("receipt_number", "")).strip()
     fees_at = reads.add(_FEES_SQL, [dossier.pk, dossier.pk, dossier.pk, receipt, dossier.pk]) if fees and pg else None
+    unsigned_at = (
+        reads.add(_UNSIGNED_RESULT_SQL, [dossier.pk, ResultStatus.PENDING.value, ResultStatus.FAILED.value])
+        if results_read
+        else None
+    )
     results = reads.run()
     if not results[0]:
         raise Dossier.DoesNotExist("Dossier matching query does not exist.")
@@ -155,6 +173,9 @@ def _read(
                 ctx._pending_rows.append(values)
                 ctx.next_pending = ctx.next_pending or from_row(DossierStep, values, db)
     ctx.held = {(int(u), int(a), str(r)) for u, a, r in results[held_at]} if held_at is not None else set()
+    if unsigned_at is not None and results[unsigned_at]:
+        title, status, failure = results[unsigned_at][0]
+        ctx.unsigned_result = (str(title), str(status), str(failure))
     if fees:
         if fees_at is not None:
             due, paid, ctx.receipt_recorded, ctx.fees_undetermined = results[fees_at][0]

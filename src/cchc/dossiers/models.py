@@ -25,6 +25,7 @@ from cchc.dossiers.constants import (
     IdentityLevel,
     PaymentChannel,
     RatingLevel,
+    ResultStatus,
     StepStatus,
 )
 
@@ -483,3 +484,56 @@ class DossierRating(models.Model):
     @property
     def dissatisfied(self) -> bool:
         return self.level == RatingLevel.DISSATISFIED
+
+
+def _result_path(instance: ResultDocument, filename: str) -> str:
+    # never a name from the uploader: dossier id + the result's random token (+ "-ky-so" when signed)
+    return f"results/{instance.dossier_id}/{filename}"
+
+
+class ResultDocument(models.Model):
+    """An electronic result of a dossier (kết quả giải quyết điện tử; issue 16 item 1): the PDF the
+    competent agency attached, and the same PDF signed with the agency's digital signature by the outbox
+    subscriber ``dossiers.results.sign``.
+
+    legal: Nghị định 23/2025/NĐ-CP (chữ ký số chuyên dùng công vụ of the agency); Luật Giao dịch điện tử
+    2023 Điều 22-23 (a signed electronic document has the effect of the agency's sealed paper); NĐ 118/2025
+    (the result is returned through the one-stop desk, in electronic form where the procedure allows);
+    NĐ 30/2020 Phụ lục I (the signature block). ``token``: the random part of the public verification
+    address printed in the QR code (issue 16 item 2); ``signed_sha256``: the hash of the signed file the
+    verification page checks the stored file against.
+    """
+
+    dossier = models.ForeignKey(Dossier, verbose_name="hồ sơ", on_delete=models.CASCADE, related_name="results")
+    title = models.CharField("tên kết quả", max_length=300)
+    status = models.CharField("trạng thái", max_length=10, choices=ResultStatus.choices, default=ResultStatus.PENDING)
+    token = models.CharField("mã xác minh", max_length=43, unique=True)
+    agency = models.ForeignKey("org.Agency", verbose_name="cơ quan ký", on_delete=models.PROTECT, related_name="+")
+    original = models.FileField("tệp đính kèm", upload_to=_result_path, max_length=200)
+    original_sha256 = models.CharField("mã băm SHA-256 tệp đính kèm", max_length=64)
+    size = models.PositiveIntegerField("kích thước (byte)")
+    attached_at = models.DateTimeField("đính kèm lúc")
+    attached_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người đính kèm", on_delete=models.PROTECT, related_name="+"
+    )
+    signed = models.FileField("tệp đã ký số", upload_to=_result_path, max_length=200, blank=True)
+    signed_sha256 = models.CharField("mã băm SHA-256 tệp đã ký", max_length=64, blank=True)
+    signed_at = models.DateTimeField("ký số lúc", null=True, blank=True)
+    signer_name = models.CharField("ký bởi", max_length=300, blank=True)
+    failure = models.CharField("lý do ký số không thành công", max_length=500, blank=True)
+    ended_at = models.DateTimeField("thay thế / thu hồi lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "kết quả điện tử"
+        verbose_name_plural = "kết quả điện tử"
+        ordering = ["dossier", "attached_at", "pk"]
+        indexes = [models.Index(fields=["dossier", "status"], name="dossiers_result_status_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="signed") | (~Q(signed_sha256="") & Q(signed_at__isnull=False)),
+                name="dossiers_result_signed_has_hash",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier}: {self.title}"

@@ -193,6 +193,14 @@ def applicant_actions(dossier: Dossier) -> frozenset[Action]:
     return frozenset(action for action in allowed if TABLE[action].applicant)
 
 
+def applicant_may_download_result(dossier: Dossier) -> bool:
+    """The applicant downloads the signed electronic result once the result is returned ("Đã trả kết
+    quả"): until then the desk has not handed it over (NĐ 118/2025: the result is returned after the fees
+    and charges are paid; Luật Phí và lệ phí 2015 Điều 3). Which result: the signed one in force
+    (``cchc.dossiers.results.selectors.result_current_signed``)."""
+    return dossier.status == DossierStatus.RETURNED
+
+
 # --- why an action is unavailable, and who can unblock it -------------------------------------------
 
 

@@ -56,7 +56,7 @@ from cchc.dossiers.lifecycle.catalogue import (
     uploads_store,
     version_statement,
 )
-from cchc.dossiers.models import Dossier, DossierRating, Extension, Handover, Payment
+from cchc.dossiers.models import Dossier, DossierRating, Extension, Handover, Payment, ResultDocument
 from cchc.dossiers.rules import EXTENSION_LEAD_DAYS, end_of_processing
 from cchc.org.models import Agency
 
@@ -419,7 +419,8 @@ def dossier_mark_processed(
 def dossier_return_result(*, dossier: Dossier, actor: AbstractBaseUser, at: datetime, note: str = "") -> Dossier:
     """Hand the result to the applicant ("Đã trả kết quả", sync code 10).
 
-    Refused while the fees fixed on the dossier are not paid in full. The active step is closed with a
+    Refused while the fees fixed on the dossier are not paid in full, and while an electronic result
+    attached to it waits for its digital signature (``dossier.result_not_signed``). The active step is closed with a
     hand-over to the applicant; steps never reached are marked as not carried out.
     Audit: ``dossier.return_result``.
     """
@@ -430,6 +431,20 @@ def dossier_return_result(*, dossier: Dossier, actor: AbstractBaseUser, at: date
         at=at,
         note=note,
     )
+
+
+def dossier_attach_result(
+    *, dossier: Dossier, actor: AbstractBaseUser, at: datetime, title: str, file: Any
+) -> ResultDocument:
+    """The competent agency attaches the electronic result (a PDF: ``file``, an uploaded file or bytes)
+    of a dossier under processing or processed; it waits for the agency's digital signature, made after
+    the commit by the outbox subscriber ``dossiers.results.sign`` (issue 16 item 1). A result attached
+    earlier and not yet returned is replaced. The status does not change.
+
+    Refused (nothing stored) when the file is not a PDF, is encrypted or cannot be read
+    (``dossier.result_file_rejected``). Audit: ``dossier.attach_result``.
+    """
+    return executor.run(Action.ATTACH_RESULT, dossier=dossier, actor=actor, at=at, title=title, file=file)
 
 
 def dossier_withdraw(*, dossier: Dossier, actor: AbstractBaseUser | None, at: datetime, reason: str = "") -> Dossier:

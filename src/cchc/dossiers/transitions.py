@@ -69,8 +69,8 @@ class Transition:
     checks (``cchc.dossiers.lifecycle.preconditions``), each with its legal basis in its docstring, run
     by the executor after the authorisation; ``guards``: the same, run before it (the authorisation
     depends on them). ``mutate``: what the action changes (``cchc.dossiers.lifecycle.mutations``).
-    ``reads_steps`` / ``reads_fees``: the executor reads the open steps / what is still owed with the
-    lock (one round trip on PostgreSQL).
+    ``reads_steps`` / ``reads_fees`` / ``reads_results``: the executor reads the open steps / what is
+    still owed / the last electronic result not signed with the lock (one round trip on PostgreSQL).
     """
 
     action: Action
@@ -87,6 +87,7 @@ class Transition:
     applicant_when: Callable[..., bool] | None = None
     reads_steps: bool = False
     reads_fees: bool = False
+    reads_results: bool = False
 
     @property
     def audit_action(self) -> str:
@@ -247,10 +248,24 @@ TABLE: dict[Action, Transition] = {
             target=S.RETURNED,
             officers=(CASHIER,),
             event=DossierEvent.RETURNED,
-            preconditions=(P.nothing_left_to_pay,),
+            preconditions=(P.nothing_left_to_pay, P.result_signed_if_attached),
             mutate=M.return_result,
             reads_steps=True,
             reads_fees=True,
+            reads_results=True,
+        ),
+        # legal: the competent agency issues the result as an electronic document signed with its digital
+        # signature (NĐ 23/2025/NĐ-CP; Luật Giao dịch điện tử 2023 Điều 22-23); signed after the commit by
+        # the outbox subscriber dossiers.results.sign (issue 16 item 1); the status does not change
+        Transition(
+            A.ATTACH_RESULT,
+            sources=frozenset({S.RECEIVED, S.IN_PROCESS, S.PROCESSED}),
+            before_reception=frozenset(),
+            target=None,
+            officers=(DECIDER,),
+            event=DossierEvent.RESULT_ATTACHED,
+            preconditions=(P.result_file_valid,),
+            mutate=M.attach_result,
         ),
     )
 }

@@ -276,6 +276,10 @@ class ActionBodySerializer(serializers.Serializer):
         """The validated body as the console's form reads a post (every value a string)."""
         return {name: "" if value is None else str(value) for name, value in self.validated_data.items()}
 
+    def form_files(self) -> dict[str, Any]:
+        """The files of the body as the console's form reads an upload (none for most actions)."""
+        return {}
+
 
 class ReasonBodySerializer(ActionBodySerializer):
     """refuse, stop."""
@@ -289,6 +293,31 @@ class SupplementBodySerializer(ActionBodySerializer):
 
 class WithdrawBodySerializer(ActionBodySerializer):
     reason = TextField(label="lý do rút hồ sơ", max_length=2000, required=False)
+
+
+class AttachResultBodySerializer(ActionBodySerializer):
+    """attach_result: the result's title and its PDF, base64-encoded (issue 16)."""
+
+    title = TextField(label="tên kết quả", max_length=300)
+    pdf_base64 = serializers.CharField(label="tệp PDF (base64)", max_length=28_000_000, trim_whitespace=True)
+
+    def validate_pdf_base64(self, value: str) -> bytes:
+        import base64
+        import binascii
+
+        try:
+            return base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise serializers.ValidationError("Tệp PDF phải được mã hóa base64.") from None
+
+    def form_data(self) -> dict[str, str]:
+        return {"title": str(self.validated_data["title"])}
+
+    def form_files(self) -> dict[str, Any]:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        data = self.validated_data["pdf_base64"]
+        return {"file": SimpleUploadedFile("ket-qua.pdf", data, content_type="application/pdf")}
 
 
 class ReturnBodySerializer(ActionBodySerializer):
@@ -353,6 +382,7 @@ ACTION_BODIES: dict[Action, type[ActionBodySerializer]] = {
     Action.APOLOGISE_EXTEND: ExtendBodySerializer,
     Action.MARK_PROCESSED: MarkProcessedBodySerializer,
     Action.RETURN_RESULT: ReturnBodySerializer,
+    Action.ATTACH_RESULT: AttachResultBodySerializer,
 }
 
 

@@ -242,7 +242,7 @@ class DossierActionView(APIView):
         if not body.is_valid():
             errors = {name: [str(e) for e in items] for name, items in body.errors.items()}
             return _error(DossierErrorCode.INVALID_INPUT, "Dữ liệu không hợp lệ; hồ sơ không bị thay đổi.", 400, errors)
-        form = action_form(chosen, dossier, steps, today, data=body.form_data())
+        form = action_form(chosen, dossier, steps, today, data=body.form_data(), files=body.form_files())
         if not form.is_valid():
             errors = {name: [str(e["message"]) for e in items] for name, items in form.errors.get_json_data().items()}
             return _error(DossierErrorCode.INVALID_INPUT, "Dữ liệu không hợp lệ; hồ sơ không bị thay đổi.", 400, errors)

@@ -17,10 +17,18 @@ from django.db.models import Max
 
 from cchc.calendars.selectors import working_calendar
 from cchc.dossiers import rules
-from cchc.dossiers.constants import DossierStatus, PaymentChannel, StepStatus
+from cchc.dossiers.constants import DossierStatus, PaymentChannel, ResultStatus, StepStatus
 from cchc.dossiers.executor_db import Writes
 from cchc.dossiers.lifecycle.catalogue import receive_writes, uploads_store
-from cchc.dossiers.models import Dossier, DossierStep, Extension, Handover, Payment, SupplementRequest
+from cchc.dossiers.models import (
+    Dossier,
+    DossierStep,
+    Extension,
+    Handover,
+    Payment,
+    ResultDocument,
+    SupplementRequest,
+)
 
 if TYPE_CHECKING:
     from cchc.dossiers.executor import Context
@@ -272,3 +280,51 @@ def stop(ctx: Context) -> None:
     d.is_late = rules.late_at_end(d, rules.end_of_processing(ctx.at, waiting_since=waiting))
     ctx.writes.update(d, ["status", "ended_at", "end_reason", "is_late"])
     ctx.event_details = {"reason": d.end_reason}
+
+
+_REPLACE_RESULTS_SQL = (
+    f'UPDATE "{ResultDocument._meta.db_table}" SET "status" = %s, "ended_at" = %s '
+    'WHERE "dossier_id" = %s AND "status" IN (%s, %s, %s)'
+)
+
+
+def attach_result(ctx: Context) -> None:
+    """Store the result PDF (through Django's storage API) as a new :class:`ResultDocument` waiting for
+    its signature, with a random verification token; the results attached before it and not yet returned
+    are replaced. The outbox subscriber ``dossiers.results.sign`` signs it after the commit."""
+    import secrets
+
+    from django.core.files.base import ContentFile
+
+    d = ctx.dossier
+    assert ctx.actor is not None
+    data: bytes = ctx.scratch["result_pdf"]
+    ctx.writes.statement(
+        _REPLACE_RESULTS_SQL,
+        [
+            ResultStatus.REPLACED.value,
+            ctx.at,
+            d.pk,
+            ResultStatus.PENDING.value,
+            ResultStatus.SIGNED.value,
+            ResultStatus.FAILED.value,
+        ],
+    )
+    token = secrets.token_urlsafe(24)
+    row = ResultDocument(
+        dossier=d,
+        title=ctx.params["title"],
+        status=ResultStatus.PENDING,
+        token=token,
+        agency_id=d.competent_agency_id,
+        original_sha256=ctx.scratch["result_sha256"],
+        size=len(data),
+        attached_at=ctx.at,
+        attached_by_id=ctx.actor.pk,
+    )
+    row.original.save(f"{token}.pdf", ContentFile(data), save=False)
+    ctx.written.append(row.original.name)
+    ctx.writes.insert(row)
+    ctx.details = {"title": row.title, "sha256": row.original_sha256, "size": row.size}
+    ctx.event_details = {"title": row.title}
+    ctx.result = row

@@ -268,3 +268,54 @@ def extension_later(ctx: Context) -> None:
         raise DossierError(
             DossierErrorCode.EXTENSION_NOT_LATER, "Thời hạn trả kết quả mới phải sau thời hạn đã hẹn hiện tại."
         )
+
+
+def result_file_valid(ctx: Context) -> None:
+    """The electronic result is a readable, non-encrypted PDF with a title, so that the competent agency can
+    sign it (Nghị định 23/2025/NĐ-CP: the digital signature is created on the whole document; Luật Giao
+    dịch điện tử 2023 Điều 9-10: a data message whose integrity can be ensured). Checked by content, not by
+    the file's name; the bytes are kept for the mutation."""
+    import hashlib
+
+    from cchc.signing.constants import SigningError
+    from cchc.signing.pdfcheck import MAX_BYTES, pdf_check
+
+    title = str(ctx.params.get("title", "")).strip()
+    if not title:
+        raise invalid("Cần ghi tên kết quả giải quyết (ví dụ: Giấy phép xây dựng).")
+    ctx.params["title"] = title[:300]
+    upload = ctx.params.get("file")
+    if upload is None:
+        raise DossierError(DossierErrorCode.RESULT_FILE_REJECTED, "Cần chọn tệp PDF kết quả giải quyết.")
+    if isinstance(upload, bytes):
+        data = upload
+    else:
+        upload.seek(0)
+        data = upload.read(MAX_BYTES + 1)
+    try:
+        pdf_check(data)
+    except SigningError as exc:
+        raise DossierError(DossierErrorCode.RESULT_FILE_REJECTED, exc.message) from exc
+    ctx.scratch["result_pdf"] = data
+    ctx.scratch["result_sha256"] = hashlib.sha256(data).hexdigest()
+
+
+def result_signed_if_attached(ctx: Context) -> None:
+    """An electronic result attached to the dossier is returned only once signed by the competent agency
+    (Nghị định 23/2025/NĐ-CP; Luật Giao dịch điện tử 2023 Điều 22-23: without the agency's digital
+    signature the electronic document does not carry the agency's authority). A dossier without an
+    electronic result (a paper result) is not concerned. The last result not signed is read with the
+    lock (``reads_results``)."""
+    from cchc.dossiers.constants import ResultStatus
+
+    if ctx.unsigned_result is None:
+        return
+    title, status, failure = ctx.unsigned_result
+    if status == ResultStatus.FAILED:
+        message = (
+            f"Kết quả điện tử «{title}» chưa được ký số: ký số không thành công ({failure}). "
+            "Cần đính kèm lại kết quả sau khi khắc phục."
+        )
+    else:
+        message = f"Kết quả điện tử «{title}» chưa được ký số (đang chờ ký số); chưa thể trả kết quả."
+    raise DossierError(DossierErrorCode.RESULT_NOT_SIGNED, message)

@@ -14,4 +14,5 @@ urlpatterns = [
     path("ho-so/<id:pk>/", views.dossier_status, name="status"),
     path("ho-so/<id:pk>/danh-gia/", views.rate, name="rate"),
     path("ho-so/<id:pk>/bo-sung/", views.supplement, name="supplement"),
+    path("ho-so/<id:pk>/ket-qua.pdf", views.result_download, name="result"),
 ]

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -40,6 +40,7 @@ from cchc.dossiers.constants import (
 from cchc.dossiers.lookups import LOOKUPS
 from cchc.dossiers.models import Dossier, DossierRating
 from cchc.dossiers.portal import forms as f
+from cchc.dossiers.results.selectors import result_current_signed
 from cchc.dossiers.selectors import (
     competent_agency_candidates,
     dossier_get_public,
@@ -381,6 +382,10 @@ def _status_page(
             "fees_paid": money(paid),
             "pay_online": money(due - paid) if pay_online else "",
             "documents": [{"d": d, "size": size_text(d.size) if d.size else ""} for d in dossier.documents.all()],
+            # issue 16: the signed electronic result, once returned
+            "signed_result": result_current_signed(dossier)
+            if policies.applicant_may_download_result(dossier)
+            else None,
             "rating": rating,
             "rating_criteria": _rating_rows(rating),
             "form": form if form is not None else (f.RatingForm() if can_rate else None),
@@ -420,6 +425,25 @@ def _seen(request: HttpRequest, pk: int) -> Dossier | None:
     ):
         return dossier
     return None
+
+
+def result_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The signed electronic result, for whoever may see the dossier's status page, once the policy
+    allows the applicant to have it (``policies.applicant_may_download_result``)."""
+    dossier = _seen(request, pk)
+    if dossier is None:
+        return HttpResponseRedirect(reverse("portal:lookup"))
+    result = result_current_signed(dossier) if policies.applicant_may_download_result(dossier) else None
+    if result is None:
+        raise Http404("Hồ sơ chưa có kết quả điện tử đã ký số để tải về.")
+    response = FileResponse(
+        result.signed.open("rb"),
+        as_attachment=True,
+        filename=f"ket-qua-{dossier.code or dossier.pk}.pdf",
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def dossier_status(request: HttpRequest, pk: int) -> HttpResponse:

@@ -22,6 +22,7 @@ from cchc.dossiers import services as s
 from cchc.dossiers.constants import Action, DossierStatus, PaymentChannel
 from cchc.dossiers.models import Dossier
 from cchc.org.models import Agency
+from cchc.signing.tests.pdfs import result_pdf
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 PUBLISHED = datetime(2025, 12, 1, 8, 0, tzinfo=VN)
@@ -271,5 +272,8 @@ def perform(w: World, action: Action, dossier: Dossier, at: datetime) -> Any:
         ),
         Action.MARK_PROCESSED: lambda: s.dossier_mark_processed(dossier=dossier, actor=w.specialist, at=at),
         Action.RETURN_RESULT: lambda: s.dossier_return_result(dossier=dossier, actor=w.reception, at=at),
+        Action.ATTACH_RESULT: lambda: s.dossier_attach_result(
+            dossier=dossier, actor=w.specialist, at=at, title="Giấy xác nhận", file=result_pdf()
+        ),
     }
     return calls[action]()

@@ -36,6 +36,7 @@ Each who logs in once per module (one client, one session, reused by every test)
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
@@ -46,6 +47,7 @@ import pytest
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -59,7 +61,7 @@ from cchc.catalogue.services import catalogue_import
 from cchc.dossiers import policies
 from cchc.dossiers import services as s
 from cchc.dossiers.constants import Action, DossierStatus, PaymentChannel
-from cchc.dossiers.models import Dossier, DossierStep, Handover, Payment
+from cchc.dossiers.models import Dossier, DossierStep, Handover, Payment, ResultDocument
 from cchc.dossiers.portal.views import SESSION_SEEN
 from cchc.dossiers.selectors import dossier_submission_reference
 from cchc.dossiers.tests.conftest import (
@@ -78,6 +80,7 @@ from cchc.dossiers.web.presenters import ACTION_SLUGS
 from cchc.dossiers.web.views import dossier_url
 from cchc.org.models import Agency
 from cchc.outbox.models import OutboxEvent
+from cchc.signing.tests.pdfs import result_pdf
 
 ROLES = (Role.RECEPTION, Role.SPECIALIST, Role.LEADER, Role.CLERK)
 # the agency relations of an officer to the world's dossiers
@@ -117,7 +120,18 @@ BODIES: dict[Action, dict[str, Any]] = {
     Action.APOLOGISE_EXTEND: {"new_due_at": "2027-06-30T16:00", "reason": "Chờ xác minh"},
     Action.MARK_PROCESSED: {},
     Action.RETURN_RESULT: {"note": "Đã trả"},
+    Action.ATTACH_RESULT: {"title": "Giấy phép", "pdf_base64": base64.b64encode(result_pdf()).decode()},
 }
+
+
+def _console_body(action: Action) -> dict[str, Any]:
+    """``BODIES[action]`` as the console posts it (the result's PDF as an uploaded file)."""
+    slug = ACTION_SLUGS[action]
+    body = dict(BODIES[action])
+    if action == Action.ATTACH_RESULT:
+        body.pop("pdf_base64")
+        body["file"] = SimpleUploadedFile("ket-qua.pdf", result_pdf(), content_type="application/pdf")
+    return {f"{slug}-{name}": value for name, value in body.items()}
 
 
 @dataclass
@@ -497,6 +511,7 @@ def _fingerprint() -> tuple[Any, ...]:
         OutboxEvent.objects.count(),
         Handover.objects.count(),
         Payment.objects.count(),
+        ResultDocument.objects.count(),
     )
 
 
@@ -564,8 +579,7 @@ def test_posts_the_policy_refuses_are_refused_and_change_nothing(matrix: Matrix)
     before = _fingerprint()
     for who, (dossier, action, state, _) in plan:
         slug = ACTION_SLUGS[action]
-        data = {f"{slug}-{name}": value for name, value in BODIES[action].items()}
-        response = who.client.post(f"{dossier_url(dossier)}{slug}/", data)
+        response = who.client.post(f"{dossier_url(dossier)}{slug}/", _console_body(action))
         expected = 302 if who.user is None else _expected_status(state, api=False)
         assert response.status_code == expected, (who.relation, who.role, dossier.status, action, "console")
         response = who.client.post(

@@ -35,7 +35,8 @@ RECEIVE = 4 if PG else 12  # SQLite: 3 reads, number, dossier, steps, fee lines,
 COMPLETE_STEP_FIRST = 2 if PG else 10  # SQLite: 3 reads, step done, next step, hand-over, dossier, outbox, head, event
 COMPLETE_STEP_NEXT = 2 if PG else 9  # the dossier is already "in process": no status write
 MARK_PROCESSED_HANDING_OVER = 2 if PG else 10  # SQLite: 3 reads, step done, next step, hand-over, dossier, ...
-RETURN_RESULT = 2 if PG else 10  # SQLite: 3 reads, fee lines (nothing due), step done, hand-over, dossier, ...
+# SQLite: 4 reads (the last unsigned result too), fee lines (nothing due), step done, hand-over, dossier, ...
+RETURN_RESULT = 2 if PG else 11
 
 
 def _commune_receive(world: World, minutes: int) -> Dossier:

@@ -36,6 +36,7 @@ def action_form(
     on: date,
     data: Mapping[str, Any] | None = None,
     prefix: str | None = None,
+    files: Mapping[str, Any] | None = None,
 ) -> ConsoleForm:
     """The form of ``action`` for ``dossier``: hand-overs offer the staff of the next step's agency,
     the financial obligation asks the amounts the catalogue left to the case."""
@@ -46,6 +47,8 @@ def action_form(
         return form_class(data, prefix=prefix, receivers=receivers)  # type: ignore[call-arg]
     if form_class is f.FinancialObligationForm:
         return f.FinancialObligationForm(data, prefix=prefix, lines=dossier.fee_lines.all())
+    if form_class is f.AttachResultForm:
+        return f.AttachResultForm(data, files, prefix=prefix)  # type: ignore[arg-type]
     return form_class(data, prefix=prefix)
 
 
@@ -102,6 +105,9 @@ def action_perform(action: Action, form: ConsoleForm, *, dossier: Dossier, actor
     if action == Action.MARK_PROCESSED:
         services.dossier_mark_processed(**common, receiver=data.get("receiver"))
         return "Đã ghi nhận hồ sơ xử lý xong."
+    if action == Action.ATTACH_RESULT:
+        result = services.dossier_attach_result(**common, title=data["title"], file=data["file"])
+        return f"Đã đính kèm kết quả «{result.title}»; kết quả đang chờ ký số."
     services.dossier_return_result(**common, note=data.get("note", ""))
     return "Đã trả kết quả cho người nộp."
 

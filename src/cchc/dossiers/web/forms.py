@@ -62,6 +62,16 @@ class WithdrawForm(ConsoleForm):
     )
 
 
+class AttachResultForm(ConsoleForm):
+    """The electronic result (a PDF) the competent agency issues; it is signed with the agency's digital
+    signature after it is saved (issue 16)."""
+
+    title = forms.CharField(
+        label="Tên kết quả (ví dụ: Giấy phép xây dựng)", max_length=300, error_messages=_required("tên kết quả")
+    )
+    file = forms.FileField(label="Tệp PDF kết quả", error_messages=_required("tệp PDF kết quả"))
+
+
 class ReturnForm(ConsoleForm):
     note = forms.CharField(label="Ghi chú khi trả kết quả", max_length=500, required=False)
 
@@ -166,6 +176,7 @@ ACTION_FORMS: dict[Action, type[ConsoleForm]] = {
     Action.APOLOGISE_EXTEND: ExtendForm,
     Action.MARK_PROCESSED: MarkProcessedForm,
     Action.RETURN_RESULT: ReturnForm,
+    Action.ATTACH_RESULT: AttachResultForm,
 }
 
 

@@ -46,6 +46,7 @@ ACTION_SLUGS: dict[Action, str] = {
     Action.APOLOGISE_EXTEND: "xin-loi-gia-han",
     Action.MARK_PROCESSED: "da-xu-ly-xong",
     Action.RETURN_RESULT: "tra-ket-qua",
+    Action.ATTACH_RESULT: "dinh-kem-ket-qua",
 }
 ACTIONS_BY_SLUG: dict[str, Action] = {slug: action for action, slug in ACTION_SLUGS.items()}
 
@@ -55,6 +56,7 @@ ACTION_TITLES: dict[Action, str] = {
     Action.COMPLETE_STEP: "Chuyển bước xử lý (bàn giao)",
     Action.MARK_PROCESSED: "Ghi nhận đã xử lý xong",
     Action.RETURN_RESULT: "Trả kết quả cho người nộp",
+    Action.ATTACH_RESULT: "Đính kèm kết quả điện tử (ký số)",
     Action.RESUBMIT_SUPPLEMENT: "Ghi nhận người nộp đã bổ sung hồ sơ",
     Action.REQUEST_SUPPLEMENT: "Yêu cầu bổ sung, hoàn thiện hồ sơ",
     Action.REQUEST_FINANCIAL_OBLIGATION: "Yêu cầu thực hiện nghĩa vụ tài chính",

@@ -27,4 +27,5 @@ urlpatterns = [
     path("mot-cua/ho-so-truc-tuyen/<id:pk>/", views.dossier_detail, name="dossier_new"),
     path("mot-cua/ho-so-truc-tuyen/<id:pk>/<slug:slug>/", views.dossier_action, name="action_new"),
     path("mot-cua/tep/<id:pk>/<id:order>/", views.dossier_document, name="document"),
+    path("mot-cua/ket-qua/<id:pk>/<id:result>/", views.dossier_result, name="result"),
 ]

@@ -32,8 +32,9 @@ from cchc.catalogue.selectors import procedure_search, procedure_version_current
 from cchc.common.forms import ConsoleForm
 from cchc.dossiers import policies, services
 from cchc.dossiers.constants import Action, DossierError, StepStatus
-from cchc.dossiers.models import Dossier, DossierDocument, DossierRating, DossierStep
+from cchc.dossiers.models import Dossier, DossierDocument, DossierRating, DossierStep, ResultDocument
 from cchc.dossiers.policies import Grants
+from cchc.dossiers.results.selectors import result_list_for_dossier
 from cchc.dossiers.selectors import (
     Queue,
     competent_agency_candidates,
@@ -176,8 +177,10 @@ def _load(
     return dossier, steps, grants
 
 
-def _make_form(action: Action, dossier: Dossier, steps: list[DossierStep], on: date, data: Any = None) -> ConsoleForm:
-    return action_form(action, dossier, steps, on, data=data, prefix=ACTION_SLUGS[action])
+def _make_form(
+    action: Action, dossier: Dossier, steps: list[DossierStep], on: date, data: Any = None, files: Any = None
+) -> ConsoleForm:
+    return action_form(action, dossier, steps, on, data=data, prefix=ACTION_SLUGS[action], files=files)
 
 
 def _detail(
@@ -248,6 +251,7 @@ def _detail(
             "supplements": [{"s": item, "by": person(item.requested_by)} for item in supplements],
             "extensions": extensions,
             "documents": list(dossier.documents.order_by("order")),
+            "results": list(result_list_for_dossier(dossier)),  # issue 16: electronic results
             "rating": DossierRating.objects.filter(dossier=dossier).first(),
             "remaining": CalendarCache().remaining(dossier, now),
             "action_forms": action_forms,
@@ -286,6 +290,23 @@ def dossier_document(request: HttpRequest, pk: int, order: int) -> HttpResponseB
     )
 
 
+@staff_login_required
+def dossier_result(request: HttpRequest, pk: int, result: int) -> HttpResponseBase:
+    """Download an electronic result (the signed PDF; ``?ban=goc`` the file as attached): only staff who
+    may see the dossier (issue 16)."""
+    dossier, _, _ = _load(code=None, pk=pk, user=request.user, on=timezone.localdate(), coded_too=True)
+    row = get_object_or_404(ResultDocument, dossier=dossier, pk=result)
+    original = request.GET.get("ban") == "goc"
+    stored = row.original if original or not row.signed else row.signed
+    suffix = "" if stored is row.signed else "-chua-ky"
+    return FileResponse(
+        stored.open("rb"),
+        as_attachment=True,
+        filename=f"ket-qua-{dossier.code or dossier.pk}-{row.pk}{suffix}.pdf",
+        content_type="application/pdf",
+    )
+
+
 @require_POST
 @staff_login_required
 def dossier_action(request: HttpRequest, slug: str, code: str | None = None, pk: int | None = None) -> HttpResponse:
@@ -295,7 +316,7 @@ def dossier_action(request: HttpRequest, slug: str, code: str | None = None, pk:
     now = timezone.now()
     today = timezone.localdate(now)
     dossier, steps, grants = _load(code=code, pk=pk, user=request.user, on=today, coded_too=True)
-    form = _make_form(action, dossier, steps, today, data=request.POST)
+    form = _make_form(action, dossier, steps, today, data=request.POST, files=request.FILES)
     context: dict[str, Any] = {"dossier": dossier, "steps": steps, "grants": grants, "now": now}
     if not form.is_valid():
         return _detail(request, **context, bound=form, bound_action=action, status=400)

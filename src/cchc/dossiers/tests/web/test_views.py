@@ -278,6 +278,7 @@ def test_only_actions_allowed_by_status_and_role_are_offered(login, world: World
         "yeu-cau-nghia-vu-tai-chinh",
         "xin-loi-gia-han",
         "dung-xu-ly",
+        "dinh-kem-ket-qua",  # issue 16: the competent agency attaches the electronic result
     }
     reception = login(world.reception).get(page_url(dossier))
     offered = {item["slug"] for item in reception.context["action_forms"]}

@@ -1,0 +1,98 @@
+"""The signing of attached results, after the commit of the attach: the outbox subscriber
+``dossiers.results.sign``.
+
+Legal basis: Nghị định 23/2025/NĐ-CP (the competent agency signs the electronic result with its
+specialised public-service digital signature); Luật Giao dịch điện tử 2023 Điều 22-23; the block: Nghị
+định 30/2020/NĐ-CP Phụ lục I (``cchc.signing.stamp``).
+
+A signer that cannot answer (a token or a remote service down: ``signing.signer_unavailable``, or no
+certificate loaded yet: ``signing.no_certificate``) fails the delivery: the outbox retries with backoff and
+the result stays «Đang chờ ký số», which blocks returning the result (``dossier.result_not_signed``). A
+document or a certificate the signer refuses for good (an expired certificate, one not for signing) marks
+the result «Ký số không thành công» with the reason; the agency attaches it again once fixed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from cchc.dossiers.constants import ResultStatus
+from cchc.dossiers.events import DossierEvent
+from cchc.dossiers.models import ResultDocument
+from cchc.signing.constants import SigningError, SigningErrorCode
+from cchc.signing.signers import SignRequest, signer_get
+
+if TYPE_CHECKING:
+    from cchc.outbox.models import OutboxEvent
+
+logger = logging.getLogger(__name__)
+
+SUBSCRIBER = "dossiers.results.sign"
+TOPICS = {DossierEvent.RESULT_ATTACHED.value}
+# temporary faults: the delivery fails and is retried
+RETRY_CODES = {SigningErrorCode.SIGNER_UNAVAILABLE, SigningErrorCode.NO_CERTIFICATE, SigningErrorCode.NOT_CONFIGURED}
+
+
+def result_verify_url(token: str) -> str:
+    """The public verification page of a result (printed in its QR code), absolute from ``CCHC_SITE_URL``."""
+    base = str(getattr(settings, "CCHC_SITE_URL", "") or "http://127.0.0.1:8000").rstrip("/")
+    return base + reverse("results:verify", kwargs={"token": token})
+
+
+def result_sign(*, result: ResultDocument) -> ResultDocument:
+    """Sign one pending result with its agency's certificate and store the signed PDF (Django's storage
+    API) with its SHA-256. idempotency: a result no longer pending is returned unchanged.
+
+    Raises :class:`SigningError` for a temporary fault (nothing changed); records a permanent one on the
+    result (status «Ký số không thành công»)."""
+    with transaction.atomic():
+        locked = ResultDocument.objects.select_for_update().select_related("agency").get(pk=result.pk)
+        if locked.status != ResultStatus.PENDING:
+            return locked
+        with locked.original.open("rb") as handle:
+            data = handle.read()
+        request = SignRequest(
+            pdf=data,
+            agency_code=locked.agency.code,
+            agency_name=locked.agency.name,
+            verify_url=result_verify_url(locked.token),
+            reason=locked.title,
+        )
+        try:
+            signed = signer_get().sign(request)
+        except SigningError as exc:
+            if exc.code in RETRY_CODES:
+                raise
+            locked.status = ResultStatus.FAILED
+            locked.failure = exc.message[:500]
+            locked.save(update_fields=["status", "failure"])
+            logger.warning("Ký số kết quả %s của hồ sơ %s không thành công: %s", locked.pk, locked.dossier_id, exc)
+            return locked
+        locked.signed.save(f"{locked.token}-ky-so.pdf", ContentFile(signed), save=False)
+        try:
+            locked.signed_sha256 = hashlib.sha256(signed).hexdigest()
+            locked.signed_at = timezone.now()
+            locked.signer_name = locked.agency.name
+            locked.status = ResultStatus.SIGNED
+            locked.save(update_fields=["signed", "signed_sha256", "signed_at", "signer_name", "status"])
+        except BaseException:
+            default_storage.delete(locked.signed.name)
+            raise
+    return locked
+
+
+def result_handle_event(event: OutboxEvent) -> None:
+    """The outbox subscriber ``dossiers.results.sign``: sign every pending result of the event's dossier
+    (normally the one just attached). idempotency: :func:`result_sign` skips a result already signed."""
+    dossier_id = event.payload.get("dossier_id")
+    for result in ResultDocument.objects.filter(dossier_id=dossier_id, status=ResultStatus.PENDING).order_by("pk"):
+        result_sign(result=result)
