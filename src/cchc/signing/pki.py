@@ -75,13 +75,35 @@ def _key_pem(key: ec.EllipticCurvePrivateKey) -> bytes:
     )
 
 
+NAME_LIMIT = 64  # RFC 5280 ub-common-name and ub-organization-name
+
+
+def fit_name(text: str, limit: int = NAME_LIMIT) -> str:
+    """``text`` as a certificate name attribute: at most ``limit`` bytes in UTF-8, shortened at a word
+    boundary with "…" when longer. RFC 5280 bounds the common and organisation names at 64 characters;
+    ``cryptography`` counts UTF-8 bytes, stricter with Vietnamese (a letter with its marks takes 2-3),
+    so the bytes are counted here. Many agencies' names are longer ("Trung tâm Phục vụ hành chính
+    công …": 81 characters); the signature block and the verification page show the agency's full name
+    from the registry, not this."""
+    text = " ".join(text.split())
+    if len(text.encode("utf-8")) <= limit:
+        return text
+    words = text.split(" ")
+    while len(words) > 1 and len((" ".join(words) + "…").encode("utf-8")) > limit:
+        words.pop()
+    cut = " ".join(words).rstrip(" ,;-–")
+    while len((cut + "…").encode("utf-8")) > limit:  # a single word longer than the limit
+        cut = cut[:-1]
+    return cut + "…"
+
+
 def _name(common: str, organisation: str) -> x509.Name:
     return x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
             x509.NameAttribute(NameOID.STATE_OR_PROVINCE_NAME, "Khánh Hòa"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
-            x509.NameAttribute(NameOID.COMMON_NAME, common),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, fit_name(organisation)),
+            x509.NameAttribute(NameOID.COMMON_NAME, fit_name(common)),
         ]
     )
 

@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import zlib
 from datetime import UTC, datetime, timedelta
-from io import BytesIO
+from io import BytesIO, StringIO
 from pathlib import Path
 from typing import Any
 
@@ -326,3 +326,29 @@ def test_a_document_signed_before_is_signed_again_in_a_new_field(pki_dir: Path) 
     assert len(signatures) == 2
     assert signatures[0].field_name != signatures[1].field_name
     assert verify(twice).valid
+
+
+def test_an_agency_with_a_name_longer_than_a_certificate_allows_gets_its_certificate(
+    tmp_path: Path, settings: Any, db: Any
+) -> None:
+    """RFC 5280 bounds the common and organisation names at 64 (``cryptography``: UTF-8 bytes); the
+    registry's names are longer (the demo's service centre: 81 characters), and ``make setup`` stopped
+    on them."""
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
+    from cchc.org.models import Agency
+
+    long_name = "Trung tâm Phục vụ hành chính công và Kiểm soát thủ tục hành chính tỉnh Khánh Hòa"
+    assert len(long_name) > pki.NAME_LIMIT
+    Agency.objects.create(code="ttpvhcc", name=long_name, kind="so", level="province")
+    settings.CCHC_SIGNING_DIR = tmp_path / "dir"
+
+    call_command("signing", "setup", stdout=StringIO())
+
+    cert = x509.load_pem_x509_certificate((tmp_path / "dir" / pki.AGENCIES / "ttpvhcc.pem").read_bytes())
+    common = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)[0].value
+    assert len(common.encode("utf-8")) <= pki.NAME_LIMIT
+    assert common.endswith("…")
+    assert long_name.startswith(common.removesuffix("…"))
+    assert pki.fit_name("Sở Tư pháp") == "Sở Tư pháp"
