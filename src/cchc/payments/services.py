@@ -33,6 +33,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from cchc.audit.services import audit_record
+from cchc.common.numbers import vi_number
 from cchc.dossiers import services as dossier_services
 from cchc.dossiers.constants import DossierError, DossierErrorCode, PaymentChannel
 from cchc.dossiers.events import DossierEvent
@@ -500,14 +501,10 @@ def refund_send(*, refund: Refund, at: datetime, gw: PaymentGateway | None = Non
     return refund
 
 
-def _money(amount: Decimal) -> str:
-    return f"{amount:,.0f}".replace(",", ".")
-
-
 def _refund_done_emit(refund: Refund, order: PaymentOrder, at: datetime) -> None:
     """The outbox event ``payments.refund_done`` (in the refund's transaction): the subscriber ``receipts``
     cancels the receipt of the payment the order recorded (``receipts.services.receipt_cancel``)."""
-    reason = f"Đã hoàn trả {_money(refund.amount)} đồng cho người nộp: {RefundReason(refund.reason).label}"
+    reason = f"Đã hoàn trả {vi_number(refund.amount, 0)} đồng cho người nộp: {RefundReason(refund.reason).label}"
     if refund.note:
         reason += f" ({refund.note})"
     outbox_emit(
