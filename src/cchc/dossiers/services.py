@@ -24,7 +24,7 @@ Legal basis: Nghị định 118/2025/NĐ-CP (one-stop-shop mechanism) and Thông
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -59,6 +59,7 @@ from cchc.dossiers.lifecycle.catalogue import (
 from cchc.dossiers.models import Dossier, DossierRating, Extension, Handover, Payment, ResultDocument
 from cchc.dossiers.rules import EXTENSION_LEAD_DAYS, end_of_processing
 from cchc.org.models import Agency
+from cchc.records.models import StoredDocument
 
 __all__ = [
     "EXTENSION_LEAD_DAYS",
@@ -445,6 +446,42 @@ def dossier_attach_result(
     (``dossier.result_file_rejected``). Audit: ``dossier.attach_result``.
     """
     return executor.run(Action.ATTACH_RESULT, dossier=dossier, actor=actor, at=at, title=title, file=file)
+
+
+def dossier_digitise_document(
+    *,
+    dossier: Dossier,
+    actor: AbstractBaseUser,
+    at: datetime,
+    document: int,
+    file: Any,
+    issuing_body: str = "",
+    issued_on: date | None = None,
+    valid_until: date | None = None,
+    owner_id_number: str = "",
+) -> StoredDocument:
+    """The receiving desk digitises the paper component ``document`` (its id) of a received dossier: the scan
+    ``file`` (PDF, JPEG or PNG by content) is stored in the data store of the person it concerns
+    (``owner_id_number``, by default the applicant's) with a digitisation result code, and linked from the
+    component (TT 01/2023/TT-VPCP Điều 4-5). The status does not change.
+
+    Refused, nothing written: a component of another dossier, not a paper, already digitised
+    (``dossier.document_not_digitisable``); a scan of another type (``dossier.upload_type_not_allowed``), too
+    large (``dossier.upload_too_large``), a bad date or owner (``dossier.invalid_input``).
+    Audit: ``dossier.digitise_document``; outbox ``dossier.document_digitised``.
+    """
+    return executor.run(
+        Action.DIGITISE_DOCUMENT,
+        dossier=dossier,
+        actor=actor,
+        at=at,
+        document=document,
+        file=file,
+        issuing_body=issuing_body,
+        issued_on=issued_on,
+        valid_until=valid_until,
+        owner_id_number=owner_id_number,
+    )
 
 
 def dossier_withdraw(*, dossier: Dossier, actor: AbstractBaseUser | None, at: datetime, reason: str = "") -> Dossier:

@@ -127,8 +127,17 @@ def stored_document_store(
         created_at=at,
         created_by_id=getattr(actor, "pk", None),
     )
+    document.file.save(f"{document.sha256[:20]}.{extension or 'bin'}", ContentFile(data), save=False)
+    try:
+        _insert(document)
+    except BaseException:
+        document.file.storage.delete(document.file.name)
+        raise
+    return document
+
+
+def _insert(document: StoredDocument) -> None:
     with transaction.atomic():
-        document.file.save(f"{document.sha256[:20]}.{extension or 'bin'}", ContentFile(data), save=False)
         document.save()
         StoredDocument.objects.filter(
             owner_id_number=document.owner_id_number,
@@ -136,7 +145,6 @@ def stored_document_store(
             withdrawn_at__isnull=True,
             superseded_by__isnull=True,
         ).exclude(pk=document.pk).update(superseded_by=document)
-    return document
 
 
 def stored_document_withdraw(
