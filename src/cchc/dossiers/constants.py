@@ -198,6 +198,7 @@ class DossierErrorCode(StrEnum):
     RESULT_FILE_REJECTED = "dossier.result_file_rejected"
     RESULT_NOT_SIGNED = "dossier.result_not_signed"
     DOCUMENT_NOT_DIGITISABLE = "dossier.document_not_digitisable"
+    STORED_DOCUMENT_NOT_USABLE = "dossier.stored_document_not_usable"
 
 
 class DossierError(DomainError[DossierErrorCode]):
@@ -228,5 +229,6 @@ class DossierError(DomainError[DossierErrorCode]):
         DossierErrorCode.RESULT_FILE_REJECTED: 400,
         DossierErrorCode.RESULT_NOT_SIGNED: 409,
         DossierErrorCode.DOCUMENT_NOT_DIGITISABLE: 409,
+        DossierErrorCode.STORED_DOCUMENT_NOT_USABLE: 409,
     }
     default_status = 409

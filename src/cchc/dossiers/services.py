@@ -52,6 +52,8 @@ from cchc.dossiers.lifecycle.catalogue import (
     paper_documents_check,
     paper_documents_store,
     receive_writes,
+    reuse_check,
+    reused_store,
     uploads_check,
     uploads_store,
     version_statement,
@@ -109,6 +111,8 @@ def _submit(
     at: datetime,
     assisted_at: Agency | None,
     files: Mapping[int, Any] | None,
+    reused: Mapping[int, int] | None = None,
+    reuser_id_number: str = "",
 ) -> Dossier:
     def build(reads: Reads) -> Any:
         def then(rows: list[list[tuple[Any, ...]]]) -> executor.Context:
@@ -126,12 +130,13 @@ def _submit(
             )
             if files is not None:
                 receiving_unit_code(receiving_agency)  # refuses (dossier.no_unit_code) a desk that gives no code
-                uploads = uploads_check(dossier.procedure_version, files)
+                chosen = reuse_check(dossier.procedure_version, reused or {}, owner_id_number=reuser_id_number, at=at)
+                uploads = uploads_check(dossier.procedure_version, files, reused=(reused or {}).keys())
 
                 def store(ctx: executor.Context) -> None:
-                    ctx.details = {
-                        "documents": uploads_store(dossier, uploads, at=at, written=ctx.written, writes=ctx.writes)
-                    }
+                    documents = uploads_store(dossier, uploads, at=at, written=ctx.written, writes=ctx.writes)
+                    documents += reused_store(dossier, chosen, at=at, writes=ctx.writes, first=len(uploads) + 1)
+                    ctx.details = {"documents": documents}
 
                 ctx.scratch["store"] = store
             dossier.save()
@@ -528,8 +533,16 @@ def dossier_apply_online(
     files: Mapping[int, Any],
     at: datetime,
     assisted_at: Agency | None = None,
+    reused: Mapping[int, int] | None = None,
+    reuser_id_number: str = "",
 ) -> Dossier:
     """An applicant files a dossier online with its components as files: "Mới đăng ký", no code yet.
+
+    Once-only (TT 01/2023/TT-VPCP Điều 24; issue 16 item 5): ``reused`` maps a catalogue document's order to
+    a document of the data store chosen instead of a file; only for a citizen signed in with their electronic
+    identity (``reuser_id_number``: their id number, the stored documents' owner); each must be of the
+    line's document type and usable (``dossier.stored_document_not_usable``). The component is recorded with
+    source ``reused`` pointing at the stored document (no file copied).
 
     ``files`` maps the catalogue document's order to the uploaded file. Every mandatory component must be
     there (``dossier.documents_missing``); each file is checked by its content (PDF, JPEG, PNG, .docx),
@@ -556,6 +569,8 @@ def dossier_apply_online(
         at=at,
         assisted_at=assisted_at,
         files=files,
+        reused=reused if reuser_id_number else None,
+        reuser_id_number=reuser_id_number,
     )
 
 

@@ -55,3 +55,18 @@ def owned_by(owner_id_number: str) -> QuerySet[StoredDocument]:
     return StoredDocument.objects.filter(owner_id_number=owner_id_number, withdrawn_at__isnull=True).order_by(
         "-created_at", "-id"
     )
+
+
+def owned_document(pk: int, *, owner_id_number: str) -> StoredDocument:
+    """The stored document ``pk`` if it concerns ``owner_id_number`` (the signed-in citizen), else
+    ``records.not_found`` (a document of another person is not revealed to exist).
+
+    legal: NĐ 45/2020/NĐ-CP Điều 25, TT 01/2023/TT-VPCP Điều 24; Luật Bảo vệ dữ liệu cá nhân 2025 (a person
+    sees their own data). Officers open a stored document only through a dossier they may see
+    (``cchc.dossiers``), never here."""
+    from cchc.records.constants import RecordsError, RecordsErrorCode
+
+    document = StoredDocument.objects.filter(pk=pk, owner_id_number=owner_id_number, withdrawn_at__isnull=True).first()
+    if document is None or not owner_id_number:
+        raise RecordsError(RecordsErrorCode.NOT_FOUND, "Không tìm thấy giấy tờ này trong kho dữ liệu của bạn.")
+    return document
