@@ -159,3 +159,28 @@ def test_only_the_receiving_desk_and_only_a_received_dossier(world: World, media
             digitise(world, other, paper.pk)
         assert exc.value.code == DossierErrorCode.INVALID_TRANSITION
     assert not StoredDocument.objects.exists()
+
+
+def test_officers_who_may_see_the_dossier_open_the_stored_copy_and_each_opening_is_logged(
+    world: World,
+    media_root: Path,  # noqa: F811
+) -> None:
+    """Issue 16 item 7: a stored document is opened by staff only through a dossier they may see that uses it
+    (dossiers.policies); everyone else gets the 404 of an unseen dossier and nothing is logged."""
+    from django.test import Client
+
+    from cchc.accounts.otp.testing import login_verified
+    from cchc.records.models import StoredDocumentAccess
+
+    dossier = counter(world)
+    paper = DossierDocument.objects.get(dossier=dossier)
+    digitise(world, dossier, paper.pk)
+    url = f"/mot-cua/tep/{dossier.pk}/{paper.order}/"
+    for officer, status in ((world.outsider, 404), (world.commune_officer, 404), (world.reception, 200)):
+        client = login_verified(Client(), officer)
+        response = client.get(url)
+        assert response.status_code == status, officer
+        if status == 200:
+            assert b"".join(response.streaming_content) == pdf_bytes()
+    access = StoredDocumentAccess.objects.get()
+    assert (access.user_id, access.dossier_id, access.citizen_id_number) == (world.reception.pk, dossier.pk, "")
