@@ -16,6 +16,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
@@ -288,7 +289,9 @@ def dossier_document(request: HttpRequest, pk: int, order: int) -> HttpResponseB
         from cchc.records.services import stored_document_access_log
 
         stored = document.stored_document
-        stored_document_access_log(stored, at=timezone.now(), user=request.user, dossier_id=dossier.pk)
+        officer = request.user
+        assert isinstance(officer, AbstractBaseUser)  # staff_login_required
+        stored_document_access_log(stored, at=timezone.now(), user=officer, dossier_id=dossier.pk)
         return FileResponse(
             stored.file.open("rb"),
             as_attachment=True,
