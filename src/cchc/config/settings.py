@@ -404,6 +404,8 @@ CCHC_PAYMENTS = {
 # (or a PKCS#11 token / remote signing service replaces the local signer: CCHC_SIGNER). The verifier trusts
 # the roots in CCHC_SIGNING_TRUST_ROOTS (PEM files; default: the development root in CCHC_SIGNING_DIR).
 INSTALLED_APPS.append("cchc.signing")
+# --- The data store (issue 16 items 3-5, 7; cchc.records, docs/digital.md) ------------------------------------
+INSTALLED_APPS.append("cchc.records")
 CCHC_SIGNING_DIR = Path(env_str("CCHC_SIGNING_DIR", str(VAR_DIR / "signing")))
 CCHC_SIGNER = env_str("CCHC_SIGNER", "local")
 CCHC_SIGNING_TRUST_ROOTS = [p for p in env_str("CCHC_SIGNING_TRUST_ROOTS", "").split(",") if p.strip()]

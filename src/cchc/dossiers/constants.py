@@ -98,6 +98,7 @@ class Action(models.TextChoices):
     MARK_PROCESSED = "mark_processed", "ghi nhận đã xử lý xong"
     RETURN_RESULT = "return_result", "trả kết quả"
     ATTACH_RESULT = "attach_result", "đính kèm kết quả giải quyết"
+    DIGITISE_DOCUMENT = "digitise_document", "số hóa thành phần hồ sơ"
 
 
 class ResultStatus(models.TextChoices):
@@ -196,6 +197,8 @@ class DossierErrorCode(StrEnum):
     ALREADY_RATED = "dossier.already_rated"
     RESULT_FILE_REJECTED = "dossier.result_file_rejected"
     RESULT_NOT_SIGNED = "dossier.result_not_signed"
+    DOCUMENT_NOT_DIGITISABLE = "dossier.document_not_digitisable"
+    STORED_DOCUMENT_NOT_USABLE = "dossier.stored_document_not_usable"
 
 
 class DossierError(DomainError[DossierErrorCode]):
@@ -225,5 +228,7 @@ class DossierError(DomainError[DossierErrorCode]):
         DossierErrorCode.ALREADY_RATED: 409,
         DossierErrorCode.RESULT_FILE_REJECTED: 400,
         DossierErrorCode.RESULT_NOT_SIGNED: 409,
+        DossierErrorCode.DOCUMENT_NOT_DIGITISABLE: 409,
+        DossierErrorCode.STORED_DOCUMENT_NOT_USABLE: 409,
     }
     default_status = 409

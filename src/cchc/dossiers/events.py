@@ -53,6 +53,7 @@ class DossierEvent(StrEnum):
     RETURNED = "dossier.returned"
     RATED = "dossier.rated"
     RESULT_ATTACHED = "dossier.result_attached"
+    DOCUMENT_DIGITISED = "dossier.document_digitised"
 
 
 # The keys of "details" per topic (all values JSON: amounts as strings of whole đồng, moments ISO).
@@ -72,6 +73,7 @@ TOPIC_DETAILS: dict[DossierEvent, tuple[str, ...]] = {
     DossierEvent.RETURNED: (),
     DossierEvent.RATED: ("level",),
     DossierEvent.RESULT_ATTACHED: ("title",),
+    DossierEvent.DOCUMENT_DIGITISED: ("document", "digitisation_code"),
 }
 
 

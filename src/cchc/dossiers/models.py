@@ -436,6 +436,15 @@ class DossierDocument(models.Model):
     size = models.PositiveIntegerField("kích thước (byte)", default=0)
     sha256 = models.CharField("mã băm SHA-256", max_length=64, blank=True)
     recorded_at = models.DateTimeField("ghi nhận lúc")
+    # the copy in the data store: digitised at reception (TT 01/2023/TT-VPCP Điều 4-5) or reused (Điều 24)
+    stored_document = models.ForeignKey(
+        "records.StoredDocument",
+        verbose_name="bản trong kho dữ liệu",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="người ghi nhận",

@@ -24,7 +24,7 @@ Legal basis: Nghị định 118/2025/NĐ-CP (one-stop-shop mechanism) and Thông
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -52,6 +52,8 @@ from cchc.dossiers.lifecycle.catalogue import (
     paper_documents_check,
     paper_documents_store,
     receive_writes,
+    reuse_check,
+    reused_store,
     uploads_check,
     uploads_store,
     version_statement,
@@ -59,6 +61,7 @@ from cchc.dossiers.lifecycle.catalogue import (
 from cchc.dossiers.models import Dossier, DossierRating, Extension, Handover, Payment, ResultDocument
 from cchc.dossiers.rules import EXTENSION_LEAD_DAYS, end_of_processing
 from cchc.org.models import Agency
+from cchc.records.models import StoredDocument
 
 __all__ = [
     "EXTENSION_LEAD_DAYS",
@@ -108,6 +111,8 @@ def _submit(
     at: datetime,
     assisted_at: Agency | None,
     files: Mapping[int, Any] | None,
+    reused: Mapping[int, int] | None = None,
+    reuser_id_number: str = "",
 ) -> Dossier:
     def build(reads: Reads) -> Any:
         def then(rows: list[list[tuple[Any, ...]]]) -> executor.Context:
@@ -125,12 +130,13 @@ def _submit(
             )
             if files is not None:
                 receiving_unit_code(receiving_agency)  # refuses (dossier.no_unit_code) a desk that gives no code
-                uploads = uploads_check(dossier.procedure_version, files)
+                chosen = reuse_check(dossier.procedure_version, reused or {}, owner_id_number=reuser_id_number, at=at)
+                uploads = uploads_check(dossier.procedure_version, files, reused=(reused or {}).keys())
 
                 def store(ctx: executor.Context) -> None:
-                    ctx.details = {
-                        "documents": uploads_store(dossier, uploads, at=at, written=ctx.written, writes=ctx.writes)
-                    }
+                    documents = uploads_store(dossier, uploads, at=at, written=ctx.written, writes=ctx.writes)
+                    documents += reused_store(dossier, chosen, at=at, writes=ctx.writes, first=len(uploads) + 1)
+                    ctx.details = {"documents": documents}
 
                 ctx.scratch["store"] = store
             dossier.save()
@@ -447,6 +453,42 @@ def dossier_attach_result(
     return executor.run(Action.ATTACH_RESULT, dossier=dossier, actor=actor, at=at, title=title, file=file)
 
 
+def dossier_digitise_document(
+    *,
+    dossier: Dossier,
+    actor: AbstractBaseUser,
+    at: datetime,
+    document: int,
+    file: Any,
+    issuing_body: str = "",
+    issued_on: date | None = None,
+    valid_until: date | None = None,
+    owner_id_number: str = "",
+) -> StoredDocument:
+    """The receiving desk digitises the paper component ``document`` (its id) of a received dossier: the scan
+    ``file`` (PDF, JPEG or PNG by content) is stored in the data store of the person it concerns
+    (``owner_id_number``, by default the applicant's) with a digitisation result code, and linked from the
+    component (TT 01/2023/TT-VPCP Điều 4-5). The status does not change.
+
+    Refused, nothing written: a component of another dossier, not a paper, already digitised
+    (``dossier.document_not_digitisable``); a scan of another type (``dossier.upload_type_not_allowed``), too
+    large (``dossier.upload_too_large``), a bad date or owner (``dossier.invalid_input``).
+    Audit: ``dossier.digitise_document``; outbox ``dossier.document_digitised``.
+    """
+    return executor.run(
+        Action.DIGITISE_DOCUMENT,
+        dossier=dossier,
+        actor=actor,
+        at=at,
+        document=document,
+        file=file,
+        issuing_body=issuing_body,
+        issued_on=issued_on,
+        valid_until=valid_until,
+        owner_id_number=owner_id_number,
+    )
+
+
 def dossier_withdraw(*, dossier: Dossier, actor: AbstractBaseUser | None, at: datetime, reason: str = "") -> Dossier:
     """The applicant withdraws the dossier ("Công dân yêu cầu rút hồ sơ", sync code 7).
 
@@ -491,8 +533,16 @@ def dossier_apply_online(
     files: Mapping[int, Any],
     at: datetime,
     assisted_at: Agency | None = None,
+    reused: Mapping[int, int] | None = None,
+    reuser_id_number: str = "",
 ) -> Dossier:
     """An applicant files a dossier online with its components as files: "Mới đăng ký", no code yet.
+
+    Once-only (TT 01/2023/TT-VPCP Điều 24; issue 16 item 5): ``reused`` maps a catalogue document's order to
+    a document of the data store chosen instead of a file; only for a citizen signed in with their electronic
+    identity (``reuser_id_number``: their id number, the stored documents' owner); each must be of the
+    line's document type and usable (``dossier.stored_document_not_usable``). The component is recorded with
+    source ``reused`` pointing at the stored document (no file copied).
 
     ``files`` maps the catalogue document's order to the uploaded file. Every mandatory component must be
     there (``dossier.documents_missing``); each file is checked by its content (PDF, JPEG, PNG, .docx),
@@ -519,6 +569,8 @@ def dossier_apply_online(
         at=at,
         assisted_at=assisted_at,
         files=files,
+        reused=reused if reuser_id_number else None,
+        reuser_id_number=reuser_id_number,
     )
 
 

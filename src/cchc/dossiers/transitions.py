@@ -267,6 +267,18 @@ TABLE: dict[Action, Transition] = {
             preconditions=(P.result_file_valid,),
             mutate=M.attach_result,
         ),
+        # legal: TT 01/2023/TT-VPCP Điều 4-5: the receiving desk digitises a paper component (copy, extract,
+        # issue the digitisation result code, store it in the applicant's data store); the status does not change
+        Transition(
+            A.DIGITISE_DOCUMENT,
+            sources=frozenset({S.RECEIVED, S.IN_PROCESS}),
+            before_reception=frozenset(),
+            target=None,
+            officers=(DESK,),
+            event=DossierEvent.DOCUMENT_DIGITISED,
+            preconditions=(P.document_digitisable,),
+            mutate=M.digitise_document,
+        ),
     )
 }
 

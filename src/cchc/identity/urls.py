@@ -11,4 +11,6 @@ urlpatterns = [
     path("dinh-danh/xac-thuc/", views.SignInCallback.as_view(), name="callback"),
     path("dinh-danh/dang-xuat/", views.sign_out, name="sign_out"),
     path("ho-so-cua-toi/", views.mine, name="mine"),
+    path("ho-so-cua-toi/kho-du-lieu/<int:pk>/", views.store_download, name="store_download"),
+    path("ho-so-cua-toi/kho-du-lieu/<int:pk>/xoa/", views.store_delete, name="store_delete"),
 ]

@@ -17,6 +17,7 @@ from typing import Any
 import requests
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -97,5 +98,70 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "identity/mine.html",
-        {"citizen": citizen, "rows": citizen_dossiers(citizen), "feedback": list(citizen_feedback(citizen))},
+        {
+            "citizen": citizen,
+            "rows": citizen_dossiers(citizen),
+            "feedback": list(citizen_feedback(citizen)),
+            "stored": _stored_rows(citizen),
+        },
     )
+
+
+def _stored_rows(citizen: Citizen) -> list[dict[str, Any]]:
+    """«Kho dữ liệu của tôi» (NĐ 45/2020/NĐ-CP Điều 25): the citizen's stored documents with their validity;
+    only their own uploaded copies can be deleted (``cchc.records.services.stored_document_withdraw``)."""
+    from django.utils import timezone
+
+    from cchc.records.constants import StoredSource
+    from cchc.records.selectors import owned_by
+
+    today = timezone.localdate()
+    rows = []
+    for d in owned_by(citizen.applicant_id_number):
+        if d.superseded_by_id is not None:
+            state = "Đã có bản mới hơn"
+        elif d.valid_until is not None and d.valid_until < today:
+            state = "Hết hiệu lực"
+        else:
+            state = "Còn hiệu lực" + (f" đến {d.valid_until:%d/%m/%Y}" if d.valid_until else " (không thời hạn)")
+        rows.append({"doc": d, "state": state, "deletable": d.source == StoredSource.UPLOADED})
+    return rows
+
+
+def store_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Download one of the signed-in citizen's stored documents; every download is logged
+    (``StoredDocumentAccess``). Another person's document: 404 (``records.not_found``)."""
+    from django.http import FileResponse
+    from django.utils import timezone
+
+    from cchc.records.selectors import owned_document
+    from cchc.records.services import stored_document_access_log
+
+    citizen = _citizen(request)
+    if citizen is None:
+        return HttpResponseRedirect(reverse("identity:sign_in") + "?next=" + reverse("identity:mine"))
+    document = owned_document(pk, owner_id_number=citizen.applicant_id_number)
+    stored_document_access_log(document, at=timezone.now(), citizen_id_number=citizen.applicant_id_number)
+    extension = document.file.name.rsplit(".", 1)[-1]
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=f"giay-to-{document.pk}.{extension}",
+        content_type=document.content_type,
+    )
+
+
+@require_POST
+def store_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """The signed-in citizen deletes their own uploaded copy (the rule: ``stored_document_withdraw``)."""
+    from django.utils import timezone
+
+    from cchc.records.selectors import owned_document
+    from cchc.records.services import stored_document_withdraw
+
+    citizen = _citizen(request)
+    if citizen is None:
+        return HttpResponseRedirect(reverse("identity:sign_in") + "?next=" + reverse("identity:mine"))
+    document = owned_document(pk, owner_id_number=citizen.applicant_id_number)
+    stored_document_withdraw(document, at=timezone.now(), reason="", by_owner=citizen.applicant_id_number)
+    return HttpResponseRedirect(reverse("identity:mine") + "#kho-du-lieu")

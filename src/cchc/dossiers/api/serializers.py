@@ -320,6 +320,39 @@ class AttachResultBodySerializer(ActionBodySerializer):
         return {"file": SimpleUploadedFile("ket-qua.pdf", data, content_type="application/pdf")}
 
 
+class DigitiseBodySerializer(ActionBodySerializer):
+    """digitise_document: the paper component's id, its scan (PDF, JPEG or PNG) base64-encoded, its data
+    (issue 16 item 3)."""
+
+    document = serializers.IntegerField(label="thành phần hồ sơ (id)")
+    scan_base64 = serializers.CharField(label="tệp bản quét (base64)", max_length=28_000_000, trim_whitespace=True)
+    issuing_body = TextField(label="cơ quan cấp", max_length=300, required=False)
+    issued_on = serializers.DateField(label="ngày cấp", required=False)
+    valid_until = serializers.DateField(label="hiệu lực đến", required=False)
+    owner_id_number = TextField(label="số định danh / mã số thuế của người được cấp", max_length=14, required=False)
+
+    def validate_scan_base64(self, value: str) -> bytes:
+        import base64
+        import binascii
+
+        try:
+            return base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise serializers.ValidationError("Tệp bản quét không phải chuỗi base64 hợp lệ.") from None
+
+    def form_data(self) -> dict[str, str]:
+        return {
+            name: "" if value is None else str(value)
+            for name, value in self.validated_data.items()
+            if name != "scan_base64"
+        }
+
+    def form_files(self) -> dict[str, Any]:
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return {"file": SimpleUploadedFile("ban-quet", self.validated_data["scan_base64"])}
+
+
 class ReturnBodySerializer(ActionBodySerializer):
     note = TextField(label="ghi chú", max_length=500, required=False)
 
@@ -383,6 +416,7 @@ ACTION_BODIES: dict[Action, type[ActionBodySerializer]] = {
     Action.MARK_PROCESSED: MarkProcessedBodySerializer,
     Action.RETURN_RESULT: ReturnBodySerializer,
     Action.ATTACH_RESULT: AttachResultBodySerializer,
+    Action.DIGITISE_DOCUMENT: DigitiseBodySerializer,
 }
 
 

@@ -300,10 +300,14 @@ def supplement_files_check(
     return [(lines[order], upload_check(file=present[order], label=lines[order].name)) for order in sorted(present)]
 
 
-def uploads_check(version: ProcedureVersion, files: Mapping[int, Any]) -> list[tuple[RequiredDocument, CheckedUpload]]:
+def uploads_check(
+    version: ProcedureVersion, files: Mapping[int, Any], *, reused: Iterable[int] = ()
+) -> list[tuple[RequiredDocument, CheckedUpload]]:
     """The files (by catalogue document order) against the version's documents: known lines, every
-    mandatory one present, each file's content, size and type checked (``cchc.dossiers.uploads``)."""
+    mandatory one present (a file, or a document reused from the data store: the orders ``reused``), each
+    file's content, size and type checked (``cchc.dossiers.uploads``)."""
     lines = {d.order: d for d in templates(version).documents}
+    files = {**{order: None for order in reused}, **files}
     limit = int(getattr(settings, "CCHC_UPLOAD_MAX_FILES", 20))
     present = {order: file for order, file in files.items() if file is not None}
     if len(present) > limit:
@@ -311,7 +315,8 @@ def uploads_check(version: ProcedureVersion, files: Mapping[int, Any]) -> list[t
     if any(order not in lines for order in present):
         raise invalid("Tệp đính kèm không ứng với thành phần hồ sơ nào của thủ tục này.")
     mandatory_documents_check(
-        [d for d in lines.values() if d.order not in present], "Thiếu thành phần hồ sơ bắt buộc: {}."
+        [d for d in lines.values() if d.order not in present and d.order not in set(reused)],
+        "Thiếu thành phần hồ sơ bắt buộc: {}.",
     )
     return [(lines[order], upload_check(file=present[order], label=lines[order].name)) for order in sorted(present)]
 
@@ -354,3 +359,68 @@ def uploads_store(
         {"name": row.name, "file": row.original_name, "size": row.size, "sha256": row.sha256, "type": row.content_type}
         for row in rows
     ]
+
+
+def reuse_check(
+    version: ProcedureVersion, reused: Mapping[int, int], *, owner_id_number: str, at: datetime
+) -> list[tuple[RequiredDocument, Any]]:
+    """The stored documents chosen instead of uploads (catalogue document order -> stored document id),
+    each checked: a line of this version, a document of the signed-in person (``owner_id_number``) of the
+    line's document type, not withdrawn, not superseded, not expired on the day of ``at``.
+
+    legal: Thông tư 01/2023/TT-VPCP Điều 24 and Nghị định 45/2020/NĐ-CP Điều 25 (a component already in
+    the person's data store and still valid is not asked for again); NĐ 13/2023 (only the person's own data).
+    Refused (``dossier.stored_document_not_usable``), nothing written."""
+    from cchc.records.models import StoredDocument
+    from cchc.records.selectors import usable
+
+    if not reused:
+        return []
+    lines = {d.order: d for d in templates(version).documents}
+    if any(order not in lines for order in reused):
+        raise invalid("Giấy tờ dùng lại không ứng với thành phần hồ sơ nào của thủ tục này.")
+    day = reception_day(at)
+    found = {
+        s.pk: s
+        for s in StoredDocument.objects.filter(
+            usable(on=day), pk__in=list(reused.values()), owner_id_number=owner_id_number
+        )
+    }
+    chosen = []
+    for order in sorted(reused):
+        line, stored = lines[order], found.get(reused[order])
+        if stored is None or stored.document_type_code != line.document_type_code:
+            raise DossierError(
+                DossierErrorCode.STORED_DOCUMENT_NOT_USABLE,
+                f"Giấy tờ trong kho dữ liệu chọn cho «{line.name}» không dùng được (không phải của bạn, "
+                "đã hết hiệu lực, đã được thay thế hoặc bị thu hồi). Vui lòng tải tệp lên.",
+            )
+        chosen.append((line, stored))
+    return chosen
+
+
+def reused_store(
+    dossier: Dossier, chosen: list[tuple[RequiredDocument, Any]], *, at: datetime, writes: Writes, first: int
+) -> list[dict[str, Any]]:
+    """Queue the components reused from the data store (source ``reused``, pointing at the stored document;
+    no file copied), numbered from ``first``."""
+    rows = []
+    for n, (line, stored) in enumerate(chosen, start=first):
+        writes.insert(
+            DossierDocument(
+                dossier=dossier,
+                required_document=line,
+                order=n,
+                name=line.name,
+                document_type_code=line.document_type_code,
+                source=DocumentSource.REUSED,
+                copies=1,
+                content_type=stored.content_type,
+                size=stored.size,
+                sha256=stored.sha256,
+                stored_document_id=stored.pk,
+                recorded_at=at,
+            )
+        )
+        rows.append({"name": line.name, "reused": stored.pk, "sha256": stored.sha256})
+    return rows

@@ -328,3 +328,40 @@ def attach_result(ctx: Context) -> None:
     ctx.details = {"title": row.title, "sha256": row.original_sha256, "size": row.size}
     ctx.event_details = {"title": row.title}
     ctx.result = row
+
+
+def digitise_document(ctx: Context) -> None:
+    """Issue the digitisation result code (prefix: the receiving unit's code, the dossier code's own), store
+    the scan in the data store of the person it concerns (``cchc.records``, source ``digitised``) and link it
+    from the component. The stored file is deleted if the transaction fails."""
+    from cchc.dossiers.codes import receiving_unit_code, reception_day
+    from cchc.records.constants import StoredSource
+    from cchc.records.services import digitisation_code_next, stored_document_store
+
+    d = ctx.dossier
+    data, checked, document, owner = ctx.scratch["scan"]
+    prefix = receiving_unit_code(d.receiving_agency, day=reception_day(ctx.at))
+    code = digitisation_code_next(prefix=prefix, at=ctx.at)
+    stored = stored_document_store(
+        owner_id_number=owner,
+        document_type_code=document.document_type_code or "giay-to-khac",
+        name=document.name,
+        data=data,
+        content_type=checked.content_type,
+        extension=checked.extension.lstrip("."),
+        source=StoredSource.DIGITISED,
+        at=ctx.at,
+        actor=ctx.actor,
+        issuing_body=str(ctx.params.get("issuing_body") or ""),
+        issued_on=ctx.params.get("issued_on"),
+        valid_until=ctx.params.get("valid_until"),
+        digitisation_code=code,
+        source_dossier_id=d.pk,
+        source_dossier_code=d.code,
+    )
+    ctx.written.append(stored.file.name)
+    document.stored_document = stored
+    ctx.writes.update(document, ["stored_document"])
+    ctx.details = {"document": document.name, "digitisation_code": code, "sha256": stored.sha256}
+    ctx.event_details = {"document": document.pk, "digitisation_code": code}
+    ctx.result = stored

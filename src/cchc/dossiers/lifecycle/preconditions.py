@@ -13,11 +13,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from cchc.common.numbers import vi_number
+from cchc.common.uploads import ALLOWED
 from cchc.dossiers.codes import VN_TZ, reception_day
-from cchc.dossiers.constants import DossierError, DossierErrorCode, DossierStatus, PaymentChannel
+from cchc.dossiers.constants import DocumentSource, DossierError, DossierErrorCode, DossierStatus, PaymentChannel
 from cchc.dossiers.lifecycle.applicants import check_at, invalid
 from cchc.dossiers.lifecycle.catalogue import supplement_files_check
-from cchc.dossiers.models import Payment
+from cchc.dossiers.models import DossierDocument, Payment
 from cchc.dossiers.rules import extension_lead_days
 
 if TYPE_CHECKING:
@@ -319,3 +320,57 @@ def result_signed_if_attached(ctx: Context) -> None:
     else:
         message = f"Kết quả điện tử «{title}» chưa được ký số (đang chờ ký số); chưa thể trả kết quả."
     raise DossierError(DossierErrorCode.RESULT_NOT_SIGNED, message)
+
+
+# The types a scanned paper may have (no Word file: a scan is an image of the paper).
+SCAN_TYPES = {k: ALLOWED[k] for k in ("application/pdf", "image/jpeg", "image/png")}
+
+
+def document_digitisable(ctx: Context) -> None:
+    """The component to digitise is a paper component of this dossier not yet digitised, the scan is a
+    PDF, JPEG or PNG by its content (within the upload limit), the validity does not end before the
+    issue date, and the person it concerns has a 12-digit personal identification number or a tax code.
+
+    legal: Thông tư 01/2023/TT-VPCP Điều 4-5 (the digitisation at reception copies the paper component
+    received, extracts its data and stores it with a digitisation result code); Nghị định 45/2020/NĐ-CP
+    Điều 25 (the store of the person or organisation it concerns). The scan is read once; its bytes are
+    kept for the mutation."""
+    from cchc.common.uploads import FileRejected, file_check
+    from cchc.dossiers.uploads import CODES
+    from cchc.records.constants import RecordsError
+    from cchc.records.services import owner_kind_of
+
+    raw = ctx.params.get("document")
+    try:
+        document_id = int(raw)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise invalid("Cần chọn thành phần hồ sơ cần số hóa.") from None
+    document = DossierDocument.objects.filter(pk=document_id, dossier_id=ctx.dossier.pk).first()
+    if document is None:
+        raise DossierError(DossierErrorCode.DOCUMENT_NOT_DIGITISABLE, "Thành phần này không thuộc hồ sơ đang xử lý.")
+    if document.source != DocumentSource.PAPER:
+        raise DossierError(
+            DossierErrorCode.DOCUMENT_NOT_DIGITISABLE,
+            f"Thành phần «{document.name}» không phải bản giấy nộp tại quầy nên không cần số hóa.",
+        )
+    if document.stored_document_id is not None:
+        raise DossierError(DossierErrorCode.DOCUMENT_NOT_DIGITISABLE, f"Thành phần «{document.name}» đã được số hóa.")
+    upload = ctx.params.get("file")
+    if upload is None:
+        raise invalid("Cần chọn tệp bản quét (PDF, JPEG hoặc PNG) của giấy tờ.")
+    try:
+        checked = file_check(file=upload, types=SCAN_TYPES)
+    except FileRejected as rejected:
+        raise DossierError(
+            CODES[rejected.reason], rejected.message_for(label=document.name, allowed_text="PDF, JPEG hoặc PNG")
+        ) from None
+    issued_on, valid_until = ctx.params.get("issued_on"), ctx.params.get("valid_until")
+    if issued_on is not None and valid_until is not None and valid_until < issued_on:
+        raise invalid("Ngày hết hiệu lực không được trước ngày cấp.")
+    owner = str(ctx.params.get("owner_id_number") or ctx.dossier.applicant_id_number).strip()
+    try:
+        owner_kind_of(owner)
+    except RecordsError as exc:
+        raise invalid(f"Người được cấp giấy tờ: {exc.message}") from None
+    upload.seek(0)
+    ctx.scratch["scan"] = (upload.read(), checked, document, owner)

@@ -115,9 +115,11 @@ class ApplicationForm(ConsoleForm):
         competent: list[Agency],
         desks: QuerySet[Agency],
         locked: dict[str, str] | None = None,
+        offers: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.offers = offers or {}  # document type -> the signed-in citizen's stored document (once-only)
         # issue 15: the applicant's details that come from the signed-in electronic identity, shown and
         # locked (a disabled field keeps its initial value whatever is posted)
         for name, value in (locked or {}).items():
@@ -168,9 +170,27 @@ class ApplicationForm(ConsoleForm):
                     "missing": "Không nhận được tệp. Vui lòng chọn lại tệp.",
                 },
             )
+            stored = self.offers.get(document.document_type_code)
+            if stored is not None:  # once-only (TT 01/2023/TT-VPCP Điều 24): offered instead of an upload
+                self.fields[f"doc_{document.order}"].required = False
+                self.fields[f"reuse_{document.order}"] = forms.BooleanField(
+                    label=reuse_label(stored), required=False, initial=True
+                )
 
     def document_fields(self) -> list[tuple[RequiredDocument, forms.BoundField]]:
         return [(d, self[f"doc_{d.order}"]) for d in self.documents]
+
+    def reuse_fields(self) -> dict[int, forms.BoundField]:
+        return {d.order: self[f"reuse_{d.order}"] for d in self.documents if f"reuse_{d.order}" in self.fields}
+
+    def reused_by_order(self) -> dict[int, int]:
+        """The stored documents chosen instead of a file (catalogue order -> stored document id); a file
+        given for the same line wins."""
+        return {
+            d.order: self.offers[d.document_type_code].pk
+            for d in self.documents
+            if self.cleaned_data.get(f"reuse_{d.order}") and not self.cleaned_data.get(f"doc_{d.order}")
+        }
 
     def applicant_fields(self) -> list[forms.BoundField]:
         names = ["applicant_name", "applicant_id_number", "applicant_phone", "applicant_email", "applicant_address"]
@@ -220,6 +240,15 @@ class ApplicationForm(ConsoleForm):
             for d in self.documents
             if self.cleaned_data.get(f"doc_{d.order}")
         }
+
+
+def reuse_label(stored: Any) -> str:
+    """«Dùng giấy tờ đã có trong kho dữ liệu: <tên>, cấp ngày …, còn hiệu lực đến …»."""
+    text = f"Dùng giấy tờ đã có trong kho dữ liệu: {stored.name}"
+    if stored.issued_on:
+        text += f", cấp ngày {stored.issued_on:%d/%m/%Y}"
+    text += f", còn hiệu lực đến {stored.valid_until:%d/%m/%Y}" if stored.valid_until else ", không thời hạn"
+    return text
 
 
 class SupplementForm(ConsoleForm):

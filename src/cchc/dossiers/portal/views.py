@@ -183,8 +183,20 @@ def _application_form(
         competent=competent,
         desks=portal_desks(on=today),
         locked=_locked(citizen),
+        offers=_offers(version, citizen, today),
     )
     return form, competent
+
+
+def _offers(version: ProcedureVersion, citizen: SignedIn | None, today: Any) -> dict[str, Any]:
+    """Once-only (TT 01/2023/TT-VPCP Điều 24): the signed-in citizen's usable stored documents for the
+    version's document types (one indexed query); nobody's for an applicant not signed in."""
+    if citizen is None:
+        return {}
+    from cchc.records.selectors import reusable_for
+
+    codes = [d.document_type_code for d in version.documents.all()]
+    return reusable_for(owner_id_number=citizen.applicant_id_number, type_codes=codes, on=today)
 
 
 def apply(request: HttpRequest, code: str) -> HttpResponse:
@@ -237,6 +249,8 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             receiving_agency=receiving,
             competent_agency=competent,
             files=form.files_by_order(),
+            reused=form.reused_by_order(),
+            reuser_id_number=citizen.applicant_id_number if citizen is not None else "",
             at=timezone.now(),
         )
     except DossierError as exc:

@@ -33,6 +33,7 @@ from cchc.signing.signers import SignRequest, signer_get
 
 if TYPE_CHECKING:
     from cchc.outbox.models import OutboxEvent
+    from cchc.records.models import StoredDocument
 
 logger = logging.getLogger(__name__)
 
@@ -78,16 +79,52 @@ def result_sign(*, result: ResultDocument) -> ResultDocument:
             logger.warning("Ký số kết quả %s của hồ sơ %s không thành công: %s", locked.pk, locked.dossier_id, exc)
             return locked
         locked.signed.save(f"{locked.token}-ky-so.pdf", ContentFile(signed), save=False)
+        kept: StoredDocument | None = None
         try:
             locked.signed_sha256 = hashlib.sha256(signed).hexdigest()
             locked.signed_at = timezone.now()
             locked.signer_name = locked.agency.name
             locked.status = ResultStatus.SIGNED
             locked.save(update_fields=["signed", "signed_sha256", "signed_at", "signer_name", "status"])
+            kept = _result_keep(locked, signed)
         except BaseException:
             default_storage.delete(locked.signed.name)
+            if kept is not None:
+                default_storage.delete(kept.file.name)
             raise
     return locked
+
+
+def _result_keep(result: ResultDocument, signed: bytes) -> StoredDocument | None:
+    """Keep the signed result in the applicant's data store too (source ``result``), so that a later dossier
+    can reuse it. legal: Nghị định 45/2020/NĐ-CP Điều 25 and Thông tư 01/2023/TT-VPCP Điều 24 (the results of
+    administrative procedures in electronic form are kept in the store of the person or organisation and
+    reused). Its document type is the procedure's result type (the catalogue's ``result_document_type``);
+    its validity is unknown here (kept without an end). An applicant whose id is neither a personal
+    identification number nor a tax code (a foreigner's passport) has no store: nothing is kept."""
+    from cchc.records.constants import RecordsError, StoredSource
+    from cchc.records.services import owner_kind_of, stored_document_store
+
+    dossier = result.dossier
+    try:
+        owner_kind_of(dossier.applicant_id_number)
+    except RecordsError:
+        return None
+    version = dossier.procedure_version
+    return stored_document_store(
+        owner_id_number=dossier.applicant_id_number,
+        document_type_code=version.result_document_type or "ket-qua-giai-quyet",
+        name=result.title,
+        data=signed,
+        content_type="application/pdf",
+        extension="pdf",
+        source=StoredSource.RESULT,
+        at=result.signed_at or timezone.now(),
+        issuing_body=result.agency.name,
+        issued_on=timezone.localdate(result.signed_at) if result.signed_at else None,
+        source_dossier_id=dossier.pk,
+        source_dossier_code=dossier.code,
+    )
 
 
 def result_handle_event(event: OutboxEvent) -> None:

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from cchc.accounts.constants import Area, Role
@@ -236,6 +237,25 @@ def to_status(w: World, status: DossierStatus, at: datetime = AT) -> Dossier:
     return s.dossier_return_result(dossier=dossier, actor=w.reception, at=later + 3 * step)
 
 
+def _paper_of(dossier: Dossier) -> int:
+    """A paper component of ``dossier`` not yet digitised (one is recorded when the dossier has none)."""
+    from cchc.dossiers.constants import DocumentSource
+    from cchc.dossiers.models import DossierDocument
+
+    paper = dossier.documents.filter(source=DocumentSource.PAPER, stored_document__isnull=True).first()
+    if paper is None:
+        order = dossier.documents.count() + 1
+        paper = DossierDocument.objects.create(
+            dossier=dossier,
+            order=order,
+            name="Tờ khai",
+            document_type_code="to-khai-lltp",
+            source=DocumentSource.PAPER,
+            recorded_at=dossier.submitted_at,
+        )
+    return paper.pk
+
+
 def perform(w: World, action: Action, dossier: Dossier, at: datetime) -> Any:
     """Call the service of ``action`` with valid arguments and an officer entitled to it."""
     active = dossier.steps.filter(status="active").first()
@@ -274,6 +294,13 @@ def perform(w: World, action: Action, dossier: Dossier, at: datetime) -> Any:
         Action.RETURN_RESULT: lambda: s.dossier_return_result(dossier=dossier, actor=w.reception, at=at),
         Action.ATTACH_RESULT: lambda: s.dossier_attach_result(
             dossier=dossier, actor=w.specialist, at=at, title="Giấy xác nhận", file=result_pdf()
+        ),
+        Action.DIGITISE_DOCUMENT: lambda: s.dossier_digitise_document(
+            dossier=dossier,
+            actor=w.reception,
+            at=at,
+            document=_paper_of(dossier),
+            file=SimpleUploadedFile("ban-quet.pdf", result_pdf()),
         ),
     }
     return calls[action]()

@@ -121,6 +121,7 @@ BODIES: dict[Action, dict[str, Any]] = {
     Action.MARK_PROCESSED: {},
     Action.RETURN_RESULT: {"note": "Đã trả"},
     Action.ATTACH_RESULT: {"title": "Giấy phép", "pdf_base64": base64.b64encode(result_pdf()).decode()},
+    Action.DIGITISE_DOCUMENT: {"document": 1, "scan_base64": base64.b64encode(result_pdf()).decode()},
 }
 
 
@@ -131,6 +132,9 @@ def _console_body(action: Action) -> dict[str, Any]:
     if action == Action.ATTACH_RESULT:
         body.pop("pdf_base64")
         body["file"] = SimpleUploadedFile("ket-qua.pdf", result_pdf(), content_type="application/pdf")
+    if action == Action.DIGITISE_DOCUMENT:
+        body.pop("scan_base64")
+        body["file"] = SimpleUploadedFile("ban-quet.pdf", result_pdf(), content_type="application/pdf")
     return {f"{slug}-{name}": value for name, value in body.items()}
 
 

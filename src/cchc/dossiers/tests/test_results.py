@@ -453,3 +453,31 @@ def test_the_api_attaches_a_result_as_base64(world: World, certificates: Path) -
     assert bad.status_code == 400
     assert good.status_code == 200, good.content
     assert ResultDocument.objects.filter(dossier=dossier).count() == 1
+
+
+def test_a_signed_result_is_also_kept_in_the_applicants_data_store(world: World, certificates: Path) -> None:
+    """Issue 16 item 4 (NĐ 45/2020 Điều 25): the signed PDF goes into the applicant's store (source
+    ``result``, the procedure's result type), so that a later dossier can reuse it; an unsigned one does not."""
+    from cchc.dossiers.tests.conftest import CITIZEN
+    from cchc.records.constants import StoredSource
+    from cchc.records.models import StoredDocument
+    from cchc.records.selectors import reusable_for
+
+    dossier = to_status(world, DossierStatus.PROCESSED)
+    result = _attach(world, dossier)
+    assert not StoredDocument.objects.exists()  # not before it is signed
+    _sign_all()
+    result.refresh_from_db()
+    kept = StoredDocument.objects.get()
+    assert kept.source == StoredSource.RESULT
+    assert kept.owner_id_number == CITIZEN.id_number
+    assert kept.document_type_code == dossier.procedure_version.result_document_type
+    assert kept.sha256 == result.signed_sha256
+    assert kept.source_dossier_code == dossier.code
+    assert kept.issuing_body == world.justice.name
+    with kept.file.open("rb") as handle:
+        assert handle.read() == _stored(result)
+    found = reusable_for(
+        owner_id_number=CITIZEN.id_number, type_codes=[kept.document_type_code], on=LATER.date() + timedelta(days=1)
+    )
+    assert found[kept.document_type_code].pk == kept.pk

@@ -18,7 +18,7 @@ from cchc.accounts.constants import Area
 from cchc.accounts.selectors import agency_staff
 from cchc.common.forms import ConsoleForm
 from cchc.dossiers import services
-from cchc.dossiers.constants import Action, DossierError, DossierErrorCode, PaymentChannel, StepStatus
+from cchc.dossiers.constants import Action, DocumentSource, DossierError, DossierErrorCode, PaymentChannel, StepStatus
 from cchc.dossiers.models import Dossier, DossierStep
 from cchc.dossiers.web import forms as f
 from cchc.dossiers.web import presenters
@@ -47,6 +47,14 @@ def action_form(
         return form_class(data, prefix=prefix, receivers=receivers)  # type: ignore[call-arg]
     if form_class is f.FinancialObligationForm:
         return f.FinancialObligationForm(data, prefix=prefix, lines=dossier.fee_lines.all())
+    if form_class is f.DigitiseForm:
+        papers = [
+            (d.pk, d.name)
+            for d in dossier.documents.filter(source=DocumentSource.PAPER, stored_document__isnull=True).order_by(
+                "order"
+            )
+        ]
+        return f.DigitiseForm(data, files, prefix=prefix, papers=papers)  # type: ignore[arg-type]
     if form_class is f.AttachResultForm:
         return f.AttachResultForm(data, files, prefix=prefix)  # type: ignore[arg-type]
     return form_class(data, prefix=prefix)
@@ -108,6 +116,17 @@ def action_perform(action: Action, form: ConsoleForm, *, dossier: Dossier, actor
     if action == Action.ATTACH_RESULT:
         result = services.dossier_attach_result(**common, title=data["title"], file=data["file"])
         return f"Đã đính kèm kết quả «{result.title}»; kết quả đang chờ ký số."
+    if action == Action.DIGITISE_DOCUMENT:
+        stored = services.dossier_digitise_document(
+            **common,
+            document=data["document"],
+            file=data["file"],
+            issuing_body=data.get("issuing_body") or "",
+            issued_on=data.get("issued_on"),
+            valid_until=data.get("valid_until"),
+            owner_id_number=data.get("owner_id_number") or "",
+        )
+        return f"Đã số hóa «{stored.name}», mã kết quả số hóa {stored.digitisation_code}."
     services.dossier_return_result(**common, note=data.get("note", ""))
     return "Đã trả kết quả cho người nộp."
 

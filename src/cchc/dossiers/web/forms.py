@@ -72,6 +72,28 @@ class AttachResultForm(ConsoleForm):
     file = forms.FileField(label="Tệp PDF kết quả", error_messages=_required("tệp PDF kết quả"))
 
 
+class DigitiseForm(ConsoleForm):
+    """The desk digitises a paper component (TT 01/2023/TT-VPCP Điều 4-5): the scan and the paper's data;
+    the component must be one of this dossier's papers not yet digitised (checked by the service)."""
+
+    document = forms.IntegerField(
+        label="Thành phần hồ sơ (bản giấy)", widget=forms.Select, error_messages=_required("thành phần hồ sơ")
+    )
+    file = forms.FileField(label="Tệp bản quét (PDF, JPEG, PNG)", error_messages=_required("tệp bản quét"))
+    issuing_body = forms.CharField(label="Cơ quan cấp", max_length=300, required=False)
+    issued_on = forms.DateField(label="Ngày cấp", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    valid_until = forms.DateField(
+        label="Hiệu lực đến (để trống: không thời hạn)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    owner_id_number = forms.CharField(
+        label="Số định danh / mã số thuế của người được cấp (để trống: người nộp)", max_length=14, required=False
+    )
+
+    def __init__(self, *args: Any, papers: Iterable[tuple[int, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["document"].widget.choices = [("", "— Chọn thành phần —"), *papers]  # type: ignore[attr-defined]
+
+
 class ReturnForm(ConsoleForm):
     note = forms.CharField(label="Ghi chú khi trả kết quả", max_length=500, required=False)
 
@@ -177,6 +199,7 @@ ACTION_FORMS: dict[Action, type[ConsoleForm]] = {
     Action.MARK_PROCESSED: MarkProcessedForm,
     Action.RETURN_RESULT: ReturnForm,
     Action.ATTACH_RESULT: AttachResultForm,
+    Action.DIGITISE_DOCUMENT: DigitiseForm,
 }
 
 

@@ -47,6 +47,7 @@ ACTION_SLUGS: dict[Action, str] = {
     Action.MARK_PROCESSED: "da-xu-ly-xong",
     Action.RETURN_RESULT: "tra-ket-qua",
     Action.ATTACH_RESULT: "dinh-kem-ket-qua",
+    Action.DIGITISE_DOCUMENT: "so-hoa-thanh-phan",
 }
 ACTIONS_BY_SLUG: dict[str, Action] = {slug: action for action, slug in ACTION_SLUGS.items()}
 
@@ -57,6 +58,7 @@ ACTION_TITLES: dict[Action, str] = {
     Action.MARK_PROCESSED: "Ghi nhận đã xử lý xong",
     Action.RETURN_RESULT: "Trả kết quả cho người nộp",
     Action.ATTACH_RESULT: "Đính kèm kết quả điện tử (ký số)",
+    Action.DIGITISE_DOCUMENT: "Số hóa thành phần hồ sơ giấy",
     Action.RESUBMIT_SUPPLEMENT: "Ghi nhận người nộp đã bổ sung hồ sơ",
     Action.REQUEST_SUPPLEMENT: "Yêu cầu bổ sung, hoàn thiện hồ sơ",
     Action.REQUEST_FINANCIAL_OBLIGATION: "Yêu cầu thực hiện nghĩa vụ tài chính",

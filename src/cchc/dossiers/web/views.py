@@ -16,6 +16,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
@@ -276,9 +277,27 @@ def dossier_detail(request: HttpRequest, code: str | None = None, pk: int | None
 
 @staff_login_required
 def dossier_document(request: HttpRequest, pk: int, order: int) -> HttpResponseBase:
-    """Download an uploaded component: only staff who may see the dossier; never served from a public URL."""
-    dossier, _, _ = _load(code=None, pk=pk, user=request.user, on=timezone.localdate())
-    document = get_object_or_404(DossierDocument, dossier=dossier, order=order)
+    """Download a component: only staff who may see the dossier; never served from a public URL. A component
+    digitised or reused from the data store serves the stored copy, and the access is logged (who, when, for
+    which dossier: ``StoredDocumentAccess``); the rule: officers open a stored document only through a dossier
+    they may see that uses it (NĐ 45/2020/NĐ-CP Điều 25; issue 16 item 7)."""
+    dossier, _, _ = _load(code=None, pk=pk, user=request.user, on=timezone.localdate(), coded_too=True)
+    document = get_object_or_404(
+        DossierDocument.objects.select_related("stored_document"), dossier=dossier, order=order
+    )
+    if document.stored_document is not None:
+        from cchc.records.services import stored_document_access_log
+
+        stored = document.stored_document
+        officer = request.user
+        assert isinstance(officer, AbstractBaseUser)  # staff_login_required
+        stored_document_access_log(stored, at=timezone.now(), user=officer, dossier_id=dossier.pk)
+        return FileResponse(
+            stored.file.open("rb"),
+            as_attachment=True,
+            filename=f"{dossier.code or dossier.pk}-{document.order}.{stored.file.name.rsplit('.', 1)[-1]}",
+            content_type=stored.content_type,
+        )
     if not document.file:
         raise Http404("Thành phần này không có tệp đính kèm.")
     extension = document.extension or ""

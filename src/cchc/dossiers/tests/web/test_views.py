@@ -282,7 +282,13 @@ def test_only_actions_allowed_by_status_and_role_are_offered(login, world: World
     }
     reception = login(world.reception).get(page_url(dossier))
     offered = {item["slug"] for item in reception.context["action_forms"]}
-    assert offered == {"yeu-cau-bo-sung", "yeu-cau-nghia-vu-tai-chinh", "ghi-nhan-thanh-toan", "rut-ho-so"}
+    assert offered == {
+        "yeu-cau-bo-sung",
+        "yeu-cau-nghia-vu-tai-chinh",
+        "ghi-nhan-thanh-toan",
+        "rut-ho-so",
+        "so-hoa-thanh-phan",  # issue 16 item 3: the receiving desk digitises paper components
+    }
 
 
 def test_handover_offers_the_staff_of_the_next_steps_agency(login, world: World):

@@ -1,0 +1,1 @@
+from cchc.common.tests.files import media_root  # noqa: F401
