@@ -39,17 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 TARGET_MS = 300
 
-
-def _loadavg() -> list[float]:
-    try:
-        return [float(x) for x in Path("/proc/loadavg").read_text().split()[:3]]
-    except OSError:
-        return [round(x, 2) for x in os.getloadavg()]
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * (len(ordered) - 1) + 0.5))]
+from payments import _loadavg, _percentile  # noqa: E402 (the benchmarks' shared helpers)
 
 
 def _one(client: Any, username: str) -> dict[str, float]:
