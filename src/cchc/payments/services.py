@@ -224,8 +224,8 @@ Record = Callable[[Handled], CallbackLog]  # builds the callback's log row (not 
 def _order_locked(txn_ref: str, gateway_name: str) -> PaymentOrder | None:
     """The order of ``txn_ref`` with its dossier's status (for the executor), both rows locked.
 
-    performance: one statement whose text is built once (the ORM's ``select_related``/``only``
-    compiled at every IPN cost about a tenth of it); ``raw()`` still converts the values."""
+    performance: one statement written out here, not the ORM's ``select_related``/``only`` compiled
+    at every IPN (about a tenth of its time); ``raw()`` still converts the values."""
     order_table, dossier_table = PaymentOrder._meta.db_table, Dossier._meta.db_table
     columns = ", ".join(f'o."{f.column}"' for f in PaymentOrder._meta.concrete_fields)
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""

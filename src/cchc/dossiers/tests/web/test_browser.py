@@ -16,6 +16,7 @@ from cchc.accounts.otp.testing import browser_second_factor
 from cchc.dossiers.constants import DossierStatus
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.tests.conftest import World, build_world
+from cchc.dossiers.tests.portal.journey import act, log_out
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,18 +52,6 @@ def log_in(page: Page, base: str, username: str) -> None:
     page.get_by_role("button", name="Đăng nhập").click()
     browser_second_factor(page, username)  # a leader: the TOTP code (issue 15 item 6)
     expect(page.locator("h1")).to_have_text("Hồ sơ thủ tục hành chính")
-
-
-def log_out(page: Page) -> None:
-    page.get_by_role("button", name="Đăng xuất").click()
-    expect(page.locator("h1")).to_have_text("Đăng nhập")
-
-
-def act(page: Page, title: str) -> None:
-    """Open the action's panel (if it has fields) and return its form."""
-    summary = page.locator("details.action-card > summary", has_text=title)
-    if summary.count():
-        summary.click()
 
 
 def page_width(page: Page) -> int:
