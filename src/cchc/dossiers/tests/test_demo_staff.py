@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -100,6 +100,19 @@ def test_every_step_of_every_online_procedure_has_a_printed_account_that_can_act
         assert _holds(printed, journey.receiving, frozenset({Role.RECEPTION})), (code, "tiếp nhận")
         assert _holds(printed, journey.competent, frozenset({Role.SPECIALIST, Role.LEADER})), (code, "xử lý xong")
         assert _holds(printed, journey.receiving, frozenset({Role.CLERK, Role.RECEPTION})), (code, "trả kết quả")
+
+
+def test_the_printed_accounts_were_in_office_before_today(demo, settings, capsys):
+    """A dossier filed last night is received this morning (or, past Vietnam's midnight, a few hours
+    later): the accounts hold their seats since the agency took office, not only from the day the
+    command ran (the CI run of 7/12/2026 at 00:30 in Vietnam was refused)."""
+    settings.DEBUG = True
+    printed = _run(capsys)
+    users = dict(User.objects.filter(username__in=printed).values_list("pk", "username"))
+    yesterday = timezone.localdate() - timedelta(days=1)
+    for membership in AgencyMembership.objects.filter(user_id__in=users).select_related("agency"):
+        assert membership.valid_from <= (membership.agency.valid_from or date(2025, 7, 1)), users[membership.user_id]
+        assert membership.valid_from <= yesterday
 
 
 def test_a_police_dossier_filed_online_goes_to_the_end_with_the_printed_accounts(demo, settings, capsys):

@@ -1,7 +1,8 @@
 """``cchc demo_staff``: the one-stop-shop demo accounts, enough for one complete journey of every
 online procedure of the catalogue (``cchc.dossiers.demo_staff``).
 
-Creates (or resets) the accounts, gives each a one-stop-shop membership valid today and prints every
+Creates (or resets) the accounts, gives each a one-stop-shop membership held since the agency took
+office (the 2025 reorganisation day, 1/7/2025, for the agencies that predate it) and prints every
 username / password, then each procedure's journey: where it is filed and which account acts at each
 step, records the end of processing and returns the result. Only for a local demo (``make run``);
 refuses to run when DEBUG is off, and needs the agency registry (``cchc org load``) and, for the
@@ -27,7 +28,7 @@ from cchc.dossiers.demo_staff import Seat, demo_full_name, demo_seats
 from cchc.org.constants import AgencyKind
 from cchc.org.models import Agency
 from cchc.org.selectors import signatory_for
-from cchc.org.services import signatory_record
+from cchc.org.services import MERGER_DAY, signatory_record
 
 DEMO_NOTE = "Tài khoản demo (cchc demo_staff)"
 
@@ -64,7 +65,7 @@ class Command(BaseCommand):
                         agency=seat.agency,
                         area=Area.ONE_STOP,
                         role=seat.role,
-                        valid_from=seat.agency.valid_from or today,
+                        valid_from=seat.agency.valid_from or MERGER_DAY,
                         note=DEMO_NOTE,
                         actor=None,
                         at=now,
@@ -112,7 +113,7 @@ class Command(BaseCommand):
                 agency=seat.agency,
                 full_name=person_name(leader),
                 position="Chủ tịch" if is_committee else "Giám đốc",
-                valid_from=seat.agency.valid_from or today,
+                valid_from=seat.agency.valid_from or MERGER_DAY,
                 note=DEMO_NOTE,
                 actor=None,
                 at=at,
