@@ -9,7 +9,7 @@ PORT ?= 8000
 # the development identity provider's port (issue 15; docs/identity.md)
 IDP_PORT ?= 8070
 
-.PHONY: run setup install test lint bench browsers clean
+.PHONY: run setup install test lint bench browsers clean serve
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +49,12 @@ run: setup
 	trap 'kill $$dispatcher $$payments $$identity $$simulator 2>/dev/null; wait $$dispatcher $$payments $$identity $$simulator' EXIT; \
 	trap 'exit 130' INT TERM; $(BIN)/cchc runserver $(HOST):$(PORT)
 
+# The production stack on this machine (issue 17; docs/deploy.md): gunicorn + whitenoise, the outbox dispatcher and
+# the task worker, production settings from var/serve.env (made on first use with random secrets), PostgreSQL
+# database "cchc" and Redis. `make run` stays the zero-setup demo.
+serve: install
+	$(BIN)/cchc serve
+
 test: install
 	$(BIN)/pytest -q -p no:cacheprovider
 
@@ -69,6 +75,7 @@ bench: install
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python benchmarks/payments.py
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python benchmarks/identity.py
 	env -u DATABASE_URL $(BIN)/python benchmarks/signing.py
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python benchmarks/records.py
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python benchmarks/indicators.py --keep-db cchc_bench_10m
 
 clean:

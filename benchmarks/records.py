@@ -5,14 +5,17 @@ Run with ``python benchmarks/records.py [--rows N] [--lookups N] [--keep]`` and 
 PostgreSQL server: a fresh database ``<name>_bench`` is created (dropped at the end unless ``--keep``), the
 migrations run, ``N`` rows are bulk-loaded with COPY (200 000 people, about 5 documents each across 40 types;
 a share withdrawn, superseded or expired), ANALYZE, then the look-up is timed exactly as the portal calls it
-(``cchc.records.selectors.reusable_for``, 5 document types, random people). Prints the figures; it does not
-write docs/benchmarks.json.
+(``cchc.records.selectors.reusable_for``, 5 document types, random people). Prints the figures and writes
+them to docs/benchmarks.json under "records" with the date, the machine and /proc/loadavg before and after
+(unless ``--no-write``).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import platform
 import random
 import statistics
 import sys
@@ -30,6 +33,7 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--lookups", type=int, default=500)
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    parser.add_argument("--no-write", action="store_true", help="print only; do not update docs/benchmarks.json")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
@@ -110,6 +114,7 @@ def _run(args: argparse.Namespace, url: str) -> int:
         cursor.execute(f"ANALYZE {StoredDocument._meta.db_table}")
         conn.commit()
     load_s = time.perf_counter() - started
+    before = _loadavg()
     timings = []
     for _ in range(args.lookups):
         owner = f"{rng.randrange(people):012d}"
@@ -124,7 +129,28 @@ def _run(args: argparse.Namespace, url: str) -> int:
         f"look-up ({args.lookups} random people, 5 types): median {statistics.median(timings):.2f} ms, "
         f"p95 {p95:.2f} ms (target ≤ {TARGET_P95_MS} ms), max {timings[-1]:.2f} ms"
     )
+    if not args.no_write:
+        out = ROOT / "docs" / "benchmarks.json"
+        data = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
+        data["records"] = {
+            "date": time.strftime("%Y-%m-%d"),
+            "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+            "rows": args.rows,
+            "load_s": round(load_s, 1),
+            "lookups": args.lookups,
+            "median_ms": round(statistics.median(timings), 2),
+            "p95_ms": round(p95, 2),
+            "max_ms": round(timings[-1], 2),
+            "target_p95_ms": TARGET_P95_MS,
+            "loadavg_before": before,
+            "loadavg_after": _loadavg(),
+        }
+        out.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return 0 if p95 <= TARGET_P95_MS else 1
+
+
+def _loadavg() -> list[float]:
+    return [float(x) for x in Path("/proc/loadavg").read_text().split()[:3]]
 
 
 if __name__ == "__main__":

@@ -7,7 +7,17 @@ from django.core.exceptions import ImproperlyConfigured
 
 from cchc.config.env import env_bool, env_str
 from cchc.config.settings import *  # noqa: F403
-from cchc.config.settings import CCHC_AUDIT_KEY_ID, CCHC_AUDIT_KEYS, DATABASES, DEBUG, DEV_SECRET_KEY, SECRET_KEY
+from cchc.config.settings import (
+    CCHC_AUDIT_KEY_ID,
+    CCHC_AUDIT_KEYS,
+    DATABASES,
+    DEBUG,
+    DEV_SECRET_KEY,
+    LOGGING,
+    MIDDLEWARE,
+    SECRET_KEY,
+    STORAGES,
+)
 
 if DEBUG:
     raise ImproperlyConfigured("Production: DEBUG must be off (set DEBUG=0).")
@@ -75,3 +85,16 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", Fals
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Static files (issue 17 item 1): `cchc collectstatic` writes them with content-hashed names and compressed
+# copies; whitenoise serves them from the application server with a one-year cache.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
+MIDDLEWARE = [
+    *MIDDLEWARE[:1],  # SecurityMiddleware: the HTTPS redirect first
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    *MIDDLEWARE[1:],
+]
+
+# Structured logs by default (cchc.common.logs); LOG_FORMAT=text keeps the readable form.
+if env_str("LOG_FORMAT", "json") == "json":
+    LOGGING["handlers"]["console"]["formatter"] = "json"

@@ -143,6 +143,12 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # Uploaded dossier components; served only through views that check who may see them.
 MEDIA_ROOT = Path(env_str("CCHC_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
+# Every file the platform keeps goes through Django's storage API (issue 17 item 2): "default" holds uploads
+# and generated documents, "staticfiles" the assets (hashed and compressed in production).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 # Limits for one uploaded component (bytes) and the whole online submission.
 CCHC_UPLOAD_MAX_BYTES = int(env_str("CCHC_UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
 CCHC_UPLOAD_MAX_FILES = 20
@@ -175,12 +181,29 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Logs on standard error; LOG_FORMAT=json (the production default, cchc.common.logs) writes one JSON object
+# per line with the request id, for a log collector; "text" is the readable form of a laptop.
+LOG_FORMAT = env_str("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "cchc.common.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "cchc.common.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# /readyz (cchc.common.health): background work older than this is reported as lagging
+CCHC_READY_MAX_LAG_S = int(env_str("CCHC_READY_MAX_LAG_S", "300"))
 
 # Background work (Django Tasks API): the database backend by default, run by `cchc db_worker`;
 # CCHC_TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend runs tasks in-process.
