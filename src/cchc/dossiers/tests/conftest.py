@@ -171,7 +171,7 @@ def certificates(world: World, tmp_path: Path, settings: Any) -> Path:
     settings.CCHC_SIGNER = "local"
     settings.CCHC_SITE_URL = SITE
     agencies = [world.justice, world.centre, world.nha_trang]
-    pki.pki_setup(directory, [pki.AgencyIdentity(code=a.code, name=a.name) for a in agencies])
+    pki.pki_setup(directory, [pki.AgencyIdentity(code=a.code, name=a.name) for a in agencies], with_tsa=False)
     return directory
 
 

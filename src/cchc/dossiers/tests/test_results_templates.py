@@ -10,6 +10,7 @@ import base64
 from datetime import date, timedelta
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.storage import default_storage
@@ -296,3 +297,63 @@ def test_a_result_not_returned_is_replaced_not_revoked(world: World, certificate
 
     assert refused.value.code == DossierErrorCode.INVALID_TRANSITION
     assert ResultDocument.objects.get(dossier=dossier).status == ResultStatus.SIGNED
+
+
+# --- PAdES B-T: the development time-stamping authority down, then back (issue 16, stretch) --------------
+
+
+def test_a_tsa_down_keeps_the_result_waiting_then_the_retry_timestamps_it(
+    world: World, certificates: Path, settings: Any
+) -> None:
+    """The simulator (its own process, the TSA certificate ``certificates`` issued under the same root) fails
+    on command: the signing is ``signing.signer_unavailable``, the result stays «Đang chờ ký số», the outbox
+    retries; back, the result is signed with a trusted timestamp the verification page shows."""
+    import re
+    import subprocess
+    import sys
+    import urllib.request
+
+    from django.utils import timezone
+
+    from cchc.signing import pki
+    from cchc.signing.tsa import FAIL_PATH, RECOVER_PATH
+
+    root = pki.root_load(certificates)
+    assert root is not None
+    pki.tsa_certificate_issue(certificates, root=root)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cchc.signing.tsa", "--dir", str(certificates), "--port", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        found = re.search(r"http://\S+", process.stdout.readline())
+        assert found
+        url = found.group(0)
+        settings.CCHC_TSA_URL = url
+        urllib.request.urlopen(urllib.request.Request(url.rstrip("/") + FAIL_PATH, data=b""), timeout=10).close()
+        dossier = to_status(world, DossierStatus.IN_PROCESS)
+        result = s.dossier_attach_result(
+            dossier=dossier, actor=world.specialist, at=LATER, title="Giấy phép", file=result_pdf()
+        )
+
+        outbox_drain(only=[SUBSCRIBER])
+
+        result.refresh_from_db()
+        assert result.status == ResultStatus.PENDING
+        assert "đang chờ cơ quan có thẩm quyền ký số" in Client().get(f"/xac-minh/{result.token}/").content.decode()
+        urllib.request.urlopen(urllib.request.Request(url.rstrip("/") + RECOVER_PATH, data=b""), timeout=10).close()
+        outbox_drain(only=[SUBSCRIBER], at=timezone.now() + timedelta(hours=2))
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+    result.refresh_from_db()
+    assert result.status == ResultStatus.SIGNED
+    checked = verify(_read(result.signed.name))
+    assert checked.valid, checked.problem
+    assert checked.timestamped
+    page = Client().get(f"/xac-minh/{result.token}/").content.decode()
+    assert 'data-state="valid"' in page
+    assert "Dấu thời gian" in page
