@@ -87,6 +87,7 @@ EVENT_LABELS: dict[str, str] = {
     "dossier.mark_processed": "Đã xử lý xong",
     "dossier.return_result": "Trả kết quả",
     "dossier.rate": "Người nộp đánh giá mức độ hài lòng",
+    "dossier.revoke_result": "Thu hồi kết quả điện tử",
 }
 
 # The PDF forms of TT 03/2025 the documents app serves, and when each one exists.
