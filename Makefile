@@ -45,8 +45,9 @@ run: setup
 	$(BIN)/cchc simulator national --port 8090 & simulator=$$!; export CCHC_NATIONAL_URL=http://127.0.0.1:8090; \
 	$(BIN)/cchc identity dev-provider --port $(IDP_PORT) & identity=$$!; \
 	$(BIN)/cchc payments gateway-simulator --ipn-url http://$(HOST):$(PORT)/thanh-toan/vnpay/ipn/ & payments=$$!; \
+	$(BIN)/cchc signing tsa-simulator --port 8091 & tsa=$$!; export CCHC_TSA_URL=http://127.0.0.1:8091/; \
 	$(BIN)/cchc outbox dispatch & dispatcher=$$!; \
-	trap 'kill $$dispatcher $$payments $$identity $$simulator 2>/dev/null; wait $$dispatcher $$payments $$identity $$simulator' EXIT; \
+	trap 'kill $$dispatcher $$tsa $$payments $$identity $$simulator 2>/dev/null; wait $$dispatcher $$tsa $$payments $$identity $$simulator' EXIT; \
 	trap 'exit 130' INT TERM; $(BIN)/cchc runserver $(HOST):$(PORT)
 
 # The production stack on this machine (issue 17; docs/deploy.md): gunicorn + whitenoise, the outbox dispatcher and

@@ -433,3 +433,6 @@ CCHC_SIGNING_DIR = Path(env_str("CCHC_SIGNING_DIR", str(VAR_DIR / "signing")))
 CCHC_SIGNER = env_str("CCHC_SIGNER", "local")
 CCHC_SIGNING_TRUST_ROOTS = [p for p in env_str("CCHC_SIGNING_TRUST_ROOTS", "").split(",") if p.strip()]
 CCHC_SIGNING_P12_PASSPHRASE = env_str("CCHC_SIGNING_P12_PASSPHRASE", "")
+# an RFC 3161 time-stamping authority: set, signatures are PAdES B-T (empty: B-B); `make run` starts the
+# development one (`cchc signing tsa-simulator`, cchc.signing.tsa) and sets it
+CCHC_TSA_URL = env_str("CCHC_TSA_URL", "")

@@ -99,6 +99,7 @@ class Action(models.TextChoices):
     RETURN_RESULT = "return_result", "trả kết quả"
     ATTACH_RESULT = "attach_result", "đính kèm kết quả giải quyết"
     DIGITISE_DOCUMENT = "digitise_document", "số hóa thành phần hồ sơ"
+    REVOKE_RESULT = "revoke_result", "thu hồi kết quả giải quyết"
 
 
 class ResultStatus(models.TextChoices):
@@ -110,6 +111,15 @@ class ResultStatus(models.TextChoices):
     FAILED = "failed", "Ký số không thành công"
     REPLACED = "replaced", "Đã được thay thế"
     REVOKED = "revoked", "Đã thu hồi"
+
+
+class ResultTemplate(models.TextChoices):
+    """The templates a result can be generated from instead of an uploaded PDF (issue 16 item 1), each an
+    administrative document laid out as NĐ 30/2020/NĐ-CP Phụ lục I. ``cchc.dossiers.results.drafting``."""
+
+    LICENCE = "giay-phep", "Giấy phép"
+    CERTIFICATE = "giay-chung-nhan", "Giấy chứng nhận"
+    ANSWER = "van-ban-tra-loi", "Văn bản trả lời"
 
 
 class StepStatus(models.TextChoices):
@@ -197,6 +207,8 @@ class DossierErrorCode(StrEnum):
     ALREADY_RATED = "dossier.already_rated"
     RESULT_FILE_REJECTED = "dossier.result_file_rejected"
     RESULT_NOT_SIGNED = "dossier.result_not_signed"
+    RESULT_TEMPLATE_UNAVAILABLE = "dossier.result_template_unavailable"
+    RESULT_NOT_REVOCABLE = "dossier.result_not_revocable"
     DOCUMENT_NOT_DIGITISABLE = "dossier.document_not_digitisable"
     STORED_DOCUMENT_NOT_USABLE = "dossier.stored_document_not_usable"
 
@@ -228,6 +240,8 @@ class DossierError(DomainError[DossierErrorCode]):
         DossierErrorCode.ALREADY_RATED: 409,
         DossierErrorCode.RESULT_FILE_REJECTED: 400,
         DossierErrorCode.RESULT_NOT_SIGNED: 409,
+        DossierErrorCode.RESULT_TEMPLATE_UNAVAILABLE: 409,
+        DossierErrorCode.RESULT_NOT_REVOCABLE: 409,
         DossierErrorCode.DOCUMENT_NOT_DIGITISABLE: 409,
         DossierErrorCode.STORED_DOCUMENT_NOT_USABLE: 409,
     }

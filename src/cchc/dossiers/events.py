@@ -54,6 +54,7 @@ class DossierEvent(StrEnum):
     RATED = "dossier.rated"
     RESULT_ATTACHED = "dossier.result_attached"
     DOCUMENT_DIGITISED = "dossier.document_digitised"
+    RESULT_REVOKED = "dossier.result_revoked"
 
 
 # The keys of "details" per topic (all values JSON: amounts as strings of whole đồng, moments ISO).
@@ -74,6 +75,7 @@ TOPIC_DETAILS: dict[DossierEvent, tuple[str, ...]] = {
     DossierEvent.RATED: ("level",),
     DossierEvent.RESULT_ATTACHED: ("title",),
     DossierEvent.DOCUMENT_DIGITISED: ("document", "digitisation_code"),
+    DossierEvent.RESULT_REVOKED: ("title", "reason"),
 }
 
 

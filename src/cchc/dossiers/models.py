@@ -26,6 +26,7 @@ from cchc.dossiers.constants import (
     PaymentChannel,
     RatingLevel,
     ResultStatus,
+    ResultTemplate,
     StepStatus,
 )
 
@@ -531,6 +532,19 @@ class ResultDocument(models.Model):
     signer_name = models.CharField("ký bởi", max_length=300, blank=True)
     failure = models.CharField("lý do ký số không thành công", max_length=500, blank=True)
     ended_at = models.DateTimeField("thay thế / thu hồi lúc", null=True, blank=True)
+    # generated from a template (issue 16 item 1): which one, and the number in the agency's register
+    template = models.CharField("tạo từ mẫu", max_length=20, choices=ResultTemplate.choices, blank=True)
+    number = models.CharField("số, ký hiệu", max_length=60, blank=True)
+    # revoked by the competent agency's leader (the action revoke_result)
+    revoked_reason = models.CharField("lý do thu hồi", max_length=1000, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người thu hồi",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = "kết quả điện tử"

@@ -197,7 +197,10 @@ def applicant_may_download_result(dossier: Dossier) -> bool:
     """The applicant downloads the signed electronic result once the result is returned ("Đã trả kết
     quả"): until then the desk has not handed it over (NĐ 118/2025: the result is returned after the fees
     and charges are paid; Luật Phí và lệ phí 2015 Điều 3). Which result: the signed one in force
-    (``cchc.dossiers.results.selectors.result_current_signed``)."""
+    (``cchc.dossiers.results.selectors.result_current_signed``); a result revoked by the competent agency's
+    leader (the action ``revoke_result``, granted to ``Role.LEADER`` at the competent agency in the table) is
+    never handed over as valid: the applicant's page shows it «Đã thu hồi» with the date and the reason,
+    without the download (``result_last_issued``)."""
     return dossier.status == DossierStatus.RETURNED
 
 

@@ -440,17 +440,54 @@ def dossier_return_result(*, dossier: Dossier, actor: AbstractBaseUser, at: date
 
 
 def dossier_attach_result(
-    *, dossier: Dossier, actor: AbstractBaseUser, at: datetime, title: str, file: Any
+    *,
+    dossier: Dossier,
+    actor: AbstractBaseUser,
+    at: datetime,
+    title: str,
+    file: Any = None,
+    template: str = "",
+    content: str = "",
+    valid_until: date | None = None,
 ) -> ResultDocument:
     """The competent agency attaches the electronic result (a PDF: ``file``, an uploaded file or bytes)
     of a dossier under processing or processed; it waits for the agency's digital signature, made after
     the commit by the outbox subscriber ``dossiers.results.sign`` (issue 16 item 1). A result attached
     earlier and not yet returned is replaced. The status does not change.
 
-    Refused (nothing stored) when the file is not a PDF, is encrypted or cannot be read
-    (``dossier.result_file_rejected``). Audit: ``dossier.attach_result``.
+    Instead of a file, ``template`` (``ResultTemplate``: giay-phep, giay-chung-nhan, van-ban-tra-loi) with
+    ``content`` (and ``valid_until``) generates the PDF (``cchc.dossiers.results.drafting``), numbered in the
+    competent agency's register; then it goes on exactly as an uploaded one.
+
+    Refused (nothing stored, no number taken) when the file is not a PDF, is encrypted or cannot be read
+    (``dossier.result_file_rejected``), a template without content or with a bad validity
+    (``dossier.invalid_input``), no signatory recorded for the agency
+    (``dossier.result_template_unavailable``). Audit: ``dossier.attach_result``.
     """
-    return executor.run(Action.ATTACH_RESULT, dossier=dossier, actor=actor, at=at, title=title, file=file)
+    return executor.run(
+        Action.ATTACH_RESULT,
+        dossier=dossier,
+        actor=actor,
+        at=at,
+        title=title,
+        file=file,
+        template=template,
+        content=content,
+        valid_until=valid_until,
+    )
+
+
+def dossier_revoke_result(
+    *, dossier: Dossier, actor: AbstractBaseUser, at: datetime, reason: str, result: int | None = None
+) -> ResultDocument:
+    """The competent agency's leader revokes a signed electronic result of a returned dossier (``result``:
+    its id; by default the one in force), with a reason printed on the verification page; its copy in the
+    applicant's data store is withdrawn (issue 16). The dossier's status does not change.
+
+    Refused, nothing written: no reason (``dossier.invalid_input``), no signed result in force
+    (``dossier.result_not_revocable``). Audit: ``dossier.revoke_result``; outbox ``dossier.result_revoked``.
+    """
+    return executor.run(Action.REVOKE_RESULT, dossier=dossier, actor=actor, at=at, reason=reason, result=result)
 
 
 def dossier_digitise_document(

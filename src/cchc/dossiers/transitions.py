@@ -52,6 +52,7 @@ def _grant(where: Where, *roles: Role) -> Grant:
 DESK = _grant(Where.RECEIVING, Role.RECEPTION)
 CASHIER = _grant(Where.RECEIVING, Role.RECEPTION, Role.CLERK)
 DECIDER = _grant(Where.COMPETENT, Role.SPECIALIST, Role.LEADER)
+LEADER = _grant(Where.COMPETENT, Role.LEADER)  # the competent agency's leader: decisions on issued results
 STEP_HOLDER = _grant(Where.STEP)  # any role at the open step's agency
 STEP_OFFICER = _grant(Where.STEP, Role.SPECIALIST, Role.LEADER)
 
@@ -278,6 +279,22 @@ TABLE: dict[Action, Transition] = {
             event=DossierEvent.DOCUMENT_DIGITISED,
             preconditions=(P.document_digitisable,),
             mutate=M.digitise_document,
+        ),
+        # legal: the agency that issued a result revokes it, on the grounds the procedure's own law sets (e.g.
+        # Luật Xây dựng 2014 Điều 101, Luật Đất đai 2024 Điều 152): a decision of the agency, so its leader
+        # (the head or the deputy in charge, who signs for it) and only after the result was returned;
+        # before, the agency replaces it by attaching another (precondition result_revocable); the status
+        # does not change (the national statuses have no "revoked"); the copy in the applicant's data store
+        # is withdrawn (NĐ 45/2020 Điều 25)
+        Transition(
+            A.REVOKE_RESULT,
+            sources=frozenset({S.RETURNED}),
+            before_reception=frozenset(),
+            target=None,
+            officers=(LEADER,),
+            event=DossierEvent.RESULT_REVOKED,
+            preconditions=(P.result_revocable,),
+            mutate=M.revoke_result,
         ),
     )
 }

@@ -148,7 +148,13 @@ def _insert(document: StoredDocument) -> None:
 
 
 def stored_document_withdraw(
-    document: StoredDocument, *, at: datetime, reason: str, actor: AbstractBaseUser | None = None, by_owner: str = ""
+    document: StoredDocument,
+    *,
+    at: datetime,
+    reason: str,
+    actor: AbstractBaseUser | None = None,
+    by_owner: str = "",
+    audited_by_caller: bool = False,
 ) -> StoredDocument:
     """Withdraw ``document`` from reuse: staff mark it not acceptable (``actor``, a reason required), or its
     owner deletes their copy (``by_owner``: the signed-in citizen's id number).
@@ -157,7 +163,9 @@ def stored_document_withdraw(
     (source ``result``) and the papers digitised by the agency (``digitised``) are kept by the agency and
     cannot be deleted by the citizen (``records.not_deletable``); the citizen's own uploaded copies
     (``uploaded``) can. A document of another person: ``records.other_owner``. The file is kept (the
-    dossiers that used it still point to it); the row is no longer offered. Audited (``records.withdraw``).
+    dossiers that used it still point to it); the row is no longer offered. Audited (``records.withdraw``),
+    unless ``audited_by_caller``: the caller's own audit event records it (a dossier transition revoking
+    the result the document is a copy of: ``dossier.revoke_result``).
     """
     text = (reason or "").strip()
     if by_owner:
@@ -177,6 +185,8 @@ def stored_document_withdraw(
             return locked
         locked.withdrawn_at, locked.withdrawn_reason = at, text[:500]
         locked.save(update_fields=["withdrawn_at", "withdrawn_reason"])
+        if audited_by_caller:
+            return locked
         audit_record(
             actor=actor,
             action="records.withdraw",

@@ -12,6 +12,7 @@ token / remote service, ``cchc.signing.signers``) and names its roots in ``CCHC_
 Layout of ``CCHC_SIGNING_DIR``::
 
     root-ca.pem, root-ca.key              the development root (the key only in development)
+    tsa.pem, tsa.key                      the development time-stamping authority's certificate (RFC 3161)
     agencies/<agency code>.pem, .key      an agency's certificate (with its chain) and key (PEM), or
     agencies/<agency code>.p12            the same as PKCS#12 (passphrase CCHC_SIGNING_P12_PASSPHRASE)
 
@@ -31,6 +32,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+TSA_CERT = "tsa.pem"  # the development time-stamping authority (cchc.signing.tsa)
+TSA_KEY = "tsa.key"
+TSA_NAME = "Dịch vụ cấp dấu thời gian tỉnh Khánh Hòa (phát triển)"
 ROOT_CERT = "root-ca.pem"
 ROOT_KEY = "root-ca.key"
 AGENCIES = "agencies"
@@ -216,16 +220,79 @@ def agency_certificate_path(directory: Path, code: str) -> Path:
     return directory / AGENCIES / f"{code}.pem"
 
 
+def tsa_certificate_issue(
+    directory: Path, *, root: tuple[x509.Certificate, ec.EllipticCurvePrivateKey]
+) -> x509.Certificate:
+    """The development time-stamping authority's certificate under ``root`` (RFC 3161 §2.3: the only
+    extended key usage is timeStamping, marked critical), stored with its key as ``tsa.pem`` / ``tsa.key``.
+    Production uses the time-stamping service of a licensed trust service provider (NĐ 23/2025/NĐ-CP:
+    dịch vụ cấp dấu thời gian) and never this. The key is RSA-2048: pyHanko's ``DummyTimeStamper``, which
+    the simulator signs with, is RSA-only."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    root_cert, root_key = root
+    now = datetime.now(UTC)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(_name(TSA_NAME, "UBND tỉnh Khánh Hòa"))
+        .issuer_name(root_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=365 * AGENCY_YEARS))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(root_cert.public_key()),  # type: ignore[arg-type]
+            critical=False,
+        )
+        .sign(root_key, hashes.SHA256())
+    )
+    _write_private(
+        directory / TSA_KEY,
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()),
+    )
+    _write(directory / TSA_CERT, cert.public_bytes(serialization.Encoding.PEM))
+    return cert
+
+
+def _tsa_current(directory: Path, root: x509.Certificate, now: datetime) -> bool:
+    path = directory / TSA_CERT
+    if not path.exists() or not (directory / TSA_KEY).exists():
+        return False
+    cert = x509.load_pem_x509_certificate(path.read_bytes())
+    return cert.issuer == root.subject and cert.not_valid_after_utc > now
+
+
 @dataclass(frozen=True)
 class SetupResult:
     root_created: bool
     issued: list[str]
     kept: int
+    tsa_issued: bool = False
 
 
-def pki_setup(directory: Path, agencies: Iterable[AgencyIdentity]) -> SetupResult:
+def pki_setup(directory: Path, agencies: Iterable[AgencyIdentity], *, with_tsa: bool = True) -> SetupResult:
     """Create the development root (once) and a certificate for each agency that has none, or whose
-    certificate has expired or was issued by another root; idempotent (a second run issues nothing)."""
+    certificate has expired or was issued by another root, and the development time-stamping authority's
+    certificate likewise; idempotent (a second run issues nothing). ``with_tsa=False``: no TSA certificate
+    (the tests that do not timestamp: an RSA key costs ~0.15 s)."""
     loaded = root_load(directory)
     root_created = loaded is None
     root = root_create(directory) if loaded is None else loaded
@@ -241,4 +308,7 @@ def pki_setup(directory: Path, agencies: Iterable[AgencyIdentity]) -> SetupResul
                 continue
         agency_certificate_issue(directory, agency, root=root)
         issued.append(agency.code)
-    return SetupResult(root_created=root_created, issued=issued, kept=kept)
+    tsa_issued = with_tsa and (root_created or not _tsa_current(directory, root[0], now))
+    if tsa_issued:
+        tsa_certificate_issue(directory, root=root)
+    return SetupResult(root_created=root_created, issued=issued, kept=kept, tsa_issued=tsa_issued)

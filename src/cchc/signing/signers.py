@@ -6,8 +6,10 @@ certificate must be valid at the moment of signing and allow signing (Điều 22
 2023 Điều 22-23; the visible block: Nghị định 30/2020/NĐ-CP Phụ lục I (``cchc.signing.stamp``).
 
 The signature is a PAdES baseline B-B signature (ETSI EN 319 142-1; sub-filter ETSI.CAdES.detached) made
-with pyHanko, covering the whole document, with the visible block on the last page. A timestamp (B-T) is
-added when a time-stamping authority is configured later; none is used in development.
+with pyHanko, covering the whole document, with the visible block on the last page. With ``CCHC_TSA_URL``
+set it is PAdES B-T: pyHanko's ``HTTPTimeStamper`` asks that RFC 3161 authority for a timestamp token on the
+signature (development: ``cchc.signing.tsa``); an authority that does not answer is
+``signing.signer_unavailable`` (the caller retries), never a signature without its timestamp.
 
 Which signer runs is a setting, ``CCHC_SIGNER``: ``local`` (:class:`LocalCertificateSigner`, files under
 ``CCHC_SIGNING_DIR``). A PKCS#11 token (pyHanko's ``PKCS11Signer``) or a remote signing service (pyHanko's
@@ -37,6 +39,8 @@ VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 FIELD_NAME = "CCHC-ChuKySoKetQua"
 MARGIN = 36  # points from the page's bottom-right corner
 BYTES_RESERVED = 8192  # the CMS signature's room (performance: no dry-run signature to size it)
+BYTES_RESERVED_TIMESTAMPED = 16384  # with a timestamp token (its own signature and the TSA's certificate)
+TSA_TIMEOUT = 5  # seconds
 
 
 @dataclass(frozen=True)
@@ -160,6 +164,7 @@ class LocalCertificateSigner:
         from pyhanko.pdf_utils.misc import PdfError
         from pyhanko.sign import fields, signers
         from pyhanko.sign.general import SigningError as PyHankoSigningError
+        from pyhanko.sign.timestamps.common_utils import TimestampRequestError
 
         from cchc.signing.stamp import BLOCK_HEIGHT, BLOCK_WIDTH, stamp_style
 
@@ -182,9 +187,11 @@ class LocalCertificateSigner:
             subfilter=fields.SigSeedSubFilter.PADES,
             md_algorithm="sha256",
         )
+        timestamper = _timestamper()
         pdf_signer = signers.PdfSigner(
             meta,
             signer=signer,
+            timestamper=timestamper,
             stamp_style=stamp_style(),
             new_field_spec=fields.SigFieldSpec(
                 field_name, on_page=last, box=(int(x2 - BLOCK_WIDTH), int(y1), int(x2), int(y1 + BLOCK_HEIGHT))
@@ -195,7 +202,7 @@ class LocalCertificateSigner:
             pdf_signer.sign_pdf(
                 writer,
                 output=out,
-                bytes_reserved=BYTES_RESERVED,
+                bytes_reserved=BYTES_RESERVED if timestamper is None else BYTES_RESERVED_TIMESTAMPED,
                 appearance_text_params={
                     "signer": request.agency_name,
                     "organisation": f"{request.agency_name}, {request.province}",
@@ -204,12 +211,29 @@ class LocalCertificateSigner:
                     "short_url": _short(request.verify_url),
                 },
             )
+        except TimestampRequestError as exc:
+            raise SigningError(
+                SigningErrorCode.SIGNER_UNAVAILABLE,
+                "Dịch vụ cấp dấu thời gian không phản hồi; hệ thống sẽ ký lại sau.",
+            ) from exc
         except (PdfError, PyHankoSigningError, LayoutError, ValueError, KeyError, TypeError) as exc:
             # a document the check let through but pyHanko cannot update (a damaged page tree, …)
             raise SigningError(
                 SigningErrorCode.PDF_MALFORMED, f"Không ký số được tệp PDF này ({type(exc).__name__})."
             ) from exc
         return out.getvalue()
+
+
+def _timestamper() -> Any:
+    """pyHanko's RFC 3161 client for ``CCHC_TSA_URL``, or None (B-B) when it is empty."""
+    from django.conf import settings
+
+    url = str(getattr(settings, "CCHC_TSA_URL", "") or "")
+    if not url:
+        return None
+    from pyhanko.sign.timestamps.requests_client import HTTPTimeStamper
+
+    return HTTPTimeStamper(url, timeout=TSA_TIMEOUT)
 
 
 def _page_box(writer: Any, index: int) -> tuple[float, float, float, float] | None:

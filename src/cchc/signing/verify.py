@@ -9,7 +9,8 @@ has not changed since it was signed); Luật Giao dịch điện tử 2023 Đi�
 signature cryptographically valid and its certificate trusted (a path to a root of
 ``CCHC_SIGNING_TRUST_ROOTS``, or the development root of ``CCHC_SIGNING_DIR``), whether it covers the
 whole file (nothing added after signing), who signed (the certificate's name and organisation), when
-(the time the signer reported: PAdES B-B has no timestamp) and why (/Reason).
+(the time the signer reported; with a timestamp token, PAdES B-T, also the authority's time, the token
+checked the same way: intact, valid, trusted) and why (/Reason).
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ class Verification:
     signed_at: datetime | None = None
     reason: str = ""
     problem: str = ""
+    timestamped: bool = False  # PAdES B-T: a timestamp token of an RFC 3161 authority on the signature
+    timestamp_at: datetime | None = None
 
 
 def trust_root_paths() -> list[Path]:
@@ -92,7 +95,9 @@ def verify(pdf: bytes) -> Verification:
         return Verification(signed=True, problem=f"Không kiểm tra được chữ ký số ({type(exc).__name__}).")
     subject = status.signing_cert.subject.native if status.signing_cert is not None else {}
     whole = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
-    valid = bool(status.intact and status.valid and status.trusted and whole)
+    stamp = status.timestamp_validity
+    stamp_ok = stamp is None or bool(stamp.intact and stamp.valid and stamp.trusted)
+    valid = bool(status.intact and status.valid and status.trusted and whole and stamp_ok)
     if not status.intact:
         problem = "Nội dung văn bản đã bị thay đổi sau khi ký số."
     elif not status.valid:
@@ -101,6 +106,8 @@ def verify(pdf: bytes) -> Verification:
         problem = "Chứng thư số của người ký không do tổ chức chứng thực được tin cậy cấp, hoặc đã hết hạn."
     elif not whole:
         problem = "Văn bản đã được bổ sung nội dung sau khi ký số."
+    elif not stamp_ok:
+        problem = "Dấu thời gian trên chữ ký số không hợp lệ hoặc không do tổ chức được tin cậy cấp."
     else:
         problem = ""
     reason = embedded.sig_object.get("/Reason")
@@ -115,4 +122,6 @@ def verify(pdf: bytes) -> Verification:
         signed_at=status.signer_reported_dt,
         reason=str(reason) if reason is not None else "",
         problem=problem,
+        timestamped=stamp is not None,
+        timestamp_at=stamp.timestamp if stamp is not None else None,
     )

@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from cchc.common.params import BIGINT_MAX
-from cchc.dossiers.constants import Action
+from cchc.dossiers.constants import Action, ResultTemplate
 from cchc.dossiers.models import Dossier, DossierStep, Handover
 from cchc.dossiers.selectors import dossier_submission_reference
 from cchc.dossiers.web.presenters import person
@@ -282,7 +282,7 @@ class ActionBodySerializer(serializers.Serializer):
 
 
 class ReasonBodySerializer(ActionBodySerializer):
-    """refuse, stop."""
+    """refuse, stop, revoke_result."""
 
     reason = TextField(label="lý do", max_length=2000)
 
@@ -296,10 +296,23 @@ class WithdrawBodySerializer(ActionBodySerializer):
 
 
 class AttachResultBodySerializer(ActionBodySerializer):
-    """attach_result: the result's title and its PDF, base64-encoded (issue 16)."""
+    """attach_result: the result's title and its PDF, base64-encoded (issue 16); or, instead of the PDF, a
+    ``template`` (giay-phep, giay-chung-nhan, van-ban-tra-loi) with its ``content`` and ``valid_until``."""
 
     title = TextField(label="tên kết quả", max_length=300)
-    pdf_base64 = serializers.CharField(label="tệp PDF (base64)", max_length=28_000_000, trim_whitespace=True)
+    pdf_base64 = serializers.CharField(
+        label="tệp PDF (base64)", max_length=28_000_000, trim_whitespace=True, required=False
+    )
+    template = serializers.ChoiceField(label="mẫu kết quả", choices=ResultTemplate.choices, required=False)
+    content = TextField(label="nội dung (khi tạo từ mẫu)", max_length=20000, required=False)
+    valid_until = serializers.DateField(label="hiệu lực đến", required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if bool(attrs.get("pdf_base64")) == bool(attrs.get("template")):
+            raise serializers.ValidationError(
+                {"pdf_base64": "Gửi một trong hai: tệp PDF (pdf_base64) hoặc mẫu kết quả (template) kèm nội dung."}
+            )
+        return attrs
 
     def validate_pdf_base64(self, value: str) -> bytes:
         import base64
@@ -311,12 +324,21 @@ class AttachResultBodySerializer(ActionBodySerializer):
             raise serializers.ValidationError("Tệp PDF phải được mã hóa base64.") from None
 
     def form_data(self) -> dict[str, str]:
-        return {"title": str(self.validated_data["title"])}
+        got = self.validated_data
+        valid_until = got.get("valid_until")
+        return {
+            "title": str(got["title"]),
+            "template": str(got.get("template") or ""),
+            "content": str(got.get("content") or ""),
+            "valid_until": valid_until.isoformat() if valid_until else "",
+        }
 
     def form_files(self) -> dict[str, Any]:
         from django.core.files.uploadedfile import SimpleUploadedFile
 
-        data = self.validated_data["pdf_base64"]
+        data = self.validated_data.get("pdf_base64")
+        if not data:
+            return {}
         return {"file": SimpleUploadedFile("ket-qua.pdf", data, content_type="application/pdf")}
 
 
@@ -417,6 +439,7 @@ ACTION_BODIES: dict[Action, type[ActionBodySerializer]] = {
     Action.RETURN_RESULT: ReturnBodySerializer,
     Action.ATTACH_RESULT: AttachResultBodySerializer,
     Action.DIGITISE_DOCUMENT: DigitiseBodySerializer,
+    Action.REVOKE_RESULT: ReasonBodySerializer,
 }
 
 

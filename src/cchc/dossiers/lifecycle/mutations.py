@@ -298,6 +298,10 @@ def attach_result(ctx: Context) -> None:
 
     d = ctx.dossier
     assert ctx.actor is not None
+    token = secrets.token_urlsafe(24)
+    template, number = "", ""
+    if "result_draft" in ctx.scratch:
+        template, number = _result_generate(ctx, token)
     data: bytes = ctx.scratch["result_pdf"]
     ctx.writes.statement(
         _REPLACE_RESULTS_SQL,
@@ -310,7 +314,6 @@ def attach_result(ctx: Context) -> None:
             ResultStatus.FAILED.value,
         ],
     )
-    token = secrets.token_urlsafe(24)
     row = ResultDocument(
         dossier=d,
         title=ctx.params["title"],
@@ -321,13 +324,78 @@ def attach_result(ctx: Context) -> None:
         size=len(data),
         attached_at=ctx.at,
         attached_by_id=ctx.actor.pk,
+        template=template,
+        number=number,
     )
     row.original.save(f"{token}.pdf", ContentFile(data), save=False)
     ctx.written.append(row.original.name)
     ctx.writes.insert(row)
     ctx.details = {"title": row.title, "sha256": row.original_sha256, "size": row.size}
+    if template:
+        ctx.details.update(template=template, number=number)
     ctx.event_details = {"title": row.title}
     ctx.result = row
+
+
+def _result_generate(ctx: Context, token: str) -> tuple[str, str]:
+    """Number the result in the competent agency's register (NĐ 30/2020 Điều 15) and render it from its
+    template (``cchc.dossiers.results.drafting``); the bytes go on as an uploaded PDF's would."""
+    import hashlib
+
+    from cchc.dossiers.results.drafting import TYPE_CODES, result_render
+    from cchc.org.selectors import signature_lines
+    from cchc.org.services import document_register_issue
+
+    d = ctx.dossier
+    draft, signatory, day = ctx.scratch["result_draft"]
+    agency = d.competent_agency
+    lines = signature_lines(agency=agency, position=signatory.position, head_position=signatory.head_position)
+    entry = document_register_issue(
+        agency=agency,
+        on=day,
+        type_code=TYPE_CODES[draft.template],
+        subject=draft.title,
+        signer_name=signatory.full_name,
+        signer_title="\n".join(lines),
+        reference=f"ket-qua:{token}",
+        actor=ctx.actor,
+        at=ctx.at,
+    )
+    data = result_render(
+        dossier=d, draft=draft, number=entry.number_text, on=day, signer_lines=lines, signer_name=entry.signer_name
+    )
+    ctx.scratch["result_pdf"] = data
+    ctx.scratch["result_sha256"] = hashlib.sha256(data).hexdigest()
+    return draft.template.value, entry.number_text
+
+
+def revoke_result(ctx: Context) -> None:
+    """Mark the result revoked (when, by whom, why) and withdraw its copy from the applicant's data store
+    (``cchc.records``: no longer offered for reuse; the file is kept). The dossier's status does not change."""
+    from cchc.records.models import StoredDocument
+    from cchc.records.services import stored_document_withdraw
+
+    assert ctx.actor is not None
+    result: ResultDocument = ctx.scratch["revoked"]
+    reason = ctx.params["reason"]
+    result.status, result.ended_at = ResultStatus.REVOKED, ctx.at
+    result.revoked_reason, result.revoked_by_id = reason, ctx.actor.pk
+    ctx.writes.update(result, ["status", "ended_at", "revoked_reason", "revoked_by"])
+    kept = StoredDocument.objects.filter(
+        source_dossier_id=ctx.dossier.pk, sha256=result.signed_sha256, withdrawn_at__isnull=True
+    ).first()
+    if kept is not None:
+        stored_document_withdraw(
+            kept, at=ctx.at, reason=f"Kết quả bị thu hồi: {reason}"[:500], actor=ctx.actor, audited_by_caller=True
+        )
+    ctx.details = {
+        "result": result.pk,
+        "title": result.title,
+        "reason": reason,
+        "store_withdrawn": kept.pk if kept is not None else None,
+    }
+    ctx.event_details = {"title": result.title, "reason": reason}
+    ctx.result = result
 
 
 def digitise_document(ctx: Context) -> None:

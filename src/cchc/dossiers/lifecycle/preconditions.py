@@ -275,7 +275,8 @@ def result_file_valid(ctx: Context) -> None:
     """The electronic result is a readable, non-encrypted PDF with a title, so that the competent agency can
     sign it (Nghị định 23/2025/NĐ-CP: the digital signature is created on the whole document; Luật Giao
     dịch điện tử 2023 Điều 9-10: a data message whose integrity can be ensured). Checked by content, not by
-    the file's name; the bytes are kept for the mutation."""
+    the file's name; the bytes are kept for the mutation. Or, instead of a file, a template to generate it
+    from (:func:`result_template_usable`)."""
     import hashlib
 
     from cchc.signing.constants import SigningError
@@ -286,6 +287,11 @@ def result_file_valid(ctx: Context) -> None:
         raise invalid("Cần ghi tên kết quả giải quyết (ví dụ: Giấy phép xây dựng).")
     ctx.params["title"] = title[:300]
     upload = ctx.params.get("file")
+    if ctx.params.get("template"):
+        if upload is not None:
+            raise invalid("Chọn một trong hai cách: tải lên tệp PDF kết quả hoặc tạo kết quả từ mẫu.")
+        result_template_usable(ctx)
+        return
     if upload is None:
         raise DossierError(DossierErrorCode.RESULT_FILE_REJECTED, "Cần chọn tệp PDF kết quả giải quyết.")
     if isinstance(upload, bytes):
@@ -299,6 +305,44 @@ def result_file_valid(ctx: Context) -> None:
         raise DossierError(DossierErrorCode.RESULT_FILE_REJECTED, exc.message) from exc
     ctx.scratch["result_pdf"] = data
     ctx.scratch["result_sha256"] = hashlib.sha256(data).hexdigest()
+
+
+def result_template_usable(ctx: Context) -> None:
+    """A result generated from a template (``cchc.dossiers.results.drafting``) names a known template, has a
+    content written by the agency, a validity not ending before the day it is issued, and a signer: the
+    competent agency's signatory in force on that day, whose position and name the document must show.
+
+    legal: NĐ 30/2020/NĐ-CP Điều 8 khoản 2 (the signer's position and full name are required elements of an
+    administrative document); Điều 7 and Phụ lục III (the kinds of documents: giấy phép, giấy chứng nhận,
+    công văn). Nothing is numbered or rendered here: the mutation does it once every check has passed."""
+    from cchc.dossiers.codes import VN_TZ as tz
+    from cchc.dossiers.constants import ResultTemplate
+    from cchc.dossiers.results.drafting import Draft
+    from cchc.org.selectors import signatory_for
+
+    try:
+        template = ResultTemplate(str(ctx.params["template"]))
+    except ValueError:
+        raise invalid("Mẫu kết quả không hợp lệ: chọn Giấy phép, Giấy chứng nhận hoặc Văn bản trả lời.") from None
+    content = str(ctx.params.get("content") or "").strip()
+    if not content:
+        raise invalid("Cần ghi nội dung của kết quả (phần nội dung văn bản do cơ quan quyết định).")
+    if len(content) > 20000:
+        raise invalid("Nội dung kết quả quá dài (tối đa 20 000 ký tự).")
+    day = ctx.at.astimezone(tz).date()
+    valid_until = ctx.params.get("valid_until")
+    if valid_until is not None and valid_until < day:
+        raise invalid("Ngày hết hiệu lực của kết quả không được trước ngày cấp.")
+    agency = ctx.dossier.competent_agency
+    signatory = signatory_for(agency, on=day)
+    if signatory is None:
+        raise DossierError(
+            DossierErrorCode.RESULT_TEMPLATE_UNAVAILABLE,
+            f"Chưa khai báo người ký văn bản của {agency.name} (Quản trị > Cơ quan > Người ký văn bản): kết quả "
+            "phải ghi chức vụ, họ tên người ký (Nghị định 30/2020/NĐ-CP, Điều 8). Có thể tải lên tệp PDF thay thế.",
+        )
+    draft = Draft(template=template, title=ctx.params["title"], content=content[:20000], valid_until=valid_until)
+    ctx.scratch["result_draft"] = (draft, signatory, day)
 
 
 def result_signed_if_attached(ctx: Context) -> None:
@@ -374,3 +418,43 @@ def document_digitisable(ctx: Context) -> None:
         raise invalid(f"Người được cấp giấy tờ: {exc.message}") from None
     upload.seek(0)
     ctx.scratch["scan"] = (upload.read(), checked, document, owner)
+
+
+def result_revocable(ctx: Context) -> None:
+    """The result to revoke is a signed result of this dossier (by default the one in force: the last
+    signed), and the reason is given; the reason is printed on the public verification page.
+
+    legal: revoking a licence or certificate is decided by the agency that issued it, on the grounds the
+    procedure's own law sets (e.g. Luật Xây dựng Điều 101 for a building permit, Luật Đất đai 2024 Điều
+    152 for a land-use certificate): there is no general rule, so the platform does not check the ground,
+    it records the leader's decision and its stated reason (Luật Giao dịch điện tử 2023 Điều 9-10: the
+    state of the data message is known to whoever relies on it). Only a result already returned to the
+    applicant is revoked (the transition's sources): before that the agency replaces it by attaching
+    another one. A result pending, failed, replaced or already revoked: ``dossier.result_not_revocable``."""
+    from cchc.dossiers.constants import ResultStatus
+    from cchc.dossiers.models import ResultDocument
+
+    _reason(ctx, "Cần ghi rõ lý do thu hồi kết quả (được công bố trên trang xác minh kết quả).")
+    ctx.params["reason"] = ctx.params["reason"][:1000]
+    rows = ResultDocument.objects.filter(dossier_id=ctx.dossier.pk)
+    raw = ctx.params.get("result")
+    if raw not in (None, ""):
+        try:
+            rows = rows.filter(pk=int(str(raw)))
+        except (TypeError, ValueError):
+            raise invalid("Kết quả cần thu hồi không hợp lệ.") from None
+    else:
+        rows = rows.filter(status=ResultStatus.SIGNED)
+    result = rows.select_for_update().order_by("-attached_at", "-pk").first()
+    if result is None:
+        raise DossierError(
+            DossierErrorCode.RESULT_NOT_REVOCABLE,
+            "Hồ sơ không có kết quả điện tử đã ký số đang có hiệu lực để thu hồi.",
+        )
+    if result.status != ResultStatus.SIGNED:
+        raise DossierError(
+            DossierErrorCode.RESULT_NOT_REVOCABLE,
+            f"Kết quả «{result.title}» đang ở trạng thái «{ResultStatus(result.status).label}»: chỉ thu hồi được "
+            "kết quả đã ký số đang có hiệu lực.",
+        )
+    ctx.scratch["revoked"] = result

@@ -40,7 +40,7 @@ from cchc.dossiers.constants import (
 from cchc.dossiers.lookups import LOOKUPS
 from cchc.dossiers.models import Dossier, DossierRating
 from cchc.dossiers.portal import forms as f
-from cchc.dossiers.results.selectors import result_current_signed
+from cchc.dossiers.results.selectors import result_current_signed, result_last_issued
 from cchc.dossiers.selectors import (
     competent_agency_candidates,
     dossier_get_public,
@@ -396,10 +396,8 @@ def _status_page(
             "fees_paid": money(paid),
             "pay_online": money(due - paid) if pay_online else "",
             "documents": [{"d": d, "size": size_text(d.size) if d.size else ""} for d in dossier.documents.all()],
-            # issue 16: the signed electronic result, once returned
-            "signed_result": result_current_signed(dossier)
-            if policies.applicant_may_download_result(dossier)
-            else None,
+            # issue 16: the signed electronic result, once returned (a revoked one: its state, no download)
+            "signed_result": result_last_issued(dossier) if policies.applicant_may_download_result(dossier) else None,
             "rating": rating,
             "rating_criteria": _rating_rows(rating),
             "form": form if form is not None else (f.RatingForm() if can_rate else None),

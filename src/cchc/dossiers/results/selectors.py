@@ -28,3 +28,14 @@ def result_current_signed(dossier: Dossier) -> ResultDocument | None:
         .order_by("-attached_at", "-pk")
         .first()
     )
+
+
+def result_last_issued(dossier: Dossier) -> ResultDocument | None:
+    """The last result the agency issued and did not replace: signed (in force) or revoked, or None. The
+    applicant's page shows it with its state (a revoked one without the download)."""
+    return (
+        ResultDocument.objects.filter(dossier=dossier, status__in=[ResultStatus.SIGNED, ResultStatus.REVOKED])
+        .select_related("agency")
+        .order_by("-attached_at", "-pk")
+        .first()
+    )

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET
 from cchc.dossiers.constants import ResultStatus
 from cchc.dossiers.models import ResultDocument
 from cchc.dossiers.results.selectors import result_get_by_token
+from cchc.signing.verify import Verification
 from cchc.signing.verify import verify as signature_verify
 
 TEMPLATE = "dossiers/results/verify.html"
@@ -58,13 +59,14 @@ def result_check(result: ResultDocument) -> dict[str, object]:
     if result.status == ResultStatus.REVOKED:
         return {
             "state": "revoked",
-            "verdict": "Chữ ký số hợp lệ, nhưng kết quả này đã bị thu hồi.",
+            "verdict": "Kết quả này đã bị thu hồi, không còn giá trị (chữ ký số vẫn đúng với nội dung đã cấp).",
             "signature": checked,
         }
     if result.status == ResultStatus.REPLACED:
         return {
             "state": "replaced",
-            "verdict": "Chữ ký số hợp lệ, nhưng kết quả này đã được thay thế bằng kết quả khác.",
+            "verdict": "Kết quả này đã được thay thế bằng kết quả khác, không còn giá trị "
+            "(chữ ký số vẫn đúng với nội dung đã cấp).",
             "signature": checked,
         }
     return {
@@ -83,6 +85,11 @@ def verify(request: HttpRequest, token: str) -> HttpResponse:
     context.update(result_check(result))
     if result.signed_at is not None:
         context["signed_on"] = timezone.localtime(result.signed_at)
+    checked = context.get("signature")
+    if isinstance(checked, Verification) and checked.timestamp_at is not None:
+        context["timestamp_on"] = timezone.localtime(checked.timestamp_at)  # PAdES B-T: the authority's time
+    if result.ended_at is not None and result.status in (ResultStatus.REVOKED, ResultStatus.REPLACED):
+        context["ended_on"] = timezone.localtime(result.ended_at)
     response = render(request, TEMPLATE, context)
     response["Cache-Control"] = "no-store"
     return response

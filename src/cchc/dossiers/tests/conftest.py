@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -156,6 +157,49 @@ def world(world_module: World, db: None) -> World:
     return world_module
 
 
+SITE = "https://dichvucong.khanhhoa.example"
+
+
+@pytest.fixture
+def certificates(world: World, tmp_path: Path, settings: Any) -> Path:
+    """Development certificates of the world's agencies in a temporary CCHC_SIGNING_DIR (issue 16)."""
+    from cchc.signing import pki
+
+    directory = tmp_path / "signing"
+    settings.CCHC_SIGNING_DIR = directory
+    settings.CCHC_SIGNING_TRUST_ROOTS = []
+    settings.CCHC_SIGNER = "local"
+    settings.CCHC_SITE_URL = SITE
+    agencies = [world.justice, world.centre, world.nha_trang]
+    pki.pki_setup(directory, [pki.AgencyIdentity(code=a.code, name=a.name) for a in agencies], with_tsa=False)
+    return directory
+
+
+def returned_with_signed_result(w: World, at: datetime, *, title: str = "Giấy phép xây dựng") -> Dossier:
+    """A dossier returned with a signed electronic result (the ``certificates`` fixture must be active):
+    paid, the result attached by the competent agency, signed by the outbox subscriber, returned; all
+    before ``at``."""
+    from cchc.dossiers.results.services import SUBSCRIBER
+    from cchc.outbox.dispatch import outbox_drain
+
+    dossier = to_status(w, DossierStatus.PROCESSED)
+    s.dossier_record_payment(
+        dossier=dossier,
+        actor=w.reception,
+        at=at - timedelta(minutes=10),
+        amount=Decimal(200000),
+        channel=PaymentChannel.COUNTER,
+        receipt_number="BL-1",
+    )
+    s.dossier_attach_result(
+        dossier=dossier, actor=w.specialist, at=at - timedelta(minutes=9), title=title, file=result_pdf()
+    )
+    outbox_drain(only=[SUBSCRIBER])
+    s.dossier_return_result(dossier=dossier, actor=w.reception, at=at - timedelta(minutes=8))
+    dossier.refresh_from_db()
+    return dossier
+
+
 # --- driving a dossier through the services -------------------------------------------------------
 
 
@@ -294,6 +338,9 @@ def perform(w: World, action: Action, dossier: Dossier, at: datetime) -> Any:
         Action.RETURN_RESULT: lambda: s.dossier_return_result(dossier=dossier, actor=w.reception, at=at),
         Action.ATTACH_RESULT: lambda: s.dossier_attach_result(
             dossier=dossier, actor=w.specialist, at=at, title="Giấy xác nhận", file=result_pdf()
+        ),
+        Action.REVOKE_RESULT: lambda: s.dossier_revoke_result(
+            dossier=dossier, actor=w.leader, at=at, reason="Cấp sai đối tượng"
         ),
         Action.DIGITISE_DOCUMENT: lambda: s.dossier_digitise_document(
             dossier=dossier,

@@ -17,7 +17,16 @@ from cchc.dossiers import transitions
 from cchc.dossiers.constants import Action, DossierError, DossierErrorCode, DossierStatus, PaymentChannel
 from cchc.dossiers.events import SCHEMA_VERSION, TOPIC_DETAILS, DossierEvent
 from cchc.dossiers.models import Dossier
-from cchc.dossiers.tests.conftest import AT, CITIZEN, World, perform, receive, submit, to_status
+from cchc.dossiers.tests.conftest import (
+    AT,
+    CITIZEN,
+    World,
+    perform,
+    receive,
+    returned_with_signed_result,
+    submit,
+    to_status,
+)
 from cchc.outbox.models import OutboxEvent
 
 LATER = AT + timedelta(hours=3)
@@ -55,8 +64,13 @@ def _check_event(event: OutboxEvent, dossier: Dossier, topic: DossierEvent, acti
 
 
 @pytest.mark.parametrize("action", list(Action))
-def test_every_transition_writes_one_audit_event_and_its_outbox_event(world: World, action: Action) -> None:
-    if action == Action.RETURN_RESULT:  # the fee must be paid first
+def test_every_transition_writes_one_audit_event_and_its_outbox_event(
+    world: World, action: Action, request: pytest.FixtureRequest
+) -> None:
+    if action == Action.REVOKE_RESULT:  # a signed result must have been returned
+        request.getfixturevalue("certificates")
+        dossier = returned_with_signed_result(world, LATER)
+    elif action == Action.RETURN_RESULT:  # the fee must be paid first
         dossier = to_status(world, DossierStatus.PROCESSED)
         s.dossier_record_payment(
             dossier=dossier,

@@ -122,6 +122,7 @@ BODIES: dict[Action, dict[str, Any]] = {
     Action.RETURN_RESULT: {"note": "Đã trả"},
     Action.ATTACH_RESULT: {"title": "Giấy phép", "pdf_base64": base64.b64encode(result_pdf()).decode()},
     Action.DIGITISE_DOCUMENT: {"document": 1, "scan_base64": base64.b64encode(result_pdf()).decode()},
+    Action.REVOKE_RESULT: {"reason": "Cấp sai đối tượng"},
 }
 
 

@@ -21,7 +21,7 @@ from cchc.dossiers.constants import DossierError, DossierErrorCode, DossierStatu
 from cchc.dossiers.events import DossierEvent
 from cchc.dossiers.models import Dossier, ResultDocument
 from cchc.dossiers.results.services import SUBSCRIBER, result_verify_url
-from cchc.dossiers.tests.conftest import AT, World, to_status
+from cchc.dossiers.tests.conftest import AT, SITE, World, to_status
 from cchc.outbox.dispatch import outbox_drain
 from cchc.outbox.models import OutboxEvent
 from cchc.signing import pki, signers
@@ -30,20 +30,6 @@ from cchc.signing.tests.pdfs import encrypted_pdf, result_pdf
 from cchc.signing.verify import verify
 
 LATER = AT + timedelta(hours=3)
-SITE = "https://dichvucong.khanhhoa.example"
-
-
-@pytest.fixture
-def certificates(world: World, tmp_path: Path, settings: Any) -> Path:
-    """Development certificates of the world's agencies in a temporary CCHC_SIGNING_DIR."""
-    directory = tmp_path / "signing"
-    settings.CCHC_SIGNING_DIR = directory
-    settings.CCHC_SIGNING_TRUST_ROOTS = []
-    settings.CCHC_SIGNER = "local"
-    settings.CCHC_SITE_URL = SITE
-    agencies = [world.justice, world.centre, world.nha_trang]
-    pki.pki_setup(directory, [pki.AgencyIdentity(code=a.code, name=a.name) for a in agencies])
-    return directory
 
 
 def _attach(w: World, dossier: Dossier, *, file: Any = None, title: str = "Giấy xác nhận", at: Any = LATER) -> Any:

@@ -33,6 +33,8 @@ def is_allowed(status: str, action: str, *, received: bool = True) -> bool:
 BUSINESS_REFUSALS = {
     # the 200,000 đồng fee is unpaid
     (DossierStatus.PROCESSED, Action.RETURN_RESULT): DossierErrorCode.FEES_UNPAID,
+    # a returned dossier without a signed electronic result (paper result): nothing to revoke
+    (DossierStatus.RETURNED, Action.REVOKE_RESULT): DossierErrorCode.RESULT_NOT_REVOCABLE,
 }
 
 PAIRS = [(status, action) for status in DossierStatus for action in Action]
@@ -65,8 +67,10 @@ def test_sync_codes_are_one_to_ten_in_the_portal_order() -> None:
 
 
 def test_table_has_a_row_for_every_status_and_terminal_rows_are_empty() -> None:
-    for status in (DossierStatus.REFUSED, DossierStatus.WITHDRAWN, DossierStatus.STOPPED, DossierStatus.RETURNED):
+    for status in (DossierStatus.REFUSED, DossierStatus.WITHDRAWN, DossierStatus.STOPPED):
         assert allowed_from(status) == frozenset()
+    # a returned dossier keeps its status; only its issued result may be revoked (issue 16)
+    assert allowed_from(DossierStatus.RETURNED) == {Action.REVOKE_RESULT}
     assert sum(is_allowed(st, ac) for st, ac in PAIRS) == len(ALLOWED)
     assert not is_allowed("new", "return_result")
     assert is_allowed("processed", "return_result")

@@ -56,7 +56,12 @@ def action_form(
         ]
         return f.DigitiseForm(data, files, prefix=prefix, papers=papers)  # type: ignore[arg-type]
     if form_class is f.AttachResultForm:
-        return f.AttachResultForm(data, files, prefix=prefix)  # type: ignore[arg-type]
+        # the template the catalogue's result name suggests, preselected (the officer may choose another)
+        from cchc.dossiers.results.drafting import template_for
+
+        named = dossier.procedure_version.result_document_name
+        initial = {"title": named, "template": template_for(named).value} if named else {}
+        return f.AttachResultForm(data, files, prefix=prefix, initial=initial)  # type: ignore[arg-type]
     return form_class(data, prefix=prefix)
 
 
@@ -114,8 +119,21 @@ def action_perform(action: Action, form: ConsoleForm, *, dossier: Dossier, actor
         services.dossier_mark_processed(**common, receiver=data.get("receiver"))
         return "Đã ghi nhận hồ sơ xử lý xong."
     if action == Action.ATTACH_RESULT:
-        result = services.dossier_attach_result(**common, title=data["title"], file=data["file"])
-        return f"Đã đính kèm kết quả «{result.title}»; kết quả đang chờ ký số."
+        result = services.dossier_attach_result(
+            **common,
+            title=data["title"],
+            file=data.get("file") or None,
+            template=data.get("template") or "",
+            content=data.get("content") or "",
+            valid_until=data.get("valid_until"),
+        )
+        made = f"Đã tạo kết quả «{result.title}» số {result.number}" if result.template else "Đã đính kèm kết quả"
+        if not result.template:
+            made += f" «{result.title}»"
+        return f"{made}; kết quả đang chờ ký số."
+    if action == Action.REVOKE_RESULT:
+        revoked = services.dossier_revoke_result(**common, reason=data["reason"])
+        return f"Đã thu hồi kết quả «{revoked.title}»; trang xác minh kết quả hiển thị «Đã thu hồi»."
     if action == Action.DIGITISE_DOCUMENT:
         stored = services.dossier_digitise_document(
             **common,

@@ -21,7 +21,7 @@ from cchc.accounts.forms import UserChoiceField
 from cchc.catalogue.models import RequiredDocument
 from cchc.common.forms import ConsoleForm
 from cchc.dossiers import services
-from cchc.dossiers.constants import Action, ApplicantKind, NotifyChannel, PaymentChannel
+from cchc.dossiers.constants import Action, ApplicantKind, NotifyChannel, PaymentChannel, ResultTemplate
 from cchc.dossiers.models import FeeLine
 from cchc.org.forms import AgencyChoiceField
 from cchc.org.models import Agency
@@ -63,13 +63,47 @@ class WithdrawForm(ConsoleForm):
 
 
 class AttachResultForm(ConsoleForm):
-    """The electronic result (a PDF) the competent agency issues; it is signed with the agency's digital
-    signature after it is saved (issue 16)."""
+    """The electronic result the competent agency issues: a PDF, or generated from a template (a licence, a
+    certificate, a written answer: ``cchc.dossiers.results.drafting``); it is signed with the agency's digital
+    signature after it is saved (issue 16). The service checks the rest (one of the two, the content)."""
 
     title = forms.CharField(
         label="Tên kết quả (ví dụ: Giấy phép xây dựng)", max_length=300, error_messages=_required("tên kết quả")
     )
-    file = forms.FileField(label="Tệp PDF kết quả", error_messages=_required("tệp PDF kết quả"))
+    template = forms.ChoiceField(
+        label="Cách tạo kết quả",
+        required=False,
+        choices=[("", "Tải lên tệp PDF đã soạn"), *((t.value, f"Tạo từ mẫu: {t.label}") for t in ResultTemplate)],
+    )
+    file = forms.FileField(label="Tệp PDF kết quả (khi tải lên)", required=False)
+    content = forms.CharField(
+        label="Nội dung (khi tạo từ mẫu; mỗi đoạn cách nhau một dòng trống)",
+        max_length=20000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    valid_until = forms.DateField(
+        label="Hiệu lực đến (giấy phép, giấy chứng nhận; để trống: không thời hạn)",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("template") and not data.get("file") and "file" not in self.errors:
+            self.add_error("file", "Cần chọn tệp PDF kết quả, hoặc chọn một mẫu để tạo kết quả.")
+        return data
+
+
+class RevokeResultForm(ConsoleForm):
+    """The leader of the competent agency revokes the signed result in force, with a reason (issue 16)."""
+
+    reason = forms.CharField(
+        label="Lý do thu hồi (công bố trên trang xác minh kết quả)",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages=_required("lý do thu hồi"),
+    )
 
 
 class DigitiseForm(ConsoleForm):
@@ -200,6 +234,7 @@ ACTION_FORMS: dict[Action, type[ConsoleForm]] = {
     Action.RETURN_RESULT: ReturnForm,
     Action.ATTACH_RESULT: AttachResultForm,
     Action.DIGITISE_DOCUMENT: DigitiseForm,
+    Action.REVOKE_RESULT: RevokeResultForm,
 }
 
 

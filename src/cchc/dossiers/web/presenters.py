@@ -48,6 +48,7 @@ ACTION_SLUGS: dict[Action, str] = {
     Action.RETURN_RESULT: "tra-ket-qua",
     Action.ATTACH_RESULT: "dinh-kem-ket-qua",
     Action.DIGITISE_DOCUMENT: "so-hoa-thanh-phan",
+    Action.REVOKE_RESULT: "thu-hoi-ket-qua",
 }
 ACTIONS_BY_SLUG: dict[str, Action] = {slug: action for action, slug in ACTION_SLUGS.items()}
 
@@ -67,6 +68,7 @@ ACTION_TITLES: dict[Action, str] = {
     Action.REFUSE: "Từ chối tiếp nhận hồ sơ",
     Action.WITHDRAW: "Ghi nhận người nộp rút hồ sơ",
     Action.STOP: "Dừng xử lý hồ sơ",
+    Action.REVOKE_RESULT: "Thu hồi kết quả điện tử đã cấp",
 }
 
 # Timeline wording of the audit actions ("dossier.<action>").
@@ -85,6 +87,7 @@ EVENT_LABELS: dict[str, str] = {
     "dossier.mark_processed": "Đã xử lý xong",
     "dossier.return_result": "Trả kết quả",
     "dossier.rate": "Người nộp đánh giá mức độ hài lòng",
+    "dossier.revoke_result": "Thu hồi kết quả điện tử",
 }
 
 # The PDF forms of TT 03/2025 the documents app serves, and when each one exists.

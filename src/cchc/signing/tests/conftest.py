@@ -20,5 +20,5 @@ def pki_dir(tmp_path: Path, settings: Any) -> Path:
     settings.CCHC_SIGNING_DIR = directory
     settings.CCHC_SIGNING_TRUST_ROOTS = []
     settings.CCHC_SIGNER = "local"
-    pki.pki_setup(directory, [AGENCY])
+    pki.pki_setup(directory, [AGENCY], with_tsa=False)
     return directory
