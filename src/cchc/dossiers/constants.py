@@ -198,6 +198,7 @@ class DossierErrorCode(StrEnum):
     RESULT_FILE_REJECTED = "dossier.result_file_rejected"
     RESULT_NOT_SIGNED = "dossier.result_not_signed"
     DOCUMENT_NOT_DIGITISABLE = "dossier.document_not_digitisable"
+    COPY_NOT_CERTIFIABLE = "dossier.copy_not_certifiable"
     STORED_DOCUMENT_NOT_USABLE = "dossier.stored_document_not_usable"
 
 
@@ -229,6 +230,7 @@ class DossierError(DomainError[DossierErrorCode]):
         DossierErrorCode.RESULT_FILE_REJECTED: 400,
         DossierErrorCode.RESULT_NOT_SIGNED: 409,
         DossierErrorCode.DOCUMENT_NOT_DIGITISABLE: 409,
+        DossierErrorCode.COPY_NOT_CERTIFIABLE: 409,
         DossierErrorCode.STORED_DOCUMENT_NOT_USABLE: 409,
     }
     default_status = 409

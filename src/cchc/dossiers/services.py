@@ -453,6 +453,23 @@ def dossier_attach_result(
     return executor.run(Action.ATTACH_RESULT, dossier=dossier, actor=actor, at=at, title=title, file=file)
 
 
+def dossier_certify_copy(*, dossier: Dossier, actor: AbstractBaseUser, at: datetime, document: int) -> ResultDocument:
+    """The competent agency (the commune's People's Committee) issues the electronic certified copy of the
+    original that the desk digitised as component ``document`` (its id): the same ``attach_result`` action
+    as any electronic result, the PDF being the scan followed by the certification page with the next
+    number of the agency's certification register of the year (``cchc.dossiers.results.certified``: legal
+    basis, who certifies). It is signed after the commit by ``dossiers.results.sign`` and kept in the
+    applicant's data store. The status does not change.
+
+    Refused, nothing written (``dossier.copy_not_certifiable``): a dossier of another procedure, a component
+    of another dossier or not digitised, a scan that cannot be read. Audit: ``dossier.attach_result`` (its
+    details carry the certification number).
+    """
+    return executor.run(
+        Action.ATTACH_RESULT, dossier=dossier, actor=actor, at=at, title="", file=None, certify_document=document
+    )
+
+
 def dossier_digitise_document(
     *,
     dossier: Dossier,

@@ -298,6 +298,9 @@ def attach_result(ctx: Context) -> None:
 
     d = ctx.dossier
     assert ctx.actor is not None
+    number = year = None
+    if "certify" in ctx.scratch:
+        number, year = _certified_copy(ctx)
     data: bytes = ctx.scratch["result_pdf"]
     ctx.writes.statement(
         _REPLACE_RESULTS_SQL,
@@ -321,13 +324,42 @@ def attach_result(ctx: Context) -> None:
         size=len(data),
         attached_at=ctx.at,
         attached_by_id=ctx.actor.pk,
+        certification_number=number,
+        certification_year=year,
     )
     row.original.save(f"{token}.pdf", ContentFile(data), save=False)
     ctx.written.append(row.original.name)
     ctx.writes.insert(row)
     ctx.details = {"title": row.title, "sha256": row.original_sha256, "size": row.size}
+    if number is not None:
+        ctx.details["certification_number"] = f"{number}/{year}"
     ctx.event_details = {"title": row.title}
     ctx.result = row
+
+
+def _certified_copy(ctx: Context) -> tuple[int, int]:
+    """An electronic certified copy (``cchc.dossiers.results.certified``): take the next number of the
+    competent agency's certification register of the year (locked until the commit: gapless), lay out the
+    scan and the certification page, and hand the PDF to :func:`attach_result` like an uploaded result."""
+    import hashlib
+
+    from cchc.dossiers.results.certified import Statement, certification_number_next, certified_copy_pdf
+
+    assert ctx.actor is not None
+    scan, content_type, name = ctx.scratch["certify"]
+    number, year = certification_number_next(agency_id=ctx.dossier.competent_agency_id, at=ctx.at)
+    officer = ctx.actor.get_full_name() if hasattr(ctx.actor, "get_full_name") else ""
+    data = certified_copy_pdf(
+        dossier=ctx.dossier,
+        scan=scan,
+        content_type=content_type,
+        statement=Statement(
+            number=number, year=year, at=ctx.at, document=name, officer=officer or ctx.actor.get_username()
+        ),
+    )
+    ctx.scratch["result_pdf"] = data
+    ctx.scratch["result_sha256"] = hashlib.sha256(data).hexdigest()
+    return number, year
 
 
 def digitise_document(ctx: Context) -> None:
