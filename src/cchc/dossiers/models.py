@@ -580,9 +580,7 @@ class CertificationSequence(models.Model):
     class Meta:
         verbose_name = "sổ chứng thực điện tử"
         verbose_name_plural = "sổ chứng thực điện tử"
-        constraints = [
-            models.UniqueConstraint(fields=["agency", "year"], name="dossiers_certification_sequence_uniq")
-        ]
+        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="dossiers_certification_sequence_uniq")]
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.year}: {self.last_value}"

@@ -298,8 +298,20 @@ class WithdrawBodySerializer(ActionBodySerializer):
 class AttachResultBodySerializer(ActionBodySerializer):
     """attach_result: the result's title and its PDF, base64-encoded (issue 16)."""
 
-    title = TextField(label="tên kết quả", max_length=300)
-    pdf_base64 = serializers.CharField(label="tệp PDF (base64)", max_length=28_000_000, trim_whitespace=True)
+    title = TextField(label="tên kết quả", max_length=300, required=False)
+    pdf_base64 = serializers.CharField(
+        label="tệp PDF (base64)", max_length=28_000_000, trim_whitespace=True, required=False
+    )
+    # the electronic certified copy (issue 16 item 6): the id of the component digitised from the original
+    # instead of a title and a file (the console's CertifyCopyForm for such a dossier)
+    document = serializers.IntegerField(label="bản chính đã số hóa", required=False, min_value=1)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "document" not in attrs and not ("title" in attrs and "pdf_base64" in attrs):
+            raise serializers.ValidationError(
+                "Cần tên kết quả và tệp PDF (base64), hoặc mã thành phần bản chính đã số hóa (chứng thực bản sao)."
+            )
+        return attrs
 
     def validate_pdf_base64(self, value: str) -> bytes:
         import base64
@@ -311,12 +323,17 @@ class AttachResultBodySerializer(ActionBodySerializer):
             raise serializers.ValidationError("Tệp PDF phải được mã hóa base64.") from None
 
     def form_data(self) -> dict[str, str]:
-        return {"title": str(self.validated_data["title"])}
+        found = {"title": str(self.validated_data.get("title", ""))}
+        if "document" in self.validated_data:
+            found["document"] = str(self.validated_data["document"])
+        return found
 
     def form_files(self) -> dict[str, Any]:
         from django.core.files.uploadedfile import SimpleUploadedFile
 
-        data = self.validated_data["pdf_base64"]
+        data = self.validated_data.get("pdf_base64")
+        if data is None:
+            return {}
         return {"file": SimpleUploadedFile("ket-qua.pdf", data, content_type="application/pdf")}
 
 

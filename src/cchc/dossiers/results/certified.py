@@ -122,7 +122,7 @@ def certified_copy_pdf(*, dossier: Dossier, scan: bytes, content_type: str, stat
         for page in reader.pages:
             writer.add_page(page)
             scanned += 1
-    page = render_pdf(
+    statement_pdf = render_pdf(
         "dossiers/certified/statement.html",
         {
             "parent": header.parent,
@@ -139,7 +139,7 @@ def certified_copy_pdf(*, dossier: Dossier, scan: bytes, content_type: str, stat
             "officer": statement.officer,
         },
     )
-    for statement_page in PdfReader(io.BytesIO(page)).pages:
+    for statement_page in PdfReader(io.BytesIO(statement_pdf)).pages:
         writer.add_page(statement_page)
     writer.add_metadata({"/Title": f"{TITLE}: {statement.document}"[:300]})
     out = io.BytesIO()

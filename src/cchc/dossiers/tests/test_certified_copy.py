@@ -45,7 +45,12 @@ COPY_PROCEDURE: dict[str, Any] = {
     "documents": [{"name": "Bản chính giấy tờ, văn bản", "document_type": "ban-chinh-giay-to"}],
     "fees": [{"kind": "phi", "name": "Phí chứng thực", "table": [{"label": "Mỗi trang", "amount": 2000}]}],
     "steps": [
-        {"name": "Tiếp nhận, số hóa bản chính", "responsible": "receiving", "staff_role": "reception", "duration_hours": 1},
+        {
+            "name": "Tiếp nhận, số hóa bản chính",
+            "responsible": "receiving",
+            "staff_role": "reception",
+            "duration_hours": 1,
+        },
         {"name": "Chứng thực, ký số", "responsible": "competent", "staff_role": "leader", "duration_hours": 1},
     ],
 }
@@ -148,28 +153,64 @@ def test_refusals_take_no_number(
     dossier = _request(world, copy_procedure)
     paper = DossierDocument.objects.get(dossier=dossier)
     code = DossierErrorCode.COPY_NOT_CERTIFIABLE
-    with pytest.raises(DossierError) as exc:
-        if case == "upload":  # the copy is made from the desk's scan of the original, never from an upload
-            s.dossier_attach_result(dossier=dossier, actor=world.commune_officer, at=LATER, title="Bản sao", file=pdf_bytes())
-        elif case == "not_digitised":
-            _certify(world, dossier, paper.pk)
-        elif case == "other_dossier":
-            other = _request(world, copy_procedure)
-            _certify(world, dossier, _digitise(world, other, pdf_bytes(), "a.pdf").pk)
-        elif case == "other_procedure":
-            birth = s.dossier_receive_counter(
-                procedure=world.commune_procedure,
-                applicant=CITIZEN,
-                receiving_agency=world.nha_trang,
-                competent_agency=world.nha_trang,
-                actor=world.commune_officer,
-                at=AT,
+    target, document = dossier, paper.pk
+    if case == "upload":  # the copy is made from the desk's scan of the original, never from an upload
+        document = None
+    elif case == "other_dossier":
+        other = _request(world, copy_procedure)
+        document = _digitise(world, other, pdf_bytes(), "a.pdf").pk
+    elif case == "other_procedure":
+        target = s.dossier_receive_counter(
+            procedure=world.commune_procedure,
+            applicant=CITIZEN,
+            receiving_agency=world.nha_trang,
+            competent_agency=world.nha_trang,
+            actor=world.commune_officer,
+            at=AT,
+        )
+    elif case == "not_a_number":
+        code, document = DossierErrorCode.INVALID_INPUT, "abc"
+
+    def act() -> object:
+        if document is None:
+            return s.dossier_attach_result(
+                dossier=target, actor=world.commune_officer, at=LATER, title="Bản sao", file=pdf_bytes()
             )
-            _certify(world, birth, paper.pk)
-        else:
-            code = DossierErrorCode.INVALID_INPUT
-            _certify(world, dossier, "abc")
+        return _certify(world, target, document)
+
+    with pytest.raises(DossierError) as exc:
+        act()
     assert exc.value.code == code
     assert exc.value.message
     assert not ResultDocument.objects.exists()
     assert not CertificationSequence.objects.exists()
+
+
+def test_the_api_and_console_certify_from_the_digitised_original(
+    world: World,
+    copy_procedure: Procedure,
+    media_root: Path,  # noqa: F811
+) -> None:
+    import base64
+
+    from rest_framework.test import APIClient
+
+    from cchc.accounts.otp.testing import login_verified
+
+    dossier = _request(world, copy_procedure)
+    paper = _digitise(world, dossier, pdf_bytes(), "bang.pdf")
+    client = APIClient()
+    login_verified(client, world.commune_officer)  # type: ignore[arg-type]
+    url = f"/api/dossiers/{dossier.code}/actions/attach_result/"
+
+    upload = client.post(url, {"title": "Bản sao", "pdf_base64": base64.b64encode(pdf_bytes()).decode()}, format="json")
+    empty = client.post(url, {}, format="json")
+    good = client.post(url, {"document": paper.pk}, format="json")
+
+    assert upload.status_code == 400, upload.content  # such a dossier's form asks for the original, not a file
+    assert empty.status_code == 400
+    assert good.status_code == 200, good.content
+    result = ResultDocument.objects.get(dossier=dossier)
+    assert (result.certification_number, result.certification_year) == (1, 2026)
+    page = client.get(f"/mot-cua/ho-so/{dossier.code}/").content.decode()
+    assert "Bản chính đã số hóa cần chứng thực" in page  # the console's form asks for the original

@@ -72,6 +72,21 @@ class AttachResultForm(ConsoleForm):
     file = forms.FileField(label="Tệp PDF kết quả", error_messages=_required("tệp PDF kết quả"))
 
 
+class CertifyCopyForm(ConsoleForm):
+    """The attach_result form of a dossier whose procedure issues the electronic certified copy (issue 16
+    item 6, ``cchc.dossiers.results.certified``): the original digitised at the desk, from which the copy
+    and its certification page are made; no file is uploaded."""
+
+    document = forms.IntegerField(
+        label="Bản chính đã số hóa cần chứng thực", widget=forms.Select, error_messages=_required("bản chính đã số hóa")
+    )
+
+    def __init__(self, *args: Any, originals: Iterable[tuple[int, str]] = (), **kwargs: Any) -> None:
+        kwargs.pop("files", None)
+        super().__init__(*args, **kwargs)
+        self.fields["document"].widget.choices = [("", "— Chọn bản chính —"), *originals]  # type: ignore[attr-defined]
+
+
 class DigitiseForm(ConsoleForm):
     """The desk digitises a paper component (TT 01/2023/TT-VPCP Điều 4-5): the scan and the paper's data;
     the component must be one of this dossier's papers not yet digitised (checked by the service)."""

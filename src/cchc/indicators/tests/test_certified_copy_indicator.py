@@ -43,7 +43,8 @@ def _catalogue() -> dict[str, Any]:
 
 
 def test_units_offering_the_electronic_certified_copy_over_certifying_units(world: World) -> None:
-    assert BY_CODE[CODE].source == Source.CATALOGUE and BY_CODE[CODE].has_data
+    assert BY_CODE[CODE].source == Source.CATALOGUE
+    assert BY_CODE[CODE].has_data
     empty = indicators_compute(period=JANUARY, at=CLOSE).results[CODE]
     assert (empty.status, empty.denominator) == (Status.EMPTY, 0)  # no certifying unit: N/A, not 0
 
