@@ -214,3 +214,4 @@ def test_the_api_and_console_certify_from_the_digitised_original(
     assert (result.certification_number, result.certification_year) == (1, 2026)
     page = client.get(f"/mot-cua/ho-so/{dossier.code}/").content.decode()
     assert "Bản chính đã số hóa cần chứng thực" in page  # the console's form asks for the original
+    assert "Chứng thực bản sao điện tử từ bản chính (ký số)" in page

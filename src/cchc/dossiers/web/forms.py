@@ -77,6 +77,8 @@ class CertifyCopyForm(ConsoleForm):
     item 6, ``cchc.dossiers.results.certified``): the original digitised at the desk, from which the copy
     and its certification page are made; no file is uploaded."""
 
+    action_title = "Chứng thực bản sao điện tử từ bản chính (ký số)"
+
     document = forms.IntegerField(
         label="Bản chính đã số hóa cần chứng thực", widget=forms.Select, error_messages=_required("bản chính đã số hóa")
     )
