@@ -291,7 +291,8 @@ _REPLACE_RESULTS_SQL = (
 def attach_result(ctx: Context) -> None:
     """Store the result PDF (through Django's storage API) as a new :class:`ResultDocument` waiting for
     its signature, with a random verification token; the results attached before it and not yet returned
-    are replaced. The outbox subscriber ``dossiers.results.sign`` signs it after the commit."""
+    are replaced (not by an electronic certified copy, see :func:`_certified_copy`). The outbox subscriber
+    ``dossiers.results.sign`` signs it after the commit."""
     import secrets
 
     from django.core.files.base import ContentFile
@@ -302,17 +303,20 @@ def attach_result(ctx: Context) -> None:
     if "certify" in ctx.scratch:
         number, year = _certified_copy(ctx)
     data: bytes = ctx.scratch["result_pdf"]
-    ctx.writes.statement(
-        _REPLACE_RESULTS_SQL,
-        [
-            ResultStatus.REPLACED.value,
-            ctx.at,
-            d.pk,
-            ResultStatus.PENDING.value,
-            ResultStatus.SIGNED.value,
-            ResultStatus.FAILED.value,
-        ],
-    )
+    # a certified copy replaces nothing: each is an entry of the certification register, valid on its own
+    # (one request may ask for copies of several originals, or several copies of one)
+    if number is None:
+        ctx.writes.statement(
+            _REPLACE_RESULTS_SQL,
+            [
+                ResultStatus.REPLACED.value,
+                ctx.at,
+                d.pk,
+                ResultStatus.PENDING.value,
+                ResultStatus.SIGNED.value,
+                ResultStatus.FAILED.value,
+            ],
+        )
     token = secrets.token_urlsafe(24)
     row = ResultDocument(
         dossier=d,

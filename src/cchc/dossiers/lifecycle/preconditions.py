@@ -356,8 +356,11 @@ def copy_certifiable(ctx: Context) -> None:
         raise DossierError(
             DossierErrorCode.COPY_NOT_CERTIFIABLE, f"Không lập được bản sao từ bản quét «{document.name}»: {exc}"
         ) from None
-    ctx.params["title"] = f"{TITLE}: {stored.name}"[:300]
-    ctx.scratch["certify"] = (data, stored.content_type, stored.name)
+    # the paper's own name as the officer reads it on the original (e.g. "Bằng tốt nghiệp đại học"), else
+    # the component's name
+    name = str(ctx.params.get("title") or "").strip()[:250] or stored.name
+    ctx.params["title"] = f"{TITLE}: {name}"[:300]
+    ctx.scratch["certify"] = (data, stored.content_type, name)
 
 
 def result_signed_if_attached(ctx: Context) -> None:

@@ -121,7 +121,7 @@ def action_perform(action: Action, form: ConsoleForm, *, dossier: Dossier, actor
         services.dossier_mark_processed(**common, receiver=data.get("receiver"))
         return "Đã ghi nhận hồ sơ xử lý xong."
     if action == Action.ATTACH_RESULT and isinstance(form, f.CertifyCopyForm):
-        result = services.dossier_certify_copy(**common, document=data["document"])
+        result = services.dossier_certify_copy(**common, document=data["document"], name=data.get("title") or "")
         return (
             f"Đã lập bản sao điện tử được chứng thực, số chứng thực {result.certification_number}/"
             f"{result.certification_year}; bản sao đang chờ ký số."

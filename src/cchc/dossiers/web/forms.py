@@ -82,6 +82,11 @@ class CertifyCopyForm(ConsoleForm):
     document = forms.IntegerField(
         label="Bản chính đã số hóa cần chứng thực", widget=forms.Select, error_messages=_required("bản chính đã số hóa")
     )
+    title = forms.CharField(
+        label="Tên giấy tờ, văn bản (ví dụ: Bằng tốt nghiệp đại học; để trống: tên thành phần)",
+        max_length=250,
+        required=False,
+    )
 
     def __init__(self, *args: Any, originals: Iterable[tuple[int, str]] = (), **kwargs: Any) -> None:
         kwargs.pop("files", None)
