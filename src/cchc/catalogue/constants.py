@@ -18,6 +18,15 @@ PROCEDURE_CODE_PATTERN = r"^[0-9]\.[0-9]{6}(\.[A-Z0-9]{1,10})?$"
 FIELD_CODE_PATTERN = r"^[A-Z0-9][A-Z0-9._-]{0,39}$"
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,79}$"
 
+# The catalogue's result types (``ProcedureVersion.result_document_type``) of certification from the
+# original (chứng thực bản sao từ bản chính; NĐ 23/2015/NĐ-CP as amended). A procedure whose result is a
+# paper certified copy gives its holders the authority to certify copies (the denominator of the QĐ 766
+# indicator ELECTRONIC_CERTIFIED_COPY); one whose result is the electronic certified copy (NĐ 45/2020/NĐ-CP:
+# chứng thực bản sao điện tử từ bản chính) is the service the numerator counts, and its dossiers'
+# electronic results are produced by ``cchc.dossiers.results.certified`` from the digitised original.
+CERTIFIED_COPY_TYPE = "ban-sao-chung-thuc"
+ELECTRONIC_CERTIFIED_COPY_TYPE = "ban-sao-dien-tu-chung-thuc"
+
 
 class VersionStatus(models.TextChoices):
     """Life of a procedure version: edited as a draft, published (immutable), retired when replaced."""

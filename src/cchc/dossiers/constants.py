@@ -210,6 +210,7 @@ class DossierErrorCode(StrEnum):
     RESULT_TEMPLATE_UNAVAILABLE = "dossier.result_template_unavailable"
     RESULT_NOT_REVOCABLE = "dossier.result_not_revocable"
     DOCUMENT_NOT_DIGITISABLE = "dossier.document_not_digitisable"
+    COPY_NOT_CERTIFIABLE = "dossier.copy_not_certifiable"
     STORED_DOCUMENT_NOT_USABLE = "dossier.stored_document_not_usable"
 
 
@@ -243,6 +244,7 @@ class DossierError(DomainError[DossierErrorCode]):
         DossierErrorCode.RESULT_TEMPLATE_UNAVAILABLE: 409,
         DossierErrorCode.RESULT_NOT_REVOCABLE: 409,
         DossierErrorCode.DOCUMENT_NOT_DIGITISABLE: 409,
+        DossierErrorCode.COPY_NOT_CERTIFIABLE: 409,
         DossierErrorCode.STORED_DOCUMENT_NOT_USABLE: 409,
     }
     default_status = 409

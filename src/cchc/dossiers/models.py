@@ -545,6 +545,10 @@ class ResultDocument(models.Model):
         null=True,
         blank=True,
     )
+    # an electronic certified copy (chứng thực bản sao điện tử từ bản chính): its number in the agency's
+    # certification register of the year (số chứng thực, NĐ 23/2015/NĐ-CP; CertificationSequence)
+    certification_number = models.PositiveIntegerField("số chứng thực", null=True, blank=True)
+    certification_year = models.PositiveSmallIntegerField("năm của sổ chứng thực", null=True, blank=True)
 
     class Meta:
         verbose_name = "kết quả điện tử"
@@ -556,7 +560,41 @@ class ResultDocument(models.Model):
                 condition=~Q(status="signed") | (~Q(signed_sha256="") & Q(signed_at__isnull=False)),
                 name="dossiers_result_signed_has_hash",
             ),
+            models.UniqueConstraint(
+                fields=["agency", "certification_year", "certification_number"],
+                condition=Q(certification_number__isnull=False),
+                name="dossiers_result_certification_uniq",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.dossier}: {self.title}"
+
+
+class CertificationSequence(models.Model):
+    """The last number an agency gave in its certification register (sổ chứng thực bản sao) of a year.
+
+    legal: Nghị định 23/2015/NĐ-CP (as amended) and Thông tư 01/2020/TT-BTP: every certification is
+    recorded in the register with its certification number (số chứng thực), numbered in sequence within the
+    year. Chosen here: one register per agency per calendar year (Vietnam time), numbers from 1 without
+    gaps, shared by every electronic certified copy of the agency (the paper certifications of the desk are
+    kept in their own paper book, outside this platform). To number per book instead (a new book when one
+    is full), add the book to the key and to :func:`cchc.dossiers.results.certified.certification_number_next`.
+
+    concurrency: the next number is taken with one ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING`` (as
+    ``cchc.records.models.DigitisationSequence``): the row stays locked until the certifying transaction
+    ends, so two officers certifying at once get two consecutive numbers, and a rolled-back certification
+    gives its number back.
+    """
+
+    agency = models.ForeignKey("org.Agency", verbose_name="cơ quan", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("năm")
+    last_value = models.PositiveIntegerField("số cuối cùng", default=0)
+
+    class Meta:
+        verbose_name = "sổ chứng thực điện tử"
+        verbose_name_plural = "sổ chứng thực điện tử"
+        constraints = [models.UniqueConstraint(fields=["agency", "year"], name="dossiers_certification_sequence_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.year}: {self.last_value}"

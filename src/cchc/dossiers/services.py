@@ -490,6 +490,27 @@ def dossier_revoke_result(
     return executor.run(Action.REVOKE_RESULT, dossier=dossier, actor=actor, at=at, reason=reason, result=result)
 
 
+def dossier_certify_copy(
+    *, dossier: Dossier, actor: AbstractBaseUser, at: datetime, document: int, name: str = ""
+) -> ResultDocument:
+    """The competent agency (the commune's People's Committee) issues the electronic certified copy of the
+    original that the desk digitised as component ``document`` (its id): the same ``attach_result`` action
+    as any electronic result, the PDF being the scan followed by the certification page with the next
+    number of the agency's certification register of the year (``cchc.dossiers.results.certified``: legal
+    basis, who certifies). It is signed after the commit by ``dossiers.results.sign`` and kept in the
+    applicant's data store. The status does not change. ``name``: the paper's own name as read on the
+    original (printed in the certification statement; empty: the component's name). A certified copy
+    replaces no earlier result: each is an entry of the register.
+
+    Refused, nothing written (``dossier.copy_not_certifiable``): a dossier of another procedure, a component
+    of another dossier or not digitised, a scan that cannot be read. Audit: ``dossier.attach_result`` (its
+    details carry the certification number).
+    """
+    return executor.run(
+        Action.ATTACH_RESULT, dossier=dossier, actor=actor, at=at, title=name, file=None, certify_document=document
+    )
+
+
 def dossier_digitise_document(
     *,
     dossier: Dossier,

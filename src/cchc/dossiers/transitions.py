@@ -257,7 +257,10 @@ TABLE: dict[Action, Transition] = {
         ),
         # legal: the competent agency issues the result as an electronic document signed with its digital
         # signature (NĐ 23/2025/NĐ-CP; Luật Giao dịch điện tử 2023 Điều 22-23); signed after the commit by
-        # the outbox subscriber dossiers.results.sign (issue 16 item 1); the status does not change
+        # the outbox subscriber dossiers.results.sign (issue 16 item 1); the status does not change. The
+        # electronic certified copy (item 6, NĐ 23/2015 and NĐ 45/2020) is this action given the digitised
+        # original (``certify_document``): result_file_valid then checks it (P.copy_certifiable) and the
+        # mutation numbers it in the certification register (cchc.dossiers.results.certified)
         Transition(
             A.ATTACH_RESULT,
             sources=frozenset({S.RECEIVED, S.IN_PROCESS, S.PROCESSED}),

@@ -36,7 +36,13 @@ from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F,
 
 from cchc.calendars.selectors import working_calendar
 from cchc.calendars.working import WorkingCalendar
-from cchc.catalogue.constants import ServiceType, TimeUnit, VersionStatus
+from cchc.catalogue.constants import (
+    CERTIFIED_COPY_TYPE,
+    ELECTRONIC_CERTIFIED_COPY_TYPE,
+    ServiceType,
+    TimeUnit,
+    VersionStatus,
+)
 from cchc.catalogue.models import CompetentAgency, Procedure, ProcedureStep, ProcedureVersion, RequiredDocument
 from cchc.dossiers.constants import Channel, PaymentChannel
 from cchc.dossiers.models import Dossier, Payment, SupplementRequest
@@ -76,6 +82,8 @@ from cchc.indicators.selectors import (
 from cchc.org.constants import Level
 from cchc.org.models import Agency
 
+# ELECTRONIC_CERTIFIED_COPY: the result types that make a procedure's holders certifying units
+CERTIFYING_TYPES = frozenset({CERTIFIED_COPY_TYPE, ELECTRONIC_CERTIFIED_COPY_TYPE})
 CATALOGUE_INDICATORS = ("PUBLIC_CONTENT_FULL", "ONLINE_PROCEDURES", "ONLINE_SERVICES_USED", "PAYMENT_PROCEDURES_USED")
 ONLINE_TYPES = frozenset({ServiceType.FULL_ONLINE, ServiceType.PARTIAL_ONLINE})
 FEW_PARTS = 32  # a window's pairs in more parts than this are mapped as one set
@@ -257,6 +265,7 @@ class _Version:
     fee: bool
     holders: set[int]  # reporting agencies holding authority over it
     time_unit: str = TimeUnit.WORKING_DAYS
+    result_type: str = ""  # the catalogue's result_document_type (ELECTRONIC_CERTIFIED_COPY)
 
 
 @dataclass
@@ -273,6 +282,7 @@ class _Published:
     fee: bool
     specs: list[tuple[int | None, str, str]]  # competent agency: (agency id, or kind and level)
     time_unit: str = TimeUnit.WORKING_DAYS  # the unit of its statutory time (2.2 is shown in it)
+    result_type: str = ""  # the catalogue's result_document_type (ELECTRONIC_CERTIFIED_COPY)
 
 
 def _published_read() -> list[_Published]:
@@ -316,6 +326,7 @@ def _published_read() -> list[_Published]:
                 ),
                 specs=[(spec.agency_id, spec.agency_kind, spec.level) for spec in competent],
                 time_unit=version.processing_time_unit,
+                result_type=version.result_document_type,
             )
         )
     return found
@@ -397,6 +408,7 @@ class _Catalogue:
                 fee=version.fee,
                 holders=holders,
                 time_unit=version.time_unit,
+                result_type=version.result_type,
             )
         return found
 
@@ -636,6 +648,8 @@ class _CatalogueSets:
     services_used: set[tuple[int, int]]
     fee: set[int]
     fee_paid: set[int]
+    certifiers: set[int] = field(default_factory=set)  # ELECTRONIC_CERTIFIED_COPY: reporting agencies
+    e_certifiers: set[int] = field(default_factory=set)
 
 
 def _catalogue_sets(
@@ -659,6 +673,16 @@ class _Holdings:
             for agency_id in version.holders:
                 self.held[agency_id].append(pk)
         self.services = {(a, pk) for pk, v in versions.items() if v.online for a in v.holders}
+        # ELECTRONIC_CERTIFIED_COPY (definitions: basis): the units with authority to certify copies from
+        # originals (holders of a certification procedure in force, paper or electronic) and those of them
+        # offering the electronic certified copy (holders of that procedure in force)
+        self.certifiers: set[int] = set()
+        self.e_certifiers: set[int] = set()
+        for v in versions.values():
+            if v.result_type in CERTIFYING_TYPES:
+                self.certifiers |= v.holders
+            if v.result_type == ELECTRONIC_CERTIFIED_COPY_TYPE:
+                self.e_certifiers |= v.holders
 
 
 class _CatalogueIndex:
@@ -678,6 +702,7 @@ class _CatalogueIndex:
         holdings = holdings or _Holdings(versions)
         self.held = holdings.held
         self.all_services = holdings.services
+        self.certifiers, self.e_certifiers = holdings.certifiers, holdings.e_certifiers
         self.paid_by: dict[int, set[int]] = defaultdict(set)
         for agency_id, pk in paid_pairs:
             self.paid_by[agency_id].add(pk)
@@ -704,6 +729,8 @@ class _CatalogueIndex:
             services_used=services & self.online_pairs,
             fee=fee,
             fee_paid=fee & paid,
+            certifiers=self.certifiers if reporting_ids is None else self.certifiers & reporting_ids,
+            e_certifiers=self.e_certifiers if reporting_ids is None else self.e_certifiers & reporting_ids,
         )
 
 
@@ -717,6 +744,8 @@ def _catalogue_counters(sets: _CatalogueSets) -> Counters:
         "ONLINE_SERVICES_USED:den": len(sets.services),
         "PAYMENT_PROCEDURES_USED:num": len(sets.fee_paid),
         "PAYMENT_PROCEDURES_USED:den": len(sets.fee),
+        "ELECTRONIC_CERTIFIED_COPY:num": len(sets.e_certifiers & sets.certifiers),
+        "ELECTRONIC_CERTIFIED_COPY:den": len(sets.certifiers),
     }
 
 

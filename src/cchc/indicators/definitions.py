@@ -285,8 +285,21 @@ INDICATORS: tuple[Indicator, ...] = (
         denominator="Số đơn vị có thẩm quyền chứng thực",
         unit="đơn vị",
         max_points=2,
-        source=Source.NONE,
-        no_data_reason="Hệ thống chưa có dịch vụ chứng thực bản sao điện tử từ bản chính.",
+        # QĐ 766 (the portal's METRICS row 13, ELECTRONIC_CERTIFIED_COPY; no F766 formula, domain-vn §1.3):
+        # units offering the electronic certified copy from originals over units with authority to
+        # certify. Read from the catalogue in force at the close (compute._Holdings): the denominator is the
+        # reporting units holding a procedure in force whose result is a certified copy from the original
+        # (catalogue.constants.CERTIFIED_COPY_TYPE, the paper one, 2.000815; or the electronic one); the
+        # numerator those of them holding the electronic certified copy procedure
+        # (ELECTRONIC_CERTIFIED_COPY_TYPE; cchc.dossiers.results.certified). Since 1/7/2025 the certifying
+        # units are the communes' People's Committees (NĐ 23/2015/NĐ-CP as amended, no district level).
+        # Chosen: "offering" is holding the service in the catalogue (the platform issues the copy for every
+        # holder: each agency has a signing certificate), not having issued one in the period; to count
+        # only units that issued a copy, intersect with the agencies of the signed certified copies
+        # (dossiers.ResultDocument with a certification_number) in the window.
+        source=Source.CATALOGUE,
+        note="Tính trên danh mục TTHC đang áp dụng: đơn vị có thẩm quyền chứng thực bản sao từ bản chính "
+        "(UBND cấp xã) và đơn vị trong số đó cung cấp thủ tục chứng thực bản sao điện tử từ bản chính.",
     ),
     Indicator(
         code="REUSED_DIGITIZED_DATA",

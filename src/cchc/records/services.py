@@ -91,11 +91,14 @@ def stored_document_store(
     digitisation_code: str = "",
     source_dossier_id: int | None = None,
     source_dossier_code: str = "",
+    supersedes: bool = True,
 ) -> StoredDocument:
     """Store one document for its owner (the file through Django's storage API) and return it.
 
     The valid copies the owner already has of the same ``document_type_code`` are superseded by it (the
-    newest copy is the one offered for reuse: TT 01/2023/TT-VPCP Điều 24). Call it inside the caller's
+    newest copy is the one offered for reuse: TT 01/2023/TT-VPCP Điều 24), unless ``supersedes`` is False:
+    documents of one type that do not replace each other (electronic certified copies of different
+    originals, ``cchc.dossiers.results.certified``). Call it inside the caller's
     transaction; the caller deletes the stored file (``document.file.name``) if that transaction fails.
     Refusals (nothing written): an owner that is no id number nor tax code, no document type, no name,
     an empty file, a validity ending before the issue date.
@@ -129,16 +132,18 @@ def stored_document_store(
     )
     document.file.save(f"{document.sha256[:20]}.{extension or 'bin'}", ContentFile(data), save=False)
     try:
-        _insert(document)
+        _insert(document, supersedes=supersedes)
     except BaseException:
         document.file.storage.delete(document.file.name)
         raise
     return document
 
 
-def _insert(document: StoredDocument) -> None:
+def _insert(document: StoredDocument, *, supersedes: bool = True) -> None:
     with transaction.atomic():
         document.save()
+        if not supersedes:
+            return
         StoredDocument.objects.filter(
             owner_id_number=document.owner_id_number,
             document_type_code=document.document_type_code,

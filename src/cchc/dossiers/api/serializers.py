@@ -299,15 +299,24 @@ class AttachResultBodySerializer(ActionBodySerializer):
     """attach_result: the result's title and its PDF, base64-encoded (issue 16); or, instead of the PDF, a
     ``template`` (giay-phep, giay-chung-nhan, van-ban-tra-loi) with its ``content`` and ``valid_until``."""
 
-    title = TextField(label="tên kết quả", max_length=300)
+    title = TextField(label="tên kết quả", max_length=300, required=False)
     pdf_base64 = serializers.CharField(
         label="tệp PDF (base64)", max_length=28_000_000, trim_whitespace=True, required=False
     )
     template = serializers.ChoiceField(label="mẫu kết quả", choices=ResultTemplate.choices, required=False)
     content = TextField(label="nội dung (khi tạo từ mẫu)", max_length=20000, required=False)
     valid_until = serializers.DateField(label="hiệu lực đến", required=False)
+    # the electronic certified copy (issue 16 item 6): the id of the component digitised from the original
+    # instead of a title and a file (the console's CertifyCopyForm for such a dossier)
+    document = serializers.IntegerField(label="bản chính đã số hóa", required=False, min_value=1)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "document" in attrs:
+            return attrs
+        if not attrs.get("title"):
+            raise serializers.ValidationError(
+                {"title": "Cần tên kết quả (hoặc mã thành phần bản chính đã số hóa khi chứng thực bản sao)."}
+            )
         if bool(attrs.get("pdf_base64")) == bool(attrs.get("template")):
             raise serializers.ValidationError(
                 {"pdf_base64": "Gửi một trong hai: tệp PDF (pdf_base64) hoặc mẫu kết quả (template) kèm nội dung."}
@@ -326,12 +335,15 @@ class AttachResultBodySerializer(ActionBodySerializer):
     def form_data(self) -> dict[str, str]:
         got = self.validated_data
         valid_until = got.get("valid_until")
-        return {
-            "title": str(got["title"]),
+        found = {
+            "title": str(got.get("title", "")),
             "template": str(got.get("template") or ""),
             "content": str(got.get("content") or ""),
             "valid_until": valid_until.isoformat() if valid_until else "",
         }
+        if "document" in got:
+            found["document"] = str(got["document"])
+        return found
 
     def form_files(self) -> dict[str, Any]:
         from django.core.files.uploadedfile import SimpleUploadedFile

@@ -291,7 +291,8 @@ _REPLACE_RESULTS_SQL = (
 def attach_result(ctx: Context) -> None:
     """Store the result PDF (through Django's storage API) as a new :class:`ResultDocument` waiting for
     its signature, with a random verification token; the results attached before it and not yet returned
-    are replaced. The outbox subscriber ``dossiers.results.sign`` signs it after the commit."""
+    are replaced (not by an electronic certified copy, see :func:`_certified_copy`). The outbox subscriber
+    ``dossiers.results.sign`` signs it after the commit."""
     import secrets
 
     from django.core.files.base import ContentFile
@@ -300,20 +301,26 @@ def attach_result(ctx: Context) -> None:
     assert ctx.actor is not None
     token = secrets.token_urlsafe(24)
     template, number = "", ""
+    certification = year = None
     if "result_draft" in ctx.scratch:
         template, number = _result_generate(ctx, token)
+    if "certify" in ctx.scratch:
+        certification, year = _certified_copy(ctx)
     data: bytes = ctx.scratch["result_pdf"]
-    ctx.writes.statement(
-        _REPLACE_RESULTS_SQL,
-        [
-            ResultStatus.REPLACED.value,
-            ctx.at,
-            d.pk,
-            ResultStatus.PENDING.value,
-            ResultStatus.SIGNED.value,
-            ResultStatus.FAILED.value,
-        ],
-    )
+    # a certified copy replaces nothing: each is an entry of the certification register, valid on its own
+    # (one request may ask for copies of several originals, or several copies of one)
+    if certification is None:
+        ctx.writes.statement(
+            _REPLACE_RESULTS_SQL,
+            [
+                ResultStatus.REPLACED.value,
+                ctx.at,
+                d.pk,
+                ResultStatus.PENDING.value,
+                ResultStatus.SIGNED.value,
+                ResultStatus.FAILED.value,
+            ],
+        )
     row = ResultDocument(
         dossier=d,
         title=ctx.params["title"],
@@ -326,6 +333,8 @@ def attach_result(ctx: Context) -> None:
         attached_by_id=ctx.actor.pk,
         template=template,
         number=number,
+        certification_number=certification,
+        certification_year=year,
     )
     row.original.save(f"{token}.pdf", ContentFile(data), save=False)
     ctx.written.append(row.original.name)
@@ -333,6 +342,8 @@ def attach_result(ctx: Context) -> None:
     ctx.details = {"title": row.title, "sha256": row.original_sha256, "size": row.size}
     if template:
         ctx.details.update(template=template, number=number)
+    if certification is not None:
+        ctx.details["certification_number"] = f"{certification}/{year}"
     ctx.event_details = {"title": row.title}
     ctx.result = row
 
@@ -396,6 +407,31 @@ def revoke_result(ctx: Context) -> None:
     }
     ctx.event_details = {"title": result.title, "reason": reason}
     ctx.result = result
+
+
+def _certified_copy(ctx: Context) -> tuple[int, int]:
+    """An electronic certified copy (``cchc.dossiers.results.certified``): take the next number of the
+    competent agency's certification register of the year (locked until the commit: gapless), lay out the
+    scan and the certification page, and hand the PDF to :func:`attach_result` like an uploaded result."""
+    import hashlib
+
+    from cchc.dossiers.results.certified import Statement, certification_number_next, certified_copy_pdf
+
+    assert ctx.actor is not None
+    scan, content_type, name = ctx.scratch["certify"]
+    number, year = certification_number_next(agency_id=ctx.dossier.competent_agency_id, at=ctx.at)
+    officer = ctx.actor.get_full_name() if hasattr(ctx.actor, "get_full_name") else ""
+    data = certified_copy_pdf(
+        dossier=ctx.dossier,
+        scan=scan,
+        content_type=content_type,
+        statement=Statement(
+            number=number, year=year, at=ctx.at, document=name, officer=officer or ctx.actor.get_username()
+        ),
+    )
+    ctx.scratch["result_pdf"] = data
+    ctx.scratch["result_sha256"] = hashlib.sha256(data).hexdigest()
+    return number, year
 
 
 def digitise_document(ctx: Context) -> None:

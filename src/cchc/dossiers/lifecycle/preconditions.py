@@ -279,9 +279,14 @@ def result_file_valid(ctx: Context) -> None:
     from (:func:`result_template_usable`)."""
     import hashlib
 
+    from cchc.catalogue.constants import ELECTRONIC_CERTIFIED_COPY_TYPE
     from cchc.signing.constants import SigningError
     from cchc.signing.pdfcheck import MAX_BYTES, pdf_check
 
+    certifies = ctx.dossier.procedure_version.result_document_type == ELECTRONIC_CERTIFIED_COPY_TYPE
+    if ctx.params.get("certify_document") is not None or certifies:
+        copy_certifiable(ctx)
+        return
     title = str(ctx.params.get("title", "")).strip()
     if not title:
         raise invalid("Cần ghi tên kết quả giải quyết (ví dụ: Giấy phép xây dựng).")
@@ -343,6 +348,63 @@ def result_template_usable(ctx: Context) -> None:
         )
     draft = Draft(template=template, title=ctx.params["title"], content=content[:20000], valid_until=valid_until)
     ctx.scratch["result_draft"] = (draft, signatory, day)
+
+
+def copy_certifiable(ctx: Context) -> None:
+    """The electronic certified copy is made from a component of this dossier that the desk digitised from
+    the original shown (its scan is readable), and only for the procedure whose result is the electronic
+    certified copy; such a procedure's result is never an uploaded file.
+
+    legal: Nghị định 45/2020/NĐ-CP (chứng thực bản sao điện tử từ bản chính: certified from the original,
+    which the requester shows); Nghị định 23/2015/NĐ-CP (as amended): the person certifying compares the
+    copy with the original; here the copy is the desk's own digitisation of it (TT 01/2023/TT-VPCP Điều
+    4-5), so an uploaded copy is refused. See ``cchc.dossiers.results.certified``. The scan is read once;
+    its bytes are kept for the mutation, which takes the register number and lays out the copy."""
+    from cchc.catalogue.constants import ELECTRONIC_CERTIFIED_COPY_TYPE
+    from cchc.dossiers.results.certified import TITLE, scan_pages
+
+    if ctx.dossier.procedure_version.result_document_type != ELECTRONIC_CERTIFIED_COPY_TYPE:
+        raise DossierError(
+            DossierErrorCode.COPY_NOT_CERTIFIABLE,
+            "Thủ tục của hồ sơ này không phải chứng thực bản sao điện tử từ bản chính.",
+        )
+    raw = ctx.params.get("certify_document")
+    if raw is None:
+        raise DossierError(
+            DossierErrorCode.COPY_NOT_CERTIFIABLE,
+            "Bản sao điện tử được chứng thực được lập từ bản chính đã số hóa tại quầy, không từ tệp tải lên: "
+            "cần chọn thành phần bản chính đã số hóa.",
+        )
+    try:
+        document_id = int(raw)
+    except (TypeError, ValueError):
+        raise invalid("Cần chọn thành phần bản chính đã số hóa.") from None
+    document = (
+        DossierDocument.objects.filter(pk=document_id, dossier_id=ctx.dossier.pk)
+        .select_related("stored_document")
+        .first()
+    )
+    if document is None:
+        raise DossierError(DossierErrorCode.COPY_NOT_CERTIFIABLE, "Thành phần này không thuộc hồ sơ đang xử lý.")
+    stored = document.stored_document
+    if stored is None or stored.withdrawn_at is not None:
+        raise DossierError(
+            DossierErrorCode.COPY_NOT_CERTIFIABLE,
+            f"Thành phần «{document.name}» chưa được số hóa từ bản chính tại quầy; cần số hóa trước khi chứng thực.",
+        )
+    with stored.file.open("rb") as handle:
+        data = handle.read()
+    try:
+        scan_pages(data, stored.content_type)
+    except ValueError as exc:
+        raise DossierError(
+            DossierErrorCode.COPY_NOT_CERTIFIABLE, f"Không lập được bản sao từ bản quét «{document.name}»: {exc}"
+        ) from None
+    # the paper's own name as the officer reads it on the original (e.g. "Bằng tốt nghiệp đại học"), else
+    # the component's name
+    name = str(ctx.params.get("title") or "").strip()[:250] or stored.name
+    ctx.params["title"] = f"{TITLE}: {name}"[:300]
+    ctx.scratch["certify"] = (data, stored.content_type, name)
 
 
 def result_signed_if_attached(ctx: Context) -> None:

@@ -124,6 +124,9 @@ def _result_keep(result: ResultDocument, signed: bytes) -> StoredDocument | None
         issued_on=timezone.localdate(result.signed_at) if result.signed_at else None,
         source_dossier_id=dossier.pk,
         source_dossier_code=dossier.code,
+        # an electronic certified copy does not replace the owner's other certified copies (each is of its
+        # own original; cchc.dossiers.results.certified)
+        supersedes=result.certification_number is None,
     )
 
 

@@ -56,6 +56,13 @@ def action_form(
         ]
         return f.DigitiseForm(data, files, prefix=prefix, papers=papers)  # type: ignore[arg-type]
     if form_class is f.AttachResultForm:
+        from cchc.catalogue.constants import ELECTRONIC_CERTIFIED_COPY_TYPE
+
+        if dossier.procedure_version.result_document_type == ELECTRONIC_CERTIFIED_COPY_TYPE:
+            originals = [
+                (d.pk, d.name) for d in dossier.documents.filter(stored_document__isnull=False).order_by("order")
+            ]
+            return f.CertifyCopyForm(data, prefix=prefix, originals=originals)
         # the template the catalogue's result name suggests, preselected (the officer may choose another)
         from cchc.dossiers.results.drafting import template_for
 
@@ -118,6 +125,12 @@ def action_perform(action: Action, form: ConsoleForm, *, dossier: Dossier, actor
     if action == Action.MARK_PROCESSED:
         services.dossier_mark_processed(**common, receiver=data.get("receiver"))
         return "Đã ghi nhận hồ sơ xử lý xong."
+    if action == Action.ATTACH_RESULT and isinstance(form, f.CertifyCopyForm):
+        result = services.dossier_certify_copy(**common, document=data["document"], name=data.get("title") or "")
+        return (
+            f"Đã lập bản sao điện tử được chứng thực, số chứng thực {result.certification_number}/"
+            f"{result.certification_year}; bản sao đang chờ ký số."
+        )
     if action == Action.ATTACH_RESULT:
         result = services.dossier_attach_result(
             **common,

@@ -106,6 +106,28 @@ class RevokeResultForm(ConsoleForm):
     )
 
 
+class CertifyCopyForm(ConsoleForm):
+    """The attach_result form of a dossier whose procedure issues the electronic certified copy (issue 16
+    item 6, ``cchc.dossiers.results.certified``): the original digitised at the desk, from which the copy
+    and its certification page are made; no file is uploaded."""
+
+    action_title = "Chứng thực bản sao điện tử từ bản chính (ký số)"
+
+    document = forms.IntegerField(
+        label="Bản chính đã số hóa cần chứng thực", widget=forms.Select, error_messages=_required("bản chính đã số hóa")
+    )
+    title = forms.CharField(
+        label="Tên giấy tờ, văn bản (ví dụ: Bằng tốt nghiệp đại học; để trống: tên thành phần)",
+        max_length=250,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, originals: Iterable[tuple[int, str]] = (), **kwargs: Any) -> None:
+        kwargs.pop("files", None)
+        super().__init__(*args, **kwargs)
+        self.fields["document"].widget.choices = [("", "— Chọn bản chính —"), *originals]  # type: ignore[attr-defined]
+
+
 class DigitiseForm(ConsoleForm):
     """The desk digitises a paper component (TT 01/2023/TT-VPCP Điều 4-5): the scan and the paper's data;
     the component must be one of this dossier's papers not yet digitised (checked by the service)."""

@@ -223,6 +223,8 @@ def _detail(
         }
         for action in actions
     ]
+    for entry in action_forms:  # a form may name its action for the dossier (the certified copy's attach_result)
+        entry["title"] = getattr(entry["form"], "action_title", "") or entry["title"]
     handovers = list(
         dossier.handovers.select_related("step", "giver", "receiver", "giver_agency", "receiver_agency").order_by(
             "at", "pk"
