@@ -188,6 +188,44 @@ def stored_document_withdraw(
     return locked
 
 
+def stored_document_reject(
+    document: StoredDocument, *, actor: AbstractBaseUser, at: datetime, reason: str, dossier_code: str = ""
+) -> StoredDocument:
+    """An officer marks a held document not acceptable, with a reason (issue 16 item 5): it is no longer
+    offered for reuse (``selectors.usable``) and its owner sees it in «Kho dữ liệu của tôi» marked «Không
+    được chấp nhận» with the reason. Who may is the caller's policy (``cchc.dossiers.policies``: an officer
+    acting on a dossier that uses it).
+
+    legal: TT 01/2023/TT-VPCP Điều 24 (a document in the store is reused only while valid: the agency that
+    finds it not acceptable — wrong person, illegible, forged — asks for the paper again) and NĐ 45/2020/
+    NĐ-CP Điều 25. The reason is required (``records.invalid_input``); a document already withdrawn or
+    rejected: ``records.not_usable``; the file is kept (dossiers that used it still point to it). Audited
+    (``records.reject``).
+    """
+    text = " ".join((reason or "").split())
+    if not text:
+        raise RecordsError(RecordsErrorCode.INVALID_INPUT, "Cần ghi lý do giấy tờ không được chấp nhận.")
+    if len(text) > 500:
+        raise RecordsError(RecordsErrorCode.INVALID_INPUT, "Lý do tối đa 500 ký tự.")
+    with transaction.atomic():
+        locked = StoredDocument.objects.select_for_update().get(pk=document.pk)
+        if locked.withdrawn_at is not None:
+            raise RecordsError(
+                RecordsErrorCode.NOT_USABLE, "Giấy tờ này đã bị thu hồi hoặc đã được đánh dấu không được chấp nhận."
+            )
+        locked.withdrawn_at, locked.withdrawn_reason, locked.rejected_by_id = at, text, actor.pk
+        locked.save(update_fields=["withdrawn_at", "withdrawn_reason", "rejected_by"])
+        audit_record(
+            actor=actor,
+            action="records.reject",
+            target=locked,
+            before={"withdrawn_at": None},
+            after={"withdrawn_at": at, "reason": text, "dossier": dossier_code},
+            at=at,
+        )
+    return locked
+
+
 def stored_document_access_log(
     document: StoredDocument,
     *,

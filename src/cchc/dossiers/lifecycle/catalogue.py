@@ -243,19 +243,23 @@ def mandatory_documents_check(absent: Iterable[RequiredDocument], message: str) 
 
 
 def paper_documents_check(
-    version: ProcedureVersion, documents: Iterable[PaperDocument]
+    version: ProcedureVersion, documents: Iterable[PaperDocument] | None, *, reused: Iterable[int] = ()
 ) -> list[tuple[RequiredDocument, int]]:
-    """The ticked checklist against the version's documents: known lines, sane copies, nothing mandatory missing."""
+    """The ticked checklist against the version's documents: known lines, sane copies, nothing mandatory
+    missing. ``reused``: the lines (catalogue document ids) taken from the data store instead of a paper
+    (once-only, TT 01/2023/TT-VPCP Điều 24): present, and a paper ticked for one of them is not recorded."""
     lines = {d.pk: d for d in templates(version).documents}
+    from_store = set(reused)
     chosen: dict[int, int] = {}
-    for paper in documents:
+    for paper in documents or ():
         if paper.required_document_id not in lines:
             raise invalid("Giấy tờ đã đánh dấu không thuộc thành phần hồ sơ của thủ tục này.")
         if not 1 <= paper.copies <= 99:
             raise invalid("Số bản của mỗi giấy tờ phải từ 1 đến 99.")
-        chosen[paper.required_document_id] = paper.copies
+        if paper.required_document_id not in from_store:
+            chosen[paper.required_document_id] = paper.copies
     mandatory_documents_check(
-        [d for d in lines.values() if d.pk not in chosen],
+        [d for d in lines.values() if d.pk not in chosen and d.pk not in from_store],
         "Thiếu giấy tờ bắt buộc: {}. Chưa đủ thành phần hồ sơ thì chưa tiếp nhận.",
     )
     return sorted(((lines[pk], copies) for pk, copies in chosen.items()), key=lambda item: item[0].order)
