@@ -82,7 +82,8 @@ def test_the_desk_reuses_a_stored_document_instead_of_the_paper(world: World, me
         stored.pk,
         stored.sha256,
     )
-    assert not document.file and stored_files(media_root) == files_before  # no copy
+    assert not document.file  # no copy
+    assert stored_files(media_root) == files_before
     event = AuditEvent.objects.get(action="dossier.receive", target_id=str(dossier.pk))
     assert event.after["details"]["documents"] == [
         {"name": document.name, "reused": stored.pk, "sha256": stored.sha256}
@@ -123,7 +124,8 @@ def test_the_reception_form_offers_the_store_by_id_number_logs_each_offer_and_re
         client.get(f"/mot-cua/tiep-nhan/kho-du-lieu/?thu-tuc=9.000101&applicant_id_number={CITIZEN.id_number}")
     )
     assert "Dùng giấy tờ đã có trong kho dữ liệu: Tờ khai đã số hóa" in fragment
-    assert f'name="reuse_pk_1" value="{stored.pk}"' in fragment and "Giấy tờ của người khác" not in fragment
+    assert f'name="reuse_pk_1" value="{stored.pk}"' in fragment
+    assert "Giấy tờ của người khác" not in fragment
     access = StoredDocumentAccess.objects.get()
     assert (access.document_id, access.user_id, access.dossier_id) == (stored.pk, world.reception.pk, None)
     # an officer of no receiving desk is refused the fragment
@@ -146,7 +148,8 @@ def test_the_reception_form_offers_the_store_by_id_number_logs_each_offer_and_re
         "reuse_pk_1": str(stored.pk + 999),  # an offer the page did not show (the id number changed)
     }
     refused = client.post(RECEPTION, body)
-    assert refused.status_code == 400 and "đã thay đổi theo số định danh vừa nhập" in text(refused)
+    assert refused.status_code == 400
+    assert "đã thay đổi theo số định danh vừa nhập" in text(refused)
     assert not Dossier.objects.exists()
     response = client.post(RECEPTION, {**body, "reuse_pk_1": str(stored.pk)})  # no paper ticked: the store fills it
     assert response.status_code == 302, text(response)[:2000]
@@ -186,7 +189,8 @@ def test_staff_mark_a_reused_document_not_acceptable_and_its_owner_sees_why(worl
     assert login_verified(Client(), world.outsider).post(url, {"reason": "x"}).status_code == 404
 
     stored.refresh_from_db()
-    assert stored.rejected_by_id == world.specialist.pk and stored.withdrawn_at is not None
+    assert stored.rejected_by_id == world.specialist.pk
+    assert stored.withdrawn_at is not None
     assert reusable_for(owner_id_number=CITIZEN.id_number, type_codes=[TYPE], on=AT.date()) == {}
     event = AuditEvent.objects.get(action="records.reject")
     assert event.after["reason"] == "Ảnh chụp mờ, không đọc được số định danh"
@@ -228,7 +232,8 @@ def test_an_identified_applicants_uploads_go_to_their_store_when_received_once(
         StoredSource.UPLOADED,
     )
     assert (stored.sha256, stored.source_dossier_code) == (component.sha256, received.code)
-    assert component.stored_document_id == stored.pk and component.source == DocumentSource.UPLOAD
+    assert component.stored_document_id == stored.pk
+    assert component.source == DocumentSource.UPLOAD
     event = AuditEvent.objects.get(action="dossier.receive", target_id=str(dossier.pk))
     assert event.after["details"]["stored"] == [
         {"document": component.name, "stored": stored.pk, "sha256": stored.sha256}
@@ -249,6 +254,7 @@ def test_uploads_of_an_applicant_not_identified_stay_out_of_the_store(world: Wor
 def test_a_failed_reception_leaves_no_stored_copy(world: World, media_root: Path) -> None:  # noqa: F811
     dossier = _online(world, IdentityLevel.VNEID_2)
     files = stored_files(media_root)
-    with pytest.raises(DossierError):  # before the submission: refused after the mutation's checks
+    with pytest.raises(DossierError):  # before the submission: refused, nothing stored
         s.dossier_receive(dossier=dossier, actor=world.reception, at=AT - timedelta(days=1))
-    assert not StoredDocument.objects.exists() and stored_files(media_root) == files
+    assert not StoredDocument.objects.exists()
+    assert stored_files(media_root) == files
