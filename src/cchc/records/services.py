@@ -150,8 +150,9 @@ def _insert(document: StoredDocument) -> None:
 def stored_document_withdraw(
     document: StoredDocument, *, at: datetime, reason: str, actor: AbstractBaseUser | None = None, by_owner: str = ""
 ) -> StoredDocument:
-    """Withdraw ``document`` from reuse: staff mark it not acceptable (``actor``, a reason required), or its
-    owner deletes their copy (``by_owner``: the signed-in citizen's id number).
+    """Withdraw ``document`` from reuse: its owner deletes their copy (``by_owner``: the signed-in citizen's
+    id number), or an administrative withdrawal (``actor``, a reason required). Staff marking a document not
+    acceptable use :func:`stored_document_reject` (the owner then sees it, with the reason).
 
     legal: TT 01/2023/TT-VPCP Điều 24 and NĐ 45/2020/NĐ-CP Điều 25: the results issued by the state
     (source ``result``) and the papers digitised by the agency (``digitised``) are kept by the agency and

@@ -369,8 +369,8 @@ def reuse_check(
     version: ProcedureVersion, reused: Mapping[int, int], *, owner_id_number: str, at: datetime
 ) -> list[tuple[RequiredDocument, Any]]:
     """The stored documents chosen instead of uploads (catalogue document order -> stored document id),
-    each checked: a line of this version, a document of the signed-in person (``owner_id_number``) of the
-    line's document type, not withdrawn, not superseded, not expired on the day of ``at``.
+    each checked: a line of this version, a document of the signed-in person online, or of the applicant whose
+    id number the desk recorded at the counter (``owner_id_number``), of the line's document type, not withdrawn, not superseded, not expired on the day of ``at``.
 
     legal: Thông tư 01/2023/TT-VPCP Điều 24 and Nghị định 45/2020/NĐ-CP Điều 25 (a component already in
     the person's data store and still valid is not asked for again); NĐ 13/2023 (only the person's own data).
@@ -396,8 +396,9 @@ def reuse_check(
         if stored is None or stored.document_type_code != line.document_type_code:
             raise DossierError(
                 DossierErrorCode.STORED_DOCUMENT_NOT_USABLE,
-                f"Giấy tờ trong kho dữ liệu chọn cho «{line.name}» không dùng được (không phải của bạn, "
-                "đã hết hiệu lực, đã được thay thế hoặc bị thu hồi). Vui lòng tải tệp lên.",
+                f"Giấy tờ trong kho dữ liệu chọn cho «{line.name}» không dùng được (không phải của người nộp, "
+                "đã hết hiệu lực, đã được thay thế, bị thu hồi hoặc không được chấp nhận). "
+                "Vui lòng nộp bản giấy hoặc tải tệp lên.",
             )
         chosen.append((line, stored))
     return chosen
