@@ -370,7 +370,8 @@ def reuse_check(
 ) -> list[tuple[RequiredDocument, Any]]:
     """The stored documents chosen instead of uploads (catalogue document order -> stored document id),
     each checked: a line of this version, a document of the signed-in person online, or of the applicant whose
-    id number the desk recorded at the counter (``owner_id_number``), of the line's document type, not withdrawn, not superseded, not expired on the day of ``at``.
+    id number the desk recorded at the counter (``owner_id_number``), of the line's document type, not
+    withdrawn, not superseded, not expired on the day of ``at``.
 
     legal: Thông tư 01/2023/TT-VPCP Điều 24 and Nghị định 45/2020/NĐ-CP Điều 25 (a component already in
     the person's data store and still valid is not asked for again); NĐ 13/2023 (only the person's own data).
