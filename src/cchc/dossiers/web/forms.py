@@ -304,7 +304,7 @@ class CounterReceptionForm(ConsoleForm):
             self.fields["applicant_id_number"].widget.attrs.update(
                 {
                     "hx-get": offers_url,
-                    "hx-trigger": "keyup changed delay:400ms, change",
+                    "hx-trigger": "input changed delay:400ms, change",
                     "hx-target": "#kho-du-lieu",
                     "hx-swap": "outerHTML",
                 }
