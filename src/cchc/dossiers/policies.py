@@ -181,6 +181,18 @@ def may_do(
     return status_allows(action, dossier) and role_allows(grants, action, dossier, active_step)
 
 
+def may_reject_stored_document(
+    who: Grants | Any, dossier: Dossier, *, active_step: DossierStep | None, on: date | None = None
+) -> bool:
+    """Whether ``who`` may mark a document of the data store used by ``dossier`` (reused or digitised) as not
+    acceptable (issue 16 item 5): the officers who may ask the applicant for a supplement of this dossier now
+    (``REQUEST_SUPPLEMENT``'s statuses and grants in the transition table: the desk before reception; the
+    desk or the competent agency's specialist or leader while processing), since what follows is asking
+    for the paper again. legal: NĐ 118/2025/NĐ-CP Điều 16 (who checks the dossier's composition), TT
+    01/2023/TT-VPCP Điều 24. To widen or narrow it, change this rule only (the console and the tests read it)."""
+    return may_do(who, Action.REQUEST_SUPPLEMENT, dossier, active_step=active_step, on=on)
+
+
 def available_actions(grants: Grants, dossier: Dossier, active_step: DossierStep | None) -> list[Action]:
     """The actions this officer may take now, in the table's order."""
     return [action for action in TABLE if may_do(grants, action, dossier, active_step=active_step)]

@@ -158,8 +158,16 @@ def dossier_receive_counter(
     channel: Channel = Channel.IN_PERSON,
     assisted_at: Agency | None = None,
     documents: Iterable[PaperDocument] | None = None,
+    reused: Mapping[int, int] | None = None,
 ) -> Dossier:
     """A reception officer receives a paper (in person or postal) dossier: created and received at once.
+
+    Once-only at the counter (TT 01/2023/TT-VPCP Điều 24; issue 16 item 5): ``reused`` maps a catalogue
+    document's order to a document of the applicant's data store (owner: ``applicant.id_number``) chosen
+    instead of the paper; checked and recorded exactly as online (``catalogue.reuse_check`` /
+    ``reused_store``: source ``reused``, pointing at the stored document, no file copied); a reused line
+    counts as present in the checklist (a paper ticked for the same line is not recorded). Refused:
+    ``dossier.stored_document_not_usable``, nothing written.
 
     legal: the receipt slip (form 01, TT 03/2025) carries the code and the appointment; a dossier is
     received only when its composition is complete (NĐ 118/2025 Điều 16-17). ``documents`` is the
@@ -198,7 +206,15 @@ def dossier_receive_counter(
                 at=at,
                 version_rows=rows[version_at],
             )
-            papers = paper_documents_check(dossier.procedure_version, documents) if documents is not None else None
+            chosen = reuse_check(
+                dossier.procedure_version, reused or {}, owner_id_number=dossier.applicant_id_number, at=at
+            )
+            reused_lines = {line.pk for line, _ in chosen}
+            papers = (
+                paper_documents_check(dossier.procedure_version, documents, reused=reused_lines)
+                if documents is not None or chosen
+                else None
+            )
             if id_at is not None:
                 dossier.pk = int(rows[id_at][0][0])
             ctx = executor.Context(
@@ -214,7 +230,9 @@ def dossier_receive_counter(
             )
             if papers is not None:
                 paper_documents_store(dossier, papers, actor=actor, at=at, writes=ctx.writes)
-                ctx.details = {"documents": [{"name": d.name, "copies": c} for d, c in papers]}
+                listed: list[dict[str, Any]] = [{"name": d.name, "copies": c} for d, c in papers]
+                listed += reused_store(dossier, chosen, at=at, writes=ctx.writes, first=len(papers) + 1)
+                ctx.details = {"documents": listed}
             return ctx
 
         return then
@@ -545,6 +563,51 @@ def dossier_digitise_document(
         valid_until=valid_until,
         owner_id_number=owner_id_number,
     )
+
+
+def dossier_document_reject(
+    *, dossier: Dossier, order: int, actor: AbstractBaseUser, at: datetime, reason: str
+) -> StoredDocument:
+    """An officer marks the stored document behind the component ``order`` of ``dossier`` (reused from the
+    data store, digitised, or an accepted upload) as not acceptable, with a reason (issue 16 item 5).
+
+    Who: :func:`cchc.dossiers.policies.may_reject_stored_document` (``dossier.not_permitted`` otherwise).
+    What changes: the stored document only (``records.services.stored_document_reject``: withdrawn from
+    reuse, the reason shown to its owner, audited ``records.reject`` with the dossier's code). The dossier
+    row does not change, so this is no transition: the component keeps pointing at the copy it was received
+    with (the record of what was handed in) and is shown «Không được chấp nhận» with the reason; the paper
+    or file it now needs is asked for by the one way a dossier asks for it, ``REQUEST_SUPPLEMENT`` (form 02,
+    the console offers it next). Refused, nothing written: a component without a stored copy
+    (``dossier.document_not_digitisable``), no reason (``dossier.invalid_input``), already marked
+    (``dossier.stored_document_not_usable``).
+    """
+    from cchc.dossiers import policies
+    from cchc.dossiers.models import DossierDocument, DossierStep
+    from cchc.records.constants import RecordsError, RecordsErrorCode
+    from cchc.records.services import stored_document_reject
+
+    steps = list(DossierStep.objects.filter(dossier_id=dossier.pk))
+    if not policies.may_reject_stored_document(
+        actor, dossier, active_step=policies.active_step_of(steps), on=reception_day(at)
+    ):
+        raise DossierError(
+            DossierErrorCode.NOT_PERMITTED,
+            "Chỉ cán bộ được yêu cầu bổ sung hồ sơ này mới đánh dấu giấy tờ không được chấp nhận.",
+        )
+    document = (
+        DossierDocument.objects.select_related("stored_document").filter(dossier_id=dossier.pk, order=order).first()
+    )
+    if document is None or document.stored_document is None:
+        raise DossierError(DossierErrorCode.DOCUMENT_NOT_DIGITISABLE, "Thành phần này không có bản trong kho dữ liệu.")
+    try:
+        return stored_document_reject(
+            document.stored_document, actor=actor, at=at, reason=reason, dossier_code=dossier.code or str(dossier.pk)
+        )
+    except RecordsError as exc:
+        code = DossierErrorCode.INVALID_INPUT
+        if exc.code == RecordsErrorCode.NOT_USABLE:
+            code = DossierErrorCode.STORED_DOCUMENT_NOT_USABLE
+        raise DossierError(code, exc.message) from None
 
 
 def dossier_withdraw(*, dossier: Dossier, actor: AbstractBaseUser | None, at: datetime, reason: str = "") -> Dossier:

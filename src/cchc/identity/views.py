@@ -118,13 +118,17 @@ def _stored_rows(citizen: Citizen) -> list[dict[str, Any]]:
     today = timezone.localdate()
     rows = []
     for d in owned_by(citizen.applicant_id_number):
-        if d.superseded_by_id is not None:
+        if d.rejected_by_id is not None:  # issue 16 item 5: staff marked it, with the reason
+            state = f"Không được chấp nhận: {d.withdrawn_reason}"
+        elif d.superseded_by_id is not None:
             state = "Đã có bản mới hơn"
         elif d.valid_until is not None and d.valid_until < today:
             state = "Hết hiệu lực"
         else:
             state = "Còn hiệu lực" + (f" đến {d.valid_until:%d/%m/%Y}" if d.valid_until else " (không thời hạn)")
-        rows.append({"doc": d, "state": state, "deletable": d.source == StoredSource.UPLOADED})
+        rows.append(
+            {"doc": d, "state": state, "deletable": d.source == StoredSource.UPLOADED and d.withdrawn_at is None}
+        )
     return rows
 
 

@@ -75,6 +75,14 @@ class StoredDocument(models.Model):
     )
     withdrawn_at = models.DateTimeField("thu hồi lúc", null=True, blank=True)
     withdrawn_reason = models.CharField("lý do thu hồi", max_length=500, blank=True)
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="cán bộ đánh dấu không được chấp nhận",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     superseded_by = models.ForeignKey(
         "self", verbose_name="được thay bằng", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

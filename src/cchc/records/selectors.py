@@ -50,9 +50,15 @@ def reusable_for(*, owner_id_number: str, type_codes: Iterable[str], on: date) -
     return found
 
 
+def _shown_to_owner() -> Q:
+    """Not deleted by the owner: still held, or marked not acceptable by staff (the owner sees why)."""
+    return Q(withdrawn_at__isnull=True) | Q(rejected_by__isnull=False)
+
+
 def owned_by(owner_id_number: str) -> QuerySet[StoredDocument]:
-    """The owner's documents not withdrawn, newest first (superseded and expired ones included, marked)."""
-    return StoredDocument.objects.filter(owner_id_number=owner_id_number, withdrawn_at__isnull=True).order_by(
+    """The owner's documents not deleted, newest first (superseded, expired and not accepted ones included,
+    marked)."""
+    return StoredDocument.objects.filter(_shown_to_owner(), owner_id_number=owner_id_number).order_by(
         "-created_at", "-id"
     )
 
@@ -66,7 +72,7 @@ def owned_document(pk: int, *, owner_id_number: str) -> StoredDocument:
     (``cchc.dossiers``), never here."""
     from cchc.records.constants import RecordsError, RecordsErrorCode
 
-    document = StoredDocument.objects.filter(pk=pk, owner_id_number=owner_id_number, withdrawn_at__isnull=True).first()
+    document = StoredDocument.objects.filter(_shown_to_owner(), pk=pk, owner_id_number=owner_id_number).first()
     if document is None or not owner_id_number:
         raise RecordsError(RecordsErrorCode.NOT_FOUND, "Không tìm thấy giấy tờ này trong kho dữ liệu của bạn.")
     return document

@@ -161,8 +161,9 @@ def stored_document_withdraw(
     by_owner: str = "",
     audited_by_caller: bool = False,
 ) -> StoredDocument:
-    """Withdraw ``document`` from reuse: staff mark it not acceptable (``actor``, a reason required), or its
-    owner deletes their copy (``by_owner``: the signed-in citizen's id number).
+    """Withdraw ``document`` from reuse: its owner deletes their copy (``by_owner``: the signed-in citizen's
+    id number), or an administrative withdrawal (``actor``, a reason required). Staff marking a document not
+    acceptable use :func:`stored_document_reject` (the owner then sees it, with the reason).
 
     legal: TT 01/2023/TT-VPCP Điều 24 and NĐ 45/2020/NĐ-CP Điều 25: the results issued by the state
     (source ``result``) and the papers digitised by the agency (``digitised``) are kept by the agency and
@@ -198,6 +199,44 @@ def stored_document_withdraw(
             target=locked,
             before={"withdrawn_at": None},
             after={"withdrawn_at": at, "reason": locked.withdrawn_reason, "by_owner": bool(by_owner)},
+            at=at,
+        )
+    return locked
+
+
+def stored_document_reject(
+    document: StoredDocument, *, actor: AbstractBaseUser, at: datetime, reason: str, dossier_code: str = ""
+) -> StoredDocument:
+    """An officer marks a held document not acceptable, with a reason (issue 16 item 5): it is no longer
+    offered for reuse (``selectors.usable``) and its owner sees it in «Kho dữ liệu của tôi» marked «Không
+    được chấp nhận» with the reason. Who may is the caller's policy (``cchc.dossiers.policies``: an officer
+    acting on a dossier that uses it).
+
+    legal: TT 01/2023/TT-VPCP Điều 24 (a document in the store is reused only while valid: the agency that
+    finds it not acceptable — wrong person, illegible, forged — asks for the paper again) and NĐ 45/2020/
+    NĐ-CP Điều 25. The reason is required (``records.invalid_input``); a document already withdrawn or
+    rejected: ``records.not_usable``; the file is kept (dossiers that used it still point to it). Audited
+    (``records.reject``).
+    """
+    text = " ".join((reason or "").split())
+    if not text:
+        raise RecordsError(RecordsErrorCode.INVALID_INPUT, "Cần ghi lý do giấy tờ không được chấp nhận.")
+    if len(text) > 500:
+        raise RecordsError(RecordsErrorCode.INVALID_INPUT, "Lý do tối đa 500 ký tự.")
+    with transaction.atomic():
+        locked = StoredDocument.objects.select_for_update().get(pk=document.pk)
+        if locked.withdrawn_at is not None:
+            raise RecordsError(
+                RecordsErrorCode.NOT_USABLE, "Giấy tờ này đã bị thu hồi hoặc đã được đánh dấu không được chấp nhận."
+            )
+        locked.withdrawn_at, locked.withdrawn_reason, locked.rejected_by_id = at, text, actor.pk
+        locked.save(update_fields=["withdrawn_at", "withdrawn_reason", "rejected_by"])
+        audit_record(
+            actor=actor,
+            action="records.reject",
+            target=locked,
+            before={"withdrawn_at": None},
+            after={"withdrawn_at": at, "reason": text, "dossier": dossier_code},
             at=at,
         )
     return locked

@@ -243,19 +243,23 @@ def mandatory_documents_check(absent: Iterable[RequiredDocument], message: str) 
 
 
 def paper_documents_check(
-    version: ProcedureVersion, documents: Iterable[PaperDocument]
+    version: ProcedureVersion, documents: Iterable[PaperDocument] | None, *, reused: Iterable[int] = ()
 ) -> list[tuple[RequiredDocument, int]]:
-    """The ticked checklist against the version's documents: known lines, sane copies, nothing mandatory missing."""
+    """The ticked checklist against the version's documents: known lines, sane copies, nothing mandatory
+    missing. ``reused``: the lines (catalogue document ids) taken from the data store instead of a paper
+    (once-only, TT 01/2023/TT-VPCP Điều 24): present, and a paper ticked for one of them is not recorded."""
     lines = {d.pk: d for d in templates(version).documents}
+    from_store = set(reused)
     chosen: dict[int, int] = {}
-    for paper in documents:
+    for paper in documents or ():
         if paper.required_document_id not in lines:
             raise invalid("Giấy tờ đã đánh dấu không thuộc thành phần hồ sơ của thủ tục này.")
         if not 1 <= paper.copies <= 99:
             raise invalid("Số bản của mỗi giấy tờ phải từ 1 đến 99.")
-        chosen[paper.required_document_id] = paper.copies
+        if paper.required_document_id not in from_store:
+            chosen[paper.required_document_id] = paper.copies
     mandatory_documents_check(
-        [d for d in lines.values() if d.pk not in chosen],
+        [d for d in lines.values() if d.pk not in chosen and d.pk not in from_store],
         "Thiếu giấy tờ bắt buộc: {}. Chưa đủ thành phần hồ sơ thì chưa tiếp nhận.",
     )
     return sorted(((lines[pk], copies) for pk, copies in chosen.items()), key=lambda item: item[0].order)
@@ -365,8 +369,9 @@ def reuse_check(
     version: ProcedureVersion, reused: Mapping[int, int], *, owner_id_number: str, at: datetime
 ) -> list[tuple[RequiredDocument, Any]]:
     """The stored documents chosen instead of uploads (catalogue document order -> stored document id),
-    each checked: a line of this version, a document of the signed-in person (``owner_id_number``) of the
-    line's document type, not withdrawn, not superseded, not expired on the day of ``at``.
+    each checked: a line of this version, a document of the signed-in person online, or of the applicant whose
+    id number the desk recorded at the counter (``owner_id_number``), of the line's document type, not
+    withdrawn, not superseded, not expired on the day of ``at``.
 
     legal: Thông tư 01/2023/TT-VPCP Điều 24 and Nghị định 45/2020/NĐ-CP Điều 25 (a component already in
     the person's data store and still valid is not asked for again); NĐ 13/2023 (only the person's own data).
@@ -392,8 +397,9 @@ def reuse_check(
         if stored is None or stored.document_type_code != line.document_type_code:
             raise DossierError(
                 DossierErrorCode.STORED_DOCUMENT_NOT_USABLE,
-                f"Giấy tờ trong kho dữ liệu chọn cho «{line.name}» không dùng được (không phải của bạn, "
-                "đã hết hiệu lực, đã được thay thế hoặc bị thu hồi). Vui lòng tải tệp lên.",
+                f"Giấy tờ trong kho dữ liệu chọn cho «{line.name}» không dùng được (không phải của người nộp, "
+                "đã hết hiệu lực, đã được thay thế, bị thu hồi hoặc không được chấp nhận). "
+                "Vui lòng nộp bản giấy hoặc tải tệp lên.",
             )
         chosen.append((line, stored))
     return chosen

@@ -84,9 +84,68 @@ def _close_open_steps(ctx: Context) -> None:
 
 
 def receive(ctx: Context) -> None:
-    """Give the code, set the appointment, copy the steps and fees (``catalogue.receive_writes``)."""
+    """Give the code, set the appointment, copy the steps and fees (``catalogue.receive_writes``); the
+    files of an identified applicant go to their data store (:func:`uploads_to_store`)."""
     assert ctx.actor is not None
     receive_writes(ctx.dossier, actor=ctx.actor, at=ctx.at, writes=ctx.writes)
+    stored = uploads_to_store(ctx)
+    if stored:
+        ctx.details = {"stored": stored}
+
+
+def uploads_to_store(ctx: Context) -> list[dict[str, Any]]:
+    """The components an identified applicant uploaded online, accepted by the reception, go to their data
+    store (``cchc.records``, source ``uploaded``, the component's document type), each component then
+    pointing at its stored copy.
+
+    legal: Nghị định 45/2020/NĐ-CP Điều 25 (the electronic dossier accepted by the agency is kept in the data
+    store of the person it concerns) and Thông tư 01/2023/TT-VPCP Điều 24 (reused by later dossiers). Only a
+    dossier filed online by an applicant signed in with their electronic identity (``applicant_identity``
+    set): only then is the id number known to be theirs, so a typed-in number never fills another person's
+    store. Files without a document type are stored as ``giay-to-khac`` (never offered for a typed line).
+
+    Where: inside the RECEIVE transition's own transaction (not an outbox subscriber): the component and its
+    stored copy are written or rolled back together, the stored files are deleted by the executor if the
+    transaction fails (``ctx.written``), and RECEIVE runs once per dossier ("Mới đăng ký" only) and skips a
+    component already linked: never lost, never duplicated.
+    """
+    from cchc.dossiers.constants import Channel, DocumentSource, IdentityLevel
+    from cchc.dossiers.models import DossierDocument
+    from cchc.records.constants import RecordsError, StoredSource
+    from cchc.records.services import owner_kind_of, stored_document_store
+
+    d = ctx.dossier
+    if d.channel != Channel.ONLINE or d.applicant_identity == IdentityLevel.NONE:
+        return []
+    try:
+        owner_kind_of(d.applicant_id_number)
+    except RecordsError:
+        return []
+    rows = DossierDocument.objects.filter(
+        dossier_id=d.pk, source=DocumentSource.UPLOAD, stored_document__isnull=True
+    ).exclude(file="")
+    listed = []
+    for document in rows.order_by("order"):
+        with document.file.open("rb") as handle:
+            data = handle.read()
+        stored = stored_document_store(
+            owner_id_number=d.applicant_id_number,
+            document_type_code=document.document_type_code or "giay-to-khac",
+            name=document.name,
+            data=data,
+            content_type=document.content_type or "application/octet-stream",
+            extension=(document.extension or ".bin").lstrip("."),
+            source=StoredSource.UPLOADED,
+            at=ctx.at,
+            actor=ctx.actor,
+            source_dossier_id=d.pk,
+            source_dossier_code=d.code,
+        )
+        ctx.written.append(stored.file.name)
+        document.stored_document = stored
+        ctx.writes.update(document, ["stored_document"])
+        listed.append({"document": document.name, "stored": stored.pk, "sha256": stored.sha256})
+    return listed
 
 
 def refuse(ctx: Context) -> None:

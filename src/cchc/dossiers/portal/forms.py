@@ -18,7 +18,7 @@ from cchc.common.forms import ConsoleForm
 from cchc.common.uploads import ACCEPT, ALLOWED_TEXT, max_bytes, size_text
 from cchc.dossiers.constants import ApplicantKind, DossierError, RatingCriterion, RatingLevel
 from cchc.dossiers.uploads import upload_check
-from cchc.dossiers.web.forms import notify_channels_check, notify_channels_field
+from cchc.dossiers.web.forms import notify_channels_check, notify_channels_field, reuse_label
 from cchc.org.forms import AgencyChoiceField
 from cchc.org.models import Agency
 
@@ -240,15 +240,6 @@ class ApplicationForm(ConsoleForm):
             for d in self.documents
             if self.cleaned_data.get(f"doc_{d.order}")
         }
-
-
-def reuse_label(stored: Any) -> str:
-    """«Dùng giấy tờ đã có trong kho dữ liệu: <tên>, cấp ngày …, còn hiệu lực đến …»."""
-    text = f"Dùng giấy tờ đã có trong kho dữ liệu: {stored.name}"
-    if stored.issued_on:
-        text += f", cấp ngày {stored.issued_on:%d/%m/%Y}"
-    text += f", còn hiệu lực đến {stored.valid_until:%d/%m/%Y}" if stored.valid_until else ", không thời hạn"
-    return text
 
 
 class SupplementForm(ConsoleForm):

@@ -49,6 +49,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -80,6 +81,9 @@ from cchc.dossiers.web.presenters import ACTION_SLUGS
 from cchc.dossiers.web.views import dossier_url
 from cchc.org.models import Agency
 from cchc.outbox.models import OutboxEvent
+from cchc.records.constants import StoredSource
+from cchc.records.models import StoredDocument, StoredDocumentAccess
+from cchc.records.services import stored_document_store
 from cchc.signing.tests.pdfs import result_pdf
 
 ROLES = (Role.RECEPTION, Role.SPECIALIST, Role.LEADER, Role.CLERK)
@@ -219,8 +223,10 @@ def _build() -> Matrix:
     def submitted() -> Dossier:
         return s.dossier_submit_online(procedure=procedure, applicant=CITIZEN, at=AT, **where)
 
-    def received() -> Dossier:
-        return s.dossier_receive_counter(procedure=procedure, applicant=CITIZEN, actor=desk, at=AT, **where)
+    def received(reused: dict[int, int] | None = None) -> Dossier:
+        return s.dossier_receive_counter(
+            procedure=procedure, applicant=CITIZEN, actor=desk, at=AT, reused=reused, **where
+        )
 
     def at_step() -> Dossier:
         dossier = received()
@@ -254,7 +260,7 @@ def _build() -> Matrix:
         "waiting_before_reception": s.dossier_request_supplement(
             dossier=submitted(), actor=desk, at=AT + minute, reason="Bổ sung bản chụp căn cước"
         ),
-        "received": received(),
+        "received": received(reused={1: _stored_for_the_applicant().pk}),  # a component from the data store
         "at_step": at_step(),
         "at_competent": at_competent(),
         "supplement": s.dossier_request_supplement(
@@ -289,9 +295,25 @@ def _build() -> Matrix:
     return Matrix(agencies, who, dossiers, steps)
 
 
+def _stored_for_the_applicant() -> StoredDocument:
+    return stored_document_store(
+        owner_id_number=CITIZEN.id_number,
+        document_type_code=PROVINCE_PROCEDURE["documents"][0]["document_type"],
+        name="Tờ khai đã số hóa",
+        data=result_pdf(),
+        content_type="application/pdf",
+        extension="pdf",
+        source=StoredSource.DIGITISED,
+        at=AT - timedelta(days=30),
+    )
+
+
 @pytest.fixture(scope="module")
-def matrix_module(django_db_setup: None, django_db_blocker: Any) -> Iterator[Matrix]:
-    with django_db_blocker.unblock(), transaction.atomic():
+def matrix_module(
+    django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Matrix]:
+    media = str(tmp_path_factory.mktemp("matrix-media"))  # the stored document's file (never var/media)
+    with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock(), transaction.atomic():
         yield _build()
         transaction.set_rollback(True)
 
@@ -385,6 +407,91 @@ def test_the_policy_follows_the_relations_for_every_role_and_action(matrix: Matr
                     assert states[action].block is not None
                 cells += 1
     assert cells == len(matrix.who) * len(matrix.dossiers) * len(Action)
+
+
+def test_who_may_mark_a_stored_document_not_acceptable_follows_the_supplement_grants(matrix: Matrix):
+    """Exhaustive: every who × dossier. Issue 16 item 5: the officers who may ask for a supplement now
+    (``policies.may_reject_stored_document``), read by hand from the table's REQUEST_SUPPLEMENT."""
+    for who in matrix.who:
+        for dossier in matrix.dossiers.values():
+            active = _active(matrix, dossier)
+            expected = _expected_do(matrix, who.relation, who.role, dossier, Action.REQUEST_SUPPLEMENT)
+            assert policies.may_reject_stored_document(who.grants, dossier, active_step=active) == expected, (
+                who.relation,
+                who.role,
+                dossier.status,
+            )
+
+
+def test_a_stored_document_opens_for_its_owner_and_the_dossiers_agencies_only_each_opening_logged(
+    matrix: Matrix,
+):
+    """Issue 16 item 7, through the views that serve the files: an officer opens the stored copy only
+    through a dossier they may see that uses it (its receiving desk, competent agency, step agency; the
+    superuser, who sees every dossier); an officer of an unrelated agency, with an expired, future or
+    other-area membership gets the 404 of an unseen dossier, the anonymous visitor the login page; the
+    person (signed in with the electronic identity, their id number) opens it in «Kho dữ liệu của tôi»,
+    another citizen gets 404. Every opening is logged (who, when, for which dossier); no refusal is."""
+    from cchc.identity.constants import SESSION_KEY
+    from cchc.identity.models import Citizen
+
+    dossier = matrix.dossiers["received"]
+    component = dossier.documents.get()
+    stored = component.stored_document
+    assert component.source == "reused"
+    assert stored is not None
+    url = f"/mot-cua/tep/{dossier.pk}/{component.order}/"
+    steps = matrix.steps[dossier.pk]
+    for who in matrix.who:
+        before = StoredDocumentAccess.objects.count()
+        response = who.client.get(url)
+        if who.user is None:
+            assert response.status_code == 302, who.relation
+        elif policies.may_see(who.grants, dossier, steps=steps):
+            assert who.relation in (*ACTING, "superuser")
+            assert response.status_code == 200, (who.relation, who.role)
+            assert b"".join(response.streaming_content) == result_pdf()
+            access = StoredDocumentAccess.objects.order_by("-pk").first()
+            assert access is not None
+            assert (access.document_id, access.user_id, access.dossier_id) == (stored.pk, who.user.pk, dossier.pk)
+            assert StoredDocumentAccess.objects.count() == before + 1
+            continue
+        else:
+            assert who.relation in NOTHING, who.relation
+            assert response.status_code == 404, (who.relation, who.role)
+        assert StoredDocumentAccess.objects.count() == before, (who.relation, who.role)
+
+    now = timezone.now()
+
+    def citizen(id_number: str) -> APIClient:
+        person = Citizen.objects.create(
+            issuer="https://vneid.example",
+            subject=f"sub-{id_number}",
+            kind="citizen",
+            id_number=id_number,
+            full_name="Công dân",
+            level="vneid_2",
+            first_signed_in_at=now,
+            last_signed_in_at=now,
+        )
+        client = APIClient()
+        session = client.session
+        session[SESSION_KEY] = person.pk
+        session.save()
+        return client
+
+    mine = f"/dich-vu-cong/ho-so-cua-toi/kho-du-lieu/{stored.pk}/"
+    before = StoredDocumentAccess.objects.count()
+    response = citizen(CITIZEN.id_number).get(mine)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == result_pdf()
+    access = StoredDocumentAccess.objects.order_by("-pk").first()
+    assert access is not None
+    assert (access.citizen_id_number, access.user_id) == (CITIZEN.id_number, None)
+    assert citizen("079190005678").get(mine).status_code == 404  # another citizen
+    assert APIClient().get(mine).status_code == 302  # anonymous: to the sign-in
+    assert matrix.officer("receiving", Role.RECEPTION).client.get(mine).status_code == 302  # staff: not a citizen
+    assert StoredDocumentAccess.objects.count() == before + 1
 
 
 def test_an_acting_officer_may_do_something_and_the_superuser_nothing(matrix: Matrix):

@@ -296,6 +296,15 @@ def notify_channels_check(form: forms.Form, data: dict[str, Any]) -> None:
         form.add_error("notify_channels", "Muốn nhận thông báo qua tin nhắn hoặc Zalo cần ghi số điện thoại.")
 
 
+def reuse_label(stored: Any) -> str:
+    """«Dùng giấy tờ đã có trong kho dữ liệu: <tên>, cấp ngày …, còn hiệu lực đến …»."""
+    text = f"Dùng giấy tờ đã có trong kho dữ liệu: {stored.name}"
+    if stored.issued_on:
+        text += f", cấp ngày {stored.issued_on:%d/%m/%Y}"
+    text += f", còn hiệu lực đến {stored.valid_until:%d/%m/%Y}" if stored.valid_until else ", không thời hạn"
+    return text
+
+
 class CounterReceptionForm(ConsoleForm):
     """The paper dossier at the desk: where, who, and the document checklist from the catalogue."""
 
@@ -342,9 +351,21 @@ class CounterReceptionForm(ConsoleForm):
         receiving: QuerySet[Agency],
         competent: QuerySet[Agency] | list[Agency],
         documents: Iterable[RequiredDocument],
+        offers: dict[str, Any] | None = None,
+        offers_url: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.offers = offers or {}
+        if offers_url:  # htmx: the data store's offers follow the id number as it is typed
+            self.fields["applicant_id_number"].widget.attrs.update(
+                {
+                    "hx-get": offers_url,
+                    "hx-trigger": "input changed delay:400ms, change",
+                    "hx-target": "#kho-du-lieu",
+                    "hx-swap": "outerHTML",
+                }
+            )
         receiving_field = self.fields["receiving_agency"]
         competent_field = self.fields["competent_agency"]
         assert isinstance(receiving_field, forms.ModelChoiceField)
@@ -368,6 +389,28 @@ class CounterReceptionForm(ConsoleForm):
                 widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "copies"}),
                 error_messages={"min_value": "Số bản phải từ 1 trở lên.", "invalid": "Số bản phải là số nguyên."},
             )
+            stored = self.offers.get(document.document_type_code)
+            if stored is not None:  # once-only (TT 01/2023/TT-VPCP Điều 24): offered instead of the paper
+                self.fields[f"reuse_{document.order}"] = forms.BooleanField(
+                    label=reuse_label(stored), required=False, initial=True
+                )
+
+    def reuse_fields(self) -> list[tuple[RequiredDocument, forms.BoundField, Any]]:
+        """(line, its reuse checkbox, the stored document offered) for each line the store can fill."""
+        return [
+            (d, self[f"reuse_{d.order}"], self.offers[d.document_type_code])
+            for d in self.documents
+            if f"reuse_{d.order}" in self.fields
+        ]
+
+    def reused_by_order(self) -> dict[int, int]:
+        """The stored documents chosen instead of the paper (catalogue order -> stored document id), for
+        ``dossier_receive_counter`` (which checks them again: ``catalogue.reuse_check``)."""
+        return {
+            d.order: self.offers[d.document_type_code].pk
+            for d in self.documents
+            if self.cleaned_data.get(f"reuse_{d.order}")
+        }
 
     def checklist(self) -> list[tuple[RequiredDocument, forms.BoundField, forms.BoundField]]:
         return [(d, self[f"doc_{d.order}"], self[f"copies_{d.order}"]) for d in self.documents]
@@ -378,16 +421,24 @@ class CounterReceptionForm(ConsoleForm):
         return [
             services.PaperDocument(required_document_id=d.pk, copies=data.get(f"copies_{d.order}") or d.copies)
             for d in self.documents
-            if data.get(f"doc_{d.order}")
+            if data.get(f"doc_{d.order}") and not data.get(f"reuse_{d.order}")
         ]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         for document in self.documents:
-            if document.mandatory and not data.get(f"doc_{document.order}"):
+            if document.mandatory and not data.get(f"doc_{document.order}") and not data.get(f"reuse_{document.order}"):
                 self.add_error(
                     f"doc_{document.order}",
                     f"Thiếu giấy tờ bắt buộc: «{document.name}». Chưa đủ thành phần hồ sơ thì chưa tiếp nhận.",
+                )
+        for document, _, stored in self.reuse_fields():
+            # the offer ticked is the one shown (the id number may have changed since, without the page knowing)
+            if data.get(f"reuse_{document.order}") and self.data.get(f"reuse_pk_{document.order}") != str(stored.pk):
+                self.add_error(
+                    f"reuse_{document.order}",
+                    f"Giấy tờ trong kho dữ liệu cho «{document.name}» đã thay đổi theo số định danh vừa nhập; "
+                    "vui lòng kiểm tra lại rồi chọn.",
                 )
         notify_channels_check(self, data)
         return data

@@ -27,5 +27,7 @@ urlpatterns = [
     path("mot-cua/ho-so-truc-tuyen/<id:pk>/", views.dossier_detail, name="dossier_new"),
     path("mot-cua/ho-so-truc-tuyen/<id:pk>/<slug:slug>/", views.dossier_action, name="action_new"),
     path("mot-cua/tep/<id:pk>/<id:order>/", views.dossier_document, name="document"),
+    path("mot-cua/tep/<id:pk>/<id:order>/khong-chap-nhan/", views.dossier_document_reject, name="document_reject"),
+    path("mot-cua/tiep-nhan/kho-du-lieu/", views.counter_offers, name="reception_offers"),
     path("mot-cua/ket-qua/<id:pk>/<id:result>/", views.dossier_result, name="result"),
 ]

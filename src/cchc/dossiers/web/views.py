@@ -253,7 +253,9 @@ def _detail(
             "fees_undetermined": any(line.amount is None for line in fee_lines),
             "supplements": [{"s": item, "by": person(item.requested_by)} for item in supplements],
             "extensions": extensions,
-            "documents": list(dossier.documents.order_by("order")),
+            "documents": list(dossier.documents.select_related("stored_document").order_by("order")),
+            # issue 16 item 5: who may mark a stored copy not acceptable (dossiers.policies)
+            "may_reject": policies.may_reject_stored_document(grants, dossier, active_step=active),
             "results": list(result_list_for_dossier(dossier)),  # issue 16: electronic results
             "rating": DossierRating.objects.filter(dossier=dossier).first(),
             "remaining": CalendarCache().remaining(dossier, now),
@@ -309,6 +311,32 @@ def dossier_document(request: HttpRequest, pk: int, order: int) -> HttpResponseB
         filename=f"{dossier.code or dossier.pk}-{document.order}{extension}",
         content_type=document.content_type or "application/octet-stream",
     )
+
+
+@require_POST
+@staff_login_required
+def dossier_document_reject(request: HttpRequest, pk: int, order: int) -> HttpResponse:
+    """Mark the stored copy behind a component not acceptable, with a reason (issue 16 item 5; the rule and who
+    may: ``services.dossier_document_reject``). A refusal re-renders the dossier's page with its message."""
+    now = timezone.now()
+    today = timezone.localdate(now)
+    dossier, steps, grants = _load(code=None, pk=pk, user=request.user, on=today, coded_too=True)
+    officer = request.user
+    assert isinstance(officer, AbstractBaseUser)  # staff_login_required
+    try:
+        services.dossier_document_reject(
+            dossier=dossier, order=order, actor=officer, at=now, reason=request.POST.get("reason", "")[:2000]
+        )
+    except DossierError as exc:
+        return _detail(
+            request, dossier=dossier, steps=steps, grants=grants, now=now, error=exc.message, status=exc.http_status
+        )
+    messages.success(
+        request,
+        "Đã đánh dấu giấy tờ không được chấp nhận; giấy tờ không còn được đề nghị dùng lại. "
+        "Yêu cầu người nộp bổ sung bản giấy hoặc tệp (thao tác «Yêu cầu bổ sung hồ sơ»).",
+    )
+    return HttpResponseRedirect(dossier_url(dossier) + "#thanh-phan")
 
 
 @staff_login_required
@@ -391,11 +419,15 @@ def counter_reception(request: HttpRequest) -> HttpResponse:
     candidates = list(competent_agency_candidates(version=version, on=today))
     desk_ids = {d.pk for d in desks}
     own = [a for a in candidates if a.pk in desk_ids]
+    documents = list(version.documents.all())
+    id_number = request.POST.get("applicant_id_number", "") if request.method == "POST" else ""
     form = f.CounterReceptionForm(
         request.POST if request.method == "POST" else None,
         receiving=desks,
         competent=candidates,
-        documents=version.documents.all(),
+        documents=documents,
+        offers=_counter_offers(documents, id_number, user=user, at=now),
+        offers_url=f"{reverse('dossiers_web:reception_offers')}?thu-tuc={procedure.code}",
         initial={"competent_agency": own[0].pk} if own else None,
     )
     error = ""
@@ -421,6 +453,7 @@ def counter_reception(request: HttpRequest) -> HttpResponse:
                     actor=user,
                     at=now,
                     documents=form.paper_documents(),
+                    reused=form.reused_by_order(),
                 )
             except DossierError as exc:
                 error = exc.message
@@ -437,6 +470,71 @@ def counter_reception(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "dossiers/reception_form.html",
-        {"procedure": procedure, "version": version, "form": form, "error": error},
+        {
+            "procedure": procedure,
+            "version": version,
+            "form": form,
+            "error": error,
+            "looked_up": _owner_valid(id_number),
+        },
         status=status,
+    )
+
+
+def _owner_valid(id_number: str) -> bool:
+    from cchc.records.constants import RecordsError
+    from cchc.records.services import owner_kind_of
+
+    try:
+        owner_kind_of(id_number)
+    except RecordsError:
+        return False
+    return True
+
+
+def _counter_offers(documents: list[Any], id_number: str, *, user: Any, at: datetime) -> dict[str, Any]:
+    """Once-only at the counter (TT 01/2023/TT-VPCP Điều 24; issue 16 item 5): the usable stored documents of
+    the person whose id number (or tax code) the officer typed, for the procedure's document types (the same
+    ``records.selectors.reusable_for`` as online). Each document shown to the officer is logged
+    (``StoredDocumentAccess``: who, when; NĐ 13/2023 Điều 27), as any opening of the store."""
+    id_number = (id_number or "").strip()
+    if not _owner_valid(id_number):
+        return {}
+    from cchc.records.selectors import reusable_for
+    from cchc.records.services import stored_document_access_log
+
+    offers = reusable_for(
+        owner_id_number=id_number,
+        type_codes=[d.document_type_code for d in documents],
+        on=timezone.localdate(at),
+    )
+    for stored in offers.values():
+        stored_document_access_log(stored, at=at, user=user)
+    return offers
+
+
+@staff_login_required
+def counter_offers(request: HttpRequest) -> HttpResponse:
+    """The htmx fragment of the counter reception form: the data store's documents offered for the id number
+    typed (``?thu-tuc=<procedure>&applicant_id_number=<số>``); only an officer of a receiving desk."""
+    now = timezone.now()
+    user: Any = request.user
+    desks = user_agencies(user=user, on=timezone.localdate(now), area=Area.ONE_STOP, role=Role.RECEPTION)
+    if not desks.exists():
+        return render(request, "dossiers/reception_forbidden.html", status=403)
+    try:
+        procedure = Procedure.objects.get(code=request.GET.get("thu-tuc", ""))
+        version = procedure_version_current(procedure=procedure, at=now)
+    except (Procedure.DoesNotExist, ProcedureVersion.DoesNotExist) as exc:
+        raise Http404("Không tìm thấy thủ tục đang áp dụng.") from exc
+    documents = list(version.documents.all())
+    id_number = request.GET.get("applicant_id_number", "")[:30]
+    form = f.CounterReceptionForm(
+        receiving=desks,
+        competent=[],
+        documents=documents,
+        offers=_counter_offers(documents, id_number, user=user, at=now),
+    )
+    return render(
+        request, "dossiers/_reception_offers.html", {"form": form, "looked_up": _owner_valid(id_number.strip())}
     )
