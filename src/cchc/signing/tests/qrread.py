@@ -89,10 +89,23 @@ def _finders(width: int, height: int, pixels: bytes) -> list[tuple[float, float,
     for group in groups:
         width_ = sorted(h[2] for h in group)[len(group) // 2]
         if len(group) >= width_ / 7 * 2:  # the 3-module core is crossed by at least two modules' rows
-            centres.append(
-                (sum(h[0] for h in group) / len(group), (group[0][1] + group[-1][1]) / 2, width_),
-            )
+            centre = (sum(h[0] for h in group) / len(group), (group[0][1] + group[-1][1]) / 2, width_)
+            if _vertical(width, height, pixels, centre):
+                centres.append(centre)
     return centres
+
+
+def _vertical(width: int, height: int, pixels: bytes, centre: tuple[float, float, float]) -> bool:
+    """The same 1:1:3:1:1 runs down the column through the centre (a finder pattern is square)."""
+    x, y, size = round(centre[0]), round(centre[1]), centre[2]
+    column = bytes(pixels[row * width + x] < 128 for row in range(height))
+    runs = [(m.group()[0] == 1, m.start(), m.end() - m.start()) for m in RUNS.finditer(column)]
+    core = next(k for k, run in enumerate(runs) if run[1] <= y < run[1] + run[2])
+    five = runs[core - 2 : core + 3]
+    if len(five) != 5 or not five[2][0]:
+        return False
+    unit = size / 7
+    return all(abs(r[2] - n * unit) <= unit * 0.6 for r, n in zip(five, (1, 1, 3, 1, 1), strict=True))
 
 
 def sample(width: int, height: int, pixels: bytes) -> list[list[bool]]:
