@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cchc.dossiers import policies
-from cchc.dossiers.constants import Channel, DossierStatus, ResultStatus
+from cchc.dossiers.constants import Channel, DossierStatus, PaymentChannel, ResultStatus
 from cchc.dossiers.models import Dossier, DossierRating, Payment, ResultDocument
 from cchc.dossiers.selectors import dossier_public_queryset, dossier_submission_reference
 from cchc.feedback.models import Feedback
@@ -42,10 +42,16 @@ class MyPayment:
     receipt_cancelled: str = ""  # "Đã hủy lúc …: <reason>" for the receipt of a refunded payment
 
 
+def _reference_label(payment: Payment) -> str:
+    """What the number recorded with a payment is: the gateway's transaction for an online payment, the
+    receipt the desk wrote for a payment at the counter or by bank transfer."""
+    return "mã giao dịch" if payment.channel == PaymentChannel.ONLINE_GATEWAY else "số biên lai"
+
+
 def _my_payment(payment: Payment) -> MyPayment:
     row = MyPayment(
         text=f"{_money(payment.amount)} đồng ngày {timezone.localtime(payment.paid_at):%d/%m/%Y}"
-        + (f", mã giao dịch {payment.receipt_number}" if payment.receipt_number else ""),
+        + (f", {_reference_label(payment)} {payment.receipt_number}" if payment.receipt_number else ""),
         status="Đã thanh toán",
     )
     try:

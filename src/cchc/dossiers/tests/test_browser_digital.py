@@ -234,6 +234,7 @@ def test_a_dossier_filed_online_gets_a_signed_result_verified_by_its_qr_and_its_
     row = citizen.locator("tr.my-dossier", has_text=online.code)
     expect(row).to_contain_text("Đã trả kết quả")
     expect(row.locator(".my-payment")).to_contain_text("200.000 đồng ngày")
+    expect(row.locator(".my-payment")).to_contain_text("số biên lai BL-0001")  # paid at the counter
     with citizen.expect_download() as download:
         row.get_by_role("link", name="Tải kết quả (PDF đã ký số)").click()
     signed = Path(download.value.path()).read_bytes()
