@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
-from cchc.dossiers.constants import Channel, DossierStatus
-from cchc.dossiers.models import Dossier, DossierRating, Payment
+from cchc.dossiers import policies
+from cchc.dossiers.constants import Channel, DossierStatus, PaymentChannel, ResultStatus
+from cchc.dossiers.models import Dossier, DossierRating, Payment, ResultDocument
 from cchc.dossiers.selectors import dossier_public_queryset, dossier_submission_reference
 from cchc.feedback.models import Feedback
 from cchc.identity.models import Citizen
@@ -40,10 +42,16 @@ class MyPayment:
     receipt_cancelled: str = ""  # "Đã hủy lúc …: <reason>" for the receipt of a refunded payment
 
 
+def _reference_label(payment: Payment) -> str:
+    """What the number recorded with a payment is: the gateway's transaction for an online payment, the
+    receipt the desk wrote for a payment at the counter or by bank transfer."""
+    return "mã giao dịch" if payment.channel == PaymentChannel.ONLINE_GATEWAY else "số biên lai"
+
+
 def _my_payment(payment: Payment) -> MyPayment:
     row = MyPayment(
         text=f"{_money(payment.amount)} đồng ngày {timezone.localtime(payment.paid_at):%d/%m/%Y}"
-        + (f", mã giao dịch {payment.receipt_number}" if payment.receipt_number else ""),
+        + (f", {_reference_label(payment)} {payment.receipt_number}" if payment.receipt_number else ""),
         status="Đã thanh toán",
     )
     try:
@@ -70,6 +78,7 @@ class MyDossier:
     asked: list[str] = field(default_factory=list)
     payments: list[MyPayment] = field(default_factory=list)
     result: str = ""
+    result_url: str = ""  # the signed electronic result, once the applicant may download it
     rating: str = ""
 
 
@@ -77,7 +86,10 @@ def citizen_dossiers_queryset(citizen: Citizen) -> QuerySet[Dossier]:
     return (
         dossier_public_queryset()
         .filter(applicant_kind=citizen.applicant_kind, applicant_id_number=citizen.applicant_id_number)
-        .prefetch_related("payments__receipt__series")
+        .prefetch_related(
+            "payments__receipt__series",
+            Prefetch("results", ResultDocument.objects.filter(status=ResultStatus.SIGNED).only("pk", "dossier_id")),
+        )
         .order_by("-submitted_at", "-pk")
     )
 
@@ -111,6 +123,8 @@ def citizen_dossiers(citizen: Citizen, *, limit: int = 200) -> list[MyDossier]:
             rating = None
         if d.returned_at is not None:
             row.result = f"Đã trả kết quả {_when(d.returned_at)}"
+            if d.results.all() and policies.applicant_may_download_result(d):
+                row.result_url = reverse("portal:result", args=[d.pk])
         elif d.processed_at is not None:
             row.result = f"Đã có kết quả {_when(d.processed_at)}, chờ nhận"
             row.asked.append("Nhận kết quả giải quyết")

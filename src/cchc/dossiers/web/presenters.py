@@ -208,6 +208,7 @@ class ActionState:
 
 ROLE_BLOCK_REASON = "Tài khoản của bạn không được phân công việc này."
 NO_STEP_REASON = "Hồ sơ không còn bước xử lý nào đang thực hiện."
+NO_PAPER_REASON = "Hồ sơ không có thành phần bản giấy nào chưa số hóa (thành phần nộp trực tuyến đã là tệp điện tử)."
 # Why an action waits, by the action that unblocks it (policies.Unblock), and what that action does.
 WAITING_REASONS: dict[Action, str] = {
     Action.RECEIVE: "Hồ sơ chưa được tiếp nhận.",
@@ -293,14 +294,21 @@ def _status_reason(state: policies.ActionState, dossier: Dossier) -> str:
 
 
 def action_states(
-    dossier: Dossier, active_step: DossierStep | None, grants: Grants, *, unpaid: Decimal | None = None
+    dossier: Dossier,
+    active_step: DossierStep | None,
+    grants: Grants,
+    *,
+    unpaid: Decimal | None = None,
+    papers_left: int | None = None,
 ) -> list[ActionState]:
     """Every action of the page, in the page's order: available now, or why not and who can unblock it.
 
     The policy decides (:func:`cchc.dossiers.policies.action_states`: the transition table's statuses
     and grants); this only words it. ``unpaid`` (đồng still owed, when the caller read it) warns on
     "Trả kết quả", which the service refuses while fees are unpaid (Nghị định 118/2025/NĐ-CP: the
-    result is returned after the fees are paid). The services check everything again.
+    result is returned after the fees are paid). ``papers_left`` (paper components not yet digitised,
+    when the caller read them): none, and "Số hóa" is shown as not possible, with why, instead of a form
+    whose list is empty (an online dossier has no paper component). The services check everything again.
     """
     decided = policies.action_states(grants, dossier, active_step)
     states = []
@@ -315,6 +323,8 @@ def action_states(
         elif state.block == policies.Block.ROLE:
             who = holders_text(state.holders, dossier, active_step)
             states.append(ActionState(action, title, False, ROLE_BLOCK_REASON, who))
+        elif action == Action.DIGITISE_DOCUMENT and papers_left == 0:
+            states.append(ActionState(action, title, False, NO_PAPER_REASON))
         else:
             warning = ""
             if action == Action.RETURN_RESULT and unpaid is not None and unpaid > 0:

@@ -32,7 +32,7 @@ from cchc.catalogue.models import Procedure, ProcedureVersion
 from cchc.catalogue.selectors import procedure_search, procedure_version_current
 from cchc.common.forms import ConsoleForm
 from cchc.dossiers import policies, services
-from cchc.dossiers.constants import Action, DossierError, StepStatus
+from cchc.dossiers.constants import Action, DocumentSource, DossierError, StepStatus
 from cchc.dossiers.models import Dossier, DossierDocument, DossierRating, DossierStep, ResultDocument
 from cchc.dossiers.policies import Grants
 from cchc.dossiers.results.selectors import result_list_for_dossier
@@ -203,7 +203,9 @@ def _detail(
     payments = list(dossier.payments.select_related("recorded_by").order_by("paid_at", "pk"))
     due = sum((line.amount for line in fee_lines if line.amount is not None), Decimal(0))
     paid = sum((p.amount for p in payments), Decimal(0))
-    states = action_states(dossier, active, grants, unpaid=due - paid if due else Decimal(0))
+    documents = list(dossier.documents.select_related("stored_document").order_by("order"))
+    papers_left = sum(1 for d in documents if d.source == DocumentSource.PAPER and d.stored_document_id is None)
+    states = action_states(dossier, active, grants, unpaid=due - paid if due else Decimal(0), papers_left=papers_left)
     warnings = {state.action: state.warning for state in states if state.warning}
     blocked = [state for state in states if not state.available]
     actions = [state.action for state in states if state.available]
@@ -253,7 +255,7 @@ def _detail(
             "fees_undetermined": any(line.amount is None for line in fee_lines),
             "supplements": [{"s": item, "by": person(item.requested_by)} for item in supplements],
             "extensions": extensions,
-            "documents": list(dossier.documents.select_related("stored_document").order_by("order")),
+            "documents": documents,
             # issue 16 item 5: who may mark a stored copy not acceptable (dossiers.policies)
             "may_reject": policies.may_reject_stored_document(grants, dossier, active_step=active),
             "results": list(result_list_for_dossier(dossier)),  # issue 16: electronic results

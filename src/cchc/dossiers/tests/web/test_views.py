@@ -287,8 +287,10 @@ def test_only_actions_allowed_by_status_and_role_are_offered(login, world: World
         "yeu-cau-nghia-vu-tai-chinh",
         "ghi-nhan-thanh-toan",
         "rut-ho-so",
-        "so-hoa-thanh-phan",  # issue 16 item 3: the receiving desk digitises paper components
     }
+    # issue 16 item 3: the desk digitises paper components; this dossier has none, so the page says why
+    blocked = [group.reason for group in reception.context["blocked"]]
+    assert "Hồ sơ không có thành phần bản giấy nào chưa số hóa" in " ".join(blocked)
 
 
 def test_handover_offers_the_staff_of_the_next_steps_agency(login, world: World):
