@@ -9,7 +9,7 @@ Every value comes from the environment, with defaults sized for this project's r
 - ``GUNICORN_TIMEOUT`` (60 s): a worker silent longer is killed and replaced (PDF exports are the longest
   requests). ``GUNICORN_MAX_REQUESTS`` (2000, with jitter): workers are recycled, bounding memory growth.
 - ``GUNICORN_ACCESS_LOG`` (``-``: standard output; empty: none): one JSON object per request with the
-  request id the application echoes in ``X-Request-ID`` (``cchc.common.logs``).
+  request id the application echoes in ``X-Request-ID`` (``cchc.config.logs``).
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "json": {"()": "cchc.common.logs.JsonFormatter"},
+        "json": {"()": "cchc.config.logs.JsonFormatter"},
         "raw": {"format": "%(message)s"},
     },
     "handlers": {

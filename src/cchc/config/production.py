@@ -95,6 +95,6 @@ MIDDLEWARE = [
     *MIDDLEWARE[1:],
 ]
 
-# Structured logs by default (cchc.common.logs); LOG_FORMAT=text keeps the readable form.
+# Structured logs by default (cchc.config.logs); LOG_FORMAT=text keeps the readable form.
 if env_str("LOG_FORMAT", "json") == "json":
-    LOGGING["handlers"]["console"]["formatter"] = "json"
+    LOGGING["handlers"]["console"]["formatter"] = "json"  # type: ignore[index]

@@ -181,15 +181,15 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Logs on standard error; LOG_FORMAT=json (the production default, cchc.common.logs) writes one JSON object
+# Logs on standard error; LOG_FORMAT=json (the production default, cchc.config.logs) writes one JSON object
 # per line with the request id, for a log collector; "text" is the readable form of a laptop.
 LOG_FORMAT = env_str("LOG_FORMAT", "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "cchc.common.logs.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "cchc.config.logs.RequestIdFilter"}},
     "formatters": {
-        "json": {"()": "cchc.common.logs.JsonFormatter"},
+        "json": {"()": "cchc.config.logs.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },
     "handlers": {
@@ -202,7 +202,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
-# /readyz (cchc.common.health): background work older than this is reported as lagging
+# /readyz (cchc.config.health): background work older than this is reported as lagging
 CCHC_READY_MAX_LAG_S = int(env_str("CCHC_READY_MAX_LAG_S", "300"))
 
 # Background work (Django Tasks API): the database backend by default, run by `cchc db_worker`;

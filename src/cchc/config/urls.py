@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from cchc.common import health
+from cchc.config import health
 
 urlpatterns = [
     # issue 17 item 1: liveness and readiness for load balancers and process managers

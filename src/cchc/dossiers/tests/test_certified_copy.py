@@ -24,7 +24,7 @@ from cchc.dossiers.constants import DossierError, DossierErrorCode, ResultStatus
 from cchc.dossiers.lifecycle.applicants import PaperDocument
 from cchc.dossiers.models import CertificationSequence, Dossier, DossierDocument, ResultDocument
 from cchc.dossiers.tests.conftest import AT, CITIZEN, PUBLISHED, World
-from cchc.dossiers.tests.test_results import _sign_all, _stored, certificates  # noqa: F401
+from cchc.dossiers.tests.test_results import _sign_all, _stored
 from cchc.records.models import StoredDocument
 from cchc.signing.verify import verify
 

@@ -1,4 +1,4 @@
-"""/healthz and /readyz (issue 17 item 1, cchc.common.health): JSON, never a 500, a failing dependency
+"""/healthz and /readyz (issue 17 item 1, cchc.config.health): JSON, never a 500, a failing dependency
 makes the machine unready (503), background lag is reported without making it unready."""
 
 from __future__ import annotations
