@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "cchc.plans",
     "cchc.par",
     "cchc.reporting",
+    "cchc.ops",  # issue 17: backup and restore
 ]
 
 MIDDLEWARE = [
