@@ -197,14 +197,22 @@ def test_the_month_as_computed_by_hand(world: World, month: Month) -> None:
     for code in ("PUBLISH_ON_TIME", "PUBLIC_UPDATE_ON_TIME"):
         assert (report.results[code].status, report.results[code].denominator) == (Status.EMPTY, 0)
     # no data: reported, not counted, not 0
+    linked = report.results["SYNCED_WITH_DVCQG_PERSONAL_STORAGE"]
+    assert (linked.status, linked.numerator, linked.score) == (Status.NO_DATA, None, None)
+    assert linked.reason.startswith("Chưa có dữ liệu")
+    # 4.1 measured from the signed electronic results (issue 16): none attached here, 0 points
     original = report.results["ORIGINAL_RESULT_AVAILABLE"]
-    assert (original.status, original.numerator, original.score) == (Status.NO_DATA, None, None)
-    assert original.reason.startswith("Chưa có dữ liệu")
+    completed = report.results["PROCESSING_TIME_AVG"].denominator
+    assert (original.status, original.numerator, original.denominator, original.score) == (
+        Status.COMPUTED,
+        0,
+        completed,
+        0,
+    )
     excluded = {r.indicator.code for r in report.excluded}
     assert excluded == {
         "PUBLISH_ON_TIME",
         "PUBLIC_UPDATE_ON_TIME",
-        "ORIGINAL_RESULT_AVAILABLE",
         "ELECTRONIC_CERTIFIED_COPY",
         "SYNCED_WITH_DVCQG_PERSONAL_STORAGE",
         "CITIZEN_DATA_CONNECTED_FORMALITY",
@@ -212,8 +220,9 @@ def test_the_month_as_computed_by_hand(world: World, month: Month) -> None:
         "PETITION_HANDLING_SATISFACTION",
         "PAYMENT_INTEGRATED",
     }
-    # 60 after issue 14 (1.4), 62 since 4.5b is measured (issue 15: nobody signed in here, 0 points)
-    assert report.measured_max == 100 - sum(r.indicator.max_points for r in report.excluded) == 62
+    # 60 after issue 14 (1.4), 62 since 4.5b is measured (issue 15: nobody signed in here, 0 points), 68
+    # since 4.1 is (issue 16)
+    assert report.measured_max == 100 - sum(r.indicator.max_points for r in report.excluded) == 68
     identified = report.results["CITIZEN_DATA_CONNECTED_DOSSIER"]
     assert (identified.status, identified.numerator, identified.denominator, identified.score) == (
         Status.COMPUTED,
@@ -400,7 +409,7 @@ def test_drill_down_matches_every_dossier_figure(world: World, month: Month) -> 
         indicator_dossiers("ONLINE_PROCEDURES", JANUARY, Scope(), "numerator", at=CLOSE)
     assert caught.value.code == IndicatorErrorCode.NOT_DOSSIER_BASED
     with pytest.raises(IndicatorError) as caught:
-        indicator_dossiers("ORIGINAL_RESULT_AVAILABLE", JANUARY, Scope(), "numerator", at=CLOSE)
+        indicator_dossiers("SYNCED_WITH_DVCQG_PERSONAL_STORAGE", JANUARY, Scope(), "numerator", at=CLOSE)
     assert caught.value.code == IndicatorErrorCode.NO_DATA
     with pytest.raises(IndicatorError) as caught:
         indicator_dossiers("PROGRESS_ON_TIME", JANUARY, Scope(), "tử số", at=CLOSE)
