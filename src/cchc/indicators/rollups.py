@@ -364,7 +364,7 @@ def _facts_range_sql() -> str:
         f"FROM {table['dossier']} d JOIN {table['version']} v ON v.id = d.procedure_version_id "
         "LEFT JOIN (SELECT dossier_id, bool_or(source = %(upload)s) AS upload, "
         "bool_or(source = %(reused)s) AS reused, "
-        "bool_or(source = %(upload)s OR stored_document_id IS NOT NULL) AS digitised "
+        "bool_or(source = %(upload)s OR source = %(reused)s OR stored_document_id IS NOT NULL) AS digitised "
         f"FROM {table['document']} WHERE {in_range} GROUP BY dossier_id) doc ON doc.dossier_id = d.id "
         f"LEFT JOIN (SELECT DISTINCT dossier_id FROM {table['result']} WHERE {in_range} "
         "AND status = %(signed)s) res ON res.dossier_id = d.id "

@@ -63,7 +63,7 @@ ENDED_WAITING_STATUSES = (DossierStatus.SUPPLEMENT_REQUESTED, DossierStatus.STOP
 # A digitised component (F766 4.2): a file uploaded online, a document reused from the data store, or a paper
 # received at the counter and digitised there (TT 01/2023/TT-VPCP Điều 4-5); the last two point at the
 # stored document.
-DIGITISED_DOCUMENT = Q(source=DocumentSource.UPLOAD) | Q(stored_document__isnull=False)
+DIGITISED_DOCUMENT = Q(source__in=[DocumentSource.UPLOAD, DocumentSource.REUSED]) | Q(stored_document__isnull=False)
 
 # The dossier-based indicators, in the order they are counted.
 DOSSIER_INDICATORS = (

@@ -171,8 +171,9 @@ def test_the_month_as_computed_by_hand(world: World, month: Month) -> None:
     assert average.ratio == Fraction(seconds, 4 * 86400)
     # 3.3: received in January A, B, C, D, E, H, K; online: H. 6 × (1/7) / 50 % = 12/7
     assert figures(report, "ONLINE_SUBMISSION") == (1, 7, Decimal("14.29"), Decimal("1.71"))
-    # 4.2: H uploaded its file. 4 × (1/7) / 80 % = 5/7 ; 4.3: D reused one. 2 × (1/7) / 80 % = 5/14
-    assert figures(report, "SO_HOA_GIAY_TO_GIAI_QUYET") == (1, 7, Decimal("14.29"), Decimal("0.71"))
+    # 4.2: H uploaded its file and D reused one, but neither has a signed electronic result (issue 16:
+    # both conditions) ; 4.3: D reused one. 2 × (1/7) / 80 % = 5/14
+    assert figures(report, "SO_HOA_GIAY_TO_GIAI_QUYET") == (0, 7, Decimal("0.00"), Decimal("0.00"))
     assert figures(report, "REUSED_DIGITIZED_DATA") == (1, 7, Decimal("14.29"), Decimal("0.36"))
     # 5.4: finished A, B, C, K; satisfied and on time: A, K. 6 × 50 % / 90 % = 10/3
     assert figures(report, "DOSSIER_RECEIVING_SATISFACTION") == (2, 4, Decimal("50.00"), Decimal("3.33"))
@@ -354,7 +355,7 @@ def test_scopes_agency_commune_procedure(world: World, month: Month) -> None:
         result = commune.results[code]
         assert (result.status, result.score) == (Status.NOT_APPLICABLE, points)
     # 4.5a counts here (full marks; 4.5b and 3.2 counted already); 3.6 and 3.5b have nothing to count (below)
-    assert commune.measured_max == 62 + 2 - 6 - 2
+    assert commune.measured_max == 68 + 2 - 6 - 2
     # the commune procedure has no non-zero fee: 3.6 and 3.5b have nothing to count there
     assert commune.results["ONLINE_PAYMENT"].status == Status.EMPTY
     assert "ONLINE_PAYMENT" in {r.indicator.code for r in commune.excluded}

@@ -100,7 +100,7 @@ def test_the_dashboard_counts_1_4_among_the_measured_points(world, month: Month,
     _acknowledge(month.a)
     apply_events()
     page = client.get("/chi-so/", {"ky": "2026-01"}).content.decode()
-    assert '/<span data-testid="measured-max">62</span> điểm đo được' in page  # with 4.5b (issue 15)
+    assert '/<span data-testid="measured-max">68</span> điểm đo được' in page  # with 4.5b, 4.1 (issues 15, 16)
     assert "Hệ thống chưa đồng bộ hồ sơ lên Cổng Dịch vụ công quốc gia" not in page
 
 

@@ -178,7 +178,7 @@ def document_digitised(document: SyncDocument) -> bool:
     """``DuocSoHoa``: the component holds a file — uploaded, reused from the data store, or a paper scanned
     at the counter (TT 01/2023/TT-VPCP Điều 4-5). The same rule as QĐ 766 indicator 4.2 counts
     (``cchc.indicators.selectors.DIGITISED_DOCUMENT``)."""
-    return document.has_file or document.stored
+    return document.has_file or document.stored or document.source == DocumentSource.REUSED
 
 
 def _document_item(document: SyncDocument) -> dict[str, Any]:
