@@ -180,6 +180,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # the font subsetter pyHanko runs for each signature block logs every glyph at INFO
+    "loggers": {"fontTools": {"level": "WARNING"}},
 }
 
 # Background work (Django Tasks API): the database backend by default, run by `cchc db_worker`;
