@@ -94,11 +94,15 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def data_module(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+def data_module(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[None]:
+    from django.test import override_settings
+
     from cchc.catalogue.services import catalogue_import_demo
     from cchc.org.services import org_load_khanh_hoa
 
-    with django_db_blocker.unblock(), transaction.atomic():
+    # the services path scans the counter papers and stores the uploads (issue 16): not in var/media
+    media = override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media")))
+    with media, django_db_blocker.unblock(), transaction.atomic():
         org_load_khanh_hoa()
         catalogue_import_demo(at=PUBLISHED)
         # given a bulk load (no audit events), components the simulator does not write, and a rebuild
