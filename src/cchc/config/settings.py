@@ -201,6 +201,8 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # the font subsetter pyHanko runs for each signature block logs every glyph at INFO
+    "loggers": {"fontTools": {"level": "WARNING"}},
 }
 
 # /readyz (cchc.config.health): background work older than this is reported as lagging

@@ -55,6 +55,10 @@ class DossierEvent(StrEnum):
     RESULT_ATTACHED = "dossier.result_attached"
     DOCUMENT_DIGITISED = "dossier.document_digitised"
     RESULT_REVOKED = "dossier.result_revoked"
+    # not a transition: written by the signing subscriber (dossiers.results.services.result_sign) when an
+    # attached result is signed, so that the readers of "a signed electronic result" (the indicator
+    # rollups, QĐ 766 4.1/4.2; the national portal's result link) follow it
+    RESULT_SIGNED = "dossier.result_signed"
 
 
 # The keys of "details" per topic (all values JSON: amounts as strings of whole đồng, moments ISO).
@@ -76,6 +80,7 @@ TOPIC_DETAILS: dict[DossierEvent, tuple[str, ...]] = {
     DossierEvent.RESULT_ATTACHED: ("title",),
     DossierEvent.DOCUMENT_DIGITISED: ("document", "digitisation_code"),
     DossierEvent.RESULT_REVOKED: ("title", "reason"),
+    DossierEvent.RESULT_SIGNED: ("title", "signer"),
 }
 
 

@@ -245,7 +245,16 @@ INDICATORS: tuple[Indicator, ...] = (
         target=_pct(50),
         source=Source.DOSSIERS,
         portal_code=False,
-        note="Chưa nhân tỷ lệ đồng bộ và chưa xét điều kiện có kết quả điện tử (hệ thống chưa lưu kết quả điện tử).",
+        # F766-doc 3.3 adds "and, where the procedure requires a paper result, an electronic result" to the
+        # numerator. Not applied, on purpose: the counters the deployed portal scores the 12 points from are
+        # plain channel sums (API profile qd766-online-v1: channelOnlineSum / channelTotalSum, domain-vn
+        # §1.3), and with the condition an online dossier received in a running period would count only
+        # once its result is signed, so 3.3 would measure the processing's progress rather than the
+        # channel. The electronic result is measured where the formula is about it (4.1, 4.2). To apply
+        # it: add ``& Q(result_signed=True)`` to the numerator in selectors.indicator_filters and a
+        # counter ``received_online_result`` to the rollups.
+        note="Chưa nhân tỷ lệ đồng bộ. Không xét điều kiện có kết quả điện tử: Cổng DVCQG chấm điểm chỉ tiêu "
+        "này theo tổng số hồ sơ theo kênh nộp; kết quả điện tử được đo ở chỉ tiêu 4.1 và 4.2.",
     ),
     # --- Số hóa hồ sơ (22) ---
     Indicator(
@@ -254,12 +263,27 @@ INDICATORS: tuple[Indicator, ...] = (
         row=11,
         name="Tỷ lệ hồ sơ có cấp kết quả giải quyết điện tử",
         group=Group.DIGITISATION,
-        numerator="Số hồ sơ có tệp kết quả điện tử (TTHC có kết quả là giấy tờ)",
-        denominator="Số hồ sơ của các TTHC đó",
+        numerator="Số hồ sơ tiếp nhận trong kỳ đã xử lý xong có kết quả điện tử đã ký số",
+        denominator="Số hồ sơ tiếp nhận trong kỳ đã xử lý xong (TTHC có kết quả là giấy tờ)",
         unit="hồ sơ",
         max_points=6,
-        source=Source.NONE,
-        no_data_reason="Hệ thống chưa lưu tệp kết quả giải quyết điện tử của hồ sơ.",
+        # F766 4.1 (domain-vn §1.5): dossiers with a result file link synced, of the procedures whose result
+        # is a paper document ("TTHC có kết quả là giấy tờ") / dossiers of those procedures. Numerator here:
+        # the dossier has an electronic result in the signed state (dossiers.ResultDocument, status
+        # «Đã ký số»; a result pending, failed, replaced or revoked does not count) — the file whose link
+        # the national sync sends as DuongDanTepTinKetQua. Choices, where the formula is not precise:
+        # - "TTHC có kết quả là giấy tờ" = every procedure of the catalogue: each one declares its result
+        #   document (ProcedureVersion.result_document_type / _name, required by the catalogue's schema),
+        #   including the notices and extracts of the residence procedures, which are documents too. The
+        #   catalogue holds no "result is only a data update" flag; when it does, filter the denominator
+        #   on it (selectors.indicator_filters and the rollup counters ``completed`` / ``completed_result``).
+        # - The dossiers counted are those received in the window and processed ("Đã xử lý xong",
+        #   ``processed_at`` set: the 2.2 counter ``completed``): a result exists only once the dossier is
+        #   decided, so a dossier still in process, stopped or withdrawn is not held against the agency.
+        #   To count every dossier received instead, use ``received`` / ``received_result``.
+        source=Source.DOSSIERS,
+        note="TTHC có kết quả là giấy tờ: mọi thủ tục trong danh mục (mỗi thủ tục đều khai báo giấy tờ kết quả). "
+        "Chỉ tính hồ sơ đã xử lý xong; kết quả phải ở trạng thái «Đã ký số».",
     ),
     Indicator(
         code="SO_HOA_GIAY_TO_GIAI_QUYET",
@@ -267,13 +291,20 @@ INDICATORS: tuple[Indicator, ...] = (
         row=12,
         name="Tỷ lệ hồ sơ thực hiện số hóa thành phần hồ sơ",
         group=Group.DIGITISATION,
-        numerator="Số hồ sơ tiếp nhận trong kỳ có ít nhất một thành phần là tệp điện tử",
+        numerator="Số hồ sơ tiếp nhận trong kỳ có thành phần đã số hóa và có kết quả điện tử đã ký số",
         denominator="Số hồ sơ tiếp nhận trong kỳ",
         unit="hồ sơ",
         max_points=4,
         target=_pct(80),
+        # F766 4.2 (domain-vn §1.5): dossiers with digitised components (a file attached to a component)
+        # AND an electronic result / dossiers under authority (received in the period). A component is
+        # digitised when it holds a file: uploaded online (source ``upload``), reused from the data store
+        # (``reused``, pointing at the stored file), or a paper received at the counter and scanned there
+        # (``DossierDocument.stored_document`` set by the action digitise_document; TT 01/2023/TT-VPCP
+        # Điều 4-5). The electronic result: a ResultDocument «Đã ký số», as 4.1.
         source=Source.DOSSIERS,
-        note="Chưa xét điều kiện có kết quả điện tử (hệ thống chưa lưu kết quả điện tử).",
+        note="Thành phần đã số hóa: tệp nộp trực tuyến, giấy tờ tái sử dụng từ kho dữ liệu hoặc bản giấy được "
+        "số hóa tại quầy; kết quả điện tử: kết quả đã ký số.",
     ),
     Indicator(
         code="ELECTRONIC_CERTIFIED_COPY",
@@ -312,6 +343,11 @@ INDICATORS: tuple[Indicator, ...] = (
         unit="hồ sơ",
         max_points=2,
         target=_pct(80),
+        # F766 4.3 (domain-vn §1.5): dossiers with a component re-using digitised data / received. A
+        # component counts when it was recorded as reused (DocumentSource.REUSED: the applicant chose a
+        # document held in their data store instead of an upload, TT 01/2023/TT-VPCP Điều 24; the flag
+        # TaiLieuNop.DuocTaiSuDung the national sync sends). A paper digitised at the counter is not a
+        # reuse (it counts in 4.2).
         source=Source.DOSSIERS,
     ),
     Indicator(

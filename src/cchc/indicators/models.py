@@ -55,6 +55,10 @@ class DossierFact(models.Model):
     synced = models.BooleanField("đã đồng bộ lên Cổng DVCQG", default=False)  # a DossierSync row (1.4)
     # the applicant signed in with an electronic identity account (Dossier.applicant_identity, 4.5b)
     identified = models.BooleanField("người nộp xác thực định danh điện tử", default=False)
+    # a component holding a file: uploaded, reused or digitised at the counter (4.2)
+    digitised = models.BooleanField("có thành phần đã số hóa", default=False)
+    # an electronic result in the signed state (dossiers.ResultDocument «Đã ký số»; 4.1, 4.2)
+    result_signed = models.BooleanField("có kết quả điện tử đã ký số", default=False)
     fee = models.BooleanField("có phí, lệ phí")
     paid_online = models.BooleanField("thanh toán trực tuyến")
     dissatisfied = models.BooleanField("không hài lòng")
@@ -105,10 +109,12 @@ ROLLUP_COUNTERS = (
     "received_reused",
     "received_synced",
     "received_identified",
+    "received_digitised_result",
     "received_fee",
     "received_fee_paid",
     "received_le1",
     "completed",
+    "completed_result",
     "completed_elapsed_us",
     "completed_paused_us",
     # by end-of-processing day
@@ -131,10 +137,12 @@ class RollupCounters(models.Model):
     received_reused = models.BigIntegerField(default=0)
     received_synced = models.BigIntegerField(default=0)
     received_identified = models.BigIntegerField(default=0)
+    received_digitised_result = models.BigIntegerField(default=0)  # 4.2: digitised component and signed result
     received_fee = models.BigIntegerField(default=0)
     received_fee_paid = models.BigIntegerField(default=0)
     received_le1 = models.BigIntegerField(default=0)
     completed = models.BigIntegerField(default=0)
+    completed_result = models.BigIntegerField(default=0)  # 4.1: processed with a signed electronic result
     completed_elapsed_us = models.BigIntegerField(default=0)
     completed_paused_us = models.BigIntegerField(default=0)
     ended = models.BigIntegerField(default=0)

@@ -83,8 +83,17 @@ from cchc.dossiers.constants import (
     IdentityLevel,
     PaymentChannel,
     RatingLevel,
+    ResultStatus,
 )
-from cchc.dossiers.models import Dossier, DossierDocument, DossierRating, FeeLine, Payment, SupplementRequest
+from cchc.dossiers.models import (
+    Dossier,
+    DossierDocument,
+    DossierRating,
+    FeeLine,
+    Payment,
+    ResultDocument,
+    SupplementRequest,
+)
 from cchc.dossiers.rules import SUPPLEMENTS_ON_TIME
 from cchc.feedback.constants import FeedbackStatus
 from cchc.feedback.models import Feedback
@@ -136,6 +145,8 @@ _FACT_COLUMNS = (
     "paused_us",
     "synced",
     "identified",
+    "digitised",
+    "result_signed",
 )
 _PAYMENT_COLUMNS = ("payment_id", "dossier_id", "agency_id", "procedure_id", "field_id", "paid_at", "paid_day")
 _KEY = ("agency_id", "procedure_id", "field_id")
@@ -217,6 +228,8 @@ def facts_queryset(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier, dict[str, A
             f_reused=F("has_reused"),
             f_synced=F("synced"),
             f_identified=F("identified"),
+            f_digitised=F("has_digitised"),
+            f_result_signed=F("result_signed"),
             f_fee=F("has_fee"),
             f_paid_online=F("paid_online"),
             f_dissatisfied=F("dissatisfied"),
@@ -263,6 +276,8 @@ def facts_queryset(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier, dict[str, A
         "f_paused",
         "f_synced",
         "f_identified",
+        "f_digitised",
+        "f_result_signed",
     )
 
 
@@ -326,6 +341,7 @@ def _facts_range_sql() -> str:
             ("supplement", SupplementRequest),
             ("feedback", Feedback),
             ("sync", DossierSync),
+            ("result", ResultDocument),
         )
     }
     micro = "CAST(EXTRACT(EPOCH FROM {}) * 1000000 AS bigint)"
@@ -340,13 +356,18 @@ def _facts_range_sql() -> str:
         "d.received_at, d.statutory_due_at AS due_at, d.processed_at, "
         f"d.supplement_count <= {SUPPLEMENTS_ON_TIME} AS le1, d.channel = %(online)s AS online, {end} AS end_at, "
         "COALESCE(doc.upload, false) AS upload, COALESCE(doc.reused, false) AS reused, "
+        "COALESCE(doc.digitised, false) AS digitised, res.dossier_id IS NOT NULL AS result_signed, "
         "sync.dossier_id IS NOT NULL AS synced, d.applicant_identity <> %(anonymous)s AS identified, "
         "fee.dossier_id IS NOT NULL AS fee, paid.dossier_id IS NOT NULL AS paid_online, "
         "(r.dossier_id IS NOT NULL OR fb.dossier_id IS NOT NULL) AS dissatisfied, "
         "COALESCE(s.paused_us, 0) AS paused_us "
         f"FROM {table['dossier']} d JOIN {table['version']} v ON v.id = d.procedure_version_id "
-        f"LEFT JOIN (SELECT dossier_id, bool_or(source = %(upload)s) AS upload, bool_or(source = %(reused)s) AS reused "
+        "LEFT JOIN (SELECT dossier_id, bool_or(source = %(upload)s) AS upload, "
+        "bool_or(source = %(reused)s) AS reused, "
+        "bool_or(source = %(upload)s OR source = %(reused)s OR stored_document_id IS NOT NULL) AS digitised "
         f"FROM {table['document']} WHERE {in_range} GROUP BY dossier_id) doc ON doc.dossier_id = d.id "
+        f"LEFT JOIN (SELECT DISTINCT dossier_id FROM {table['result']} WHERE {in_range} "
+        "AND status = %(signed)s) res ON res.dossier_id = d.id "
         f"LEFT JOIN (SELECT dossier_id FROM {table['sync']} WHERE {in_range}) sync ON sync.dossier_id = d.id "
         f"LEFT JOIN (SELECT DISTINCT dossier_id FROM {table['fee']} WHERE {in_range} "
         "AND (amount IS NULL OR amount > 0)) fee ON fee.dossier_id = d.id "
@@ -403,6 +424,7 @@ def _facts_range_insert(lo: int, hi: int) -> int:
         "anonymous": IdentityLevel.NONE.value,
         "upload": DocumentSource.UPLOAD.value,
         "reused": DocumentSource.REUSED.value,
+        "signed": ResultStatus.SIGNED.value,
         "gateway": PaymentChannel.ONLINE_GATEWAY.value,
         "dissatisfied_level": RatingLevel.DISSATISFIED.value,
         "rejected": FeedbackStatus.REJECTED.value,
@@ -436,10 +458,12 @@ _RECEIVED_PARTS = {
     "received_reused": _when("reused"),
     "received_synced": _when("synced"),
     "received_identified": _when("identified"),
+    "received_digitised_result": _when("digitised AND result_signed"),
     "received_fee": _when("fee"),
     "received_fee_paid": _when("fee AND paid_online"),
     "received_le1": _when("le1"),
     "completed": _when("processed"),
+    "completed_result": _when("processed AND result_signed"),
     "completed_elapsed_us": "elapsed_us",
     "completed_paused_us": "paused_us",
 }
@@ -910,9 +934,11 @@ _WINDOW_RECEIVED = (
     "received_reused",
     "received_synced",
     "received_identified",
+    "received_digitised_result",
     "received_fee",
     "received_fee_paid",
     "completed",
+    "completed_result",
     "completed_elapsed_us",
     "completed_paused_us",
 )
@@ -1161,9 +1187,11 @@ _PARTIAL = (
     ("w_received_reused", "received", "t.reused", "1"),
     ("w_received_synced", "received", "t.synced", "1"),
     ("w_received_identified", "received", "t.identified", "1"),
+    ("w_received_digitised_result", "received", "t.digitised AND t.result_signed", "1"),
     ("w_received_fee", "received", "t.fee", "1"),
     ("w_received_fee_paid", "received", "t.fee AND t.paid_online", "1"),
     ("w_completed", "received", "t.processed", "1"),
+    ("w_completed_result", "received", "t.processed AND t.result_signed", "1"),
     ("w_completed_elapsed_us", "received", "", "t.elapsed_us"),
     ("w_completed_paused_us", "received", "", "t.paused_us"),
     ("w_ended", "ended", "", "1"),
@@ -1189,6 +1217,8 @@ _PARTIAL_COLUMNS = (
     "reused",
     "synced",
     "identified",
+    "digitised",
+    "result_signed",
     "fee",
     "paid_online",
     "processed",
@@ -1238,9 +1268,11 @@ def _counters(sums: dict[int, _Sums]) -> dict[int, Counters]:
             received_reused,
             received_synced,
             received_identified,
+            received_digitised_result,
             fee,
             fee_paid,
             completed,
+            completed_result,
             elapsed_us,
             paused_us,
             finished,
@@ -1264,7 +1296,9 @@ def _counters(sums: dict[int, _Sums]) -> dict[int, Counters]:
             "PROCESSING_TIME_AVG:den": completed,
             "ONLINE_SUBMISSION:num": received_online,
             "ONLINE_SUBMISSION:den": received,
-            "SO_HOA_GIAY_TO_GIAI_QUYET:num": received_upload,
+            "ORIGINAL_RESULT_AVAILABLE:num": completed_result,
+            "ORIGINAL_RESULT_AVAILABLE:den": completed,
+            "SO_HOA_GIAY_TO_GIAI_QUYET:num": received_digitised_result,
             "SO_HOA_GIAY_TO_GIAI_QUYET:den": received,
             "REUSED_DIGITIZED_DATA:num": received_reused,
             "REUSED_DIGITIZED_DATA:den": received,

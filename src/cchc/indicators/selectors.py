@@ -37,8 +37,17 @@ from cchc.dossiers.constants import (
     IdentityLevel,
     PaymentChannel,
     RatingLevel,
+    ResultStatus,
 )
-from cchc.dossiers.models import Dossier, DossierDocument, DossierRating, FeeLine, Payment, SupplementRequest
+from cchc.dossiers.models import (
+    Dossier,
+    DossierDocument,
+    DossierRating,
+    FeeLine,
+    Payment,
+    ResultDocument,
+    SupplementRequest,
+)
 from cchc.dossiers.rules import SUPPLEMENTS_ON_TIME
 from cchc.feedback.constants import FeedbackStatus
 from cchc.feedback.models import Feedback
@@ -51,11 +60,17 @@ from cchc.integrations.models import DossierSync
 # The statuses in which a supplement request may still be open: waiting for it, or ended without it.
 ENDED_WAITING_STATUSES = (DossierStatus.SUPPLEMENT_REQUESTED, DossierStatus.STOPPED, DossierStatus.WITHDRAWN)
 
+# A digitised component (F766 4.2): a file uploaded online, a document reused from the data store, or a paper
+# received at the counter and digitised there (TT 01/2023/TT-VPCP Điều 4-5); the last two point at the
+# stored document.
+DIGITISED_DOCUMENT = Q(source__in=[DocumentSource.UPLOAD, DocumentSource.REUSED]) | Q(stored_document__isnull=False)
+
 # The dossier-based indicators, in the order they are counted.
 DOSSIER_INDICATORS = (
     "PROGRESS_ON_TIME",
     "PROCESSING_TIME_AVG",
     "ONLINE_SUBMISSION",
+    "ORIGINAL_RESULT_AVAILABLE",
     "SO_HOA_GIAY_TO_GIAI_QUYET",
     "REUSED_DIGITIZED_DATA",
     "DOSSIER_RECEIVING_SATISFACTION",
@@ -99,6 +114,11 @@ def dossier_facts(queryset: QuerySet[Dossier] | None = None) -> QuerySet[Dossier
         ),
         has_upload=Exists(documents.filter(source=DocumentSource.UPLOAD)),
         has_reused=Exists(documents.filter(source=DocumentSource.REUSED)),
+        # F766 4.2: a component holding a file — uploaded, reused from the data store, or a paper scanned
+        # at the counter (stored_document set by digitise_document)
+        has_digitised=Exists(documents.filter(DIGITISED_DOCUMENT)),
+        # F766 4.1, 4.2: an electronic result in the signed state (not pending, failed, replaced, revoked)
+        result_signed=Exists(ResultDocument.objects.filter(dossier=OuterRef("pk"), status=ResultStatus.SIGNED)),
         # legal (F766 5.4, as the national portal counts it): a "không hài lòng" rating or a feedback
         # (PAKN) about the dossier makes it a dissatisfied one; a feedback refused as inadmissible
         # ("không tiếp nhận xử lý") does not.
@@ -156,7 +176,8 @@ def indicator_filters(window: Window) -> dict[str, tuple[Q, Q]]:
         "PROGRESS_ON_TIME": (progress & on_time, progress),
         "PROCESSING_TIME_AVG": (completed, completed),
         "ONLINE_SUBMISSION": (received & Q(channel=Channel.ONLINE), received),
-        "SO_HOA_GIAY_TO_GIAI_QUYET": (received & Q(has_upload=True), received),
+        "ORIGINAL_RESULT_AVAILABLE": (completed & Q(result_signed=True), completed),
+        "SO_HOA_GIAY_TO_GIAI_QUYET": (received & Q(has_digitised=True, result_signed=True), received),
         "REUSED_DIGITIZED_DATA": (received & Q(has_reused=True), received),
         "DOSSIER_RECEIVING_SATISFACTION": (finished & on_time & Q(dissatisfied=False), finished),
         "ONLINE_PAYMENT": (fee & Q(paid_online=True), fee),

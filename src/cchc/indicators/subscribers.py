@@ -21,6 +21,12 @@ own: ``Dossier.applicant_identity`` is written with the dossier by the submissio
 and never changes after, so the dossier's own events (its reception above all, which makes the fact)
 carry it.
 
+The electronic result (F766 4.1, 4.2: ``DossierFact.result_signed``) counts once signed. The signing is not
+a transition: the subscriber ``dossiers.results.sign`` writes ``dossier.result_signed``
+(``DossierEvent.RESULT_SIGNED``, one of the dossier topics above) in the signing's transaction, so the
+dossier is recomputed after its result is signed whatever the order in which the attach event reached the
+two subscribers. A component digitised at the counter comes with ``dossier.document_digitised``.
+
 Delivery is at least once: the handler recomputes from the current state, so a second delivery, or an
 older event delivered after a newer one, changes nothing more (no idempotency key to record).
 """

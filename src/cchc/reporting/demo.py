@@ -141,7 +141,7 @@ def _content(report: AgencyReport, spec: DemoReport) -> s.ReportContent:
         texts = spec.texts.get(section.area.number) or GENERIC.get(section.area.number) or ("Triển khai", "Đạt", "", "")
         sections[section.area_id] = s.SectionInput(*texts)
     figures: dict[str, s.FigureInput | None] = {
-        "ORIGINAL_RESULT_AVAILABLE": s.FigureInput(8, 9, "Sổ theo dõi trả kết quả điện tử")
+        "SYNCED_WITH_DVCQG_PERSONAL_STORAGE": s.FigureInput(8, 9, "Sổ theo dõi hồ sơ chia sẻ kho dữ liệu cá nhân")
     }
     return s.ReportContent(
         sections=sections, figures=figures, general=f"{spec.first_name} triển khai đầy đủ kế hoạch CCHC."

@@ -40,12 +40,13 @@ def _violations(page: Page, console: list[str]) -> list[str]:
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_echarts_and_htmx_work_under_the_policy(browser: Browser, live_server) -> None:  # type: ignore[no-untyped-def]
+def test_echarts_and_htmx_work_under_the_policy(browser: Browser, live_server, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from cchc.catalogue.services import catalogue_import_demo
     from cchc.dossiers.simulation import dossiers_simulate
     from cchc.indicators.tests.web.conftest import PUBLISHED
     from cchc.org.services import org_load_khanh_hoa
 
+    settings.MEDIA_ROOT = str(tmp_path / "media")  # the simulated scans and uploads (issue 16)
     org_load_khanh_hoa()
     catalogue_import_demo(at=PUBLISHED)
     dossiers_simulate(count=40, start=date(2025, 7, 1), end=date(2025, 9, 30), seed=3)

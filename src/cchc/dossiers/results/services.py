@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cchc.dossiers.constants import ResultStatus
-from cchc.dossiers.events import DossierEvent
+from cchc.dossiers.events import DossierEvent, dossier_event
 from cchc.dossiers.models import ResultDocument
 from cchc.signing.constants import SigningError, SigningErrorCode
 from cchc.signing.signers import SignRequest, signer_get
@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 SUBSCRIBER = "dossiers.results.sign"
 TOPICS = {DossierEvent.RESULT_ATTACHED.value}
+SIGN_ACTION = "sign_result"  # the ``action`` of ``dossier.result_signed`` (not a transition of the table)
 # temporary faults: the delivery fails and is retried
 RETRY_CODES = {SigningErrorCode.SIGNER_UNAVAILABLE, SigningErrorCode.NO_CERTIFICATE, SigningErrorCode.NOT_CONFIGURED}
 
@@ -87,12 +88,30 @@ def result_sign(*, result: ResultDocument) -> ResultDocument:
             locked.status = ResultStatus.SIGNED
             locked.save(update_fields=["signed", "signed_sha256", "signed_at", "signer_name", "status"])
             kept = _result_keep(locked, signed)
+            _result_signed_event(locked)
         except BaseException:
             default_storage.delete(locked.signed.name)
             if kept is not None:
                 default_storage.delete(kept.file.name)
             raise
     return locked
+
+
+def _result_signed_event(result: ResultDocument) -> None:
+    """Write ``dossier.result_signed`` on the dossier's stream in the signing's transaction: the indicator
+    rollups (QĐ 766 4.1 and 4.2 count a dossier once its result is signed) and the national portal's sync
+    (the result's file link, ``DuongDanTepTinKetQua``) follow it. The dossier's status does not change."""
+    dossier = result.dossier
+    assert result.signed_at is not None
+    dossier_event(
+        DossierEvent.RESULT_SIGNED,
+        dossier,
+        action=SIGN_ACTION,
+        status_before=dossier.status,
+        at=result.signed_at,
+        actor_id=None,
+        details={"title": result.title, "signer": result.signer_name},
+    ).save()
 
 
 def _result_keep(result: ResultDocument, signed: bytes) -> StoredDocument | None:

@@ -10,8 +10,10 @@ Limits, stated rather than hidden:
   no earlier than the catalogue's first publication (the demo catalogue refers to agencies that
   exist from 1/7/2025, so it can be published from then on: ``cchc catalogue import --at
   2025-07-01T00:00+07:00``); earlier days are skipped with a notice;
-- the components of a dossier (uploads, the counter checklist) are not simulated: indicators that
-  count digitised components see only what the portal and the console recorded.
+- on the services path the components are simulated (issue 16): the counter checklist of mandatory
+  papers, scanned by the desk for most counter dossiers, uploads or reused stored documents online, and
+  signed electronic results for most processed dossiers (:mod:`.plan`); the bulk path writes none of
+  them (no files: it is for volume), so 4.1-4.3 read 0 on a bulk-simulated database.
 """
 
 from __future__ import annotations

@@ -12,6 +12,14 @@ them twice, which makes them late under QĐ 766; one in eight never come back an
 with an apology and a new appointment (form 04); fees paid at reception, or through a financial
 obligation request when the amount depends on the case (land, tables of amounts); after the result,
 45 % of online and 25 % of other applicants rate the service (late dossiers rated lower).
+
+Digitisation and electronic results (issue 16; :func:`_digital`, drawn from their own random stream so
+that the stories above stay as they were): the desk scans the papers of 85 % of the dossiers received at
+the counter right after reception; online applicants upload every mandatory component, and those signed
+in with an electronic identity reuse what their data store already holds; 30 % of citizens are repeat
+applicants (the person of an earlier dossier); 70 % of the processed dossiers get an electronic result,
+attached by the competent agency's leader just after marking it processed and signed before it is
+returned. Illustrative figures, not measurements.
 """
 
 from __future__ import annotations
@@ -32,6 +40,12 @@ from cchc.dossiers.simulation.world import AgencyInfo, VersionInfo, World, recei
 SUBMIT = "submit"
 RECEIVE_COUNTER = "receive_counter"
 RATE = "rate"
+DIGITISE = "digitise"  # the desk scans every paper component (one digitise_document action per paper)
+
+# issue 16 (see the module's docstring): shares in % of the dossiers concerned
+DIGITISED_AT_COUNTER = 85
+SIGNED_RESULTS = 70
+REPEAT_APPLICANTS = 30
 
 # Who rates once the result is returned, and how (documented figures, not measurements): online
 # applicants rate more often than those served at the desk; a late dossier is rated lower.
@@ -114,7 +128,16 @@ def _share(table: dict[int, float], year: int) -> float:
     return table[min(max(year, min(table)), max(table))]
 
 
-def _applicant(rng: random.Random, index: int, version: VersionInfo, *, online: bool) -> Applicant:
+def _person(seed: int, index: int) -> int:
+    """The person filing dossier ``index``: the index itself, or for a repeat applicant (``REPEAT_APPLICANTS``
+    %, from the 20th dossier on) one of the 200 dossiers before it."""
+    draw = random.Random(f"{seed}:{index}:person")
+    if index <= 20 or draw.random() * 100 >= REPEAT_APPLICANTS:
+        return index
+    return index - 1 - draw.randrange(min(index - 1, 200))
+
+
+def _applicant(rng: random.Random, index: int, version: VersionInfo, *, online: bool, seed: int = 0) -> Applicant:
     types = version.applicant_types or ("citizen",)
     organisation = "organisation" in types and ("citizen" not in types or rng.random() < 0.2)
     phone = f"09{rng.randrange(10**8):08d}" if online or rng.random() < 0.8 else ""
@@ -126,7 +149,7 @@ def _applicant(rng: random.Random, index: int, version: VersionInfo, *, online: 
             name,
             f"42{index % 10**8:08d}",
             phone,
-            "",
+            f"lienhe{index}@example.vn" if online else "",
             address,
             notify_channels=(),
             identity=_identity(index, online=online, organisation=True),
@@ -134,13 +157,23 @@ def _applicant(rng: random.Random, index: int, version: VersionInfo, *, online: 
     name = f"{rng.choice(SURNAMES)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}"
     gender_century = rng.choice("0123")
     born = rng.randint(40, 99) if gender_century in "01" else rng.randint(0, 8)
-    email = f"nguoinop{index}@example.vn" if online and rng.random() < 0.5 else ""
+    # a citizen is a person (issue 16: repeat applicants reuse their data store): name and number drawn
+    # from the person's own stream, after the draws above so that the dossier's stream stays as it was
+    person = _person(seed, index)
+    who = random.Random(f"{seed}:person:{person}")
+    name = f"{who.choice(SURNAMES)} {who.choice(MIDDLE)} {who.choice(GIVEN)}"
+    gender_century = who.choice("0123")
+    born = who.randint(40, 99) if gender_century in "01" else who.randint(0, 8)
+    if online:
+        rng.random()  # was: half the online applicants gave an email; drawn still, so the stream stays as it was
+    # the portal requires an email of an online applicant (dossier_apply_online)
+    email = f"nguoinop{index}@example.vn" if online else ""
     # simulated applicants are not people: they ask for no notifications (the demo of ``make run`` would
     # otherwise send hundreds of messages to made-up addresses when its dispatcher starts)
     return Applicant(
         ApplicantKind.CITIZEN,
         name,
-        f"056{gender_century}{born:02d}{index % 10**6:06d}",
+        f"056{gender_century}{born:02d}{person % 10**6:06d}",
         phone,
         email,
         address,
@@ -196,7 +229,7 @@ def plan_dossier(world: World, *, seed: int, index: int, submitted: datetime) ->
     receiving, competent = receiving_for(world, version, day, commune=commune, desk_anywhere=desk_anywhere)
     online = rng.random() < _share(ONLINE_SHARE, day.year)
     channel = Channel.ONLINE if online else (Channel.POSTAL if rng.random() < 0.03 else Channel.IN_PERSON)
-    applicant = _applicant(rng, index, version, online=online)
+    applicant = _applicant(rng, index, version, online=online, seed=seed)
     step_agencies = [
         s.agency_id
         if s.agency_id is not None
@@ -207,7 +240,28 @@ def plan_dossier(world: World, *, seed: int, index: int, submitted: datetime) ->
     calendar = world.calendar(competent.id)
     desk = world.calendar(receiving.id)
     _story(plan, rng, calendar, desk, submitted)
+    _digital(plan, random.Random(f"{seed}:{index}:digital"))
     return plan
+
+
+def _digital(plan: DossierPlan, draw: random.Random) -> None:
+    """Issue 16: the desk scans the papers of a counter dossier right after reception
+    (``DIGITISED_AT_COUNTER`` %; TT 01/2023/TT-VPCP Điều 4-5), and a processed dossier gets an electronic
+    result attached by the competent agency's leader a few minutes after marking it processed
+    (``SIGNED_RESULTS`` %), signed before it is returned. Online uploads and reuse need no event: they come
+    with the submission (the runner)."""
+    events = plan.events
+    scan, attach = draw.random() * 100, draw.random() * 100
+    for position, event in enumerate(events):
+        if event.action == RECEIVE_COUNTER and scan < DIGITISED_AT_COUNTER:
+            moment = event.at + timedelta(seconds=draw.randint(20, 100))
+            events.insert(position + 1, Event(moment, DIGITISE, event.actor))
+            break
+    for position, event in enumerate(events):
+        if event.action == Action.MARK_PROCESSED and attach < SIGNED_RESULTS:
+            moment = event.at + timedelta(seconds=draw.randint(30, 300))
+            events.insert(position + 1, Event(moment, Action.ATTACH_RESULT.value, event.actor))
+            break
 
 
 def _slot(rng: random.Random, agency_id: int, role: str) -> Slot:

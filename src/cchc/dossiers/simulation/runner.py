@@ -32,20 +32,26 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, models, transaction
 
 from cchc.calendars.selectors import WorkingCalendar
-from cchc.catalogue.models import Procedure
+from cchc.catalogue.models import Procedure, ProcedureVersion
 from cchc.dossiers import rules, services, transitions
 from cchc.dossiers.codes import reception_day
 from cchc.dossiers.constants import (
     Action,
     Channel,
+    DocumentSource,
     DossierError,
     DossierStatus,
+    IdentityLevel,
     PaymentChannel,
+    ResultStatus,
     StepStatus,
 )
+from cchc.dossiers.lifecycle.applicants import PaperDocument
+from cchc.dossiers.lifecycle.catalogue import templates
 from cchc.dossiers.models import (
     Dossier,
     DossierRating,
@@ -57,10 +63,22 @@ from cchc.dossiers.models import (
     Payment,
     SupplementRequest,
 )
-from cchc.dossiers.simulation.plan import RATE, RECEIVE_COUNTER, SUBMIT, DossierPlan, Event, Slot, clip, plan_dossier
+from cchc.dossiers.simulation.papers import simple_pdf
+from cchc.dossiers.simulation.plan import (
+    DIGITISE,
+    RATE,
+    RECEIVE_COUNTER,
+    SUBMIT,
+    DossierPlan,
+    Event,
+    Slot,
+    clip,
+    plan_dossier,
+)
 from cchc.dossiers.simulation.world import World
 from cchc.org.identifiers import agency_identifier_on
 from cchc.org.models import Agency
+from cchc.records.selectors import reusable_for
 
 
 @dataclass
@@ -106,6 +124,14 @@ class _Lookups:
         self.users: dict[int, AbstractBaseUser] = {}
         self.agencies: dict[int, Agency] = {}
         self.procedures: dict[int, Procedure] = Procedure.objects.in_bulk()
+        self.versions: dict[int, ProcedureVersion] = {}
+        self.performed = 0  # the transitions the current dossier's events made (one audit event each)
+
+    def version(self, version_id: int) -> ProcedureVersion:
+        version = self.versions.get(version_id)
+        if version is None:
+            version = self.versions[version_id] = ProcedureVersion.objects.get(pk=version_id)
+        return version
 
     def user(self, user_id: int) -> AbstractBaseUser:
         user = self.users.get(user_id)
@@ -160,6 +186,7 @@ def _run_one(
         _officer(world, event.actor, event.at)
         _officer(world, event.receiver, event.at)
     dossier = None
+    lookups.performed = 0
     try:
         with transaction.atomic():
             for event in plan.events:
@@ -169,7 +196,7 @@ def _run_one(
         result.failures.append(f"hồ sơ thứ {plan.index} ({plan.scenario}): {exc.code} {exc}")
         progress(1)
         return
-    result.events += len(plan.events)
+    result.events += lookups.performed
     if dossier is not None:
         dossier.refresh_from_db(fields=["status"])
         result.written += 1
@@ -183,6 +210,7 @@ def _call(world: World, lookups: _Lookups, plan: DossierPlan, dossier: Dossier |
     at = event.at
     actor_id = _officer(world, event.actor, at)
     actor = lookups.user(actor_id) if actor_id is not None else None
+    lookups.performed += event.action not in (DIGITISE, Action.ATTACH_RESULT)  # those count what they did
     if event.action in (SUBMIT, RECEIVE_COUNTER):
         common: dict[str, Any] = {
             "procedure": lookups.procedures[plan.version.procedure_id],
@@ -191,11 +219,21 @@ def _call(world: World, lookups: _Lookups, plan: DossierPlan, dossier: Dossier |
             "competent_agency": lookups.agency(plan.competent.id),
             "at": at,
         }
+        lines = templates(lookups.version(plan.version.id)).documents
         if event.action == SUBMIT:
-            return services.dossier_submit_online(**common)
+            return _apply_online(plan, lines, common, at)
         assert actor is not None
-        return services.dossier_receive_counter(**common, actor=actor, channel=plan.channel)
+        papers = [PaperDocument(required_document_id=line.pk) for line in lines if line.mandatory]
+        return services.dossier_receive_counter(**common, actor=actor, channel=plan.channel, documents=papers)
     assert dossier is not None
+    if event.action == DIGITISE:
+        assert actor is not None
+        for paper in dossier.documents.filter(source=DocumentSource.PAPER, stored_document__isnull=True):
+            services.dossier_digitise_document(
+                dossier=dossier, actor=actor, at=at, document=paper.pk, file=_scan(paper.document_type_code)
+            )
+            lookups.performed += 1
+        return dossier
     if event.action == RATE:
         services.dossier_rate(dossier=dossier, level=event.level, criteria=event.criteria or {}, comment="", at=at)
         return dossier
@@ -238,6 +276,9 @@ def _call(world: World, lookups: _Lookups, plan: DossierPlan, dossier: Dossier |
     elif action == Action.MARK_PROCESSED:
         assert actor is not None
         services.dossier_mark_processed(dossier=dossier, actor=actor, at=at)
+    elif action == Action.ATTACH_RESULT:
+        assert actor is not None
+        lookups.performed += _attach_signed(dossier, actor, at, lookups.version(plan.version.id).result_document_name)
     elif action == Action.RETURN_RESULT:
         assert actor is not None
         services.dossier_return_result(dossier=dossier, actor=actor, at=at)
@@ -249,6 +290,57 @@ def _call(world: World, lookups: _Lookups, plan: DossierPlan, dossier: Dossier |
     else:  # pragma: no cover - every planned action is handled above
         raise ValueError(action)
     return dossier
+
+
+def _scan(type_code: str) -> SimpleUploadedFile:
+    """A scanned or uploaded component: a one-page PDF (the same bytes each time: stored once per dossier)."""
+    return SimpleUploadedFile(f"{type_code or 'giay-to'}.pdf", simple_pdf("BAN SAO GIAY TO"), "application/pdf")
+
+
+def _apply_online(plan: DossierPlan, lines: Sequence[Any], common: dict[str, Any], at: datetime) -> Dossier:
+    """An online filing as the portal makes it (issue 16 item 5): an applicant signed in with an electronic
+    identity is offered what their data store holds for each line and takes every offer; every other
+    mandatory line is uploaded."""
+    applicant = plan.applicant
+    held: dict[str, Any] = {}
+    if applicant.identity != IdentityLevel.NONE:
+        held = reusable_for(
+            owner_id_number=applicant.id_number,
+            type_codes=[line.document_type_code for line in lines],
+            on=reception_day(at),
+        )
+    reused = {line.order: held[line.document_type_code].pk for line in lines if line.document_type_code in held}
+    files = {
+        line.order: _scan(line.document_type_code) for line in lines if line.mandatory and line.order not in reused
+    }
+    return services.dossier_apply_online(
+        **common, files=files, reused=reused or None, reuser_id_number=applicant.id_number if reused else ""
+    )
+
+
+class _NotSigned(Exception):
+    pass
+
+
+def _attach_signed(dossier: Dossier, actor: AbstractBaseUser, at: datetime, title: str) -> bool:
+    """The competent agency attaches the result and the signing code signs it at once — what the outbox
+    subscriber ``dossiers.results.sign`` does after the commit (the simulation returns results minutes
+    later, inside its own transaction). Without a certificate for the agency (``cchc signing setup`` not
+    run) the result is not attached: the dossier keeps a paper result. True when attached and signed."""
+    from cchc.dossiers.results.services import result_sign
+    from cchc.signing.constants import SigningError
+
+    title = (title or "Kết quả giải quyết thủ tục hành chính")[:300]
+    try:
+        with transaction.atomic():
+            result = services.dossier_attach_result(
+                dossier=dossier, actor=actor, at=at, title=title, file=simple_pdf("KET QUA GIAI QUYET")
+            )
+            if result_sign(result=result).status != ResultStatus.SIGNED:
+                raise _NotSigned  # a permanent refusal (an expired certificate): undo the attach
+    except (SigningError, _NotSigned):
+        return False
+    return True
 
 
 # --- the bulk path ------------------------------------------------------------------------------
@@ -414,6 +506,9 @@ class _BulkDossier:
         if event.action == RATE:
             self.rating = DossierRating(level=event.level, criteria=event.criteria or {}, comment="", rated_at=at)
             return
+        if event.action in (DIGITISE, Action.ATTACH_RESULT):
+            # not on the bulk path: it writes no components and no files (scans, signed results)
+            return
         action = Action(event.action)
         if not transitions.transition(action).allowed_from(d.status, received=d.received_at is not None):
             # the table decides what is allowed: a plan that breaks it is a defect of the plan
@@ -558,7 +653,7 @@ def run_bulk(
             continue
         replay = _BulkDossier(world, plan, sequences)
         replay.run()
-        result.events += len(plan.events)
+        result.events += sum(e.action not in (DIGITISE, Action.ATTACH_RESULT) for e in plan.events)
         if replay.dossier is not None:
             batch.append(replay)
             result.written += 1

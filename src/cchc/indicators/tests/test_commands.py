@@ -44,7 +44,7 @@ def test_json_for_the_province_and_each_agency(month: Month) -> None:
     # 1.4 is measured from the sync log (issue 14): nothing acknowledged by the portal here, so 0 points
     sync = _indicator(reports[0], "DOSSIER_SYNC")
     assert (sync["status"], sync["numerator"], sync["denominator"], sync["score"]) == ("computed", 0, 7, 0.0)
-    assert reports[0]["measured_max"] == 62  # 60 after issue 14, + the 2 points of 4.5b (issue 15)
+    assert reports[0]["measured_max"] == 68  # 60 (issue 14), + 2 of 4.5b (issue 15), + 6 of 4.1 (issue 16)
     excluded = {e["code"] for e in reports[0]["excluded"]}
     assert "PUBLISH_ON_TIME" in excluded
     assert "DOSSIER_SYNC" not in excluded

@@ -171,8 +171,9 @@ def test_the_month_as_computed_by_hand(world: World, month: Month) -> None:
     assert average.ratio == Fraction(seconds, 4 * 86400)
     # 3.3: received in January A, B, C, D, E, H, K; online: H. 6 × (1/7) / 50 % = 12/7
     assert figures(report, "ONLINE_SUBMISSION") == (1, 7, Decimal("14.29"), Decimal("1.71"))
-    # 4.2: H uploaded its file. 4 × (1/7) / 80 % = 5/7 ; 4.3: D reused one. 2 × (1/7) / 80 % = 5/14
-    assert figures(report, "SO_HOA_GIAY_TO_GIAI_QUYET") == (1, 7, Decimal("14.29"), Decimal("0.71"))
+    # 4.2: H uploaded its file and D reused one, but neither has a signed electronic result (issue 16:
+    # both conditions) ; 4.3: D reused one. 2 × (1/7) / 80 % = 5/14
+    assert figures(report, "SO_HOA_GIAY_TO_GIAI_QUYET") == (0, 7, Decimal("0.00"), Decimal("0.00"))
     assert figures(report, "REUSED_DIGITIZED_DATA") == (1, 7, Decimal("14.29"), Decimal("0.36"))
     # 5.4: finished A, B, C, K; satisfied and on time: A, K. 6 × 50 % / 90 % = 10/3
     assert figures(report, "DOSSIER_RECEIVING_SATISFACTION") == (2, 4, Decimal("50.00"), Decimal("3.33"))
@@ -197,14 +198,22 @@ def test_the_month_as_computed_by_hand(world: World, month: Month) -> None:
     for code in ("PUBLISH_ON_TIME", "PUBLIC_UPDATE_ON_TIME"):
         assert (report.results[code].status, report.results[code].denominator) == (Status.EMPTY, 0)
     # no data: reported, not counted, not 0
+    linked = report.results["SYNCED_WITH_DVCQG_PERSONAL_STORAGE"]
+    assert (linked.status, linked.numerator, linked.score) == (Status.NO_DATA, None, None)
+    assert linked.reason.startswith("Chưa có dữ liệu")
+    # 4.1 measured from the signed electronic results (issue 16): none attached here, 0 points
     original = report.results["ORIGINAL_RESULT_AVAILABLE"]
-    assert (original.status, original.numerator, original.score) == (Status.NO_DATA, None, None)
-    assert original.reason.startswith("Chưa có dữ liệu")
+    completed = report.results["PROCESSING_TIME_AVG"].denominator
+    assert (original.status, original.numerator, original.denominator, original.score) == (
+        Status.COMPUTED,
+        0,
+        completed,
+        0,
+    )
     excluded = {r.indicator.code for r in report.excluded}
     assert excluded == {
         "PUBLISH_ON_TIME",
         "PUBLIC_UPDATE_ON_TIME",
-        "ORIGINAL_RESULT_AVAILABLE",
         "ELECTRONIC_CERTIFIED_COPY",
         "SYNCED_WITH_DVCQG_PERSONAL_STORAGE",
         "CITIZEN_DATA_CONNECTED_FORMALITY",
@@ -212,8 +221,9 @@ def test_the_month_as_computed_by_hand(world: World, month: Month) -> None:
         "PETITION_HANDLING_SATISFACTION",
         "PAYMENT_INTEGRATED",
     }
-    # 60 after issue 14 (1.4), 62 since 4.5b is measured (issue 15: nobody signed in here, 0 points)
-    assert report.measured_max == 100 - sum(r.indicator.max_points for r in report.excluded) == 62
+    # 60 after issue 14 (1.4), 62 since 4.5b is measured (issue 15: nobody signed in here, 0 points), 68
+    # since 4.1 is (issue 16)
+    assert report.measured_max == 100 - sum(r.indicator.max_points for r in report.excluded) == 68
     identified = report.results["CITIZEN_DATA_CONNECTED_DOSSIER"]
     assert (identified.status, identified.numerator, identified.denominator, identified.score) == (
         Status.COMPUTED,
@@ -227,8 +237,8 @@ def test_the_month_as_computed_by_hand(world: World, month: Month) -> None:
         + 2
         + 4 * Fraction(1, 1 + communes)  # 3.1, 3.2 (target 100 %)
         + Fraction(12, 7)  # 3.3
-        + Fraction(5, 7)
-        + Fraction(5, 14)  # 4.2, 4.3
+        + 0  # 4.1, 4.2: no signed electronic result
+        + Fraction(5, 14)  # 4.3
         + Fraction(10, 3)  # 5.4
         + 2
         + 1  # 3.5b, 3.6
@@ -345,7 +355,7 @@ def test_scopes_agency_commune_procedure(world: World, month: Month) -> None:
         result = commune.results[code]
         assert (result.status, result.score) == (Status.NOT_APPLICABLE, points)
     # 4.5a counts here (full marks; 4.5b and 3.2 counted already); 3.6 and 3.5b have nothing to count (below)
-    assert commune.measured_max == 62 + 2 - 6 - 2
+    assert commune.measured_max == 68 + 2 - 6 - 2
     # the commune procedure has no non-zero fee: 3.6 and 3.5b have nothing to count there
     assert commune.results["ONLINE_PAYMENT"].status == Status.EMPTY
     assert "ONLINE_PAYMENT" in {r.indicator.code for r in commune.excluded}
@@ -400,7 +410,7 @@ def test_drill_down_matches_every_dossier_figure(world: World, month: Month) -> 
         indicator_dossiers("ONLINE_PROCEDURES", JANUARY, Scope(), "numerator", at=CLOSE)
     assert caught.value.code == IndicatorErrorCode.NOT_DOSSIER_BASED
     with pytest.raises(IndicatorError) as caught:
-        indicator_dossiers("ORIGINAL_RESULT_AVAILABLE", JANUARY, Scope(), "numerator", at=CLOSE)
+        indicator_dossiers("SYNCED_WITH_DVCQG_PERSONAL_STORAGE", JANUARY, Scope(), "numerator", at=CLOSE)
     assert caught.value.code == IndicatorErrorCode.NO_DATA
     with pytest.raises(IndicatorError) as caught:
         indicator_dossiers("PROGRESS_ON_TIME", JANUARY, Scope(), "tử số", at=CLOSE)

@@ -57,7 +57,7 @@ def test_acknowledged_dossiers_over_received_ones(world, month: Month, method: s
     received = before.results["ONLINE_SUBMISSION"].denominator
     assert received == 7
     assert (before.results["DOSSIER_SYNC"].status, before.results["DOSSIER_SYNC"].numerator) == (Status.COMPUTED, 0)
-    assert before.measured_max == 62  # 54 before issue 14, + the 6 points of 1.4, + the 2 of 4.5b (issue 15)
+    assert before.measured_max == 68  # 54 before issue 14, + 6 of 1.4, + 2 of 4.5b (issue 15), + 6 of 4.1 (issue 16)
 
     # when the portal acknowledges two January dossiers and one received in December
     for dossier in (month.a, month.d, month.f):
@@ -70,7 +70,7 @@ def test_acknowledged_dossiers_over_received_ones(world, month: Month, method: s
     assert (sync.status, sync.numerator, sync.denominator) == (Status.COMPUTED, 2, 7)
     assert sync.score == Fraction(6 * 2, 7)
     assert after.total == before.total + Fraction(12, 7)
-    assert after.measured_max == 62
+    assert after.measured_max == 68
 
 
 def test_the_drill_down_lists_the_acknowledged_dossiers(world, month: Month) -> None:
@@ -100,7 +100,7 @@ def test_the_dashboard_counts_1_4_among_the_measured_points(world, month: Month,
     _acknowledge(month.a)
     apply_events()
     page = client.get("/chi-so/", {"ky": "2026-01"}).content.decode()
-    assert '/<span data-testid="measured-max">62</span> điểm đo được' in page  # with 4.5b (issue 15)
+    assert '/<span data-testid="measured-max">68</span> điểm đo được' in page  # with 4.5b, 4.1 (issues 15, 16)
     assert "Hệ thống chưa đồng bộ hồ sơ lên Cổng Dịch vụ công quốc gia" not in page
 
 

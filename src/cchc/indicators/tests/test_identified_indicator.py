@@ -93,7 +93,7 @@ def test_identified_dossiers_over_received_ones(world: World, month: Month, meth
     result = after.results[CODE]
     assert (result.status, result.numerator, result.denominator) == (Status.COMPUTED, 2, 9)
     assert result.score == Fraction(2 * 2, 9)
-    assert after.measured_max == before.measured_max == 62
+    assert after.measured_max == before.measured_max == 68
     numerator = indicator_dossiers(CODE, JANUARY, Scope(), "numerator", at=CLOSE)
     assert {d.pk for d in numerator} == {level_2.pk, level_1.pk}
     assert indicator_dossiers(CODE, JANUARY, Scope(), "denominator", at=CLOSE).count() == 9

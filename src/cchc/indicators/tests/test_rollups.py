@@ -17,7 +17,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.db.models import F, Max, Min, Sum
+from django.db.models import F, Max, Min, Q, Sum
 
 from cchc.accounts.constants import Role
 from cchc.dossiers import services as s
@@ -94,11 +94,15 @@ CASES = [
 
 
 @pytest.fixture(scope="module")
-def data_module(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+def data_module(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[None]:
+    from django.test import override_settings
+
     from cchc.catalogue.services import catalogue_import_demo
     from cchc.org.services import org_load_khanh_hoa
 
-    with django_db_blocker.unblock(), transaction.atomic():
+    # the services path scans the counter papers and stores the uploads (issue 16): not in var/media
+    media = override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media")))
+    with media, django_db_blocker.unblock(), transaction.atomic():
         org_load_khanh_hoa()
         catalogue_import_demo(at=PUBLISHED)
         # given a bulk load (no audit events), components the simulator does not write, and a rebuild
@@ -696,9 +700,10 @@ def test_the_rebuild_s_set_based_facts_equal_the_selectors_row_by_row(data: None
     # a dossier the national portal acknowledged (F766 1.4)
     DossierSync.objects.create(dossier=first, first_synced_at=LATER, synced_at=LATER, last_event_id=1, status_code=2)
     expected = sorted(tuple(row.values()) for row in facts_queryset(Dossier.objects.all()))
-    assert {row[0] for row in expected if row[-2]} == {first.pk}  # synced, the last column but one
+    column = {name: i for i, name in enumerate(_FACT_COLUMNS)}
+    assert {row[0] for row in expected if row[column["synced"]]} == {first.pk}
     # the applicants who signed in with an electronic identity (F766 4.5b; the simulator's online ones)
-    identified = {row[0] for row in expected if row[-1]}  # identified, the last column
+    identified = {row[0] for row in expected if row[column["identified"]]}
     signed_in = Dossier.objects.filter(received_at__isnull=False).exclude(applicant_identity=IdentityLevel.NONE)
     assert identified == set(signed_in.values_list("pk", flat=True))
     assert identified
@@ -706,6 +711,11 @@ def test_the_rebuild_s_set_based_facts_equal_the_selectors_row_by_row(data: None
     assert any(row[6] is not None and row[17] is False for row in expected)  # ended, not processed
     dissatisfied = {row[0]: row[16] for row in expected}
     assert (dissatisfied[first.pk], dissatisfied[second.pk]) == (True, False)
+    # components digitised by the simulated desk and online filings (4.2; no certificates here: no result)
+    digitised = {row[0] for row in expected if row[column["digitised"]]}
+    scanned = DossierDocument.objects.filter(Q(stored_document__isnull=False) | Q(source=DocumentSource.UPLOAD))
+    assert digitised >= set(scanned.filter(dossier__received_at__isnull=False).values_list("dossier_id", flat=True))
+    assert digitised
     # when the rebuild's set-based statement writes the facts, chunk by chunk
     DossierFact.objects.all().delete()
     ids = Dossier.objects.aggregate(low=Min("pk"), high=Max("pk"))

@@ -56,7 +56,7 @@ from cchc.dossiers.constants import (
     PaymentChannel,
 )
 from cchc.dossiers.events import DossierEvent
-from cchc.dossiers.models import Dossier, DossierDocument, FeeLine, Payment
+from cchc.dossiers.models import Dossier, DossierDocument, FeeLine, Payment, ResultDocument
 from cchc.outbox.models import OutboxEvent, idempotency_key
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -89,6 +89,7 @@ SPECIAL_ACTIONS = {
     "submit": "Nộp hồ sơ trực tuyến",
     "rate": "Đánh giá mức độ hài lòng",
     "resync": "Đồng bộ lại trạng thái hiện tại (đối soát)",
+    "sign_result": "Ký số kết quả giải quyết",
 }
 
 
@@ -151,6 +152,57 @@ def _handling(event: HistoryEvent) -> str:
     return text[:2000]
 
 
+class SyncDocument(NamedTuple):
+    """A component of the dossier as ``TaiLieuNop`` reads it."""
+
+    pk: int
+    order: int
+    name: str
+    type_code: str
+    source: str
+    has_file: bool
+    stored: bool
+    digitisation_code: str
+
+
+class SyncResult(NamedTuple):
+    """A signed electronic result as ``DanhSachGiayToKetQua`` reads it."""
+
+    token: str
+    title: str
+    signed_at: datetime
+    ended_at: datetime | None
+
+
+def document_digitised(document: SyncDocument) -> bool:
+    """``DuocSoHoa``: the component holds a file — uploaded, reused from the data store, or a paper scanned
+    at the counter (TT 01/2023/TT-VPCP Điều 4-5). The same rule as QĐ 766 indicator 4.2 counts
+    (``cchc.indicators.selectors.DIGITISED_DOCUMENT``)."""
+    return document.has_file or document.stored or document.source == DocumentSource.REUSED
+
+
+def _document_item(document: SyncDocument) -> dict[str, Any]:
+    """One ``TaiLieuNop`` line (domain-vn §2.6). ``DuocTaiSuDung`` 1: reused from the applicant's data store
+    (0 otherwise; the value 2 seen in implementations is not documented, not used). ``DuocLayTuKhoDMQG`` 0:
+    the store of the national portal is not connected. ``DuongDanTaiTepTin`` is left empty: the files of the
+    components are the applicant's personal data and are opened only by the agencies handling the dossier
+    (issue 16 item 7), not through a link handed to the portal. ``MaKetQuaThayThe``: the digitisation result
+    code of the stored document the component stands on (scanned at the counter or reused), inferred from
+    the field's name."""
+    reused = document.source == DocumentSource.REUSED
+    return {
+        "TepDinhKemId": document.pk,
+        "TenTepDinhKem": document.name[:500],
+        "IsDeleted": False,
+        "MaThanhPhanHoSo": document.type_code,
+        "DuongDanTaiTepTin": "",
+        "DuocSoHoa": 1 if document_digitised(document) else 0,
+        "DuocTaiSuDung": 1 if reused else 0,
+        "DuocLayTuKhoDMQG": 0,
+        "MaKetQuaThayThe": document.digitisation_code,
+    }
+
+
 @dataclass
 class SyncContext:
     """What a batch's items are built from, loaded with a fixed number of queries."""
@@ -162,6 +214,8 @@ class SyncContext:
     fees: dict[int, list[tuple[int, str, str, Decimal | None]]] = field(default_factory=dict)
     payments: dict[int, list[tuple[datetime, Decimal, str, str]]] = field(default_factory=dict)
     digitised: set[int] = field(default_factory=set)  # dossiers with a digitised component
+    documents: dict[int, list[SyncDocument]] = field(default_factory=dict)  # per dossier, in order
+    results: dict[int, list[SyncResult]] = field(default_factory=dict)  # per dossier: signed results
 
 
 def _dossier_id(event: OutboxEvent) -> int | None:
@@ -175,7 +229,7 @@ def _dossier_id(event: OutboxEvent) -> int | None:
 
 def sync_context(events: Sequence[OutboxEvent]) -> SyncContext:
     """Load the dossiers of ``events``, their histories up to each event, the officers named in them, their
-    fees, payments and digitised components (seven queries whatever the batch's size).
+    fees, payments, components and signed results (eight queries whatever the batch's size).
 
     # performance: fees and payments are read as tuples, not prefetched: the prefetch's per-dossier
     # querysets cost more than the rest of the batch (measured: 0.43 s of 1.5 s for 600 events)."""
@@ -208,12 +262,36 @@ def sync_context(events: Sequence[OutboxEvent]) -> SyncContext:
     ):
         payments[dossier_id].append((paid_at, amount, channel, receipt))
     context.payments = dict(payments)
-    context.digitised = set(
+    documents: dict[int, list[SyncDocument]] = defaultdict(list)
+    for dossier_id, pk, order, name, type_code, source, file, stored, code in (
         DossierDocument.objects.filter(dossier_id__in=ids)
-        .filter(~Q(file="") | Q(source=DocumentSource.REUSED))
-        .values_list("dossier_id", flat=True)
-        .distinct()
-    )
+        .order_by("dossier_id", "order", "pk")
+        .values_list(
+            "dossier_id",
+            "pk",
+            "order",
+            "name",
+            "document_type_code",
+            "source",
+            "file",
+            "stored_document_id",
+            "stored_document__digitisation_code",
+        )
+    ):
+        document = SyncDocument(pk, order, name, type_code, source, bool(file), stored is not None, code or "")
+        documents[dossier_id].append(document)
+    context.documents = dict(documents)
+    context.digitised = {pk for pk, rows_ in documents.items() if any(map(document_digitised, rows_))}
+    results: dict[int, list[SyncResult]] = defaultdict(list)
+    for dossier_id, token, title, signed_at, ended_at in (
+        ResultDocument.objects.filter(dossier_id__in=ids, signed_at__isnull=False)
+        .filter(~Q(signed_sha256=""))
+        .order_by("dossier_id", "signed_at", "pk")
+        .values_list("dossier_id", "token", "title", "signed_at", "ended_at")
+    ):
+        if signed_at is not None:  # the filter's; for the type checker
+            results[dossier_id].append(SyncResult(token, title, signed_at, ended_at))
+    context.results = dict(results)
     cutoff: dict[str, int] = {}
     for event in events:
         cutoff[event.stream] = max(cutoff.get(event.stream, 0), event.pk)
@@ -248,6 +326,8 @@ def _history_line(
         who = actors.get(int(actor_id), f"Cán bộ #{actor_id}")
     elif payload.get("action") == Action.RECORD_PAYMENT:
         who = "Cổng thanh toán trực tuyến"
+    elif payload.get("action") == "sign_result":
+        who = str((payload.get("details") or {}).get("signer") or "Hệ thống ký số")  # the signing agency
     else:
         who = applicant  # null actor: the applicant acting online
     at = _moment(payload.get("at"))
@@ -291,6 +371,12 @@ def sync_item(event: OutboxEvent, context: SyncContext) -> dict[str, Any] | None
     at = _moment(payload.get("at"))
     status = str(payload.get("status") or "")
     paid = [p for p in context.payments.get(dossier.pk, []) if at is None or p[0] <= at]
+    # the results signed by the event and not yet replaced or revoked at it
+    signed = [
+        r
+        for r in context.results.get(dossier.pk, [])
+        if at is None or (r.signed_at <= at and (r.ended_at is None or r.ended_at > at))
+    ]
     fees = [
         {
             "TenPhiLePhi": name,
@@ -338,17 +424,8 @@ def sync_item(event: OutboxEvent, context: SyncContext) -> dict[str, Any] | None
             }
             for paid_at, amount, channel, receipt in paid
         ],
-        "DanhSachGiayToKetQua": (
-            [
-                {
-                    "MaGiayToKetQua": version.result_document_type,
-                    "TenGiayTo": version.result_document_name,
-                    "DuongDanTepTinKetQua": "",
-                }
-            ]
-            if status in RESULT_STATUSES
-            else []
-        ),
+        "TaiLieuNop": [_document_item(document) for document in context.documents.get(dossier.pk, [])],
+        "DanhSachGiayToKetQua": _result_items(version, status, signed),
         "MaGiaoDich": getattr(event, "idempotency_key", None) or idempotency_key(event.pk, SUBSCRIBER),
         "SoThuTu": event.pk,
     }
@@ -357,6 +434,37 @@ def sync_item(event: OutboxEvent, context: SyncContext) -> dict[str, Any] | None
         online = any(p[2] == PaymentChannel.ONLINE_GATEWAY for p in paid)
         item["DuocThanhToanTrucTuyen"] = 2 if online else 3
     return item
+
+
+def _result_items(version: Any, status: str, signed: list[SyncResult]) -> list[dict[str, Any]]:
+    """``DanhSachGiayToKetQua``: each electronic result signed by the event, with its file link
+    ``DuongDanTepTinKetQua`` and its code ``MaKetQua`` (QĐ 766 indicators 4.1 and 3.3 count a dossier whose
+    result has a synced file link, domain-vn §1.5). The link is the result's public verification page
+    (``/xac-minh/<mã>/``, issue 16 item 2): anyone may open it, it checks the signature and shows only what
+    the result shows; the signed file itself is handed to the applicant, not published. ``MaKetQua`` is the
+    verification code. Without a signed result, a dossier processed or returned declares its paper result
+    (the catalogue's result document, no link), as before."""
+    from cchc.dossiers.results.services import result_verify_url
+
+    if signed:
+        return [
+            {
+                "MaKetQua": result.token,
+                "MaGiayToKetQua": version.result_document_type,
+                "TenGiayTo": result.title,
+                "DuongDanTepTinKetQua": result_verify_url(result.token),
+            }
+            for result in signed
+        ]
+    if status in RESULT_STATUSES:
+        return [
+            {
+                "MaGiayToKetQua": version.result_document_type,
+                "TenGiayTo": version.result_document_name,
+                "DuongDanTepTinKetQua": "",
+            }
+        ]
+    return []
 
 
 def sync_items(events: Iterable[OutboxEvent]) -> dict[int, dict[str, Any] | None]:

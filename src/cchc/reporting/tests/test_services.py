@@ -149,7 +149,7 @@ def test_manual_figures_only_where_the_platform_has_no_data(rw: RWorld, period: 
     with pytest.raises(ReportError) as ratio:
         s.agency_report_save(
             report=report,
-            content=s.ReportContent(figures={"ORIGINAL_RESULT_AVAILABLE": s.FigureInput(5, 4)}),
+            content=s.ReportContent(figures={"SYNCED_WITH_DVCQG_PERSONAL_STORAGE": s.FigureInput(5, 4)}),
             actor=rw.officer,
             at=BEFORE_DUE,
         )
@@ -158,12 +158,14 @@ def test_manual_figures_only_where_the_platform_has_no_data(rw: RWorld, period: 
     # a manual figure is kept and shown with its source in the frozen figures
     s.agency_report_save(
         report=report,
-        content=s.ReportContent(figures={"ORIGINAL_RESULT_AVAILABLE": s.FigureInput(8, 9, "Sổ trả kết quả điện tử")}),
+        content=s.ReportContent(
+            figures={"SYNCED_WITH_DVCQG_PERSONAL_STORAGE": s.FigureInput(8, 9, "Sổ theo dõi kho dữ liệu cá nhân")}
+        ),
         actor=rw.officer,
         at=BEFORE_DUE,
     )
     sent = s.agency_report_submit(report=report, content=filled(report), actor=rw.officer, at=BEFORE_DUE)
-    row = next(r for r in sent.figures if r["code"] == "ORIGINAL_RESULT_AVAILABLE")
+    row = next(r for r in sent.figures if r["code"] == "SYNCED_WITH_DVCQG_PERSONAL_STORAGE")
     assert (row["numerator"], row["denominator"], row["percent"], row["manual"]) == (8, 9, "88,89", True)
 
 

@@ -29,3 +29,12 @@ def catalogue_module(django_db_setup: None, django_db_blocker: Any) -> Iterator[
 @pytest.fixture
 def catalogue(catalogue_module: None, db: None) -> None:
     """The Khánh Hòa registry and the demo catalogue (loaded once per module, rolled back after)."""
+
+
+@pytest.fixture(autouse=True)
+def simulation_media(settings: Any, tmp_path: Any) -> None:
+    """The services path writes scans, uploads and signed results (issue 16): under the test's own
+    directory, never var/media; no signing certificates unless a test creates them."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.CCHC_SIGNING_DIR = tmp_path / "signing"
+    settings.CCHC_SIGNING_TRUST_ROOTS = []

@@ -15,9 +15,18 @@ from django.db import models, transaction
 
 from cchc.audit.models import AuditEvent
 from cchc.audit.services import audit_verify
-from cchc.dossiers.constants import ApplicantKind, Channel, DossierStatus, IdentityLevel
+from cchc.dossiers.constants import (
+    ApplicantKind,
+    Channel,
+    DocumentSource,
+    DossierStatus,
+    IdentityLevel,
+    ResultStatus,
+)
+from cchc.dossiers.events import DossierEvent
 from cchc.dossiers.models import (
     Dossier,
+    DossierDocument,
     DossierRating,
     DossierSequence,
     DossierStep,
@@ -25,9 +34,13 @@ from cchc.dossiers.models import (
     FeeLine,
     Handover,
     Payment,
+    ResultDocument,
     SupplementRequest,
 )
 from cchc.dossiers.simulation import SimulationResult, SimulationSetupError, dossiers_simulate, plan
+from cchc.outbox.models import OutboxEvent
+from cchc.records.constants import StoredSource
+from cchc.records.models import StoredDocument
 
 from .conftest import VN
 
@@ -42,10 +55,13 @@ def simulate(*, seed: int, bulk: bool = False, count: int = N) -> SimulationResu
 
 
 def projection() -> dict[str, list[tuple[Any, ...]]]:
-    """Every simulated row without its auto id: users by username, dossiers by applicant id number
-    (unique per simulated dossier), steps by (dossier, order)."""
+    """Every simulated row without its auto id: users by username, dossiers by applicant id number and
+    submission moment (a repeat applicant files several), steps by (dossier, order)."""
     usernames = dict(get_user_model().objects.values_list("pk", "username"))
-    dossier_keys = dict(Dossier.objects.values_list("pk", "applicant_id_number"))
+    dossier_keys = {
+        pk: (number, submitted)
+        for pk, number, submitted in Dossier.objects.values_list("pk", "applicant_id_number", "submitted_at")
+    }
     step_keys = {
         pk: (dossier_keys[d], order) for pk, d, order in DossierStep.objects.values_list("pk", "dossier", "order")
     }
@@ -195,6 +211,43 @@ def test_if_empty_leaves_existing_dossiers_alone(catalogue: None, capsys: pytest
     call_command("simulate", "--dossiers", "5", "--seed", "4", "--if-empty", "--no-progress")
     assert Dossier.objects.count() == before
     assert "bỏ qua mô phỏng" in capsys.readouterr().out
+
+
+def test_papers_scanned_uploads_reuse_and_signed_results(catalogue: None, settings: Any) -> None:
+    # given every agency's development certificate (what ``make setup`` runs before the simulation)
+    from cchc.signing.services import signing_setup
+
+    signing_setup(on=START)
+
+    # when dossiers are simulated through the services
+    result = simulate(seed=1)
+
+    # then the desk scanned the papers of most counter dossiers, online ones carry uploads, and most
+    # processed dossiers have a signed electronic result (the signing's event written), none left pending
+    assert result.failures == []
+    counter = Dossier.objects.exclude(channel=Channel.ONLINE).exclude(received_at=None)
+    papers = DossierDocument.objects.filter(dossier__in=counter, source=DocumentSource.PAPER)
+    assert papers.exists()
+    assert papers.filter(stored_document__isnull=False).count() >= papers.count() // 2
+    assert StoredDocument.objects.filter(source=StoredSource.DIGITISED).exists()
+    online = DossierDocument.objects.filter(dossier__channel=Channel.ONLINE)
+    assert online.exists()
+    assert not online.exclude(source__in=[DocumentSource.UPLOAD, DocumentSource.REUSED]).exists()
+    processed = Dossier.objects.exclude(processed_at=None)
+    signed = ResultDocument.objects.filter(status=ResultStatus.SIGNED)
+    assert processed.count() // 2 <= signed.count() <= processed.count()
+    assert set(ResultDocument.objects.values_list("status", flat=True)) == {ResultStatus.SIGNED}
+    assert OutboxEvent.objects.filter(topic=DossierEvent.RESULT_SIGNED).count() == signed.count()
+    assert StoredDocument.objects.filter(source=StoredSource.RESULT).count() == signed.count()
+
+
+def test_repeat_applicants_are_earlier_persons() -> None:
+    # about 30 % of the dossiers from the 21st on are filed by the person of one of the 200 before
+    persons = {index: plan._person(1, index) for index in range(1, 1001)}
+    repeats = [index for index, person in persons.items() if person != index]
+    assert 240 <= len(repeats) <= 360
+    assert all(index - 200 <= persons[index] < index for index in repeats)
+    assert all(persons[index] == index for index in range(1, 21))
 
 
 def test_online_applicants_sign_in_in_realistic_shares() -> None:

@@ -31,8 +31,12 @@ def build_simulated() -> None:
 
 
 @pytest.fixture(scope="module")
-def simulated_module(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    with django_db_blocker.unblock(), transaction.atomic():
+def simulated_module(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[None]:
+    from django.test import override_settings
+
+    # the services path scans the counter papers and stores the uploads (issue 16): not in var/media
+    media = override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media")))
+    with media, django_db_blocker.unblock(), transaction.atomic():
         build_simulated()
         yield
         transaction.set_rollback(True)

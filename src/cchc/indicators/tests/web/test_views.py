@@ -279,7 +279,7 @@ def test_drill_down_pages_and_staff_links(simulated: None, client: Client) -> No
     [
         ({"chi-tieu": "KHONG_CO", "phan": "num"}, "Không có chỉ số mã «KHONG_CO»"),
         ({"chi-tieu": "PROGRESS_ON_TIME", "phan": "ca-hai"}, "«num» (tử số) hoặc «den» (mẫu số)"),
-        ({"chi-tieu": "ORIGINAL_RESULT_AVAILABLE", "phan": "num"}, "chưa có dữ liệu"),
+        ({"chi-tieu": "SYNCED_WITH_DVCQG_PERSONAL_STORAGE", "phan": "num"}, "chưa có dữ liệu"),
         ({"phan": "num"}, "Chưa chọn chỉ số"),
     ],
 )

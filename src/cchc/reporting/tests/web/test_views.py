@@ -69,9 +69,9 @@ def test_manual_figure_with_only_a_numerator_is_a_form_error(rw: RWorld, open_pe
     client = _client(rw.officer)
     url = _url(open_period, rw.justice.pk)
     client.post(url, {"action": "start"})
-    response = client.post(url, {"action": "save", "f-ORIGINAL_RESULT_AVAILABLE-num": "3"})
+    response = client.post(url, {"action": "save", "f-SYNCED_WITH_DVCQG_PERSONAL_STORAGE-num": "3"})
     assert response.status_code == 400
-    assert "Nhập đủ cả tử số và mẫu số của chỉ số 4.1" in response.content.decode()
+    assert "Nhập đủ cả tử số và mẫu số của chỉ số 4.4" in response.content.decode()
     assert not AgencyReport.objects.get().manual_figures.exists()
 
 
@@ -136,7 +136,12 @@ def test_manual_figure_beyond_the_integer_column_is_a_form_error(rw: RWorld, ope
     client.post(url, {"action": "start"})
 
     response = client.post(
-        url, {"action": "save", "f-ORIGINAL_RESULT_AVAILABLE-num": "2147483648", "f-ORIGINAL_RESULT_AVAILABLE-den": "3"}
+        url,
+        {
+            "action": "save",
+            "f-SYNCED_WITH_DVCQG_PERSONAL_STORAGE-num": "2147483648",
+            "f-SYNCED_WITH_DVCQG_PERSONAL_STORAGE-den": "3",
+        },
     )
 
     assert response.status_code == 400
