@@ -47,6 +47,9 @@ NOT_REFUSALS = {
     "SignatureInvalid": "a payment callback whose signature does not verify: answered 97 by the IPN view",
     "MalformedCallback": "a payment callback lacking what the protocol requires: answered 99 by the IPN view",
     "GatewayError": "the payment gateway down or answering garbage: a fault, retried (outbox, next expiry run)",
+    # issue 16-17: a simulation's internal signal, and an operator's command failing
+    "_NotSigned": "the simulation's internal signal that a result could not be signed (it is left unsigned)",
+    "BackupError": "cchc backup / restore cannot go on: an operator's command (a CommandError), not a request",
 }
 # 4xx: the request was refused; 502/503: a national system failed or is not configured (cchc.integrations),
 # still a Vietnamese message and never a 500
