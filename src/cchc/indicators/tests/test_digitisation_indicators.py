@@ -19,8 +19,13 @@ from cchc.dossiers.events import DossierEvent
 from cchc.dossiers.lifecycle.applicants import PaperDocument
 from cchc.dossiers.models import Dossier, ResultDocument
 from cchc.dossiers.results.services import SUBSCRIBER as SIGNER
-from cchc.dossiers.tests.conftest import AT, CITIZEN, World, to_status
-from cchc.dossiers.tests.test_results import certificates  # noqa: F401
+from cchc.dossiers.tests.conftest import (
+    AT,
+    CITIZEN,
+    World,
+    certificates,  # noqa: F401
+    to_status,
+)
 from cchc.indicators.compute import indicators_compute
 from cchc.indicators.constants import Method
 from cchc.indicators.models import DossierFact, IndicatorRollup

@@ -19,8 +19,7 @@ from cchc.dossiers.lifecycle.applicants import PaperDocument
 from cchc.dossiers.models import ResultDocument
 from cchc.dossiers.results.services import SUBSCRIBER as SIGNER
 from cchc.dossiers.tests import conftest as dossier_fixtures
-from cchc.dossiers.tests.conftest import AT, CITIZEN, World
-from cchc.dossiers.tests.test_results import SITE, certificates  # noqa: F401
+from cchc.dossiers.tests.conftest import AT, CITIZEN, SITE, World, certificates  # noqa: F401
 from cchc.integrations.national_portal.payload import sync_items
 from cchc.outbox.dispatch import outbox_drain
 from cchc.outbox.models import OutboxEvent
