@@ -135,7 +135,8 @@ def test_the_lookup_throttle_counts_in_the_shared_redis_cache(settings) -> None:
 def _settings_probe(module: str, **env: str) -> subprocess.CompletedProcess[str]:
     code = (
         "import django; django.setup(); from django.conf import settings; from django.core import checks; "
-        "print(settings.CACHES['default']['BACKEND']); print([m.id for m in checks.run_checks()])"
+        "print(settings.CACHES['default']['BACKEND']); print([m.id for m in checks.run_checks()]); "
+        "print(settings.SESSION_ENGINE)"
     )
     clean = {
         k: v
@@ -146,7 +147,7 @@ def _settings_probe(module: str, **env: str) -> subprocess.CompletedProcess[str]
     return subprocess.run([sys.executable, "-c", code], env=clean, capture_output=True, text=True, timeout=120)
 
 
-def test_cache_url_selects_redis_and_production_warns_without_a_shared_cache() -> None:
+def test_cache_url_selects_redis_and_cached_sessions_and_production_refuses_without_it() -> None:
     production = {
         "DEBUG": "0",
         "SECRET_KEY": GOOD_SECRET,
@@ -157,7 +158,13 @@ def test_cache_url_selects_redis_and_production_warns_without_a_shared_cache() -
     shared = _settings_probe("cchc.config.production", CACHE_URL=REDIS_URL, **production)
     unshared = _settings_probe("cchc.config.production", **production)
 
-    assert local.stdout.splitlines() == ["django.core.cache.backends.locmem.LocMemCache", "[]"], local.stderr
+    assert local.stdout.splitlines() == [
+        "django.core.cache.backends.locmem.LocMemCache",
+        "[]",
+        "django.contrib.sessions.backends.db",
+    ], local.stderr
     assert shared.stdout.splitlines()[0] == "django.core.cache.backends.redis.RedisCache", shared.stderr
     assert "cchc.W001" not in shared.stdout
-    assert "cchc.W001" in unshared.stdout, unshared.stderr
+    assert shared.stdout.splitlines()[2] == "django.contrib.sessions.backends.cached_db"
+    assert unshared.returncode != 0
+    assert "set CACHE_URL" in unshared.stderr
