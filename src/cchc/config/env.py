@@ -84,6 +84,8 @@ def storage_url_settings(url: str) -> dict[str, object]:
         "default_acl": None,
         "querystring_auth": True,
         "file_overwrite": False,
+        # a file opened for reading is buffered in memory up to this size, then in a temporary file
+        "max_memory_size": 2_621_440,
     }
     if query.get("endpoint_url"):
         options["endpoint_url"] = query["endpoint_url"]
