@@ -168,3 +168,40 @@ def test_cache_url_selects_redis_and_cached_sessions_and_production_refuses_with
     assert shared.stdout.splitlines()[2] == "django.contrib.sessions.backends.cached_db"
     assert unshared.returncode != 0
     assert "set CACHE_URL" in unshared.stderr
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(not _redis_reachable(), reason="Redis is not running on 127.0.0.1:6379")
+def test_staff_sessions_are_read_from_redis_and_survive_losing_it(settings, officer) -> None:
+    """Issue 17 item 2: with a shared cache the sessions are ``cached_db`` — in Redis for every process, and
+    written through to the database, so losing Redis (a restart, an eviction) logs nobody out (with the pure
+    ``cache`` engine the second request is sent to the login page)."""
+    import redis
+
+    from cchc.accounts.otp.testing import login_verified
+
+    prefix = f"cchc-test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    server = redis.Redis.from_url(REDIS_URL)
+    client = login_verified(Client(), officer)
+    try:
+        before = client.get("/mot-cua/")
+        sessions = [key for key in server.keys(f"{prefix}:*") if b"sessions.cached_db" in key]
+        assert len(sessions) == 1  # the session is in Redis, where every worker reads it
+        for key in server.keys(f"{prefix}:*"):
+            server.delete(key)  # Redis lost everything
+        after = client.get("/mot-cua/")
+    finally:
+        for key in server.keys(f"{prefix}:*"):
+            server.delete(key)
+
+    assert before.status_code == 200
+    assert after.status_code == 200  # still signed in: read back from the database
+    assert client.session["_auth_user_id"] == str(officer.pk)
