@@ -164,3 +164,57 @@ def test_a_result_signed_by_the_outbox_subscriber_is_kept_in_the_bucket_and_veri
     page = Client().get(f"/xac-minh/{result.token}/").content.decode()
     assert "Kết quả hợp lệ: chữ ký số đúng, nội dung không bị thay đổi." in page
     assert stored_files(media_root) == []
+
+
+def test_a_store_that_does_not_answer_refuses_the_submission_in_vietnamese_and_changes_nothing(
+    world: World,  # noqa: F811
+    s3_endpoint: str,
+    settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No 500 when the bucket is unreachable: a 503 page in Vietnamese, no dossier, no audit event."""
+    from cchc.audit.models import AuditEvent
+    from cchc.dossiers.tests.portal.test_views import APPLY, form_data
+
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")  # no retries against a closed port
+    dead = f"s3://{BUCKET}?endpoint_url=http://127.0.0.1:{_free_port()}&region=us-east-1&addressing_style=path"
+    settings.STORAGES = {**settings.STORAGES, "default": storage_url_settings(dead)}
+    before = (Dossier.objects.count(), DossierDocument.objects.count(), AuditEvent.objects.count())
+
+    response = Client().post(APPLY, form_data(world))
+
+    assert response.status_code == 503
+    assert "Kho lưu trữ tệp tạm thời không truy cập được" in response.content.decode()
+    assert "storage.unavailable" in response.content.decode()
+    assert (Dossier.objects.count(), DossierDocument.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_the_storage_url_selects_the_directory_or_a_private_bucket() -> None:
+    assert storage_url_settings("") == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    assert storage_url_settings("file://")["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    assert storage_url_settings("s3://ho-so/cchc/?endpoint_url=https://s3.example.vn&region=hn-1") == {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": "ho-so",
+            "location": "cchc",
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "max_memory_size": 2_621_440,
+            "endpoint_url": "https://s3.example.vn",
+            "region_name": "hn-1",
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("s3://AKIA:bi-mat@ho-so", "không ghi khóa truy cập trong địa chỉ"),
+        ("gs://ho-so", "cần dạng s3://tên-bucket"),
+        ("s3://", "cần dạng s3://tên-bucket"),
+    ],
+)
+def test_a_bad_storage_url_is_refused_in_vietnamese(url: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        storage_url_settings(url)
