@@ -8,6 +8,7 @@ API view answers ``{"code", "message"}`` with the status its class declares for 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,8 +23,16 @@ from rest_framework.views import set_rollback
 from cchc.common.errors import DomainError
 from cchc.common.numbers import vi_number
 
+logger = logging.getLogger(__name__)
+
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    from cchc.common.uploads import storage_failure
+
+    unavailable = storage_failure(exc)
+    if unavailable is not None:
+        logger.error("file storage unavailable: %s", exc, exc_info=exc)
+        exc = unavailable
     if isinstance(exc, DomainError):
         set_rollback()
         return Response({"code": str(exc.code), "message": exc.message}, status=exc.http_status)

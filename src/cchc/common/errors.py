@@ -18,7 +18,8 @@ Two handlers render them, and no view keeps its own code -> status table:
   envelope ``{"code", "message"}`` and ``exc.http_status``;
 - pages: a view that shows the refusal next to its form renders with ``status=exc.http_status``;
   a refusal no view catches reaches :class:`DomainErrorMiddleware`, which renders
-  ``common/refusal.html`` with the message and the code (never a 500).
+  ``common/refusal.html`` with the message and the code (never a 500); so does a file store that does not
+  answer (``cchc.common.uploads.StorageError``, 503).
 
 Exceptions that are not refusals stay plain exceptions (an attempt to rewrite the audit trail, data
 shipped inconsistent, a database the simulator cannot use): they are defects or set-up faults, and
@@ -27,6 +28,7 @@ their docstrings say so.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import Any, ClassVar, Generic, TypeVar
@@ -35,6 +37,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 Code = TypeVar("Code", bound=str)
+logger = logging.getLogger(__name__)
 
 
 class DomainError(Exception, Generic[Code]):
@@ -77,9 +80,15 @@ class DomainErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, DomainError):
+        if isinstance(exception, DomainError):
+            return refusal_response(request, exception)
+        from cchc.common.uploads import storage_failure
+
+        unavailable = storage_failure(exception)
+        if unavailable is None:
             return None
-        return refusal_response(request, exception)
+        logger.error("file storage unavailable: %s", exception, exc_info=exception)
+        return refusal_response(request, unavailable)
 
 
 def refusal_response(request: HttpRequest, error: DomainError[Any], **context: Any) -> HttpResponse:

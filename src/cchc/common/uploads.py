@@ -30,12 +30,15 @@ import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import Storage
 from django.db.models.fields.files import FieldFile
+
+from cchc.common.errors import DomainError
 
 CHUNK = 64 * 1024
 
@@ -206,6 +209,38 @@ def file_check(*, file: Any, types: dict[str, tuple[str, str]] = ALLOWED, limit:
 
 
 # --- storage -----------------------------------------------------------------------------------------
+
+
+class StorageErrorCode(StrEnum):
+    UNAVAILABLE = "storage.unavailable"
+
+
+class StorageError(DomainError[StorageErrorCode]):
+    """The file store did not answer (issue 17 item 2): the S3-compatible bucket is unreachable or refused
+    the request. 503 — a fault of the installation, not of the person; whatever the request was writing
+    was rolled back with its transaction (and its files deleted where the store still answers)."""
+
+    codes = StorageErrorCode
+    statuses = {StorageErrorCode.UNAVAILABLE: 503}
+
+
+STORAGE_UNAVAILABLE = (
+    "Kho lưu trữ tệp tạm thời không truy cập được; yêu cầu chưa được thực hiện, không có gì thay đổi. "
+    "Vui lòng thử lại sau ít phút."
+)
+
+
+def storage_failure(exc: BaseException) -> StorageError | None:
+    """``exc`` as a :class:`StorageError` when it comes from the S3 client (botocore: no connection, a
+    timeout, an error answer), else None. A local directory's faults stay ``OSError`` (a defect or a full
+    disk, handled where a file is written)."""
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError
+    except ImportError:  # pragma: no cover (django-storages[s3] is a dependency)
+        return None
+    if isinstance(exc, BotoCoreError | ClientError):
+        return StorageError(StorageErrorCode.UNAVAILABLE, STORAGE_UNAVAILABLE)
+    return None
 
 
 @dataclass

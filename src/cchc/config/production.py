@@ -1,5 +1,6 @@
-"""Production settings: refuse to start with DEBUG, SQLite, a weak or development secret, or the
-development audit key; HTTPS (redirect, HSTS) and the Content-Security-Policy configurable by env."""
+"""Production settings: refuse to start with DEBUG, SQLite, a weak or development secret, the
+development audit key, or without a shared cache (CACHE_URL); HTTPS (redirect, HSTS) and the
+Content-Security-Policy configurable by env."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.core.exceptions import ImproperlyConfigured
 from cchc.config.env import env_bool, env_str
 from cchc.config.settings import *  # noqa: F403
 from cchc.config.settings import (
+    CACHE_URL,
     CCHC_AUDIT_KEY_ID,
     CCHC_AUDIT_KEYS,
     DATABASES,
@@ -73,7 +75,12 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
-# Issue 12 item 3: the look-up throttles need a cache shared by the processes (CACHE_URL; check cchc.W001).
+# Issue 12 item 3 and issue 17 item 2: the look-up throttles and the sessions' fast copy need a cache shared
+# by the processes. gunicorn always runs several workers, so a per-process cache would multiply every
+# failure limit by their number (a phone-number guesser gets N times the tries): refused, like SQLite,
+# rather than warned about (the check cchc.W001 stays for settings modules derived from this one).
+if not CACHE_URL:
+    raise ImproperlyConfigured("Production: set CACHE_URL to a shared Redis, e.g. redis://127.0.0.1:6379/1.")
 CCHC_REQUIRE_SHARED_CACHE = True
 
 # HTTPS (issue 12 item 10). On by default; a deployment served over plain HTTP inside a closed network sets

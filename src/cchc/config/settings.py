@@ -11,7 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from cchc.config.env import email_url_settings, env_bool, env_list, env_str
+from cchc.config.env import email_url_settings, env_bool, env_list, env_str, storage_url_settings
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 # The repository root in a source checkout (src/cchc/config -> repo); var/ holds local state.
@@ -145,9 +145,12 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_ROOT = Path(env_str("CCHC_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media/"
 # Every file the platform keeps goes through Django's storage API (issue 17 item 2): "default" holds uploads
-# and generated documents, "staticfiles" the assets (hashed and compressed in production).
+# and generated documents, "staticfiles" the assets (hashed and compressed in production). CCHC_STORAGE_URL
+# selects the store: unset → the directory MEDIA_ROOT; s3://bucket?endpoint_url=…&region=… → a private
+# S3-compatible bucket shared by every application machine (cchc.config.env.storage_url_settings).
+CCHC_STORAGE_URL = env_str("CCHC_STORAGE_URL", "")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage_url_settings(CCHC_STORAGE_URL),
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 # Limits for one uploaded component (bytes) and the whole online submission.
@@ -227,7 +230,7 @@ CCHC_SITE_URL = env_str("CCHC_SITE_URL", "http://127.0.0.1:8000")  # links in re
 # --- Shared cache and brute-force protection of staff logins (issue 12 item 3) -----------------------
 # CACHE_URL (e.g. redis://127.0.0.1:6379/0) puts Django's cache on Redis, shared by every process: the
 # look-up throttles (cchc.common.throttle) count per installation, not per worker. Unset: the per-process
-# local-memory cache (a laptop, the tests); the production settings warn then (check cchc.W001).
+# local-memory cache (a laptop, the tests); the production settings refuse to start then (issue 17 item 2).
 CACHE_URL = env_str("CACHE_URL", "")
 CACHES = {
     "default": (
@@ -236,13 +239,26 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cchc"}
     )
 }
-CCHC_REQUIRE_SHARED_CACHE = False  # the production settings require it (a warning, cchc.common.checks)
+CCHC_REQUIRE_SHARED_CACHE = False  # the production settings require it (and refuse to start without CACHE_URL)
+# Sessions (issue 17 item 2) hold the staff login, its second-factor state and idle clock, the citizen's
+# VNeID login and the portal's short look-up memory; never a dossier (a dossier is in the database from its
+# first save). With a shared cache they are "cached_db": read from Redis (no database query per request),
+# written through to the database when they change (login, OTP, the idle clock at most once a minute), so
+# a Redis restart or eviction does not log every officer out mid-work nor ask every one for a new OTP code.
+# Pure "cache" sessions would save those writes but lose every session with Redis; the database copy is
+# the cheap insurance. Expired rows are removed by `cchc clearsessions` (daily, docs/deploy.md). Without a
+# shared cache: the database backend (Django's default), which every process shares.
+if CACHE_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # django-axes: after AXES_FAILURE_LIMIT wrong passwords a username is locked, and so is a client address
 # (each on its own: a guesser changing address or trying many usernames is stopped either way), for
 # AXES_COOLOFF_TIME; an administrator unlocks earlier by deleting the attempt in the admin ("Access
 # attempts"). Attempts are kept in the database (axes' database handler): shared by every process like the
-# cache, listed and unlocked in the admin, kept across a cache restart. Each lockout is an audit event
+# cache, listed and unlocked in the admin, kept across a cache restart. It stays on the database when
+# CACHE_URL is set (issue 17 item 2): axes' cache handler would forget every lockout and count when Redis
+# restarts or evicts keys, and an administrator could neither list nor unlock them; a failed staff login
+# is rare enough that its one row costs nothing. Each lockout is an audit event
 # (cchc.audit.lockouts). The message is Vietnamese; HTTP 429.
 INSTALLED_APPS.append("axes")
 AUTHENTICATION_BACKENDS.insert(0, "cchc.common.auth.LockoutBackend")  # axes, see the class

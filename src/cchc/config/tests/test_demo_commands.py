@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from cchc.audit.models import AuditEvent
-from cchc.config.tests.test_production import AUDIT_KEYS, GOOD_SECRET
+from cchc.config.tests.test_production import AUDIT_KEYS, GOOD_SECRET, REDIS
 
 DEMO_COMMANDS = [
     ["demo_admin"],
@@ -66,6 +66,7 @@ def test_report_demo_under_the_production_settings_is_refused_in_vietnamese() ->
         DEBUG="0",
         SECRET_KEY=GOOD_SECRET,
         DATABASE_URL=POSTGRES,
+        CACHE_URL=REDIS,
     )
 
     assert done.returncode != 0
@@ -76,7 +77,7 @@ def test_report_demo_under_the_production_settings_is_refused_in_vietnamese() ->
 def test_a_web_process_without_settings_module_runs_the_production_settings(module: str) -> None:
     probe = f"import {module}; from django.conf import settings; print(settings.SETTINGS_MODULE, settings.DEBUG)"
 
-    configured = _python(probe, DEBUG="0", SECRET_KEY=GOOD_SECRET, DATABASE_URL=POSTGRES)
+    configured = _python(probe, DEBUG="0", SECRET_KEY=GOOD_SECRET, DATABASE_URL=POSTGRES, CACHE_URL=REDIS)
     bare = _python(probe)  # nothing set: the production settings refuse to start (DEBUG defaults on)
 
     assert configured.returncode == 0, configured.stderr

@@ -135,7 +135,8 @@ def test_the_lookup_throttle_counts_in_the_shared_redis_cache(settings) -> None:
 def _settings_probe(module: str, **env: str) -> subprocess.CompletedProcess[str]:
     code = (
         "import django; django.setup(); from django.conf import settings; from django.core import checks; "
-        "print(settings.CACHES['default']['BACKEND']); print([m.id for m in checks.run_checks()])"
+        "print(settings.CACHES['default']['BACKEND']); print([m.id for m in checks.run_checks()]); "
+        "print(settings.SESSION_ENGINE)"
     )
     clean = {
         k: v
@@ -146,7 +147,7 @@ def _settings_probe(module: str, **env: str) -> subprocess.CompletedProcess[str]
     return subprocess.run([sys.executable, "-c", code], env=clean, capture_output=True, text=True, timeout=120)
 
 
-def test_cache_url_selects_redis_and_production_warns_without_a_shared_cache() -> None:
+def test_cache_url_selects_redis_and_cached_sessions_and_production_refuses_without_it() -> None:
     production = {
         "DEBUG": "0",
         "SECRET_KEY": GOOD_SECRET,
@@ -157,7 +158,50 @@ def test_cache_url_selects_redis_and_production_warns_without_a_shared_cache() -
     shared = _settings_probe("cchc.config.production", CACHE_URL=REDIS_URL, **production)
     unshared = _settings_probe("cchc.config.production", **production)
 
-    assert local.stdout.splitlines() == ["django.core.cache.backends.locmem.LocMemCache", "[]"], local.stderr
+    assert local.stdout.splitlines() == [
+        "django.core.cache.backends.locmem.LocMemCache",
+        "[]",
+        "django.contrib.sessions.backends.db",
+    ], local.stderr
     assert shared.stdout.splitlines()[0] == "django.core.cache.backends.redis.RedisCache", shared.stderr
     assert "cchc.W001" not in shared.stdout
-    assert "cchc.W001" in unshared.stdout, unshared.stderr
+    assert shared.stdout.splitlines()[2] == "django.contrib.sessions.backends.cached_db"
+    assert unshared.returncode != 0
+    assert "set CACHE_URL" in unshared.stderr
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(not _redis_reachable(), reason="Redis is not running on 127.0.0.1:6379")
+def test_staff_sessions_are_read_from_redis_and_survive_losing_it(settings, officer) -> None:
+    """Issue 17 item 2: with a shared cache the sessions are ``cached_db`` — in Redis for every process, and
+    written through to the database, so losing Redis (a restart, an eviction) logs nobody out (with the pure
+    ``cache`` engine the second request is sent to the login page)."""
+    import redis
+
+    from cchc.accounts.otp.testing import login_verified
+
+    prefix = f"cchc-test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    server = redis.Redis.from_url(REDIS_URL)
+    client = login_verified(Client(), officer)
+    try:
+        before = client.get("/mot-cua/")
+        sessions = [key for key in server.keys(f"{prefix}:*") if b"sessions.cached_db" in key]
+        assert len(sessions) == 1  # the session is in Redis, where every worker reads it
+        for key in server.keys(f"{prefix}:*"):
+            server.delete(key)  # Redis lost everything
+        after = client.get("/mot-cua/")
+    finally:
+        for key in server.keys(f"{prefix}:*"):
+            server.delete(key)
+
+    assert before.status_code == 200
+    assert after.status_code == 200  # still signed in: read back from the database
+    assert client.session["_auth_user_id"] == str(officer.pk)

@@ -1,4 +1,4 @@
-"""The production settings refuse DEBUG, SQLite and the development secret."""
+"""The production settings refuse DEBUG, SQLite, the development secret and a missing shared cache."""
 
 import os
 import subprocess
@@ -9,15 +9,17 @@ import pytest
 GOOD_SECRET = "Vq3#pL9x!Tz7@mK2$wR8^nB5&cY1*hJ6(dF4)gS0-eA_uI+oP=lZ~"
 AUDIT_KEYS = "k2026:" + "Hs8!dQ2@zX5#cV1$bN7%mL4^kJ9&gF3*aS6(pO0)iU-yT_rE+wQ=" + ",k2025:" + GOOD_SECRET[::-1]
 POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
+REDIS = "redis://127.0.0.1:6379/15"  # not connected to: the settings only read it
 
 
 def _load_production(**env: str) -> subprocess.CompletedProcess[str]:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "CCHC_AUDIT_KEYS", "CCHC_AUDIT_KEY_ID"}
+        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "CCHC_AUDIT_KEYS", "CCHC_AUDIT_KEY_ID", "CACHE_URL"}
     }
     clean["CCHC_AUDIT_KEYS"] = AUDIT_KEYS
+    clean["CACHE_URL"] = REDIS
     clean.update(env)
     return subprocess.run(
         [sys.executable, "-c", "import cchc.config.production"],
@@ -35,6 +37,7 @@ def _load_production(**env: str) -> subprocess.CompletedProcess[str]:
         ({"DEBUG": "0", "DATABASE_URL": POSTGRES}, "SECRET_KEY"),
         ({"DEBUG": "0", "SECRET_KEY": "short", "DATABASE_URL": POSTGRES}, "SECRET_KEY"),
         ({"DEBUG": "0", "SECRET_KEY": GOOD_SECRET}, "SQLite is not allowed"),
+        ({"DEBUG": "0", "SECRET_KEY": GOOD_SECRET, "DATABASE_URL": POSTGRES, "CACHE_URL": ""}, "set CACHE_URL"),
     ],
 )
 def test_production_refuses_unsafe_configuration(env, message):
@@ -50,7 +53,7 @@ def test_production_starts_with_debug_off_a_secret_and_postgresql():
     assert result.returncode == 0, result.stderr
 
 
-GOOD = {"DEBUG": "0", "SECRET_KEY": GOOD_SECRET, "DATABASE_URL": POSTGRES}
+GOOD = {"DEBUG": "0", "SECRET_KEY": GOOD_SECRET, "DATABASE_URL": POSTGRES, "CACHE_URL": REDIS}
 
 
 @pytest.mark.parametrize(
