@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "cchc.plans",
     "cchc.par",
     "cchc.reporting",
+    "cchc.opendata",  # issue 17 item 7: open data (/du-lieu-mo/, docs/open-data.md)
 ]
 
 MIDDLEWARE = [
