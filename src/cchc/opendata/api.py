@@ -20,7 +20,14 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from cchc.opendata.constants import OpenDataError
-from cchc.opendata.selectors import dataset_get, dataset_list, dataset_search, package_dict, resource_get, resource_records
+from cchc.opendata.selectors import (
+    dataset_get,
+    dataset_list,
+    dataset_search,
+    package_dict,
+    resource_get,
+    resource_records,
+)
 
 MAX_ROWS = 1000  # package_search rows, as CKAN's default ckan.search.rows_max
 DATASTORE_DEFAULT_LIMIT = 100  # as CKAN
@@ -110,7 +117,8 @@ def datastore_search(request: HttpRequest, params: dict[str, Any]) -> Any:
     path = request.path
     return {
         "resource_id": str(resource.pk),
-        "fields": [{"id": "_id", "type": "int"}] + [{"id": f["id"], "type": f["type"], "info": {"label": f["label"]}} for f in resource.fields],
+        "fields": [{"id": "_id", "type": "int"}]
+        + [{"id": f["id"], "type": f["type"], "info": {"label": f["label"]}} for f in resource.fields],
         "records": page,
         "total": len(selected),
         "total_was_estimated": False,
@@ -142,7 +150,15 @@ def _error(request: HttpRequest, action: str, status: int, error: dict[str, Any]
 def action(request: HttpRequest, name: str) -> JsonResponse:
     handler = ACTIONS.get(name)
     if handler is None:
-        return _error(request, name, 400, {"__type": "Bad Request", "message": f"Yêu cầu không hợp lệ - Không có hành động «{name}» (Action name not known)"})
+        return _error(
+            request,
+            name,
+            400,
+            {
+                "__type": "Bad Request",
+                "message": f"Yêu cầu không hợp lệ - Không có hành động «{name}» (Action name not known)",
+            },
+        )
     params: dict[str, Any] = {k: request.GET.get(k) for k in request.GET}
     if request.method == "POST" and request.body:
         try:
@@ -153,13 +169,27 @@ def action(request: HttpRequest, name: str) -> JsonResponse:
             if request.POST:
                 body = {k: request.POST.get(k) for k in request.POST}
             else:
-                return _error(request, name, 400, {"__type": "Bad Request", "message": "Nội dung yêu cầu không phải JSON hợp lệ (Bad request body)"})
+                return _error(
+                    request,
+                    name,
+                    400,
+                    {"__type": "Bad Request", "message": "Nội dung yêu cầu không phải JSON hợp lệ (Bad request body)"},
+                )
         params.update(body)
     try:
         result = handler(request, params)
     except _Invalid as exc:
         return _error(request, name, 409, {"__type": "Validation Error", **exc.errors})
     except OpenDataError as exc:
-        return _error(request, name, exc.http_status, {"__type": "Not Found Error", "message": f"Không tìm thấy: {exc.message}", "code": exc.code.value})
+        return _error(
+            request,
+            name,
+            exc.http_status,
+            {
+                "__type": "Not Found Error" if exc.http_status == 404 else "Validation Error",
+                "message": f"{'Không tìm thấy' if exc.http_status == 404 else 'Không hợp lệ'}: {exc.message}",
+                "code": exc.code.value,
+            },
+        )
     body = {"help": _help(request, name), "success": True, "result": result}
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})

@@ -109,7 +109,7 @@ def catalogue_table(period: Period, at: datetime) -> Table:
             "muc_do_dvc": v.get_service_type_display(),
             "thoi_han": v.processing_time,
             "don_vi_thoi_han": v.get_processing_time_unit_display(),
-            "co_quan_thuc_hien": "; ".join(c.agency.name for c in v.competent_agencies.all() if c.agency_id),
+            "co_quan_thuc_hien": "; ".join(c.agency.name for c in v.competent_agencies.all() if c.agency is not None),
             "phien_ban": v.number,
             "ap_dung_tu": v.published_at.date().isoformat() if v.published_at else None,
         }

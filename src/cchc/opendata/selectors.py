@@ -31,7 +31,9 @@ def publisher_name() -> str:
 
 
 def dataset_list() -> QuerySet[Dataset]:
-    return Dataset.objects.prefetch_related(Prefetch("resources", queryset=Resource.objects.order_by("-month", "format")))
+    return Dataset.objects.prefetch_related(
+        Prefetch("resources", queryset=Resource.objects.order_by("-month", "format"))
+    )
 
 
 def dataset_get(*, name: str) -> Dataset:

@@ -34,8 +34,9 @@ STORAGE_PREFIX = "du-lieu-mo"
 
 def month_parse(text: str) -> date:
     """``YYYY-MM`` → the month's first day; a clear refusal otherwise."""
+    year, _, month = text.strip().partition("-")
     try:
-        parsed = datetime.strptime(text.strip(), "%Y-%m").date()
+        parsed = date(int(year), int(month), 1)
     except ValueError:
         raise OpenDataError(
             OpenDataErrorCode.INVALID_MONTH, f"Tháng «{text}» không hợp lệ: ghi theo dạng NNNN-TT, ví dụ 2025-07."

@@ -37,9 +37,11 @@ def test_ckanapi_lists_reads_and_pages_every_dataset(harvested_site: str) -> Non
         assert sorted(names) == sorted(s.name for s in SPECS)
         for name in names:
             package = ckan.action.package_show(id=name)
-            assert package["name"] == name and package["license_id"] == LICENCE.ID
+            assert package["name"] == name
+            assert package["license_id"] == LICENCE.ID
             extras = {e["key"]: e["value"] for e in package["extras"]}
-            assert extras["temporal_start"] == "2025-08-01" and extras["spatial_text"]
+            assert extras["temporal_start"] == "2025-08-01"
+            assert extras["spatial_text"]
             assert {r["format"] for r in package["resources"]} == {"CSV", "JSON"}
             for resource in package["resources"]:
                 with urllib.request.urlopen(resource["url"]) as response:  # noqa: S310 (the live test server)
@@ -48,7 +50,8 @@ def test_ckanapi_lists_reads_and_pages_every_dataset(harvested_site: str) -> Non
                 assert f"sha256:{hashlib.sha256(content).hexdigest()}" == resource["hash"]
 
         found = ckan.action.package_search(q="hồ sơ", rows=1, start=0)
-        assert found["count"] >= 1 and len(found["results"]) == 1
+        assert found["count"] >= 1
+        assert len(found["results"]) == 1
 
         stats = ckan.action.package_show(id="thong-ke-ho-so-thu-tuc-hanh-chinh")
         resource_id = next(r["id"] for r in stats["resources"] if r["format"] == "JSON")
@@ -60,7 +63,8 @@ def test_ckanapi_lists_reads_and_pages_every_dataset(harvested_site: str) -> Non
             page = ckan.action.datastore_search(resource_id=resource_id, limit=5, offset=offset)
             records += page["records"]
             offset += 5
-        assert len(records) == total and [r["_id"] for r in records] == list(range(1, total + 1))
+        assert len(records) == total
+        assert [r["_id"] for r in records] == list(range(1, total + 1))
         agency = records[0]["ma_co_quan"]
         filtered = ckan.action.datastore_search(resource_id=resource_id, filters={"ma_co_quan": agency})
         assert filtered["total"] == sum(1 for r in records if r["ma_co_quan"] == agency)

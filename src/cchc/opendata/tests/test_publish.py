@@ -57,16 +57,17 @@ def test_every_dataset_has_a_csv_and_a_json_with_its_metadata(world: list[Any]) 
             content = resource_content(resource)
             assert resource.byte_size == len(content)
             assert default_storage.exists(resource.storage_name)
-            assert (resource.temporal_start.isoformat(), resource.temporal_end.isoformat()) == ("2025-08-01", "2025-08-31")
+            assert (resource.temporal_start.isoformat(), resource.temporal_end.isoformat()) == (
+                "2025-08-01",
+                "2025-08-31",
+            )
 
 
 def test_dossier_counts_come_from_the_rollups_with_small_counts_hidden(world: list[Any]) -> None:
     resource = Resource.objects.get(dataset__name="thong-ke-ho-so-thu-tuc-hanh-chinh", format="CSV")
     rows = _csv(resource)
     assert rows, "some dossiers were received in August 2025"
-    received = sum(
-        IndicatorRollup.objects.filter(grain=Grain.MONTH, bucket=MONTH).values_list("received", flat=True)
-    )
+    received = sum(IndicatorRollup.objects.filter(grain=Grain.MONTH, bucket=MONTH).values_list("received", flat=True))
     totals = [r for r in rows if r["ma_thu_tuc"] == ""]
     shown = [int(r["tiep_nhan"]) for r in totals if r["tiep_nhan"] != SUPPRESSED_MARK]
     assert sum(shown) <= received
@@ -78,7 +79,8 @@ def test_dossier_counts_come_from_the_rollups_with_small_counts_hidden(world: li
     assert resource.suppressed_cells > 0
     data = json.loads(resource_content(Resource.objects.get(dataset=resource.dataset, format="JSON")))
     hidden = [r for r in data["du_lieu"] if r["o_bi_an"]]
-    assert hidden and all(r[c] is None for r in hidden for c in r["o_bi_an"].split(";"))
+    assert hidden
+    assert all(r[c] is None for r in hidden for c in r["o_bi_an"].split(";"))
 
 
 def test_indicators_by_agency_hide_ratios_of_small_counts(world: list[Any]) -> None:
@@ -86,7 +88,8 @@ def test_indicators_by_agency_hide_ratios_of_small_counts(world: list[Any]) -> N
     assert {r["co_quan"] for r in rows if r["ma_co_quan"] == ""} == {"Toàn tỉnh"}
     for row in rows:
         if "tu_so" in row["o_bi_an"]:
-            assert row["ty_le"] == SUPPRESSED_MARK and row["tu_so"] == SUPPRESSED_MARK
+            assert row["ty_le"] == SUPPRESSED_MARK
+            assert row["tu_so"] == SUPPRESSED_MARK
 
 
 def test_publishing_again_changes_nothing(world: list[Any]) -> None:
@@ -111,10 +114,13 @@ def test_pages_list_and_show_the_datasets(world: list[Any], client: Client) -> N
     assert "Dữ liệu mở" in page.content.decode()
     detail = client.get("/du-lieu-mo/thong-ke-ho-so-thu-tuc-hanh-chinh/")
     text = detail.content.decode()
-    assert detail.status_code == 200 and LICENCE.TITLE in text and "2025-08" in text
+    assert detail.status_code == 200
+    assert LICENCE.TITLE in text
+    assert "2025-08" in text
     resource = Resource.objects.get(dataset__name="thong-ke-ho-so-thu-tuc-hanh-chinh", format="CSV")
     download = client.get(f"/du-lieu-mo/thong-ke-ho-so-thu-tuc-hanh-chinh/tep/{resource.pk}/")
-    assert download.status_code == 200 and b"".join(download.streaming_content) == resource_content(resource)
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == resource_content(resource)
     dcat = client.get("/du-lieu-mo/thong-ke-ho-so-thu-tuc-hanh-chinh/dcat.jsonld").json()
     assert dcat["@type"] == "dcat:Dataset"
     dist = dcat["dcat:distribution"][0]
@@ -126,11 +132,15 @@ def test_api_refusals_are_ckans(world: list[Any], client: Client) -> None:
     missing = client.get("/du-lieu-mo/api/3/action/package_show", {"id": "khong-co"})
     assert missing.status_code == 404
     body = missing.json()
-    assert body["success"] is False and body["error"]["__type"] == "Not Found Error" and "help" in body
+    assert body["success"] is False
+    assert body["error"]["__type"] == "Not Found Error"
+    assert "help" in body
     invalid = client.get("/du-lieu-mo/api/3/action/package_search", {"rows": "nhieu"})
-    assert invalid.status_code == 409 and "rows" in invalid.json()["error"]
+    assert invalid.status_code == 409
+    assert "rows" in invalid.json()["error"]
     no_id = client.post("/du-lieu-mo/api/3/action/datastore_search", "{}", content_type="application/json")
-    assert no_id.status_code == 409 and no_id.json()["error"]["__type"] == "Validation Error"
+    assert no_id.status_code == 409
+    assert no_id.json()["error"]["__type"] == "Validation Error"
     resource = Resource.objects.filter(format="JSON").first()
     assert resource is not None
     bad_filter = client.get(
@@ -139,4 +149,5 @@ def test_api_refusals_are_ckans(world: list[Any], client: Client) -> None:
     assert bad_filter.status_code == 409
     assert client.get("/du-lieu-mo/api/3/action/package_create").status_code == 400
     found = client.get("/du-lieu-mo/api/3/action/package_search", {"q": "thu tuc", "rows": 1}).json()["result"]
-    assert found["count"] >= 2 and len(found["results"]) == 1
+    assert found["count"] >= 2
+    assert len(found["results"]) == 1

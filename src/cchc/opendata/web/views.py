@@ -77,6 +77,8 @@ def download(request: HttpRequest, name: str, resource_id: str) -> FileResponse:
 
     handle = default_storage.open(resource.storage_name, "rb")
     filename = resource.storage_name.rsplit("/", 1)[-1]
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=f"{resource.media_type}; charset=utf-8")
+    response = FileResponse(
+        handle, as_attachment=True, filename=filename, content_type=f"{resource.media_type}; charset=utf-8"
+    )
     response["Digest"] = f"sha-256={resource.checksum}"
     return response
