@@ -19,7 +19,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from cchc.opendata.constants import OpenDataError
+from cchc.opendata.constants import OpenDataError, OpenDataErrorCode
 from cchc.opendata.selectors import (
     dataset_get,
     dataset_list,
@@ -34,10 +34,9 @@ DATASTORE_DEFAULT_LIMIT = 100  # as CKAN
 DATASTORE_MAX_LIMIT = 32000  # CKAN's ckan.datastore.search.rows_max default
 
 
-class _Invalid(Exception):
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__(errors)
-        self.errors = errors
+def _invalid(errors: dict[str, list[str]]) -> OpenDataError:
+    key, messages = next(iter(errors.items()))
+    return OpenDataError(OpenDataErrorCode.INVALID_PARAMETER, f"{key}: {messages[0]}", errors=errors)
 
 
 def _help(request: HttpRequest, action: str) -> str:
@@ -49,16 +48,16 @@ def _int(params: dict[str, Any], key: str, default: int, *, maximum: int | None 
     try:
         value = int(raw)
     except (TypeError, ValueError):
-        raise _Invalid({key: [f"Giá trị không hợp lệ: «{raw}» phải là số nguyên (Invalid integer)"]}) from None
+        raise _invalid({key: [f"Giá trị không hợp lệ: «{raw}» phải là số nguyên (Invalid integer)"]}) from None
     if value < 0:
-        raise _Invalid({key: ["Phải là số không âm (Must be a natural number)"]})
+        raise _invalid({key: ["Phải là số không âm (Must be a natural number)"]})
     return min(value, maximum) if maximum is not None else value
 
 
 def _required(params: dict[str, Any], key: str) -> str:
     value = params.get(key)
     if value in (None, ""):
-        raise _Invalid({key: ["Thiếu giá trị (Missing value)"]})
+        raise _invalid({key: ["Thiếu giá trị (Missing value)"]})
     return str(value)
 
 
@@ -96,13 +95,13 @@ def datastore_search(request: HttpRequest, params: dict[str, Any]) -> Any:
         try:
             filters = json.loads(filters)
         except ValueError:
-            raise _Invalid({"filters": ["Không phải JSON hợp lệ (Cannot parse JSON)"]}) from None
+            raise _invalid({"filters": ["Không phải JSON hợp lệ (Cannot parse JSON)"]}) from None
     if not isinstance(filters, dict):
-        raise _Invalid({"filters": ["Phải là một đối tượng JSON (Not a json object)"]})
+        raise _invalid({"filters": ["Phải là một đối tượng JSON (Not a json object)"]})
     columns = [f["id"] for f in resource.fields]
     unknown = [k for k in filters if k not in columns]
     if unknown:
-        raise _Invalid({"filters": [f"Cột không tồn tại: {', '.join(unknown)} (field not in resource)"]})
+        raise _invalid({"filters": [f"Cột không tồn tại: {', '.join(unknown)} (field not in resource)"]})
     records = resource_records(resource)
 
     def matches(record: dict[str, Any]) -> bool:
@@ -178,18 +177,14 @@ def action(request: HttpRequest, name: str) -> JsonResponse:
         params.update(body)
     try:
         result = handler(request, params)
-    except _Invalid as exc:
-        return _error(request, name, 409, {"__type": "Validation Error", **exc.errors})
     except OpenDataError as exc:
+        if exc.code == OpenDataErrorCode.INVALID_PARAMETER:
+            return _error(request, name, exc.http_status, {"__type": "Validation Error", **exc.errors})
         return _error(
             request,
             name,
             exc.http_status,
-            {
-                "__type": "Not Found Error" if exc.http_status == 404 else "Validation Error",
-                "message": f"{'Không tìm thấy' if exc.http_status == 404 else 'Không hợp lệ'}: {exc.message}",
-                "code": exc.code.value,
-            },
+            {"__type": "Not Found Error", "message": f"Không tìm thấy: {exc.message}", "code": exc.code.value},
         )
     body = {"help": _help(request, name), "success": True, "result": result}
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})

@@ -49,6 +49,7 @@ class OpenDataErrorCode(StrEnum):
     INVALID_MONTH = "opendata.invalid_month"
     FUTURE_MONTH = "opendata.future_month"
     NOT_FOUND = "opendata.not_found"
+    INVALID_PARAMETER = "opendata.invalid_parameter"  # an API parameter (CKAN's "Validation Error", 409)
 
 
 class OpenDataError(DomainError[OpenDataErrorCode]):
@@ -59,4 +60,9 @@ class OpenDataError(DomainError[OpenDataErrorCode]):
         OpenDataErrorCode.INVALID_MONTH: 400,
         OpenDataErrorCode.FUTURE_MONTH: 400,
         OpenDataErrorCode.NOT_FOUND: 404,
+        OpenDataErrorCode.INVALID_PARAMETER: 409,
     }
+
+    def __init__(self, code: OpenDataErrorCode, message: str, *, errors: dict[str, list[str]] | None = None) -> None:
+        super().__init__(code, message)
+        self.errors = errors or {}  # parameter -> messages, as CKAN lists them in a Validation Error

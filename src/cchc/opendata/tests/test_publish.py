@@ -99,9 +99,11 @@ def test_publishing_again_changes_nothing(world: list[Any]) -> None:
     assert {r.pk: (r.checksum, r.modified) for r in Resource.objects.all()} == before
 
 
-def test_the_command_publishes_the_last_complete_month_by_default(world: list[Any], capsys: Any) -> None:
+def test_the_command_publishes_again_without_change_and_skips_when_asked(world: list[Any], capsys: Any) -> None:
     call_command("opendata", "publish", "--month", "2025-08")
     assert "không đổi" in capsys.readouterr().out
+    call_command("opendata", "publish", "--from", "2025-07", "--if-empty")
+    assert "bỏ qua" in capsys.readouterr().out
     assert last_complete_month(AT) == MONTH.replace(month=9)
     with pytest.raises(OpenDataError) as refused:
         month_parse("2025-13")

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from cchc.opendata.constants import OpenDataError
+from cchc.opendata.models import Resource
 from cchc.opendata.services import last_complete_month, month_parse, months_between, opendata_publish
 
 
@@ -22,9 +23,15 @@ class Command(BaseCommand):
         which.add_argument(
             "--from", dest="since", default=None, help="Công bố từng tháng từ tháng này (NNNN-TT) đến tháng trước"
         )
+        publish.add_argument(
+            "--if-empty", action="store_true", help="Bỏ qua nếu đã có bộ dữ liệu được công bố (make setup)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         now = timezone.now()
+        if options["if_empty"] and Resource.objects.exists():
+            self.stdout.write("Đã có dữ liệu mở được công bố: bỏ qua (--if-empty).")
+            return
         try:
             if options["since"]:
                 months = months_between(month_parse(options["since"]), last_complete_month(now))
