@@ -153,3 +153,13 @@ def test_api_refusals_are_ckans(world: list[Any], client: Client) -> None:
     found = client.get("/du-lieu-mo/api/3/action/package_search", {"q": "thu tuc", "rows": 1}).json()["result"]
     assert found["count"] >= 2
     assert len(found["results"]) == 1
+
+
+def test_the_monthly_task_publishes_idempotently(world: list[Any], settings: Any) -> None:
+    from cchc.opendata.tasks import opendata_publish_task
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    assert opendata_publish_task.enqueue("2025-08").return_value == 0  # already published by the fixture
+    with pytest.raises(OpenDataError) as refused:
+        opendata_publish(month=AT.date().replace(month=11, day=1), at=AT)
+    assert refused.value.code == OpenDataErrorCode.FUTURE_MONTH

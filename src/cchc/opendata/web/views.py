@@ -3,6 +3,7 @@ and metadata, the downloads and the DCAT-AP JSON-LD. Reads only."""
 
 from __future__ import annotations
 
+from django.core.files.storage import default_storage
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -73,8 +74,6 @@ def download(request: HttpRequest, name: str, resource_id: str) -> FileResponse:
     resource = resource_get(resource_id=resource_id)
     if resource.dataset.name != name:
         raise OpenDataError(OpenDataErrorCode.NOT_FOUND, f"Không tìm thấy tệp dữ liệu «{resource_id}».")
-    from django.core.files.storage import default_storage
-
     handle = default_storage.open(resource.storage_name, "rb")
     filename = resource.storage_name.rsplit("/", 1)[-1]
     response = FileResponse(
