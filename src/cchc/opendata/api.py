@@ -25,6 +25,7 @@ from cchc.opendata.selectors import (
     dataset_list,
     dataset_search,
     package_dict,
+    publisher_get,
     resource_get,
     resource_records,
 )
@@ -76,13 +77,13 @@ def package_search(request: HttpRequest, params: dict[str, Any]) -> Any:
     rows = _int(params, "rows", 10, maximum=MAX_ROWS)
     start = _int(params, "start", 0)
     found = dataset_search(q=q)
-    base = request.build_absolute_uri("/")
+    base, publisher = request.build_absolute_uri("/"), publisher_get()
     return {
         "count": len(found),
         "sort": "score desc, metadata_modified desc",
         "facets": {},
         "search_facets": {},
-        "results": [package_dict(d, base=base) for d in found[start : start + rows]],
+        "results": [package_dict(d, base=base, publisher=publisher) for d in found[start : start + rows]],
     }
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -20,14 +21,18 @@ from cchc.opendata.models import Dataset, Resource
 from cchc.org.models import AdministrativeUnit
 
 
-def province_name() -> str:
+@dataclass(frozen=True)
+class Publisher:
+    province: str  # dct:spatial
+    name: str  # dct:publisher
+
+
+def publisher_get() -> Publisher:
+    """The province (``CCHC_PROVINCE_CODE``) and its people's committee, the publisher (one query)."""
     unit = AdministrativeUnit.objects.filter(code=settings.CCHC_PROVINCE_CODE).order_by("-pk").first()
-    return unit.name if unit else "Khánh Hòa"
-
-
-def publisher_name() -> str:
-    name = province_name()
-    return f"Ủy ban nhân dân {name[0].lower()}{name[1:]}" if name.startswith("Tỉnh") else f"Ủy ban nhân dân {name}"
+    province = unit.name if unit else "Tỉnh Khánh Hòa"
+    lowered = f"{province[0].lower()}{province[1:]}" if province.startswith("Tỉnh") else province
+    return Publisher(province=province, name=f"Ủy ban nhân dân {lowered}")
 
 
 def dataset_list() -> QuerySet[Dataset]:
@@ -111,12 +116,12 @@ def resource_dict(resource: Resource, *, base: str) -> dict[str, Any]:
     }
 
 
-def package_dict(dataset: Dataset, *, base: str) -> dict[str, Any]:
+def package_dict(dataset: Dataset, *, base: str, publisher: Publisher | None = None) -> dict[str, Any]:
     """A CKAN package (the fields of a dcat:Dataset in CKAN's form; extras carry the DCAT-AP ones CKAN
     has no field for, as ckanext-dcat names them)."""
     resources = list(dataset.resources.all())
     months = sorted({r.month for r in resources})
-    province, publisher = province_name(), publisher_name()
+    publisher = publisher or publisher_get()
     temporal = (
         (min(r.temporal_start for r in resources).isoformat(), max(r.temporal_end for r in resources).isoformat())
         if resources
@@ -133,9 +138,9 @@ def package_dict(dataset: Dataset, *, base: str) -> dict[str, Any]:
         "license_id": LICENCE.ID,
         "license_title": LICENCE.TITLE,
         "license_url": LICENCE.URL,
-        "author": publisher,
-        "maintainer": publisher,
-        "organization": {"name": "ubnd-tinh", "title": publisher, "type": "organization"},
+        "author": publisher.name,
+        "maintainer": publisher.name,
+        "organization": {"name": "ubnd-tinh", "title": publisher.name, "type": "organization"},
         "metadata_created": _iso(dataset.issued),
         "metadata_modified": _iso(dataset.modified),
         "url": _absolute(base, reverse("opendata:dataset", args=[dataset.name])),
@@ -148,11 +153,11 @@ def package_dict(dataset: Dataset, *, base: str) -> dict[str, Any]:
             {"key": "issued", "value": _iso(dataset.issued)},
             {"key": "modified", "value": _iso(dataset.modified)},
             {"key": "frequency", "value": dataset.frequency},
-            {"key": "spatial_text", "value": province},
+            {"key": "spatial_text", "value": publisher.province},
             {"key": "spatial_uri", "value": f"urn:vn:dvhc:{settings.CCHC_PROVINCE_CODE}"},
             {"key": "temporal_start", "value": temporal[0]},
             {"key": "temporal_end", "value": temporal[1]},
-            {"key": "publisher_name", "value": publisher},
+            {"key": "publisher_name", "value": publisher.name},
             {"key": "language", "value": "vi"},
             {"key": "months", "value": ",".join(months)},
         ],

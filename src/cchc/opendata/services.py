@@ -16,6 +16,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from cchc.audit.services import audit_record
 from cchc.indicators.periods import VN_TZ
 from cchc.opendata.constants import (
     LICENCE,
@@ -177,8 +178,17 @@ def _publish_one(spec: Spec, month: date, at: datetime) -> Published:
             }
             if existing:
                 Resource.objects.filter(pk=existing.pk).update(**values)
+                resource = existing
             else:
-                Resource.objects.create(dataset=dataset, month=key, format=fmt, issued=at, **values)
+                resource = Resource.objects.create(dataset=dataset, month=key, format=fmt, issued=at, **values)
+            audit_record(
+                actor=None,
+                action="opendata.publish",
+                target=resource,
+                before={"checksum": existing.checksum} if existing else None,
+                after={"checksum": checksum, "byte_size": len(content), "rows": len(records), "file": name},
+                at=at,
+            )
         if changed:
             Dataset.objects.filter(pk=dataset.pk).update(modified=at)
     return Published(spec.name, key, len(records), len(table.hidden), changed)
@@ -187,7 +197,12 @@ def _publish_one(spec: Spec, month: date, at: datetime) -> Published:
 def opendata_publish(*, month: date | None = None, at: datetime | None = None) -> list[Published]:
     """Publish every dataset for ``month`` (default: the last complete month). Idempotent: publishing a
     month again rewrites only the files whose content changed (the checksum), and keeps their dates
-    otherwise. A month not yet begun is refused."""
+    otherwise. A month not yet begun is refused. Each file written is one audit event
+    (``opendata.publish``, its checksums before and after) in the transaction of its dataset.
+
+    legal: NĐ 47/2020/NĐ-CP chương IV (open data of state agencies, published and kept up to date);
+    the licence and the suppression rule: :mod:`cchc.opendata.constants`, :mod:`cchc.opendata.suppression`.
+    """
     at = at or timezone.now()
     month = (month or last_complete_month(at)).replace(day=1)
     if month_period(month).start > at:

@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import Client, override_settings
 
+from cchc.audit.models import AuditEvent
 from cchc.indicators.models import Grain, IndicatorRollup
 from cchc.opendata.constants import LICENCE, SUPPRESSED_MARK, OpenDataError, OpenDataErrorCode
 from cchc.opendata.datasets import SPECS
@@ -94,9 +95,23 @@ def test_indicators_by_agency_hide_ratios_of_small_counts(world: list[Any]) -> N
 
 def test_publishing_again_changes_nothing(world: list[Any]) -> None:
     before = {r.pk: (r.checksum, r.modified) for r in Resource.objects.all()}
+    events = AuditEvent.objects.filter(action="opendata.publish").count()
+    assert events == 2 * len(SPECS)  # one per file written
     again = opendata_publish(month=MONTH, at=AT.replace(day=20))
     assert not any(p.changed for p in again)
     assert {r.pk: (r.checksum, r.modified) for r in Resource.objects.all()} == before
+    assert AuditEvent.objects.filter(action="opendata.publish").count() == events
+
+
+def test_the_list_page_and_the_api_read_in_a_fixed_number_of_queries(
+    world: list[Any], client: Client, django_assert_max_num_queries: Any
+) -> None:
+    with django_assert_max_num_queries(6):
+        assert client.get("/du-lieu-mo/").status_code == 200
+    with django_assert_max_num_queries(6):
+        assert client.get("/du-lieu-mo/api/3/action/package_list").status_code == 200
+    with django_assert_max_num_queries(4):
+        assert client.get("/du-lieu-mo/api/3/action/package_search", {"rows": 100}).status_code == 200
 
 
 def test_the_command_publishes_again_without_change_and_skips_when_asked(world: list[Any], capsys: Any) -> None:

@@ -14,8 +14,7 @@ from cchc.opendata.selectors import (
     dataset_get,
     dataset_list,
     package_dict,
-    province_name,
-    publisher_name,
+    publisher_get,
     resource_get,
 )
 
@@ -30,8 +29,7 @@ def index(request: HttpRequest) -> HttpResponse:
     context = {
         "datasets": datasets,
         "licence": LICENCE,
-        "province": province_name(),
-        "publisher": publisher_name(),
+        "publisher": publisher_get(),
         "threshold": THRESHOLD,
         "mark": SUPPRESSED_MARK,
     }
