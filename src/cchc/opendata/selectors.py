@@ -7,6 +7,7 @@ import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC
 from typing import Any
 
 from django.conf import settings
@@ -88,7 +89,13 @@ def dataset_search(*, q: str) -> list[Dataset]:
 
 
 def _iso(value: Any) -> str:
-    return value.astimezone(VN_TZ).replace(tzinfo=None).isoformat()
+    """CKAN's form of a moment: ISO 8601 without offset, in UTC (``metadata_modified``)."""
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat()
+
+
+def _local(value: Any) -> str:
+    """DCAT's form: ISO 8601 with the Vietnam offset."""
+    return value.astimezone(VN_TZ).isoformat()
 
 
 def _absolute(base: str, path: str) -> str:
@@ -184,8 +191,8 @@ def dataset_dcat(dataset: Dataset, *, base: str) -> dict[str, Any]:
         "dcat:keyword": [{"@value": k, "@language": "vi"} for k in dataset.keywords],
         "dcat:theme": dataset.theme,
         "dct:publisher": {"@type": "foaf:Organization", "foaf:name": extras["publisher_name"]},
-        "dct:issued": {"@value": extras["issued"], "@type": "xsd:dateTime"},
-        "dct:modified": {"@value": extras["modified"], "@type": "xsd:dateTime"},
+        "dct:issued": {"@value": _local(dataset.issued), "@type": "xsd:dateTime"},
+        "dct:modified": {"@value": _local(dataset.modified), "@type": "xsd:dateTime"},
         "dct:accrualPeriodicity": dataset.frequency,
         "dct:language": "vi",
         "dct:spatial": {"@id": extras["spatial_uri"], "dct:title": extras["spatial_text"]},
@@ -211,11 +218,11 @@ def dataset_dcat(dataset: Dataset, *, base: str) -> dict[str, Any]:
                     "spdx:algorithm": "spdx:checksumAlgorithm_sha256",
                     "spdx:checksumValue": r["hash"].removeprefix("sha256:"),
                 },
-                "dct:issued": r["created"],
-                "dct:modified": r["last_modified"],
+                "dct:issued": _local(resource.issued),
+                "dct:modified": _local(resource.modified),
                 "dct:temporal": {"dcat:startDate": r["temporal_start"], "dcat:endDate": r["temporal_end"]},
                 "dct:license": {"@id": LICENCE.URL},
             }
-            for r in package["resources"]
+            for r, resource in zip(package["resources"], dataset.resources.all(), strict=True)
         ],
     }
