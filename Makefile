@@ -37,6 +37,7 @@ setup: install
 	$(BIN)/cchc par demo
 	$(BIN)/cchc program demo-targets
 	$(BIN)/cchc report demo
+	$(BIN)/cchc opendata publish --from 2025-07 --if-empty
 
 # Beside the development server, and stopped with it: the national systems' simulator (docs/integrations.md),
 # the development identity provider (docs/identity.md), the payment gateway simulator (docs/payments.md) and

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "cchc.par",
     "cchc.reporting",
     "cchc.ops",  # issue 17: backup and restore
+    "cchc.opendata",  # issue 17 item 7: open data (/du-lieu-mo/, docs/open-data.md)
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,7 @@ urlpatterns = [
     path("ke-hoach/", include("cchc.plans.web.urls")),
     path("par-index/", include("cchc.par.web.urls")),
     path("bao-cao/", include("cchc.reporting.web.urls")),
+    path("du-lieu-mo/", include("cchc.opendata.web.urls")),  # issue 17 item 7: open data, CKAN API
     path("lien-thong/", include("cchc.integrations.web.urls")),
     path("", include("cchc.org.web.urls")),
     # issue 15 items 5-6 (h-staff): receipts' verification page, the staff second factor
