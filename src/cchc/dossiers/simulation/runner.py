@@ -327,15 +327,26 @@ def _attach_signed(dossier: Dossier, actor: AbstractBaseUser, at: datetime, titl
     subscriber ``dossiers.results.sign`` does after the commit (the simulation returns results minutes
     later, inside its own transaction). Without a certificate for the agency (``cchc signing setup`` not
     run) the result is not attached: the dossier keeps a paper result. True when attached and signed."""
+    from cchc.catalogue.constants import ELECTRONIC_CERTIFIED_COPY_TYPE
     from cchc.dossiers.results.services import result_sign
     from cchc.signing.constants import SigningError
 
     title = (title or "Kết quả giải quyết thủ tục hành chính")[:300]
+    original = None
+    if dossier.procedure_version.result_document_type == ELECTRONIC_CERTIFIED_COPY_TYPE:
+        # an electronic certified copy is made from the original the desk digitised, never from a file
+        # (cchc.dossiers.results.certified): without a digitised component the dossier keeps a paper copy
+        original = dossier.documents.filter(stored_document__isnull=False).order_by("order").first()
+        if original is None:
+            return False
     try:
         with transaction.atomic():
-            result = services.dossier_attach_result(
-                dossier=dossier, actor=actor, at=at, title=title, file=simple_pdf("KET QUA GIAI QUYET")
-            )
+            if original is not None:
+                result = services.dossier_certify_copy(dossier=dossier, actor=actor, at=at, document=original.pk)
+            else:
+                result = services.dossier_attach_result(
+                    dossier=dossier, actor=actor, at=at, title=title, file=simple_pdf("KET QUA GIAI QUYET")
+                )
             if result_sign(result=result).status != ResultStatus.SIGNED:
                 raise _NotSigned  # a permanent refusal (an expired certificate): undo the attach
     except (SigningError, _NotSigned):
