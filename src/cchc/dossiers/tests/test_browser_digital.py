@@ -185,7 +185,7 @@ def test_a_dossier_filed_online_gets_a_signed_result_verified_by_its_qr_and_its_
     #    of the same person and digitised there (DIGITISE_DOCUMENT), into the citizen's data store
     desk.goto(base + f"/mot-cua/tiep-nhan/?thu-tuc={PROCEDURE}")
     desk.get_by_label("Họ và tên (hoặc tên tổ chức)").fill("Phạm Thị Hồng")
-    desk.get_by_label("Số định danh cá nhân / mã số doanh nghiệp").fill(HONG)
+    desk.get_by_label("Số định danh cá nhân (hoặc mã số doanh nghiệp)").fill(HONG)
     desk.get_by_label("Số điện thoại").fill("0905111222")
     competent = desk.get_by_label("Cơ quan có thẩm quyền giải quyết")
     if not competent.input_value():
