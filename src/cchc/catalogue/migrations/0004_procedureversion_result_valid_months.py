@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalogue', '0003_procedure_publication'),
+        ("catalogue", "0003_procedure_publication"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='procedureversion',
-            name='result_valid_months',
-            field=models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='thời hạn sử dụng của kết quả (tháng)'),
+            model_name="procedureversion",
+            name="result_valid_months",
+            field=models.PositiveSmallIntegerField(
+                blank=True, null=True, verbose_name="thời hạn sử dụng của kết quả (tháng)"
+            ),
         ),
     ]
