@@ -110,6 +110,11 @@ class ProcedureVersion(models.Model):
     processing_time_note = models.CharField("ghi chú thời hạn", max_length=500, blank=True)
     result_document_type = models.SlugField("mã loại giấy tờ kết quả", max_length=80)
     result_document_name = models.CharField("kết quả thực hiện", max_length=500)
+    # how long the result stays valid once issued (None: the catalogue does not say; kept without an end in
+    # the applicant's data store); its end is the stored copy's valid_until, which the reuse offer reads
+    result_valid_months = models.PositiveSmallIntegerField(
+        "thời hạn sử dụng của kết quả (tháng)", null=True, blank=True
+    )
     legal_basis = models.JSONField("căn cứ pháp lý", default=list)
     content_hash = models.CharField(max_length=64, editable=False, blank=True)
     note = models.TextField("ghi chú", blank=True)

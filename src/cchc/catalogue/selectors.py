@@ -104,6 +104,7 @@ def version_to_spec(version: ProcedureVersion) -> ProcedureSpec:
         processing_time_cutoff=version.processing_time_cutoff,
         result_document_type=version.result_document_type,
         result_document_name=version.result_document_name,
+        result_valid_months=version.result_valid_months,
         legal_basis=tuple(version.legal_basis),
         competent_agencies=tuple(
             CompetentAgencySpec(agency=item.agency.code, note=item.note)

@@ -176,6 +176,7 @@ def procedure_draft_save(*, spec: ProcedureSpec, at: datetime) -> ProcedureVersi
         processing_time_cutoff=spec.processing_time_cutoff,
         result_document_type=spec.result_document_type,
         result_document_name=spec.result_document_name,
+        result_valid_months=spec.result_valid_months,
         legal_basis=list(spec.legal_basis),
         content_hash=spec.content_hash(),
         note=spec.note,

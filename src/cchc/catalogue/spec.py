@@ -153,6 +153,7 @@ class ProcedureSpec:
     code_source: str = ""
     note: str = ""
     processing_time_cutoff: time | None = None  # same-day procedures only
+    result_valid_months: int | None = None  # how long the result may be used (None: not said)
 
     @property
     def statutory_hours(self) -> Decimal:
@@ -179,13 +180,21 @@ class ProcedureSpec:
             "applicant_types": list(self.applicant_types),
             "service_type": self.service_type,
             "processing_time": self._processing_time_json(),
-            "result": {"document_type": self.result_document_type, "name": self.result_document_name},
+            "result": self._result_json(),
             "legal_basis": list(self.legal_basis),
             "documents": [document.to_json() for document in self.documents],
             "fees": [fee.to_json() for fee in self.fees],
             "steps": [step.to_json() for step in self.steps],
             "note": self.note,
         }
+
+    def _result_json(self) -> dict[str, Any]:
+        # "valid_months" only where the catalogue says it, so the content hash of every other procedure
+        # is what it was before
+        value: dict[str, Any] = {"document_type": self.result_document_type, "name": self.result_document_name}
+        if self.result_valid_months is not None:
+            value["valid_months"] = self.result_valid_months
+        return value
 
     def _processing_time_json(self) -> dict[str, Any]:
         # "cutoff" only where there is one, so the canonical form (and the content hash) of every
@@ -476,7 +485,7 @@ def parse_procedure(data: Any, *, path: str = "procedures[0]") -> ProcedureSpec:
     unit = timing.choice("unit", TimeUnit.values)
     cutoff = _cutoff(timing, unit)
     result = p.nested("result")
-    result.only("document_type", "name")
+    result.only("document_type", "name", "valid_months")
     spec = ProcedureSpec(
         code=code,
         code_status=p.choice("code_status", CodeStatus.values, default=CodeStatus.CONFIRMED.value),
@@ -493,6 +502,7 @@ def parse_procedure(data: Any, *, path: str = "procedures[0]") -> ProcedureSpec:
         processing_time_cutoff=cutoff,
         result_document_type=result.text("document_type", max_length=80, pattern=_SLUG_RE),
         result_document_name=result.text("name"),
+        result_valid_months=result.integer("valid_months", minimum=1, required=False),
         legal_basis=p.strings("legal_basis"),
         documents=p.objects("documents", _document, required=False),
         fees=p.objects("fees", _fee, required=False),

@@ -99,6 +99,7 @@ class Action(models.TextChoices):
     RETURN_RESULT = "return_result", "trả kết quả"
     ATTACH_RESULT = "attach_result", "đính kèm kết quả giải quyết"
     DIGITISE_DOCUMENT = "digitise_document", "số hóa thành phần hồ sơ"
+    RECORD_PAPER = "record_paper", "ghi nhận bản giấy nộp tại quầy"
     REVOKE_RESULT = "revoke_result", "thu hồi kết quả giải quyết"
 
 
@@ -147,6 +148,11 @@ class IdentityLevel(models.TextChoices):
     VNEID_1 = "vneid_1", "Định danh điện tử mức 1"
     VNEID_2 = "vneid_2", "Định danh điện tử mức 2"
     VNEID_ORGANISATION = "vneid_org", "Tài khoản định danh điện tử của tổ chức"
+
+
+# The applicant's identification number as the portal and the counter ask it: one label, one help text.
+APPLICANT_ID_LABEL = "Số định danh cá nhân (hoặc mã số doanh nghiệp)"
+APPLICANT_ID_HELP = "Số căn cước gồm 12 chữ số; tổ chức: mã số 10 chữ số."
 
 
 class PaymentChannel(models.TextChoices):
@@ -212,6 +218,7 @@ class DossierErrorCode(StrEnum):
     DOCUMENT_NOT_DIGITISABLE = "dossier.document_not_digitisable"
     COPY_NOT_CERTIFIABLE = "dossier.copy_not_certifiable"
     STORED_DOCUMENT_NOT_USABLE = "dossier.stored_document_not_usable"
+    PAPER_ALREADY_RECORDED = "dossier.paper_already_recorded"
 
 
 class DossierError(DomainError[DossierErrorCode]):
@@ -246,5 +253,6 @@ class DossierError(DomainError[DossierErrorCode]):
         DossierErrorCode.DOCUMENT_NOT_DIGITISABLE: 409,
         DossierErrorCode.COPY_NOT_CERTIFIABLE: 409,
         DossierErrorCode.STORED_DOCUMENT_NOT_USABLE: 409,
+        DossierErrorCode.PAPER_ALREADY_RECORDED: 409,
     }
     default_status = 409

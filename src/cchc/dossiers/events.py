@@ -54,6 +54,7 @@ class DossierEvent(StrEnum):
     RATED = "dossier.rated"
     RESULT_ATTACHED = "dossier.result_attached"
     DOCUMENT_DIGITISED = "dossier.document_digitised"
+    PAPER_RECORDED = "dossier.paper_recorded"
     RESULT_REVOKED = "dossier.result_revoked"
     # not a transition: written by the signing subscriber (dossiers.results.services.result_sign) when an
     # attached result is signed, so that the readers of "a signed electronic result" (the indicator
@@ -79,6 +80,7 @@ TOPIC_DETAILS: dict[DossierEvent, tuple[str, ...]] = {
     DossierEvent.RATED: ("level",),
     DossierEvent.RESULT_ATTACHED: ("title",),
     DossierEvent.DOCUMENT_DIGITISED: ("document", "digitisation_code"),
+    DossierEvent.PAPER_RECORDED: ("order", "name", "copies"),
     DossierEvent.RESULT_REVOKED: ("title", "reason"),
     DossierEvent.RESULT_SIGNED: ("title", "signer"),
 }

@@ -58,7 +58,7 @@ from cchc.dossiers.lifecycle.catalogue import (
     uploads_store,
     version_statement,
 )
-from cchc.dossiers.models import Dossier, DossierRating, Extension, Handover, Payment, ResultDocument
+from cchc.dossiers.models import Dossier, DossierDocument, DossierRating, Extension, Handover, Payment, ResultDocument
 from cchc.dossiers.rules import EXTENSION_LEAD_DAYS, end_of_processing
 from cchc.org.models import Agency
 from cchc.records.models import StoredDocument
@@ -562,6 +562,36 @@ def dossier_digitise_document(
         issued_on=issued_on,
         valid_until=valid_until,
         owner_id_number=owner_id_number,
+    )
+
+
+def dossier_record_paper(
+    *,
+    dossier: Dossier,
+    actor: AbstractBaseUser,
+    at: datetime,
+    required_document: int | None = None,
+    name: str = "",
+    copies: int = 1,
+) -> DossierDocument:
+    """The receiving desk records a paper the applicant hands in at the counter for a component of a received
+    dossier (``required_document``: the catalogue line's id; or ``name`` for an extra paper), e.g. the
+    original of an identity paper shown at the counter for an online dossier, which has no paper component
+    otherwise. The paper becomes a component (source ``paper``) that ``dossier_digitise_document`` then
+    digitises (NĐ 118/2025/NĐ-CP; TT 01/2023/TT-VPCP Điều 4-5). The status does not change.
+
+    Refused, nothing written: a line of another procedure, no line and no name, copies not 1-20
+    (``dossier.invalid_input``); the same paper recorded and not yet digitised
+    (``dossier.paper_already_recorded``). Audit: ``dossier.record_paper``; outbox ``dossier.paper_recorded``.
+    """
+    return executor.run(
+        Action.RECORD_PAPER,
+        dossier=dossier,
+        actor=actor,
+        at=at,
+        required_document=required_document,
+        name=name,
+        copies=copies,
     )
 
 

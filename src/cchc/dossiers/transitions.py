@@ -283,6 +283,21 @@ TABLE: dict[Action, Transition] = {
             preconditions=(P.document_digitisable,),
             mutate=M.digitise_document,
         ),
+        # legal: NĐ 118/2025/NĐ-CP (the desk receives the dossier's components, on paper or online, at any
+        # point of processing: the original of a paper shown at the counter, a paper handed in later) and
+        # TT 01/2023/TT-VPCP Điều 4-5 (the desk digitises the paper components it receives): the desk records
+        # a paper component handed in at the counter, even on an online dossier (which has none from its
+        # submission), so that DIGITISE_DOCUMENT can then digitise it; the status does not change
+        Transition(
+            A.RECORD_PAPER,
+            sources=frozenset({S.RECEIVED, S.IN_PROCESS}),
+            before_reception=frozenset(),
+            target=None,
+            officers=(DESK,),
+            event=DossierEvent.PAPER_RECORDED,
+            preconditions=(P.paper_recordable,),
+            mutate=M.record_paper,
+        ),
         # legal: the agency that issued a result revokes it, on the grounds the procedure's own law sets (e.g.
         # Luật Xây dựng 2014 Điều 101, Luật Đất đai 2024 Điều 152): a decision of the agency, so its leader
         # (the head or the deputy in charge, who signs for it) and only after the result was returned;

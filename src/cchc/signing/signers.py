@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from zoneinfo import ZoneInfo
 
 from cchc.signing import pki
+from cchc.signing.asyncsafe import sync_call
 from cchc.signing.constants import SigningError, SigningErrorCode
 from cchc.signing.pdfcheck import pdf_check
 
@@ -197,9 +198,16 @@ class LocalCertificateSigner:
                 field_name, on_page=last, box=(int(x2 - BLOCK_WIDTH), int(y1), int(x2), int(y1 + BLOCK_HEIGHT))
             ),
         )
+        _verification_link(
+            writer,
+            last,
+            (x2 - BLOCK_WIDTH, y1, x2, y1 + BLOCK_HEIGHT),
+            request.verify_url,
+        )
         out = BytesIO()
         try:
-            pdf_signer.sign_pdf(
+            sync_call(
+                pdf_signer.sign_pdf,
                 writer,
                 output=out,
                 bytes_reserved=BYTES_RESERVED if timestamper is None else BYTES_RESERVED_TIMESTAMPED,
@@ -234,6 +242,32 @@ def _timestamper() -> Any:
     from pyhanko.sign.timestamps.requests_client import HTTPTimeStamper
 
     return HTTPTimeStamper(url, timeout=TSA_TIMEOUT)
+
+
+def _verification_link(writer: Any, page: int, rect: tuple[float, float, float, float], url: str) -> None:
+    """A URI link annotation over the visible block (the QR code and the verification line) to ``url``, so
+    that a reader on screen opens the verification page with a click. It is added to the same incremental
+    update as the signature, before the signature's digest is computed: the signature covers it. Only an
+    absolute http(s) address is linked (``result_verify_url`` builds it from ``CCHC_SITE_URL``)."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.generic import pdf_name, pdf_string
+
+    if not url.startswith(("https://", "http://")):
+        return
+    page_ref, _ = writer.find_page_for_modification(page)
+    link = generic.DictionaryObject(
+        {
+            pdf_name("/Type"): pdf_name("/Annot"),
+            pdf_name("/Subtype"): pdf_name("/Link"),
+            pdf_name("/Rect"): generic.ArrayObject([generic.FloatObject(v) for v in rect]),
+            pdf_name("/Border"): generic.ArrayObject([generic.NumberObject(0)] * 3),
+            pdf_name("/F"): generic.NumberObject(4),  # printed, as the block it covers
+            pdf_name("/A"): generic.DictionaryObject(
+                {pdf_name("/S"): pdf_name("/URI"), pdf_name("/URI"): pdf_string(url)}
+            ),
+        }
+    )
+    writer.register_annotation(page_ref, writer.add_object(link))
 
 
 def _page_box(writer: Any, index: int) -> tuple[float, float, float, float] | None:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from cchc.signing import pki
+from cchc.signing.asyncsafe import sync_call
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ def verify(pdf: bytes) -> Verification:
     embedded = signatures[-1]
     context = ValidationContext(trust_roots=list(trust_roots()), allow_fetching=False)
     try:
-        status = validate_pdf_signature(embedded, context)
+        status = sync_call(validate_pdf_signature, embedded, context)
     except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError) as exc:
         return Verification(signed=True, problem=f"Không kiểm tra được chữ ký số ({type(exc).__name__}).")
     subject = status.signing_cert.subject.native if status.signing_cert is not None else {}

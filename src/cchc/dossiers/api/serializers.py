@@ -387,6 +387,15 @@ class DigitiseBodySerializer(ActionBodySerializer):
         return {"file": SimpleUploadedFile("ban-quet", self.validated_data["scan_base64"])}
 
 
+class RecordPaperBodySerializer(ActionBodySerializer):
+    """record_paper: the catalogue line's id (``required_document``) or the name of an extra paper, and
+    the number of copies handed in at the counter."""
+
+    required_document = serializers.IntegerField(label="thành phần theo danh mục (id)", required=False)
+    name = TextField(label="tên giấy tờ", max_length=500, required=False)
+    copies = serializers.IntegerField(label="số bản", min_value=1, max_value=20, required=False)
+
+
 class ReturnBodySerializer(ActionBodySerializer):
     note = TextField(label="ghi chú", max_length=500, required=False)
 
@@ -451,6 +460,7 @@ ACTION_BODIES: dict[Action, type[ActionBodySerializer]] = {
     Action.RETURN_RESULT: ReturnBodySerializer,
     Action.ATTACH_RESULT: AttachResultBodySerializer,
     Action.DIGITISE_DOCUMENT: DigitiseBodySerializer,
+    Action.RECORD_PAPER: RecordPaperBodySerializer,
     Action.REVOKE_RESULT: ReasonBodySerializer,
 }
 

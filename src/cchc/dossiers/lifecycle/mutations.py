@@ -528,3 +528,28 @@ def digitise_document(ctx: Context) -> None:
     ctx.details = {"document": document.name, "digitisation_code": code, "sha256": stored.sha256}
     ctx.event_details = {"document": document.pk, "digitisation_code": code}
     ctx.result = stored
+
+
+def record_paper(ctx: Context) -> None:
+    """Add the paper handed in at the counter as a component of the dossier (source ``paper``, next order,
+    recorded by the desk officer), ready to be digitised (``digitise_document``)."""
+    from cchc.dossiers.constants import DocumentSource
+    from cchc.dossiers.models import DossierDocument
+
+    line, name, copies = ctx.scratch["paper"]
+    last = DossierDocument.objects.filter(dossier_id=ctx.dossier.pk).aggregate(m=Max("order"))["m"] or 0
+    document = DossierDocument(
+        dossier=ctx.dossier,
+        required_document=line,
+        order=last + 1,
+        name=name,
+        document_type_code=line.document_type_code if line is not None else "",
+        source=DocumentSource.PAPER,
+        copies=copies,
+        recorded_at=ctx.at,
+        recorded_by_id=ctx.actor.pk if ctx.actor is not None else None,
+    )
+    ctx.writes.insert(document)
+    ctx.details = {"document": name, "order": document.order, "copies": copies}
+    ctx.event_details = {"order": document.order, "name": name, "copies": copies}
+    ctx.result = document

@@ -136,8 +136,12 @@ def fees_determined(ctx: Context) -> None:
     ctx.scratch["lines"] = lines
 
 
+NOTHING_OWED_MESSAGE = "Hồ sơ không còn khoản phí, lệ phí nào phải nộp."
+
+
 def something_left_to_pay(ctx: Context) -> None:
-    """An obligation is requested only for an amount still owed (the fixed lines minus what was paid)."""
+    """An obligation is requested only for an amount still owed (the fixed lines minus what was paid);
+    the console words the same rule before the officer opens the form (``NOTHING_OWED_MESSAGE``)."""
     lines = ctx.scratch["lines"]
     amounts = ctx.params.get("amounts") or {}
     due = sum(
@@ -150,7 +154,7 @@ def something_left_to_pay(ctx: Context) -> None:
     )
     paid = _paid(ctx)
     if due <= paid:
-        raise invalid("Hồ sơ không còn khoản phí, lệ phí nào phải nộp.")
+        raise invalid(NOTHING_OWED_MESSAGE)
     ctx.scratch["due"], ctx.scratch["paid"] = due, paid
 
 
@@ -520,3 +524,52 @@ def result_revocable(ctx: Context) -> None:
             "kết quả đã ký số đang có hiệu lực.",
         )
     ctx.scratch["revoked"] = result
+
+
+MAX_PAPER_COPIES = 20
+
+
+def paper_recordable(ctx: Context) -> None:
+    """The paper handed in at the counter answers a line of the dossier's catalogue version (or, for an
+    extra paper, is named), the number of copies is 1-20, and the same paper is not already recorded and
+    waiting to be digitised.
+
+    legal: Nghị định 118/2025/NĐ-CP (the receiving desk receives the dossier's components, on paper at the
+    counter as well as online) and Thông tư 01/2023/TT-VPCP Điều 4-5 (the desk digitises the paper
+    components it receives): an online dossier has no paper component from its submission, so the paper
+    the applicant hands in (e.g. the original of an identity paper shown at the counter) is recorded first,
+    then digitised. The limit of 20 copies is our choice (a typing error guard; no text sets one)."""
+    from cchc.catalogue.models import RequiredDocument
+
+    raw = ctx.params.get("required_document")
+    line = None
+    if raw not in (None, ""):
+        try:
+            line_id = int(raw)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise invalid("Thành phần theo danh mục không hợp lệ.") from None
+        line = RequiredDocument.objects.filter(pk=line_id, version_id=ctx.dossier.procedure_version_id).first()
+        if line is None:
+            raise invalid("Thành phần này không có trong danh mục giấy tờ của thủ tục.")
+    name = str(ctx.params.get("name") or "").strip() or (line.name if line is not None else "")
+    if not name:
+        raise invalid("Cần chọn thành phần theo danh mục hoặc ghi tên giấy tờ nộp bản giấy.")
+    if len(name) > 500:
+        raise invalid("Tên giấy tờ không được dài quá 500 ký tự.")
+    raw_copies = ctx.params.get("copies")
+    try:
+        copies = 1 if raw_copies in (None, "") else int(raw_copies)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise invalid("Số bản phải là số nguyên.") from None
+    if not 1 <= copies <= MAX_PAPER_COPIES:
+        raise invalid(f"Số bản phải từ 1 đến {MAX_PAPER_COPIES}.")
+    waiting = DossierDocument.objects.filter(
+        dossier_id=ctx.dossier.pk, source=DocumentSource.PAPER, stored_document__isnull=True
+    )
+    waiting = waiting.filter(required_document=line) if line is not None else waiting.filter(name=name)
+    if waiting.exists():
+        raise DossierError(
+            DossierErrorCode.PAPER_ALREADY_RECORDED,
+            f"Bản giấy «{name}» đã được ghi nhận và đang chờ số hóa; hãy số hóa bản đã ghi nhận.",
+        )
+    ctx.scratch["paper"] = (line, name, copies)

@@ -16,7 +16,14 @@ from django.db.models import QuerySet
 from cchc.catalogue.models import Field, RequiredDocument
 from cchc.common.forms import ConsoleForm
 from cchc.common.uploads import ACCEPT, ALLOWED_TEXT, max_bytes, size_text
-from cchc.dossiers.constants import ApplicantKind, DossierError, RatingCriterion, RatingLevel
+from cchc.dossiers.constants import (
+    APPLICANT_ID_HELP,
+    APPLICANT_ID_LABEL,
+    ApplicantKind,
+    DossierError,
+    RatingCriterion,
+    RatingLevel,
+)
 from cchc.dossiers.uploads import upload_check
 from cchc.dossiers.web.forms import notify_channels_check, notify_channels_field, reuse_label
 from cchc.org.forms import AgencyChoiceField
@@ -80,9 +87,9 @@ class ApplicationForm(ConsoleForm):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     applicant_id_number = forms.CharField(
-        label="Số định danh cá nhân (hoặc mã số doanh nghiệp)",
+        label=APPLICANT_ID_LABEL,
         max_length=30,
-        help_text="Số căn cước gồm 12 chữ số; tổ chức: mã số 10 chữ số.",
+        help_text=APPLICANT_ID_HELP,
         error_messages=_required("số định danh cá nhân"),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )

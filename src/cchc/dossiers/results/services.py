@@ -14,8 +14,10 @@ the result «Ký số không thành công» with the reason; the agency attaches
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import logging
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -119,8 +121,10 @@ def _result_keep(result: ResultDocument, signed: bytes) -> StoredDocument | None
     can reuse it. legal: Nghị định 45/2020/NĐ-CP Điều 25 and Thông tư 01/2023/TT-VPCP Điều 24 (the results of
     administrative procedures in electronic form are kept in the store of the person or organisation and
     reused). Its document type is the procedure's result type (the catalogue's ``result_document_type``);
-    its validity is unknown here (kept without an end). An applicant whose id is neither a personal
-    identification number nor a tax code (a foreigner's passport) has no store: nothing is kept."""
+    its validity ends ``result_valid_months`` after the day it is signed when the catalogue says it (e.g.
+    the Phiếu lý lịch tư pháp: 6 months, :func:`months_after`), else it is kept without an end. An applicant
+    whose id is neither a personal identification number nor a tax code (a foreigner's passport) has no
+    store: nothing is kept."""
     from cchc.records.constants import RecordsError, StoredSource
     from cchc.records.services import owner_kind_of, stored_document_store
 
@@ -130,6 +134,7 @@ def _result_keep(result: ResultDocument, signed: bytes) -> StoredDocument | None
     except RecordsError:
         return None
     version = dossier.procedure_version
+    issued_on = timezone.localdate(result.signed_at or timezone.now())
     return stored_document_store(
         owner_id_number=dossier.applicant_id_number,
         document_type_code=version.result_document_type or "ket-qua-giai-quyet",
@@ -140,13 +145,26 @@ def _result_keep(result: ResultDocument, signed: bytes) -> StoredDocument | None
         source=StoredSource.RESULT,
         at=result.signed_at or timezone.now(),
         issuing_body=result.agency.name,
-        issued_on=timezone.localdate(result.signed_at) if result.signed_at else None,
+        issued_on=issued_on,
+        valid_until=months_after(issued_on, version.result_valid_months) if version.result_valid_months else None,
         source_dossier_id=dossier.pk,
         source_dossier_code=dossier.code,
         # an electronic certified copy does not replace the owner's other certified copies (each is of its
         # own original; cchc.dossiers.results.certified)
         supersedes=result.certification_number is None,
     )
+
+
+def months_after(day: date, months: int) -> date:
+    """The same day ``months`` later (the month's last day when it has no such day: 31/08 + 6 = 28/02).
+
+    legal: the catalogue states a result's period of use in months counted from its issue (the Phiếu lý
+    lịch tư pháp of the demo catalogue: 6 months, our choice after the procedures that accept one "cấp
+    không quá 06 tháng", e.g. Nghị định 152/2020/NĐ-CP Điều 9 for work permits; the Luật Lý lịch tư pháp
+    2009 itself sets none). Change ``valid_months`` in the catalogue to change it."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def result_handle_event(event: OutboxEvent) -> None:

@@ -342,6 +342,9 @@ def perform(w: World, action: Action, dossier: Dossier, at: datetime) -> Any:
         Action.REVOKE_RESULT: lambda: s.dossier_revoke_result(
             dossier=dossier, actor=w.leader, at=at, reason="Cấp sai đối tượng"
         ),
+        Action.RECORD_PAPER: lambda: s.dossier_record_paper(
+            dossier=dossier, actor=w.reception, at=at, name="Bản chính căn cước (xuất trình tại quầy)"
+        ),
         Action.DIGITISE_DOCUMENT: lambda: s.dossier_digitise_document(
             dossier=dossier,
             actor=w.reception,

@@ -55,6 +55,9 @@ def action_form(
             )
         ]
         return f.DigitiseForm(data, files, prefix=prefix, papers=papers)  # type: ignore[arg-type]
+    if form_class is f.RecordPaperForm:
+        lines = [(d.pk, d.name) for d in dossier.procedure_version.documents.order_by("order")]
+        return f.RecordPaperForm(data, prefix=prefix, lines=lines)
     if form_class is f.AttachResultForm:
         from cchc.catalogue.constants import ELECTRONIC_CERTIFIED_COPY_TYPE
 
@@ -158,6 +161,14 @@ def action_perform(action: Action, form: ConsoleForm, *, dossier: Dossier, actor
             owner_id_number=data.get("owner_id_number") or "",
         )
         return f"Đã số hóa «{stored.name}», mã kết quả số hóa {stored.digitisation_code}."
+    if action == Action.RECORD_PAPER:
+        paper = services.dossier_record_paper(
+            **common,
+            required_document=data.get("required_document"),
+            name=data.get("name") or "",
+            copies=data.get("copies") or 1,
+        )
+        return f"Đã ghi nhận bản giấy «{paper.name}» ({paper.copies} bản); có thể số hóa thành phần này."
     services.dossier_return_result(**common, note=data.get("note", ""))
     return "Đã trả kết quả cho người nộp."
 

@@ -21,7 +21,15 @@ from cchc.accounts.forms import UserChoiceField
 from cchc.catalogue.models import RequiredDocument
 from cchc.common.forms import ConsoleForm
 from cchc.dossiers import services
-from cchc.dossiers.constants import Action, ApplicantKind, NotifyChannel, PaymentChannel, ResultTemplate
+from cchc.dossiers.constants import (
+    APPLICANT_ID_HELP,
+    APPLICANT_ID_LABEL,
+    Action,
+    ApplicantKind,
+    NotifyChannel,
+    PaymentChannel,
+    ResultTemplate,
+)
 from cchc.dossiers.models import FeeLine
 from cchc.org.forms import AgencyChoiceField
 from cchc.org.models import Agency
@@ -150,6 +158,23 @@ class DigitiseForm(ConsoleForm):
         self.fields["document"].widget.choices = [("", "— Chọn thành phần —"), *papers]  # type: ignore[attr-defined]
 
 
+class RecordPaperForm(ConsoleForm):
+    """The desk records a paper handed in at the counter (e.g. the original of an identity paper shown at
+    reception) as a component of the dossier, to digitise it next (NĐ 118/2025/NĐ-CP; TT 01/2023/TT-VPCP
+    Điều 4-5): a line of the dossier's catalogue, or the name of an extra paper (checked by the service)."""
+
+    required_document = forms.IntegerField(label="Thành phần theo danh mục", widget=forms.Select, required=False)
+    name = forms.CharField(label="Tên giấy tờ (để trống: tên thành phần theo danh mục)", max_length=500, required=False)
+    copies = forms.IntegerField(label="Số bản", min_value=1, max_value=20, initial=1, required=False)
+
+    def __init__(self, *args: Any, lines: Iterable[tuple[int, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["required_document"].widget.choices = [  # type: ignore[attr-defined]
+            ("", "— Giấy tờ khác (ghi tên) —"),
+            *lines,
+        ]
+
+
 class ReturnForm(ConsoleForm):
     note = forms.CharField(label="Ghi chú khi trả kết quả", max_length=500, required=False)
 
@@ -256,6 +281,7 @@ ACTION_FORMS: dict[Action, type[ConsoleForm]] = {
     Action.RETURN_RESULT: ReturnForm,
     Action.ATTACH_RESULT: AttachResultForm,
     Action.DIGITISE_DOCUMENT: DigitiseForm,
+    Action.RECORD_PAPER: RecordPaperForm,
     Action.REVOKE_RESULT: RevokeResultForm,
 }
 
@@ -327,9 +353,9 @@ class CounterReceptionForm(ConsoleForm):
         label="Họ và tên (hoặc tên tổ chức)", max_length=300, error_messages=_required("họ và tên người nộp")
     )
     applicant_id_number = forms.CharField(
-        label="Số định danh cá nhân / mã số doanh nghiệp",
+        label=APPLICANT_ID_LABEL,
         max_length=30,
-        help_text="Căn cước: 12 chữ số. Tổ chức: mã số 10 chữ số.",
+        help_text=APPLICANT_ID_HELP,
         error_messages=_required("số định danh hoặc mã số"),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )

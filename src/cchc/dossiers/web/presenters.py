@@ -24,6 +24,7 @@ from cchc.catalogue.constants import WORKING_HOURS_PER_DAY
 from cchc.common.numbers import vi_number
 from cchc.dossiers import policies
 from cchc.dossiers.constants import WAITING_APPLICANT_STATUSES, Action, DossierStatus
+from cchc.dossiers.lifecycle.preconditions import NOTHING_OWED_MESSAGE
 from cchc.dossiers.models import Dossier, DossierStep
 from cchc.dossiers.policies import Grants
 from cchc.dossiers.selectors import VN_TZ
@@ -48,6 +49,7 @@ ACTION_SLUGS: dict[Action, str] = {
     Action.RETURN_RESULT: "tra-ket-qua",
     Action.ATTACH_RESULT: "dinh-kem-ket-qua",
     Action.DIGITISE_DOCUMENT: "so-hoa-thanh-phan",
+    Action.RECORD_PAPER: "ghi-nhan-ban-giay",
     Action.REVOKE_RESULT: "thu-hoi-ket-qua",
 }
 ACTIONS_BY_SLUG: dict[str, Action] = {slug: action for action, slug in ACTION_SLUGS.items()}
@@ -59,6 +61,7 @@ ACTION_TITLES: dict[Action, str] = {
     Action.MARK_PROCESSED: "Ghi nhận đã xử lý xong",
     Action.RETURN_RESULT: "Trả kết quả cho người nộp",
     Action.ATTACH_RESULT: "Đính kèm kết quả điện tử (ký số)",
+    Action.RECORD_PAPER: "Ghi nhận bản giấy người nộp đưa tại quầy",
     Action.DIGITISE_DOCUMENT: "Số hóa thành phần hồ sơ giấy",
     Action.RESUBMIT_SUPPLEMENT: "Ghi nhận người nộp đã bổ sung hồ sơ",
     Action.REQUEST_SUPPLEMENT: "Yêu cầu bổ sung, hoàn thiện hồ sơ",
@@ -88,6 +91,7 @@ EVENT_LABELS: dict[str, str] = {
     "dossier.return_result": "Trả kết quả",
     "dossier.rate": "Người nộp đánh giá mức độ hài lòng",
     "dossier.revoke_result": "Thu hồi kết quả điện tử",
+    "dossier.record_paper": "Ghi nhận bản giấy nộp tại quầy",
 }
 
 # The PDF forms of TT 03/2025 the documents app serves, and when each one exists.
@@ -208,7 +212,10 @@ class ActionState:
 
 ROLE_BLOCK_REASON = "Tài khoản của bạn không được phân công việc này."
 NO_STEP_REASON = "Hồ sơ không còn bước xử lý nào đang thực hiện."
-NO_PAPER_REASON = "Hồ sơ không có thành phần bản giấy nào chưa số hóa (thành phần nộp trực tuyến đã là tệp điện tử)."
+NO_PAPER_REASON = (
+    "Hồ sơ không có thành phần bản giấy nào chưa số hóa (thành phần nộp trực tuyến đã là tệp điện tử); "
+    "người nộp đưa bản giấy tại quầy thì «Ghi nhận bản giấy» trước rồi số hóa."
+)
 # Why an action waits, by the action that unblocks it (policies.Unblock), and what that action does.
 WAITING_REASONS: dict[Action, str] = {
     Action.RECEIVE: "Hồ sơ chưa được tiếp nhận.",
@@ -300,6 +307,7 @@ def action_states(
     *,
     unpaid: Decimal | None = None,
     papers_left: int | None = None,
+    fees_undetermined: bool = False,
 ) -> list[ActionState]:
     """Every action of the page, in the page's order: available now, or why not and who can unblock it.
 
@@ -308,7 +316,10 @@ def action_states(
     "Trả kết quả", which the service refuses while fees are unpaid (Nghị định 118/2025/NĐ-CP: the
     result is returned after the fees are paid). ``papers_left`` (paper components not yet digitised,
     when the caller read them): none, and "Số hóa" is shown as not possible, with why, instead of a form
-    whose list is empty (an online dossier has no paper component). The services check everything again.
+    whose list is empty (an online dossier has no paper component). Nothing ``unpaid`` and no fee line
+    left without an amount (``fees_undetermined``): "Yêu cầu thực hiện nghĩa vụ tài chính" is shown as not
+    possible, with the reason the service gives (precondition ``something_left_to_pay``), instead of a form
+    with nothing to ask. The services check everything again.
     """
     decided = policies.action_states(grants, dossier, active_step)
     states = []
@@ -325,6 +336,13 @@ def action_states(
             states.append(ActionState(action, title, False, ROLE_BLOCK_REASON, who))
         elif action == Action.DIGITISE_DOCUMENT and papers_left == 0:
             states.append(ActionState(action, title, False, NO_PAPER_REASON))
+        elif (
+            action == Action.REQUEST_FINANCIAL_OBLIGATION
+            and unpaid is not None
+            and unpaid <= 0
+            and not fees_undetermined
+        ):
+            states.append(ActionState(action, title, False, NOTHING_OWED_MESSAGE))
         else:
             warning = ""
             if action == Action.RETURN_RESULT and unpaid is not None and unpaid > 0:

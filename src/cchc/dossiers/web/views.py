@@ -205,7 +205,14 @@ def _detail(
     paid = sum((p.amount for p in payments), Decimal(0))
     documents = list(dossier.documents.select_related("stored_document").order_by("order"))
     papers_left = sum(1 for d in documents if d.source == DocumentSource.PAPER and d.stored_document_id is None)
-    states = action_states(dossier, active, grants, unpaid=due - paid if due else Decimal(0), papers_left=papers_left)
+    states = action_states(
+        dossier,
+        active,
+        grants,
+        unpaid=due - paid if due else Decimal(0),
+        papers_left=papers_left,
+        fees_undetermined=any(line.amount is None for line in fee_lines),
+    )
     warnings = {state.action: state.warning for state in states if state.warning}
     blocked = [state for state in states if not state.available]
     actions = [state.action for state in states if state.available]

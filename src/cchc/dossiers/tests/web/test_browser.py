@@ -70,7 +70,7 @@ def test_counter_to_returned(page: Page, live_server, world_committed: World, br
     page.get_by_role("link", name="Cấp Phiếu lý lịch tư pháp").click()
     expect(page.locator("h1")).to_contain_text("Tiếp nhận hồ sơ: Cấp Phiếu lý lịch tư pháp")
     page.get_by_label("Họ và tên (hoặc tên tổ chức)").fill("Phạm Thị Hồng")
-    page.get_by_label("Số định danh cá nhân / mã số doanh nghiệp").fill("056190004321")
+    page.get_by_label("Số định danh cá nhân (hoặc mã số doanh nghiệp)").fill("056190004321")
     page.get_by_label("Số điện thoại").fill("0905111222")
     # forgetting the mandatory form: a clear error, linked to the checkbox, nothing created
     page.get_by_role("button", name="Tiếp nhận và cấp mã hồ sơ").click()

@@ -59,7 +59,7 @@ def test_the_desk_is_offered_the_store_as_the_id_number_is_typed_and_can_reject_
     offers = page.locator("#kho-du-lieu")
     expect(offers).to_contain_text("Nhập số định danh cá nhân")
     page.get_by_label("Họ và tên (hoặc tên tổ chức)").fill("Phạm Thị Hồng")
-    page.get_by_label("Số định danh cá nhân / mã số doanh nghiệp").fill(HONG)  # input: htmx asks the store
+    page.get_by_label("Số định danh cá nhân (hoặc mã số doanh nghiệp)").fill(HONG)  # input: htmx asks the store
     offer = page.get_by_label(
         "Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp — Dùng giấy tờ đã có trong kho dữ liệu", exact=False
     )
