@@ -32,6 +32,9 @@ errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 proc_name = "cchc-web"
+# gunicorn 27's control socket (one path per user: two instances on a machine would share it) is not used:
+# workers are managed by signals (HUP reloads, TERM stops) from systemd or cchc serve
+control_socket_disable = True
 logger_class = "cchc.config.gunicorn.JsonAccessLogger"
 
 # the access log's fields and the gunicorn atom each is taken from (JsonAccessLogger)
