@@ -40,8 +40,8 @@ setup: install
 	$(BIN)/cchc opendata publish --from 2025-07 --if-empty
 
 # Beside the development server, and stopped with it: the national systems' simulator (docs/integrations.md),
-# the development identity provider (docs/identity.md), the payment gateway simulator (docs/payments.md) and
-# the outbox's dispatcher (docs/outbox.md).
+# the development identity provider (docs/identity.md), the payment gateway simulator (docs/payments.md), the
+# time-stamping simulator (docs/digital.md) and the outbox's dispatcher (docs/outbox.md).
 run: setup
 	$(BIN)/cchc simulator national --port 8090 & simulator=$$!; export CCHC_NATIONAL_URL=http://127.0.0.1:8090; \
 	$(BIN)/cchc identity dev-provider --port $(IDP_PORT) & identity=$$!; \
