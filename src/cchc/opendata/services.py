@@ -3,7 +3,6 @@ the app. Pages and the API read what it wrote (cchc.opendata.selectors)."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -17,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cchc.audit.services import audit_record
+from cchc.common.spreadsheets import csv_writer
 from cchc.indicators.periods import VN_TZ
 from cchc.opendata.constants import (
     LICENCE,
@@ -83,7 +83,7 @@ def render_csv(columns: list[Column], records: list[dict[str, Any]]) -> bytes:
     Python's ``utf-8-sig`` read it), header of column ids, comma, CRLF (RFC 4180); a hidden cell holds
     ``x``, an empty value nothing."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv_writer(buffer, lineterminator="\r\n")  # the platform's one writer: no cell read as a formula
     writer.writerow([c.id for c in columns])
     for record in records:
         line = []
