@@ -37,6 +37,7 @@ from django.db import connection, models, transaction
 
 from cchc.calendars.selectors import WorkingCalendar
 from cchc.catalogue.models import Procedure, ProcedureVersion
+from cchc.common.minipdf import text_pdf
 from cchc.dossiers import rules, services, transitions
 from cchc.dossiers.codes import reception_day
 from cchc.dossiers.constants import (
@@ -63,7 +64,6 @@ from cchc.dossiers.models import (
     Payment,
     SupplementRequest,
 )
-from cchc.dossiers.simulation.papers import simple_pdf
 from cchc.dossiers.simulation.plan import (
     DIGITISE,
     RATE,
@@ -294,7 +294,7 @@ def _call(world: World, lookups: _Lookups, plan: DossierPlan, dossier: Dossier |
 
 def _scan(type_code: str) -> SimpleUploadedFile:
     """A scanned or uploaded component: a one-page PDF (the same bytes each time: stored once per dossier)."""
-    return SimpleUploadedFile(f"{type_code or 'giay-to'}.pdf", simple_pdf("BAN SAO GIAY TO"), "application/pdf")
+    return SimpleUploadedFile(f"{type_code or 'giay-to'}.pdf", text_pdf("BAN SAO GIAY TO"), "application/pdf")
 
 
 def _apply_online(plan: DossierPlan, lines: Sequence[Any], common: dict[str, Any], at: datetime) -> Dossier:
@@ -345,7 +345,7 @@ def _attach_signed(dossier: Dossier, actor: AbstractBaseUser, at: datetime, titl
                 result = services.dossier_certify_copy(dossier=dossier, actor=actor, at=at, document=original.pk)
             else:
                 result = services.dossier_attach_result(
-                    dossier=dossier, actor=actor, at=at, title=title, file=simple_pdf("KET QUA GIAI QUYET")
+                    dossier=dossier, actor=actor, at=at, title=title, file=text_pdf("KET QUA GIAI QUYET")
                 )
             if result_sign(result=result).status != ResultStatus.SIGNED:
                 raise _NotSigned  # a permanent refusal (an expired certificate): undo the attach

@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -53,7 +52,6 @@ from cchc.signing.verify import verify
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-T = TypeVar("T")
 HONG = "056190004321"  # a test citizen of the development provider (mức 2)
 APPLY = f"/dich-vu-cong/thu-tuc/{PROCEDURE}/nop-truc-tuyen/"
 FORM = re.compile("^Tờ khai yêu cầu cấp Phiếu lý lịch tư pháp")
@@ -92,13 +90,6 @@ def sign_in(page: Page, base: str, provider: Provider) -> None:  # noqa: F811
     page.get_by_role("button", name="Đăng nhập").click()
     expect(page.locator("#dinh-danh")).to_contain_text("Bạn đang đăng nhập bằng tài khoản định danh điện tử")
     assert page.url == base + APPLY
-
-
-def off_the_loop(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """``function`` (the outbox's drain, the verifier) called here, under the event loop the sync Playwright
-    keeps in the test's thread: ``cchc.signing.asyncsafe`` lets pyHanko run there. Not in a thread of its
-    own: on SQLite a second connection finds the test's tables locked."""
-    return function(*args, **kwargs)
 
 
 def qr_url(signed: bytes, tmp_path: Path) -> str:
@@ -208,7 +199,10 @@ def test_a_dossier_filed_online_gets_a_signed_result_verified_by_its_qr_and_its_
     desk.get_by_role("button", name="Đính kèm kết quả điện tử (ký số)").click()
     expect(desk.locator(".flash")).to_contain_text("đang chờ ký số")
     log_out(desk)
-    off_the_loop(outbox_drain, only=[SUBSCRIBER])  # the signing subscriber, after the attachment committed
+    # the signing subscriber, after the attachment committed; called in the test's thread, under the event loop
+    # the sync Playwright keeps there (cchc.signing.asyncsafe lets pyHanko run under it): a second thread's
+    # connection would find SQLite's tables locked
+    outbox_drain(only=[SUBSCRIBER])
     result = ResultDocument.objects.get(dossier=online)
     assert result.status == ResultStatus.SIGNED
     take_action(desk, base, url, returned_by, accounts, "Trả kết quả cho người nộp", "Đã trả kết quả")
@@ -223,7 +217,7 @@ def test_a_dossier_filed_online_gets_a_signed_result_verified_by_its_qr_and_its_
     with citizen.expect_download() as download:
         row.get_by_role("link", name="Tải kết quả (PDF đã ký số)").click()
     signed = Path(download.value.path()).read_bytes()
-    checked = off_the_loop(verify, signed)
+    checked = verify(signed)
     assert checked.valid, checked.problem
     assert checked.signer == online.competent_agency.name
     citizen.goto(base + "/dich-vu-cong/ho-so-cua-toi/")
