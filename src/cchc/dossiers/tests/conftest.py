@@ -281,6 +281,35 @@ def to_status(w: World, status: DossierStatus, at: datetime = AT) -> Dossier:
     return s.dossier_return_result(dossier=dossier, actor=w.reception, at=later + 3 * step)
 
 
+def first_line(w: World) -> Any:
+    """The first line of the province procedure's document list (its newest version): the component the
+    digitisation and reuse tests receive on paper."""
+    from cchc.catalogue.models import RequiredDocument
+
+    line = (
+        RequiredDocument.objects.filter(version__procedure=w.province_procedure)
+        .order_by("-version_id", "order")
+        .first()
+    )
+    assert line is not None
+    return line
+
+
+def receive_paper(w: World, at: datetime = AT) -> Dossier:
+    """A dossier received at the centre's counter with one paper component (:func:`first_line`)."""
+    from cchc.dossiers.lifecycle.applicants import PaperDocument
+
+    return s.dossier_receive_counter(
+        procedure=w.province_procedure,
+        applicant=CITIZEN,
+        receiving_agency=w.centre,
+        competent_agency=w.justice,
+        actor=w.reception,
+        at=at,
+        documents=[PaperDocument(required_document_id=first_line(w).pk)],
+    )
+
+
 def _paper_of(dossier: Dossier) -> int:
     """A paper component of ``dossier`` not yet digitised (one is recorded when the dossier has none)."""
     from cchc.dossiers.constants import DocumentSource

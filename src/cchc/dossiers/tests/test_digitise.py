@@ -13,14 +13,12 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cchc.audit.models import AuditEvent
-from cchc.catalogue.models import RequiredDocument
 from cchc.common.tests.files import docx_bytes, media_root, pdf_bytes, png_bytes, stored_files  # noqa: F401
 from cchc.dossiers import services as s
 from cchc.dossiers.constants import DocumentSource, DossierError, DossierErrorCode, DossierStatus
 from cchc.dossiers.events import DossierEvent
-from cchc.dossiers.lifecycle.applicants import PaperDocument
 from cchc.dossiers.models import Dossier, DossierDocument
-from cchc.dossiers.tests.conftest import AT, CITIZEN, World, submit, to_status
+from cchc.dossiers.tests.conftest import AT, CITIZEN, World, receive_paper, submit, to_status
 from cchc.outbox.models import OutboxEvent
 from cchc.records.constants import StoredSource
 from cchc.records.models import DigitisationSequence, StoredDocument
@@ -29,21 +27,7 @@ LATER = AT + timedelta(hours=1)
 
 
 def counter(w: World) -> Dossier:
-    line = (
-        RequiredDocument.objects.filter(version__procedure=w.province_procedure)
-        .order_by("-version_id", "order")
-        .first()
-    )
-    assert line is not None
-    return s.dossier_receive_counter(
-        procedure=w.province_procedure,
-        applicant=CITIZEN,
-        receiving_agency=w.centre,
-        competent_agency=w.justice,
-        actor=w.reception,
-        at=AT,
-        documents=[PaperDocument(required_document_id=line.pk)],
-    )
+    return receive_paper(w)
 
 
 def scan(data: bytes | None = None, name: str = "to-khai.pdf") -> SimpleUploadedFile:

@@ -16,7 +16,6 @@ from cchc.common.tests.files import media_root, pdf_bytes  # noqa: F401
 from cchc.dossiers import services as s
 from cchc.dossiers.constants import DocumentSource, DossierStatus, ResultStatus
 from cchc.dossiers.events import DossierEvent
-from cchc.dossiers.lifecycle.applicants import PaperDocument
 from cchc.dossiers.models import Dossier, ResultDocument
 from cchc.dossiers.results.services import SUBSCRIBER as SIGNER
 from cchc.dossiers.tests.conftest import (
@@ -24,6 +23,8 @@ from cchc.dossiers.tests.conftest import (
     CITIZEN,
     World,
     certificates,  # noqa: F401
+    first_line,
+    receive_paper,
     to_status,
 )
 from cchc.indicators.compute import indicators_compute
@@ -52,16 +53,6 @@ def _attach(w: World, dossier: Dossier, at: datetime) -> Any:
     return s.dossier_attach_result(dossier=dossier, actor=w.specialist, at=at, title="Giấy xác nhận", file=result_pdf())
 
 
-def _line(w: World) -> RequiredDocument:
-    line = (
-        RequiredDocument.objects.filter(version__procedure=w.province_procedure)
-        .order_by("-version_id", "order")
-        .first()
-    )
-    assert line is not None
-    return line
-
-
 def _facts() -> list[tuple[Any, ...]]:
     return sorted(DossierFact.objects.values_list("dossier_id", "upload", "reused", "digitised", "result_signed"))
 
@@ -83,16 +74,8 @@ def test_signed_results_digitised_and_reused_components(
     # (c) received at the counter with a paper component, (d) filed online reusing a stored document
     a = to_status(world, DossierStatus.PROCESSED)
     b = to_status(world, DossierStatus.PROCESSED, at=AT + timedelta(days=1))
-    line = _line(world)
-    c = s.dossier_receive_counter(
-        procedure=world.province_procedure,
-        applicant=CITIZEN,
-        receiving_agency=world.centre,
-        competent_agency=world.justice,
-        actor=world.reception,
-        at=AT + timedelta(days=2),
-        documents=[PaperDocument(required_document_id=line.pk)],
-    )
+    line = first_line(world)
+    c = receive_paper(world, AT + timedelta(days=2))
     held = stored_document_store(
         owner_id_number=CITIZEN.id_number,
         document_type_code=line.document_type_code,

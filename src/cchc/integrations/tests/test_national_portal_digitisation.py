@@ -15,11 +15,10 @@ from cchc.common.tests.files import media_root, pdf_bytes  # noqa: F401
 from cchc.dossiers import services as s
 from cchc.dossiers.constants import DocumentSource
 from cchc.dossiers.events import DossierEvent
-from cchc.dossiers.lifecycle.applicants import PaperDocument
 from cchc.dossiers.models import ResultDocument
 from cchc.dossiers.results.services import SUBSCRIBER as SIGNER
 from cchc.dossiers.tests import conftest as dossier_fixtures
-from cchc.dossiers.tests.conftest import AT, CITIZEN, SITE, World, certificates  # noqa: F401
+from cchc.dossiers.tests.conftest import AT, CITIZEN, SITE, World, certificates, first_line, receive_paper  # noqa: F401
 from cchc.integrations.national_portal.payload import sync_items
 from cchc.outbox.dispatch import outbox_drain
 from cchc.outbox.models import OutboxEvent
@@ -38,24 +37,8 @@ def test_digitised_reused_components_and_the_signed_result_link(
     certificates: Path,  # noqa: F811
 ) -> None:
     # given two counter dossiers with a paper component, one digitised at the desk and its result signed
-    line = (
-        RequiredDocument.objects.filter(version__procedure=world.province_procedure)
-        .order_by("-version_id", "order")
-        .first()
-    )
-    assert line is not None
-    dossier, paper_only = (
-        s.dossier_receive_counter(
-            procedure=world.province_procedure,
-            applicant=CITIZEN,
-            receiving_agency=world.centre,
-            competent_agency=world.justice,
-            actor=world.reception,
-            at=AT,
-            documents=[PaperDocument(required_document_id=line.pk)],
-        )
-        for _ in range(2)
-    )
+    line = first_line(world)
+    dossier, paper_only = receive_paper(world), receive_paper(world)
     first = dossier.documents.get()
     stored = s.dossier_digitise_document(
         dossier=dossier,
