@@ -595,6 +595,31 @@ def dossier_record_paper(
     )
 
 
+def counter_reuse_offers(
+    *, type_codes: Iterable[str], id_number: str, officer: AbstractBaseUser, at: datetime
+) -> dict[str, StoredDocument]:
+    """Once-only at the counter (TT 01/2023/TT-VPCP Điều 24; issue 16 item 5): the usable stored documents of
+    the person whose id number (or tax code) the receiving officer typed, for the procedure's document types
+    ``type_codes``, keyed by type (the same ``records.selectors.reusable_for`` as online). Each document shown
+    to the officer is logged (``StoredDocumentAccess``: who, when; NĐ 13/2023/NĐ-CP Điều 27), as any opening
+    of the store: the one write of this look-up. An id number that is no personal identification number nor
+    tax code: nothing (no look-up). Who may look up is the caller's check (an officer of a receiving desk:
+    the console's reception form and ``/api/reception/offers/``)."""
+    from cchc.records.constants import RecordsError
+    from cchc.records.selectors import reusable_for
+    from cchc.records.services import owner_kind_of, stored_document_access_log
+
+    id_number = (id_number or "").strip()
+    try:
+        owner_kind_of(id_number)
+    except RecordsError:
+        return {}
+    offers = reusable_for(owner_id_number=id_number, type_codes=type_codes, on=reception_day(at))
+    for stored in offers.values():
+        stored_document_access_log(stored, at=at, user=officer)
+    return offers
+
+
 def dossier_document_reject(
     *, dossier: Dossier, order: int, actor: AbstractBaseUser, at: datetime, reason: str
 ) -> StoredDocument:

@@ -13,8 +13,8 @@ from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from cchc.common.params import BIGINT_MAX
-from cchc.dossiers.constants import Action, ResultTemplate
-from cchc.dossiers.models import Dossier, DossierStep, Handover
+from cchc.dossiers.constants import Action, ApplicantKind, Channel, NotifyChannel, ResultTemplate
+from cchc.dossiers.models import Dossier, DossierDocument, DossierStep, Handover
 from cchc.dossiers.selectors import dossier_submission_reference
 from cchc.dossiers.web.presenters import person
 
@@ -144,11 +144,50 @@ class HandoverSerializer(serializers.ModelSerializer):
         ]
 
 
+class StoredRefSerializer(serializers.Serializer):
+    """The copy of the applicant's data store a component stands on (issue 16: digitised, reused, or an
+    accepted upload)."""
+
+    id = serializers.IntegerField()
+    digitisation_code = serializers.CharField(help_text="Mã kết quả số hóa (trống khi không số hóa tại quầy).")
+    source = serializers.CharField(help_text="digitised | result | uploaded")  # type: ignore[assignment]  # a field named «source»
+    valid_until = serializers.DateField(allow_null=True)
+    not_accepted = serializers.SerializerMethodField(help_text="Cán bộ đã đánh dấu «không được chấp nhận».")
+    not_accepted_reason = serializers.SerializerMethodField()
+
+    def get_not_accepted(self, obj: Any) -> bool:
+        return obj.rejected_by_id is not None
+
+    def get_not_accepted_reason(self, obj: Any) -> str:
+        return str(obj.withdrawn_reason) if obj.rejected_by_id is not None else ""
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    """One component of the dossier (the ``order`` names it in ``/documents/{order}/reject/``)."""
+
+    source_label = serializers.CharField(source="get_source_display")
+    stored_document = StoredRefSerializer(allow_null=True)
+
+    class Meta:
+        model = DossierDocument
+        fields = [
+            "order",
+            "name",
+            "document_type_code",
+            "source",
+            "source_label",
+            "copies",
+            "sha256",
+            "stored_document",
+        ]
+
+
 class DossierDetailSerializer(DossierListItemSerializer):
     """The dossier with its applicant, steps, hand-overs (form 06) and the actions this officer may take."""
 
     steps = serializers.SerializerMethodField()
     handovers = serializers.SerializerMethodField()
+    documents = serializers.SerializerMethodField(help_text="Thành phần hồ sơ, theo thứ tự.")
     allowed_actions = serializers.SerializerMethodField(
         help_text="Thao tác cán bộ này được thực hiện lúc này (POST /api/dossiers/{code}/actions/{action}/)."
     )
@@ -171,6 +210,7 @@ class DossierDetailSerializer(DossierListItemSerializer):
             "supplement_count",
             "steps",
             "handovers",
+            "documents",
             "allowed_actions",
         ]
 
@@ -181,6 +221,10 @@ class DossierDetailSerializer(DossierListItemSerializer):
     @extend_schema_field(HandoverSerializer(many=True))
     def get_handovers(self, obj: Dossier) -> Any:
         return HandoverSerializer(self.context["handovers"], many=True).data
+
+    @extend_schema_field(DocumentSerializer(many=True))
+    def get_documents(self, obj: Dossier) -> Any:
+        return DocumentSerializer(self.context["documents"], many=True).data
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Action.choices)))
     def get_allowed_actions(self, obj: Dossier) -> list[str]:
@@ -468,3 +512,123 @@ ACTION_BODIES: dict[Action, type[ActionBodySerializer]] = {
 def action_body(action: Action) -> type[ActionBodySerializer]:
     """The body serializer of ``action`` (an action added later without one takes any object)."""
     return ACTION_BODIES.get(action, ActionBodySerializer)
+
+
+# --- counter reception and once-only reuse (issue 16 items 3-5) --------------------------------------------
+
+
+def _whole(label: str, *, maximum: int, required: bool = True) -> WholeNumberField:
+    return WholeNumberField(label=label, required=required, min_value=1, max_value=maximum)
+
+
+def _choice(label: str, choices: Any, *, required: bool = True, **kwargs: Any) -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=choices,
+        required=required,
+        error_messages={
+            "required": f"Vui lòng chọn {label}.",
+            "null": f"Vui lòng chọn {label}.",
+            "invalid_choice": f"{label[:1].upper()}{label[1:]} không hợp lệ: «{{input}}».",
+        },
+        **kwargs,
+    )
+
+
+def _list(child: Any, label: str, *, max_length: int) -> serializers.ListField:
+    return serializers.ListField(
+        child=child,
+        required=False,
+        max_length=max_length,
+        error_messages={
+            "not_a_list": f"{label[:1].upper()}{label[1:]} phải là một danh sách.",
+            "max_length": f"{label[:1].upper()}{label[1:]} có tối đa {{max_length}} mục.",
+            "null": f"{label[:1].upper()}{label[1:]} phải là một danh sách.",
+        },
+    )
+
+
+class _ObjectSerializer(serializers.Serializer):
+    """A nested JSON object (its own Vietnamese message when it is not one)."""
+
+    default_error_messages = {"invalid": "Mỗi mục phải là một đối tượng JSON."}
+
+
+class PaperLineSerializer(_ObjectSerializer):
+    order = _whole("thứ tự thành phần trong danh mục", maximum=32767)
+    copies = _whole("số bản", maximum=99, required=False)
+
+
+class ReusedLineSerializer(_ObjectSerializer):
+    order = _whole("thứ tự thành phần trong danh mục", maximum=32767)
+    stored_document = _whole("giấy tờ trong kho dữ liệu (id)", maximum=BIGINT_MAX)
+
+
+def _unique_orders(items: list[dict[str, Any]], what: str) -> None:
+    orders = [item["order"] for item in items]
+    if len(orders) != len(set(orders)):
+        raise serializers.ValidationError(f"Mỗi thành phần chỉ ghi một lần trong {what}.")
+
+
+class CounterReceptionBodySerializer(serializers.Serializer):
+    """A paper dossier received at the counter (the console's «Tiếp nhận hồ sơ giấy»): the procedure, the
+    desk, the competent agency, the applicant, the papers handed in (catalogue ``order``, ``copies``) and the
+    documents of the applicant's data store used instead of a paper (``reused``: catalogue ``order`` and the
+    stored document's id from ``/api/reception/offers/``)."""
+
+    procedure = TextField(label="mã thủ tục", max_length=40)
+    receiving_agency = _whole("nơi tiếp nhận", maximum=BIGINT_MAX)
+    competent_agency = _whole("cơ quan có thẩm quyền giải quyết", maximum=BIGINT_MAX)
+    channel = _choice(
+        "kênh nộp",
+        [(c.value, c.label) for c in (Channel.IN_PERSON, Channel.POSTAL)],
+        required=False,
+        default=Channel.IN_PERSON.value,
+    )
+    applicant_kind = _choice("loại người nộp", ApplicantKind.choices, required=False, default=ApplicantKind.CITIZEN)
+    applicant_name = TextField(label="họ và tên người nộp", max_length=300)
+    applicant_id_number = TextField(label="số định danh hoặc mã số", max_length=30)
+    applicant_phone = TextField(label="số điện thoại", max_length=20, required=False)
+    applicant_email = TextField(label="thư điện tử", max_length=254, required=False)
+    applicant_address = TextField(label="địa chỉ", max_length=500, required=False)
+    notify_channels = _list(_choice("kênh nhận thông báo", NotifyChannel.choices), "kênh nhận thông báo", max_length=3)
+    documents = _list(PaperLineSerializer(), "danh sách giấy tờ nộp tại quầy", max_length=200)
+    reused = _list(ReusedLineSerializer(), "danh sách giấy tờ dùng lại từ kho dữ liệu", max_length=200)
+
+    def validate_documents(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        _unique_orders(value, "giấy tờ nộp tại quầy")
+        return value
+
+    def validate_reused(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        _unique_orders(value, "giấy tờ dùng lại")
+        return value
+
+
+class OfferedDocumentSerializer(serializers.Serializer):
+    """A document of the applicant's data store that may be used instead of a paper."""
+
+    id = serializers.IntegerField()
+    document_type_code = serializers.CharField()
+    name = serializers.CharField()
+    issuing_body = serializers.CharField()
+    issued_on = serializers.DateField(allow_null=True)
+    valid_until = serializers.DateField(allow_null=True, help_text="Trống: không thời hạn.")
+    source = serializers.CharField(help_text="digitised | result | uploaded")  # type: ignore[assignment]  # a field named «source»
+    created_at = serializers.DateTimeField()
+
+
+class ReuseOfferSerializer(serializers.Serializer):
+    order = serializers.IntegerField(help_text="Thứ tự thành phần trong danh mục của thủ tục.")
+    name = serializers.CharField(help_text="Tên thành phần hồ sơ.")
+    mandatory = serializers.BooleanField()
+    stored_document = OfferedDocumentSerializer()
+
+
+class ReuseOffersSerializer(serializers.Serializer):
+    procedure = serializers.CharField()
+    applicant_id_number = serializers.CharField()
+    offers = ReuseOfferSerializer(many=True)
+
+
+class ReceptionResultSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    dossier = DossierDetailSerializer()

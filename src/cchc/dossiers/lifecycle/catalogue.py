@@ -333,10 +333,12 @@ def uploads_store(
     written: list[str],
     writes: Writes,
     first: int = 1,
+    rows_out: list[DossierDocument] | None = None,
 ) -> list[dict[str, Any]]:
     """Write the checked files to storage (names from ``_document_path``, never the applicant's) and queue
     their rows in ``writes``, numbered from ``first``; append each stored name to ``written`` so the
-    executor deletes them if the transaction fails."""
+    executor deletes them if the transaction fails. ``rows_out``: the queued rows are appended to it (the
+    supplement then stores them in the applicant's data store, ``mutations.uploads_to_store``)."""
     rows = []
     for n, (document, upload) in enumerate(uploads, start=first):
         row = DossierDocument(
@@ -359,6 +361,8 @@ def uploads_store(
         written.append(row.file.name)
         rows.append(row)
         writes.insert(row)
+    if rows_out is not None:
+        rows_out.extend(rows)
     return [
         {"name": row.name, "file": row.original_name, "size": row.size, "sha256": row.sha256, "type": row.content_type}
         for row in rows

@@ -22,6 +22,7 @@ from cchc.dossiers.executor_db import Writes
 from cchc.dossiers.lifecycle.catalogue import receive_writes, uploads_store
 from cchc.dossiers.models import (
     Dossier,
+    DossierDocument,
     DossierStep,
     Extension,
     Handover,
@@ -93,10 +94,13 @@ def receive(ctx: Context) -> None:
         ctx.details = {"stored": stored}
 
 
-def uploads_to_store(ctx: Context) -> list[dict[str, Any]]:
+def uploads_to_store(ctx: Context, *, documents: list[DossierDocument] | None = None) -> list[dict[str, Any]]:
     """The components an identified applicant uploaded online, accepted by the reception, go to their data
     store (``cchc.records``, source ``uploaded``, the component's document type), each component then
-    pointing at its stored copy.
+    pointing at its stored copy. ``documents``: the supplement's new components, handed in after reception
+    (RESUBMIT_SUPPLEMENT: their rows are still queued in ``ctx.writes``, so the link to the stored copy is
+    set on the row before it is sent); None: the dossier's uploaded components not yet stored (RECEIVE).
+    The same rules for both: the same owner, document type, source and source dossier.
 
     legal: Nghị định 45/2020/NĐ-CP Điều 25 (the electronic dossier accepted by the agency is kept in the data
     store of the person it concerns) and Thông tư 01/2023/TT-VPCP Điều 24 (reused by later dossiers). Only a
@@ -110,7 +114,6 @@ def uploads_to_store(ctx: Context) -> list[dict[str, Any]]:
     component already linked: never lost, never duplicated.
     """
     from cchc.dossiers.constants import Channel, DocumentSource, IdentityLevel
-    from cchc.dossiers.models import DossierDocument
     from cchc.records.constants import RecordsError, StoredSource
     from cchc.records.services import owner_kind_of, stored_document_store
 
@@ -121,11 +124,13 @@ def uploads_to_store(ctx: Context) -> list[dict[str, Any]]:
         owner_kind_of(d.applicant_id_number)
     except RecordsError:
         return []
-    rows = DossierDocument.objects.filter(
-        dossier_id=d.pk, source=DocumentSource.UPLOAD, stored_document__isnull=True
-    ).exclude(file="")
+    if documents is None:
+        rows = DossierDocument.objects.filter(
+            dossier_id=d.pk, source=DocumentSource.UPLOAD, stored_document__isnull=True
+        ).exclude(file="")
+        documents = list(rows.order_by("order"))
     listed = []
-    for document in rows.order_by("order"):
+    for document in documents:
         with document.file.open("rb") as handle:
             data = handle.read()
         stored = stored_document_store(
@@ -143,7 +148,8 @@ def uploads_to_store(ctx: Context) -> list[dict[str, Any]]:
         )
         ctx.written.append(stored.file.name)
         document.stored_document = stored
-        ctx.writes.update(document, ["stored_document"])
+        if document.pk is not None:  # a queued insert (a supplement's row) is sent with the link already set
+            ctx.writes.update(document, ["stored_document"])
         listed.append({"document": document.name, "stored": stored.pk, "sha256": stored.sha256})
     return listed
 
@@ -194,7 +200,14 @@ def resubmit_supplement(ctx: Context) -> None:
     uploads = ctx.scratch["uploads"]
     if uploads:
         first = (d.documents.aggregate(n=Max("order"))["n"] or 0) + 1
-        ctx.details["documents"] = uploads_store(d, uploads, at=at, written=ctx.written, first=first, writes=ctx.writes)
+        rows: list[DossierDocument] = []
+        ctx.details["documents"] = uploads_store(
+            d, uploads, at=at, written=ctx.written, first=first, writes=ctx.writes, rows_out=rows
+        )
+        if not request.before_reception:  # before reception they go to the store at RECEIVE, if accepted
+            stored = uploads_to_store(ctx, documents=rows)
+            if stored:
+                ctx.details["stored"] = stored
 
 
 def complete_step(ctx: Context) -> None:

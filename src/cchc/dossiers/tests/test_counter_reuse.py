@@ -252,3 +252,95 @@ def test_a_failed_reception_leaves_no_stored_copy(world: World, media_root: Path
         s.dossier_receive(dossier=dossier, actor=world.reception, at=AT - timedelta(days=1))
     assert not StoredDocument.objects.exists()
     assert stored_files(media_root) == files
+
+
+# --- 4. files supplied after reception (bổ sung hồ sơ) go to the store as accepted uploads do -----------------
+
+
+SUPPLEMENT_PDF = pdf_bytes() + b"% bo sung\n"  # another file than the one uploaded at submission
+
+
+def _supplemented(w: World, dossier: Dossier, *, at: datetime, actor: Any = None) -> Dossier:
+    s.dossier_request_supplement(dossier=dossier, actor=w.reception, at=at, reason="Tờ khai mờ, nộp lại")
+    return s.dossier_resubmit_supplement(
+        dossier=dossier,
+        actor=actor,
+        at=at + timedelta(hours=1),
+        files={1: SimpleUploadedFile("to-khai-moi.pdf", SUPPLEMENT_PDF)},
+    )
+
+
+def test_a_supplement_after_reception_goes_to_the_identified_applicants_store(
+    world: World,
+    media_root: Path,  # noqa: F811
+) -> None:
+    dossier = s.dossier_receive(
+        dossier=_online(world, IdentityLevel.VNEID_2), actor=world.reception, at=AT + timedelta(hours=1)
+    )
+    first = StoredDocument.objects.get()  # the upload accepted at reception
+
+    _supplemented(world, dossier, at=AT + timedelta(hours=2))
+
+    added = DossierDocument.objects.get(dossier=dossier, order=2)
+    stored = StoredDocument.objects.exclude(pk=first.pk).get()
+    assert added.stored_document_id == stored.pk  # the row was sent with its link
+    assert added.source == DocumentSource.UPLOAD
+    # the same rules as at reception: owner, document type of the line, source, source dossier, the file itself
+    assert (stored.owner_id_number, stored.document_type_code, stored.source, stored.source_dossier_code) == (
+        CITIZEN.id_number,
+        TYPE,
+        StoredSource.UPLOADED,
+        dossier.code,
+    )
+    assert (stored.sha256, stored.size, stored.content_type) == (added.sha256, added.size, added.content_type)
+    with stored.file.open("rb") as handle:
+        assert handle.read() == SUPPLEMENT_PDF
+    first.refresh_from_db()
+    assert first.superseded_by_id == stored.pk  # the newer copy is the one offered
+    assert reusable_for(owner_id_number=CITIZEN.id_number, type_codes=[TYPE], on=AT.date()) == {TYPE: stored}
+    event = AuditEvent.objects.get(action="dossier.resubmit_supplement", target_id=str(dossier.pk))
+    assert event.after["details"]["stored"] == [{"document": added.name, "stored": stored.pk, "sha256": stored.sha256}]
+
+
+def test_a_supplement_before_reception_waits_for_the_reception_and_is_stored_once(
+    world: World,
+    media_root: Path,  # noqa: F811
+) -> None:
+    dossier = _online(world, IdentityLevel.VNEID_2)
+    _supplemented(world, dossier, at=AT + timedelta(minutes=30))
+    assert not StoredDocument.objects.exists()  # not accepted yet
+    s.dossier_receive(dossier=dossier, actor=world.reception, at=AT + timedelta(hours=3))
+    linked = DossierDocument.objects.filter(dossier=dossier).values_list("order", "stored_document__source")
+    assert sorted(linked) == [(1, StoredSource.UPLOADED), (2, StoredSource.UPLOADED)]
+    assert StoredDocument.objects.count() == 2
+
+
+def test_a_supplement_of_an_applicant_not_identified_stays_out_of_the_store(
+    world: World,
+    media_root: Path,  # noqa: F811
+) -> None:
+    online = s.dossier_receive(
+        dossier=_online(world, IdentityLevel.NONE), actor=world.reception, at=AT + timedelta(hours=1)
+    )
+    _supplemented(world, online, at=AT + timedelta(hours=2))
+    paper = counter(world, {}, papers=True)  # at the counter: a typed id number, never proof of identity
+    _supplemented(world, paper, at=AT + timedelta(hours=2), actor=world.reception)
+    assert not StoredDocument.objects.exists()
+    assert DossierDocument.objects.filter(dossier__in=[online, paper], order=2).count() == 2
+
+
+def test_a_failed_supplement_leaves_no_stored_copy(world: World, media_root: Path) -> None:  # noqa: F811
+    dossier = s.dossier_receive(
+        dossier=_online(world, IdentityLevel.VNEID_2), actor=world.reception, at=AT + timedelta(hours=1)
+    )
+    s.dossier_request_supplement(dossier=dossier, actor=world.reception, at=AT + timedelta(hours=2), reason="Mờ")
+    files = stored_files(media_root)
+    with pytest.raises(DossierError):  # before the request: refused, nothing stored
+        s.dossier_resubmit_supplement(
+            dossier=dossier,
+            actor=None,
+            at=AT + timedelta(hours=1, minutes=30),
+            files={1: SimpleUploadedFile("to-khai.pdf", SUPPLEMENT_PDF)},
+        )
+    assert StoredDocument.objects.count() == 1
+    assert stored_files(media_root) == files

@@ -502,24 +502,11 @@ def _owner_valid(id_number: str) -> bool:
 
 
 def _counter_offers(documents: list[Any], id_number: str, *, user: Any, at: datetime) -> dict[str, Any]:
-    """Once-only at the counter (TT 01/2023/TT-VPCP Điều 24; issue 16 item 5): the usable stored documents of
-    the person whose id number (or tax code) the officer typed, for the procedure's document types (the same
-    ``records.selectors.reusable_for`` as online). Each document shown to the officer is logged
-    (``StoredDocumentAccess``: who, when; NĐ 13/2023 Điều 27), as any opening of the store."""
-    id_number = (id_number or "").strip()
-    if not _owner_valid(id_number):
-        return {}
-    from cchc.records.selectors import reusable_for
-    from cchc.records.services import stored_document_access_log
-
-    offers = reusable_for(
-        owner_id_number=id_number,
-        type_codes=[d.document_type_code for d in documents],
-        on=timezone.localdate(at),
+    """The applicant's stored documents offered at the counter, each shown one logged
+    (``services.counter_reuse_offers``, as ``/api/reception/offers/``)."""
+    return services.counter_reuse_offers(
+        type_codes=[d.document_type_code for d in documents], id_number=id_number, officer=user, at=at
     )
-    for stored in offers.values():
-        stored_document_access_log(stored, at=at, user=user)
-    return offers
 
 
 @staff_login_required
