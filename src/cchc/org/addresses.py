@@ -16,7 +16,8 @@ Rules (``address_resolve``):
    is then read with each of the province's former provinces appended (Khánh Hòa: Khánh Hòa, Ninh Thuận),
    and, as a new address, with the province's name;
 4. a unit the 2025 parser finds must have its own name in the text (the parser is lenient);
-5. nothing found: ``unknown`` with a Vietnamese message.
+5. nothing found: ``unknown`` with a Vietnamese message (naming the other province when the address lies
+   outside the one given).
 """
 
 from __future__ import annotations
@@ -211,6 +212,16 @@ def address_resolve(text: str, *, province: str | None = None) -> Resolution:
         result = _read_new(clean, province)
     if result is None and province is not None:
         result = _with_province(clean, province, _read_new, [province_units(province).name])
+    if result is None and province is not None and (elsewhere := _read_old(clean, None) or _read_new(clean, None)):
+        # Found, but in another province: say so rather than "not understood"; the unit is not this province's.
+        where = elsewhere.unit.name if elsewhere.unit else " / ".join(c.name for c in elsewhere.candidates)
+        other = province_units(elsewhere.province_code or "").name
+        return Resolution(
+            "unknown",
+            clean,
+            province,
+            message=f"Địa chỉ thuộc {where}, {other}, không thuộc {province_units(province).name}.",
+        )
     if result is None:
         return Resolution(
             "unknown",

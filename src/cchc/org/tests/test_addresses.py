@@ -73,6 +73,13 @@ def test_unknown_and_empty_addresses_say_what_is_missing():
     assert address_resolve("81 Hai Bà Trưng, Phường Vĩnh Nguyên, Thành phố Nha Trang").status == "unknown"
 
 
+def test_an_address_in_another_province_is_not_taken_for_this_one():
+    result = address_resolve("45 Lê Lợi, P. Bến Nghé, Q. 1, TP. Hồ Chí Minh", province="56")
+    assert result.status == "unknown"
+    assert result.unit is None
+    assert result.message == "Địa chỉ thuộc Phường Sài Gòn, Thành phố Hồ Chí Minh, không thuộc Tỉnh Khánh Hòa."
+
+
 def test_an_unknown_province_code_is_refused():
     with pytest.raises(UnitsDataError) as err:
         address_resolve("Xã Vạn Ninh", province="63")
