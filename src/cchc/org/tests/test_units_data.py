@@ -173,3 +173,18 @@ def test_packages_that_list_different_units_are_refused():
     same = {"00001": Unit("00001", "Xã Ea H’leo", "xã"), "00002": Unit("00002", "Xã Chân Mây – Lăng Cô", "xã")}
     rows = [{"wardCode": "00003", "ward": "Xã Ea H'leo"}, {"wardCode": "00002", "ward": "Xã  Chân Mây - Lăng Cô"}]
     assert _match_units("99", same, rows) == {"00003": "00001", "00002": "00002"}
+
+
+def test_the_overlay_carries_the_share_of_a_divided_commune(tmp_path):
+    """A share the resolution gives (area or population moved) is the overlay's; the packages have none."""
+    data = _overlay_copy(tmp_path)
+    communes_path = data / "khanh-hoa-communes-2025-07-01.json"
+    communes = json.loads(communes_path.read_text(encoding="utf-8"))
+    for unit in communes["units"]:
+        for src in unit["formed_from"]:
+            if src["code"] == "22768":
+                src["share"] = 0.8 if unit["name"] == "Đông Hải" else 0.2
+    communes_path.write_text(json.dumps(communes, ensure_ascii=False), encoding="utf-8")
+    went = {s.code: s.share for s in province_units("56", data_dir=data).successors["22768"]}
+    assert went == {"22779": 0.8, "22903": 0.2}
+    assert all(s.share is None for s in province_units("56").successors["22768"])
