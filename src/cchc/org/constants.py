@@ -114,3 +114,23 @@ class IdentifierError(DomainError[IdentifierErrorCode]):
         IdentifierErrorCode.DECISION_REQUIRED: 400,
         IdentifierErrorCode.FILE: 400,
     }
+
+
+class UnitsDataErrorCode(StrEnum):
+    """Stable error codes of the province units read from the packages and the overlay (cchc.org.units_data)."""
+
+    UNKNOWN_PROVINCE = "units.unknown_province"  # not one of the 34 codes in force since 1/7/2025
+    PACKAGES_DISAGREE = "units.packages_disagree"  # vietnam-provinces and vietnamadminunits list different units
+    DISAGREE = "units.disagree"  # the overlay and the packages disagree on a unit, and the overlay does not say why
+
+
+class UnitsDataError(DomainError[UnitsDataErrorCode]):
+    """A province whose units cannot be read consistently: a stable ``code``, a Vietnamese ``message``
+    naming every unit concerned; nothing was returned or loaded."""
+
+    codes = UnitsDataErrorCode
+    statuses = {
+        UnitsDataErrorCode.UNKNOWN_PROVINCE: 404,
+        UnitsDataErrorCode.PACKAGES_DISAGREE: 409,
+        UnitsDataErrorCode.DISAGREE: 409,
+    }
