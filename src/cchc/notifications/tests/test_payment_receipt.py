@@ -12,7 +12,9 @@ from cchc.notifications.models import Notification
 from cchc.notifications.tests.smtp import SMTPRecorder
 from cchc.outbox.dispatch import outbox_drain
 from cchc.receipts.models import Receipt
-from cchc.receipts.tests.conftest import SITE, World, certificates, media_root, pay  # noqa: F401 (autouse: signing)
+
+# certificates, media_root: autouse fixtures of the receipts' tests, so that receipts.sign signs (issue 16)
+from cchc.receipts.tests.conftest import SITE, World, _signing_dir, certificates, media_root, pay  # noqa: F401
 from cchc.receipts.tests.conftest import _site as _receipts_site  # noqa: F401  (the site URL the links start with)
 
 pytestmark = pytest.mark.django_db

@@ -213,3 +213,13 @@ def test_the_tsa_down_keeps_the_receipt_waiting_then_the_retry_signs_it(
     assert "data-timestamp" in page
     assert Delivery.objects.get(subscriber=SIGN_SUBSCRIBER).status == DeliveryStatus.DELIVERED
     assert Delivery.objects.get(subscriber=SUBSCRIBER).status == DeliveryStatus.DELIVERED
+
+
+def test_the_admin_says_which_receipts_wait_for_their_signature() -> None:
+    from django.contrib import admin
+
+    from cchc.receipts.admin import ReceiptAdmin
+
+    state = ReceiptAdmin(Receipt, admin.site).state
+    assert state(Receipt(signed_at=None)) == "Có hiệu lực — đang chờ ký số"
+    assert state(Receipt(signed_at=timezone.now())) == "Có hiệu lực"
