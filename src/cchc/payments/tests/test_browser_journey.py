@@ -147,7 +147,8 @@ def test_a_citizen_signs_in_files_pays_online_gets_the_receipt_by_email_and_sees
     settings.CCHC_SIGNING_DIR = tmp_path / "signing"
     settings.CCHC_SIGNING_TRUST_ROOTS = []
     settings.CCHC_TSA_URL = ""
-    pki.pki_setup(tmp_path / "signing", [pki.AgencyIdentity(code=collecting.code, name=collecting.name)], with_tsa=False)
+    identity = pki.AgencyIdentity(code=collecting.code, name=collecting.name)
+    pki.pki_setup(tmp_path / "signing", [identity], with_tsa=False)
     outbox_drain()
     receipt = Receipt.objects.select_related("series").get()
     subject = f"Đã nhận 200.000 đồng phí, lệ phí của hồ sơ {dossier.code}: biên lai điện tử số 0000001"
