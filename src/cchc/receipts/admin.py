@@ -33,10 +33,12 @@ class ReceiptAdmin(admin.ModelAdmin):
 
     @admin.display(description="tình trạng", ordering="cancelled_at")
     def state(self, obj: Receipt) -> str:
-        """«Đã hủy» (with the time) for the receipt of a refunded payment, else «Có hiệu lực»."""
+        """«Đã hủy» (with the time) for the receipt of a refunded payment, else «Có hiệu lực»; «đang chờ ký số»
+        added while the collecting agency's signature is missing (``receipts.sign`` retried by the outbox)."""
+        waiting = "" if obj.is_signed else " — đang chờ ký số"
         if obj.cancelled_at is None:
-            return "Có hiệu lực"
-        return f"Đã hủy ({time_text(obj.cancelled_at)})"
+            return "Có hiệu lực" + waiting
+        return f"Đã hủy ({time_text(obj.cancelled_at)})" + waiting
 
     def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

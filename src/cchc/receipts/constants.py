@@ -21,6 +21,9 @@ CANCELLED_TOPIC = "receipt.cancelled"  # written with the cancellation of a refu
 # cchc.payments.constants.REFUND_DONE_TOPIC: the gateway returned a payment's money → its receipt is cancelled
 REFUND_DONE_TOPIC = "payments.refund_done"
 SCHEMA_VERSION = 1
+# the outbox subscriber that signs each receipt issued (on ``receipt.issued``; ``cchc.receipts.signatures``)
+SIGN_SUBSCRIBER = "receipts.sign"
+SIGN_MAX_ATTEMPTS = 50  # as the results' signing: a signing service down for hours keeps being retried
 CANCELLED_MARK = "ĐÃ HỦY"  # printed across the PDF and on the verification page of a cancelled receipt
 
 # Tên loại biên lai (NĐ 123/2020 Điều 32 khoản 1 điểm a): the amount is typed, not printed in advance.

@@ -41,8 +41,15 @@ def receipt_context(receipt: Receipt) -> dict[str, Any]:
     }
 
 
-def receipt_pdf(receipt: Receipt) -> bytes:
-    """The PDF of ``receipt`` (Vietnamese, the content of NĐ 123/2020/NĐ-CP Điều 32)."""
+def receipt_pdf(receipt: Receipt, *, for_signing: bool = False) -> bytes:
+    """The PDF of ``receipt`` (Vietnamese, the content of NĐ 123/2020/NĐ-CP Điều 32).
+
+    ``for_signing``: the receipt as issued, what ``cchc.receipts.signatures`` signs: without the «ĐÃ HỦY»
+    mark of a later cancellation, with room at the page's bottom for the signature block, whose QR code
+    (``cchc.signing.stamp``, the same verification address) replaces the printed one."""
     context = receipt_context(receipt)
-    context["qr"] = qr_png_data_uri(context["verify_url"])
+    if for_signing:
+        context.update(cancelled=False, for_signing=True)
+    else:
+        context["qr"] = qr_png_data_uri(context["verify_url"])
     return render_pdf("receipts/receipt_pdf.html", context)

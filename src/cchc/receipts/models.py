@@ -47,6 +47,11 @@ class ReceiptSeries(models.Model):
         return f"{self.form_symbol} / {self.symbol} ({self.year})"
 
 
+def _receipt_path(instance: Receipt, filename: str) -> str:
+    # never a name from outside: the year of the series, then the receipt's random code (+ "-ky-so")
+    return f"receipts/{instance.issued_at:%Y}/{filename}"
+
+
 class Receipt(models.Model):
     """Biên lai thu phí, lệ phí điện tử: one per payment recorded on a dossier.
 
@@ -87,6 +92,13 @@ class Receipt(models.Model):
     # series is gapless: a number is never taken again); only these two fields are ever written later.
     cancelled_at = models.DateTimeField("hủy lúc", null=True, blank=True)
     cancel_reason = models.CharField("lý do hủy", max_length=500, blank=True)
+    # Ký số (issue 16 item 2): the receipt's PDF as issued, signed by the collecting agency (PAdES, through
+    # ``cchc.signing``) by the outbox subscriber ``receipts.sign``, kept through Django's storage API with
+    # its SHA-256 (what the verification page compares). Empty while «Đang chờ ký số»; written once.
+    signed = models.FileField("tệp biên lai đã ký số", upload_to=_receipt_path, max_length=200, blank=True)
+    signed_sha256 = models.CharField("mã băm SHA-256 tệp đã ký", max_length=64, blank=True)
+    signed_at = models.DateTimeField("ký số lúc", null=True, blank=True)
+    signer_name = models.CharField("ký bởi", max_length=300, blank=True)
 
     class Meta:
         verbose_name = "biên lai điện tử"
@@ -98,6 +110,10 @@ class Receipt(models.Model):
             models.CheckConstraint(
                 condition=Q(cancelled_at__isnull=True) | ~Q(cancel_reason=""), name="receipts_receipt_cancel_reason"
             ),
+            models.CheckConstraint(
+                condition=Q(signed_at__isnull=True) | (~Q(signed_sha256="") & ~Q(signed="")),
+                name="receipts_receipt_signed_has_hash",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -106,6 +122,11 @@ class Receipt(models.Model):
     @property
     def cancelled(self) -> bool:
         return self.cancelled_at is not None
+
+    @property
+    def is_signed(self) -> bool:
+        """Signed and stored; False while «Đang chờ ký số» (the signer was unavailable: retried)."""
+        return self.signed_at is not None
 
     @property
     def number_text(self) -> str:

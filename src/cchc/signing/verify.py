@@ -126,3 +126,32 @@ def verify(pdf: bytes) -> Verification:
         timestamped=stamp is not None,
         timestamp_at=stamp.timestamp if stamp is not None else None,
     )
+
+
+@dataclass(frozen=True)
+class StoredCheck:
+    """The answer of :func:`stored_check` for a signed document kept by the platform: ``state`` is
+    ``missing`` (no file in the store), ``altered`` (its SHA-256 is not the one recorded when it was signed),
+    ``bad_signature`` (the hash matches but the signature does not verify: ``verification.problem`` says
+    why) or ``valid``. Each verification page words it for its own document (results, receipts)."""
+
+    state: str
+    verification: Verification | None = None
+
+    @property
+    def valid(self) -> bool:
+        return self.state == "valid"
+
+
+def stored_check(data: bytes | None, sha256: str) -> StoredCheck:
+    """Check a stored signed PDF: its bytes against the SHA-256 recorded when it was signed, then its
+    signature (:func:`verify`). ``data`` None: the file could not be read from the store."""
+    import hashlib
+    import hmac
+
+    if data is None:
+        return StoredCheck("missing")
+    if not sha256 or not hmac.compare_digest(hashlib.sha256(data).hexdigest(), sha256):
+        return StoredCheck("altered")
+    checked = verify(data)
+    return StoredCheck("valid" if checked.valid else "bad_signature", checked)

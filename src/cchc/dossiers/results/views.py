@@ -12,8 +12,6 @@ Legal basis: Nghị định 23/2025/NĐ-CP Điều 22-23 (what makes a digital s
 
 from __future__ import annotations
 
-import hashlib
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -22,8 +20,7 @@ from django.views.decorators.http import require_GET
 from cchc.dossiers.constants import ResultStatus
 from cchc.dossiers.models import ResultDocument
 from cchc.dossiers.results.selectors import result_get_by_token
-from cchc.signing.verify import Verification
-from cchc.signing.verify import verify as signature_verify
+from cchc.signing.verify import Verification, stored_check
 
 TEMPLATE = "dossiers/results/verify.html"
 
@@ -45,16 +42,17 @@ def result_check(result: ResultDocument) -> dict[str, object]:
         return {"state": "pending", "verdict": "Kết quả đang chờ cơ quan có thẩm quyền ký số; chưa có giá trị."}
     if result.status == ResultStatus.FAILED:
         return {"state": "failed", "verdict": "Kết quả chưa được ký số; chưa có giá trị."}
-    data = _signed_bytes(result)
-    if data is None:
+    stored = stored_check(_signed_bytes(result), result.signed_sha256)
+    if stored.state == "missing":
         return {"state": "invalid", "verdict": "Không tìm thấy tệp kết quả đã ký số trong kho lưu trữ."}
-    if hashlib.sha256(data).hexdigest() != result.signed_sha256:
+    if stored.state == "altered":
         return {
             "state": "invalid",
             "verdict": "Tệp kết quả lưu trữ không khớp với mã băm đã ghi khi ký số: nội dung đã bị thay đổi.",
         }
-    checked = signature_verify(data)
-    if not checked.valid:
+    checked = stored.verification
+    assert checked is not None
+    if not stored.valid:
         return {"state": "invalid", "verdict": f"Chữ ký số không hợp lệ: {checked.problem}", "signature": checked}
     if result.status == ResultStatus.REVOKED:
         return {

@@ -14,6 +14,7 @@ from cchc.common.tests.files import pdf_bytes, upload
 from cchc.dossiers import services as s
 from cchc.dossiers.constants import IdentityLevel, PaymentChannel
 from cchc.dossiers.models import Dossier
+from cchc.dossiers.tests.conftest import certificates  # noqa: F401 (fixture: the world's signing certificates)
 from cchc.identity.tests.conftest import Provider, sign_in
 from cchc.outbox.dispatch import outbox_drain
 from cchc.receipts.models import Receipt
@@ -182,7 +183,10 @@ def test_my_dossiers_needs_a_signed_in_identity(client: Client, db):
 
 
 def test_my_dossiers_shows_each_payment_with_its_receipt_and_a_cancelled_one(
-    provider: Provider, citizen_client: Client, world
+    provider: Provider,
+    citizen_client: Client,
+    world,
+    certificates,  # noqa: F811
 ):
     now = timezone.now()
     dossier = s.dossier_receive_counter(
@@ -206,7 +210,7 @@ def test_my_dossiers_shows_each_payment_with_its_receipt_and_a_cancelled_one(
     assert "200.000 đồng ngày" in page
     assert "Biên lai điện tử đang được lập" in page  # the receipt follows the payment through the outbox
 
-    outbox_drain(only=["receipts"])
+    outbox_drain(only=["receipts", "receipts.sign"])  # issued, then signed by Sở Tư pháp (issue 16 item 2)
     receipt = Receipt.objects.select_related("series").get()
     page = text(citizen_client.get(MINE))
     assert '<span class="tag payment-status">Đã thanh toán</span>' in page
@@ -216,6 +220,7 @@ def test_my_dossiers_shows_each_payment_with_its_receipt_and_a_cancelled_one(
     pdf = citizen_client.get(link.group(1).replace("&amp;", "&"))
     assert pdf.status_code == 200
     assert pdf.content.startswith(b"%PDF")
+    assert pdf.content == receipt.signed.read()
     assert "Biên lai đã hủy" not in page
 
     receipt_cancel(receipt=receipt, reason="Đã hoàn trả 200.000 đồng cho người nộp", at=now)

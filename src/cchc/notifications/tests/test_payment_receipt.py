@@ -12,7 +12,9 @@ from cchc.notifications.models import Notification
 from cchc.notifications.tests.smtp import SMTPRecorder
 from cchc.outbox.dispatch import outbox_drain
 from cchc.receipts.models import Receipt
-from cchc.receipts.tests.conftest import SITE, World, pay
+
+# certificates, media_root: autouse fixtures of the receipts' tests, so that receipts.sign signs (issue 16)
+from cchc.receipts.tests.conftest import SITE, World, _signing_dir, certificates, media_root, pay  # noqa: F401
 from cchc.receipts.tests.conftest import _site as _receipts_site  # noqa: F401  (the site URL the links start with)
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_payment_email_links_the_receipt(world: World, smtp_server: SMTPRecorder, client: Client) -> None:
     pay(world)
-    outbox_drain(only=["notifications", "receipts"])
+    outbox_drain(only=["notifications", "receipts", "receipts.sign"])
 
     receipt = Receipt.objects.select_related("series").get()
     messages = [m for m in smtp_server.wait_for(1) if "biên lai" in str(m["Subject"])]
@@ -38,6 +40,7 @@ def test_the_payment_email_links_the_receipt(world: World, smtp_server: SMTPReco
     pdf = client.get(link.group(1).removeprefix(SITE))
     assert pdf.status_code == 200
     assert pdf.content.startswith(b"%PDF")
+    assert pdf.content == receipt.signed.read()  # the receipt signed by the collecting agency (issue 16)
     row = Notification.objects.get(topic="payment_receipt")
     assert row.dossier_id == receipt.dossier_id
 

@@ -46,6 +46,7 @@ from cchc.outbox.dispatch import outbox_drain
 from cchc.payments.models import PaymentOrder
 from cchc.payments.tests.conftest import SUCCESS, GatewaySimulator, deliver
 from cchc.receipts.models import Receipt
+from cchc.signing import pki
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -69,6 +70,7 @@ def test_a_citizen_signs_in_files_pays_online_gets_the_receipt_by_email_and_sees
     gateway_sim: GatewaySimulator,
     smtp_server: Any,
     settings: Any,
+    tmp_path: Path,
 ) -> None:
     base = live_server.url
     settings.CCHC_SITE_URL = base + "/"
@@ -139,7 +141,14 @@ def test_a_citizen_signs_in_files_pays_online_gets_the_receipt_by_email_and_sees
     order = PaymentOrder.objects.get(dossier=dossier)
     assert (order.status, order.applied, order.amount) == ("paid", True, 200000)
 
-    # 6. the outbox's dispatcher issues the receipt and sends its e-mail (after the receipt committed)
+    # 6. the outbox's dispatcher issues the receipt, signs it with the collecting agency's development
+    # certificate (issue 16 item 2: receipts.sign) and sends its e-mail (after the receipt committed)
+    collecting = dossier.competent_agency or dossier.receiving_agency
+    settings.CCHC_SIGNING_DIR = tmp_path / "signing"
+    settings.CCHC_SIGNING_TRUST_ROOTS = []
+    settings.CCHC_TSA_URL = ""
+    identity = pki.AgencyIdentity(code=collecting.code, name=collecting.name)
+    pki.pki_setup(tmp_path / "signing", [identity], with_tsa=False)
     outbox_drain()
     receipt = Receipt.objects.select_related("series").get()
     subject = f"Đã nhận 200.000 đồng phí, lệ phí của hồ sơ {dossier.code}: biên lai điện tử số 0000001"

@@ -1,5 +1,6 @@
 """A refunded payment's receipt is cancelled (đã hủy): marked with the reason and the time, its number
-stays used (the next receipt takes the next number), the PDF and the verification page say «ĐÃ HỦY»,
+stays used (the next receipt takes the next number), the verification page says «ĐÃ HỦY» (the signed PDF
+stays the receipt as issued: a signed document is never changed),
 ``receipt.cancelled`` and the audit event are written once however often the refund is notified."""
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from cchc.receipts.constants import CANCELLED_TOPIC, REFUND_DONE_TOPIC, ReceiptE
 from cchc.receipts.documents import receipt_pdf
 from cchc.receipts.models import Receipt, ReceiptSeries
 from cchc.receipts.services import receipt_cancel, receipt_download_url, receipt_handle_event
-from cchc.receipts.tests.conftest import PAID_AT, SITE, World, pay
+from cchc.receipts.tests.conftest import PAID_AT, SITE, World, issue_and_sign, pay
 
 pytestmark = pytest.mark.django_db
 
@@ -114,10 +115,13 @@ def test_money_that_never_reached_the_dossier_has_no_receipt_to_cancel(world: Wo
     assert not OutboxEvent.objects.filter(topic=CANCELLED_TOPIC).exists()
 
 
-def test_the_pdf_and_the_verification_page_say_cancelled(world: World, client: Client) -> None:
+def test_the_verification_page_says_cancelled_and_the_download_stays_the_signed_receipt(
+    world: World, client: Client
+) -> None:
     payment = pay(world, online=True, reference="TXN0003")
-    outbox_drain(only=["receipts"])
+    issue_and_sign()
     receipt = Receipt.objects.select_related("series").get()
+    signed = receipt.signed.read()
     page = client.get(reverse("receipts:verify", kwargs={"code": receipt.code})).content.decode()
     assert "ĐÃ HỦY" not in page
     assert "ĐÃ HỦY" not in _text(receipt_pdf(receipt))
@@ -126,15 +130,20 @@ def test_the_pdf_and_the_verification_page_say_cancelled(world: World, client: C
     outbox_drain(only=["receipts"])
     receipt.refresh_from_db()
 
-    page = client.get(reverse("receipts:verify", kwargs={"code": receipt.code})).content.decode()
+    response = client.get(reverse("receipts:verify", kwargs={"code": receipt.code}))
+    page = response.content.decode()
+    assert 'data-state="cancelled"' in page
     assert "ĐÃ HỦY:" in page
+    assert "Đã hủy lúc 11:00 ngày 06/01/2026" in page  # the date of the refund, Vietnam time
     assert "không còn hiệu lực" in page
     assert "đang có hiệu lực" not in page
     assert REASON in page
+    assert 'data-signature="valid"' in page  # the signature is still right for what was issued
+    # the unsigned rendering (kept for the record) marks it too
     text = _text(receipt_pdf(receipt))
     assert "ĐÃ HỦY" in text
     assert "Biên lai đã hủy lúc" in text
     assert "Số: 0000001" in text  # the number is still printed: the receipt is kept, not deleted
     download = client.get(receipt_download_url(receipt).removeprefix(SITE))
     assert download.status_code == 200
-    assert "ĐÃ HỦY" in _text(download.content)
+    assert download.content == signed  # the signed receipt as issued, never re-rendered

@@ -6,10 +6,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from cchc.outbox.dispatch import outbox_drain
 from cchc.receipts.models import Receipt
 from cchc.receipts.services import receipt_download_url
-from cchc.receipts.tests.conftest import SITE, World, pay
+from cchc.receipts.tests.conftest import SITE, World, issue_and_sign, pay
 from cchc.receipts.web.views import masked_name
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def receipt(world: World) -> Receipt:
     pay(world)
-    outbox_drain(only=["receipts"])
+    issue_and_sign()
     return Receipt.objects.select_related("series").get()
 
 
@@ -39,6 +38,7 @@ def test_an_unknown_code_is_not_found(client: Client, receipt: Receipt) -> None:
     response = client.get(reverse("receipts:verify", kwargs={"code": "0" * 20}))
     assert response.status_code == 404
     assert "Không tìm thấy biên lai" in response.content.decode()
+    assert "Mã xác minh không đúng hoặc đã bị sửa đổi" in response.content.decode()
 
 
 def test_the_pdf_needs_the_signed_link(client: Client, receipt: Receipt) -> None:
@@ -50,6 +50,7 @@ def test_the_pdf_needs_the_signed_link(client: Client, receipt: Receipt) -> None
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
+    assert response.content == receipt.signed.read()
 
 
 @pytest.mark.parametrize(

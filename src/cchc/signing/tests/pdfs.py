@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from functools import lru_cache
+from pathlib import Path
+
+PDFSIG = shutil.which("pdfsig") or "/usr/bin/pdfsig"  # poppler-utils: the second, independent validator
 
 from cchc.common.minipdf import text_pdf
 
@@ -32,3 +37,11 @@ def encrypted_pdf() -> bytes:
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+def pdfsig(data: bytes, tmp_path: Path) -> str:
+    """What poppler's ``pdfsig`` says of ``data`` (its standard output and error)."""
+    path = tmp_path / "signed.pdf"
+    path.write_bytes(data)
+    run = subprocess.run([PDFSIG, str(path)], capture_output=True, text=True, timeout=60, check=False)
+    return run.stdout + run.stderr

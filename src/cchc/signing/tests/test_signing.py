@@ -4,8 +4,6 @@ pdfsig, an independent implementation (issue 16 item 1); refusals of bad documen
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 import zlib
 from datetime import UTC, datetime, timedelta
 from io import BytesIO, StringIO
@@ -21,11 +19,11 @@ from cchc.signing.constants import SigningError, SigningErrorCode
 from cchc.signing.signers import LocalCertificateSigner, SignRequest, signer_get
 from cchc.signing.stamp import QR_MASK
 from cchc.signing.tests.conftest import AGENCY
-from cchc.signing.tests.pdfs import encrypted_pdf, result_pdf, simple_pdf
+from cchc.signing.tests.pdfs import PDFSIG, encrypted_pdf, result_pdf, simple_pdf
+from cchc.signing.tests.pdfs import pdfsig as _pdfsig
 from cchc.signing.verify import verify
 
 URL = "https://dichvucong.khanhhoa.example/xac-minh/AbC123-xyz/"
-PDFSIG = shutil.which("pdfsig") or "/usr/bin/pdfsig"
 
 
 def _request(pdf: bytes | None = None, code: str = AGENCY.code) -> SignRequest:
@@ -40,13 +38,6 @@ def _request(pdf: bytes | None = None, code: str = AGENCY.code) -> SignRequest:
 
 def _sign(directory: Path, pdf: bytes | None = None, code: str = AGENCY.code) -> bytes:
     return LocalCertificateSigner(directory).sign(_request(pdf, code))
-
-
-def _pdfsig(data: bytes, tmp_path: Path) -> str:
-    path = tmp_path / "signed.pdf"
-    path.write_bytes(data)
-    run = subprocess.run([PDFSIG, str(path)], capture_output=True, text=True, timeout=60, check=False)
-    return run.stdout + run.stderr
 
 
 def test_a_signed_result_verifies_with_pyhankos_validator(pki_dir: Path) -> None:

@@ -4,12 +4,6 @@ the signer asks it for an RFC 3161 timestamp token when ``CCHC_TSA_URL`` is set;
 
 from __future__ import annotations
 
-import re
-import subprocess
-import sys
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,43 +14,11 @@ from cchc.signing import pki
 from cchc.signing.constants import SigningError, SigningErrorCode
 from cchc.signing.signers import LocalCertificateSigner, SignRequest
 from cchc.signing.tests.conftest import AGENCY
+from cchc.signing.tests.conftest import tsa_post as _post
 from cchc.signing.tests.pdfs import result_pdf
 from cchc.signing.tsa import FAIL_PATH, RECOVER_PATH
 
 URL = "https://dichvucong.khanhhoa.example/xac-minh/AbC123-xyz/"
-
-
-@pytest.fixture(scope="module")
-def tsa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
-    """The development PKI (with the TSA certificate ``cchc signing setup`` issues) and the simulator in
-    its own process on a free port; stopped after the module."""
-    directory = tmp_path_factory.mktemp("tsa") / "signing"
-    result = pki.pki_setup(directory, [AGENCY])
-    assert result.tsa_issued
-    process = subprocess.Popen(
-        [sys.executable, "-m", "cchc.signing.tsa", "--dir", str(directory), "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        found = re.search(r"http://\S+", line)
-        assert found, (line, process.stderr.read() if process.poll() is not None else "")  # type: ignore[union-attr]
-        yield directory, found.group(0)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-def _post(url: str, path: str = "", body: bytes = b"", content_type: str = "text/plain") -> int:
-    request = urllib.request.Request(url.rstrip("/") + path, data=body, headers={"Content-Type": content_type})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            return int(answer.status)
-    except urllib.error.HTTPError as error:
-        return int(error.code)
 
 
 def _sign(directory: Path) -> bytes:
