@@ -7,9 +7,9 @@ import subprocess
 from functools import lru_cache
 from pathlib import Path
 
-PDFSIG = shutil.which("pdfsig") or "/usr/bin/pdfsig"  # poppler-utils: the second, independent validator
-
 from cchc.common.minipdf import text_pdf
+
+PDFSIG = shutil.which("pdfsig") or "/usr/bin/pdfsig"  # poppler-utils: the second, independent validator
 
 
 def simple_pdf(text: str = "GIAY PHEP XAY DUNG SO 12/GPXD", *, pages: int = 1) -> bytes:
