@@ -8,7 +8,15 @@ class CommonConfig(AppConfig):
     verbose_name = "Dùng chung"
 
     def ready(self) -> None:
-        from cchc.common import checks  # noqa: F401 (registers the system checks)
+        from django.core.signals import request_started
+
+        from cchc.common import (
+            checks,  # noqa: F401 (registers the system checks)
+            replica,
+        )
+
+        # each request starts with nothing written: the replica's reads are allowed again (cchc.common.replica)
+        request_started.connect(replica.request_started, dispatch_uid="cchc.common.replica")
         from cchc.common.params import IdConverter
 
         # <id:pk> in every urls.py: the bounded id of the URL (Django's <int:…> matches any length)
