@@ -15,11 +15,20 @@ touched. What needs a replica, a pooler or a database restart makes its own here
 - :class:`PgBouncer` — ``pool_mode = transaction`` in front of a cluster, on a free port, any database name.
 
 Everything is torn down even on failure: :func:`throwaway` and :func:`pgbouncer` are context managers that
-stop the processes (immediate shutdown, then SIGKILL) and remove the directories. Ports are always
+stop the processes (fast shutdown, else immediate, else SIGKILL) and remove the directories. Ports are always
 free ones picked by the kernel, never fixed, so parallel test runs do not collide.
 
 PostgreSQL refuses to run as root: when this process is root, every server command runs as the ``postgres``
-operating-system user (``runuser``), and the directories are handed to it.
+operating-system user (``runuser``), and the directories are handed to it. The clusters live in memory
+(``/dev/shm``) when it has room (:func:`scratch_dir`).
+
+Use (a test, a benchmark)::
+
+    with pgcluster.throwaway(replica=True) as (primary, standby):
+        primary.execute("CREATE DATABASE cchc")
+        standby.wait_replayed(primary)
+        with pgcluster.pgbouncer(primary) as bouncer:
+            ...  # DATABASE_URL=bouncer.url("cchc"), DATABASE_REPLICA_URL=standby.url("cchc")
 """
 
 from __future__ import annotations
@@ -170,6 +179,9 @@ class Cluster:
             "wal_receiver_status_interval": "1s",
             "wal_retrieve_retry_interval": "200ms",
             "logging_collector": "off",
+            # dynamic shared memory as files of the data directory: removed with it even after a kill, never
+            # left in /dev/shm beside the machine's own server's segments
+            "dynamic_shared_memory_type": "mmap",
         }
         conf = "".join(f"{key} = {value}\n" for key, value in settings.items())
         hba = "host all all 127.0.0.1/32 trust\nhost replication all 127.0.0.1/32 trust\nlocal all all trust\n"
@@ -278,19 +290,25 @@ class Cluster:
         return pid
 
     def kill(self) -> None:
-        """The last resort of teardown: SIGKILL to the postmaster and its group (the backends go with it)."""
-        pid = self.pid()
-        if pid is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGQUIT)
-        if self.process is not None:
-            try:
-                self.process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
+        """Teardown: a fast shutdown (10 s at most), else an immediate one, else SIGKILL to the postmaster's
+        process group (the backends go with it)."""
+        if self.process is None:
+            return
+        for sig, wait in ((signal.SIGINT, 10), (signal.SIGQUIT, 5)):
+            pid = self.pid()
+            if pid is not None:
                 with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-            self.process = None
+                    os.kill(pid, sig)
+            try:
+                self.process.wait(timeout=wait)
+                break
+            except subprocess.TimeoutExpired:
+                continue
+        else:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        self.process = None
 
     def log_tail(self, chars: int = 2000) -> str:
         try:

@@ -127,7 +127,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # pooler that shares sessions between clients (PgBouncer in transaction mode). It also turns off Django's
 # server-side cursors (QuerySet.iterator() declares a cursor WITH HOLD, which lives in the session too), as
 # Django's documentation asks for transaction pooling; psycopg's own prepared statements stay off (Django's
-# default prepare_threshold None). Tested through a real PgBouncer: cchc/common/tests/test_pgbouncer.py.
+# default prepare_threshold None). Tested through a real PgBouncer: cchc/dossiers/tests/test_pgbouncer.py.
 CCHC_DB_PREPARED_STATEMENTS = env_str("CCHC_DB_PREPARED_STATEMENTS", "1").strip().lower() not in ("0", "false", "no")
 if not CCHC_DB_PREPARED_STATEMENTS:
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
