@@ -55,7 +55,8 @@ OS_USER = "postgres"
 
 
 class ClusterError(RuntimeError):
-    """A throwaway cluster could not be made or driven (the message carries the server's log tail)."""
+    """A throwaway cluster could not be made or driven (the message carries the server's log tail). Not a
+    refusal of a request: tests and benchmarks make these clusters, never a request."""
 
 
 def available() -> str | None:
