@@ -51,6 +51,9 @@ if _problem:
     )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     raise ImproperlyConfigured("Production: SQLite is not allowed; set DATABASE_URL to PostgreSQL.")
+if "replica" in DATABASES and DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+    # issue 17 item 3: the replica is a PostgreSQL streaming standby of the primary (docs/deploy.md)
+    raise ImproperlyConfigured("Production: DATABASE_REPLICA_URL must be a PostgreSQL standby of DATABASE_URL.")
 
 
 def _audit_keys_problem() -> str | None:

@@ -99,10 +99,14 @@ TEMPLATES = [
     },
 ]
 
+# CONN_HEALTH_CHECKS: a persistent connection (CONN_MAX_AGE) is checked before a request reuses it, so a
+# database restart costs the requests that were running at that moment, not the first one of each worker
+# afterwards (issue 17 item 5; measured by cchc/common/tests/test_pg_restart.py).
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
         conn_max_age=60,
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -120,8 +124,29 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 # performance: the dossier transitions run their statements as server-side prepared statements
 # (cchc.dossiers.executor_db.batch_run). They live in the server session: set CCHC_DB_PREPARED_STATEMENTS=0 behind a
-# pooler that shares sessions between clients (PgBouncer in transaction mode).
+# pooler that shares sessions between clients (PgBouncer in transaction mode). It also turns off Django's
+# server-side cursors (QuerySet.iterator() declares a cursor WITH HOLD, which lives in the session too), as
+# Django's documentation asks for transaction pooling; psycopg's own prepared statements stay off (Django's
+# default prepare_threshold None). Tested through a real PgBouncer: cchc/dossiers/tests/test_pgbouncer.py.
 CCHC_DB_PREPARED_STATEMENTS = env_str("CCHC_DB_PREPARED_STATEMENTS", "1").strip().lower() not in ("0", "false", "no")
+if not CCHC_DB_PREPARED_STATEMENTS:
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+
+# A read replica (issue 17 item 3; docs/deploy.md): a PostgreSQL streaming standby of the primary. The
+# dashboards, drill-downs, exports and reports read it when their view opts in (cchc.common.replica) and
+# its lag is at most CCHC_REPLICA_MAX_LAG_SECONDS; everything else, and every write, stays on the primary.
+# Tests: the alias mirrors the test database (the standby replays it), it is never migrated.
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL")
+CCHC_REPLICA_MAX_LAG_SECONDS = float(env_str("CCHC_REPLICA_MAX_LAG_SECONDS", "30"))
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60, conn_health_checks=True)
+    DATABASES["replica"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        **DATABASES["replica"].get("OPTIONS", {}),
+    }
+    DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = DATABASES["default"].get("DISABLE_SERVER_SIDE_CURSORS", False)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["cchc.common.dbrouter.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

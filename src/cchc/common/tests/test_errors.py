@@ -50,6 +50,7 @@ NOT_REFUSALS = {
     # issue 16-17: a simulation's internal signal, and an operator's command failing
     "_NotSigned": "the simulation's internal signal that a result could not be signed (it is left unsigned)",
     "BackupError": "cchc backup / restore cannot go on: an operator's command (a CommandError), not a request",
+    "ClusterError": "a throwaway test or benchmark PostgreSQL cluster could not be made (cchc.common.pgcluster)",
 }
 # 4xx: the request was refused; 502/503: a national system failed or is not configured (cchc.integrations),
 # still a Vietnamese message and never a 500

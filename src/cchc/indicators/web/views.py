@@ -20,6 +20,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from cchc.catalogue.models import Procedure
+from cchc.common.replica import replica_view
 from cchc.indicators.compute import (
     Dashboard,
     indicator_procedures,
@@ -120,6 +121,7 @@ def _targets_url() -> str:
 # --- the province ----------------------------------------------------------------------------------
 
 
+@replica_view
 def overview(request: HttpRequest) -> HttpResponse:
     at = timezone.now()
     try:
@@ -157,6 +159,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 # --- one agency ------------------------------------------------------------------------------------
 
 
+@replica_view
 def agency(request: HttpRequest, code: str) -> HttpResponse:
     at = timezone.now()
     query: Query | None = None
@@ -216,6 +219,7 @@ def agency(request: HttpRequest, code: str) -> HttpResponse:
 # --- one procedure ---------------------------------------------------------------------------------
 
 
+@replica_view
 def procedure(request: HttpRequest, code: str) -> HttpResponse:
     at = timezone.now()
     query: Query | None = None
@@ -271,6 +275,7 @@ def procedure(request: HttpRequest, code: str) -> HttpResponse:
 PROCEDURE_LISTS = ("PUBLIC_CONTENT_FULL", "ONLINE_PROCEDURES", "PAYMENT_PROCEDURES_USED")
 
 
+@replica_view
 def dossiers(request: HttpRequest) -> HttpResponse:
     """The dossiers (or procedures, services) counted in one figure; the count shown is the figure."""
     at = timezone.now()

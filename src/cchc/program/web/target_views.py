@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cchc.common.params import ParamError, id_or_none
+from cchc.common.replica import replica_view
 from cchc.indicators.exports import Cell, Row, Table, table_export
 from cchc.indicators.periods import VN_TZ
 from cchc.program.constants import MeasureKind, TargetStatus, TargetValueError
@@ -103,6 +104,7 @@ def _export_table(rows: list[TargetProgress], year: int) -> Table:
     return table
 
 
+@replica_view
 def target_list(request: HttpRequest) -> HttpResponse:
     """``/chi-tieu/``: the targets by reform area with their figure, status and its reason.
 
@@ -158,6 +160,7 @@ def _chart(progress: TargetProgress) -> dict[str, Any]:
     }
 
 
+@replica_view
 def target_detail(request: HttpRequest, code: str) -> HttpResponse:
     program = _program(request)
     if program is None:

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from cchc.common.params import id_or_none
+from cchc.common.replica import replica_view
 from cchc.org.constants import Confidence
 from cchc.org.models import Agency
 from cchc.org.selectors import AgencySuccessorOn, agency_get, agency_successions_map
@@ -37,6 +38,7 @@ def _successors_now(agencies: list[Agency], today: date) -> dict[int, list[Agenc
     return {pk: [s for s in found if s.agency.pk != pk] for pk, found in agency_successions_map(gone, today).items()}
 
 
+@replica_view
 def program_overview(request: HttpRequest, program_id: int | None = None) -> HttpResponse:
     if program_id is None:
         latest = program_get_latest()
@@ -79,6 +81,7 @@ def _program_from_query(request: HttpRequest) -> Program | None:
     return programs.order_by("-issued_on", "-pk").first()
 
 
+@replica_view
 def task_list(request: HttpRequest) -> HttpResponse:
     program = _program_from_query(request)
     if program is None:
@@ -96,6 +99,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@replica_view
 def task_detail(request: HttpRequest, program_id: int, number: int) -> HttpResponse:
     today = timezone.localdate()
     try:
@@ -107,6 +111,7 @@ def task_detail(request: HttpRequest, program_id: int, number: int) -> HttpRespo
     return render(request, "program/task_detail.html", {"view": view, "task": task, "today": today})
 
 
+@replica_view
 def agency_detail(request: HttpRequest, agency_id: int) -> HttpResponse:
     today = timezone.localdate()
     try:

@@ -19,6 +19,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cchc.common.replica import replica_view
 from cchc.org.models import Agency
 from cchc.reporting import services
 from cchc.reporting.constants import (
@@ -64,6 +65,7 @@ def _period(key: str) -> ReportPeriod:
 
 
 @login_required(login_url=LOGIN_URL)
+@replica_view
 def period_list_view(request: HttpRequest) -> HttpResponse:
     """``/bao-cao/``: the periods with their deadlines; Sở Nội vụ may open a new one."""
     scope = _scope(request)
@@ -104,6 +106,7 @@ def period_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required(login_url=LOGIN_URL)
+@replica_view
 def period_detail(request: HttpRequest, key: str) -> HttpResponse:
     """``/bao-cao/<kỳ>/``: the officer's own reports of the period; for Sở Nội vụ the compliance view
     (every agency on time / late / not sent, with a chart) and the reports waiting for review."""
@@ -159,6 +162,7 @@ def _report_context(request: HttpRequest, period: ReportPeriod, agency: Agency, 
 
 @login_required(login_url=LOGIN_URL)
 @require_http_methods(["GET", "POST"])
+@replica_view
 def agency_report(request: HttpRequest, key: str, agency_id: int) -> HttpResponse:
     """``/bao-cao/<kỳ>/co-quan/<id>/``: the agency's report. POST ``action``: ``start``, ``save`` or
     ``submit`` (the form's content is saved and sent in one step)."""
@@ -250,6 +254,7 @@ def _province_context(period: ReportPeriod, report: Any) -> dict[str, Any]:
 
 @login_required(login_url=LOGIN_URL)
 @require_http_methods(["GET", "POST"])
+@replica_view
 def province_report(request: HttpRequest, key: str) -> HttpResponse:
     """``/bao-cao/<kỳ>/tong-hop/``: the consolidated report editor (Sở Nội vụ). POST ``action``:
     ``prepare`` (draft / re-draft from the accepted reports), ``save``, ``issue``."""
@@ -302,6 +307,7 @@ def province_report(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @login_required(login_url=LOGIN_URL)
+@replica_view
 def province_report_download(request: HttpRequest, key: str, ext: str) -> HttpResponse:
     """``/bao-cao/<kỳ>/tong-hop/bao-cao.<docx|xlsx|pdf>``."""
     period = _period(key)
