@@ -53,11 +53,13 @@ class HasScope(BasePermission):
                 "/api/public/v1/oauth/token/.",
             )
         scope: Scope = view.required_scope
-        from cchc.publicapi.selectors import partner_scopes
+        from cchc.publicapi.selectors import partner_granted
 
         # the scope was granted when the token was issued, and is still granted (a revoked scope or client
-        # stops working at once, not when the token expires)
-        if not token.allow_scopes([str(scope)]) or str(scope) not in partner_scopes(application=token.application):
+        # stops working at once, not when the token expires); the partner record came joined with the token
+        # (cchc.publicapi.validator.PartnerValidator)
+        partner = getattr(token.application, "partner", None)
+        if not token.allow_scopes([str(scope)]) or str(scope) not in partner_granted(partner):
             raise PublicApiError(
                 PublicApiErrorCode.INSUFFICIENT_SCOPE,
                 f"Mã truy cập không có phạm vi «{scope}» ({scope.label.lower()}) mà thao tác này cần.",

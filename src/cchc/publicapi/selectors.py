@@ -22,14 +22,18 @@ def partner_list() -> QuerySet[PartnerClient]:
     return PartnerClient.objects.select_related("application").order_by("organisation", "pk")
 
 
-def partner_scopes(*, application: Any) -> list[str]:
-    """The scopes ``application`` was granted (none once revoked, or for an application that is not a
-    partner's, such as an identity provider's)."""
-    partner = PartnerClient.objects.filter(application=application, revoked_at__isnull=True).first()
-    if partner is None:
+def partner_granted(partner: PartnerClient | None) -> list[str]:
+    """The scopes ``partner`` holds now (none once revoked, none without a partner record)."""
+    if partner is None or partner.revoked_at is not None:
         return []
     known = {str(scope) for scope in Scope}
     return [scope for scope in partner.scope_list if scope in known]
+
+
+def partner_scopes(*, application: Any) -> list[str]:
+    """The scopes ``application`` was granted (none once revoked, or for an application that is not a
+    partner's)."""
+    return partner_granted(PartnerClient.objects.filter(application=application).first())
 
 
 def dossier_status_public(dossier: Dossier) -> dict[str, Any]:
