@@ -9,7 +9,7 @@ PORT ?= 8000
 # the development identity provider's port (issue 15; docs/identity.md)
 IDP_PORT ?= 8070
 
-.PHONY: run setup install test lint bench browsers clean serve
+.PHONY: run setup install test test-api lint bench browsers clean serve
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -59,6 +59,10 @@ serve: install
 
 test: install
 	$(BIN)/pytest -q -p no:cacheprovider
+
+# the public API fuzzed against its OpenAPI document (schemathesis, issue 17 item 8; part of `make test` too)
+test-api: install
+	$(BIN)/pytest -q -p no:cacheprovider -m schemathesis src/cchc/publicapi
 
 lint: install
 	$(BIN)/ruff check src

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "cchc.reporting",
     "cchc.ops",  # issue 17: backup and restore
     "cchc.opendata",  # issue 17 item 7: open data (/du-lieu-mo/, docs/open-data.md)
+    "oauth2_provider",  # issue 17 item 8: the partners' OAuth2 clients and tokens (client credentials)
+    "cchc.publicapi",  # issue 17 item 8: the public API for partner systems (/api/public/v1/, docs/api-public.md)
 ]
 
 MIDDLEWARE = [
@@ -209,6 +211,8 @@ SPECTACULAR_SETTINGS = {
         "DossierStatusEnum": "cchc.dossiers.constants.DossierStatus",
         "StepStatusEnum": "cchc.dossiers.constants.StepStatus",
     },
+    # the public API (/api/public/) has its own document: /api/public/v1/schema/
+    "PREPROCESSING_HOOKS": ["cchc.publicapi.schema.exclude_public_endpoints"],
 }
 
 # Logs on standard error; LOG_FORMAT=json (the production default, cchc.config.logs) writes one JSON object
@@ -481,3 +485,27 @@ CCHC_SIGNING_P12_PASSPHRASE = env_str("CCHC_SIGNING_P12_PASSPHRASE", "")
 # an RFC 3161 time-stamping authority: set, signatures are PAdES B-T (empty: B-B); `make run` starts the
 # development one (`cchc signing tsa-simulator`, cchc.signing.tsa) and sets it
 CCHC_TSA_URL = env_str("CCHC_TSA_URL", "")
+
+# --- The public API for partner systems (issue 17 item 8; cchc.publicapi, docs/api-public.md) -------------
+# django-oauth-toolkit as the authorization server of the client-credentials grant only (RFC 6749 §4.4):
+# one Application per partner system (`cchc publicapi client create`), granted some of the scopes below
+# (cchc.publicapi.scopes); access tokens live CCHC_PUBLICAPI_TOKEN_SECONDS (default 15 minutes), no refresh
+# tokens. The development identity provider (cchc.identity.provider) is another process with its own
+# settings and database: nothing here reaches it.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "catalogue:read": "Đọc danh mục thủ tục hành chính",
+        "dossiers:status": "Tra cứu tình trạng hồ sơ",
+        "opendata:read": "Đọc dữ liệu mở",
+    },
+    "DEFAULT_SCOPES": ["__all__"],
+    "SCOPES_BACKEND_CLASS": "cchc.publicapi.scopes.PartnerScopes",
+    "OAUTH2_VALIDATOR_CLASS": "cchc.publicapi.validator.PartnerValidator",
+    "ACCESS_TOKEN_EXPIRE_SECONDS": int(env_str("CCHC_PUBLICAPI_TOKEN_SECONDS", "900")),
+    "ERROR_RESPONSE_WITH_SCOPES": True,
+    "PKCE_REQUIRED": True,
+}
+# failed dossier look-ups allowed per partner client within the portal's window (cchc.dossiers.lookups: 15
+# minutes); a partner asks for many applicants, so its budget is larger than one address's (10)
+CCHC_PUBLICAPI_LOOKUP_LIMIT = int(env_str("CCHC_PUBLICAPI_LOOKUP_LIMIT", "100"))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hmac
 from collections.abc import Collection
 from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -21,6 +22,7 @@ from cchc.accounts.constants import Area, Role
 from cchc.accounts.selectors import membership_list_valid_on
 from cchc.calendars.selectors import working_calendar
 from cchc.catalogue.models import ProcedureVersion
+from cchc.common.numbers import vi_number
 from cchc.common.params import id_or_none
 from cchc.dossiers.constants import OPEN_STATUSES, WAITING_APPLICANT_STATUSES, Channel, DossierStatus, StepStatus
 from cchc.dossiers.models import Dossier, DossierStep
@@ -299,6 +301,62 @@ def dossier_lookup_public(*, reference: str, factor: str) -> Dossier | None:
 def dossier_get_public(*, pk: int) -> Dossier:
     """A dossier for the applicant's status page (the caller checked the applicant looked it up)."""
     return dossier_public_queryset().get(pk=pk)
+
+
+def _when(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    return moment.astimezone(VN_TZ).strftime("%H:%M ngày %d/%m/%Y")
+
+
+def _money(value: Any) -> str:
+    if value is None:
+        return ""
+    try:
+        return vi_number(int(Decimal(str(value))))
+    except (ArithmeticError, ValueError):
+        return str(value)
+
+
+def dossier_public_milestones(dossier: Dossier) -> list[dict[str, Any]]:
+    """The dossier's milestones at the level an applicant needs (no officer names, no internal notes):
+    what the portal's status page and the partners' public API (cchc.publicapi) show of its progress.
+    ``dossier`` comes from :func:`dossier_public_queryset` (supplements, extensions, payments joined)."""
+    rows: list[tuple[datetime, str, str]] = [
+        (dossier.submitted_at, "Nộp hồ sơ" + (" trực tuyến" if dossier.channel == Channel.ONLINE else ""), "")
+    ]
+    if dossier.received_at is not None:
+        rows.append(
+            (
+                dossier.received_at,
+                "Hồ sơ được tiếp nhận",
+                f"Mã hồ sơ {dossier.code}; hẹn trả kết quả {_when(dossier.original_due_at)}.",
+            )
+        )
+    for item in dossier.supplements.all():
+        rows.append((item.requested_at, "Yêu cầu bổ sung hồ sơ", item.reason))
+        if item.resumed_at is not None:
+            rows.append((item.resumed_at, "Đã nộp bổ sung hồ sơ", ""))
+    for extension in dossier.extensions.all():
+        rows.append(
+            (
+                extension.at,
+                "Cơ quan xin lỗi và gia hạn",
+                f"Hẹn trả mới {_when(extension.new_due_at)}. Lý do: {extension.reason}",
+            )
+        )
+    for payment in dossier.payments.all():
+        rows.append(
+            (payment.paid_at, "Đã nộp phí, lệ phí", f"{_money(payment.amount)} đồng, biên lai {payment.receipt_number}")
+        )
+    if dossier.processed_at is not None:
+        rows.append((dossier.processed_at, "Đã có kết quả giải quyết", ""))
+    if dossier.returned_at is not None:
+        rows.append((dossier.returned_at, "Đã trả kết quả", ""))
+    if dossier.ended_at is not None:
+        rows.append((dossier.ended_at, DossierStatus(dossier.status).label, dossier.end_reason))
+    rows.sort(key=lambda row: row[0])
+    return [{"at": _when(at), "iso": at.isoformat(), "label": label, "detail": detail} for at, label, detail in rows]
 
 
 def portal_desks(*, on: date) -> QuerySet[Agency]:

@@ -45,6 +45,7 @@ from cchc.dossiers.selectors import (
     competent_agency_candidates,
     dossier_get_public,
     dossier_lookup_public,
+    dossier_public_milestones,
     dossier_submission_reference,
     portal_desks,
 )
@@ -302,45 +303,6 @@ def lookup(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(reverse("portal:status", kwargs={"pk": dossier.pk}))
 
 
-def _events(dossier: Dossier) -> list[dict[str, Any]]:
-    """The dossier's milestones at the level an applicant needs (no officer names, no internal notes)."""
-    rows: list[tuple[datetime, str, str]] = [
-        (dossier.submitted_at, "Nộp hồ sơ" + (" trực tuyến" if dossier.channel == Channel.ONLINE else ""), "")
-    ]
-    if dossier.received_at is not None:
-        rows.append(
-            (
-                dossier.received_at,
-                "Hồ sơ được tiếp nhận",
-                f"Mã hồ sơ {dossier.code}; hẹn trả kết quả {_when(dossier.original_due_at)}.",
-            )
-        )
-    for item in dossier.supplements.all():
-        rows.append((item.requested_at, "Yêu cầu bổ sung hồ sơ", item.reason))
-        if item.resumed_at is not None:
-            rows.append((item.resumed_at, "Đã nộp bổ sung hồ sơ", ""))
-    for extension in dossier.extensions.all():
-        rows.append(
-            (
-                extension.at,
-                "Cơ quan xin lỗi và gia hạn",
-                f"Hẹn trả mới {_when(extension.new_due_at)}. Lý do: {extension.reason}",
-            )
-        )
-    for payment in dossier.payments.all():
-        rows.append(
-            (payment.paid_at, "Đã nộp phí, lệ phí", f"{money(payment.amount)} đồng, biên lai {payment.receipt_number}")
-        )
-    if dossier.processed_at is not None:
-        rows.append((dossier.processed_at, "Đã có kết quả giải quyết", ""))
-    if dossier.returned_at is not None:
-        rows.append((dossier.returned_at, "Đã trả kết quả", ""))
-    if dossier.ended_at is not None:
-        rows.append((dossier.ended_at, DossierStatus(dossier.status).label, dossier.end_reason))
-    rows.sort(key=lambda row: row[0])
-    return [{"at": _when(at), "iso": at.isoformat(), "label": label, "detail": detail} for at, label, detail in rows]
-
-
 def _supplement_form(dossier: Dossier, data: Any = None, files: Any = None) -> f.SupplementForm | None:
     """The supplement form while the applicant may hand one in online (the policy's
     ``applicant_actions``: the dossier waits for it, before or after reception), else ``None``."""
@@ -389,7 +351,7 @@ def _status_page(
             "due_at": _when(dossier.due_at),
             # the appointment before the apology letter (form 04), shown beside the new one
             "first_due_at": _when(dossier.statutory_due_at) if dossier.statutory_due_at != dossier.due_at else "",
-            "events": _events(dossier),
+            "events": dossier_public_milestones(dossier),
             "steps": steps,
             "fee_lines": [{"name": line.name, "amount": money(line.amount)} for line in lines],
             "fees_due": money(due),
