@@ -275,7 +275,7 @@ def field_file_save(target: FieldFile, name: str, content: File[Any]) -> str:
         raise
     target.name = stored
     setattr(target.instance, field.attname, stored)
-    target._committed = True
+    target._committed = True  # type: ignore[attr-defined]  # as FieldFile.save does
     return stored
 
 
