@@ -215,6 +215,7 @@ def file_check(*, file: Any, types: dict[str, tuple[str, str]] = ALLOWED, limit:
 class StorageErrorCode(StrEnum):
     UNAVAILABLE = "storage.unavailable"
     FULL = "storage.full"
+    MISSING = "storage.missing"
 
 
 class StorageError(DomainError[StorageErrorCode]):
@@ -224,7 +225,7 @@ class StorageError(DomainError[StorageErrorCode]):
 
     codes = StorageErrorCode
     # 507 Insufficient Storage (RFC 4918 §11.5): the server cannot store what the request needs
-    statuses = {StorageErrorCode.UNAVAILABLE: 503, StorageErrorCode.FULL: 507}
+    statuses = {StorageErrorCode.UNAVAILABLE: 503, StorageErrorCode.FULL: 507, StorageErrorCode.MISSING: 503}
 
 
 STORAGE_UNAVAILABLE = (
@@ -234,6 +235,10 @@ STORAGE_UNAVAILABLE = (
 STORAGE_FULL = (
     "Kho lưu trữ tệp đã hết chỗ trống nên chưa lưu được tệp đính kèm; yêu cầu chưa được thực hiện, không có gì "
     "thay đổi. Vui lòng thử lại sau hoặc liên hệ bộ phận một cửa."
+)
+STORAGE_MISSING = (
+    "Không đọc được tệp «{name}» của hồ sơ trong kho lưu trữ (tệp không còn trong kho); thao tác chưa được thực "
+    "hiện, không có gì thay đổi. Vui lòng báo quản trị hệ thống."
 )
 # a full disk or quota, a file over the file system's or the process's size limit
 FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
@@ -277,6 +282,16 @@ def field_file_save(target: FieldFile, name: str, content: File[Any]) -> str:
     setattr(target.instance, field.attname, stored)
     target._committed = True  # type: ignore[attr-defined]  # as FieldFile.save does
     return stored
+
+
+def field_file_read(target: FieldFile, label: str) -> bytes:
+    """The content of a stored file a record names; a file gone from the store (an installation fault: a
+    lost volume, a bucket emptied by hand) is ``storage.missing`` (503) for the person, not a server error."""
+    try:
+        with target.open("rb") as handle:
+            return bytes(handle.read())
+    except FileNotFoundError as exc:
+        raise StorageError(StorageErrorCode.MISSING, STORAGE_MISSING.format(name=label)) from exc
 
 
 def _discard(storage: Storage, name: str) -> None:

@@ -109,6 +109,7 @@ def uploads_to_store(ctx: Context) -> list[dict[str, Any]]:
     transaction fails (``ctx.written``), and RECEIVE runs once per dossier ("Mới đăng ký" only) and skips a
     component already linked: never lost, never duplicated.
     """
+    from cchc.common.uploads import field_file_read
     from cchc.dossiers.constants import Channel, DocumentSource, IdentityLevel
     from cchc.dossiers.models import DossierDocument
     from cchc.records.constants import RecordsError, StoredSource
@@ -126,8 +127,7 @@ def uploads_to_store(ctx: Context) -> list[dict[str, Any]]:
     ).exclude(file="")
     listed = []
     for document in rows.order_by("order"):
-        with document.file.open("rb") as handle:
-            data = handle.read()
+        data = field_file_read(document.file, document.name)  # gone from the store: storage.missing, no change
         stored = stored_document_store(
             owner_id_number=d.applicant_id_number,
             document_type_code=document.document_type_code or "giay-to-khac",
