@@ -4,7 +4,7 @@ against 1,000,000 dossiers in PostgreSQL, driven by locust (``benchmarks/locustf
 Run (``DATABASE_URL`` names the PostgreSQL admin database; the data set lives in the kept database
 ``--keep-db``, default ``cchc_bench_load``, made by ``benchmarks/bulkload.py`` when missing or short)::
 
-    python benchmarks/load.py --duration 600 --users 60 --spawn-rate 5 --record   # the 10-minute run
+    python benchmarks/load.py --duration 600 --users 180 --spawn-rate 10 --record  # the 10-minute run
     python benchmarks/load.py --duration 60 --users 30                            # a short calibration
     python benchmarks/load.py --find-max --step-users 20 --step-duration 60       # the highest rate at p95 ≤ 250 ms
     python benchmarks/load.py --duration 120 --users 30 --faults                  # kill -9 during the load
@@ -502,8 +502,8 @@ def main() -> int:
     parser.add_argument("--base", type=int, default=150_000, help="dossiers simulated before replication")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--duration", type=int, default=600, help="seconds of load (default 600)")
-    parser.add_argument("--users", type=int, default=60, help="locust users (default 60)")
-    parser.add_argument("--spawn-rate", type=float, default=5.0)
+    parser.add_argument("--users", type=int, default=180, help="locust users (default 180: ≈ 200 req/s, see docs)")
+    parser.add_argument("--spawn-rate", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers")
     parser.add_argument("--find-max", action="store_true", help="step the users until p95 > 250 ms or errors")
     parser.add_argument("--step-users", type=int, default=20)
