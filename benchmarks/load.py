@@ -290,6 +290,15 @@ def children(pid: int) -> list[int]:
     return [int(x) for x in text.split()]
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of ``pid`` (``/proc/PID/stat`` fields 14-15), or None when it has ended."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mib(pids: list[int]) -> float:
     total = 0
     for pid in pids:
@@ -338,12 +347,20 @@ def run_locust(
     started = time.monotonic()
     loc = subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     samples: list[float] = []
+    cpu_first: dict[int, float] = {}
+    cpu_last: dict[int, float] = {}
     events: list[dict[str, Any]] = []
     killed_web = killed_tasks = False
     try:
         while loc.poll() is None:
             elapsed = time.monotonic() - started
-            samples.append(rss_mib(stack.web_pids()))
+            pids = stack.web_pids()
+            samples.append(rss_mib(pids))
+            for pid in pids:
+                used = cpu_seconds(pid)
+                if used is not None:
+                    cpu_first.setdefault(pid, used)
+                    cpu_last[pid] = used
             if faults and not killed_web and elapsed > duration / 3:
                 workers = children(stack.procs["web"].pid)
                 if workers:
@@ -381,8 +398,12 @@ def run_locust(
             endpoints[f"{row['Type']} {row['Name']}"] = entry
     failures_csv = Path(f"{prefix}_failures.csv")
     failures = list(csv.DictReader(failures_csv.open(encoding="utf-8"))) if failures_csv.exists() else []
+    cpu_s = sum(cpu_last[pid] - cpu_first[pid] for pid in cpu_last)
     return {
         "users": users,
+        # the application's own CPU (gunicorn master + workers; not PostgreSQL's) per request: what bounds the
+        # rate on a given number of cores
+        "server_cpu_ms_per_request": round(cpu_s * 1000 / total["requests"], 1) if total.get("requests") else None,
         "spawn_rate": spawn_rate,
         "duration_s": duration,
         "total": total,
@@ -409,7 +430,8 @@ def print_table(result: dict[str, Any]) -> None:
         f"{'TOTAL':46} {t['requests']:9d} {t['failures']:5d} {t['p50_ms']:6.0f} {t['p95_ms']:6.0f} "
         f"{t['p99_ms']:6.0f} {t['rps']:7.1f}\n"
         f"users {result['users']}, {result['duration_s']} s; server RSS (gunicorn master + workers): "
-        f"max {result['server_rss_mib']['max']} MiB, mean {result['server_rss_mib']['mean']} MiB"
+        f"max {result['server_rss_mib']['max']} MiB, mean {result['server_rss_mib']['mean']} MiB; "
+        f"gunicorn CPU per request {result['server_cpu_ms_per_request']} ms"
     )
     for event in result["faults"]:
         print(f"fault at {event['at_s']} s: kill -9 {event['killed']} (pid {event['pid']})")  # noqa: T201
