@@ -83,6 +83,10 @@ bench: install
 	env -u DATABASE_URL $(BIN)/python benchmarks/signing.py
 	env -u DATABASE_URL $(BIN)/python benchmarks/addresses.py
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python benchmarks/records.py
+# issue 17 items 4-5: gunicorn + locust against 1 M dossiers (kept database cchc_bench_load, built on first use),
+# 10 minutes; then kill -9 of a web worker and the task worker under load (docs/benchmarks.md)
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python benchmarks/load.py --duration 600 --users $${LOAD_USERS:-180} --record
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python benchmarks/load.py --duration 120 --users $${LOAD_USERS:-180} --faults --record
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python benchmarks/indicators.py --keep-db cchc_bench_10m
 
 clean:

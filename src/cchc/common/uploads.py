@@ -24,6 +24,7 @@ safety before reception.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import unicodedata
 import zipfile
@@ -213,6 +214,8 @@ def file_check(*, file: Any, types: dict[str, tuple[str, str]] = ALLOWED, limit:
 
 class StorageErrorCode(StrEnum):
     UNAVAILABLE = "storage.unavailable"
+    FULL = "storage.full"
+    MISSING = "storage.missing"
 
 
 class StorageError(DomainError[StorageErrorCode]):
@@ -221,19 +224,32 @@ class StorageError(DomainError[StorageErrorCode]):
     was rolled back with its transaction (and its files deleted where the store still answers)."""
 
     codes = StorageErrorCode
-    statuses = {StorageErrorCode.UNAVAILABLE: 503}
+    # 507 Insufficient Storage (RFC 4918 §11.5): the server cannot store what the request needs
+    statuses = {StorageErrorCode.UNAVAILABLE: 503, StorageErrorCode.FULL: 507, StorageErrorCode.MISSING: 503}
 
 
 STORAGE_UNAVAILABLE = (
     "Kho lưu trữ tệp tạm thời không truy cập được; yêu cầu chưa được thực hiện, không có gì thay đổi. "
     "Vui lòng thử lại sau ít phút."
 )
+STORAGE_FULL = (
+    "Kho lưu trữ tệp đã hết chỗ trống nên chưa lưu được tệp đính kèm; yêu cầu chưa được thực hiện, không có gì "
+    "thay đổi. Vui lòng thử lại sau hoặc liên hệ bộ phận một cửa."
+)
+STORAGE_MISSING = (
+    "Không đọc được tệp «{name}» của hồ sơ trong kho lưu trữ (tệp không còn trong kho); thao tác chưa được thực "
+    "hiện, không có gì thay đổi. Vui lòng báo quản trị hệ thống."
+)
+# a full disk or quota, a file over the file system's or the process's size limit
+FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
 
 
 def storage_failure(exc: BaseException) -> StorageError | None:
     """``exc`` as a :class:`StorageError` when it comes from the S3 client (botocore: no connection, a
-    timeout, an error answer), else None. A local directory's faults stay ``OSError`` (a defect or a full
-    disk, handled where a file is written)."""
+    timeout, an error answer) or is a local file system's "no space left" (``storage.full``), else None.
+    A local directory's other faults stay ``OSError`` (a defect: permissions, a missing mount)."""
+    if isinstance(exc, OSError) and exc.errno in FULL_ERRNOS:
+        return StorageError(StorageErrorCode.FULL, STORAGE_FULL)
     try:
         from botocore.exceptions import BotoCoreError, ClientError
     except ImportError:  # pragma: no cover (django-storages[s3] is a dependency)
@@ -241,6 +257,51 @@ def storage_failure(exc: BaseException) -> StorageError | None:
     if isinstance(exc, BotoCoreError | ClientError):
         return StorageError(StorageErrorCode.UNAVAILABLE, STORAGE_UNAVAILABLE)
     return None
+
+
+def field_file_save(target: FieldFile, name: str, content: File[Any]) -> str:
+    """``target.save(name, content, save=False)`` (the field's ``upload_to`` and storage decide where),
+    leaving nothing half-written when the store fails (issue 17 item 5, "the upload disk full"):
+    Django's local storage writes the final path directly and leaves a truncated file behind when the
+    disk fills up mid-write; that file is deleted here, and a full disk becomes ``storage.full`` (507,
+    :func:`storage_failure`) instead of a server error. Returns the stored name."""
+    field = target.field
+    planned = target.storage.get_available_name(field.generate_filename(target.instance, name), field.max_length)
+    try:
+        stored = target.storage.save(planned, content, max_length=field.max_length)
+    except OSError as exc:
+        _discard(target.storage, planned)
+        failure = storage_failure(exc)
+        if failure is not None:
+            raise failure from exc
+        raise
+    except BaseException:
+        _discard(target.storage, planned)
+        raise
+    target.name = stored
+    setattr(target.instance, field.attname, stored)
+    target._committed = True  # type: ignore[attr-defined]  # as FieldFile.save does
+    return stored
+
+
+def field_file_read(target: FieldFile, label: str) -> bytes:
+    """The content of a stored file a record names; a file gone from the store (an installation fault: a
+    lost volume, a bucket emptied by hand) is ``storage.missing`` (503) for the person, not a server error."""
+    try:
+        with target.open("rb") as handle:
+            return bytes(handle.read())
+    except FileNotFoundError as exc:
+        raise StorageError(StorageErrorCode.MISSING, STORAGE_MISSING.format(name=label)) from exc
+
+
+def _discard(storage: Storage, name: str) -> None:
+    """Delete ``name`` if the failed write left it (a store that fails again here is left alone: the
+    write's own error is the one reported)."""
+    try:
+        if storage.exists(name):
+            storage.delete(name)
+    except Exception:  # noqa: BLE001, S110 (best effort after a failure already being raised)
+        pass
 
 
 @dataclass
@@ -254,8 +315,7 @@ class FilesWritten:
         ``name`` defaults to the sniffed extension), without saving the row; returns the stored name."""
         content = upload.file if isinstance(upload.file, File) else File(upload.file)
         content.seek(0)
-        target.save(upload.extension if name is None else name, content, save=False)
-        stored = str(target.name)
+        stored = field_file_save(target, upload.extension if name is None else name, content)
         self.files.append((target.storage, stored))
         return stored
 

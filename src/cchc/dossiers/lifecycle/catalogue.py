@@ -18,7 +18,7 @@ from django.db import connection
 from cchc.calendars.selectors import working_calendar
 from cchc.catalogue.constants import StepResponsible, VersionStatus
 from cchc.catalogue.models import CompetentAgency, FeeItem, Procedure, ProcedureStep, ProcedureVersion, RequiredDocument
-from cchc.common.uploads import CheckedUpload
+from cchc.common.uploads import CheckedUpload, field_file_save
 from cchc.dossiers.codes import dossier_code, dossier_code_next, receiving_unit_code, reception_day
 from cchc.dossiers.constants import (
     Channel,
@@ -357,8 +357,7 @@ def uploads_store(
             recorded_at=at,
         )
         content = upload.file if isinstance(upload.file, File) else File(upload.file)
-        row.file.save(upload.extension, content, save=False)
-        written.append(row.file.name)
+        written.append(field_file_save(row.file, upload.extension, content))
         rows.append(row)
         writes.insert(row)
     if rows_out is not None:

@@ -113,6 +113,7 @@ def uploads_to_store(ctx: Context, *, documents: list[DossierDocument] | None = 
     transaction fails (``ctx.written``), and RECEIVE runs once per dossier ("Mới đăng ký" only) and skips a
     component already linked: never lost, never duplicated.
     """
+    from cchc.common.uploads import field_file_read
     from cchc.dossiers.constants import Channel, DocumentSource, IdentityLevel
     from cchc.records.constants import RecordsError, StoredSource
     from cchc.records.services import owner_kind_of, stored_document_store
@@ -131,8 +132,7 @@ def uploads_to_store(ctx: Context, *, documents: list[DossierDocument] | None = 
         documents = list(rows.order_by("order"))
     listed = []
     for document in documents:
-        with document.file.open("rb") as handle:
-            data = handle.read()
+        data = field_file_read(document.file, document.name)  # gone from the store: storage.missing, no change
         stored = stored_document_store(
             owner_id_number=d.applicant_id_number,
             document_type_code=document.document_type_code or "giay-to-khac",

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from cchc.catalogue.constants import ServiceType
 from cchc.catalogue.models import Procedure, ProcedureVersion
 from cchc.catalogue.selectors import field_list, procedure_get, procedure_search, procedure_version_current
-from cchc.common.uploads import max_bytes, size_text
+from cchc.common.uploads import StorageError, max_bytes, size_text
 from cchc.dossiers import policies, services
 from cchc.dossiers.constants import (
     Action,
@@ -254,8 +254,13 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             reuser_id_number=citizen.applicant_id_number if citizen is not None else "",
             at=timezone.now(),
         )
-    except DossierError as exc:
-        return render(request, "portal/apply.html", {**context, "error": exc.message}, status=exc.http_status)
+    except (DossierError, StorageError) as exc:  # a full file store: shown by the form
+        return render(
+            request,
+            "portal/apply.html",
+            {**context, "error": exc.message, "error_code": str(exc.code)},
+            status=exc.http_status,
+        )
     _remember(request, SESSION_FILED, dossier.pk)
     _remember(request, SESSION_SEEN, dossier.pk)
     return HttpResponseRedirect(reverse("portal:submitted", kwargs={"pk": dossier.pk}))
@@ -471,7 +476,7 @@ def supplement(request: HttpRequest, pk: int) -> HttpResponse:
         services.dossier_resubmit_supplement(
             dossier=dossier, actor=None, at=timezone.now(), files=form.files_by_order()
         )
-    except DossierError as exc:
+    except (DossierError, StorageError) as exc:  # a full file store: shown by the form
         dossier = dossier_get_public(pk=pk)
         return _status_page(request, dossier, supplement_error=exc.message, status=exc.http_status)
     received = dossier.received_at is not None

@@ -14,12 +14,14 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import Client
 
 from cchc.accounts.otp.testing import login_verified
 from cchc.audit.models import AuditEvent
 from cchc.catalogue.models import RequiredDocument
 from cchc.common.tests.files import media_root, pdf_bytes, stored_files  # noqa: F401
+from cchc.common.uploads import StorageError
 from cchc.dossiers import services as s
 from cchc.dossiers.constants import DocumentSource, DossierError, DossierErrorCode, IdentityLevel
 from cchc.dossiers.lifecycle.applicants import PaperDocument
@@ -209,6 +211,28 @@ def _online(w: World, identity: str) -> Dossier:
         files={1: SimpleUploadedFile("to-khai.pdf", pdf_bytes())},
         at=AT,
     )
+
+
+def test_a_component_file_gone_from_the_store_refuses_the_reception_and_changes_nothing(
+    world: World,
+    media_root: Path,  # noqa: F811
+) -> None:
+    """Found by the load test (issue 17 item 4): the copy to the data store read a missing file and answered 500."""
+    dossier = _online(world, IdentityLevel.VNEID_2)
+    component = DossierDocument.objects.get(dossier=dossier)
+    (media_root / component.file.name).unlink()
+    events = AuditEvent.objects.count()
+
+    with pytest.raises(StorageError) as refused, transaction.atomic():  # the request's own transaction
+        s.dossier_receive(dossier=dossier, actor=world.reception, at=AT + timedelta(hours=1))
+
+    assert refused.value.code == "storage.missing"
+    assert refused.value.http_status == 503
+    assert f"Không đọc được tệp «{component.name}» của hồ sơ trong kho lưu trữ" in refused.value.message
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.code) == ("new", "")
+    assert not StoredDocument.objects.exists()
+    assert AuditEvent.objects.count() == events
 
 
 def test_an_identified_applicants_uploads_go_to_their_store_when_received_once(
