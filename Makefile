@@ -82,6 +82,7 @@ bench: install
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python benchmarks/identity.py
 	env -u DATABASE_URL $(BIN)/python benchmarks/signing.py
 	env -u DATABASE_URL $(BIN)/python benchmarks/addresses.py
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python benchmarks/provinces.py
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python benchmarks/records.py
 # issue 17 items 4-5: gunicorn + locust against 1 M dossiers (kept database cchc_bench_load, built on first use),
 # 10 minutes; then kill -9 of a web worker and the task worker under load (docs/benchmarks.md)

@@ -250,7 +250,8 @@ EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.Emai
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "cchc@khanhhoa.gov.vn")
 
-# The province this installation serves (GSO code); used to scope agency name resolution.
+# The province this installation serves (GSO code of one of the 34 provinces since 1/7/2025): the one
+# `cchc province setup` sets up when no code is given, the scope of agency name resolution, open data's publisher.
 CCHC_PROVINCE_CODE = env_str("CCHC_PROVINCE_CODE", "56")
 
 # Annual reform plans: reminders go out for assignments due within this many days; the e-mails link here.

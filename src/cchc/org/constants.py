@@ -26,6 +26,7 @@ class UnitKind(models.TextChoices):
     CITY = "thanh_pho", "Thành phố"
     TOWN = "thi_xa", "Thị xã"
     DISTRICT = "huyen", "Huyện"
+    URBAN_DISTRICT = "quan", "Quận"
     WARD = "phuong", "Phường"
     COMMUNE = "xa", "Xã"
     TOWNSHIP = "thi_tran", "Thị trấn"
