@@ -4,15 +4,44 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.validators import ProhibitNullCharactersValidator, RegexValidator
 from rest_framework import serializers
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from cchc.dossiers.constants import Channel, DossierStatus
 
+# No NUL: what PostgreSQL's text cannot hold and DRF refuses. Declared as the field's pattern so that the
+# OpenAPI document says it (a client, and schemathesis, then know such a string is invalid). Lone surrogates
+# (not UTF-8 either) are refused too, by a check the schema cannot state: a pattern naming them does not
+# compile in JSON Schema validators built on Rust's regex (schemathesis' jsonschema-rs), which then ignore it.
+NO_NUL = r"^[^\x00]*$"
+
+
+def _no_surrogate(message: str) -> Any:
+    def check(value: str) -> None:
+        if any("\ud800" <= ch <= "\udfff" for ch in value):
+            raise serializers.ValidationError(message, code="invalid")
+
+    return check
+
 
 class StrictCharField(serializers.CharField):
-    """A string and only a string: DRF's ``CharField`` would take ``123`` or ``true`` as text."""
+    """A string and only a string: DRF's ``CharField`` would take ``123`` or ``true`` as text. DRF's own
+    NUL and surrogate checks (English messages, not in the schema) are replaced by checks with the
+    field's Vietnamese message."""
 
-    default_error_messages = {"invalid": "Phải là một chuỗi ký tự."}
+    default_error_messages = {
+        "invalid": "Phải là một chuỗi ký tự.",
+        "null_characters_not_allowed": "Chuỗi chứa ký tự không hợp lệ.",
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        own = (ProhibitNullCharactersValidator, ProhibitSurrogateCharactersValidator)
+        self.validators = [v for v in self.validators if not isinstance(v, own)]
+        message = self.error_messages["null_characters_not_allowed"]
+        self.validators.append(RegexValidator(NO_NUL, message=message))
+        self.validators.append(_no_surrogate(message))
 
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):

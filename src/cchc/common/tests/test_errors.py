@@ -53,8 +53,8 @@ NOT_REFUSALS = {
     "ClusterError": "a throwaway test or benchmark PostgreSQL cluster could not be made (cchc.common.pgcluster)",
 }
 # 4xx: the request was refused; 502/503: a national system failed or is not configured (cchc.integrations),
-# still a Vietnamese message and never a 500
-VALID_STATUSES = [*range(400, 500), 502, 503]
+# still a Vietnamese message and never a 500; 507: the file store is full (storage.full, RFC 4918 §11.5)
+VALID_STATUSES = [*range(400, 500), 502, 503, 507]
 # The same refusal answers the same status in every app (by the code's last part).
 SAME_EVERYWHERE = {"NOT_PERMITTED": 403, "UPLOAD_TOO_LARGE": 413, "UPLOAD_TYPE_NOT_ALLOWED": 415, "INVALID_INPUT": 400}
 

@@ -241,6 +241,17 @@ def test_bad_lookup_bodies_are_400_and_change_nothing(token: str) -> None:
         400,
         "publicapi.invalid_parameter",
     )
+    # a NUL or a lone surrogate (which PostgreSQL's text cannot hold): refused with the field's Vietnamese
+    # message, as the schema's pattern says
+    for bad in ("22366\x00", "TT-\ud800"):
+        response = Client().post(
+            "/api/public/v1/dossiers/status/",
+            json.dumps({"reference": bad, "factor": "0900000000"}),
+            content_type="application/json",
+            **bearer(token),
+        )
+        _error(response, 400, "publicapi.invalid_parameter")
+        assert "Mã hồ sơ chứa ký tự không hợp lệ." in response.json()["message"]
     assert (Dossier.objects.count(), AccessToken.objects.count()) == before
 
 
