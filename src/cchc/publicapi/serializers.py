@@ -39,7 +39,7 @@ class StrictCharField(serializers.CharField):
         super().__init__(**kwargs)
         own = (ProhibitNullCharactersValidator, ProhibitSurrogateCharactersValidator)
         self.validators = [v for v in self.validators if not isinstance(v, own)]
-        message = self.error_messages["null_characters_not_allowed"]
+        message = str(self.error_messages["null_characters_not_allowed"])
         self.validators.append(RegexValidator(NO_NUL, message=message))
         self.validators.append(_no_surrogate(message))
 
