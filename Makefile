@@ -57,8 +57,17 @@ run: setup
 serve: install
 	$(BIN)/cchc serve
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist; default: the cores, at most 4; TEST_WORKERS=0 runs it in
+# this one process, e.g. for --pdb). Each worker has its own test database (PostgreSQL test_<name>_gw0, …; SQLite in
+# memory), its own temporary directories and simulators on free ports: the rules new tests follow are in
+# docs/architecture.md ("Tests in parallel"). The tests are dealt out in pytest-django's order (xdist's default
+# --dist load), which keeps every transactional test after the others in each worker: such a test empties its
+# worker's database, data migrations' rows included (--dist loadfile broke that: calendar overrides and message
+# templates were gone for later files). The 25 slowest tests are listed at the end, so that CI's log shows what grows.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n > 4 ? 4 : n )))
+
 test: install
-	$(BIN)/pytest -q -p no:cacheprovider
+	$(BIN)/pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --durations=25
 
 # the public API fuzzed against its OpenAPI document (schemathesis, issue 17 item 8; part of `make test` too)
 test-api: install

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from cchc.accounts.otp.testing import login_verified
 from cchc.common.tests.files import media_root, pdf_bytes, stored_files, upload  # noqa: F401
+from cchc.common.tests.ports import START_ATTEMPTS, closed_port, free_port
 from cchc.config.env import storage_url_settings
 from cchc.dossiers.constants import DossierStatus
 from cchc.dossiers.models import Dossier, DossierDocument, ResultDocument
@@ -42,10 +43,27 @@ BUCKET = "cchc-ho-so"
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "cchc-test", "AWS_SECRET_ACCESS_KEY": "cchc-test-secret"}
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def _start_moto() -> tuple[subprocess.Popen[bytes], int]:
+    """moto_server on a free port, answering; another port if another process took that one first (ports.py)."""
+    for _ in range(START_ATTEMPTS):
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 30
+        while server.poll() is None and time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            except OSError:
+                time.sleep(0.05)
+                continue
+            if server.poll() is None:  # it is moto that answers, not another worker's server
+                return server, port
+        server.kill()
+        server.wait(timeout=10)
+    raise RuntimeError("moto_server did not start")
 
 
 @pytest.fixture(scope="module")
@@ -53,25 +71,11 @@ def s3_endpoint() -> Iterator[str]:
     """moto's S3 server in its own process, the test bucket created, the credentials in the environment."""
     import boto3
 
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server, port = _start_moto()
     endpoint = f"http://127.0.0.1:{port}"
     saved = {name: os.environ.get(name) for name in CREDENTIALS}
     os.environ.update(CREDENTIALS)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("moto_server did not start") from None
-                time.sleep(0.05)
         boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1").create_bucket(Bucket=BUCKET)
         yield endpoint
     finally:
@@ -177,11 +181,12 @@ def test_a_store_that_does_not_answer_refuses_the_submission_in_vietnamese_and_c
     from cchc.dossiers.tests.portal.test_views import APPLY, form_data
 
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")  # no retries against a closed port
-    dead = f"s3://{BUCKET}?endpoint_url=http://127.0.0.1:{_free_port()}&region=us-east-1&addressing_style=path"
-    settings.STORAGES = {**settings.STORAGES, "default": storage_url_settings(dead)}
     before = (Dossier.objects.count(), DossierDocument.objects.count(), AuditEvent.objects.count())
+    with closed_port() as port:
+        dead = f"s3://{BUCKET}?endpoint_url=http://127.0.0.1:{port}&region=us-east-1&addressing_style=path"
+        settings.STORAGES = {**settings.STORAGES, "default": storage_url_settings(dead)}
 
-    response = Client().post(APPLY, form_data(world))
+        response = Client().post(APPLY, form_data(world))
 
     assert response.status_code == 503
     assert "Kho lưu trữ tệp tạm thời không truy cập được" in response.content.decode()

@@ -4,7 +4,6 @@ wrong nonce, replayed state, provider down), PKCE, and the separation from the s
 from __future__ import annotations
 
 import re
-import socket
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -13,6 +12,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from cchc.audit.models import AuditEvent
+from cchc.common.tests.ports import closed_port
 from cchc.dossiers.constants import ApplicantKind, IdentityLevel
 from cchc.identity.constants import SESSION_KEY, Outcome
 from cchc.identity.models import Citizen, SignInAttempt
@@ -148,16 +148,11 @@ def test_the_provider_refusing_the_request_is_a_clear_message(provider: Provider
     assert citizen_client.session["oidc_states"] == {}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def test_a_provider_that_is_down_is_a_clear_message_before_leaving(citizen_client: Client, settings):
-    point_at(settings, f"http://127.0.0.1:{free_port()}/o")
+    with closed_port() as port:
+        point_at(settings, f"http://127.0.0.1:{port}/o")
 
-    response = citizen_client.get("/dich-vu-cong/dinh-danh/dang-nhap/")
+        response = citizen_client.get("/dich-vu-cong/dinh-danh/dang-nhap/")
 
     assert_refused(
         response,

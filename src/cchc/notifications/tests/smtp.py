@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
+import errno
 import threading
 import time
 from collections.abc import Iterator
@@ -23,6 +23,8 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+
+from cchc.common.tests.ports import START_ATTEMPTS, free_port
 
 
 class SMTPRecorder:
@@ -74,18 +76,19 @@ class SMTPRecorder:
             self.envelopes.clear()
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def smtp_server(settings: Any) -> Iterator[SMTPRecorder]:
     """A real SMTP server for this test; Django's mail goes to it (see the module)."""
     recorder = SMTPRecorder()
-    controller = Controller(recorder, hostname="127.0.0.1", port=free_port())
-    controller.start()
+    for attempt in range(START_ATTEMPTS):  # aiosmtpd needs a port; another worker may take it first (ports.py)
+        # ready_timeout: aiosmtpd's 1 s is too short on a busy machine (the suite runs in parallel)
+        controller = Controller(recorder, hostname="127.0.0.1", port=free_port(), ready_timeout=30)
+        try:
+            controller.start()
+            break
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE or attempt == START_ATTEMPTS - 1:
+                raise
     recorder.host, recorder.port = "127.0.0.1", controller.port
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = recorder.host

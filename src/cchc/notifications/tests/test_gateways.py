@@ -76,11 +76,12 @@ def test_a_wrong_token_is_refused_without_retrying(sms_simulator: Simulator) -> 
 
 
 def test_a_connection_refused_is_retried_then_raises() -> None:
-    from cchc.notifications.tests.smtp import free_port
+    from cchc.common.tests.ports import closed_port
 
-    gateway = HttpGateway("zalo", url=f"http://127.0.0.1:{free_port()}/messages", retries=2, backoff=0.01)
-    with pytest.raises(NotificationError) as caught:
-        gateway.send("0905123456", "Không tới")
+    with closed_port() as port, pytest.raises(NotificationError) as caught:
+        HttpGateway("zalo", url=f"http://127.0.0.1:{port}/messages", retries=2, backoff=0.01).send(
+            "0905123456", "Không tới"
+        )
     assert "không kết nối được" in caught.value.message
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from cchc.common.tests.ports import closed_port
 from cchc.dossiers.events import DossierEvent
 from cchc.dossiers.models import Dossier
 from cchc.dossiers.selectors import dossier_submission_reference
@@ -18,7 +19,7 @@ from cchc.notifications.models import MessageTemplate, Notification
 from cchc.notifications.selectors import notifications_of_dossier
 from cchc.notifications.services import notification_handle_event
 from cchc.notifications.tests.conftest import SITE, dossier_event_saved
-from cchc.notifications.tests.smtp import SMTPRecorder, free_port
+from cchc.notifications.tests.smtp import SMTPRecorder
 from cchc.org.selectors import one_stop_desk_on
 from cchc.outbox.registry import subscriber
 
@@ -207,9 +208,10 @@ def test_a_second_delivery_sends_nothing_again(world: World, smtp_server: SMTPRe
 def test_a_failed_send_raises_then_the_retry_sends_once(world: World, smtp_server: SMTPRecorder, settings: Any) -> None:
     dossier = receive(world)
     event = dossier_event_saved(DossierEvent.RESULT_READY, dossier, at=LATER)
-    settings.EMAIL_PORT = free_port()  # nothing listens there: the SMTP server is "down"
-    with pytest.raises(NotificationError) as caught:
-        notification_handle_event(event)
+    with closed_port() as port:
+        settings.EMAIL_PORT = port  # nothing listens there: the SMTP server is "down"
+        with pytest.raises(NotificationError) as caught:
+            notification_handle_event(event)
     assert caught.value.code == NotificationErrorCode.SEND_FAILED
     assert "Không gửi được thư điện tử" in caught.value.message
     row = Notification.objects.get(dossier=dossier)
