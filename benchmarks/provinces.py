@@ -13,18 +13,14 @@ import argparse
 import json
 import os
 import platform
-import sys
 import time
 from io import StringIO
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from scratch import in_scratch_database, loadavg
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_S = 120.0
-
-
-def _loadavg() -> list[float]:
-    return [float(x) for x in Path("/proc/loadavg").read_text().split()[:3]]
 
 
 def main() -> int:
@@ -33,30 +29,7 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     parser.add_argument("--no-write", action="store_true", help="print only; do not update docs/benchmarks.json")
     args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        print("DATABASE_URL must point at PostgreSQL", file=sys.stderr)
-        return 2
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_provinces_bench"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path="/" + name))
-    sys.path.insert(0, str(ROOT / "src"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cchc.config.settings")
-    try:
-        return _run(args)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    return in_scratch_database("provinces_bench", lambda: _run(args), keep=args.keep)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -67,7 +40,7 @@ def _run(args: argparse.Namespace) -> int:
     call_command("migrate", verbosity=0)
     from cchc.org.models import AdministrativeUnit, Agency, UnitSuccession
 
-    before = _loadavg()
+    before = loadavg()
     out = StringIO()
     wall, cpu = time.perf_counter(), time.process_time()
     call_command("province", "setup", args.code, "--at", "2025-07-01T00:00+07:00", stdout=out, verbosity=0)
@@ -97,7 +70,7 @@ def _run(args: argparse.Namespace) -> int:
             "second_run_s": round(second_s, 1),
             "target_s": TARGET_S,
             "loadavg_before": before,
-            "loadavg_after": _loadavg(),
+            "loadavg_after": loadavg(),
         }
         path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return 0 if first_s <= TARGET_S else 1

@@ -18,11 +18,11 @@ import os
 import platform
 import random
 import statistics
-import sys
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+
+from scratch import in_scratch_database, loadavg
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_P95_MS = 20
@@ -35,30 +35,7 @@ def main() -> int:
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database")
     parser.add_argument("--no-write", action="store_true", help="print only; do not update docs/benchmarks.json")
     args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        print("DATABASE_URL must point at PostgreSQL", file=sys.stderr)
-        return 2
-    import psycopg
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") + "_bench"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path="/" + name))
-    sys.path.insert(0, str(ROOT / "src"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cchc.config.settings")
-    try:
-        return _run(args, os.environ["DATABASE_URL"])
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        if not args.keep:
-            with psycopg.connect(admin, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    return in_scratch_database("bench", lambda: _run(args, os.environ["DATABASE_URL"]), keep=args.keep)
 
 
 def _run(args: argparse.Namespace, url: str) -> int:
@@ -114,7 +91,7 @@ def _run(args: argparse.Namespace, url: str) -> int:
         cursor.execute(f"ANALYZE {StoredDocument._meta.db_table}")
         conn.commit()
     load_s = time.perf_counter() - started
-    before = _loadavg()
+    before = loadavg()
     timings = []
     for _ in range(args.lookups):
         owner = f"{rng.randrange(people):012d}"
@@ -143,14 +120,10 @@ def _run(args: argparse.Namespace, url: str) -> int:
             "max_ms": round(timings[-1], 2),
             "target_p95_ms": TARGET_P95_MS,
             "loadavg_before": before,
-            "loadavg_after": _loadavg(),
+            "loadavg_after": loadavg(),
         }
         out.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return 0 if p95 <= TARGET_P95_MS else 1
-
-
-def _loadavg() -> list[float]:
-    return [float(x) for x in Path("/proc/loadavg").read_text().split()[:3]]
 
 
 if __name__ == "__main__":

@@ -50,7 +50,9 @@ def png_bytes() -> bytes:
 
 
 def docx_bytes(*, macro: bool = False) -> bytes:
-    """A minimal OOXML word-processing package (what Word and LibreOffice write, reduced)."""
+    """A minimal OOXML word-processing package (what Word and LibreOffice write, reduced). The same bytes in
+    every process (the entries' time fixed): they are part of test ids, which pytest-xdist's workers must
+    collect identically."""
     main = (
         "application/vnd.ms-word.document.macroEnabled.main+xml"
         if macro
@@ -63,10 +65,10 @@ def docx_bytes(*, macro: bool = False) -> bytes:
     )
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", types)
-        archive.writestr("word/document.xml", "<w:document/>")
+        archive.writestr(zipfile.ZipInfo("[Content_Types].xml"), types)  # ZipInfo: dated 1/1/1980, not now
+        archive.writestr(zipfile.ZipInfo("word/document.xml"), "<w:document/>")
         if macro:
-            archive.writestr("word/vbaProject.bin", b"\x00" * 16)
+            archive.writestr(zipfile.ZipInfo("word/vbaProject.bin"), b"\x00" * 16)
     return buffer.getvalue()
 
 
