@@ -133,7 +133,7 @@ _QUERY_MESSAGES: Any = {
 
 
 class ProcedureQuery(serializers.Serializer):
-    q = serializers.CharField(
+    q = s.StrictCharField(
         required=False,
         allow_blank=True,
         max_length=200,
@@ -361,7 +361,7 @@ def _dataset(dataset: Dataset, base: str) -> dict[str, Any]:
 
 
 class DatasetQuery(serializers.Serializer):
-    q = serializers.CharField(
+    q = s.StrictCharField(
         required=False,
         allow_blank=True,
         max_length=200,

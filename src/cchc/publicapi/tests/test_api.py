@@ -360,3 +360,23 @@ def test_command_creates_lists_and_revokes_clients(api_world: None) -> None:
         call_command("publicapi", "client", "create", "--name", "X", "--scopes", "admin", stdout=StringIO())
     with pytest.raises(CommandError, match="publicapi.client_not_found"):
         call_command("publicapi", "client", "revoke", "khong-co", stdout=StringIO())
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/public/v1/catalogue/procedures/?q=giay%00phep",
+        "/api/public/v1/opendata/datasets/?q=ho%00so",
+        "/api/public/v1/catalogue/procedures/1.00%00/",
+        "/api/public/v1/opendata/datasets/danh-muc%00/",
+        "/api/public/v1/opendata/resources/%00/records/",
+    ],
+)
+def test_a_nul_anywhere_is_a_clear_refusal_never_a_500(token: str, path: str) -> None:
+    """A NUL (which PostgreSQL's text cannot hold) in a query word or a path part: a 400 with the field's
+    Vietnamese message (the schema's pattern says so) or a 404, never a 500 nor an English message."""
+    response = Client().get(path, **bearer(token))
+    assert response.status_code in (400, 404), response.content
+    body = _error(response, response.status_code, response.json()["code"])
+    if response.status_code == 400:
+        assert body["message"] == "q: Từ khóa chứa ký tự không hợp lệ." or "không hợp lệ" in body["message"]
