@@ -4,6 +4,7 @@ Nothing here writes (the pages and the API call only these)."""
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -42,10 +43,14 @@ def dataset_list() -> QuerySet[Dataset]:
     )
 
 
+DATASET_ID = re.compile(r"[0-9]{1,18}")
+
+
 def dataset_get(*, name: str) -> Dataset:
-    """By name or id (CKAN accepts either)."""
+    """By name or id (CKAN accepts either). An id is ASCII digits and fits a bigint: ``str.isdigit`` alone
+    also takes «³» or «٣», which ``int`` refuses."""
     found = dataset_list().filter(name=name).first()
-    if found is None and name.isdigit():
+    if found is None and DATASET_ID.fullmatch(name):
         found = dataset_list().filter(pk=int(name)).first()
     if found is None:
         raise OpenDataError(OpenDataErrorCode.NOT_FOUND, f"Không tìm thấy bộ dữ liệu «{name}».")

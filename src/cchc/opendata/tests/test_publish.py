@@ -152,6 +152,9 @@ def test_api_refusals_are_ckans(world: list[Any], client: Client) -> None:
     assert body["success"] is False
     assert body["error"]["__type"] == "Not Found Error"
     assert "help" in body
+    # an id that str.isdigit takes but int refuses («³», «٣»), or too long for a key: not found, never a 500
+    for odd in ("³", "٣", "9" * 30):
+        assert client.get("/du-lieu-mo/api/3/action/package_show", {"id": odd}).status_code == 404, odd
     invalid = client.get("/du-lieu-mo/api/3/action/package_search", {"rows": "nhieu"})
     assert invalid.status_code == 409
     assert "rows" in invalid.json()["error"]
