@@ -108,13 +108,46 @@ def _vertical(width: int, height: int, pixels: bytes, centre: tuple[float, float
     return all(abs(r[2] - n * unit) <= unit * 0.6 for r, n in zip(five, (1, 1, 3, 1, 1), strict=True))
 
 
+Finder = tuple[float, float, float]
+
+
+def _corners(finders: list[Finder]) -> tuple[Finder, Finder, Finder] | None:
+    """The top-left, top-right and bottom-left finder patterns among the candidates.
+
+    The data modules can hold a run of proportions 1:1:3:1:1 in both directions (the symbol depends on its
+    text, here an address with a random port), so a fourth candidate may turn up inside the symbol. The three
+    real ones are the corners of a straight symbol: top-left and top-right on one row, top-left and
+    bottom-left on one column, the two sides equally long, the three patterns of one width. Of the triples
+    that fit, the largest wins (the real corners are the symbol's outermost patterns)."""
+    best: tuple[float, tuple[Finder, Finder, Finder]] | None = None
+    for top_left in finders:
+        for top_right in finders:
+            for bottom_left in finders:
+                if len({top_left, top_right, bottom_left}) < 3:
+                    continue
+                unit = (top_left[2] + top_right[2] + bottom_left[2]) / 21  # one module, in pixels
+                across = top_right[0] - top_left[0]
+                down = bottom_left[1] - top_left[1]
+                if (
+                    across > 7 * unit
+                    and down > 7 * unit
+                    and abs(top_right[1] - top_left[1]) <= unit
+                    and abs(bottom_left[0] - top_left[0]) <= unit
+                    and abs(across - down) <= 2 * unit
+                    and max(f[2] for f in (top_left, top_right, bottom_left))
+                    <= 1.25 * min(f[2] for f in (top_left, top_right, bottom_left))
+                    and (best is None or across > best[0])
+                ):
+                    best = (across, (top_left, top_right, bottom_left))
+    return best[1] if best else None
+
+
 def sample(width: int, height: int, pixels: bytes) -> list[list[bool]]:
     """The QR code's modules (True: dark), sampled at each module's centre."""
     finders = _finders(width, height, pixels)
-    assert len(finders) == 3, f"expected the three finder patterns of one QR code, found {finders}"
-    top_left = min(finders, key=lambda f: f[0] + f[1])
-    top_right = max(finders, key=lambda f: f[0] - f[1])
-    bottom_left = max(finders, key=lambda f: f[1] - f[0])
+    corners = _corners(finders)
+    assert corners is not None, f"expected the three finder patterns of one QR code, found {finders}"
+    top_left, top_right, bottom_left = corners
     module = (top_left[2] + top_right[2] + bottom_left[2]) / 21
     size = round((top_right[0] - top_left[0]) / module) + 7
     assert (size - 17) % 4 == 0, f"not a QR code size: {size}"
