@@ -510,3 +510,6 @@ OAUTH2_PROVIDER = {
 # failed dossier look-ups allowed per partner client within the portal's window (cchc.dossiers.lookups: 15
 # minutes); a partner asks for many applicants, so its budget is larger than one address's (10)
 CCHC_PUBLICAPI_LOOKUP_LIMIT = int(env_str("CCHC_PUBLICAPI_LOOKUP_LIMIT", "100"))
+# failed token requests (a wrong client_id or client_secret) allowed per client address within 15 minutes: the
+# secret cannot be guessed by trying (cchc.publicapi.views.TokenView)
+CCHC_PUBLICAPI_TOKEN_FAILURE_LIMIT = int(env_str("CCHC_PUBLICAPI_TOKEN_FAILURE_LIMIT", "20"))

@@ -44,6 +44,7 @@ class PublicApiErrorCode(StrEnum):
     UNSUPPORTED_VERSION = "publicapi.unsupported_version"
     DOSSIER_NOT_FOUND = "publicapi.dossier_not_found"
     TOO_MANY_LOOKUPS = "publicapi.too_many_lookups"
+    TOO_MANY_TOKEN_FAILURES = "publicapi.too_many_token_failures"
     UNKNOWN_SCOPE = "publicapi.unknown_scope"  # the command line: a scope that does not exist
     CLIENT_NOT_FOUND = "publicapi.client_not_found"  # the command line: revoking an unknown client
 
@@ -67,6 +68,7 @@ class PublicApiError(DomainError[PublicApiErrorCode]):
         PublicApiErrorCode.UNSUPPORTED_VERSION: 404,
         PublicApiErrorCode.DOSSIER_NOT_FOUND: 404,
         PublicApiErrorCode.TOO_MANY_LOOKUPS: 429,
+        PublicApiErrorCode.TOO_MANY_TOKEN_FAILURES: 429,
         PublicApiErrorCode.UNKNOWN_SCOPE: 400,
         PublicApiErrorCode.CLIENT_NOT_FOUND: 404,
     }

@@ -467,6 +467,10 @@ _TOKEN_ERRORS = {
         PublicApiErrorCode.UNSUPPORTED_GRANT_TYPE,
         "Chỉ hỗ trợ grant_type=client_credentials.",
     ),
+    "too_many_failures": (
+        PublicApiErrorCode.TOO_MANY_TOKEN_FAILURES,
+        f"Xác thực không thành công quá nhiều lần từ địa chỉ này. Vui lòng thử lại sau {LOOKUP_WINDOW // 60} phút.",
+    ),
 }
 _INVALID_REQUEST = (
     PublicApiErrorCode.INVALID_REQUEST,
@@ -488,6 +492,13 @@ def _basic_credentials(request: HttpRequest) -> str:
 
 def _has_nul(values: Any, *more: str) -> bool:
     return any(_NUL in str(v) for v in [*values, *more])
+
+
+def _token_failures() -> FailureThrottle:
+    """Failed client authentications per client address: after ``CCHC_PUBLICAPI_TOKEN_FAILURE_LIMIT`` within
+    15 minutes the endpoint answers 429 until the window ends, so a client secret cannot be guessed by trying
+    (OWASP ASVS 4.0 V2.2.1, anti-automation). Counted per address, not per client_id: a guesser tries many."""
+    return FailureThrottle("publicapi-token", settings.CCHC_PUBLICAPI_TOKEN_FAILURE_LIMIT, LOOKUP_WINDOW)
 
 
 def _token_error(error: str, status: int, headers: dict[str, str] | None = None) -> JsonResponse:
@@ -522,6 +533,10 @@ class TokenView(PublicApiView):
             200: s.TokenSerializer,
             400: OpenApiResponse(s.TokenErrorSerializer, description="Yêu cầu không hợp lệ (RFC 6749 §5.2)."),
             401: OpenApiResponse(s.TokenErrorSerializer, description="Sai client_id hoặc client_secret."),
+            429: OpenApiResponse(
+                s.TokenErrorSerializer,
+                description="Xác thực không thành công quá nhiều lần từ một địa chỉ trong 15 phút; thử lại sau.",
+            ),
             **errors(413, 415),
         },
         auth=[],
@@ -529,6 +544,9 @@ class TokenView(PublicApiView):
     )
     def post(self, request: Request) -> HttpResponse:
         raw = request._request
+        failures = _token_failures()
+        if failures.blocked(raw):
+            return _token_error("too_many_failures", 429, {"Retry-After": str(failures.window)})
         grant = request.data.get("grant_type", "") if hasattr(request.data, "get") else ""
         if not grant:
             return _token_error("invalid_request", 400)
@@ -536,6 +554,7 @@ class TokenView(PublicApiView):
             return _token_error("unsupported_grant_type", 400)
         if _has_nul(request.data.values(), _basic_credentials(raw)):
             # no client has such an id or secret (and PostgreSQL refuses the character in a query)
+            failures.failed(raw)
             return _token_error("invalid_client", 401)
         url, headers, body, status = OAuthTokenView().create_token_response(raw)
         if status == 200:
@@ -547,6 +566,8 @@ class TokenView(PublicApiView):
             error = str(json.loads(body).get("error", "invalid_request"))
         except (ValueError, AttributeError):
             error = "invalid_request"
+        if error == "invalid_client":
+            failures.failed(raw)
         return _token_error(error, status, headers)
 
 

@@ -105,6 +105,31 @@ def test_a_wrong_secret_is_401_invalid_client(partner: Any) -> None:
     assert not AccessToken.objects.exists()
 
 
+def test_failed_token_requests_are_limited_per_address(partner: Any, settings: Any) -> None:
+    """A client secret cannot be guessed by trying: after the limit of failed authentications from one
+    address even the right secret waits for the window's end (429, Retry-After); another address is not held
+    back, and the refusals issue no token."""
+    settings.CCHC_PUBLICAPI_TOKEN_FAILURE_LIMIT = 3
+    for attempt in range(3):
+        _error(token_for(partner.client_id, f"doan-{attempt}"), 401, "publicapi.invalid_client")
+    refused = token_for(partner.client_id, partner.client_secret)
+    body = _error(refused, 429, "publicapi.too_many_token_failures")
+    assert body["error"] == "too_many_failures"
+    assert refused["Retry-After"] == "900"
+    assert refused["Cache-Control"] == "no-store"
+    assert not AccessToken.objects.exists()
+    data = urlencode({"grant_type": "client_credentials"})
+    other = Client(REMOTE_ADDR="10.0.0.9").post(
+        TOKEN_URL,
+        data,
+        content_type="application/x-www-form-urlencoded",
+        HTTP_AUTHORIZATION=_basic(partner.client_id, partner.client_secret),
+    )
+    assert other.status_code == 200, other.content
+    # the first address stays held back: a success from another address resets nothing
+    assert token_for(partner.client_id, partner.client_secret).status_code == 429
+
+
 def test_a_scope_not_granted_is_refused_at_the_token_endpoint(api_world: None) -> None:
     issued = partner_client_create(name="Hệ thống tra cứu danh mục", scopes=["catalogue:read"])
     _error(token_for(issued.client_id, issued.client_secret, "dossiers:status"), 400, "publicapi.invalid_scope")
