@@ -22,8 +22,12 @@ Inside :func:`replica_reads` the primary is still used when
 - the model is one that must always be current: sessions, accounts and permissions, lockouts, the audit
   chain, the outbox and the background tasks (``PRIMARY_ONLY_APPS``).
 
-The lag is measured once per block on the replica itself (``pg_last_xact_replay_timestamp``; zero when the
-standby has replayed everything it received) — one short query, no cache.
+The lag is measured once per block: the primary's WAL position (``pg_current_wal_lsn``), then on the replica
+zero when it has replayed up to that position, else the age of the last transaction it replayed
+(``pg_last_xact_replay_timestamp``) — two short queries, no cache. A standby cut off from the primary thus
+shows its lag as soon as the primary writes. Right after a write that follows a long idle spell, a healthy
+standby that has not replayed it yet (milliseconds) reads as far behind for that one block: the page then
+reads the primary, which is never a wrong answer.
 """
 
 from __future__ import annotations
@@ -54,14 +58,17 @@ PRIMARY_ONLY_APPS = frozenset(
     {"sessions", "auth", "contenttypes", "admin", "accounts", "axes", "audit", "outbox", "django_tasks_database"}
 )
 
-# Seconds behind the primary: 0 when the standby has replayed all it received (an idle primary sends
-# nothing, so the last replayed transaction's age is not a lag then); otherwise the age of the last
-# replayed transaction. Not a standby (misconfigured: the URL is a primary) → 0.
+# Seconds behind the primary, given the primary's WAL position read just before (%s): 0 when the standby has
+# replayed up to it (an idle primary writes nothing, so the last replayed transaction's age is not a lag
+# then); otherwise the age of the last replayed transaction. Comparing with what the standby *received*
+# instead would read 0 for a standby cut off from the primary (it has replayed all it received, and receives
+# nothing more). Not a standby (misconfigured: the URL is a primary) → 0.
 LAG_SQL = (
     "SELECT CASE WHEN NOT pg_is_in_recovery() THEN 0"
-    " WHEN pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0"
+    " WHEN pg_last_wal_replay_lsn() >= %s::pg_lsn THEN 0"
     " ELSE COALESCE(EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp()), 1e9) END"
 )
+PRIMARY_LSN_SQL = "SELECT pg_current_wal_lsn()::text"
 
 
 @dataclass(frozen=True)
@@ -111,10 +118,13 @@ def replica_lag() -> float | None:
     """Seconds the replica is behind the primary, or None when it cannot be reached (or none is configured)."""
     if not replica_configured():
         return None
+    with connections[PRIMARY_ALIAS].cursor() as cursor:
+        cursor.execute(PRIMARY_LSN_SQL)
+        (written,) = cursor.fetchone()
     conn = connections[REPLICA_ALIAS]
     try:
         with conn.cursor() as cursor:
-            cursor.execute(LAG_SQL)
+            cursor.execute(LAG_SQL, [written])
             row = cursor.fetchone()
     except DatabaseError as error:
         logger.warning("replica unreachable: %s", error)

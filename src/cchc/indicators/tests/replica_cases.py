@@ -128,6 +128,53 @@ def test_the_lag_is_measured_and_above_the_bound_the_primary_is_read(paused: Non
     assert "quá giới hạn" in response.content.decode()
 
 
+def _standby_do(sql: str) -> None:
+    with psycopg.connect(
+        host="127.0.0.1", port=int(os.environ["CCHC_TEST_REPLICA_PORT"]), user="postgres", autocommit=True
+    ) as conn:
+        conn.execute(sql)  # type: ignore[arg-type]
+
+
+def _receiving() -> bool:
+    return bool(_standby("SELECT count(*) FROM pg_stat_wal_receiver WHERE status = 'streaming'"))
+
+
+def test_a_standby_cut_off_from_the_primary_shows_its_lag(settings) -> None:  # type: ignore[no-untyped-def]
+    """A standby that stops receiving (the primary unreachable for it, its connection string wrong) has
+    replayed all it received: measured against what it received it would read 0 s behind forever, and the
+    dashboards would show its old figures as current. Measured against the primary's WAL position, it is
+    behind as soon as the primary writes."""
+    _caught_up()
+    conninfo = str(_standby("SHOW primary_conninfo"))
+    _standby_do("ALTER SYSTEM SET primary_conninfo = ''")
+    _standby("SELECT pg_reload_conf()")
+    try:
+        deadline = time.monotonic() + 20
+        while _receiving():
+            assert time.monotonic() < deadline, "the standby kept streaming for 20 s"
+            time.sleep(0.05)
+        _agency()  # written on the primary, never received by the standby
+        time.sleep(0.05)
+        lag = replica.replica_lag()
+        assert lag is not None
+        assert lag > 0
+
+        settings.CCHC_REPLICA_MAX_LAG_SECONDS = lag / 2
+        response = Client().get(f"/chi-so/co-quan/{AGENCY}/")
+        assert response.wsgi_request.cchc_replica.reason == "lagging"  # type: ignore[attr-defined]
+        assert "quá giới hạn" in response.content.decode()
+    finally:
+        escaped = conninfo.replace("'", "''")
+        _standby_do(f"ALTER SYSTEM SET primary_conninfo = '{escaped}'")
+        _standby("SELECT pg_reload_conf()")
+        deadline = time.monotonic() + 30
+        while not _receiving():
+            assert time.monotonic() < deadline, "the standby did not stream again in 30 s"
+            time.sleep(0.05)
+    _caught_up()
+    assert replica.replica_lag() == 0
+
+
 def test_an_unreachable_replica_falls_back_to_the_primary() -> None:
     _agency()
     conn = connections["replica"]

@@ -19,6 +19,7 @@ CASES = [
     "test_the_dashboard_shows_the_lag_in_its_footer",
     "test_reads_after_a_write_see_it_on_the_primary",
     "test_the_lag_is_measured_and_above_the_bound_the_primary_is_read",
+    "test_a_standby_cut_off_from_the_primary_shows_its_lag",
     "test_an_unreachable_replica_falls_back_to_the_primary",
     "test_sessions_and_accounts_stay_on_the_primary",
 ]
