@@ -22,6 +22,17 @@ from cchc.common.tests.clusters import pg_clusters  # noqa: E402, F401
 from cchc.integrations.tests.simulator import national_simulator, national_simulator_process  # noqa: E402, F401
 from cchc.notifications.tests.smtp import smtp_server  # noqa: E402, F401
 
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that uses ``pg_clusters`` asks for the default test database: the fixture copies it, migrated.
+    pytest-django creates only the databases the collected tests ask for (their ``django_db`` marks), so the
+    replica, PgBouncer and restart tests run alone (``pytest src/cchc/indicators/tests/test_replica.py``) dumped
+    the empty database named by DATABASE_URL and every case failed; in the whole suite other tests had asked."""
+    for item in items:
+        if "pg_clusters" in getattr(item, "fixturenames", ()) and item.get_closest_marker("django_db") is None:
+            item.add_marker(pytest.mark.django_db)
+
+
 # A child pytest of cchc/common/tests/clusters.py runs on a database that is ready (a copy of the migrated test
 # database on a throwaway cluster, named by DATABASE_URL itself): nothing is created or migrated.
 if os.environ.get("CCHC_TEST_DATABASE_READY") == "1":
