@@ -44,7 +44,7 @@ from cchc.dossiers.results.selectors import result_current_signed, result_last_i
 from cchc.dossiers.selectors import (
     competent_agency_candidates,
     dossier_get_public,
-    dossier_lookup_public,
+    dossier_lookup_public_id,
     dossier_public_milestones,
     dossier_submission_reference,
     portal_desks,
@@ -296,16 +296,16 @@ def lookup(request: HttpRequest) -> HttpResponse:
         return render(request, "portal/lookup.html", {"form": form, "error": error}, status=429)
     if not form.is_valid():
         return render(request, "portal/lookup.html", {"form": form}, status=400)
-    dossier = dossier_lookup_public(reference=form.cleaned_data["reference"], factor=form.cleaned_data["factor"])
-    if dossier is None:
+    pk = dossier_lookup_public_id(reference=form.cleaned_data["reference"], factor=form.cleaned_data["factor"])
+    if pk is None:
         LOOKUPS.failed(request)
         error = (
             "Không tìm thấy hồ sơ với mã và thông tin xác thực đã nhập. Vui lòng kiểm tra lại mã hồ sơ và "
             "số điện thoại hoặc số định danh đã khai khi nộp."
         )
         return render(request, "portal/lookup.html", {"form": form, "error": error}, status=404)
-    _remember(request, SESSION_SEEN, dossier.pk)
-    return HttpResponseRedirect(reverse("portal:status", kwargs={"pk": dossier.pk}))
+    _remember(request, SESSION_SEEN, pk)
+    return HttpResponseRedirect(reverse("portal:status", kwargs={"pk": pk}))
 
 
 def _supplement_form(dossier: Dossier, data: Any = None, files: Any = None) -> f.SupplementForm | None:
