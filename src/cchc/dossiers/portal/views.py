@@ -24,7 +24,13 @@ from django.views.decorators.http import require_POST
 
 from cchc.catalogue.constants import ServiceType
 from cchc.catalogue.models import Procedure, ProcedureVersion
-from cchc.catalogue.selectors import field_list, procedure_get, procedure_search, procedure_version_current
+from cchc.catalogue.selectors import (
+    field_list,
+    procedure_get,
+    procedure_search,
+    procedure_version_current,
+    procedure_version_current_shared,
+)
 from cchc.common.uploads import StorageError, max_bytes, size_text
 from cchc.dossiers import policies, services
 from cchc.dossiers.constants import (
@@ -105,10 +111,12 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _version(code: str) -> tuple[Procedure, ProcedureVersion]:
+def _version(code: str, *, shared: bool = False) -> tuple[Procedure, ProcedureVersion]:
+    """The procedure and its version in force now (``shared``: the process's copy, for a read-only page)."""
+    current = procedure_version_current_shared if shared else procedure_version_current
     try:
         procedure = procedure_get(code=code)
-        return procedure, procedure_version_current(procedure=procedure, at=timezone.now())
+        return procedure, current(procedure=procedure, at=timezone.now())
     except (Procedure.DoesNotExist, ProcedureVersion.DoesNotExist) as exc:
         raise Http404("Không tìm thấy thủ tục đang áp dụng.") from exc
 
@@ -127,7 +135,7 @@ def _fee_rows(version: ProcedureVersion) -> list[dict[str, Any]]:
 
 def procedure(request: HttpRequest, code: str) -> HttpResponse:
     """What the procedure needs: documents, fees, time, where to submit, legal basis."""
-    procedure, version = _version(code)
+    procedure, version = _version(code, shared=True)
     return render(
         request,
         "portal/procedure.html",
