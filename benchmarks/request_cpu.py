@@ -16,9 +16,10 @@ gunicorn in the way:
    environ, the cookies the previous answers set, the CSRF token of the page before, the response body
    read to its end): ``--runs`` times after two warm-up calls, each call timed with
    ``time.process_time()`` (this process's CPU: PostgreSQL's and Redis's are not in it) and
-   ``time.perf_counter()``; the median per endpoint, and the mix's mean: the endpoints weighted as the
-   locustfile's users and tasks call them (16 citizens, 3 officers, 1 manager; the tasks' weights; the
-   login of a user's start left out: once per user);
+   ``time.perf_counter()`` (every procedure page is called once before: a long run's steady state, each
+   worker having read every version in force once); the median per endpoint, and the mix's mean: the
+   endpoints weighted as the locustfile's users and tasks call them (16 citizens, 3 officers, 1 manager;
+   the tasks' weights; the login of a user's start left out: once per user);
 4. ``--profile N``: each endpoint's calls again under cProfile, its N costliest functions by cumulative
    time (written to ``--profile-dir``, one text file per endpoint, and the first lines printed).
 
@@ -442,6 +443,10 @@ def main() -> int:
     replay = Replay(application, prepared["params"], pdf, args.seed)
     replay.login(replay.officer, prepared["params"]["officers"][0])
     replay.login(replay.manager, prepared["params"]["manager"])
+    # a long run's steady state: each gunicorn worker has shown every procedure page after its first minutes
+    # (the process's copy of the versions in force, cchc.catalogue.selectors), so every one is seen once here
+    for code in prepared["params"]["procedures"]:
+        replay.citizen.request("GET", f"/dich-vu-cong/thu-tuc/{code}/")
     load._say(f"{stored:,} dossiers; {args.runs} timed runs of each task after {WARMUP} warm-up runs")
     for _ in range(WARMUP + args.runs):
         for task in replay.tasks():
