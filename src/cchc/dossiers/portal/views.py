@@ -210,7 +210,8 @@ def _offers(version: ProcedureVersion, citizen: SignedIn | None, today: Any) -> 
 
 def apply(request: HttpRequest, code: str) -> HttpResponse:
     """The online application form; on success the confirmation with the submission reference."""
-    procedure, version = _version(code)
+    # the form's page reads the process's copy of the version; a submission reads the version itself
+    procedure, version = _version(code, shared=request.method == "GET")
     context: dict[str, Any] = {"procedure": procedure, "version": version, "limit": size_text(max_bytes())}
     if version.service_type == ServiceType.IN_PERSON:
         return render(
