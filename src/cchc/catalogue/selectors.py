@@ -6,9 +6,13 @@ with its steps, documents and fees runs a fixed number of queries.
 
 from __future__ import annotations
 
+import threading
+import uuid
 from datetime import datetime
 from typing import Any
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Value, When
 
 from cchc.catalogue.constants import VersionStatus
@@ -35,18 +39,78 @@ def procedure_version_queryset() -> QuerySet[ProcedureVersion]:
     )
 
 
+def _in_force(
+    queryset: QuerySet[ProcedureVersion], *, procedure: Procedure, at: datetime
+) -> QuerySet[ProcedureVersion]:
+    return queryset.filter(
+        procedure=procedure, status__in=[VersionStatus.PUBLISHED, VersionStatus.RETIRED], published_at__lte=at
+    ).filter(Q(retired_at__isnull=True) | Q(retired_at__gt=at))
+
+
 def procedure_version_current(*, procedure: Procedure, at: datetime) -> ProcedureVersion:
     """The version of ``procedure`` in force at ``at``: published at or before it and not yet retired.
 
     A dossier filed at ``at`` keeps this version for its whole life, whatever is published later.
     Raises ``ProcedureVersion.DoesNotExist`` when no version was in force at that moment.
     """
-    return (
-        procedure_version_queryset()
-        .filter(procedure=procedure, status__in=[VersionStatus.PUBLISHED, VersionStatus.RETIRED], published_at__lte=at)
-        .filter(Q(retired_at__isnull=True) | Q(retired_at__gt=at))
-        .get()
+    return _in_force(procedure_version_queryset(), procedure=procedure, at=at).get()
+
+
+# --- the public pages' copy of the versions in force (issue 17 item 4) ----------------------------------
+# The citizen portal's procedure page is the most requested page after the search; reading the version with
+# its four related lists took five queries and most of the page's CPU. Each process keeps the versions it
+# read, under the catalogue's *generation*: a token in the shared cache (Redis in production) that every
+# change of a catalogue row or of an agency (whose names the pages show) replaces, at once and again when
+# its transaction commits (a reader between the two cannot keep what it read before the commit). Which
+# version is in force at a moment is still asked of the database each time (one query on one column), so a
+# version published or retired for a later moment takes over exactly then. Read-only pages only: a write
+# (filing a dossier) reads the version itself (procedure_version_current).
+_GENERATION_KEY = "catalogue:generation"
+_SHARED_MAX = 512
+_shared: dict[tuple[int, str], ProcedureVersion] = {}
+_shared_lock = threading.Lock()
+
+
+def catalogue_cache_clear() -> None:
+    """Forget the copies of every process (a new generation in the shared cache) and of this one."""
+    cache.set(_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    with _shared_lock:
+        _shared.clear()
+
+
+def catalogue_changed(**_: Any) -> None:
+    """The receiver of the catalogue's and the agencies' saves and deletes (connected in the app's ready)."""
+    catalogue_cache_clear()
+    transaction.on_commit(catalogue_cache_clear)
+
+
+def _generation() -> str:
+    found = cache.get(_GENERATION_KEY)
+    if found is None:
+        cache.add(_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        found = cache.get(_GENERATION_KEY)
+    # a cache that keeps nothing: a token of its own each time, so nothing is reused
+    return str(found) if found is not None else uuid.uuid4().hex
+
+
+def procedure_version_current_shared(*, procedure: Procedure, at: datetime) -> ProcedureVersion:
+    """:func:`procedure_version_current` for read-only pages: the same version, joined the same way, from
+    this process's copy when the catalogue did not change since it was read. The object is shared between
+    requests: never change it. Raises ``ProcedureVersion.DoesNotExist`` like the original."""
+    pks = list(
+        _in_force(ProcedureVersion.objects.order_by(), procedure=procedure, at=at).values_list("pk", flat=True)[:2]
     )
+    if len(pks) != 1:
+        return procedure_version_current(procedure=procedure, at=at)  # its DoesNotExist / MultipleObjectsReturned
+    key = (pks[0], _generation())
+    found = _shared.get(key)
+    if found is None:
+        found = procedure_version_queryset().get(pk=pks[0])
+        with _shared_lock:
+            if len(_shared) >= _SHARED_MAX:
+                _shared.clear()
+            _shared[key] = found
+    return found
 
 
 def procedure_version_published(*, procedure: Procedure) -> ProcedureVersion | None:

@@ -24,7 +24,13 @@ from django.views.decorators.http import require_POST
 
 from cchc.catalogue.constants import ServiceType
 from cchc.catalogue.models import Procedure, ProcedureVersion
-from cchc.catalogue.selectors import field_list, procedure_get, procedure_search, procedure_version_current
+from cchc.catalogue.selectors import (
+    field_list,
+    procedure_get,
+    procedure_search,
+    procedure_version_current,
+    procedure_version_current_shared,
+)
 from cchc.common.uploads import StorageError, max_bytes, size_text
 from cchc.dossiers import policies, services
 from cchc.dossiers.constants import (
@@ -44,7 +50,7 @@ from cchc.dossiers.results.selectors import result_current_signed, result_last_i
 from cchc.dossiers.selectors import (
     competent_agency_candidates,
     dossier_get_public,
-    dossier_lookup_public,
+    dossier_lookup_public_id,
     dossier_public_milestones,
     dossier_submission_reference,
     portal_desks,
@@ -105,10 +111,12 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _version(code: str) -> tuple[Procedure, ProcedureVersion]:
+def _version(code: str, *, shared: bool = False) -> tuple[Procedure, ProcedureVersion]:
+    """The procedure and its version in force now (``shared``: the process's copy, for a read-only page)."""
+    current = procedure_version_current_shared if shared else procedure_version_current
     try:
         procedure = procedure_get(code=code)
-        return procedure, procedure_version_current(procedure=procedure, at=timezone.now())
+        return procedure, current(procedure=procedure, at=timezone.now())
     except (Procedure.DoesNotExist, ProcedureVersion.DoesNotExist) as exc:
         raise Http404("Không tìm thấy thủ tục đang áp dụng.") from exc
 
@@ -127,7 +135,7 @@ def _fee_rows(version: ProcedureVersion) -> list[dict[str, Any]]:
 
 def procedure(request: HttpRequest, code: str) -> HttpResponse:
     """What the procedure needs: documents, fees, time, where to submit, legal basis."""
-    procedure, version = _version(code)
+    procedure, version = _version(code, shared=True)
     return render(
         request,
         "portal/procedure.html",
@@ -202,7 +210,8 @@ def _offers(version: ProcedureVersion, citizen: SignedIn | None, today: Any) -> 
 
 def apply(request: HttpRequest, code: str) -> HttpResponse:
     """The online application form; on success the confirmation with the submission reference."""
-    procedure, version = _version(code)
+    # the form's page reads the process's copy of the version; a submission reads the version itself
+    procedure, version = _version(code, shared=request.method == "GET")
     context: dict[str, Any] = {"procedure": procedure, "version": version, "limit": size_text(max_bytes())}
     if version.service_type == ServiceType.IN_PERSON:
         return render(
@@ -296,16 +305,16 @@ def lookup(request: HttpRequest) -> HttpResponse:
         return render(request, "portal/lookup.html", {"form": form, "error": error}, status=429)
     if not form.is_valid():
         return render(request, "portal/lookup.html", {"form": form}, status=400)
-    dossier = dossier_lookup_public(reference=form.cleaned_data["reference"], factor=form.cleaned_data["factor"])
-    if dossier is None:
+    pk = dossier_lookup_public_id(reference=form.cleaned_data["reference"], factor=form.cleaned_data["factor"])
+    if pk is None:
         LOOKUPS.failed(request)
         error = (
             "Không tìm thấy hồ sơ với mã và thông tin xác thực đã nhập. Vui lòng kiểm tra lại mã hồ sơ và "
             "số điện thoại hoặc số định danh đã khai khi nộp."
         )
         return render(request, "portal/lookup.html", {"form": form, "error": error}, status=404)
-    _remember(request, SESSION_SEEN, dossier.pk)
-    return HttpResponseRedirect(reverse("portal:status", kwargs={"pk": dossier.pk}))
+    _remember(request, SESSION_SEEN, pk)
+    return HttpResponseRedirect(reverse("portal:status", kwargs={"pk": pk}))
 
 
 def _supplement_form(dossier: Dossier, data: Any = None, files: Any = None) -> f.SupplementForm | None:

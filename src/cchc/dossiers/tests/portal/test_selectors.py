@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from cchc.dossiers.constants import DossierStatus
-from cchc.dossiers.selectors import dossier_lookup_public, dossier_submission_reference, portal_desks
+from cchc.dossiers.selectors import (
+    dossier_lookup_public,
+    dossier_lookup_public_id,
+    dossier_submission_reference,
+    portal_desks,
+)
 from cchc.dossiers.tests.conftest import AT, CITIZEN, submit, to_status
 
 
@@ -18,6 +23,9 @@ def test_a_received_dossier_is_found_by_code_and_phone_or_id_number(world, facto
 
     assert dossier_lookup_public(reference=dossier.code, factor=factor) == dossier
     assert dossier_lookup_public(reference=f"  {dossier.code} ", factor=factor) == dossier
+    # the portal form's light look-up: the same rules, the id only
+    assert dossier_lookup_public_id(reference=dossier.code, factor=factor) == dossier.pk
+    assert dossier_lookup_public_id(reference=f"  {dossier.code} ", factor=factor) == dossier.pk
 
 
 def test_an_online_dossier_is_found_by_its_submission_reference_before_and_after_reception(world):
@@ -27,6 +35,7 @@ def test_an_online_dossier_is_found_by_its_submission_reference_before_and_after
 
     assert dossier_lookup_public(reference=reference, factor=CITIZEN.phone) == dossier
     assert dossier_lookup_public(reference=reference.lower(), factor=CITIZEN.phone) == dossier
+    assert dossier_lookup_public_id(reference=reference.lower(), factor=CITIZEN.phone) == dossier.pk
 
 
 @pytest.mark.parametrize(
@@ -46,11 +55,13 @@ def test_wrong_factor_and_unknown_code_give_the_same_answer(world, reference, fa
     reference = reference.replace("CODE", dossier.code)
 
     assert dossier_lookup_public(reference=reference, factor=factor) is None
+    assert dossier_lookup_public_id(reference=reference, factor=factor) is None
 
 
 def test_a_counter_dossier_has_no_submission_reference(world):
     dossier = to_status(world, DossierStatus.RECEIVED)  # received at the counter
     assert dossier_lookup_public(reference=dossier_submission_reference(dossier), factor=CITIZEN.phone) is None
+    assert dossier_lookup_public_id(reference=dossier_submission_reference(dossier), factor=CITIZEN.phone) is None
 
 
 def test_lookup_costs_a_fixed_number_of_queries(world, django_assert_num_queries):
@@ -62,6 +73,16 @@ def test_lookup_costs_a_fixed_number_of_queries(world, django_assert_num_queries
         list(found.steps.all())
         list(found.fee_lines.all())
         [s.agency.name for s in found.steps.all()]
+
+
+def test_the_portal_forms_lookup_reads_one_row_of_three_columns(world, django_assert_num_queries):
+    # issue 17 item 4: the look-up form only needs the id (the status page reads the dossier itself)
+    dossier = to_status(world, DossierStatus.RETURNED, at=AT)
+    with django_assert_num_queries(1) as captured:
+        assert dossier_lookup_public_id(reference=dossier.code, factor=CITIZEN.phone) == dossier.pk
+    sql = captured.captured_queries[0]["sql"]
+    assert "JOIN" not in sql
+    assert sql.split(" FROM ")[0].count(",") == 2  # id, applicant_phone, applicant_id_number
 
 
 def test_portal_desks_put_the_centre_first(world):
