@@ -206,7 +206,6 @@ def address(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {}
     if ADDRESS_LOOKUPS.blocked(request):
         context["error"] = "Bạn đã tra cứu địa chỉ quá nhiều lần. Vui lòng thử lại sau một phút."
-        context["error_code"] = "dossier.throttled"
         return render(request, "portal/_address_unit.html", context, status=429)
     ADDRESS_LOOKUPS.failed(request)  # every look-up counts (a rate, not a failure budget)
     text = request.GET.get("applicant_address", "")
@@ -224,15 +223,18 @@ def address(request: HttpRequest) -> HttpResponse:
             version: ProcedureVersion | None = _version(code)[1]
         except Http404:
             version = None
-        if version is not None and version.service_type != ServiceType.IN_PERSON:
-            form, competent = _application_form(version)
+        if version is not None:
+            competent = list(competent_agency_candidates(version=version, on=timezone.localdate()))
             suggestion = commune_suggestion(found, competent)
             context["suggested"] = suggestion.agencies
             single = suggestion.single
-            if single is not None and form.commune_only and request.GET.get("commune", None) == "":
-                form.fields["commune"].initial = single.pk
-                form.fields["commune"].widget.attrs["hx-swap-oob"] = "true"
-                context["commune_field"] = form["commune"]
+            online = version.service_type != ServiceType.IN_PERSON
+            if single is not None and online and request.GET.get("commune") == "":
+                form = _application_form(version)[0]
+                if form.commune_only:
+                    form.fields["commune"].initial = single.pk
+                    form.fields["commune"].widget.attrs["hx-swap-oob"] = "true"
+                    context["commune_field"] = form["commune"]
     return render(request, "portal/_address_unit.html", context)
 
 

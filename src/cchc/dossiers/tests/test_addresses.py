@@ -136,7 +136,7 @@ def test_the_portal_application_resolves_the_address_and_the_status_page_shows_i
     assert resolved(dossier)[:3] == ("resolved", "22489", "Xã Vạn Ninh")
     page = text(client.get(f"/dich-vu-cong/ho-so/{dossier.pk}/"))
     assert f"<dt>Địa chỉ (như đã ghi)</dt><dd>{OLD}</dd>" in page
-    assert "Xã Vạn Ninh <span class=\"muted\">(mã 22489, từ 1/7/2025)</span>" in page
+    assert 'Xã Vạn Ninh <span class="muted">(mã 22489, từ 1/7/2025)</span>' in page
 
 
 def test_the_portal_form_sent_back_shows_the_unit_without_javascript(client: Client, world: World) -> None:
@@ -240,8 +240,10 @@ def test_the_fragment_lists_the_candidates_of_a_divided_commune_and_chooses_none
     assert "<li>Phường Đông Hải</li><li>Xã Phước Dinh</li>" in page
     assert "cần người chọn" in page
     # both communes' committees suggested (the registry keeps Đông Hải's draft code 22780: matched all the same)
-    assert "Ủy ban nhân dân phường Đông Hải" in page and "Ủy ban nhân dân xã Phước Dinh" in page
-    assert "hx-swap-oob" not in page and "selected" not in page
+    assert "Ủy ban nhân dân phường Đông Hải" in page
+    assert "Ủy ban nhân dân xã Phước Dinh" in page
+    assert "hx-swap-oob" not in page
+    assert "selected" not in page
 
 
 def test_the_fragment_says_clearly_when_the_address_is_not_understood(client: Client, world: World) -> None:
@@ -267,13 +269,15 @@ def test_bad_input_to_the_fragment_is_a_400_with_its_code(client: Client, world:
     assert response.status_code == 400
     assert 'data-error-code="dossier.invalid_input"' in text(response)
     assert "Địa chỉ không hợp lệ" in text(response)
-    assert no_writes(queries) and Dossier.objects.count() == count
+    assert no_writes(queries)
+    assert Dossier.objects.count() == count
 
 
 def test_an_unknown_procedure_in_the_fragment_gives_the_hint_without_a_suggestion(client: Client, world: World) -> None:
     response = client.get(FRAGMENT, {"applicant_address": OLD, "thu-tuc": "khong-co", "commune": ""})
     assert response.status_code == 200
-    assert "Thuộc xã Vạn Ninh" in text(response) and "Gợi ý" not in text(response)
+    assert "Thuộc xã Vạn Ninh" in text(response)
+    assert "Gợi ý" not in text(response)
 
 
 def test_the_fragment_is_rate_limited_per_client_address(client: Client, world: World) -> None:
