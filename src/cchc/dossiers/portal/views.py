@@ -201,13 +201,16 @@ def address(request: HttpRequest) -> HttpResponse:
     commune that was divided (listed for a person to choose; never guessed), or a clear message; with
     ``thu-tuc=<procedure>`` handled at commune level, the commune's people's committee suggested. On the
     portal (``commune`` sent and still empty) the commune list is sent again with the suggestion preselected
-    (htmx out-of-band); the person can change it. Reads only; the look-ups are rate-limited per client
-    address (``lookups.ADDRESS_LOOKUPS``). Malformed input: 400, code ``dossier.invalid_input``."""
+    (htmx out-of-band); the person can change it. Reads only; anonymous look-ups are rate-limited per
+    client address (``lookups.ADDRESS_LOOKUPS``). Malformed input: 400, code ``dossier.invalid_input``."""
     context: dict[str, Any] = {}
-    if ADDRESS_LOOKUPS.blocked(request):
+    # a signed-in officer at the counter is not counted: a whole office may share one client address
+    counted = not request.user.is_authenticated
+    if counted and ADDRESS_LOOKUPS.blocked(request):
         context["error"] = "Bạn đã tra cứu địa chỉ quá nhiều lần. Vui lòng thử lại sau một phút."
         return render(request, "portal/_address_unit.html", context, status=429)
-    ADDRESS_LOOKUPS.failed(request)  # every look-up counts (a rate, not a failure budget)
+    if counted:
+        ADDRESS_LOOKUPS.failed(request)  # every look-up counts (a rate, not a failure budget)
     text = request.GET.get("applicant_address", "")
     code = request.GET.get("thu-tuc", "")
     if len(text) > 500 or len(code) > 60 or any(ch in _CONTROL for ch in text + code):
