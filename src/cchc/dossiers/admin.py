@@ -104,7 +104,7 @@ class ResultDocumentAdmin(ReadOnlyMixin, admin.ModelAdmin):
 @admin.register(Dossier)
 class DossierAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ["__str__", "applicant_name", "status", "channel", "receiving_agency", "due_at", "is_late"]
-    list_filter = ["status", "channel", "is_late"]
+    list_filter = ["status", "channel", "is_late", "applicant_address_status"]
     search_fields = ["code", "applicant_name", "applicant_id_number"]
     list_select_related = ["receiving_agency"]
     date_hierarchy = "submitted_at"

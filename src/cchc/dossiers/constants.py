@@ -138,6 +138,18 @@ class HandoverOutcome(models.TextChoices):
     LATE = "late", "Quá hạn"
 
 
+class AddressStatus(models.TextChoices):
+    """What the applicant's address as written resolved to (issue 18 item 3; ``cchc.org.addresses``): the unit
+    in force today, several candidates (an old commune divided on 1/7/2025: a person chooses, the platform never
+    guesses), or nothing recognised. Empty: not resolved yet (no address, or a dossier older than the resolver:
+    ``cchc dossiers addresses``)."""
+
+    NONE = "", "Chưa xác định"
+    RESOLVED = "resolved", "Đã xác định đơn vị"
+    AMBIGUOUS = "ambiguous", "Nhiều đơn vị, cần người chọn"
+    UNKNOWN = "unknown", "Không nhận ra đơn vị"
+
+
 class IdentityLevel(models.TextChoices):
     """How the applicant was identified when the dossier was filed (issue 15): an account of the
     national electronic identity (VNeID; levels of NĐ 69/2024/NĐ-CP Điều 12) or none (typed details,

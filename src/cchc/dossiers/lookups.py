@@ -13,3 +13,10 @@ from cchc.common.throttle import FailureThrottle
 LOOKUP_LIMIT = 10  # failed lookups allowed per client address ...
 LOOKUP_WINDOW = 15 * 60  # ... within this many seconds
 LOOKUPS = FailureThrottle("portal-lookup", LOOKUP_LIMIT, LOOKUP_WINDOW)
+
+# The address hint of the portal's and the counter's forms (issue 18 item 3): not a failure budget but a rate
+# (every look-up counts, one per pause in typing), so that the resolver (about 0.35 ms of CPU each:
+# benchmarks/addresses.py, docs/provinces.md) cannot be driven in bulk from one address.
+ADDRESS_LIMIT = 120  # address look-ups allowed per client address ...
+ADDRESS_WINDOW = 60  # ... within this many seconds
+ADDRESS_LOOKUPS = FailureThrottle("address-lookup", ADDRESS_LIMIT, ADDRESS_WINDOW)

@@ -17,6 +17,7 @@ from django.db.models import Q
 
 from cchc.catalogue.constants import FeeKind, StaffRole
 from cchc.dossiers.constants import (
+    AddressStatus,
     ApplicantKind,
     Channel,
     DocumentSource,
@@ -68,6 +69,21 @@ class Dossier(models.Model):
     applicant_phone = models.CharField("số điện thoại", max_length=20, blank=True)
     applicant_email = models.EmailField("thư điện tử", blank=True)
     applicant_address = models.CharField("địa chỉ", max_length=500, blank=True)
+    # issue 18 item 3: the unit in force today that the address as written (kept unchanged above) belongs to,
+    # resolved at creation (``lifecycle.applicants.address_fields``) for the installation's province. A code and
+    # a name, not a key: creation stays free of reads (two round trips, test_services_round_trips), and the
+    # published code is the resolver's (the registry may still hold a draft code: ``dossiers.addresses``).
+    applicant_unit_code = models.CharField("mã đơn vị hành chính hiện nay", max_length=10, blank=True)
+    applicant_unit_name = models.CharField("đơn vị hành chính hiện nay", max_length=200, blank=True)
+    applicant_address_status = models.CharField(
+        "kết quả xác định đơn vị", max_length=20, choices=AddressStatus.choices, blank=True, default=""
+    )
+    applicant_unit_candidates = models.JSONField(
+        "các đơn vị có thể",
+        default=list,
+        blank=True,
+        help_text="Khi địa chỉ ở xã cũ bị chia: các đơn vị nhận (mã, tên), để người chọn; không đoán.",
+    )
     applicant_identity = models.CharField(
         "xác thực định danh", max_length=20, choices=IdentityLevel.choices, blank=True, default=""
     )

@@ -13,7 +13,7 @@ from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from cchc.common.params import BIGINT_MAX
-from cchc.dossiers.constants import Action, ApplicantKind, Channel, NotifyChannel, ResultTemplate
+from cchc.dossiers.constants import Action, AddressStatus, ApplicantKind, Channel, NotifyChannel, ResultTemplate
 from cchc.dossiers.models import Dossier, DossierDocument, DossierStep, Handover
 from cchc.dossiers.selectors import dossier_submission_reference
 from cchc.dossiers.web.presenters import person
@@ -182,12 +182,42 @@ class DocumentSerializer(serializers.ModelSerializer):
         ]
 
 
+class UnitRefSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="Mã đơn vị hành chính (mã đã công bố, từ 1/7/2025).")
+    name = serializers.CharField()
+
+
+class ApplicantUnitSerializer(serializers.Serializer):
+    """The unit in force today that the applicant's address as written belongs to (issue 18 item 3)."""
+
+    status = serializers.ChoiceField(
+        source="applicant_address_status",
+        choices=AddressStatus.choices,
+        help_text="resolved: đã xác định đơn vị; ambiguous: xã cũ bị chia, nhiều đơn vị có thể (candidates), cần "
+        "người chọn; unknown: không nhận ra; rỗng: chưa xác định (không có địa chỉ, hoặc hồ sơ cũ chưa chạy "
+        "«cchc dossiers addresses»).",
+    )
+    status_label = serializers.CharField(source="get_applicant_address_status_display")
+    code = serializers.CharField(
+        source="applicant_unit_code", allow_blank=True, help_text="Mã đơn vị hiện nay; rỗng khi chưa xác định."
+    )
+    name = serializers.CharField(source="applicant_unit_name", allow_blank=True)
+    candidates = UnitRefSerializer(
+        source="applicant_unit_candidates", many=True, help_text="Các đơn vị có thể khi status là ambiguous."
+    )
+
+
 class DossierDetailSerializer(DossierListItemSerializer):
     """The dossier with its applicant, steps, hand-overs (form 06) and the actions this officer may take."""
 
     steps = serializers.SerializerMethodField()
     handovers = serializers.SerializerMethodField()
     documents = serializers.SerializerMethodField(help_text="Thành phần hồ sơ, theo thứ tự.")
+    applicant_unit = ApplicantUnitSerializer(
+        source="*",
+        read_only=True,
+        help_text="Đơn vị hành chính hiện nay của địa chỉ người nộp (applicant_address giữ nguyên như đã ghi).",
+    )
     allowed_actions = serializers.SerializerMethodField(
         help_text="Thao tác cán bộ này được thực hiện lúc này (POST /api/dossiers/{code}/actions/{action}/)."
     )
@@ -201,6 +231,7 @@ class DossierDetailSerializer(DossierListItemSerializer):
             "applicant_phone",
             "applicant_email",
             "applicant_address",
+            "applicant_unit",
             "original_due_at",
             "statutory_due_at",
             "processed_at",

@@ -19,6 +19,7 @@ from cchc.calendars.selectors import working_calendar
 from cchc.catalogue.constants import StepResponsible, VersionStatus
 from cchc.catalogue.models import CompetentAgency, FeeItem, Procedure, ProcedureStep, ProcedureVersion, RequiredDocument
 from cchc.common.uploads import CheckedUpload, field_file_save
+from cchc.dossiers.addresses import address_fields
 from cchc.dossiers.codes import dossier_code, dossier_code_next, receiving_unit_code, reception_day
 from cchc.dossiers.constants import (
     Channel,
@@ -135,7 +136,8 @@ def new_dossier(
     at: datetime,
     version_rows: list[tuple[Any, ...]] | None = None,
 ) -> Dossier:
-    """The dossier to save (not saved), after the checks every new dossier passes; ``version_rows``:
+    """The dossier to save (not saved), after the checks every new dossier passes, with the unit its
+    applicant's address belongs to today (``dossiers.addresses``; no read of the database); ``version_rows``:
     the rows of :func:`version_statement` when the caller read them with its other reads."""
     check_at(at)
     applicant = applicant.validated(require_phone=channel == Channel.ONLINE)
@@ -149,6 +151,9 @@ def new_dossier(
         status=DossierStatus.NEW,
         channel=channel,
         **applicant.dossier_fields(),
+        # issue 18 item 3: the unit in force today beside the address as written (every creation path: the
+        # portal, the counter, the staff API)
+        **address_fields(applicant.address),
         assisted_at=assisted_at,
         receiving_agency=receiving_agency,
         competent_agency=competent_agency,

@@ -25,7 +25,7 @@ from cchc.dossiers.constants import (
     RatingLevel,
 )
 from cchc.dossiers.uploads import upload_check
-from cchc.dossiers.web.forms import notify_channels_check, notify_channels_field, reuse_label
+from cchc.dossiers.web.forms import address_hint, notify_channels_check, notify_channels_field, reuse_label
 from cchc.org.forms import AgencyChoiceField
 from cchc.org.models import Agency
 
@@ -123,10 +123,13 @@ class ApplicationForm(ConsoleForm):
         desks: QuerySet[Agency],
         locked: dict[str, str] | None = None,
         offers: dict[str, Any] | None = None,
+        address_url: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.offers = offers or {}  # document type -> the signed-in citizen's stored document (once-only)
+        if address_url:  # htmx: the unit in force today follows the address as it is typed (issue 18 item 3)
+            address_hint(self.fields["applicant_address"], address_url, include="#id_commune" if commune_only else "")
         # issue 15: the applicant's details that come from the signed-in electronic identity, shown and
         # locked (a disabled field keeps its initial value whatever is posted)
         for name, value in (locked or {}).items():

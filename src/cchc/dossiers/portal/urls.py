@@ -11,6 +11,7 @@ urlpatterns = [
     path("thu-tuc/<str:code>/nop-truc-tuyen/", views.apply, name="apply"),
     path("da-nop/<id:pk>/", views.submitted, name="submitted"),
     path("tra-cuu/", views.lookup, name="lookup"),
+    path("dia-chi/", views.address, name="address"),
     path("ho-so/<id:pk>/", views.dossier_status, name="status"),
     path("ho-so/<id:pk>/danh-gia/", views.rate, name="rate"),
     path("ho-so/<id:pk>/bo-sung/", views.supplement, name="supplement"),

@@ -33,6 +33,7 @@ from cchc.catalogue.selectors import (
 )
 from cchc.common.uploads import StorageError, max_bytes, size_text
 from cchc.dossiers import policies, services
+from cchc.dossiers.addresses import address_resolution, commune_suggestion, hint_context, resolution_view
 from cchc.dossiers.constants import (
     Action,
     Channel,
@@ -43,7 +44,7 @@ from cchc.dossiers.constants import (
     RatingLevel,
     StepStatus,
 )
-from cchc.dossiers.lookups import LOOKUPS
+from cchc.dossiers.lookups import ADDRESS_LOOKUPS, LOOKUPS
 from cchc.dossiers.models import Dossier, DossierRating
 from cchc.dossiers.portal import forms as f
 from cchc.dossiers.results.selectors import result_current_signed, result_last_issued
@@ -193,8 +194,59 @@ def _application_form(
         desks=portal_desks(on=today),
         locked=_locked(citizen),
         offers=_offers(version, citizen, today),
+        address_url=f"{reverse('portal:address')}?thu-tuc={version.procedure.code}",
     )
     return form, competent
+
+
+# the control characters a person cannot type (NUL, escapes): refused as malformed input
+_CONTROL = {chr(c) for c in range(32)} - {"\t"}
+
+
+def address(request: HttpRequest) -> HttpResponse:
+    """The htmx fragment under the address field of the portal's and the counter's forms: the unit in force
+    today that the address as typed belongs to (``?applicant_address=…``), the candidate units of an old
+    commune that was divided (listed for a person to choose; never guessed), or a clear message; with
+    ``thu-tuc=<procedure>`` handled at commune level, the commune's people's committee suggested. On the
+    portal (``commune`` sent and still empty) the commune list is sent again with the suggestion preselected
+    (htmx out-of-band); the person can change it. Reads only; anonymous look-ups are rate-limited per
+    client address (``lookups.ADDRESS_LOOKUPS``). Malformed input: 400, code ``dossier.invalid_input``."""
+    context: dict[str, Any] = {}
+    # a signed-in officer at the counter is not counted: a whole office may share one client address
+    counted = not request.user.is_authenticated
+    if counted and ADDRESS_LOOKUPS.blocked(request):
+        context["error"] = "Bạn đã tra cứu địa chỉ quá nhiều lần. Vui lòng thử lại sau một phút."
+        return render(request, "portal/_address_unit.html", context, status=429)
+    if counted:
+        ADDRESS_LOOKUPS.failed(request)  # every look-up counts (a rate, not a failure budget)
+    text = request.GET.get("applicant_address", "")
+    code = request.GET.get("thu-tuc", "")
+    if len(text) > 500 or len(code) > 60 or any(ch in _CONTROL for ch in text + code):
+        context["error"] = "Địa chỉ không hợp lệ (tối đa 500 ký tự, không có ký tự điều khiển)."
+        context["error_code"] = str(DossierErrorCode.INVALID_INPUT)
+        return render(request, "portal/_address_unit.html", context, status=400)
+    if not text.strip():
+        return render(request, "portal/_address_unit.html", context)
+    found = address_resolution(text)
+    context["address"] = resolution_view(found)
+    if code and found.status != "unknown":
+        try:
+            version: ProcedureVersion | None = _version(code)[1]
+        except Http404:
+            version = None
+        if version is not None:
+            competent = list(competent_agency_candidates(version=version, on=timezone.localdate()))
+            suggestion = commune_suggestion(found, competent)
+            context["suggested"] = suggestion.agencies
+            single = suggestion.single
+            online = version.service_type != ServiceType.IN_PERSON
+            if single is not None and online and request.GET.get("commune") == "":
+                form = _application_form(version)[0]
+                if form.commune_only:
+                    form.fields["commune"].initial = single.pk
+                    form.fields["commune"].widget.attrs["hx-swap-oob"] = "true"
+                    context["commune_field"] = form["commune"]
+    return render(request, "portal/_address_unit.html", context)
 
 
 def _offers(version: ProcedureVersion, citizen: SignedIn | None, today: Any) -> dict[str, Any]:
@@ -229,6 +281,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     context["citizen"] = citizen
     if not posted:
         return render(request, "portal/apply.html", context)
+    context.update(hint_context(str(request.POST.get("applicant_address", ""))[:500], candidates))
     if not form.is_valid():
         return render(request, "portal/apply.html", context, status=400)
     receiving, competent = form.agencies()

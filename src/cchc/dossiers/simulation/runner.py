@@ -39,6 +39,7 @@ from cchc.calendars.selectors import WorkingCalendar
 from cchc.catalogue.models import Procedure, ProcedureVersion
 from cchc.common.minipdf import text_pdf
 from cchc.dossiers import rules, services, transitions
+from cchc.dossiers.addresses import address_fields
 from cchc.dossiers.codes import reception_day
 from cchc.dossiers.constants import (
     Action,
@@ -382,11 +383,28 @@ class _Sequences:
             DossierSequence.objects.filter(unit_code=unit_code, day=day).update(last_value=value)
 
 
+class _Addresses:
+    """The resolved-unit columns of each address, resolved once per run (the services resolve at every creation:
+    ``addresses.address_fields``; simulated addresses repeat, a million dossiers would pay the resolver a million
+    times)."""
+
+    def __init__(self) -> None:
+        self.known: dict[str, dict[str, Any]] = {}
+
+    def fields(self, address: str) -> dict[str, Any]:
+        found = self.known.get(address)
+        if found is None:
+            if len(self.known) >= 50_000:
+                self.known.clear()
+            found = self.known[address] = address_fields(address)
+        return {**found, "applicant_unit_candidates": list(found["applicant_unit_candidates"])}
+
+
 class _BulkDossier:
     """One dossier replayed in memory with the services' rules (see the module doc)."""
 
-    def __init__(self, world: World, plan: DossierPlan, sequences: _Sequences) -> None:
-        self.world, self.plan, self.sequences = world, plan, sequences
+    def __init__(self, world: World, plan: DossierPlan, sequences: _Sequences, addresses: _Addresses) -> None:
+        self.world, self.plan, self.sequences, self.addresses = world, plan, sequences, addresses
         self.calendar: WorkingCalendar = world.calendar(plan.competent.id)
         self.dossier: Dossier | None = None
         self.steps: list[DossierStep] = []
@@ -409,6 +427,7 @@ class _BulkDossier:
             status=DossierStatus.NEW,
             channel=channel,
             **applicant.dossier_fields(),
+            **self.addresses.fields(applicant.address),
             assisted_at=None,
             receiving_agency_id=self.plan.receiving.id,
             competent_agency_id=self.plan.competent.id,
@@ -649,6 +668,7 @@ def run_bulk(
     chunk: int = 2000,
 ) -> None:
     sequences = _Sequences()
+    addresses = _Addresses()
     batch: list[_BulkDossier] = []
 
     def flush() -> None:
@@ -662,7 +682,7 @@ def run_bulk(
             result.skipped += 1
             progress(1)
             continue
-        replay = _BulkDossier(world, plan, sequences)
+        replay = _BulkDossier(world, plan, sequences, addresses)
         replay.run()
         result.events += sum(e.action not in (DIGITISE, Action.ATTACH_RESULT) for e in plan.events)
         if replay.dossier is not None:

@@ -331,6 +331,23 @@ def reuse_label(stored: Any) -> str:
     return text
 
 
+def address_hint(field: forms.Field, url: str, *, include: str = "") -> None:
+    """Make an address input ask the address fragment (``portal:address``) for the unit in force today as the
+    person types; the answer lands in ``#dia-chi-don-vi`` (aria-live). ``include``: a field sent along (the
+    portal's commune list, preselected by the answer while it is empty). Without JavaScript nothing changes."""
+    field.widget.attrs.update(
+        {
+            "hx-get": url,
+            "hx-trigger": "input changed delay:500ms, change",
+            "hx-target": "#dia-chi-don-vi",
+            "hx-swap": "innerHTML",
+            "aria-describedby": "dia-chi-don-vi",
+            "autocomplete": "street-address",
+            **({"hx-include": include} if include else {}),
+        }
+    )
+
+
 class CounterReceptionForm(ConsoleForm):
     """The paper dossier at the desk: where, who, and the document checklist from the catalogue."""
 
@@ -379,10 +396,13 @@ class CounterReceptionForm(ConsoleForm):
         documents: Iterable[RequiredDocument],
         offers: dict[str, Any] | None = None,
         offers_url: str = "",
+        address_url: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.offers = offers or {}
+        if address_url:  # htmx: the unit in force today follows the address as it is typed (issue 18 item 3)
+            address_hint(self.fields["applicant_address"], address_url)
         if offers_url:  # htmx: the data store's offers follow the id number as it is typed
             self.fields["applicant_id_number"].widget.attrs.update(
                 {

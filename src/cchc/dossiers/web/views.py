@@ -32,6 +32,7 @@ from cchc.catalogue.models import Procedure, ProcedureVersion
 from cchc.catalogue.selectors import procedure_search, procedure_version_current
 from cchc.common.forms import ConsoleForm
 from cchc.dossiers import policies, services
+from cchc.dossiers.addresses import hint_context
 from cchc.dossiers.constants import Action, DocumentSource, DossierError, StepStatus
 from cchc.dossiers.models import Dossier, DossierDocument, DossierRating, DossierStep, ResultDocument
 from cchc.dossiers.policies import Grants
@@ -437,11 +438,13 @@ def counter_reception(request: HttpRequest) -> HttpResponse:
         documents=documents,
         offers=_counter_offers(documents, id_number, user=user, at=now),
         offers_url=f"{reverse('dossiers_web:reception_offers')}?thu-tuc={procedure.code}",
+        address_url=f"{reverse('portal:address')}?thu-tuc={procedure.code}",
         initial={"competent_agency": own[0].pk} if own else None,
     )
     error = ""
     status = 200
-    if request.method == "POST":
+    posted = request.method == "POST"
+    if posted:
         if form.is_valid():
             data = form.cleaned_data
             applicant = services.Applicant(
@@ -485,6 +488,7 @@ def counter_reception(request: HttpRequest) -> HttpResponse:
             "form": form,
             "error": error,
             "looked_up": _owner_valid(id_number),
+            **(hint_context(str(request.POST.get("applicant_address", ""))[:500], candidates) if posted else {}),
         },
         status=status,
     )
