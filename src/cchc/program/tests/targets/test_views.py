@@ -196,3 +196,47 @@ def test_the_list_exports_as_csv_and_xlsx(client: Client, program: Program) -> N
     assert sheet is not None
     assert sheet.max_row == 25
     assert sheet.cell(row=1, column=10).value == "Lý do"
+
+
+def test_a_target_measured_from_dossiers_is_shown_by_commune_with_the_indicator_of_each_committee(
+    client: Client, world: World, program: Program
+) -> None:
+    from cchc.indicators.compute import indicators_compute
+    from cchc.indicators.periods import period_parse
+    from cchc.indicators.scopes import Scope
+
+    # given: dossiers paid online, returned
+    to_status(world, DossierStatus.RETURNED)
+    apply_events()  # the rollups follow the events, never a read
+
+    # when: the online payment target's page
+    response = client.get("/chi-tieu/a2-2030-1/")
+
+    # then: Khánh Hòa's 65 communes, each with ONLINE_PAYMENT over its committee's scope, that year
+    communes = response.context["communes"]
+    progress = response.context["progress"]
+    assert len(communes.figures) == 65
+    year = progress.current.year if progress.current else timezone.localdate().year
+    assert communes.title == f"{progress.series.name} — năm {year}"
+    shown = [f for f in communes.figures if f.value is not None]
+    assert shown  # the world's commune dossier
+    for figure in shown[:3] + communes.missing[:3]:
+        assert figure.agency is not None
+        result = indicators_compute(
+            period=period_parse(str(year)), scope=Scope(agency=figure.agency.code), at=timezone.now()
+        ).results["ONLINE_PAYMENT"]
+        if figure.value is None:
+            assert not result.denominator, figure.name
+        else:
+            assert figure.value == round(result.numerator * 100 / result.denominator, 2), figure.name
+    html = response.content.decode()
+    assert '<h2 id="ban-do-xa-tieu-de">Theo xã, phường, đặc khu</h2>' in html
+    assert 'id="table-ban-do-xa"' in html
+
+
+def test_a_manual_target_has_no_commune_map(client: Client, program: Program) -> None:
+    response = client.get("/chi-tieu/a3-2030-2/")
+
+    assert response.status_code == 200
+    assert response.context["communes"] is None
+    assert "ban-do-xa" not in response.content.decode()
