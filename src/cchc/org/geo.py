@@ -31,16 +31,14 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from statistics import median
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import shapely
-from shapely import affinity
-from shapely.geometry import MultiPoint, Point, mapping, shape
-from shapely.geometry.base import BaseGeometry
-from shapely.ops import unary_union
-
+from cchc.common.numbers import vi_number
 from cchc.org.units_data import province_units
+
+if TYPE_CHECKING:
+    import numpy as np
+    from shapely.geometry.base import BaseGeometry
 
 KM_PER_DEG_LAT = 110.574
 KM_PER_DEG_LON_EQUATOR = 111.320
@@ -95,9 +93,9 @@ class ProvinceMap:
             )
         for inset in self.insets:
             names = ", ".join(inset.names)
-            zoom = f", phóng to {_vi(inset.scale)} lần" if inset.scale > 1.05 else ""
+            zoom = f", phóng to {vi_number(inset.scale, 1, trim=True)} lần" if inset.scale > 1.05 else ""
             text += (
-                f" {names} (cách đất liền khoảng {_vi(round(inset.distance_km))} km) được vẽ ở góc bản đồ{zoom},"
+                f" {names} (cách đất liền khoảng {vi_number(round(inset.distance_km))} km) được vẽ ở góc bản đồ{zoom},"
                 " không đúng vị trí thật."
             )
         if self.missing:
@@ -106,13 +104,6 @@ class ProvinceMap:
 
     def features(self) -> list[dict[str, Any]]:
         return list(json.loads(self.geojson)["features"])
-
-
-def _vi(value: float) -> str:
-    """1.234 / 2,5: the Vietnamese number format, without the Django machinery (``org`` stays low)."""
-    if float(value).is_integer():
-        return f"{int(value):,}".replace(",", ".")
-    return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
 
 
 def province_map(code: str, *, boundaries_dir: Path | str | None = None) -> ProvinceMap:
@@ -127,6 +118,11 @@ def province_map(code: str, *, boundaries_dir: Path | str | None = None) -> Prov
 
 @cache
 def _province_map(code: str, directory: str) -> ProvinceMap:
+    import numpy as np  # shapely and numpy load on the first map, not with the web process
+    import shapely
+    from shapely import affinity
+    from shapely.ops import unary_union
+
     units = province_units(code)
     if directory:
         path = Path(directory) / f"{units.code}.geojson"
@@ -203,6 +199,8 @@ def _province_map(code: str, directory: str) -> ProvinceMap:
 
 
 def _feature(region: Region, geometry: BaseGeometry) -> dict[str, Any]:
+    from shapely.geometry import mapping
+
     return {
         "type": "Feature",
         "properties": {"name": region.code, "ten": region.name, "loai": region.kind},
@@ -249,6 +247,10 @@ def _groups(xy: list[tuple[float, float]], link_km: float) -> list[list[int]]:
 
 def _cells(members: list[int], xy: list[tuple[float, float]], radii: list[float]) -> dict[int, BaseGeometry]:
     """Voronoi cells of the members' centres, cut to the closed union of their disks."""
+    import shapely
+    from shapely.geometry import MultiPoint, Point
+    from shapely.ops import unary_union
+
     disks = [Point(xy[i]).buffer(radii[i], quad_segs=8) for i in members]
     close = median(radii[i] for i in members) * 0.6
     outline = unary_union(disks).buffer(close, quad_segs=4).buffer(-close, quad_segs=4)
@@ -264,7 +266,7 @@ def _cells(members: list[int], xy: list[tuple[float, float]], radii: list[float]
     return cells
 
 
-def _piece(geometry: BaseGeometry, centre: Point) -> BaseGeometry:
+def _piece(geometry: BaseGeometry, centre: Any) -> BaseGeometry:
     """The polygon of ``geometry`` that holds the centre (or is nearest to it)."""
     parts = [g for g in getattr(geometry, "geoms", [geometry]) if g.geom_type == "Polygon" and not g.is_empty]
     if not parts:
@@ -274,6 +276,9 @@ def _piece(geometry: BaseGeometry, centre: Point) -> BaseGeometry:
 
 def _from_file(units: Any, path: Path) -> ProvinceMap:
     """Real boundaries: the file's features matched to the province's units by code."""
+    import shapely
+    from shapely.geometry import shape
+
     data = json.loads(path.read_text(encoding="utf-8"))
     by_code: dict[str, BaseGeometry] = {}
     for feature in data.get("features", []):

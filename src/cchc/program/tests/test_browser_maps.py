@@ -144,9 +144,8 @@ def test_a_new_province_dashboards_show_its_communes_on_a_map_with_the_same_figu
     assert 0 < len(missing) < 38
     listed = phone.locator(".communes-missing")
     expect(listed).to_contain_text(f"Chưa có dữ liệu ({len(missing)} đơn vị, màu xám)")
-    names = dict(
-        zip([r[0] for r in rows], phone.locator("#table-ban-do-xa tbody tr td:nth-child(2)").all_inner_texts())
-    )
+    cells = phone.locator("#table-ban-do-xa tbody tr td:nth-child(2)").all_inner_texts()
+    names = dict(zip([r[0] for r in rows], cells, strict=True))
     for code in missing:
         expect(listed).to_contain_text(names[code])
     assert phone.evaluate("() => document.documentElement.scrollWidth") <= 390
