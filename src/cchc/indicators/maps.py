@@ -3,8 +3,9 @@
 Used by the QĐ 766 dashboard (each commune's total score) and by a program target's page (the target's
 figure in each commune). A commune's figure is that of its People's Committee (``Agency`` of kind
 ``ubnd`` at commune level attached to the unit, valid on the day): the agency that receives and decides
-the commune's dossiers and is scored by QĐ 766/QĐ-TTg (Phụ lục: chỉ số đánh giá cấp xã). A commune
-without a committee in the registry, or whose figure has no data, is drawn grey and listed.
+the commune's dossiers and is the commune-level agency QĐ 766/QĐ-TTg scores (the dashboard's commune
+ranking, ``cchc.indicators.web.presenters.rankings``). A commune without a committee in the registry,
+or whose figure has no data, is drawn grey and listed.
 
 The shapes come from :func:`cchc.org.geo.province_map` (a schematic from the units' centres unless the
 province drops in real boundaries). Reads only: nothing here writes.
