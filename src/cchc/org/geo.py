@@ -76,6 +76,7 @@ class ProvinceMap:
     insets: tuple[Inset, ...]
     source: str  # SCHEMATIC, or the boundaries file used
     aspect: float  # ECharts geo ``aspectScale``: cos(latitude) of the province's middle
+    note: str = ""  # why a boundaries file present was not used
 
     @property
     def schematic(self) -> bool:
@@ -100,6 +101,8 @@ class ProvinceMap:
             )
         if self.missing:
             text += " Không vẽ được: " + ", ".join(r.name for r in self.missing) + "."
+        if self.note:
+            text += " " + self.note
         return text
 
     def features(self) -> list[dict[str, Any]]:
@@ -124,10 +127,15 @@ def _province_map(code: str, directory: str) -> ProvinceMap:
     from shapely.ops import unary_union
 
     units = province_units(code)
+    note = ""
     if directory:
         path = Path(directory) / f"{units.code}.geojson"
         if path.is_file():
-            return _from_file(units, path)
+            try:
+                return _from_file(units, path)
+            except (OSError, ValueError, KeyError, TypeError, AttributeError, shapely.errors.GEOSException) as exc:
+                # a broken file must not break the dashboards: the schematic, and the caption says why
+                note = f"Tệp ranh giới {path.name} không đọc được ({type(exc).__name__}); đang dùng sơ đồ minh họa."
     areas = _areas(units.code, units.other_codes)
     regions: list[Region] = []
     missing: list[Region] = []
@@ -194,6 +202,7 @@ def _province_map(code: str, directory: str) -> ProvinceMap:
         missing=tuple(missing),
         insets=tuple(insets),
         source=SCHEMATIC,
+        note=note,
         aspect=round(math.cos(math.radians(lat0)), 4),
     )
 

@@ -96,3 +96,15 @@ def test_real_boundaries_dropped_in_are_used_and_the_units_without_one_listed(tm
     assert found.insets == ()
     assert "Bản đồ ranh giới" in found.caption
     assert "Không vẽ được:" in found.caption
+
+
+def test_a_broken_boundaries_file_falls_back_to_the_schematic_and_says_so(tmp_path: Path):
+    (tmp_path / "56.geojson").write_text("{không phải GeoJSON", encoding="utf-8")
+
+    found = province_map("56", boundaries_dir=tmp_path)
+
+    assert found.schematic
+    assert len(found.regions) == 65
+    assert found.caption.endswith(
+        "Tệp ranh giới 56.geojson không đọc được (JSONDecodeError); đang dùng sơ đồ minh họa."
+    )
