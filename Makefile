@@ -92,6 +92,7 @@ bench: install
 	env -u DATABASE_URL $(BIN)/python benchmarks/signing.py
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python benchmarks/verification.py
 	env -u DATABASE_URL $(BIN)/python benchmarks/addresses.py
+	env -u DATABASE_URL $(BIN)/python benchmarks/maps.py
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python benchmarks/provinces.py
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres} $(BIN)/python benchmarks/records.py
 # issue 17 items 4-5: gunicorn + locust against 1 M dossiers (kept database cchc_bench_load, built on first use),

@@ -253,6 +253,9 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "cchc@khanhhoa.gov.vn")
 # The province this installation serves (GSO code of one of the 34 provinces since 1/7/2025): the one
 # `cchc province setup` sets up when no code is given, the scope of agency name resolution, open data's publisher.
 CCHC_PROVINCE_CODE = env_str("CCHC_PROVINCE_CODE", "56")
+# Real commune boundaries for the dashboards' maps, when a province has them: <dir>/<province code>.geojson
+# (features with properties.code). Unset: a schematic drawn from the units' centres (docs/provinces.md «Bản đồ»).
+CCHC_MAP_BOUNDARIES_DIR = env_str("CCHC_MAP_BOUNDARIES_DIR", "")
 
 # Annual reform plans: reminders go out for assignments due within this many days; the e-mails link here.
 CCHC_PLAN_REMINDER_DAYS = int(env_str("CCHC_PLAN_REMINDER_DAYS", "7"))

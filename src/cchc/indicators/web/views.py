@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -23,6 +24,7 @@ from cchc.catalogue.models import Procedure
 from cchc.common.replica import replica_view
 from cchc.indicators.compute import (
     Dashboard,
+    Report,
     indicator_procedures,
     indicator_services,
     indicators_dashboard,
@@ -30,6 +32,7 @@ from cchc.indicators.compute import (
 from cchc.indicators.constants import IndicatorError, IndicatorErrorCode, Part
 from cchc.indicators.definitions import BY_CODE
 from cchc.indicators.exports import Cell, Row, Table, table_export
+from cchc.indicators.maps import CommuneMap, commune_committees, commune_map
 from cchc.indicators.periods import VN_TZ, Period, period_parse
 from cchc.indicators.scopes import Scope
 from cchc.indicators.selectors import DOSSIER_INDICATORS, indicator_dossiers
@@ -37,6 +40,7 @@ from cchc.indicators.subscribers import subscriber_freshness
 from cchc.indicators.web import presenters as p
 from cchc.indicators.web.breakdowns import BreakdownRow, dossier_breakdown
 from cchc.indicators.web.params import LEVELS, STRUCTURES, Query, part_parse, period_choices, query_parse
+from cchc.org.constants import Level, UnitsDataError
 from cchc.org.models import Agency
 
 PAGE_SIZE = 50
@@ -118,6 +122,30 @@ def _targets_url() -> str:
         return ""
 
 
+def _communes_map(units: list[Report], query: Query, at: datetime) -> CommuneMap | None:
+    """Each commune's total score (its People's Committee's, as in the ranking) on the province's map:
+    under the current organisation, for the whole province or the commune level only."""
+    if query.structure_key != "hien-tai" or query.level not in ("", Level.COMMUNE):
+        return None
+    try:
+        committees = commune_committees(settings.CCHC_PROVINCE_CODE, at.astimezone(VN_TZ).date())
+    except UnitsDataError:
+        return None
+    values = {r.scope.get("agency", ""): p.points(r.total) if r.measured_max else None for r in units}
+    links = {code: p.agency_href(query, code) for code in values if code}
+    idle = "Không có hồ sơ trong kỳ: điểm chỉ gồm các chỉ số tính từ danh mục thủ tục."
+    notes = {r.scope.get("agency", ""): idle for r in units if not r.results["PROGRESS_ON_TIME"].denominator}
+    return commune_map(
+        key="ban-do-xa",
+        title=f"Tổng điểm Bộ chỉ số của cấp xã — {query.period.label}",
+        value_label="Tổng điểm",
+        values=values,
+        committees=committees,
+        href=links,
+        notes=notes,
+    )
+
+
 # --- the province ----------------------------------------------------------------------------------
 
 
@@ -132,11 +160,14 @@ def overview(request: HttpRequest) -> HttpResponse:
     report, units = dashboard.report, dashboard.units
     levels = dict(Agency.objects.filter(pk__in=[r.agency_id for r in units[1:]]).values_list("pk", "level"))
     ranks = p.rankings(units[1:], levels, query)
+    communes = _communes_map(units[1:], query, at)
     if query.export:
         builders: Builders = {
             "chi-so": lambda: p.indicator_table(report, query),
             "xu-huong": lambda: _trend(query, dashboard)[0],
         }
+        if communes is not None:
+            builders[communes.key] = communes.table
         for ranking in ranks:
             builders[ranking.table.key] = partial(_same, ranking.table)
         return _export(request, query, builders, f"chi-so-{query.period.key}")
@@ -150,6 +181,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         "trend_table": trend_table,
         "trend_chart": trend_chart,
         "rankings": ranks,
+        "communes": communes,
+        "communes_table": communes.table() if communes is not None else None,
         "targets_url": _targets_url(),
         "freshness": _freshness(),
     }

@@ -28,7 +28,7 @@ series: it does not grow with the number of targets, dossiers or values.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -535,3 +535,34 @@ def program_for_targets(*, program_id: int | None = None) -> Program | None:
     if program_id is not None:
         return programs.filter(pk=program_id).first()
     return programs.first()
+
+
+def target_commune_values(
+    *, progress: TargetProgress, agencies: Sequence[str], at: datetime
+) -> tuple[int | None, dict[str, Decimal | None]]:
+    """The target's figure in each commune (by its People's Committee's agency code), for the year of the
+    target's current figure (else this year): the same indicator, numerator and denominator summed over
+    the target's fields as for the province (:meth:`_Measurer.indicator_points`), with the agency's scope.
+
+    Only indicator series are measured by commune; a platform or manual series gives ``(None, {})``.
+    One batch of the indicator engine for every commune (``indicators_compute_grid``).
+    """
+    series = progress.series
+    if series is None or series.kind != MeasureKind.INDICATOR or not agencies:
+        return None, {}
+    year = progress.current.year if progress.current is not None else at.astimezone(VN_TZ).year
+    fields = progress.field_codes if series.field_names else [""]
+    if not fields:
+        return year, dict.fromkeys(agencies)
+    scopes = [Scope(agency=code, field=field_code) for code in agencies for field_code in fields]
+    grid = indicators_compute_grid(periods=[period_parse(str(year))], scopes=scopes, at=at)
+    sums: dict[str, list[int]] = {code: [0, 0] for code in agencies}
+    for scope, (report,) in zip(scopes, grid, strict=True):
+        result = report.results[series.measure_code]
+        if result.status in (Status.COMPUTED, Status.DISPLAY, Status.EMPTY):
+            sums[scope.agency][0] += result.numerator or 0
+            sums[scope.agency][1] += result.denominator or 0
+    return year, {
+        code: _round(Fraction(numerator * 100, denominator)) if denominator else None
+        for code, (numerator, denominator) in sums.items()
+    }

@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -16,12 +17,15 @@ from django.utils import timezone
 from cchc.common.params import ParamError, id_or_none
 from cchc.common.replica import replica_view
 from cchc.indicators.exports import Cell, Row, Table, table_export
+from cchc.indicators.maps import CommuneMap, commune_committees, commune_map
 from cchc.indicators.periods import VN_TZ
+from cchc.org.constants import UnitsDataError
 from cchc.program.constants import MeasureKind, TargetStatus, TargetValueError
 from cchc.program.models import Program, Target, TargetValue
 from cchc.program.targets.selectors import (
     TargetProgress,
     program_for_targets,
+    target_commune_values,
     target_progress_get,
     target_progress_list,
     target_value_entry_agency,
@@ -160,6 +164,27 @@ def _chart(progress: TargetProgress) -> dict[str, Any]:
     }
 
 
+def _communes(progress: TargetProgress, at: datetime) -> CommuneMap | None:
+    """The target's figure in each commune on the province's map (indicator series only)."""
+    series = progress.series
+    if series is None or series.kind != MeasureKind.INDICATOR:
+        return None
+    try:
+        committees = commune_committees(settings.CCHC_PROVINCE_CODE, at.astimezone(VN_TZ).date())
+    except UnitsDataError:
+        return None
+    year, values = target_commune_values(progress=progress, agencies=[a.code for a in committees.values()], at=at)
+    if year is None:
+        return None
+    return commune_map(
+        key="ban-do-xa",
+        title=f"{series.name} — năm {year}",
+        value_label="Giá trị (%)",
+        values=values,
+        committees=committees,
+    )
+
+
 @replica_view
 def target_detail(request: HttpRequest, code: str) -> HttpResponse:
     program = _program(request)
@@ -210,6 +235,7 @@ def target_detail(request: HttpRequest, code: str) -> HttpResponse:
     dossiers_link = ""
     if series is not None and series.kind == MeasureKind.INDICATOR and not series.field_names and progress.current:
         dossiers_link = f"{INDICATOR_DOSSIERS_PATH}?chi-tieu={series.measure_code}&phan=num&ky={progress.current.year}"
+    communes = _communes(progress, at)
     return render(
         request,
         "program/target_detail.html",
@@ -224,6 +250,8 @@ def target_detail(request: HttpRequest, code: str) -> HttpResponse:
             "entry_agency": agency,
             "saved": request.GET.get("da_luu") == "1",
             "dossiers_link": dossiers_link,
+            "communes": communes,
+            "communes_table": communes.table() if communes is not None else None,
             "show_history": progress.is_manual and request.user.is_authenticated,
             "at": at.astimezone(VN_TZ),
         },

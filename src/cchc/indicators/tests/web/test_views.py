@@ -450,12 +450,12 @@ def test_a_constant_number_of_queries(
     reference_cache_clear()
     # the quarter, 12 months of trend, every agency's ranking, in one batch: the reference stamp,
     # organisation (2), the rollups' freshness (1), rollup counters (1 for every window), pairs (1), catalogue (3), the
-    # publications of 1.1 and 1.2 (1), the agencies' levels (1), feedback (1)
-    with django_assert_num_queries(12):  # type: ignore[operator]
+    # publications of 1.1 and 1.2 (1), the agencies' levels (1), feedback (1), the communes' committees (map, 1)
+    with django_assert_num_queries(13):  # type: ignore[operator]
         response = client.get("/chi-so/", {"ky": "2025-Q3"})
     assert len(response.context["trend_table"].rows) == 12
     # then the organisation and the catalogue are kept by the process while the stamp stays the same
-    with django_assert_num_queries(6):  # type: ignore[operator]
+    with django_assert_num_queries(7):  # type: ignore[operator]
         client.get("/chi-so/", {"ky": "2025-Q3", "cap": "xa"})
     with django_assert_max_num_queries(12):  # type: ignore[operator]
         response = client.get("/chi-so/ho-so/", {"ky": "2025-Q3", "chi-tieu": "PROGRESS_ON_TIME", "phan": "den"})

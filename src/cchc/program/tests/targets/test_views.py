@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from django.contrib.auth.models import User
@@ -196,3 +197,51 @@ def test_the_list_exports_as_csv_and_xlsx(client: Client, program: Program) -> N
     assert sheet is not None
     assert sheet.max_row == 25
     assert sheet.cell(row=1, column=10).value == "Lý do"
+
+
+def test_a_target_measured_by_an_indicator_is_shown_by_commune_with_the_indicator_of_each_committee(
+    client: Client, world: World, program: Program
+) -> None:
+    from cchc.indicators.compute import indicators_compute
+    from cchc.indicators.periods import period_parse
+    from cchc.indicators.scopes import Scope
+
+    # given: dossiers returned
+    to_status(world, DossierStatus.RETURNED)
+    apply_events()  # the rollups follow the events, never a read
+
+    # when: the pages of the targets "procedures online" (catalogue) and "online payments" (dossiers)
+    for code, indicator in (("a2-2025-3", "ONLINE_PROCEDURES"), ("a2-2030-1", "ONLINE_PAYMENT")):
+        response = client.get(f"/chi-tieu/{code}/")
+
+        # then: Khánh Hòa's 65 communes, each with the indicator over its committee's scope, that year
+        communes = response.context["communes"]
+        progress = response.context["progress"]
+        assert len(communes.figures) == 65
+        year = progress.current.year if progress.current else timezone.localdate().year
+        assert communes.title == f"{progress.series.name} — năm {year}"
+        for figure in communes.measured[:3] + communes.missing[:3]:
+            assert figure.agency is not None
+            result = indicators_compute(
+                period=period_parse(str(year)), scope=Scope(agency=figure.agency.code), at=timezone.now()
+            ).results[indicator]
+            if figure.value is None:
+                assert not result.denominator, figure.name
+            else:
+                share = Decimal(result.numerator * 100) / result.denominator
+                expected = share.quantize(Decimal("0.01"), ROUND_HALF_UP)
+                assert figure.value == expected, figure.name
+        html = response.content.decode()
+        assert '<h2 id="ban-do-xa-tieu-de">Theo xã, phường, đặc khu</h2>' in html
+        assert 'id="table-ban-do-xa"' in html
+    assert len(communes.missing) == 65  # no commune took an online payment in the world
+    response = client.get("/chi-tieu/a2-2025-3/")
+    assert response.context["communes"].measured  # every committee has procedures in force
+
+
+def test_a_manual_target_has_no_commune_map(client: Client, program: Program) -> None:
+    response = client.get("/chi-tieu/a3-2030-2/")
+
+    assert response.status_code == 200
+    assert response.context["communes"] is None
+    assert "ban-do-xa" not in response.content.decode()
