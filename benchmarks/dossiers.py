@@ -44,7 +44,6 @@ OPEN_ZAAK_LIST_MEDIAN_MS = (150.0, 200.0)  # 1 M cases, 10 one-CPU pods
 TARGET_TRANSITIONS = 500
 TARGET_QUEUE_P95_MS = 100
 TARGET_DEADLINES = 100_000
-SEALER_PAUSE_S = 0.5  # the parallel run's sealer: its pause after each round (the loop's SEAL_EVERY_S)
 
 
 def _fresh_database(keep: str = "") -> tuple[str, object | None]:
@@ -212,39 +211,10 @@ def _round_trips() -> Any:
 
 
 def _chain_check() -> dict[str, object]:
-    """Seal what the run left unsealed (PostgreSQL's transitions: cchc.audit.services.audit_seal), then verify."""
-    from cchc.audit.services import audit_seal, audit_verify
+    from cchc.audit.services import audit_verify
 
-    started = time.perf_counter()
-    sealed = audit_seal()
-    seal_ms = (time.perf_counter() - started) * 1000
     result = audit_verify()
-    return {
-        "ok": result.ok,
-        "events": result.count,
-        "broken_sequence": result.broken_sequence,
-        "reason": result.reason,
-        "sealed_at_the_end": sealed,
-        "seal_ms": round(seal_ms, 1),
-    }
-
-
-def _sealer(stop: Any, results: Any, pause: float) -> None:
-    """The background loop's sealing (``cchc outbox dispatch`` runs audit_seal every round), alone, in its own
-    process during a parallel run, so the run pays for it: a round, then ``pause`` seconds."""
-    from django.db import connections
-
-    from cchc.audit.services import audit_seal
-
-    connections.close_all()
-    sealed = rounds = 0
-    try:
-        while not stop.is_set():
-            sealed, rounds = sealed + audit_seal(), rounds + 1
-            stop.wait(pause)
-    finally:
-        results.put((sealed, rounds))
-        connections.close_all()
+    return {"ok": result.ok, "events": result.count, "broken_sequence": result.broken_sequence, "reason": result.reason}
 
 
 def bench_transitions(count: int) -> dict[str, object]:
@@ -349,8 +319,8 @@ def _parallel_worker(lane: int, count: int, ready: Any, go: Any, results: Any) -
 def bench_transitions_parallel(count: int, workers: int) -> dict[str, object]:
     """(a, parallel) ``workers`` processes, each with its own connection and its own commune desk,
     drive ``count`` dossiers each at the same time; the combined rate is all transitions over the
-    wall time from the common start to the last worker's end. A sealer process seals the committed
-    audit events meanwhile (as the background loop does); the chain is verified afterwards."""
+    wall time from the common start to the last worker's end. The audit chain (one lock for every
+    append) is verified afterwards."""
     import multiprocessing
 
     from django.db import connections
@@ -361,9 +331,6 @@ def bench_transitions_parallel(count: int, workers: int) -> dict[str, object]:
     processes = [
         context.Process(target=_parallel_worker, args=(lane, count, ready, go, results)) for lane in range(workers)
     ]
-    stop, sealed = context.Event(), context.Queue()
-    sealer = context.Process(target=_sealer, args=(stop, sealed, SEALER_PAUSE_S))
-    sealer.start()
     for process in processes:
         process.start()
     for _ in processes:
@@ -372,9 +339,6 @@ def bench_transitions_parallel(count: int, workers: int) -> dict[str, object]:
     rows = [results.get(timeout=3600) for _ in processes]
     for process in processes:
         process.join()
-    stop.set()
-    sealed_during, sealer_rounds = sealed.get(timeout=300)
-    sealer.join()
     errors = [row[4] for row in rows if row[4]]
     if errors:
         raise RuntimeError(f"parallel transitions failed: {errors}")
@@ -387,7 +351,6 @@ def bench_transitions_parallel(count: int, workers: int) -> dict[str, object]:
         "transitions": total,
         "overall_per_s": round(total / (ended - started)),
         "per_worker_per_s": [round(row[3] / (row[2] - row[1])) for row in sorted(rows)],
-        "sealer": {"sealed_during_run": sealed_during, "rounds": sealer_rounds, "pause_s": SEALER_PAUSE_S},
         "audit_chain": _chain_check(),
     }
 
@@ -461,12 +424,7 @@ def _record(figures: dict[str, object], note: str) -> None:
         "one_process_per_s": t["overall_per_s"],
         "cpu_ms_per_transition": t["cpu_ms_per_transition"],
         "round_trips": t.get("round_trips"),
-        "parallel": (
-            {"workers": p["workers"], "per_s": p["overall_per_s"], "sealer": p.get("sealer")}
-            if isinstance(p, dict)
-            else None
-        ),
-        "seal_at_the_end": {k: t["audit_chain"].get(k) for k in ("sealed_at_the_end", "seal_ms")},
+        "parallel": {"workers": p["workers"], "per_s": p["overall_per_s"]} if isinstance(p, dict) else None,
         "pgbench": g,
         "ratio": figures.get("pgbench_ratio"),
     }
@@ -505,12 +463,6 @@ def _print_transitions(figures: dict[str, object]) -> None:
             f"      {p['workers']} processes in parallel ({p['dossiers']} dossiers, {p['transitions']} transitions): "
             f"{rate}/s combined (per process {p['per_worker_per_s']}; "
             f"target ≥ {TARGET_TRANSITIONS}: {_met(rate >= TARGET_TRANSITIONS)})"
-            + (
-                f"; audit sealer beside them: {p['sealer']['sealed_during_run']} events sealed in "
-                f"{p['sealer']['rounds']} rounds"
-                if "sealer" in p
-                else ""
-            )
         )
     g = figures.get("pgbench")
     if isinstance(g, dict):
@@ -523,10 +475,7 @@ def _print_transitions(figures: dict[str, object]) -> None:
         if isinstance(figure, dict):
             chain = figure["audit_chain"]
             verdict = "intact" if chain["ok"] else f"BROKEN at {chain['broken_sequence']}: {chain['reason']}"
-            print(
-                f"      audit chain after the {key.replace('_', ' ')} run: {chain['events']} events, {verdict} "
-                f"({chain.get('sealed_at_the_end', 0)} sealed at the end in {chain.get('seal_ms', 0)} ms)"
-            )
+            print(f"      audit chain after the {key.replace('_', ' ')} run: {chain['events']} events, {verdict}")
 
 
 def bench_queue(target: int, seed: int) -> dict[str, object]:

@@ -6,14 +6,8 @@ and the request it came from. Event N stores the HMAC-SHA256, under a key kept o
 (event 1 chains to a fixed genesis value), so changing, removing or reordering any stored event breaks
 the chain from that point on, and recomputing the later hashes needs the key (see ``audit_verify``).
 
-Events are written only by ``cchc.audit.services`` (``audit_record``, and the dossier executor's
-unsealed insert); the model refuses updates and deletes, from an instance or a queryset.
-
-Sealed and unsealed: on PostgreSQL a dossier transition inserts its event *unsealed* (no ``sequence``,
-empty ``prev_hash`` and ``hash``; ``pending_since`` set), without the chain's lock, so transitions commit
-in parallel; ``cchc.audit.services.audit_seal`` later gives the committed unsealed events their place and
-hashes, in order, under the lock. Sealing is the only update an event ever gets, and only an unsealed
-event gets it (``audit_seal``'s ``WHERE sequence IS NULL``).
+Events are written only by ``cchc.audit.services.audit_record``; the model refuses updates and
+deletes, from an instance or a queryset.
 """
 
 from __future__ import annotations
@@ -72,8 +66,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 class AuditEvent(models.Model):
     """Sự kiện nhật ký kiểm toán: one audited write, chained by hash to the one before."""
 
-    # null: not sealed yet (see the module); the chain is the sealed events in ``sequence`` order
-    sequence = models.PositiveBigIntegerField("số thứ tự", unique=True, null=True, editable=False)
+    sequence = models.PositiveBigIntegerField("số thứ tự", unique=True, editable=False)
     at = models.DateTimeField("thời điểm", db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -103,9 +96,6 @@ class AuditEvent(models.Model):
     # the id of the HMAC key of ``hash`` (cchc.audit.keys); empty: an unkeyed event written before the chain
     # was keyed, accepted only up to CCHC_AUDIT_UNKEYED_UNTIL
     key_id = models.CharField("mã khóa", max_length=32, blank=True, default="", editable=False)
-    # when an unsealed event was inserted (the age /readyz and ``cchc audit verify`` report); null once sealed.
-    # Not hashed: it says when the event waited, not what happened (``at``).
-    pending_since = models.DateTimeField("chờ niêm phong từ", null=True, blank=True, editable=False)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -121,8 +111,7 @@ class AuditEvent(models.Model):
         constraints = [models.CheckConstraint(condition=models.Q(sequence__gte=1), name="audit_event_sequence_gte_1")]
 
     def __str__(self) -> str:
-        place = f"#{self.sequence}" if self.sequence is not None else "(chưa niêm phong)"
-        return f"{place} {self.action} {self.target_label}"
+        return f"#{self.sequence} {self.action} {self.target_label}"
 
     # --- append-only -------------------------------------------------------------------------
 

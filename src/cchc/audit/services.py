@@ -1,6 +1,4 @@
-"""Writes of the audit trail: appending a chained event, inserting one unsealed and sealing it after
-its commit (the dossier transitions on PostgreSQL: docs/architecture.md, «The audit chain»), and
-verifying the chain.
+"""Writes of the audit trail: appending a chained event, and verifying the chain.
 
 Rule: every audited write appends exactly one event in the same database transaction as the write
 (the house style after Zulip's audit log), so a rolled-back write leaves no event and a committed
@@ -11,7 +9,6 @@ hence the hash chain.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,22 +17,18 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
-from django.utils import timezone
 
 from cchc.audit.canonical import ChainText, JsonValue, canonical_value, chain_text
-from cchc.audit.constants import CHAIN_LOCK_KEY, GENESIS_HASH, SEAL_EVERY_S, SYSTEM_ACTOR_LABEL
+from cchc.audit.constants import CHAIN_LOCK_KEY, GENESIS_HASH, SYSTEM_ACTOR_LABEL
 from cchc.audit.keys import AuditKey, current_key
 from cchc.audit.middleware import current_request_id
 from cchc.audit.models import AuditAnchor, AuditEvent, UnknownAuditKey
 
 _TABLE = AuditEvent._meta.db_table
-# the head is the last *sealed* event (unsealed events have no sequence yet: audit_seal)
-_HEAD_SQL = f"SELECT sequence, hash FROM {_TABLE} WHERE sequence IS NOT NULL ORDER BY sequence DESC LIMIT 1"
+_HEAD_SQL = f"SELECT sequence, hash FROM {_TABLE} ORDER BY sequence DESC LIMIT 1"
 _FIELDS = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
 _COLUMNS = ", ".join(f'"{f.column}"' for f in _FIELDS)
 _PLACED = ("sequence", "prev_hash", "hash")  # the event's place in the chain, known under the chain's lock
-_UNSEALED_SQL = f'INSERT INTO {_TABLE} ({_COLUMNS}) VALUES ({", ".join(["%s"] * len(_FIELDS))}) RETURNING "id"'
-_UNSEALED_ROW = "(CAST(%s AS bigint), CAST(%s AS bigint), CAST(%s AS text), CAST(%s AS text))"
 _RETURNING = 'RETURNING "id", "sequence", "prev_hash", "hash"'
 _INSERT_SQL = f"INSERT INTO {_TABLE} ({_COLUMNS}) VALUES ({', '.join(['%s'] * len(_FIELDS))}) {_RETURNING}"
 # PostgreSQL: the event is placed after the chain's head read in the statement itself (the chain's
@@ -62,9 +55,8 @@ _PG_INSERT_SQL = (
 
 
 def _chain_head() -> tuple[int, str] | None:
-    """The chain's head (sequence, hash): its last sealed event, or None when the chain is empty. An append
-    reads it under the chain's lock (PostgreSQL: :func:`audit_append_statements`, :func:`audit_seal`) or
-    with SQLite's single writer."""
+    """The chain's head (sequence, hash), or None when the chain is empty; SQLite only: its single
+    writer serialises appends (PostgreSQL: :func:`audit_append_statements`)."""
     with connection.cursor() as cursor:
         cursor.execute(_HEAD_SQL)
         row = cursor.fetchone()
@@ -228,147 +220,6 @@ def audit_append(pending: PendingEvent) -> AuditEvent:
         return audit_appended(pending, cursor.fetchone())
 
 
-# --- sealing after commit (PostgreSQL's dossier transitions) --------------------------------------------
-
-
-def audit_unsealed_statements(pending: PendingEvent, *, now: datetime | None = None) -> list[tuple[str, list[Any]]]:
-    """The statement that inserts ``pending`` *unsealed* (no place in the chain yet, no lock taken), for a
-    caller that sends it with its own writes; its row (the id) goes to :func:`audit_inserted`.
-
-    # performance: an append at the head must hold the chain's lock until its transaction commits, so
-    # appends commit one after the other and PostgreSQL cannot group their commits (issue 13 «Speed»:
-    # 3 processes did ~20 % more transitions without the append). An unsealed insert takes no lock; the
-    # event gets its sequence and hashes from :func:`audit_seal` once its transaction has committed.
-    # Everything the hash covers but the place (actor, time, action, target, before/after, request id,
-    # key id) is stored now and never changes: sealing only adds the place.
-    """
-    event = pending.event
-    event.sequence, event.prev_hash, event.hash = None, "", ""
-    event.pending_since = now or timezone.now()
-    db = connections[DEFAULT_DB_ALIAS]
-    values = [field.get_db_prep_save(getattr(event, field.attname), db) for field in _FIELDS]
-    return [(_UNSEALED_SQL, values)]
-
-
-def audit_inserted(pending: PendingEvent, row: tuple[Any, ...] | None) -> AuditEvent:
-    """The unsealed event of ``pending`` as stored, from the id :func:`audit_unsealed_statements` returned."""
-    if row is None:
-        raise RuntimeError("Không ghi được sự kiện nhật ký (không có dòng trả về).")
-    event = pending.event
-    event.pk = int(row[0])
-    event._state.adding = False
-    event._state.db = connection.alias
-    return event
-
-
-def audit_append_unsealed(pending: PendingEvent) -> AuditEvent:
-    """Insert ``pending`` unsealed now, in the caller's transaction (:func:`audit_unsealed_statements`)."""
-    with connection.cursor() as cursor:
-        for sql, params in audit_unsealed_statements(pending):
-            cursor.execute(sql, params)
-        return audit_inserted(pending, cursor.fetchone())
-
-
-class AuditSealError(Exception):
-    """A seal that would overwrite an event already sealed (two sealers without the lock: a defect).
-
-    Not a :class:`cchc.common.errors.DomainError`: no user asks for it; the batch is rolled back."""
-
-    code = "audit_seal_conflict"
-
-    def __init__(self) -> None:
-        super().__init__("Sự kiện nhật ký đã được niêm phong: không niêm phong lại.")
-
-
-def audit_seal(*, batch: int = 500) -> int:
-    """Seal the committed unsealed events (oldest id first), one short transaction per ``batch``, and
-    return how many were sealed.
-
-    Each batch takes the chain's lock, reads the head, gives each event the next sequence, the head's
-    hash as ``prev_hash`` and its HMAC (under the key the event names), and stores the three with
-    ``WHERE sequence IS NULL``: an event already sealed is never sealed again (the batch is rolled back,
-    :class:`AuditSealError`). Only committed events are visible to the batch (READ COMMITTED), so an
-    event whose transaction commits later is sealed in a later batch, after events with higher ids: the
-    chain's order is the order of sealing. Run by the background loop (``cchc outbox dispatch``, the
-    ``dispatch_outbox`` task: ``cchc.common.rounds``), by ``cchc audit seal`` and before an anchor is taken.
-    On SQLite nothing is ever unsealed (appends are sealed in their transaction), so this finds nothing.
-    """
-    total = 0
-    while True:
-        sealed = _seal_batch(batch)
-        total += sealed
-        if sealed < batch:
-            return total
-
-
-_last_round = [-SEAL_EVERY_S]  # time.monotonic() of this process's last background seal
-
-
-def audit_seal_round() -> int:
-    """The background loop's chore (``cchc.common.rounds``): :func:`audit_seal`, at most every
-    ``SEAL_EVERY_S`` seconds in this process (0 when it is not time yet)."""
-    now = time.monotonic()
-    if now - _last_round[0] < SEAL_EVERY_S:
-        return 0
-    _last_round[0] = now
-    return audit_seal()
-
-
-def _seal_batch(size: int) -> int:
-    unsealed = AuditEvent.objects.filter(sequence__isnull=True)
-    if not unsealed.exists():  # the usual answer, without the chain's lock
-        return 0
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
-        events = list(unsealed.order_by("pk")[:size])  # read after the lock: sees every seal committed before
-        if not events:
-            return 0
-        cursor.execute(_HEAD_SQL)
-        head = cursor.fetchone()
-        sequence, prev_hash = (int(head[0]), str(head[1])) if head else (0, GENESIS_HASH)
-        values: list[Any] = []
-        for event in events:
-            sequence += 1
-            event.sequence, event.prev_hash = sequence, prev_hash
-            event.hash = prev_hash = event.compute_hash()  # UnknownAuditKey: the batch waits for its key
-            values += [event.pk, event.sequence, event.prev_hash, event.hash]
-        cursor.execute(
-            # VALUES names its columns column1..column4 on both databases (SQLite takes no column aliases here)
-            f"UPDATE {_TABLE} SET sequence = v.column2, prev_hash = v.column3, hash = v.column4, pending_since = NULL "
-            f"FROM (VALUES {', '.join([_UNSEALED_ROW] * len(events))}) AS v "
-            f"WHERE {_TABLE}.id = v.column1 AND {_TABLE}.sequence IS NULL",
-            values,
-        )
-        if cursor.rowcount != len(events):
-            raise AuditSealError()
-    return len(events)
-
-
-@dataclass(frozen=True)
-class Unsealed:
-    """The events not sealed yet: how many, and the age in seconds of the oldest (0 when none)."""
-
-    count: int
-    oldest_s: float
-    limit_s: float
-
-    @property
-    def late(self) -> bool:
-        """An unsealed event older than ``CCHC_AUDIT_SEAL_MAX_AGE_S``: the sealer is not running."""
-        return self.oldest_s > self.limit_s
-
-
-def audit_unsealed(*, now: datetime | None = None) -> Unsealed:
-    """How many events wait for :func:`audit_seal`, and since when (for ``cchc audit verify`` and /readyz)."""
-    row = AuditEvent.objects.filter(sequence__isnull=True).aggregate(
-        n=models.Count("pk"), at=models.Min("pending_since")
-    )
-    oldest = row["at"]
-    age = max(0.0, ((now or timezone.now()) - oldest).total_seconds()) if oldest is not None else 0.0
-    return Unsealed(int(row["n"]), round(age, 1), float(getattr(settings, "CCHC_AUDIT_SEAL_MAX_AGE_S", 60)))
-
-
 def audit_snapshot(instance: models.Model, fields: list[str] | None = None) -> dict[str, Any]:
     """The instance's concrete fields (foreign keys by id, e.g. ``agency_id``) as a dict for
     ``before`` / ``after``; only ``fields`` (field names) when given."""
@@ -389,7 +240,6 @@ class VerifyResult:
     count: int
     broken_sequence: int | None = None
     reason: str = ""
-    unsealed: Unsealed | None = None  # events not sealed yet: not part of the chain verified, reported apart
 
 
 def _anchor_text(text: str) -> tuple[int, str]:
@@ -413,8 +263,7 @@ def audit_verify(
     ``since``: an anchor (``(sequence, hash)`` or the text ``"SEQ:HASH"`` that ``cchc audit anchor``
     printed, e.g. kept outside the database): the event at that place must still have that hash, and
     the chain is verified from there. ``since_anchor``: from the latest stored anchor. Removing events
-    from the end cannot be seen from the events alone: compare the head with a later anchor. Events not
-    sealed yet (:func:`audit_seal`) are not in the chain: the result counts them apart (``unsealed``).
+    from the end cannot be seen from the events alone: compare the head with a later anchor.
     """
     if isinstance(since, str):
         since = _anchor_text(since)
@@ -455,21 +304,14 @@ def audit_verify(
         expected_prev = event.hash
         expected_sequence += 1
         count += 1
-    return VerifyResult(True, count, unsealed=audit_unsealed())
+    return VerifyResult(True, count)
 
 
+@transaction.atomic
 def audit_anchor_create(*, at: datetime) -> AuditAnchor | None:
-    """Seal what is committed (:func:`audit_seal`), then store the chain's head (sequence, hash) at ``at``
-    as an anchor and return it; None when the chain is empty. Not itself an audit event (it records the
-    chain, it does not change any record)."""
-    audit_seal()
-    with transaction.atomic():
-        head = audit_chain_head()
-        if head is None:
-            return None
-        return AuditAnchor.objects.create(sequence=head[0], hash=head[1], at=at)
-
-
-def audit_chain_head() -> tuple[int, str] | None:
-    """The last sealed event's (sequence, hash), or None when nothing is sealed yet."""
-    return _chain_head()
+    """Store the chain's head (sequence, hash) at ``at`` as an anchor and return it; None when the chain
+    is empty. Not itself an audit event (it records the chain, it does not change any record)."""
+    head = AuditEvent.objects.order_by("-sequence").values_list("sequence", "hash").first()
+    if head is None:
+        return None
+    return AuditAnchor.objects.create(sequence=head[0], hash=head[1], at=at)

@@ -7,11 +7,8 @@
   directory). Any failure → HTTP 503, so a load balancer stops sending traffic to this machine. The
   body also reports the background work's lag — the age of the oldest outbox event not yet fanned out
   (the dispatcher) and of the oldest background task due to run (``cchc db_worker``) — with
-  ``"lagging": true`` past ``CCHC_READY_MAX_LAG_S`` seconds (default 300), and the audit events not sealed
-  yet (how many, the oldest's age) with ``"audit_seal_late": true`` when one waits longer than
-  ``CCHC_AUDIT_SEAL_MAX_AGE_S`` (default 60: the loop seals every round, so the sealer is not running).
-  A lagging worker does not make the web tier unready (it can still accept dossiers: the outbox keeps
-  them, the unsealed events wait for their place); it is for monitoring.
+  ``"lagging": true`` past ``CCHC_READY_MAX_LAG_S`` seconds (default 300). A lagging worker does not
+  make the web tier unready (it can still accept dossiers: the outbox keeps them); it is for monitoring.
 
 Both answer JSON, never a 500, never write to the database (the cache check writes one short-lived key,
 which is what a cache check is), need no session and are exempt from the HTTPS redirect's host checks
@@ -86,7 +83,6 @@ def _lag() -> dict[str, Any]:
     from django_tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
-    from cchc.audit.services import audit_unsealed
     from cchc.outbox.models import OutboxEvent
 
     now = timezone.now()
@@ -99,17 +95,7 @@ def _lag() -> dict[str, Any]:
     outbox_s = round((now - oldest_event).total_seconds(), 1) if oldest_event else 0.0
     tasks_s = round((now - oldest_task).total_seconds(), 1) if oldest_task else 0.0
     limit = float(getattr(settings, "CCHC_READY_MAX_LAG_S", 300))
-    unsealed = audit_unsealed(now=now)
-    return {
-        "outbox_s": outbox_s,
-        "tasks_s": tasks_s,
-        "limit_s": limit,
-        "lagging": max(outbox_s, tasks_s) > limit,
-        "audit_unsealed": unsealed.count,
-        "audit_unsealed_s": unsealed.oldest_s,
-        "audit_seal_limit_s": unsealed.limit_s,
-        "audit_seal_late": unsealed.late,
-    }
+    return {"outbox_s": outbox_s, "tasks_s": tasks_s, "limit_s": limit, "lagging": max(outbox_s, tasks_s) > limit}
 
 
 @never_cache

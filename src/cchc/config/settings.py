@@ -318,8 +318,6 @@ AXES_VERBOSE = False  # no English start-up banner on every command
 CCHC_AUDIT_KEYS = env_str("CCHC_AUDIT_KEYS", "dev:cchc-development-only-audit-key-do-not-use-in-production")
 CCHC_AUDIT_KEY_ID = env_str("CCHC_AUDIT_KEY_ID", "")
 CCHC_AUDIT_UNKEYED_UNTIL = int(env_str("CCHC_AUDIT_UNKEYED_UNTIL", "0"))
-# an audit event left unsealed longer than this (seconds) is a warning in /readyz and `cchc audit verify`
-CCHC_AUDIT_SEAL_MAX_AGE_S = int(env_str("CCHC_AUDIT_SEAL_MAX_AGE_S", "60"))
 
 # --- Content-Security-Policy on every HTML page (issue 12 item 10; cchc.common.csp) --------------------
 MIDDLEWARE.insert(1, "cchc.common.csp.ContentSecurityPolicyMiddleware")

@@ -13,7 +13,7 @@ A refusal at any point raises before the first write: no row, no audit event, no
 stored by a mutation (uploads) are deleted when the transaction fails.
 
 performance (PostgreSQL): two round trips per transition: the reads with ``BEGIN`` (``executor_db.Reads``),
-then the writes, the outbox row, the unsealed audit event and ``COMMIT`` (``executor_db.Writes``). This module
+then the writes, the outbox row, the audit append and ``COMMIT`` (``executor_db.Writes``). This module
 and ``executor_db`` are the only places that batch statements, touch the transaction's state, or
 branch on SQLite.
 """

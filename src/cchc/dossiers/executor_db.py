@@ -3,8 +3,8 @@ on PostgreSQL in as few round trips, and as little server work, as their stateme
 
 Nothing else in the project touches Django's transaction state (``atomic_blocks``, ``commit_on_exit``,
 psycopg's autocommit): the executor runs every dossier transition through :class:`Reads` (the first
-round trip, with ``BEGIN``) and :class:`Writes` (the second, with the outbox rows, the unsealed audit
-event and ``COMMIT``). SQLite runs the same statements one by one (the only SQLite branch of the transitions).
+round trip, with ``BEGIN``) and :class:`Writes` (the second, with the outbox rows, the audit append and
+``COMMIT``). SQLite runs the same statements one by one (the only SQLite branch of the transitions).
 
 A batch (:func:`batch_run`) is a list of statements sent as one simple query, so in one round trip;
 PostgreSQL runs them in order, each with its own snapshot under READ COMMITTED (a read after a lock
@@ -52,7 +52,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, models
 
-from cchc.audit.services import PendingEvent, audit_append, audit_inserted, audit_unsealed_statements
+from cchc.audit.services import PendingEvent, audit_append, audit_append_statements, audit_appended
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -229,8 +229,8 @@ class Writes:
     (elsewhere one by one).
 
     performance: a transition's inserts and updates need no answer but the new rows' ids, so they
-    travel together as statements of one simple query, followed by the audit event's unsealed insert
-    (no chain lock: it is sealed after the commit, ``cchc.audit.services.audit_seal``) and, when the service's block is
+    travel together as statements of one simple query, followed by the audit event's append (the
+    chain's lock and the insert that places the event at the head) and, when the service's block is
     the outermost one, the ``COMMIT`` (in one round trip, :func:`batch_run`). Each write is the statement
     the ORM would run (columns and values through the fields' own ``get_db_prep_save``), its text
     built once per model and set of fields; rows of one model inserted one after the other go in one
@@ -302,17 +302,16 @@ class Writes:
         self._inserts.clear()
 
     def send(self, *, audit: PendingEvent | None = None) -> None:
-        """Run the statements (the outbox rows among the inserts); with ``audit``, then record the
-        event: on PostgreSQL inserted unsealed in the same round trip, the last statement of the
-        transition's transaction (``COMMIT`` joins it when the executor's block is the outermost one),
-        without the chain's lock, sealed after the commit (``cchc.audit.services.audit_seal``); on SQLite
-        appended to the chain after the writes (``cchc.audit.services.audit_append``: one writer)."""
+        """Run the statements (the outbox rows among the inserts); with ``audit``, then append the
+        event: on PostgreSQL in the same round trip, the last statements of the transition's
+        transaction (``COMMIT`` joins them when the executor's block is the outermost one); on SQLite
+        after the writes (``cchc.audit.services.audit_append``)."""
         self._flush_inserts()
         statements = list(self._statements)
         db = self._db
         pg = db.vendor == "postgresql"
         if audit is not None and pg:
-            statements += audit_unsealed_statements(audit)
+            statements += audit_append_statements(audit)
         if pg:
             rows = batch_run(statements, last=audit is not None)
         else:
@@ -330,7 +329,7 @@ class Writes:
                 instance._state.db = db.alias
         if audit is not None:
             if pg:
-                audit_inserted(audit, rows[len(statements) - 1][0] if rows[len(statements) - 1] else None)
+                audit_appended(audit, rows[len(statements) - 1][0] if rows[len(statements) - 1] else None)
             else:
                 audit_append(audit)
         self._statements.clear()

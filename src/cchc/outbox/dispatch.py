@@ -49,7 +49,6 @@ from typing import Any
 from django.db import Error, connection, connections, transaction
 from django.utils import timezone
 
-from cchc.common import rounds
 from cchc.outbox import constants as conf
 from cchc.outbox.models import Delivery, DeliveryStatus, DispatchMinute, OutboxEvent, idempotency_key
 from cchc.outbox.registry import Subscriber, subscribers
@@ -524,7 +523,6 @@ def dispatch_loop(
     while not stop.requested:
         try:
             result = dispatch_once(batch=batch)
-            rounds.run_chores()  # e.g. sealing the audit events committed meanwhile (cchc.common.rounds)
         except Exception:
             logger.exception("outbox: dispatch round failed; retrying in %s s", pause)
             connections.close_all()

@@ -7,7 +7,6 @@ import time
 from django.db import transaction
 from django_tasks import task
 
-from cchc.common import rounds
 from cchc.outbox.dispatch import DispatchResult, dispatch_once
 
 
@@ -24,7 +23,6 @@ def dispatch_outbox(max_seconds: float = 50.0, batch: int | None = None) -> dict
     deadline = time.monotonic() + max_seconds
     while time.monotonic() < deadline:
         result = dispatch_once(batch=batch)
-        rounds.run_chores()  # e.g. sealing the audit events committed meanwhile (cchc.common.rounds)
         total.add(result)
         if not result.busy:
             break

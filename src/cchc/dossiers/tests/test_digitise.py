@@ -53,7 +53,7 @@ def test_the_desk_digitises_a_paper_component(world: World, media_root: Path) ->
     prefix = dossier.code.rsplit("-", 2)[0]
     assert stored.digitisation_code == f"{prefix}.{LATER:%y%m%d}.000001"
     assert default_storage.exists(stored.file.name)
-    assert AuditEvent.objects.latest("pk").action == "dossier.digitise_document"
+    assert AuditEvent.objects.latest("sequence").action == "dossier.digitise_document"
     event = OutboxEvent.objects.filter(topic=DossierEvent.DOCUMENT_DIGITISED.value).get()
     assert event.payload["details"]["digitisation_code"] == stored.digitisation_code
     dossier.refresh_from_db()

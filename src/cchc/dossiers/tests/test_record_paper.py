@@ -59,7 +59,7 @@ def test_the_desk_records_a_paper_of_an_online_dossier_and_digitises_it(world: W
         last + 1,
     )
     assert row.document_type_code == line.document_type_code
-    assert AuditEvent.objects.latest("pk").action == "dossier.record_paper"
+    assert AuditEvent.objects.latest("sequence").action == "dossier.record_paper"
     event = OutboxEvent.objects.filter(topic=DossierEvent.PAPER_RECORDED.value).get()
     assert event.payload["details"] == {"order": last + 1, "name": line.name, "copies": 2}
     assert Dossier.objects.get(pk=dossier.pk).status == DossierStatus.RECEIVED  # the status does not change

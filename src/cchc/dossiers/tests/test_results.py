@@ -78,7 +78,7 @@ def test_attach_then_signed_by_the_subscriber_then_returned(world: World, certif
     assert event.topic == DossierEvent.RESULT_ATTACHED
     assert event.payload["details"] == {"title": "Giấy xác nhận"}
     assert event.payload["status"] == DossierStatus.PROCESSED  # the status does not change
-    assert AuditEvent.objects.latest("pk").action == "dossier.attach_result"
+    assert AuditEvent.objects.latest("sequence").action == "dossier.attach_result"
 
     with pytest.raises(DossierError) as refused:
         s.dossier_return_result(dossier=dossier, actor=world.reception, at=LATER + timedelta(minutes=1))

@@ -110,7 +110,7 @@ def test_each_template_generates_an_administrative_document_signed_like_an_uploa
     assert "GIẤY CHỨNG NHẬN" in texts[ResultTemplate.CERTIFICATE]
     assert "V/v trả lời đề nghị cấp phiếu lý lịch tư pháp" in texts[ResultTemplate.ANSWER]
     assert "Kính gửi" in texts[ResultTemplate.ANSWER]
-    audit = AuditEvent.objects.filter(action="dossier.attach_result").latest("pk")
+    audit = AuditEvent.objects.filter(action="dossier.attach_result").latest("sequence")
     assert audit.after["details"]["template"] == "van-ban-tra-loi"
     assert audit.after["details"]["number"] == "03/STP"
 
@@ -244,7 +244,7 @@ def test_the_leader_revokes_a_returned_result_everywhere_it_shows(world: World, 
     event = OutboxEvent.objects.latest("id")
     assert event.topic == DossierEvent.RESULT_REVOKED
     assert event.payload["details"] == {"title": "Giấy phép xây dựng", "reason": "Cấp sai đối tượng"}
-    audit = AuditEvent.objects.latest("pk")
+    audit = AuditEvent.objects.latest("sequence")
     assert audit.action == "dossier.revoke_result"
     assert audit.after["details"]["store_withdrawn"] == kept.pk
     kept.refresh_from_db()

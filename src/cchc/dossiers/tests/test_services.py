@@ -27,7 +27,7 @@ def vn(day: int, hour: int, minute: int = 0) -> datetime:
 
 
 def events_for(dossier: Dossier) -> list[str]:
-    return list(AuditEvent.objects.for_target(dossier).order_by("pk").values_list("action", flat=True))
+    return list(AuditEvent.objects.for_target(dossier).order_by("sequence").values_list("action", flat=True))
 
 
 # --- reception ------------------------------------------------------------------------------------

@@ -109,7 +109,7 @@ def test_every_allowed_pair_passes_the_table(world: World, status: DossierStatus
     else:
         assert refusal is None, refusal
         assert AuditEvent.objects.count() == events + 1
-        assert AuditEvent.objects.order_by("-pk").first().action == f"dossier.{action.value}"  # type: ignore[union-attr]
+        assert AuditEvent.objects.order_by("-sequence").first().action == f"dossier.{action.value}"  # type: ignore[union-attr]
 
 
 # Before reception: an online dossier waiting for the supplement the desk asked (no clock, no code).
@@ -146,5 +146,5 @@ def test_before_reception_every_allowed_action_passes(world: World, action: Acti
     dossier = waiting_before_reception(world)
     events = AuditEvent.objects.count()
     perform(world, action, dossier, AT + timedelta(hours=3))
-    assert AuditEvent.objects.order_by("-pk").first().action == f"dossier.{action.value}"  # type: ignore[union-attr]
+    assert AuditEvent.objects.order_by("-sequence").first().action == f"dossier.{action.value}"  # type: ignore[union-attr]
     assert AuditEvent.objects.count() == events + 1
