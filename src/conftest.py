@@ -10,8 +10,9 @@ from django.test import override_settings
 # Playwright's sync API runs an event loop; Django refuses ORM calls from it unless told otherwise.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-# The browser of the browser tests: `browser` (cchc/common/tests/browser.py, Chromium through Playwright).
-from cchc.common.tests.browser import browser  # noqa: E402, F401
+# The browser of the browser tests: `browser`, and `phone`, a page at a phone's size (cchc/common/tests/browser.py,
+# Chromium through Playwright).
+from cchc.common.tests.browser import browser, phone  # noqa: E402, F401
 
 # A throwaway PostgreSQL primary and its streaming standby, made once per session when a test asks for them
 # (issue 17 item 3): `pg_clusters` (cchc/common/tests/clusters.py).

@@ -7,24 +7,16 @@ Also: the page's Content-Security-Policy (``form-action 'self'``) must not block
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from cchc.dossiers.models import Payment
 from cchc.dossiers.tests.conftest import CITIZEN, build_world, receive
 from cchc.payments.tests.conftest import SUCCESS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def phone(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="vi-VN")
-    yield context.new_page()
-    context.close()
 
 
 def test_the_citizen_pays_online_in_the_browser(phone: Page, gateway_sim: Any, live_server: Any) -> None:

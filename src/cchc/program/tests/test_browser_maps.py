@@ -9,7 +9,6 @@ indicators (the dashboard) and program (the targets). Screenshots go to /tmp/cch
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
 from io import StringIO
 from pathlib import Path
@@ -53,13 +52,6 @@ TABLE_STATE = """(id) => Array.from(document.querySelectorAll('#table-' + id + '
     const sort = Number(cell.getAttribute('data-sort'));
     return [tr.getAttribute('data-code'), sort < 0 ? null : sort, cell.textContent.trim()];
 })"""
-
-
-@pytest.fixture
-def phone(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="vi-VN")
-    yield context.new_page()
-    context.close()
 
 
 def _offline(page: Page, base: str) -> list[str]:

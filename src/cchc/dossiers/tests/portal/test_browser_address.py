@@ -6,22 +6,13 @@ Run with ``pytest -m browser``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from cchc.dossiers.tests.conftest import AT, build_world
 from cchc.org.models import Agency
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def phone(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="vi-VN")
-    yield context.new_page()
-    context.close()
 
 
 def test_an_old_address_typed_on_the_portal_shows_the_unit_today(

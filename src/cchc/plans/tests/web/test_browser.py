@@ -23,13 +23,6 @@ SHOTS = Path("/tmp/cchc-screens")
 
 
 @pytest.fixture
-def phone(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="vi-VN")
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
 def desk(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     yield context.new_page()

@@ -24,13 +24,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SHOTS = Path("/tmp/cchc-screens")
 
 
-@pytest.fixture
-def phone(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="vi-VN")
-    yield context.new_page()
-    context.close()
-
-
 def page_width(page: Page) -> int:
     return int(page.evaluate("() => Math.max(document.documentElement.scrollWidth, document.body.scrollWidth)"))
 
